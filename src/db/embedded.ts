@@ -53,7 +53,7 @@ export async function ensureEmbeddedPostgres(options: EmbeddedOptions): Promise<
 
   if (isPostmasterRunning(clusterDir) && (await canConnect(adminUrl))) {
     await createDatabaseIfMissing(adminUrl, database);
-    return { url: urlFor(database), adminUrl, owned: false, stop: async () => undefined };
+    return { url: urlFor(database), adminUrl, owned: false, stop: () => Promise.resolve() };
   }
 
   const server = new EmbeddedPostgres({
