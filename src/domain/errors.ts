@@ -8,6 +8,8 @@ export const ERROR_HTTP_STATUS = {
   ORDER_ON_HOLD: 409,
   VERSION_CONFLICT: 412,
   PAYMENT_REQUIRED: 409,
+  /** Stripe could not be reached or refused a request we built; the client may retry. */
+  PAYMENT_PROVIDER_UNAVAILABLE: 502,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_HTTP_STATUS;
