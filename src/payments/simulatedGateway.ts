@@ -1,0 +1,29 @@
+import type { CheckoutOrder } from './checkoutSession.ts';
+import type { OpenedCheckout, PaymentGateway, RefundRequest, RequestedRefund } from './gateway.ts';
+import type { DeliverToSelf } from './selfDelivery.ts';
+import { simulatedChargeRefunded, simulatedSessionId } from './simulatedObjects.ts';
+
+export interface SimulatedGatewayOptions {
+  readonly publicBaseUrl: string;
+  readonly deliver: DeliverToSelf;
+  readonly now: () => Date;
+}
+
+/**
+ * Payments without Stripe (no `STRIPE_SECRET_KEY`): the checkout is our own page
+ * (`/checkout/simulated/<session>`), and a refund is answered, as Stripe would, by a signed
+ * `charge.refunded` sent to our own webhook.
+ */
+export function createSimulatedGateway(options: SimulatedGatewayOptions): PaymentGateway {
+  return {
+    simulated: true,
+    openCheckout(order: CheckoutOrder): Promise<OpenedCheckout> {
+      const sessionId = simulatedSessionId(order.orderId);
+      return Promise.resolve({ sessionId, checkoutUrl: `${options.publicBaseUrl}/checkout/simulated/${sessionId}`, simulated: true });
+    },
+    async requestRefund(request: RefundRequest): Promise<RequestedRefund> {
+      await options.deliver(simulatedChargeRefunded(request, options.now()));
+      return { refundId: `re_sim_${request.orderId}`, status: 'succeeded' };
+    },
+  };
+}
