@@ -1,0 +1,3 @@
+export { createPostgresEventStore, type PostgresEventStoreOptions, type PostgresEventStoreTuning } from './postgresEventStore.ts';
+export { applyEventStoreSchema } from './schema.ts';
+export { validateAppend } from './validate.ts';

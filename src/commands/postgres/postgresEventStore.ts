@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { AppError, type FieldProblem } from '../../domain/errors.ts';
+import type { AppendResult, EventStore, ExpectedVersion, GlobalPosition, NewEvent, ReadStreamResult, RecordedEvent, SubscribeOptions } from '../eventStore.ts';
+import { AppendBatcher } from './appendBatcher.ts';
+import { readAllPage, readHeadPosition } from './reads.ts';
+import { applyEventStoreSchema } from './schema.ts';
+import { StreamReader } from './streamReader.ts';
+import { ORIGIN, subscribeToAll } from './subscription.ts';
+import { encodeExpectedVersion, validateAppend } from './validate.ts';
+import { Listener, Notifier, Wakeups } from './wakeups.ts';
+
+export interface PostgresEventStoreTuning {
+  /** Append batches in flight at once (each on its own connection). Default 4. */
+  readonly writers?: number;
+  /** Events per append batch at most. Default 2000. */
+  readonly maxBatchEvents?: number;
+  /** Coalesced stream reads in flight at once. Default 4. */
+  readonly readers?: number;
+  /** Fallback poll of live subscriptions when no wake-up arrives, in ms. Default 1000. */
+  readonly pollIntervalMs?: number;
+}
+
+/**
+ * Where the store keeps its tables: a connection string (the store opens and closes its own pool
+ * of `maxConnections`, default 12) or a pool owned by the caller (left open on close; one more
+ * connection is opened beside it for LISTEN while subscriptions run).
+ */
+export type PostgresEventStoreOptions = PostgresEventStoreTuning &
+  ({ readonly connectionString: string; readonly maxConnections?: number } | { readonly pool: pg.Pool });
+
+const MAX_PAGE = 10_000;
+
+/**
+ * The PostgreSQL event store: applies its schema (idempotent), then serves the `EventStore` port
+ * with group-committed appends, coalesced stream reads and `$all` in commit order.
+ */
+export async function createPostgresEventStore(options: PostgresEventStoreOptions): Promise<EventStore> {
+  const ownsPool = 'connectionString' in options;
+  const pool = ownsPool ? new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 12 }) : options.pool;
+  try {
+    await applyEventStoreSchema(pool);
+  } catch (error) {
+    if (ownsPool) await pool.end();
+    throw error;
+  }
+
+  const instanceId = randomUUID();
+  const wakeups = new Wakeups();
+  const notifier = new Notifier(pool, instanceId);
+  const listener = new Listener(ownsPool ? { connectionString: options.connectionString } : pool.options, instanceId, wakeups);
+  const closing = new AbortController();
+  const onCommitted = (position: GlobalPosition): void => {
+    wakeups.notice(position);
+    notifier.announce(position);
+  };
+  const batcher = new AppendBatcher(pool, { writers: options.writers ?? 4, maxBatchEvents: options.maxBatchEvents ?? 2000, onCommitted });
+  const streams = new StreamReader(pool, options.readers ?? 4);
+  const pollIntervalMs = options.pollIntervalMs ?? 1000;
+
+  const ensureOpen = (): void => {
+    if (closing.signal.aborted) throw new Error('The PostgreSQL event store is closed');
+  };
+
+  return {
+    kind: 'postgres',
+
+    async appendToStream(streamId: string, events: readonly NewEvent[], appendOptions?: { readonly expectedVersion?: ExpectedVersion }): Promise<AppendResult> {
+      ensureOpen();
+      const expectedVersion = appendOptions?.expectedVersion ?? 'any';
+      validateAppend(streamId, events, expectedVersion);
+      let json: string;
+      try {
+        json = JSON.stringify({ s: streamId, e: encodeExpectedVersion(expectedVersion), ev: events.map((e) => ({ i: e.id, t: e.type, d: e.data, m: e.metadata ?? {} })) });
+      } catch (error) {
+        throw new AppError('BAD_USER_INPUT', `Events of stream ${streamId} are not JSON: ${(error as Error).message}`, { streamId });
+      }
+      return await batcher.submit({ streamId, expectedVersion, json, eventCount: events.length });
+    },
+
+    async readStream(streamId: string, readOptions?: { readonly fromVersion?: number; readonly maxCount?: number }): Promise<ReadStreamResult> {
+      ensureOpen();
+      const problems: FieldProblem[] = [];
+      if (typeof streamId !== 'string' || streamId.length === 0) problems.push({ path: 'streamId', message: 'must be a non-empty string' });
+      const fromVersion = readOptions?.fromVersion ?? 1;
+      if (!Number.isSafeInteger(fromVersion) || fromVersion < 0) problems.push({ path: 'fromVersion', message: 'must be a whole number >= 0' });
+      const maxCount = readOptions?.maxCount;
+      if (maxCount !== undefined && (!Number.isSafeInteger(maxCount) || maxCount < 0)) problems.push({ path: 'maxCount', message: 'must be a whole number >= 0' });
+      rejectProblems('readStream', problems);
+      return await streams.read(streamId, fromVersion, maxCount ?? null);
+    },
+
+    async readAll(readOptions): Promise<readonly RecordedEvent[]> {
+      ensureOpen();
+      checkAllOptions('readAll', readOptions.maxCount, readOptions.after, readOptions.streamPrefixes);
+      return (await readAllPage(pool, readOptions.after ?? ORIGIN, readOptions.maxCount, readOptions.streamPrefixes)).events;
+    },
+
+    subscribeToAll(subscribeOptions: SubscribeOptions = {}): AsyncIterable<readonly RecordedEvent[]> {
+      ensureOpen();
+      const maxBatchSize = subscribeOptions.maxBatchSize ?? 500;
+      checkAllOptions('subscribeToAll', maxBatchSize, subscribeOptions.after, subscribeOptions.streamPrefixes);
+      return subscribeToAll({ pool, wakeups, listener, pollIntervalMs, closed: closing.signal }, { ...subscribeOptions, maxBatchSize });
+    },
+
+    headPosition: () => readHeadPosition(pool),
+
+    async close(): Promise<void> {
+      if (closing.signal.aborted) return;
+      closing.abort();
+      await batcher.drained();
+      await notifier.settled();
+      await listener.close();
+      if (ownsPool) await pool.end();
+    },
+  };
+}
+
+function checkAllOptions(operation: string, maxCount: unknown, after: GlobalPosition | undefined, prefixes: readonly string[] | undefined): void {
+  const problems: FieldProblem[] = [];
+  if (!Number.isSafeInteger(maxCount) || (maxCount as number) < 1 || (maxCount as number) > MAX_PAGE) {
+    problems.push({ path: 'maxCount', message: `must be a whole number from 1 to ${MAX_PAGE}` });
+  }
+  if (after !== undefined && !(typeof after.commit === 'bigint' && typeof after.prepare === 'bigint' && after.commit >= 0n && after.prepare >= 0n)) {
+    problems.push({ path: 'after', message: 'must be a position of two non-negative bigints' });
+  }
+  if (prefixes !== undefined && !(Array.isArray(prefixes) && prefixes.every((p) => typeof p === 'string'))) {
+    problems.push({ path: 'streamPrefixes', message: 'must be a list of strings' });
+  }
+  rejectProblems(operation, problems);
+}
+
+function rejectProblems(operation: string, problems: readonly FieldProblem[]): void {
+  if (problems.length > 0) {
+    throw new AppError('BAD_USER_INPUT', `Invalid ${operation}: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, { fields: problems });
+  }
+}
