@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventStore } from '../../src/commands/eventStore.ts';
+import { createPostgresEventStore } from '../../src/commands/postgres/index.ts';
+import { createWebhookInbox, inboxEventId, inboxStreamId, type DeliveryRecord } from '../../src/webhooks/inbox.ts';
+import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { newEventId } from './stripeFixtures.ts';
+
+const record = (stripeEventId: string, reason = 'PaymentConfirmed'): DeliveryRecord => ({
+  stripeEventId,
+  stripeEventType: 'checkout.session.completed',
+  livemode: false,
+  createdAt: '2026-11-25T10:00:00.000Z',
+  receivedAt: '2026-11-25T10:00:01.000Z',
+  orderId: null,
+  outcome: 'applied',
+  reason,
+  orderEvents: ['PaymentConfirmed'],
+});
+
+describe('the webhook inbox on PostgreSQL', () => {
+  let db: TestDatabase;
+  let store: EventStore;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = await createPostgresEventStore({ pool: db.pool });
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.close();
+  });
+
+  it('records a Stripe event once and finds it again', async () => {
+    const inbox = createWebhookInbox(store);
+    const id = newEventId();
+    expect(await inbox.find(id)).toBeUndefined();
+    expect(await inbox.record(record(id))).toBe('recorded');
+    expect(await inbox.find(id)).toEqual(record(id));
+  });
+
+  it('answers duplicate for a second record of the same event and keeps the first', async () => {
+    const inbox = createWebhookInbox(store);
+    const id = newEventId();
+    await inbox.record(record(id, 'first'));
+    expect(await inbox.record(record(id, 'second'))).toBe('duplicate');
+    expect((await inbox.find(id))?.reason).toBe('first');
+    expect((await store.readStream(inboxStreamId(id))).version).toBe(1);
+  });
+
+  it('lets exactly one of 20 concurrent records of one event win', async () => {
+    const inbox = createWebhookInbox(store);
+    const id = newEventId();
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => inbox.record(record(id, `attempt ${i}`))));
+    expect(results.filter((r) => r === 'recorded')).toHaveLength(1);
+    expect((await store.readStream(inboxStreamId(id))).version).toBe(1);
+  });
+
+  it('derives one stable uuid per Stripe event id', () => {
+    expect(inboxEventId('evt_1')).toBe(inboxEventId('evt_1'));
+    expect(inboxEventId('evt_1')).not.toBe(inboxEventId('evt_2'));
+    expect(inboxEventId('evt_1')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('refuses an event id that could not be a Stripe id', () => {
+    expect(() => inboxStreamId('evt_1/../x')).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
+  });
+});
