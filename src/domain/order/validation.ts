@@ -1,0 +1,103 @@
+import { AppError, type FieldProblem } from '../errors.ts';
+import type { Priority, Technique } from './events.ts';
+import { PRIORITIES } from './labels.ts';
+
+/** Input limits; the API docs and forms read them from here. */
+export const LIMITS = {
+  maxLineItems: 50,
+  minQuantity: 1,
+  maxQuantity: 10_000,
+  notes: 2000,
+  message: 2000,
+  reason: 500,
+  prompt: 4000,
+  url: 2048,
+  shortText: 200,
+  metadataJson: 8192,
+} as const;
+
+export const TECHNIQUES: readonly Technique[] = ['dtg', 'screen', 'embroidery'];
+export const DEFAULT_TECHNIQUE: Technique = 'dtg';
+/** `PO-` and at least six digits: `PO-000123`. */
+export const REFERENCE_PATTERN = /^PO-\d{6,}$/;
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Collects every problem of one input, so the caller hears about all of them at once. */
+export class FieldProblems {
+  private readonly problems: FieldProblem[] = [];
+
+  add(path: string, message: string): void {
+    this.problems.push({ path, message });
+  }
+
+  get count(): number {
+    return this.problems.length;
+  }
+
+  throwIfAny(what: string): void {
+    if (this.problems.length === 0) return;
+    const summary = this.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+    throw new AppError('BAD_USER_INPUT', `Invalid ${what}: ${summary}`, { fields: [...this.problems] });
+  }
+
+  /** Optional text: absent, null or a string of at most `max` characters. */
+  optionalText(path: string, value: unknown, max: number): void {
+    if (value === undefined || value === null) return;
+    if (typeof value !== 'string') this.add(path, 'must be text');
+    else if (value.length > max) this.add(path, `must be at most ${max} characters`);
+  }
+
+  /** Required text: a string with something other than spaces, at most `max` characters. */
+  requiredText(path: string, value: unknown, max: number): void {
+    if (typeof value !== 'string' || value.trim() === '') this.add(path, 'is required');
+    else if (value.length > max) this.add(path, `must be at most ${max} characters`);
+  }
+
+  optionalUrl(path: string, value: unknown): void {
+    if (value !== undefined && value !== null) this.requiredUrl(path, value);
+  }
+
+  requiredUrl(path: string, value: unknown): void {
+    if (typeof value !== 'string' || !isHttpUrl(value)) this.add(path, 'must be an http(s) URL');
+    else if (value.length > LIMITS.url) this.add(path, `must be at most ${LIMITS.url} characters`);
+  }
+
+  optionalUuid(path: string, value: unknown): void {
+    if (value === undefined || value === null) return;
+    if (typeof value !== 'string' || !UUID_PATTERN.test(value)) this.add(path, 'must be a uuid');
+  }
+}
+
+export function isHttpUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const { protocol } = new URL(value);
+  return protocol === 'http:' || protocol === 'https:';
+}
+
+export const isPriority = (value: unknown): value is Priority => PRIORITIES.includes(value as Priority);
+export const isTechnique = (value: unknown): value is Technique => TECHNIQUES.includes(value as Technique);
+
+/** Text with surrounding spaces removed; blank or absent is null. */
+export const cleanText = (value: string | null | undefined): string | null => {
+  const trimmed = value?.trim() ?? '';
+  return trimmed === '' ? null : trimmed;
+};
+
+export function checkMetadata(problems: FieldProblems, path: string, value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.add(path, 'must be an object');
+    return;
+  }
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    problems.add(path, 'must be plain JSON');
+    return;
+  }
+  if (json.length > LIMITS.metadataJson) problems.add(path, `must be at most ${LIMITS.metadataJson} characters as JSON`);
+}
+
+/** The reference for the n-th order: `PO-000001`; past 999,999 it simply grows a digit. */
+export const formatReference = (n: number | bigint): string => `PO-${String(n).padStart(6, '0')}`;
