@@ -1,0 +1,46 @@
+import { AppError } from '../domain/errors.ts';
+import type { OperatorDirectory } from './operators.ts';
+import type { TokenVerifier } from './tokens.ts';
+import type { Viewer } from './viewer.ts';
+
+export interface Authenticator {
+  /**
+   * The viewer behind an `Authorization` value (HTTP header, WebSocket `connectionParams`, SSE):
+   * undefined when there is none (anonymous); AppError UNAUTHENTICATED when it is present but
+   * not a valid `Bearer <JWT>`.
+   */
+  authenticate(authorization: string | undefined | null): Promise<Viewer | undefined>;
+  /**
+   * The same viewer checked again now (token expiry, operator right): for long-lived
+   * subscriptions before each delivery. Throws UNAUTHENTICATED once the token has expired.
+   */
+  recheck(viewer: Viewer): Promise<Viewer>;
+}
+
+export function createAuthenticator(deps: {
+  readonly verifier: TokenVerifier;
+  readonly operators: Pick<OperatorDirectory, 'isOperator'>;
+  readonly clock?: () => Date;
+}): Authenticator {
+  const clock = deps.clock ?? (() => new Date());
+  return {
+    async authenticate(authorization) {
+      if (authorization === undefined || authorization === null || authorization.trim() === '') return undefined;
+      const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(authorization.trim());
+      if (!match?.[1]) throw new AppError('UNAUTHENTICATED', 'Authorization must be "Bearer <token>"');
+      const token = await deps.verifier.verify(match[1]);
+      return {
+        id: token.userId,
+        isOperator: await deps.operators.isOperator(token.userId),
+        expiresAt: token.expiresAt,
+        credential: authorization,
+      };
+    },
+    async recheck(viewer) {
+      if (viewer.expiresAt && viewer.expiresAt.getTime() <= clock().getTime()) {
+        throw new AppError('UNAUTHENTICATED', 'The token has expired');
+      }
+      return { ...viewer, isOperator: await deps.operators.isOperator(viewer.id) };
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import { SignJWT, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { AppError } from '../domain/errors.ts';
+import { isUuid } from './viewer.ts';
+
+/** Where signatures are checked against: one shared HS256 secret, or a JWKS (RS256/ES256). */
+export type TokenKey = { readonly kind: 'secret'; readonly secret: string } | { readonly kind: 'jwks'; readonly url: string };
+
+export interface VerifierOptions {
+  readonly key: TokenKey;
+  readonly audience: string;
+  readonly issuer?: string | undefined;
+  /** Injected clock, so expiry is testable without waiting. */
+  readonly clock?: () => Date;
+}
+
+export interface VerifiedToken {
+  readonly userId: string;
+  readonly expiresAt: Date | undefined;
+}
+
+export interface TokenVerifier {
+  /** Checks signature, algorithm, `aud`, `iss`, `exp`/`nbf` and that `sub` is a uuid; else AppError UNAUTHENTICATED. */
+  verify(token: string): Promise<VerifiedToken>;
+}
+
+/**
+ * The algorithm list is fixed per key kind, so a token cannot pick its own algorithm: `alg: none`
+ * and an HS256 token signed with a JWKS public key (the classic confusion attack) both fail.
+ */
+export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
+  const encoder = new TextEncoder();
+  const key: Uint8Array | JWTVerifyGetKey =
+    options.key.kind === 'secret' ? encoder.encode(options.key.secret) : createRemoteJWKSet(new URL(options.key.url));
+  const algorithms = options.key.kind === 'secret' ? ['HS256'] : ['RS256', 'ES256'];
+  const clock = options.clock ?? (() => new Date());
+
+  return {
+    async verify(token) {
+      let payload;
+      try {
+        ({ payload } = await jwtVerify(token, key as Uint8Array, {
+          algorithms,
+          audience: options.audience,
+          ...(options.issuer ? { issuer: options.issuer } : {}),
+          currentDate: clock(),
+          requiredClaims: ['sub', 'exp'],
+        }));
+      } catch (error) {
+        throw new AppError('UNAUTHENTICATED', describeJoseError(error));
+      }
+      const sub = payload.sub ?? '';
+      if (!isUuid(sub)) throw new AppError('UNAUTHENTICATED', 'The token subject (sub) must be a user id (uuid)');
+      return { userId: sub.toLowerCase(), expiresAt: payload.exp === undefined ? undefined : new Date(payload.exp * 1000) };
+    },
+  };
+}
+
+function describeJoseError(error: unknown): string {
+  // The JWKS endpoint failing is our problem, not the caller's: a server error, not a 401.
+  if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid) throw error;
+  if (error instanceof joseErrors.JWTExpired) return 'The token has expired';
+  if (error instanceof joseErrors.JWTClaimValidationFailed) return `The token's "${error.claim}" claim is not accepted`;
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'The token is signed with an algorithm that is not accepted';
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'The token signature is not valid';
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'The token is signed with an unknown key';
+  if (error instanceof joseErrors.JOSEError) return 'The token is not a valid signed JWT';
+  // Not a token problem (e.g. the JWKS endpoint is down): let it surface as a server error.
+  throw error;
+}
+
+export interface MintOptions {
+  readonly secret: string;
+  readonly userId: string;
+  readonly audience: string;
+  readonly issuer?: string | undefined;
+  readonly now?: Date;
+  /** Seconds until expiry; 12 h by default. */
+  readonly ttlSeconds?: number;
+}
+
+/** A development token shaped like Supabase's (`sub`, `aud`, `role`), signed HS256. */
+export async function mintToken(options: MintOptions): Promise<string> {
+  if (!isUuid(options.userId)) throw new AppError('BAD_USER_INPUT', `User id must be a uuid, got "${options.userId}"`);
+  const issuedAt = Math.floor((options.now ?? new Date()).getTime() / 1000);
+  const jwt = new SignJWT({ role: 'authenticated' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(options.userId.toLowerCase())
+    .setAudience(options.audience)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + (options.ttlSeconds ?? 12 * 3600));
+  if (options.issuer) jwt.setIssuer(options.issuer);
+  return jwt.sign(new TextEncoder().encode(options.secret));
+}

@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify';
+import { attachGraphQLWebSocket } from './ws.ts';
+import { createGraphQLServer, type GraphQLDeps } from './server.ts';
+
+/**
+ * `/graphql` on the fastify app: GraphiQL, queries and mutations over HTTP, subscriptions over
+ * SSE (yoga) and WebSocket (`graphql-ws`). On close, subscriptions end first (SSE responses
+ * finish, WebSocket clients get `complete` then close 1001), so the server can drain.
+ */
+export function registerGraphQL(app: FastifyInstance, deps: Omit<GraphQLDeps, 'log'>): void {
+  const graphql = createGraphQLServer({ ...deps, log: app.log });
+  const ws = attachGraphQLWebSocket(app.server, graphql, deps.authenticator);
+
+  app.route({
+    url: '/graphql',
+    method: ['GET', 'POST', 'OPTIONS'],
+    // Yoga authenticates itself, so a bad token is answered in GraphQL's error shape.
+    config: { authenticate: false },
+    handler: (request, reply) => graphql.yoga.handleNodeRequestAndResponse(request, reply, { req: request, reply }),
+  });
+
+  // preClose runs before the HTTP server stops: long-lived streams must end or close() would wait forever.
+  app.addHook('preClose', async () => {
+    await graphql.subscriptions.closeAll();
+    await ws.close();
+  });
+}

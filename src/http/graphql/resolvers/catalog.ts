@@ -1,0 +1,43 @@
+import { ROUTE_STOPS, type RouteStopId } from '../../../domain/order/labels.ts';
+import type { GraphQLContext } from '../context.ts';
+
+/** A garment blank as the catalog read model holds it. */
+export interface GarmentRecord {
+  readonly id: string;
+  readonly title: string;
+  readonly priceCents: number;
+  readonly sizes: readonly string[];
+  readonly imageUrl: string | null;
+}
+
+/** The garment catalog the API reads (the `garments` read table). */
+export interface GarmentCatalog {
+  list(): Promise<readonly GarmentRecord[]>;
+}
+
+/** The seed's lucide icon for each stop (`lib/productionRouteStops.ts`). */
+const ICONS: Readonly<Record<RouteStopId, string>> = {
+  'spec-review': 'ClipboardCheck',
+  queued: 'ListOrdered',
+  printing: 'Printer',
+  finishing: 'Sparkles',
+  ready: 'Package',
+};
+
+const routeStops = ROUTE_STOPS.map((stop) => ({ ...stop, status: stop.label, icon: ICONS[stop.id] }));
+
+/** Queries that need no order data: who am I, what can I order, what is the route. */
+export function catalogResolvers(deps: { readonly garments: GarmentCatalog }) {
+  return {
+    Query: {
+      viewer: (_: unknown, __: unknown, context: GraphQLContext) =>
+        context.viewer ? { id: context.viewer.id, isOperator: context.viewer.isOperator } : null,
+      garments: () => deps.garments.list(),
+      routeStops: () => routeStops,
+    },
+    Garment: {
+      // The seed shows dollars; cents stay the source so totals never suffer float rounding.
+      price: (garment: GarmentRecord) => garment.priceCents / 100,
+    },
+  };
+}

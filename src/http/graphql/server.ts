@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
+import { createSchema, createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { IResolvers } from '@graphql-tools/utils';
+import type { Authenticator } from '../../auth/authenticate.ts';
+import { isAppError } from '../../domain/errors.ts';
+import type { Metrics } from '../../app/metrics.ts';
+import { createContext, type GraphQLContext, type InternalContext } from './context.ts';
+import { createMaskError, toGraphQLError } from './errors.ts';
+import { limitPlugins } from './limits.ts';
+import { catalogResolvers, type GarmentCatalog } from './resolvers/catalog.ts';
+import { enumResolvers } from './resolvers/enums.ts';
+import { DateTime, JSON as JSONScalar } from './resolvers/scalars.ts';
+import { SubscriptionTracker } from './subscriptions.ts';
+
+/** The SDL of contract section 4, schema-first. */
+export const typeDefs = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
+
+export interface GraphQLDeps {
+  readonly authenticator: Authenticator;
+  readonly metrics: Pick<Metrics, 'subscriptionOpened'>;
+  readonly garments: GarmentCatalog;
+  /** Resolvers for the order queries, mutations and subscriptions, merged over the built-in ones. */
+  readonly resolvers?: readonly IResolvers[];
+  readonly introspection: boolean;
+  readonly log: FastifyBaseLogger;
+}
+
+export type ServerContext = { readonly req: FastifyRequest; readonly reply: FastifyReply } | InternalContext;
+
+export interface GraphQLServer {
+  readonly yoga: YogaServerInstance<ServerContext, GraphQLContext>;
+  readonly subscriptions: SubscriptionTracker;
+}
+
+export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
+  const subscriptions = new SubscriptionTracker(deps.metrics);
+  const schema = createSchema<ServerContext & GraphQLContext>({
+    typeDefs,
+    resolvers: [{ DateTime, JSON: JSONScalar }, enumResolvers, catalogResolvers({ garments: deps.garments }), ...(deps.resolvers ?? [])],
+  });
+  const log = deps.log;
+  const yoga = createYoga<ServerContext, GraphQLContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    // One operation per request: batching multiplies every other limit.
+    batching: false,
+    graphiql: deps.introspection
+      ? { title: 'Production orders', defaultQuery: '{\n  viewer { id isOperator }\n  routeStops { id label }\n}\n' }
+      : false,
+    maskedErrors: { maskError: createMaskError((error) => log.error({ err: error }, 'unexpected GraphQL error')) },
+    logging: {
+      debug: (...args: unknown[]) => log.debug(args.map(String).join(' ')),
+      info: (...args: unknown[]) => log.info(args.map(String).join(' ')),
+      warn: (...args: unknown[]) => log.warn(args.map(String).join(' ')),
+      error: (...args: unknown[]) => log.error(args.map(String).join(' ')),
+    },
+    plugins: [...limitPlugins({ introspection: deps.introspection }), subscriptions.plugin()],
+    context: async (initial) => {
+      // WebSocket operations arrive with their context already built (authenticated at subscribe).
+      if ('transport' in initial) return initial;
+      const request = initial.request;
+      const transport = request.headers.get('accept')?.includes('text/event-stream') ? 'sse' : 'http';
+      try {
+        const viewer = await deps.authenticator.authenticate(request.headers.get('authorization'));
+        return createContext(viewer, transport, deps.authenticator);
+      } catch (error) {
+        // A bad token fails the whole request with 401, before any resolver runs.
+        throw isAppError(error) ? toGraphQLError(error, undefined, { httpStatus: true }) : error;
+      }
+    },
+  });
+  return { yoga, subscriptions };
+}

@@ -1,0 +1,116 @@
+import type { ExecutionResult } from 'graphql';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import { isAppError } from '../../domain/errors.ts';
+import type { Metrics } from '../../app/metrics.ts';
+import { CONTROLLER, type InternalContext } from './context.ts';
+import { toGraphQLError } from './errors.ts';
+
+type Result = ExecutionResult;
+
+/**
+ * Every open subscription, whatever its transport: counted in the metrics, re-authenticated
+ * before each delivery (an expired token ends it with UNAUTHENTICATED), and ended cleanly on
+ * shutdown so SSE responses finish and WebSocket clients get `complete`.
+ */
+export class SubscriptionTracker {
+  readonly #open = new Map<() => void, Promise<void>>();
+  #closing = false;
+
+  constructor(private readonly metrics: Pick<Metrics, 'subscriptionOpened'>) {}
+
+  get size(): number {
+    return this.#open.size;
+  }
+
+  /** An envelop plugin that wraps every subscription's result stream. */
+  plugin(): Plugin {
+    return {
+      onSubscribe: () => ({
+        onSubscribeResult: ({ result, setResult, args }) => {
+          if (isAsyncIterable(result)) setResult(this.track(result, args.contextValue as unknown as InternalContext));
+        },
+      }),
+    };
+  }
+
+  /**
+   * Ends every open subscription (later ones end at once) and waits, up to `graceMs`, until each
+   * transport has seen the end: SSE responses finished, WebSocket `complete` sent.
+   */
+  async closeAll(graceMs = 2000): Promise<void> {
+    this.#closing = true;
+    const drained = [...this.#open.values()];
+    for (const close of [...this.#open.keys()]) close();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(drained), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+  }
+
+  track(source: AsyncIterable<Result>, context: InternalContext): AsyncIterableIterator<Result> {
+    const iterator = source[Symbol.asyncIterator]();
+    const counted = this.metrics.subscriptionOpened(context.transport);
+    let finished = false;
+    let wake: () => void = () => undefined;
+    const stopped = new Promise<IteratorResult<Result>>((resolve) => {
+      wake = () => resolve({ done: true, value: undefined });
+    });
+    let drained: () => void = () => undefined;
+    const drainedPromise = new Promise<void>((resolve) => (drained = resolve));
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      this.#open.delete(finish);
+      counted();
+      context[CONTROLLER].abort();
+      wake();
+      // Not awaited: an async generator parked in `await` would hold its return() until its next
+      // value; the resolver sees `context.signal` aborted and frees its resources itself.
+      void iterator.return?.()?.catch(() => undefined);
+    };
+    this.#open.set(finish, drainedPromise);
+    if (this.#closing) finish();
+
+    // The consumer (yoga's SSE writer, graphql-ws) asked again and got "done": it has seen the end.
+    const done = (): IteratorResult<Result> => {
+      drained();
+      return { done: true, value: undefined };
+    };
+    return {
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+      next: async () => {
+        if (finished) return done();
+        let step: IteratorResult<Result>;
+        try {
+          step = await Promise.race([iterator.next(), stopped]);
+        } catch (error) {
+          finish();
+          done();
+          throw error;
+        }
+        if (finished || step.done) {
+          finish();
+          return done();
+        }
+        try {
+          await context.recheckViewer();
+        } catch (error) {
+          if (!isAppError(error)) throw error;
+          finish();
+          return { done: false, value: { errors: [toGraphQLError(error)] } };
+        }
+        return step;
+      },
+      return: () => {
+        finish();
+        return Promise.resolve(done());
+      },
+      throw: (error: unknown) => {
+        finish();
+        done();
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    };
+  }
+}

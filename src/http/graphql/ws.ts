@@ -1,0 +1,116 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { GraphQLError, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { CloseCode, type OperationResult } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Authenticator } from '../../auth/authenticate.ts';
+import type { Viewer } from '../../auth/viewer.ts';
+import { isAppError } from '../../domain/errors.ts';
+import { createContext } from './context.ts';
+import { toGraphQLError } from './errors.ts';
+import { GRAPHQL_LIMITS } from './limits.ts';
+import type { GraphQLServer } from './server.ts';
+
+interface ConnectionState {
+  /** The Authorization value from `connectionParams`, checked again at every subscribe. */
+  credential?: string;
+}
+
+/** The token a client sent in `connectionParams` (`authorization` or `Authorization`), else none. */
+function credentialOf(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  const value = params?.authorization ?? params?.Authorization;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * GraphQL over WebSocket (`graphql-ws` protocol) on the HTTP server's `/graphql` path, running
+ * through the same yoga/envelop pipeline (limits, masking, tracker) as HTTP and SSE.
+ * Authentication: at connection init (a bad token closes the socket with 4401 Unauthorized) and
+ * again at every subscribe, so a token that expired meanwhile gets UNAUTHENTICATED.
+ */
+export function attachGraphQLWebSocket(server: Server, graphql: GraphQLServer, authenticator: Authenticator): { close(): Promise<void> } {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/graphql') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  };
+  server.on('upgrade', onUpgrade);
+
+  const connections = new WeakMap<object, ConnectionState>();
+  const disposable = useServer(
+    {
+      isProd: true,
+      connectionInitWaitTimeout: 10_000,
+      execute: (args: ExecutionArgs) => (args.rootValue as Enveloped).execute(args),
+      subscribe: (args: ExecutionArgs) => (args.rootValue as Enveloped).subscribe(args),
+      onConnect: async (ctx) => {
+        const credential = credentialOf(ctx.connectionParams);
+        try {
+          await authenticator.authenticate(credential);
+        } catch (error) {
+          if (!isAppError(error)) throw error;
+          ctx.extra.socket.close(CloseCode.Unauthorized, error.message.slice(0, 120));
+          return false;
+        }
+        connections.set(ctx.extra.socket, credential === undefined ? {} : { credential });
+        return true;
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        let viewer: Viewer | undefined;
+        try {
+          viewer = await authenticator.authenticate(connections.get(ctx.extra.socket)?.credential);
+        } catch (error) {
+          if (isAppError(error)) return [toGraphQLError(error)];
+          throw error;
+        }
+        if (payload.query.length > GRAPHQL_LIMITS.maxQueryLength) {
+          return [new GraphQLError(`Query is ${payload.query.length} characters long; the limit is ${GRAPHQL_LIMITS.maxQueryLength}`, { extensions: { code: 'BAD_USER_INPUT' } })];
+        }
+        const context = createContext(viewer, 'ws', authenticator);
+        const { schema, execute, subscribe, contextFactory, parse, validate } = graphql.yoga.getEnveloped(context) as EnvelopedOperation;
+        try {
+          const document = parse(payload.query);
+          const errors = validate(schema, document);
+          if (errors.length > 0) return errors;
+          return {
+            schema,
+            document,
+            operationName: payload.operationName ?? null,
+            variableValues: payload.variables ?? null,
+            contextValue: await contextFactory(),
+            rootValue: { execute, subscribe } satisfies Enveloped,
+          };
+        } catch (error) {
+          // Parse errors and graphql-armor rejections are thrown; they are the client's, not ours.
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
+      },
+    },
+    wss,
+  );
+
+  return {
+    async close() {
+      server.off('upgrade', onUpgrade);
+      await disposable.dispose();
+    },
+  };
+}
+
+interface Enveloped {
+  execute: (args: ExecutionArgs) => OperationResult;
+  subscribe: (args: ExecutionArgs) => OperationResult;
+}
+
+/** What envelop's `getEnveloped` hands out (its own typings say `any`). */
+interface EnvelopedOperation extends Enveloped {
+  readonly schema: GraphQLSchema;
+  readonly parse: (source: string) => DocumentNode;
+  readonly validate: (schema: GraphQLSchema, document: DocumentNode) => readonly GraphQLError[];
+  readonly contextFactory: () => Promise<unknown>;
+}

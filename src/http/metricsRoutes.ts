@@ -1,0 +1,12 @@
+import type { FastifyInstance } from 'fastify';
+import type { Metrics } from '../app/metrics.ts';
+
+/** Request latency for every route (by route pattern, never raw URL, to bound label values), and `/metrics`. */
+export function registerMetrics(app: FastifyInstance, metrics: Metrics): void {
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.requestHandled(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
+  });
+  app.get('/metrics', { config: { authenticate: false } }, async (_request, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
+}

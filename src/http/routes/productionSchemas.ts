@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { LIMITS, ORDER_STATES, PRIORITIES, TECHNIQUES } from '../../domain/order/index.ts';
+import { isHttpUrl } from '../../domain/order/validation.ts';
+
+/**
+ * The REST shapes of `/api/production`, one source for validation, types and the OpenAPI
+ * document at `/docs`. Limits come from the domain so the two never disagree; the domain still
+ * checks everything again (garment, sizes offered) when the command runs.
+ */
+
+const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
+const httpUrl = text(LIMITS.url).refine(isHttpUrl, 'must be an http(s) URL');
+
+export const sizeRequest = z.strictObject({
+  size: z.string().trim().min(1, 'is required').max(LIMITS.shortText).describe('one of the sizes the garment offers'),
+  quantity: z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(LIMITS.minQuantity, `must be at least ${LIMITS.minQuantity}`)
+    .max(LIMITS.maxQuantity, `must be at most ${LIMITS.maxQuantity}`),
+  technique: z.enum(TECHNIQUES, { error: `must be one of ${TECHNIQUES.join(', ')}` }).optional().describe('dtg (default), screen or embroidery'),
+});
+
+export const createProductionOrderBody = z
+  .strictObject({
+    designUrl: httpUrl.describe('the design image, an http(s) URL'),
+    garmentId: z.string().trim().min(1, 'is required').max(LIMITS.shortText).describe('a garment of the catalog'),
+    sizes: z.array(sizeRequest).min(1, 'must list at least one size').max(LIMITS.maxLineItems, `must list at most ${LIMITS.maxLineItems} line items`),
+    priority: z.enum(PRIORITIES, { error: `must be one of ${PRIORITIES.join(', ')}` }).optional().describe('standard when omitted'),
+    notes: text(LIMITS.notes).nullable().optional(),
+    prompt: text(LIMITS.prompt).nullable().optional().describe('the prompt the design came from'),
+    projectId: z.uuid('must be a uuid').nullable().optional(),
+  })
+  .describe('A production order; prices come from the catalog, never from the client');
+export type CreateProductionOrderBody = z.infer<typeof createProductionOrderBody>;
+
+export const createProductionOrderReply = z.object({
+  checkoutUrl: z.url().describe('where the customer pays (Stripe Checkout, or the simulated page)'),
+  orderId: z.uuid(),
+  reference: z.string().describe('the human-readable order number, e.g. PO-000123'),
+});
+
+/** Seed values are accepted in either case (`Rush` or `rush`) and mean the same. */
+const lowerEnum = <T extends string>(values: readonly [T, ...T[]]) =>
+  z.preprocess((value) => (typeof value === 'string' ? value.toLowerCase() : value), z.enum(values, { error: `must be one of ${values.join(', ')}` }));
+
+export const patchProductionOrderBody = z
+  .strictObject({
+    status: lowerEnum(ORDER_STATES as [string, ...string[]]).optional().describe('the next lifecycle state (approved, in_production, fulfilled) or canceled'),
+    priority: lowerEnum(PRIORITIES as [string, ...string[]]).optional(),
+    notes: text(LIMITS.notes).optional().describe('replaces the notes; empty clears them'),
+    message: text(LIMITS.message).optional().describe('timeline message for a status change; the reason when canceling'),
+    reason: text(LIMITS.reason).optional().describe('why the priority changes (required for hold)'),
+    trackingNumber: text(LIMITS.shortText).optional(),
+    trackingUrl: httpUrl.optional(),
+    carrier: text(LIMITS.shortText).optional(),
+  })
+  .refine((body) => body.status !== undefined || body.priority !== undefined || body.notes !== undefined, {
+    message: 'must change at least one of status, priority, notes',
+    path: [],
+  });
+export type PatchProductionOrderBody = z.infer<typeof patchProductionOrderBody>;
+
+export const orderIdParams = z.object({ id: z.uuid('must be a uuid') });

@@ -1,0 +1,101 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { createAuthenticator } from '../../src/auth/authenticate.ts';
+import { createTokenVerifier, mintToken } from '../../src/auth/tokens.ts';
+import { createMetrics, type Metrics } from '../../src/app/metrics.ts';
+import { buildApp, type AppDeps } from '../../src/http/app.ts';
+import type { GarmentRecord } from '../../src/http/graphql/resolvers/catalog.ts';
+
+export const AUDIENCE = 'authenticated';
+
+export const GARMENTS: readonly GarmentRecord[] = [
+  { id: 'tee-heavy', title: 'Heavyweight Tee', priceCents: 2450, sizes: ['S', 'M', 'L'], imageUrl: 'https://img.example/tee.png' },
+  { id: 'hoodie', title: 'Pullover Hoodie', priceCents: 4800, sizes: ['M', 'L', 'XL'], imageUrl: null },
+];
+
+export interface RunningApp {
+  readonly app: FastifyInstance;
+  readonly url: string;
+  readonly secret: string;
+  readonly metrics: Metrics;
+  /** Users made operators through the in-memory directory below. */
+  readonly operators: Set<string>;
+  token(userId: string, options?: { ttlSeconds?: number; audience?: string; secret?: string; now?: Date }): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real app on a real port (127.0.0.1:0) with a real HS256 verifier; what is not this area's
+ * (database, event store, catalog, operators) is the smallest stand-in the test needs.
+ */
+export async function startApp(overrides: Partial<AppDeps> = {}): Promise<RunningApp> {
+  const secret = randomBytes(32).toString('base64url');
+  const operators = new Set<string>();
+  const metrics = overrides.metrics ?? createMetrics({ defaultMetrics: false });
+  const authenticator = createAuthenticator({
+    verifier: createTokenVerifier({ key: { kind: 'secret', secret }, audience: AUDIENCE }),
+    operators: { isOperator: (userId) => Promise.resolve(operators.has(userId)) },
+  });
+  const app = await buildApp({
+    pool: { query: (() => Promise.resolve({ rows: [] })) as never },
+    eventStore: { headPosition: () => Promise.resolve(undefined) },
+    authenticator,
+    metrics,
+    garments: { list: () => Promise.resolve(GARMENTS) },
+    introspection: true,
+    ...overrides,
+  });
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    app,
+    url: address,
+    secret,
+    metrics,
+    operators,
+    token: (userId, options = {}) =>
+      mintToken({ secret: options.secret ?? secret, userId, audience: options.audience ?? AUDIENCE, ...options }),
+    close: () => app.close(),
+  };
+}
+
+export const newUserId = (): string => randomUUID();
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests check the shape themselves
+type Json = any;
+export interface GraphQLResponse {
+  readonly status: number;
+  readonly body: Json;
+  readonly headers: Headers;
+}
+
+/** POST a GraphQL operation; returns status, headers and the parsed body. */
+export async function graphql(
+  url: string,
+  query: string,
+  options: { token?: string; variables?: Record<string, unknown>; headers?: Record<string, string> } = {},
+): Promise<GraphQLResponse> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
+    },
+    body: JSON.stringify({ query, variables: options.variables }),
+  });
+  return { status: response.status, body: await response.json(), headers: response.headers };
+}
+
+/** Polls until `check` passes (no fixed sleeps); fails after `timeoutMs`. */
+export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
