@@ -120,6 +120,12 @@ describe('canceling', () => {
     given(...HISTORIES.approved).when(cancel()).thenThrows('ILLEGAL_TRANSITION', /an operator can still cancel it/);
   });
 
+  it("does not answer a stranger's repeated idempotency key with the owner's order", () => {
+    const canceled = { ...ev.canceled(owner, false), idempotencyKey: 'cancel-1' };
+    given(ev.created(), canceled).when({ ...cancel(), idempotencyKey: 'cancel-1' }).thenNothing();
+    given(ev.created(), canceled).when({ ...cancel(otherCustomer), idempotencyKey: 'cancel-1' }).thenThrows('NOT_FOUND');
+  });
+
   it('cancels an expired checkout only while draft, saying so', () => {
     given(...HISTORIES.draft).when(cancel(stripe)).then([{ type: 'OrderCanceled', orderId: ORDER_ID, actor: stripe, at, reason: 'Checkout session expired', refundDue: false }]);
     given(...HISTORIES.submitted).when(cancel(stripe)).thenThrows('ILLEGAL_TRANSITION');

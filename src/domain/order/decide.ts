@@ -28,6 +28,8 @@ function text(action: 'updateNotes' | 'postMessage', value: unknown, order: Orde
 export function decide(command: OrderCommand, state: OrderStreamState): OrderEvent[] {
   if (command.type === 'CreateOrder') return decideCreate(command, state);
   if (state === null) throw notFound(command.orderId);
+  // Before the key check, so a repeated key never shows a stranger someone else's order.
+  if (command.actor.type === 'customer' && command.actor.id !== state.ownerId) throw notFound(state.id);
   if (command.idempotencyKey !== undefined && state.appliedIdempotencyKeys.has(command.idempotencyKey)) return [];
   switch (command.type) {
     case 'OpenCheckoutSession':
