@@ -78,7 +78,7 @@ describe('EventStoreDB append flow', () => {
     const { access, stream } = memoryAccess();
     await appendOnce(access, 'order-1', newEvents(2), 'any');
     const attempt = appendOnce(access, 'order-1', newEvents(1), 1);
-    await expect(attempt).rejects.toMatchObject({ code: 'VERSION_CONFLICT', details: { streamId: 'order-1', expected: 1, actual: 2 } });
+    await expect(attempt).rejects.toMatchObject({ code: 'VERSION_CONFLICT', details: { streamId: 'order-1', expectedVersion: 1, actualVersion: 2 } });
     expect(stream('order-1')).toHaveLength(2);
   });
 

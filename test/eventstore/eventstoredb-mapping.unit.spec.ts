@@ -58,7 +58,7 @@ describe('EventStoreDB mapping: errors', () => {
     const error = versionConflict('order-1', 2, 3);
     expect(error.code).toBe('VERSION_CONFLICT');
     expect(error.httpStatus).toBe(412);
-    expect(error.details).toEqual({ streamId: 'order-1', expected: 2, actual: 3 });
+    expect(error.details).toEqual({ streamId: 'order-1', expectedVersion: 2, actualVersion: 3 });
     expect(error.message).toContain('order-1');
   });
 

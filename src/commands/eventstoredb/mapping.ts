@@ -56,7 +56,8 @@ export function revisionOfVersion(version: number): bigint {
 /** The one error a version mismatch becomes, whichever path detected it. */
 export function versionConflict(streamId: string, expected: ExpectedVersion, actual: number, why?: string): AppError {
   const message = why ?? `stream ${streamId} is at version ${actual}, not at the expected ${String(expected)}`;
-  return new AppError('VERSION_CONFLICT', `Version conflict: ${message}`, { streamId, expected, actual });
+  // Same detail keys as the PostgreSQL adapter, so callers see one shape whichever store runs.
+  return new AppError('VERSION_CONFLICT', `Version conflict: ${message}`, { streamId, expectedVersion: expected, actualVersion: actual });
 }
 
 /** Copies the client's position so no client object leaks past the adapter. */
