@@ -10,7 +10,11 @@ import { createGraphQLError, type Plugin } from 'graphql-yoga';
 export const GRAPHQL_LIMITS = {
   maxDepth: 7,
   maxAliases: 15,
-  maxCost: 5000,
+  /**
+   * graphql-armor's syntactic cost (objects 2, scalars 1, ×1.5 per level). A page of orders with
+   * every field costs about 285 and a full single order about 120: 2000 admits any real screen.
+   */
+  maxCost: 2000,
   maxTokens: 1000,
   maxDirectives: 10,
   /** Characters of query text; a document this long is abuse, whatever it contains. */
