@@ -82,8 +82,10 @@ export function createEventStoreDbEventStore(options: EventStoreDbOptions): Even
       const data = events.map((event) => jsonEvent({ id: event.id, type: event.type, data: event.data, metadata: event.metadata }));
       try {
         const result = await client.appendToStream(streamId, data, { expectedRevision });
-        // Only with `throwOnAppendFailure=false` in the connection string does a conflict come back here.
-        if (!result.success) return { conflictAt: versionOfCurrentRevision(result.nextExpectedRevision) };
+        // Only with `throwOnAppendFailure=false` in the connection string does a conflict come back
+        // here, and 6.2.1's batch append then reports the revision wrongly (`BigInt(hasRevision())`):
+        // ask the stream itself.
+        if (!result.success) return { conflictAt: (await readRecords(streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1 }))[0]?.streamVersion ?? 0 };
         return { written: result.nextExpectedRevision };
       } catch (error) {
         if (error instanceof WrongExpectedVersionError) return { conflictAt: versionOfCurrentRevision(error.actualVersion) };
@@ -92,10 +94,13 @@ export function createEventStoreDbEventStore(options: EventStoreDbOptions): Even
     },
   };
 
-  /** `$all` in pages, each read to its end; `visit` returns true to stop after that page. */
-  async function scanAll(from: ReadPosition, direction: typeof FORWARDS | typeof BACKWARDS, pageSize: number, visit: (event: AllStreamResolvedEvent) => boolean): Promise<void> {
+  /**
+   * `$all` in pages, each read to its end; `visit` returns true to stop after that page. Pages
+   * double up to MAX_PAGE, so a scan past many events of other streams takes few round trips.
+   */
+  async function scanAll(from: ReadPosition, direction: typeof FORWARDS | typeof BACKWARDS, firstPage: number, visit: (event: AllStreamResolvedEvent) => boolean): Promise<void> {
     let position = from;
-    for (;;) {
+    for (let pageSize = firstPage; ; pageSize = Math.min(pageSize * 2, MAX_PAGE)) {
       let seen = 0;
       let stop = false;
       let last: GlobalPosition | undefined;
@@ -104,7 +109,7 @@ export function createEventStoreDbEventStore(options: EventStoreDbOptions): Even
         if (resolved.event) last = resolved.event.position;
         if (!stop) stop = visit(resolved);
       }
-      // A read from a position includes the event at it, so each page repeats one: visitors skip it.
+      // A read from a position may include the event at it (each page repeating one): visitors skip it.
       if (stop || seen < pageSize || !last) return;
       position = last;
     }
