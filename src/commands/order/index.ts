@@ -1,0 +1,8 @@
+/** The order command service and its ports; see README.md. */
+export { createOrderCommands, type CommandOptions, type CreateOrderInput, type LoadedOrderView, type OrderCommandDeps, type OrderCommands, type SetOrderStatusInput } from './orderCommands.ts';
+export type { OrderCommandResult, RunOptions } from './runOrderCommand.ts';
+export { systemClock, type Clock, type GarmentCatalog, type IdGenerator, type ReferenceAllocator } from './ports.ts';
+export { createInMemoryReferenceAllocator, createPostgresReferenceAllocator } from './references.ts';
+export { createInMemoryGarmentCatalog, createPostgresGarmentCatalog } from './garments.ts';
+export { idempotentOrderId, nameBasedUuid, randomIds } from './ids.ts';
+export { toNewEvent, toOrderEvent } from './eventMapping.ts';

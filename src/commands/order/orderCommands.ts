@@ -1,0 +1,142 @@
+import { AppError, type FieldProblem } from '../../domain/errors.ts';
+import type {
+  Actor,
+  CancelOrder,
+  CommandBase,
+  ConfirmPayment,
+  CreateOrder,
+  FailPayment,
+  OpenCheckoutSession,
+  Order,
+  OrderCommand,
+  PostMessage,
+  RecordRefund,
+  SetOrderStatus,
+  SetPriority,
+  UpdateNotes,
+} from '../../domain/order/index.ts';
+import type { EventStore, GlobalPosition } from '../eventStore.ts';
+import { idempotentOrderId, randomIds } from './ids.ts';
+import { loadOrder, positionAt } from './orderStream.ts';
+import { systemClock, type Clock, type GarmentCatalog, type IdGenerator, type ReferenceAllocator } from './ports.ts';
+import { runOrderCommand, type OrderCommandResult, type RunOptions } from './runOrderCommand.ts';
+
+/** Who asks, and the optional expected version (rule 6) and idempotency key (rule 7). */
+export interface CommandOptions {
+  readonly actor: Actor;
+  readonly expectedVersion?: number;
+  readonly idempotencyKey?: string;
+}
+
+type Input<C extends OrderCommand> = Omit<C, 'type' | keyof CommandBase>;
+export type CreateOrderInput = Omit<Input<CreateOrder>, 'reference' | 'garment' | 'lineItemIds'>;
+/** `SetOrderStatus` with the target named `status`, as the API names it. */
+export type SetOrderStatusInput = Omit<Input<SetOrderStatus>, 'to'> & { readonly status: string };
+
+export interface OrderCommandDeps {
+  readonly eventStore: EventStore;
+  readonly references: ReferenceAllocator;
+  readonly garments: GarmentCatalog;
+  readonly clock?: Clock;
+  readonly ids?: IdGenerator;
+}
+
+/** The order as its events say, for reads that must not wait for the read model (dry runs, ETags). */
+export interface LoadedOrderView {
+  readonly state: Order | null;
+  readonly version: number;
+  readonly position: GlobalPosition | undefined;
+}
+
+export interface OrderCommands {
+  /** Places a draft order. With an idempotency key the order id is derived from (user, key), so a retry finds the same order. */
+  createOrder(input: CreateOrderInput, options: CommandOptions): Promise<OrderCommandResult>;
+  openCheckoutSession(orderId: string, input: Input<OpenCheckoutSession>, options: CommandOptions): Promise<OrderCommandResult>;
+  confirmPayment(orderId: string, input: Input<ConfirmPayment>, options: CommandOptions): Promise<OrderCommandResult>;
+  failPayment(orderId: string, input: Input<FailPayment>, options: CommandOptions): Promise<OrderCommandResult>;
+  setOrderStatus(orderId: string, input: SetOrderStatusInput, options: CommandOptions): Promise<OrderCommandResult>;
+  cancelOrder(orderId: string, input: Input<CancelOrder>, options: CommandOptions): Promise<OrderCommandResult>;
+  setPriority(orderId: string, input: Input<SetPriority>, options: CommandOptions): Promise<OrderCommandResult>;
+  updateNotes(orderId: string, input: Input<UpdateNotes>, options: CommandOptions): Promise<OrderCommandResult>;
+  postMessage(orderId: string, input: Input<PostMessage>, options: CommandOptions): Promise<OrderCommandResult>;
+  recordRefund(orderId: string, input: Input<RecordRefund>, options: CommandOptions): Promise<OrderCommandResult>;
+  /** Any command but CreateOrder, built by the caller (the webhook); `dryRun` decides without writing. */
+  execute(command: OrderCommand, options?: RunOptions): Promise<OrderCommandResult>;
+  load(orderId: string): Promise<LoadedOrderView>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_KEY_LENGTH = 255;
+
+/** Order ids are uuids; anything else names no order (and must never become a stream). */
+function orderIdOf(orderId: string): string {
+  if (typeof orderId !== 'string' || !UUID.test(orderId)) throw new AppError('NOT_FOUND', `Order ${String(orderId)} not found`, { orderId });
+  return orderId.toLowerCase();
+}
+
+function checkOptions(options: { readonly expectedVersion?: number; readonly idempotencyKey?: string }): void {
+  const problems: FieldProblem[] = [];
+  const { expectedVersion, idempotencyKey } = options;
+  if (expectedVersion !== undefined && (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0)) problems.push({ path: 'expectedVersion', message: 'must be a whole number, 0 or more' });
+  if (idempotencyKey !== undefined && (typeof idempotencyKey !== 'string' || idempotencyKey.length === 0 || idempotencyKey.length > MAX_KEY_LENGTH)) {
+    problems.push({ path: 'idempotencyKey', message: `must be 1 to ${MAX_KEY_LENGTH} characters` });
+  }
+  if (problems.length > 0) throw new AppError('BAD_USER_INPUT', `Invalid command options: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, { fields: problems });
+}
+
+/**
+ * The order application service: one method per command, each loading the order's events,
+ * deciding with the domain rules and appending with optimistic concurrency.
+ */
+export function createOrderCommands(deps: OrderCommandDeps): OrderCommands {
+  const clock = deps.clock ?? systemClock;
+  const ids = deps.ids ?? randomIds;
+  const run = { eventStore: deps.eventStore, ids };
+
+  const execute = async (command: OrderCommand, options: RunOptions = {}): Promise<OrderCommandResult> => {
+    if (command.type === 'CreateOrder') throw new Error('Create orders with createOrder: it allocates the reference and prices');
+    checkOptions({ ...options, idempotencyKey: command.idempotencyKey });
+    const orderId = orderIdOf(command.orderId);
+    return await runOrderCommand(run, orderId, () => ({ ...command, orderId }), options);
+  };
+
+  const on = <C extends OrderCommand>(type: C['type']) =>
+    (orderId: string, input: object, options: CommandOptions): Promise<OrderCommandResult> => {
+      const { actor, expectedVersion, idempotencyKey } = options;
+      const command = { ...input, type, orderId, actor, now: clock.now(), ...(idempotencyKey === undefined ? {} : { idempotencyKey }) } as OrderCommand;
+      return execute(command, expectedVersion === undefined ? {} : { expectedVersion });
+    };
+
+  async function createOrder(input: CreateOrderInput, options: CommandOptions): Promise<OrderCommandResult> {
+    checkOptions(options);
+    const { actor, idempotencyKey } = options;
+    const orderId = idempotencyKey === undefined ? ids.uuid() : idempotentOrderId(actor.id, idempotencyKey);
+    const garment = typeof input.garmentId === 'string' && input.garmentId !== '' ? await deps.garments.find(input.garmentId) : undefined;
+    const lineItemIds = Array.isArray(input.sizes) ? input.sizes.map(() => ids.uuid()) : [];
+    const now = clock.now();
+    let reference: string | undefined;
+    return runOrderCommand(run, orderId, async (loaded) => {
+      // A number is taken only for an order about to be written, not for a repeat of one.
+      if (loaded.state === null) reference ??= await deps.references.next();
+      return { ...input, type: 'CreateOrder', orderId, actor, now, reference: reference ?? '', garment, lineItemIds, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) };
+    }, options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion });
+  }
+
+  return {
+    createOrder,
+    openCheckoutSession: on<OpenCheckoutSession>('OpenCheckoutSession'),
+    confirmPayment: on<ConfirmPayment>('ConfirmPayment'),
+    failPayment: on<FailPayment>('FailPayment'),
+    setOrderStatus: (orderId, { status, ...rest }, options) => on<SetOrderStatus>('SetOrderStatus')(orderId, { ...rest, to: status }, options),
+    cancelOrder: on<CancelOrder>('CancelOrder'),
+    setPriority: on<SetPriority>('SetPriority'),
+    updateNotes: on<UpdateNotes>('UpdateNotes'),
+    postMessage: on<PostMessage>('PostMessage'),
+    recordRefund: on<RecordRefund>('RecordRefund'),
+    execute,
+    async load(orderId) {
+      const loaded = await loadOrder(deps.eventStore, orderIdOf(orderId));
+      return { state: loaded.state, version: loaded.version, position: positionAt(loaded, loaded.version) };
+    },
+  };
+}
