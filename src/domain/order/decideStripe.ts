@@ -32,14 +32,16 @@ export function openCheckout(command: OpenCheckoutSession, order: Order): OrderE
 /**
  * A paid checkout. Already paid (any Stripe event, any state): nothing new. Not payable any more
  * (canceled unpaid): ILLEGAL_TRANSITION, which the webhook records as ignored and answers 200.
- * Wrong amount or currency: flagged for operators, the order stays draft.
+ * Wrong amount or currency (also a missing one: Stripe said paid, so money may have moved):
+ * flagged for operators, the order stays draft.
  */
 export function confirmPayment(command: ConfirmPayment, order: Order): OrderEvent[] {
   fail(actorRefusal('confirmPayment', order, command.actor));
   const problems = new FieldProblems();
   checkStripeIds(problems, command.sessionId, command.stripeEventId);
   if (!Number.isSafeInteger(command.amountCents) || command.amountCents < 0) problems.add('amountCents', 'must be a whole number of cents, 0 or more');
-  problems.requiredText('currency', command.currency, 10);
+  if (typeof command.currency !== 'string') problems.add('currency', 'must be text');
+  else problems.optionalText('currency', command.currency, 10);
   problems.throwIfAny('payment');
   if (wasApplied(order, command.stripeEventId) || order.payment !== null) return [];
   fail(stateRefusal('confirmPayment', order, command.actor));
