@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { createAuthenticator } from '../../src/auth/authenticate.ts';
 import { createTokenVerifier, mintToken } from '../../src/auth/tokens.ts';
@@ -28,13 +29,14 @@ export interface RunningApp {
  * The real app on a real port (127.0.0.1:0) with a real HS256 verifier; what is not this area's
  * (database, event store, catalog, operators) is the smallest stand-in the test needs.
  */
-export async function startApp(overrides: Partial<AppDeps> = {}): Promise<RunningApp> {
+export async function startApp(overrides: Partial<AppDeps> = {}, options: { readonly clock?: () => Date } = {}): Promise<RunningApp> {
   const secret = randomBytes(32).toString('base64url');
   const operators = new Set<string>();
   const metrics = overrides.metrics ?? createMetrics({ defaultMetrics: false });
   const authenticator = createAuthenticator({
-    verifier: createTokenVerifier({ key: { kind: 'secret', secret }, audience: AUDIENCE }),
+    verifier: createTokenVerifier({ key: { kind: 'secret', secret }, audience: AUDIENCE, ...(options.clock ? { clock: options.clock } : {}) }),
     operators: { isOperator: (userId) => Promise.resolve(operators.has(userId)) },
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const app = await buildApp({
     pool: { query: (() => Promise.resolve({ rows: [] })) as never },
@@ -98,4 +100,61 @@ export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5000):
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
+}
+
+/** One GraphQL-over-SSE subscription read with fetch, as a browser's EventSource would. */
+export interface SseSubscription {
+  /** The next `next` payload (waits for it). */
+  next(): Promise<Json>;
+  /** Resolves when the server ends the stream. */
+  readonly ended: Promise<void>;
+  cancel(): void;
+}
+
+export async function subscribeSse(url: string, query: string, options: { token?: string; variables?: Record<string, unknown> } = {}): Promise<SseSubscription> {
+  // node:http rather than fetch: cancel() must close the connection as a browser's EventSource
+  // does; fetch's abort leaves the socket to its keep-alive timer.
+  const body = JSON.stringify({ query, variables: options.variables });
+  const response = await new Promise<IncomingMessage>((resolve, reject) => {
+    const request = httpRequest(`${url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      },
+    });
+    request.on('response', resolve).on('error', reject).end(body);
+  });
+  if (response.statusCode !== 200) throw new Error(`SSE subscribe failed: ${response.statusCode}`);
+  const queue: Json[] = [];
+  const waiters: ((value: Json) => void)[] = [];
+  const ended = (async () => {
+    let buffer = '';
+    try {
+      for await (const chunk of response.setEncoding('utf8')) {
+        buffer += chunk as string;
+        let cut: number;
+        while ((cut = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, cut);
+          buffer = buffer.slice(cut + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event === 'next' && data) {
+            const payload: Json = JSON.parse(data);
+            const waiter = waiters.shift();
+            if (waiter) waiter(payload);
+            else queue.push(payload);
+          }
+        }
+      }
+    } catch {
+      // destroyed by cancel()
+    }
+  })();
+  return {
+    next: () => (queue.length > 0 ? Promise.resolve(queue.shift()) : new Promise((resolve) => waiters.push(resolve))),
+    ended,
+    cancel: () => response.destroy(),
+  };
 }

@@ -44,6 +44,9 @@ export class SubscriptionTracker {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.all(drained), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
     clearTimeout(timer);
+    // The transports write their last frame (`complete`, the end of the SSE body) in the
+    // microtasks after they saw the end: let those run before sockets are closed.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 
   track(source: AsyncIterable<Result>, context: InternalContext): AsyncIterableIterator<Result> {

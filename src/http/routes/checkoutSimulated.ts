@@ -1,16 +1,15 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { EventStore } from '../../commands/eventStore.ts';
 import { AppError } from '../../domain/errors.ts';
 import { cancelUrl, successUrl } from '../../payments/checkoutSession.ts';
-import { checkoutOrderOf, readOrder } from '../../payments/orderFacts.ts';
+import { checkoutOrderOf, type LoadOrder } from '../../payments/orderFacts.ts';
 import type { DeliverToSelf } from '../../payments/selfDelivery.ts';
 import { orderIdOfSimulatedSession, simulatedCheckoutCompleted } from '../../payments/simulatedObjects.ts';
 import { simulatedCheckoutPage } from '../../payments/simulatedPage.ts';
 
 export interface SimulatedCheckoutRouteOptions {
-  readonly eventStore: EventStore;
+  readonly loadOrder: LoadOrder;
   readonly deliver: DeliverToSelf;
   readonly publicBaseUrl: string;
   readonly now: () => Date;
@@ -29,7 +28,7 @@ export const simulatedCheckoutRoutes: FastifyPluginAsync<SimulatedCheckoutRouteO
 
   const load = async (sessionId: string) => {
     const orderId = orderIdOfSimulatedSession(sessionId);
-    const order = orderId ? await readOrder(options.eventStore, orderId) : null;
+    const order = orderId ? (await options.loadOrder(orderId)).state : null;
     if (!order || order.checkout?.sessionId !== sessionId) throw new AppError('NOT_FOUND', `No simulated checkout session ${sessionId}`);
     return order;
   };
@@ -37,7 +36,7 @@ export const simulatedCheckoutRoutes: FastifyPluginAsync<SimulatedCheckoutRouteO
   const typed = app.withTypeProvider<ZodTypeProvider>();
   typed.get(
     '/checkout/simulated/:sessionId',
-    { schema: { summary: 'Simulated Checkout page', tags: ['checkout'], params } },
+    { config: { authenticate: false }, schema: { summary: 'Simulated Checkout page', tags: ['checkout'], params } },
     async (request, reply) => {
       const order = await load(request.params.sessionId);
       return reply.type('text/html; charset=utf-8').send(simulatedCheckoutPage(order, request.params.sessionId, cancelUrl(options.publicBaseUrl, order.id)));
@@ -45,7 +44,7 @@ export const simulatedCheckoutRoutes: FastifyPluginAsync<SimulatedCheckoutRouteO
   );
   typed.post(
     '/checkout/simulated/:sessionId',
-    { schema: { summary: 'Pay a simulated Checkout session', tags: ['checkout'], params } },
+    { config: { authenticate: false }, schema: { summary: 'Pay a simulated Checkout session', tags: ['checkout'], params } },
     async (request, reply) => {
       const order = await load(request.params.sessionId);
       // Not payable any more (paid, canceled): back to the order, as Stripe shows an expired session.

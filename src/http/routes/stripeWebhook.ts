@@ -35,6 +35,8 @@ export const stripeWebhookRoutes: FastifyPluginAsync<StripeWebhookRouteOptions> 
   app.withTypeProvider<ZodTypeProvider>().post(
     STRIPE_WEBHOOK_PATH,
     {
+      // Stripe signs instead of sending a token; the signature check below is this route's auth.
+      config: { authenticate: false },
       schema: {
         summary: 'Stripe webhook endpoint',
         description:

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import type { GarmentCatalog } from '../../commands/order/index.ts';
+import { AppError, isAppError, type FieldProblem } from '../../domain/errors.ts';
+import { decide, type Actor, type CreateOrder, type Order } from '../../domain/order/index.ts';
+import { cleanText, DEFAULT_TECHNIQUE } from '../../domain/order/validation.ts';
+import { fieldProblemsOf, mergeProblems } from './fieldProblems.ts';
+import { createProductionOrderBody, type CreateProductionOrderBody } from './productionSchemas.ts';
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The body of `POST /api/production`, or one BAD_USER_INPUT listing every problem: the schema's
+ * (types, ranges, unknown fields) together with the domain's (garment in the catalog, each size
+ * offered, duplicates), so a client fixes everything in one round. Nothing is written either way.
+ */
+export async function validateCreateBody(raw: unknown, garments: GarmentCatalog, actor: Actor): Promise<CreateProductionOrderBody> {
+  const parsed = createProductionOrderBody.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const problems = mergeProblems(await domainProblems(raw, garments, actor), fieldProblemsOf(parsed.error));
+  const summary = problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; ');
+  throw new AppError('BAD_USER_INPUT', `Invalid order: ${summary}`, { fields: problems });
+}
+
+/** The domain's own check of the raw input, run without writing (a dry decide on no state). */
+async function domainProblems(raw: unknown, garments: GarmentCatalog, actor: Actor): Promise<FieldProblem[]> {
+  if (!isObject(raw)) return [];
+  // The domain reads loosely typed input, but each size entry must at least be an object to look into.
+  const sizes = Array.isArray(raw.sizes) ? raw.sizes.map((entry: unknown) => (isObject(entry) ? entry : {})) : raw.sizes;
+  const garmentId = raw.garmentId;
+  const garment = typeof garmentId === 'string' && garmentId.trim() !== '' && garmentId.length <= 200 ? await garments.find(garmentId) : undefined;
+  try {
+    decide(
+      {
+        ...raw,
+        type: 'CreateOrder',
+        orderId: randomUUID(),
+        actor,
+        now: new Date(),
+        reference: 'PO-000000',
+        garment,
+        sizes,
+        lineItemIds: Array.isArray(sizes) ? sizes.map(() => randomUUID()) : [],
+      } as unknown as CreateOrder,
+      null,
+    );
+    return [];
+  } catch (error) {
+    if (isAppError(error) && error.code === 'BAD_USER_INPUT') return [...(error.details.fields ?? [])];
+    return [];
+  }
+}
+
+/**
+ * A repeated `Idempotency-Key` must carry the same order; a different one is refused rather than
+ * silently answered with the first order (Stripe refuses a reused key with other parameters too).
+ * `first` is the order as its creation left it.
+ */
+export function checkSameOrder(body: CreateProductionOrderBody, first: Order): void {
+  const lines = (items: readonly { size: string; quantity: number; technique?: string }[]) =>
+    JSON.stringify(items.map((i) => [i.size.trim(), i.quantity, i.technique ?? DEFAULT_TECHNIQUE]));
+  const same =
+    first.garment.id === body.garmentId.trim() &&
+    first.designUrl === body.designUrl &&
+    first.priority === (body.priority ?? 'standard') &&
+    first.notes === cleanText(body.notes) &&
+    first.prompt === cleanText(body.prompt) &&
+    (first.projectId ?? null)?.toLowerCase() === (body.projectId ?? null)?.toLowerCase() &&
+    lines(first.lineItems) === lines(body.sizes);
+  if (!same) {
+    throw new AppError('BAD_USER_INPUT', 'This Idempotency-Key was already used for a different order; use a new key for a new order', {
+      fields: [{ path: 'headers.idempotency-key', message: 'was already used with a different request body' }],
+    });
+  }
+}
