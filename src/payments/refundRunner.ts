@@ -1,0 +1,80 @@
+import type pg from 'pg';
+import type { EventStore, GlobalPosition } from '../commands/eventStore.ts';
+import { ORDER_CATEGORY } from '../domain/order/events.ts';
+import type { RefundReactor } from './refundReactor.ts';
+
+/** Its row in `projection_checkpoints` (migration 003); it writes no read-model rows. */
+export const REFUND_REACTOR_CHECKPOINT = 'reactor:refunds';
+
+export interface RefundRunnerOptions {
+  readonly eventStore: EventStore;
+  readonly reactor: RefundReactor;
+  /** The read-model database, for the checkpoint. */
+  readonly pool: pg.Pool;
+  readonly signal: AbortSignal;
+  readonly log: { error(details: object, message: string): void };
+  /** First wait after a failed refund request; doubles up to a minute. */
+  readonly retryDelayMs?: number;
+}
+
+/**
+ * Follows the order events from its checkpoint and runs the refund reactor on each. A failure
+ * (Stripe down) is retried with backoff and the checkpoint does not move past it, so no refund
+ * owed is ever skipped; the reactor's own once-per-order record makes the replays harmless.
+ * Resolves when `signal` aborts.
+ */
+export async function runRefundReactor(options: RefundRunnerOptions): Promise<void> {
+  const after = await loadCheckpoint(options.pool);
+  const batches = options.eventStore.subscribeToAll({ streamPrefixes: [`${ORDER_CATEGORY}-`], signal: options.signal, ...(after ? { after } : {}) });
+  for await (const batch of batches) {
+    for (const event of batch) {
+      if (event.type !== 'OrderCanceled') continue;
+      let delay = options.retryDelayMs ?? 500;
+      for (;;) {
+        try {
+          await options.reactor.react(event);
+          break;
+        } catch (error) {
+          options.log.error({ err: error, orderStream: event.streamId }, 'refund request failed; retrying');
+          if (!(await sleep(delay, options.signal))) return;
+          delay = Math.min(delay * 2, 60_000);
+        }
+      }
+    }
+    const last = batch[batch.length - 1];
+    if (last) await saveCheckpoint(options.pool, last.position);
+  }
+}
+
+async function loadCheckpoint(pool: pg.Pool): Promise<GlobalPosition | undefined> {
+  const { rows } = await pool.query<{ c: string | null; p: string | null }>(
+    'select position_commit::text as c, position_prepare::text as p from projection_checkpoints where name = $1',
+    [REFUND_REACTOR_CHECKPOINT],
+  );
+  const row = rows[0];
+  return row?.c != null && row.p != null ? { commit: BigInt(row.c), prepare: BigInt(row.p) } : undefined;
+}
+
+async function saveCheckpoint(pool: pg.Pool, position: GlobalPosition): Promise<void> {
+  await pool.query(
+    `insert into projection_checkpoints (name, position_commit, position_prepare, updated_at) values ($1, $2, $3, now())
+     on conflict (name) do update set position_commit = excluded.position_commit, position_prepare = excluded.position_prepare, updated_at = now()`,
+    [REFUND_REACTOR_CHECKPOINT, position.commit.toString(), position.prepare.toString()],
+  );
+}
+
+/** False when aborted while waiting. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import type pg from 'pg';
+import type Stripe from 'stripe';
+import type { EventStore } from '../commands/eventStore.ts';
+import type { OrderCommands } from '../commands/order/index.ts';
+import type { Config } from '../config.ts';
+import { simulatedCheckoutRoutes } from '../http/routes/checkoutSimulated.ts';
+import { STRIPE_WEBHOOK_PATH, stripeWebhookRoutes } from '../http/routes/stripeWebhook.ts';
+import { createWebhookInbox } from '../webhooks/inbox.ts';
+import { createStripeEventProcessor, type StripeEventProcessor } from '../webhooks/processor.ts';
+import { createCheckoutService, type CheckoutService } from './checkout.ts';
+import type { PaymentGateway } from './gateway.ts';
+import { createRefundReactor, type RefundReactor } from './refundReactor.ts';
+import { runRefundReactor } from './refundRunner.ts';
+import { createSelfDelivery } from './selfDelivery.ts';
+import { createSimulatedGateway } from './simulatedGateway.ts';
+import { createStripeClient } from './stripeClient.ts';
+import { createStripeGateway } from './stripeGateway.ts';
+
+export interface PaymentsDeps {
+  readonly config: Pick<Config, 'stripe' | 'publicBaseUrl'>;
+  readonly eventStore: EventStore;
+  readonly commands: OrderCommands;
+  /** The read-model pool: payment intent → order lookups and the refund reactor's checkpoint. */
+  readonly pool: pg.Pool;
+  readonly now?: () => Date;
+  /** Tests: a prepared SDK client instead of one built from the config. */
+  readonly stripe?: Stripe;
+  /** Simulated payments: the signing secret (default: a random one per process; only we sign and verify). */
+  readonly devWebhookSecret?: string;
+}
+
+/** Everything payments: the gateway, checkout, the webhook and its processor, the refund reactor. */
+export interface Payments {
+  readonly simulated: boolean;
+  readonly gateway: PaymentGateway;
+  readonly checkout: CheckoutService;
+  readonly processor: StripeEventProcessor;
+  readonly refunds: RefundReactor;
+  readonly webhookSecrets: readonly string[];
+  /** The webhook route, and the simulated Checkout page when payments are simulated: pass to `buildApp({ routes })`. */
+  readonly routes: readonly FastifyPluginAsync[];
+  /** Call once the server listens at `url` (`http://127.0.0.1:4000`): simulated payments post their webhooks there. */
+  listening(url: string): void;
+  /** Follows the order events and requests the refunds cancels owe; resolves once `signal` aborts. */
+  runRefunds(signal: AbortSignal, log: { error(details: object, message: string): void }): Promise<void>;
+}
+
+/**
+ * Real Stripe when `STRIPE_SECRET_KEY` is set (`STRIPE_API_BASE` for stripe-mock or a fake),
+ * otherwise simulated payments that go through the same webhook route over HTTP.
+ */
+export function setUpPayments(deps: PaymentsDeps): Payments {
+  const now = deps.now ?? (() => new Date());
+  const { stripe: stripeConfig, publicBaseUrl } = deps.config;
+  const webhookSecrets = stripeConfig ? [stripeConfig.webhookSecret] : [deps.devWebhookSecret ?? `whsec_dev_${randomBytes(24).toString('base64url')}`];
+  let selfUrl: string | undefined;
+  const deliver = createSelfDelivery({
+    webhookSecret: webhookSecrets[0] ?? '',
+    webhookUrl: () => {
+      if (!selfUrl) throw new Error('Simulated payments need the server to listen first (call payments.listening(url))');
+      return `${selfUrl}${STRIPE_WEBHOOK_PATH}`;
+    },
+    now,
+  });
+  const gateway = stripeConfig
+    ? createStripeGateway(deps.stripe ?? createStripeClient(stripeConfig), publicBaseUrl)
+    : createSimulatedGateway({ publicBaseUrl, deliver, now });
+  const loadOrder = (orderId: string) => deps.commands.load(orderId);
+  const processor = createStripeEventProcessor({
+    inbox: createWebhookInbox(deps.eventStore),
+    execute: (command) => deps.commands.execute(command),
+    orderIdForPaymentIntent: async (paymentIntentId) => {
+      const { rows } = await deps.pool.query<{ id: string }>('select id from production_orders where stripe_payment_intent_id = $1 limit 1', [paymentIntentId]);
+      return rows[0]?.id;
+    },
+    now,
+  });
+  const refunds = createRefundReactor({ eventStore: deps.eventStore, loadOrder, gateway, now });
+  const webhook: FastifyPluginAsync = async (app) => {
+    await app.register(stripeWebhookRoutes, { processor, webhookSecrets, now });
+  };
+  const simulatedPage: FastifyPluginAsync = async (app) => {
+    await app.register(simulatedCheckoutRoutes, { loadOrder, deliver, publicBaseUrl, now });
+  };
+  return {
+    simulated: gateway.simulated,
+    gateway,
+    checkout: createCheckoutService({ commands: deps.commands, gateway }),
+    processor,
+    refunds,
+    webhookSecrets,
+    routes: gateway.simulated ? [webhook, simulatedPage] : [webhook],
+    listening: (url) => {
+      selfUrl = url.replace(/\/$/, '');
+    },
+    runRefunds: (signal, log) => runRefundReactor({ eventStore: deps.eventStore, reactor: refunds, pool: deps.pool, signal, log }),
+  };
+}
