@@ -1,0 +1,80 @@
+import type { RecordedEvent } from '../../commands/eventStore.ts';
+import type { DeadLetter } from '../runtime/deadLetters.ts';
+import { ProjectionDataError, orderIdOfStream } from './guard.ts';
+import { projectOrderEvent, type LineItemRecord, type TimelineRecord } from './project.ts';
+import type { ProjectedOrder } from './records.ts';
+
+/** How an event that cannot be applied is treated: kept aside (live) or fatal (rebuild). */
+export type FoldPolicy = 'continuous' | 'strict';
+
+/** A rebuild met an event it cannot apply: it stops, and the live tables stay as they are. */
+export class RebuildStoppedError extends Error {
+  override readonly name = 'RebuildStoppedError';
+  constructor(
+    readonly event: RecordedEvent,
+    cause: unknown,
+  ) {
+    super(`Rebuild stopped at ${event.type} ${event.id} (v${event.streamVersion} of ${event.streamId}): ${(cause as Error).message}`, { cause });
+  }
+}
+
+export interface FoldOutcome {
+  /** The orders this batch changed, in their final state. */
+  readonly changed: Map<string, ProjectedOrder>;
+  readonly lineItems: LineItemRecord[];
+  readonly timeline: TimelineRecord[];
+  readonly deadLetters: DeadLetter[];
+}
+
+/** Every event of the batch names an order; these are the ones whose state must be at hand. */
+export function orderIdsOf(events: readonly RecordedEvent[]): string[] {
+  const ids = new Set<string>();
+  for (const event of events) {
+    try {
+      ids.add(orderIdOfStream(event.streamId));
+    } catch {
+      // Not an order stream: the fold dead-letters (or, in a rebuild, stops on) it.
+    }
+  }
+  return [...ids];
+}
+
+/**
+ * Folds a batch into `state` (order id → projected order; updated in place). In continuous mode
+ * an event that cannot be applied becomes a dead letter and its order's version moves past it,
+ * so the order's later events still apply; in strict mode it throws {@link RebuildStoppedError}.
+ */
+export function foldOrderEvents(state: Map<string, ProjectedOrder>, events: readonly RecordedEvent[], policy: FoldPolicy): FoldOutcome {
+  const outcome: FoldOutcome = { changed: new Map(), lineItems: [], timeline: [], deadLetters: [] };
+  for (const event of events) {
+    let orderId: string | undefined;
+    try {
+      orderId = orderIdOfStream(event.streamId);
+      const result = projectOrderEvent(state.get(orderId), event, orderId);
+      if (result.kind === 'replayed') continue;
+      if (result.kind === 'skipped') {
+        if (result.order) keep(state, outcome, orderId, result.order);
+        continue;
+      }
+      keep(state, outcome, orderId, result.order);
+      outcome.timeline.push(result.timeline);
+      for (const item of result.lineItems) outcome.lineItems.push(item);
+    } catch (error) {
+      if (policy === 'strict') throw new RebuildStoppedError(event, error);
+      outcome.deadLetters.push({ event, error: describe(error) });
+      const current = orderId === undefined ? undefined : state.get(orderId);
+      if (orderId !== undefined && current && event.streamVersion > current.version) {
+        keep(state, outcome, orderId, { ...current, version: event.streamVersion, position: event.position });
+      }
+    }
+  }
+  return outcome;
+}
+
+function keep(state: Map<string, ProjectedOrder>, outcome: FoldOutcome, orderId: string, order: ProjectedOrder): void {
+  state.set(orderId, order);
+  outcome.changed.set(orderId, order);
+}
+
+const describe = (error: unknown): string =>
+  error instanceof ProjectionDataError ? error.message : error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -1,0 +1,118 @@
+import type { RecordedEvent } from '../../commands/eventStore.ts';
+import { STATUS_MAP, evolve, timelineMessage, type OrderEvent } from '../../domain/order/index.ts';
+import { ProjectionDataError, checkedOrderEvent, isKnownOrderEvent } from './guard.ts';
+import type { OrderExtras, ProjectedOrder } from './records.ts';
+
+/** A `production_line_items` row as written. */
+export interface LineItemRecord {
+  id: string;
+  order_id: string;
+  line_no: number;
+  size: string;
+  quantity: number;
+  technique: string;
+  unit_price_cents: string;
+  metadata: Readonly<Record<string, unknown>>;
+  created_at: string;
+}
+
+/** A `fulfillment_events` row as written: one per applied event. */
+export interface TimelineRecord {
+  id: string;
+  order_id: string;
+  stream_version: number;
+  status: string;
+  message: string;
+  metadata: Readonly<Record<string, unknown>>;
+  occurred_at: string;
+  actor_type: string;
+  actor_id: string;
+  event_type: string;
+  position_commit: string;
+  position_prepare: string;
+}
+
+export type OrderEventOutcome =
+  /** The event changed the order: write these. */
+  | { readonly kind: 'applied'; readonly order: ProjectedOrder; readonly timeline: TimelineRecord; readonly lineItems: readonly LineItemRecord[] }
+  /** Already applied (version at or below the stored one): nothing changes. */
+  | { readonly kind: 'replayed' }
+  /** A type this code does not know (written by a newer version): only the version moves on. */
+  | { readonly kind: 'skipped'; readonly order: ProjectedOrder | undefined };
+
+const NO_EXTRAS: OrderExtras = { trackingNumber: null, trackingUrl: null, carrier: null, lastPaymentFailure: null };
+const BASE_FIELDS = new Set(['type', 'orderId', 'actor', 'at', 'idempotencyKey']);
+
+/**
+ * Applies one event of stream `order-<orderId>` to the order as projected so far (undefined: no
+ * row yet). The guard: only version = stored + 1 applies, so a replay is a no-op. Throws
+ * {@link ProjectionDataError} for an event it cannot apply (odd data, a gap); the caller decides
+ * whether that dead-letters (continuous) or stops (rebuild). Pure: no I/O, no clock.
+ */
+export function projectOrderEvent(current: ProjectedOrder | undefined, event: RecordedEvent, orderId: string): OrderEventOutcome {
+  const stored = current?.version ?? 0;
+  if (event.streamVersion <= stored) return { kind: 'replayed' };
+  if (event.streamVersion !== stored + 1) {
+    throw new ProjectionDataError(
+      current
+        ? `${event.type} v${event.streamVersion} of ${event.streamId} follows v${stored}: the events between were never applied`
+        : `${event.type} v${event.streamVersion} of ${event.streamId}: the order has no read-model row (its creation was not applied)`,
+    );
+  }
+  if (!isKnownOrderEvent(event.type)) {
+    return { kind: 'skipped', order: current && { ...current, version: event.streamVersion, position: event.position } };
+  }
+  const typed = checkedOrderEvent(event, event.type, orderId);
+  if ((typed.type === 'OrderCreated') !== (current === undefined)) {
+    throw new ProjectionDataError(`${event.type} v${event.streamVersion} of ${event.streamId}: an order starts with OrderCreated, once`);
+  }
+  const order = evolve(current?.order ?? null, typed);
+  if (order === null) throw new ProjectionDataError(`${event.type} v${event.streamVersion} of ${event.streamId} left no order`);
+  const projected: ProjectedOrder = { order, extras: extrasAfter(current?.extras ?? NO_EXTRAS, typed), version: event.streamVersion, position: event.position };
+  return {
+    kind: 'applied',
+    order: projected,
+    timeline: {
+      id: event.id,
+      order_id: orderId,
+      stream_version: event.streamVersion,
+      status: STATUS_MAP[order.orderStatus],
+      message: timelineMessage(typed),
+      metadata: timelineDetails(typed),
+      occurred_at: typed.at,
+      actor_type: typed.actor.type,
+      actor_id: typed.actor.id,
+      event_type: typed.type,
+      position_commit: event.position.commit.toString(),
+      position_prepare: event.position.prepare.toString(),
+    },
+    lineItems: typed.type === 'OrderCreated' ? typed.lineItems.map((item, index) => ({
+      id: item.id,
+      order_id: orderId,
+      line_no: index + 1,
+      size: item.size,
+      quantity: item.quantity,
+      technique: item.technique,
+      unit_price_cents: String(item.unitPriceCents),
+      metadata: {},
+      created_at: typed.at,
+    })) : [],
+  };
+}
+
+function extrasAfter(extras: OrderExtras, event: OrderEvent): OrderExtras {
+  if (event.type === 'OrderFulfilled') return { ...extras, trackingNumber: event.trackingNumber, trackingUrl: event.trackingUrl, carrier: event.carrier };
+  if (event.type === 'PaymentFailed') return { ...extras, lastPaymentFailure: event.reason };
+  if (event.type === 'PaymentConfirmed') return { ...extras, lastPaymentFailure: null };
+  return extras;
+}
+
+/** What the timeline entry keeps of the event: its own fields, minus what every event has. */
+function timelineDetails(event: OrderEvent): Record<string, unknown> {
+  if (event.type === 'OrderCreated') {
+    return { reference: event.reference, priority: event.priority, totalCents: event.totalCents, currency: event.currency };
+  }
+  const details: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(event)) if (!BASE_FIELDS.has(key)) details[key] = value;
+  return details;
+}

@@ -1,0 +1,178 @@
+import type pg from 'pg';
+import { AppError, type FieldProblem } from '../../domain/errors.ts';
+import { ORDER_STATES, PRIORITIES, type OrderState, type Priority } from '../../domain/order/index.ts';
+import { decodeOrderCursor, encodeOrderCursor } from './cursor.ts';
+import { garmentView, orderView, timelineView, type GarmentView, type OrderRow, type ProductionOrderView, type TimelineEntryView, type TimelineJson } from './views.ts';
+
+/** A pool or a client: every query here is one statement, so it reads one consistent snapshot. */
+export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.ClientBase, 'query'>;
+
+export interface OrderFilter {
+  readonly orderStatuses?: readonly OrderState[];
+  readonly priorities?: readonly Priority[];
+  /** Created at or after. */
+  readonly createdFrom?: Date;
+  /** Created at or before. */
+  readonly createdTo?: Date;
+  readonly userId?: string;
+  /** Case-insensitive substring of the reference or the notes. */
+  readonly search?: string;
+}
+
+export interface ReadOptions {
+  /** Only this user's orders (customers); anyone else's order is "not found". */
+  readonly ownerId?: string;
+  /** The instant etaDays is computed for. Default: now. */
+  readonly now?: Date;
+}
+
+export interface ListOrdersOptions extends ReadOptions {
+  readonly filter?: OrderFilter;
+  /** Page size, 1..200. Default 50. */
+  readonly first?: number;
+  /** `endCursor` of the previous page. */
+  readonly after?: string;
+}
+
+export interface OrderPage {
+  readonly nodes: readonly ProductionOrderView[];
+  readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null };
+}
+
+export const MAX_PAGE_SIZE = 200;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// Each order's line items and timeline come in the same statement (one snapshot, even across a
+// rebuild's table switch), each from its table's primary key.
+const ORDER_SELECT = `select o.id, o.user_id, o.project_id, o.reference, o.status, o.notes, o.metadata, o.created_at, o.updated_at,
+  o.priority, o.hold_reason, o.prompt, o.design_url, o.garment, o.total_cents, o.currency, o.stripe_checkout_session_id,
+  o.checkout_url, o.checkout_simulated, o.stripe_payment_intent_id, o.paid_cents, o.paid_currency, o.paid_at, o.payment_mismatch,
+  o.last_payment_failure, o.refunded_cents, o.canceled, o.canceled_by, o.cancel_reason, o.refund_due, o.submitted_at, o.approved_at,
+  o.in_production_at, o.fulfilled_at, o.canceled_at, o.tracking_number, o.tracking_url, o.carrier, o.eta_clock, o.version,
+  o.position_commit::text || '-' || o.position_prepare::text as position,
+  to_json(o.created_at) #>> '{}' as cursor_created_at,
+  (select coalesce(json_agg(json_build_object('id', li.id, 'line_no', li.line_no, 'size', li.size, 'quantity', li.quantity,
+      'technique', li.technique, 'unit_price_cents', li.unit_price_cents::text) order by li.line_no), '[]'::json)
+    from production_line_items li where li.order_id = o.id) as line_items,
+  (select coalesce(json_agg(${timelineJson('fe')} order by fe.stream_version), '[]'::json)
+    from fulfillment_events fe where fe.order_id = o.id) as events
+from production_orders o`;
+
+function timelineJson(alias: string): string {
+  return `json_build_object('id', ${alias}.id, 'order_id', ${alias}.order_id, 'stream_version', ${alias}.stream_version, 'status', ${alias}.status,
+    'message', ${alias}.message, 'metadata', ${alias}.metadata, 'actor_type', ${alias}.actor_type, 'actor_id', ${alias}.actor_id,
+    'event_type', ${alias}.event_type, 'occurred_at', ${alias}.occurred_at,
+    'position', ${alias}.position_commit::text || '-' || ${alias}.position_prepare::text)`;
+}
+
+/** One order with its line items, timeline and garment; null when missing (or not the owner's). */
+export async function findOrder(db: Queryable, id: string, options: ReadOptions = {}): Promise<ProductionOrderView | null> {
+  if (!UUID.test(id)) return null;
+  return findOne(db, 'o.id = $1', id, options);
+}
+
+/** The order with this reference (`PO-000123`); null when missing (or not the owner's). */
+export async function findOrderByReference(db: Queryable, reference: string, options: ReadOptions = {}): Promise<ProductionOrderView | null> {
+  return findOne(db, 'o.reference = $1', reference, options);
+}
+
+async function findOne(db: Queryable, condition: string, value: string, options: ReadOptions): Promise<ProductionOrderView | null> {
+  const params: unknown[] = [value];
+  let where = condition;
+  if (options.ownerId !== undefined) {
+    if (!UUID.test(options.ownerId)) return null;
+    params.push(options.ownerId);
+    where += ' and o.user_id = $2';
+  }
+  const { rows } = await db.query<OrderRow>(`${ORDER_SELECT} where ${where}`, params);
+  const row = rows[0];
+  return row ? orderView(row, options.now ?? new Date()) : null;
+}
+
+/**
+ * Orders newest first, filtered, one page at a time (keyset on (created_at, id): stable while
+ * orders are added). Each filter shape has an index (see the migration); bad input is
+ * BAD_USER_INPUT with every problem listed.
+ */
+export async function listOrders(db: Queryable, options: ListOrdersOptions = {}): Promise<OrderPage> {
+  const first = options.first ?? 50;
+  const filter = options.filter ?? {};
+  const problems = checkList(first, filter, options.ownerId);
+  const cursor = options.after === undefined || options.after === null ? undefined : decodeOrderCursor(options.after);
+  if (problems.length > 0) {
+    throw new AppError('BAD_USER_INPUT', `Invalid order list: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, { fields: problems });
+  }
+  const params: unknown[] = [];
+  const where: string[] = [];
+  const param = (value: unknown): string => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  if (options.ownerId !== undefined) where.push(`o.user_id = ${param(options.ownerId)}`);
+  if (filter.userId !== undefined) where.push(`o.user_id = ${param(filter.userId)}`);
+  if (filter.orderStatuses?.length) where.push(`o.status = any(${param(filter.orderStatuses)}::text[])`);
+  if (filter.priorities?.length) where.push(`o.priority = any(${param(filter.priorities)}::text[])`);
+  if (filter.createdFrom) where.push(`o.created_at >= ${param(filter.createdFrom.toISOString())}::timestamptz`);
+  if (filter.createdTo) where.push(`o.created_at <= ${param(filter.createdTo.toISOString())}::timestamptz`);
+  const search = filter.search?.trim();
+  if (search) where.push(`(o.reference || ' ' || coalesce(o.notes, '')) ilike ${param(`%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
+  if (cursor) where.push(`(o.created_at, o.id) < (${param(cursor.createdAt)}::timestamptz, ${param(cursor.id)}::uuid)`);
+  const sql = `${ORDER_SELECT} ${where.length ? `where ${where.join(' and ')}` : ''} order by o.created_at desc, o.id desc limit ${param(first + 1)}`;
+  const { rows } = await db.query<OrderRow & { cursor_created_at: string }>(sql, params);
+  const page = rows.slice(0, first);
+  const now = options.now ?? new Date();
+  const last = page.at(-1);
+  return {
+    nodes: page.map((row) => orderView(row, now)),
+    pageInfo: { hasNextPage: rows.length > first, endCursor: last ? encodeOrderCursor({ createdAt: last.cursor_created_at, id: last.id }) : null },
+  };
+}
+
+function checkList(first: number, filter: OrderFilter, ownerId: string | undefined): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (!Number.isSafeInteger(first) || first < 1 || first > MAX_PAGE_SIZE) problems.push({ path: 'first', message: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` });
+  filter.orderStatuses?.forEach((s, i) => ORDER_STATES.includes(s) || problems.push({ path: `filter.orderStatuses.${i}`, message: `must be one of ${ORDER_STATES.join(', ')}` }));
+  filter.priorities?.forEach((p, i) => PRIORITIES.includes(p) || problems.push({ path: `filter.priorities.${i}`, message: `must be one of ${PRIORITIES.join(', ')}` }));
+  for (const key of ['createdFrom', 'createdTo'] as const) {
+    const value = filter[key];
+    if (value !== undefined && !(value instanceof Date && !Number.isNaN(value.getTime()))) problems.push({ path: `filter.${key}`, message: 'must be a valid date-time' });
+  }
+  if (filter.userId !== undefined && !UUID.test(filter.userId)) problems.push({ path: 'filter.userId', message: 'must be a uuid' });
+  if (ownerId !== undefined && !UUID.test(ownerId)) problems.push({ path: 'ownerId', message: 'must be a uuid' });
+  if (filter.search !== undefined && (typeof filter.search !== 'string' || filter.search.length > 200)) problems.push({ path: 'filter.search', message: 'must be text of at most 200 characters' });
+  return problems;
+}
+
+/** An order's timeline entries after a stream version (all when omitted), oldest first. */
+export async function findOrderEvents(db: Queryable, orderId: string, options: { readonly afterVersion?: number } = {}): Promise<TimelineEntryView[]> {
+  if (!UUID.test(orderId)) return [];
+  const { rows } = await db.query<{ entry: TimelineJson }>(
+    `select ${timelineJson('fe')} as entry from fulfillment_events fe where fe.order_id = $1 and fe.stream_version > $2 order by fe.stream_version`,
+    [orderId, options.afterVersion ?? 0],
+  );
+  return rows.map((row) => timelineView(row.entry));
+}
+
+/** The garment catalog, by title. */
+export async function listGarments(db: Queryable): Promise<GarmentView[]> {
+  const { rows } = await db.query<{ id: string; title: string; price_cents: number; sizes: string[]; image_url: string | null }>(
+    'select id, title, price_cents, sizes, image_url from garments order by title, id',
+  );
+  return rows.map((row) => garmentView({ id: row.id, title: row.title, priceCents: row.price_cents, sizes: row.sizes, imageUrl: row.image_url }));
+}
+
+export async function findGarment(db: Queryable, id: string): Promise<GarmentView | null> {
+  const { rows } = await db.query<{ id: string; title: string; price_cents: number; sizes: string[]; image_url: string | null }>(
+    'select id, title, price_cents, sizes, image_url from garments where id = $1',
+    [id],
+  );
+  const row = rows[0];
+  return row ? garmentView({ id: row.id, title: row.title, priceCents: row.price_cents, sizes: row.sizes, imageUrl: row.image_url }) : null;
+}
+
+/** Operators are the users with user_profiles.is_operator; nothing in a token makes one. */
+export async function isOperator(db: Queryable, userId: string): Promise<boolean> {
+  if (!UUID.test(userId)) return false;
+  const { rows } = await db.query<{ is_operator: boolean }>('select is_operator from user_profiles where user_id = $1', [userId]);
+  return rows[0]?.is_operator ?? false;
+}

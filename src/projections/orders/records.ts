@@ -1,0 +1,185 @@
+import type { GlobalPosition } from '../../commands/eventStore.ts';
+import { etaOf, type EtaClock, type Order, type OrderState, type Priority } from '../../domain/order/index.ts';
+
+/** Facts the read model shows that the domain's fold does not keep. */
+export interface OrderExtras {
+  readonly trackingNumber: string | null;
+  readonly trackingUrl: string | null;
+  readonly carrier: string | null;
+  readonly lastPaymentFailure: string | null;
+}
+
+/** One order as the projection holds it: the domain's fold plus extras, its version and position. */
+export interface ProjectedOrder {
+  readonly order: Order;
+  readonly extras: OrderExtras;
+  /** The last stream version applied. */
+  readonly version: number;
+  /** The $all position of that event. */
+  readonly position: GlobalPosition;
+}
+
+/** A `production_orders` row as written (JSON-ready: bigints as decimal text, instants as ISO text). */
+export interface OrderRecord {
+  id: string;
+  user_id: string;
+  project_id: string | null;
+  reference: string;
+  status: OrderState;
+  notes: string | null;
+  metadata: Readonly<Record<string, unknown>>;
+  created_at: string;
+  updated_at: string;
+  priority: Priority;
+  hold_reason: string | null;
+  prompt: string | null;
+  design_url: string;
+  garment_id: string;
+  garment: Order['garment'];
+  total_cents: string;
+  currency: string;
+  stripe_checkout_session_id: string | null;
+  checkout_url: string | null;
+  checkout_simulated: boolean | null;
+  payment_session_id: string | null;
+  stripe_payment_intent_id: string | null;
+  paid_cents: string | null;
+  paid_currency: string | null;
+  paid_at: string | null;
+  payment_mismatch: boolean;
+  last_payment_failure: string | null;
+  refunded_cents: string;
+  canceled: boolean;
+  canceled_by: string | null;
+  cancel_reason: string | null;
+  refund_due: boolean;
+  submitted_at: string | null;
+  approved_at: string | null;
+  in_production_at: string | null;
+  fulfilled_at: string | null;
+  canceled_at: string | null;
+  tracking_number: string | null;
+  tracking_url: string | null;
+  carrier: string | null;
+  eta_clock: EtaClock;
+  eta_at: string | null;
+  version: number;
+  position_commit: string;
+  position_prepare: string;
+}
+
+export function toOrderRecord(projected: ProjectedOrder): OrderRecord {
+  const { order, extras } = projected;
+  const reached = order.reachedAt;
+  return {
+    id: order.id,
+    user_id: order.ownerId,
+    project_id: order.projectId,
+    reference: order.reference,
+    status: order.orderStatus,
+    notes: order.notes,
+    metadata: order.metadata,
+    created_at: order.createdAt,
+    updated_at: order.updatedAt,
+    priority: order.priority,
+    hold_reason: order.holdReason,
+    prompt: order.prompt,
+    design_url: order.designUrl,
+    garment_id: order.garment.id,
+    garment: order.garment,
+    total_cents: String(order.totalCents),
+    currency: order.currency,
+    stripe_checkout_session_id: order.checkout?.sessionId ?? null,
+    checkout_url: order.checkout?.checkoutUrl ?? null,
+    checkout_simulated: order.checkout?.simulated ?? null,
+    payment_session_id: order.payment?.sessionId ?? null,
+    stripe_payment_intent_id: order.payment?.paymentIntentId ?? null,
+    paid_cents: order.payment ? String(order.payment.amountCents) : null,
+    paid_currency: order.payment?.currency ?? null,
+    paid_at: order.payment?.paidAt ?? null,
+    payment_mismatch: order.paymentFlagged,
+    last_payment_failure: extras.lastPaymentFailure,
+    refunded_cents: String(order.refundedCents),
+    canceled: order.orderStatus === 'canceled',
+    canceled_by: order.cancelation?.by ?? null,
+    cancel_reason: order.cancelation?.reason ?? null,
+    refund_due: order.cancelation?.refundDue ?? false,
+    submitted_at: reached.submitted ?? null,
+    approved_at: reached.approved ?? null,
+    in_production_at: reached.in_production ?? null,
+    fulfilled_at: reached.fulfilled ?? null,
+    canceled_at: reached.canceled ?? null,
+    tracking_number: extras.trackingNumber,
+    tracking_url: extras.trackingUrl,
+    carrier: extras.carrier,
+    eta_clock: order.clock,
+    // The promise instant does not depend on "now"; only etaDays does (computed at read time).
+    eta_at: etaOf(order.clock, new Date(0)).etaAt,
+    version: projected.version,
+    position_commit: projected.position.commit.toString(),
+    position_prepare: projected.position.prepare.toString(),
+  };
+}
+
+/**
+ * Back from a stored row (read with `readBack`) to what the fold continues from. Line items are
+ * not reloaded: they are written once, from `OrderCreated`, and no later event touches them.
+ * The idempotency-key sets are command-side bookkeeping the read model does not keep.
+ */
+export function fromOrderRecord(row: OrderRecord): ProjectedOrder {
+  const reachedAt: Partial<Record<OrderState, string>> = { draft: row.created_at };
+  if (row.submitted_at !== null) reachedAt.submitted = row.submitted_at;
+  if (row.approved_at !== null) reachedAt.approved = row.approved_at;
+  if (row.in_production_at !== null) reachedAt.in_production = row.in_production_at;
+  if (row.fulfilled_at !== null) reachedAt.fulfilled = row.fulfilled_at;
+  if (row.canceled_at !== null) reachedAt.canceled = row.canceled_at;
+  const order: Order = {
+    id: row.id,
+    reference: row.reference,
+    ownerId: row.user_id,
+    projectId: row.project_id,
+    orderStatus: row.status,
+    priority: row.priority,
+    holdReason: row.hold_reason,
+    garment: row.garment,
+    designUrl: row.design_url,
+    prompt: row.prompt,
+    notes: row.notes,
+    lineItems: [],
+    totalCents: Number(row.total_cents),
+    currency: row.currency as Order['currency'],
+    metadata: row.metadata,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    reachedAt,
+    checkout:
+      row.stripe_checkout_session_id === null
+        ? null
+        : { sessionId: row.stripe_checkout_session_id, checkoutUrl: row.checkout_url ?? '', simulated: row.checkout_simulated ?? false },
+    payment:
+      row.paid_at === null
+        ? null
+        : {
+            sessionId: row.payment_session_id ?? '',
+            paymentIntentId: row.stripe_payment_intent_id,
+            amountCents: Number(row.paid_cents),
+            currency: row.paid_currency ?? '',
+            paidAt: row.paid_at,
+          },
+    paymentFlagged: row.payment_mismatch,
+    cancelation:
+      row.canceled_at === null || row.status !== 'canceled'
+        ? null
+        : { at: row.canceled_at, by: row.canceled_by as NonNullable<Order['cancelation']>['by'], reason: row.cancel_reason, refundDue: row.refund_due },
+    refundedCents: Number(row.refunded_cents),
+    clock: row.eta_clock,
+    appliedIdempotencyKeys: new Set(),
+    appliedStripeEventIds: new Set(),
+  };
+  return {
+    order,
+    extras: { trackingNumber: row.tracking_number, trackingUrl: row.tracking_url, carrier: row.carrier, lastPaymentFailure: row.last_payment_failure },
+    version: row.version,
+    position: { commit: BigInt(row.position_commit), prepare: BigInt(row.position_prepare) },
+  };
+}

@@ -1,0 +1,68 @@
+import type pg from 'pg';
+import { LINE_ITEM_COLUMNS, ORDER_COLUMNS, TIMELINE_COLUMNS, qualified, readBack, type ColumnKind } from './columns.ts';
+import type { LineItemRecord, TimelineRecord } from './project.ts';
+import { fromOrderRecord, type OrderRecord, type ProjectedOrder } from './records.ts';
+
+/** What one transaction writes to the order tables. */
+export interface OrderWrites {
+  readonly orders: readonly OrderRecord[];
+  readonly lineItems: readonly LineItemRecord[];
+  readonly timeline: readonly TimelineRecord[];
+}
+
+type Queryable = Pick<pg.ClientBase, 'query'>;
+
+const names = (columns: Record<string, ColumnKind>): string[] => Object.keys(columns);
+const ORDER_NAMES = names(ORDER_COLUMNS);
+const ORDER_UPDATES = ORDER_NAMES.filter((name) => name !== 'id');
+
+/**
+ * The whole set of rows goes in as one JSON document, turned into rows by the server
+ * (`json_populate_recordset` on the table's own row type): one round trip per table per batch.
+ */
+const insertSql = (schema: string, table: string, columns: readonly string[]): string => {
+  const list = columns.join(', ');
+  return `insert into ${qualified(schema, table)} (${list}) select ${list} from json_populate_recordset(null::${qualified(schema, table)}, $1::json)`;
+};
+
+const statements = new Map<string, { upsertOrders: string; insertLineItems: string; insertTimeline: string; loadOrders: string }>();
+
+function sqlFor(schema: string) {
+  let sql = statements.get(schema);
+  if (!sql) {
+    sql = {
+      // The version guard again, in SQL: an older state never overwrites a newer one.
+      upsertOrders: `${insertSql(schema, 'production_orders', ORDER_NAMES)}
+        on conflict (id) do update set (${ORDER_UPDATES.join(', ')}) = (${ORDER_UPDATES.map((c) => `excluded.${c}`).join(', ')})
+        where production_orders.version < excluded.version`,
+      insertLineItems: insertSql(schema, 'production_line_items', names(LINE_ITEM_COLUMNS)),
+      insertTimeline: insertSql(schema, 'fulfillment_events', names(TIMELINE_COLUMNS)),
+      loadOrders: `select ${Object.entries(ORDER_COLUMNS).map(([c, kind]) => readBack(c, kind)).join(', ')}
+        from ${qualified(schema, 'production_orders')} where id = any($1::uuid[])`,
+    };
+    statements.set(schema, sql);
+  }
+  return sql;
+}
+
+/** The stored state of these orders (absent ones are simply missing from the map). */
+export async function loadOrders(db: Queryable, schema: string, ids: readonly string[]): Promise<Map<string, ProjectedOrder>> {
+  const found = new Map<string, ProjectedOrder>();
+  if (ids.length === 0) return found;
+  const { rows } = await db.query<OrderRecord>(sqlFor(schema).loadOrders, [ids]);
+  for (const row of rows) found.set(row.id, fromOrderRecord(row));
+  return found;
+}
+
+/** Writes orders (upsert), then their line items and timeline entries (inserts: each is new). */
+export async function writeOrderChanges(db: Queryable, schema: string, writes: OrderWrites): Promise<void> {
+  const sql = sqlFor(schema);
+  if (writes.orders.length > 0) await db.query(sql.upsertOrders, [JSON.stringify(writes.orders)]);
+  if (writes.lineItems.length > 0) await db.query(sql.insertLineItems, [JSON.stringify(writes.lineItems)]);
+  if (writes.timeline.length > 0) await db.query(sql.insertTimeline, [JSON.stringify(writes.timeline)]);
+}
+
+/** Plain inserts for a rebuild's bulk load into empty tables (no conflict handling needed). */
+export async function insertOrders(db: Queryable, schema: string, orders: readonly OrderRecord[]): Promise<void> {
+  if (orders.length > 0) await db.query(insertSql(schema, 'production_orders', ORDER_NAMES), [JSON.stringify(orders)]);
+}

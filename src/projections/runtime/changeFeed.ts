@@ -1,0 +1,215 @@
+import pg from 'pg';
+import { comparePositions, type GlobalPosition } from '../../commands/eventStore.ts';
+import { ORDERS_PROJECTION, readCheckpoint } from './checkpoints.ts';
+import { CHANGES_CHANNEL, decodeChangeNotice } from './notifications.ts';
+
+/** One order changed in the read model; the read model has reached `position` (and this change). */
+export interface OrderChange {
+  readonly orderId: string;
+  readonly position: GlobalPosition;
+}
+
+export type OrderChangeListener = (change: OrderChange) => void;
+
+/**
+ * What the read model tells its readers (GraphQL subscriptions, read-your-writes answers).
+ * Every process sharing the database sees every change: its own projector's commits at once,
+ * other processes' through LISTEN/NOTIFY.
+ */
+export interface ChangeFeed {
+  /** Called for every order a projection commit changed, after the commit. Returns unsubscribe. */
+  subscribe(listener: OrderChangeListener): () => void;
+  /**
+   * Resolves true once the read model has reached `position` (e.g. an append's position: the
+   * change is then readable), false after `timeoutMs` (default 5000) or on abort.
+   */
+  waitForPosition(position: GlobalPosition, options?: { readonly timeoutMs?: number; readonly signal?: AbortSignal }): Promise<boolean>;
+  /** The newest position the read model is known to have reached; undefined before anything. */
+  currentPosition(): GlobalPosition | undefined;
+}
+
+/** The feed as its owner holds it: the local projector publishes into it; close() on shutdown. */
+export interface ChangeFeedHandle extends ChangeFeed {
+  publish(position: GlobalPosition, orderIds: readonly string[]): void;
+  close(): Promise<void>;
+}
+
+export interface ChangeFeedOptions {
+  readonly pool: pg.Pool;
+  /** How often to look at the checkpoint while someone waits and no notice came (a safety net). Default 1000. */
+  readonly pollIntervalMs?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+interface Waiter {
+  readonly position: GlobalPosition;
+  readonly resolve: (reached: boolean) => void;
+}
+
+/** Starts listening; resolves once the feed knows where the read model stands. */
+export async function startChangeFeed(options: ChangeFeedOptions): Promise<ChangeFeedHandle> {
+  const feed = new PostgresChangeFeed(options);
+  await feed.start();
+  return feed;
+}
+
+class PostgresChangeFeed implements ChangeFeedHandle {
+  #current: GlobalPosition | undefined;
+  /** Which NOTIFY parts of the current position were delivered; complete once all were. */
+  #parts = { seen: new Set<number>(), complete: true };
+  readonly #listeners = new Set<OrderChangeListener>();
+  readonly #waiters = new Set<Waiter>();
+  #client: pg.Client | undefined;
+  #closed = false;
+  #reconnectTimer: NodeJS.Timeout | undefined;
+  #pollTimer: NodeJS.Timeout | undefined;
+  #resyncing: Promise<void> | undefined;
+
+  constructor(private readonly options: ChangeFeedOptions) {}
+
+  async start(): Promise<void> {
+    await this.#listen();
+    // LISTEN first, then read where the model stands: nothing committed in between is missed.
+    const { position } = await readCheckpoint(this.options.pool, ORDERS_PROJECTION);
+    if (position && (!this.#current || comparePositions(position, this.#current) > 0)) this.#current = position;
+  }
+
+  subscribe(listener: OrderChangeListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  currentPosition(): GlobalPosition | undefined {
+    return this.#current;
+  }
+
+  waitForPosition(position: GlobalPosition, options: { readonly timeoutMs?: number; readonly signal?: AbortSignal } = {}): Promise<boolean> {
+    if (this.#reached(position)) return Promise.resolve(true);
+    if (this.#closed || options.signal?.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const finish = (reached: boolean): void => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', abort);
+        this.#waiters.delete(waiter);
+        resolve(reached);
+      };
+      const abort = (): void => finish(false);
+      const waiter: Waiter = { position, resolve: finish };
+      const timer = setTimeout(() => finish(false), options.timeoutMs ?? 5000);
+      options.signal?.addEventListener('abort', abort, { once: true });
+      this.#waiters.add(waiter);
+      this.#schedulePoll();
+    });
+  }
+
+  publish(position: GlobalPosition, orderIds: readonly string[]): void {
+    this.#deliver(position, orderIds, undefined);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#reconnectTimer);
+    clearTimeout(this.#pollTimer);
+    for (const waiter of [...this.#waiters]) waiter.resolve(false);
+    const client = this.#client;
+    this.#client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  #reached(position: GlobalPosition): boolean {
+    return this.#current !== undefined && comparePositions(this.#current, position) >= 0;
+  }
+
+  /** Delivers one commit's changes once: older positions and parts already seen are dropped. */
+  #deliver(position: GlobalPosition, orderIds: readonly string[], part: { index: number; of: number } | undefined): void {
+    const order = this.#current ? comparePositions(position, this.#current) : 1;
+    if (order < 0) return;
+    if (order === 0 && (this.#parts.complete || (part && this.#parts.seen.has(part.index)))) return;
+    if (order > 0) {
+      this.#current = position;
+      this.#parts = { seen: new Set(), complete: false };
+    }
+    if (part) this.#parts.seen.add(part.index);
+    if (!part || this.#parts.seen.size >= part.of) this.#parts.complete = true;
+    for (const orderId of orderIds) {
+      for (const listener of this.#listeners) {
+        try {
+          listener({ orderId, position });
+        } catch (error) {
+          this.options.onError?.(error);
+        }
+      }
+    }
+    for (const waiter of [...this.#waiters]) if (this.#reached(waiter.position)) waiter.resolve(true);
+  }
+
+  async #listen(): Promise<void> {
+    const client = new pg.Client(this.options.pool.options);
+    const lost = (error?: unknown): void => {
+      if (error) this.options.onError?.(error);
+      if (this.#client !== client) return;
+      this.#client = undefined;
+      void client.end().catch(() => undefined);
+      this.#scheduleReconnect();
+    };
+    client.on('error', lost);
+    client.on('end', () => lost());
+    client.on('notification', (message) => {
+      if (message.channel !== CHANGES_CHANNEL || !message.payload) return;
+      const notice = decodeChangeNotice(message.payload);
+      if (notice) this.#deliver(notice.position, notice.orderIds, { index: notice.part, of: notice.parts });
+    });
+    await client.connect();
+    await client.query(`listen ${CHANGES_CHANNEL}`);
+    this.#client = client;
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#closed || this.#reconnectTimer) return;
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = undefined;
+      if (this.#closed) return;
+      this.#listen()
+        .then(() => this.#resync())
+        .catch((error: unknown) => {
+          this.options.onError?.(error);
+          this.#scheduleReconnect();
+        });
+    }, 1000);
+  }
+
+  #schedulePoll(): void {
+    if (this.#pollTimer || this.#closed) return;
+    this.#pollTimer = setTimeout(() => {
+      this.#pollTimer = undefined;
+      if (this.#waiters.size === 0) return;
+      this.#resync()
+        .catch((error: unknown) => this.options.onError?.(error))
+        .finally(() => this.#schedulePoll());
+    }, this.options.pollIntervalMs ?? 1000);
+  }
+
+  /**
+   * Catches up on notices that never arrived (a dropped LISTEN connection): the orders whose
+   * position is past ours are read from the table and delivered at the checkpoint's position.
+   */
+  #resync(): Promise<void> {
+    this.#resyncing ??= (async () => {
+      const { position } = await readCheckpoint(this.options.pool, ORDERS_PROJECTION);
+      const from = this.#current;
+      if (!position || (from && comparePositions(position, from) <= 0)) return;
+      const changed = from ? await ordersChangedAfter(this.options.pool, from) : [];
+      this.#deliver(position, changed, undefined);
+    })().finally(() => (this.#resyncing = undefined));
+    return this.#resyncing;
+  }
+}
+
+async function ordersChangedAfter(pool: pg.Pool, after: GlobalPosition): Promise<string[]> {
+  const { rows } = await pool.query<{ id: string }>(
+    `select id from production_orders where (position_commit, position_prepare) > ($1::bigint, $2::bigint)
+     order by position_commit, position_prepare`,
+    [after.commit.toString(), after.prepare.toString()],
+  );
+  return rows.map((row) => row.id);
+}

@@ -1,0 +1,78 @@
+import type pg from 'pg';
+import type { GlobalPosition, RecordedEvent } from '../../commands/eventStore.ts';
+
+type Queryable = Pick<pg.ClientBase, 'query'>;
+
+/** An event the projection could not apply, with why. */
+export interface DeadLetter {
+  readonly event: RecordedEvent;
+  readonly error: string;
+}
+
+export interface DeadLetterRow {
+  readonly projection: string;
+  readonly eventId: string;
+  readonly streamId: string;
+  readonly streamVersion: number;
+  readonly eventType: string;
+  readonly position: GlobalPosition;
+  readonly error: string;
+  readonly failedAt: Date;
+}
+
+/** Records dead letters in the caller's transaction (with the checkpoint that passes them). */
+export async function recordDeadLetters(db: Queryable, projection: string, letters: readonly DeadLetter[]): Promise<void> {
+  if (letters.length === 0) return;
+  const rows = letters.map(({ event, error }) => ({
+    event_id: event.id,
+    stream_id: event.streamId,
+    stream_version: event.streamVersion,
+    event_type: event.type,
+    position_commit: event.position.commit.toString(),
+    position_prepare: event.position.prepare.toString(),
+    error: error.slice(0, 4000),
+    data: event.data,
+    metadata: event.metadata,
+    recorded_at: event.recordedAt.toISOString(),
+  }));
+  await db.query(
+    `insert into projection_dead_letters (projection, event_id, stream_id, stream_version, event_type, position_commit, position_prepare, error, data, metadata, recorded_at)
+     select $1, event_id, stream_id, stream_version, event_type, position_commit, position_prepare, error, data, metadata, recorded_at
+     from json_populate_recordset(null::projection_dead_letters, $2::json)
+     on conflict (projection, event_id) do update set error = excluded.error, failed_at = now()`,
+    [projection, JSON.stringify(rows)],
+  );
+}
+
+export async function listDeadLetters(db: Queryable, projection: string, limit = 50): Promise<{ total: number; items: DeadLetterRow[] }> {
+  const [count, list] = await Promise.all([
+    db.query<{ total: string }>('select count(*) as total from projection_dead_letters where projection = $1', [projection]),
+    db.query<{ event_id: string; stream_id: string; stream_version: string; event_type: string; commit: string; prepare: string; error: string; failed_at: Date }>(
+      `select event_id, stream_id, stream_version, event_type, position_commit::text as commit, position_prepare::text as prepare, error, failed_at
+       from projection_dead_letters where projection = $1 order by position_commit, position_prepare limit $2`,
+      [projection, limit],
+    ),
+  ]);
+  return {
+    total: Number(count.rows[0]?.total ?? 0),
+    items: list.rows.map((row) => ({
+      projection,
+      eventId: row.event_id,
+      streamId: row.stream_id,
+      streamVersion: Number(row.stream_version),
+      eventType: row.event_type,
+      position: { commit: BigInt(row.commit), prepare: BigInt(row.prepare) },
+      error: row.error,
+      failedAt: row.failed_at,
+    })),
+  };
+}
+
+/** A successful (strict) rebuild applied these events after all: their dead letters are resolved. */
+export async function clearDeadLettersUpTo(db: Queryable, projection: string, position: GlobalPosition): Promise<number> {
+  const { rowCount } = await db.query(
+    'delete from projection_dead_letters where projection = $1 and (position_commit, position_prepare) <= ($2::bigint, $3::bigint)',
+    [projection, position.commit.toString(), position.prepare.toString()],
+  );
+  return rowCount ?? 0;
+}

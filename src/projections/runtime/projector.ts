@@ -1,0 +1,114 @@
+import type pg from 'pg';
+import type { EventStore, GlobalPosition } from '../../commands/eventStore.ts';
+import { projectBatch, type CommittedBatch, type ProjectorHooks } from './batch.ts';
+import { CheckpointMovedError, ORDERS_PROJECTION, readCheckpoint } from './checkpoints.ts';
+import { PROJECTOR_LOCK_KEY, tryLead } from './leadership.ts';
+
+export interface ProjectorOptions {
+  readonly pool: pg.Pool;
+  readonly eventStore: EventStore;
+  /** Told of every commit at once, before any database round trip (the local change feed). */
+  readonly onCommitted?: (batch: CommittedBatch) => void;
+  /** Events per transaction at most. Default 1000. */
+  readonly batchSize?: number;
+  /** How often a follower tries to take over the lead. Default 1000 ms. */
+  readonly leaderRetryMs?: number;
+  readonly onError?: (error: unknown) => void;
+  readonly hooks?: ProjectorHooks;
+}
+
+export interface Projector {
+  /** True while this process is the one projecting. */
+  readonly isLeader: boolean;
+  /** Stops following; a batch in flight commits or rolls back first. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the `orders` projection in this process whenever it holds the lead: catch up from the
+ * checkpoint, then follow live. Any number of processes may start one; exactly one projects.
+ */
+export function startProjector(options: ProjectorOptions): Projector {
+  const stopping = new AbortController();
+  let leader = false;
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (stopping.signal.aborted) return resolve();
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        stopping.signal.removeEventListener('abort', done);
+        resolve();
+      }
+      stopping.signal.addEventListener('abort', done, { once: true });
+    });
+
+  const loop = (async () => {
+    while (!stopping.signal.aborted) {
+      try {
+        const leadership = await tryLead(options.pool.options, PROJECTOR_LOCK_KEY);
+        if (leadership) {
+          leader = true;
+          try {
+            await lead(options, AbortSignal.any([stopping.signal, leadership.lost]));
+          } finally {
+            leader = false;
+            await leadership.release();
+          }
+        }
+      } catch (error) {
+        if (!stopping.signal.aborted) options.onError?.(error);
+      }
+      await sleep(options.leaderRetryMs ?? 1000);
+    }
+  })();
+
+  return {
+    get isLeader() {
+      return leader;
+    },
+    async stop() {
+      stopping.abort();
+      await loop;
+    },
+  };
+}
+
+/** Projects while `signal` allows; returns (or throws) when it should stop leading. */
+async function lead(options: ProjectorOptions, signal: AbortSignal): Promise<void> {
+  const client = await options.pool.connect();
+  let broken: Error | undefined;
+  const onError = (error: Error): void => {
+    broken = error;
+  };
+  client.on('error', onError);
+  try {
+    while (!signal.aborted) {
+      let position: GlobalPosition | undefined = (await readCheckpoint(client, ORDERS_PROJECTION)).position;
+      try {
+        const batches = options.eventStore.subscribeToAll({
+          ...(position ? { after: position } : {}),
+          streamPrefixes: ['order-'],
+          maxBatchSize: options.batchSize ?? 1000,
+          signal,
+        });
+        for await (const events of batches) {
+          const committed = await projectBatch({ client, projection: ORDERS_PROJECTION, schema: 'public', hooks: options.hooks }, position, events);
+          position = committed.position;
+          options.onCommitted?.(committed);
+          if (signal.aborted) break;
+        }
+      } catch (error) {
+        // A rebuild switched tables (or another leader wrote): start again from the stored checkpoint.
+        if (!(error instanceof CheckpointMovedError)) throw error;
+      }
+    }
+  } catch (error) {
+    broken ??= error as Error;
+    throw error;
+  } finally {
+    client.off('error', onError);
+    // A connection that failed is destroyed rather than handed back to the pool.
+    client.release(broken);
+  }
+}

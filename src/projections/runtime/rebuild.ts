@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { EventStore, GlobalPosition } from '../../commands/eventStore.ts';
+import { PROJECTED_TABLES, qualified, quoteIdent } from '../orders/columns.ts';
+import { REBUILD_LOCK_KEY, tryLead } from './leadership.ts';
+import { bulkLoad, catchUp, type LoadSettings } from './rebuildLoad.ts';
+import { cloneIndexes, cloneTableShell } from './tableClone.ts';
+import { switchTables } from './rebuildSwitch.ts';
+
+export type RebuildPhase = 'bulk' | 'indexes' | 'catch-up' | 'switch' | 'done';
+
+export interface RebuildOptions {
+  readonly pool: pg.Pool;
+  readonly eventStore: EventStore;
+  /** Events per read. Default 10,000 (the port's maximum). */
+  readonly pageSize?: number;
+  /** Orders held in memory during the bulk load. Default 2,000,000. */
+  readonly maxOrdersInMemory?: number;
+  readonly onProgress?: (progress: { readonly phase: RebuildPhase; readonly events: number }) => void;
+}
+
+export interface RebuildReport {
+  /** Events applied into the new tables. */
+  readonly events: number;
+  readonly orders: number;
+  /** Where the new tables (now live) stand. */
+  readonly position: GlobalPosition | undefined;
+  readonly durationMs: number;
+  readonly eventsPerSecond: number;
+  /** Dead letters resolved: the rebuild applied those events after all. */
+  readonly clearedDeadLetters: number;
+  readonly phasesMs: Readonly<Record<Exclude<RebuildPhase, 'done'>, number>>;
+}
+
+export class RebuildBusyError extends Error {
+  override readonly name = 'RebuildBusyError';
+  constructor() {
+    super('Another rebuild is running against this database');
+  }
+}
+
+const SCHEMA_PREFIX = 'projection_rebuild_';
+const RETIRED_PREFIX = 'projection_retired_';
+
+/**
+ * Rebuilds the order read model beside the live one without downtime: fresh tables in a schema
+ * of their own, bulk-loaded from every event, indexed, caught up, then swapped in for the live
+ * tables in one transaction (the live projector waits only for that transaction). Readers see
+ * the old tables or the new ones, never a half-built one; changes made meanwhile are in the new
+ * tables because the switch applies whatever the live projector applied or has yet to. Strict:
+ * an event that cannot be applied stops the rebuild and the live tables stay as they were.
+ */
+export async function rebuildProjections(options: RebuildOptions): Promise<RebuildReport> {
+  const started = performance.now();
+  const guard = await tryLead(options.pool.options, REBUILD_LOCK_KEY);
+  if (!guard) throw new RebuildBusyError();
+  const client = new pg.Client(options.pool.options);
+  await client.connect();
+  const schema = `${SCHEMA_PREFIX}${randomBytes(6).toString('hex')}`;
+  const phasesMs = { bulk: 0, indexes: 0, 'catch-up': 0, switch: 0 };
+  let phase: RebuildPhase = 'bulk';
+  let phaseStarted = performance.now();
+  const enter = (next: RebuildPhase, events: number): void => {
+    if (phase !== 'done') phasesMs[phase] += performance.now() - phaseStarted;
+    phase = next;
+    phaseStarted = performance.now();
+    options.onProgress?.({ phase, events });
+  };
+  try {
+    await dropLeftovers(client);
+    await client.query(`create schema ${quoteIdent(schema)}`);
+    for (const table of PROJECTED_TABLES) await cloneTableShell(client, schema, table.name);
+    // Larger sort memory for the index builds of a big load.
+    await client.query("set maintenance_work_mem = '256MB'");
+
+    const settings: LoadSettings = {
+      eventStore: options.eventStore,
+      schema,
+      pageSize: options.pageSize ?? 10_000,
+      maxOrdersInMemory: options.maxOrdersInMemory ?? 2_000_000,
+      onProgress: (events) => options.onProgress?.({ phase, events }),
+    };
+    options.onProgress?.({ phase, events: 0 });
+    const head = await options.eventStore.headPosition();
+    const cursor = head ? await bulkLoad(client, settings, head) : { position: undefined, events: 0, state: new Map() };
+
+    enter('indexes', cursor.events);
+    for (const table of PROJECTED_TABLES) {
+      await cloneIndexes(client, schema, table.name);
+      await client.query(`analyze ${qualified(schema, table.name)}`);
+    }
+
+    enter('catch-up', cursor.events);
+    await catchUp(client, settings, cursor);
+
+    enter('switch', cursor.events);
+    const switched = await switchTables(client, settings, cursor, RETIRED_PREFIX);
+    enter('done', cursor.events);
+    const { rows } = await client.query<{ n: string }>('select count(*) as n from production_orders');
+    const durationMs = performance.now() - started;
+    return {
+      events: cursor.events,
+      orders: Number(rows[0]?.n ?? 0),
+      position: cursor.position,
+      durationMs,
+      eventsPerSecond: durationMs > 0 ? Math.round((cursor.events / durationMs) * 1000) : 0,
+      clearedDeadLetters: switched.clearedDeadLetters,
+      phasesMs,
+    };
+  } finally {
+    await client.query(`drop schema if exists ${quoteIdent(schema)} cascade`).catch(() => undefined);
+    await client.end().catch(() => undefined);
+    await guard.release();
+  }
+}
+
+/** Schemas a crashed rebuild left behind; only one rebuild runs at a time (we hold its lock). */
+async function dropLeftovers(client: pg.Client): Promise<void> {
+  const { rows } = await client.query<{ name: string }>(
+    'select nspname as name from pg_namespace where starts_with(nspname, $1) or starts_with(nspname, $2)',
+    [SCHEMA_PREFIX, RETIRED_PREFIX],
+  );
+  for (const row of rows) await client.query(`drop schema ${quoteIdent(row.name)} cascade`);
+}

@@ -1,0 +1,88 @@
+import type pg from 'pg';
+import { comparePositions, type GlobalPosition, type RecordedEvent } from '../../commands/eventStore.ts';
+import { PROJECTED_TABLES, qualified, quoteIdent } from '../orders/columns.ts';
+import { ORDERS_PROJECTION, lockCheckpoint, saveCheckpoint } from './checkpoints.ts';
+import { clearDeadLettersUpTo } from './deadLetters.ts';
+import { CHANGES_CHANNEL, encodeChangeNotices } from './notifications.ts';
+import { applyPage, type LoadSettings, type RebuildCursor } from './rebuildLoad.ts';
+
+const ATTEMPTS = 20;
+/** Below deadlock_timeout (1 s): if a reader and the switch ever wait on each other, the switch yields. */
+const TABLE_LOCK_TIMEOUT = '500ms';
+
+/**
+ * The one transaction that makes the new tables live. It takes the checkpoint row first, the
+ * lock every projection batch takes first, so the live projector pauses here; applies what the
+ * new tables still lack; takes the live tables (briefly blocking readers); moves the old tables
+ * out and the new ones in; sets the checkpoint to where the new tables stand; announces the
+ * orders that changed beyond the live position; commits. The live projector then finds the
+ * checkpoint moved and continues from it. Retried when the table locks are not granted in time.
+ */
+export async function switchTables(client: pg.ClientBase, settings: LoadSettings, cursor: RebuildCursor, retiredPrefix: string): Promise<{ clearedDeadLetters: number }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const before = { position: cursor.position, events: cursor.events };
+    try {
+      await client.query('begin');
+      await client.query("set local lock_timeout = '30s'");
+      const live = await lockCheckpoint(client, ORDERS_PROJECTION, 'any');
+      // Rows are read back from the new tables here, so a retry starts from what is committed.
+      const pending: RebuildCursor = { position: cursor.position, events: cursor.events, state: undefined };
+      await applyRemaining(client, settings, pending);
+      await client.query(`set local lock_timeout = '${TABLE_LOCK_TIMEOUT}'`);
+      await client.query(`lock table ${PROJECTED_TABLES.map((t) => qualified('public', t.name)).join(', ')} in access exclusive mode`);
+      const retired = quoteIdent(`${retiredPrefix}${settings.schema.slice(-12)}`);
+      await client.query(`create schema ${retired}`);
+      for (const { name } of PROJECTED_TABLES) {
+        await client.query(`alter table ${qualified('public', name)} set schema ${retired}`);
+        await client.query(`alter table ${qualified(settings.schema, name)} set schema public`);
+      }
+      let clearedDeadLetters = 0;
+      if (pending.position) {
+        await saveCheckpoint(client, ORDERS_PROJECTION, pending.position);
+        clearedDeadLetters = await clearDeadLettersUpTo(client, ORDERS_PROJECTION, pending.position);
+        await announce(client, live, pending.position);
+      }
+      await client.query('commit');
+      cursor.position = pending.position;
+      cursor.events = pending.events;
+      await client.query(`drop schema ${retired} cascade`);
+      return { clearedDeadLetters };
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      cursor.position = before.position;
+      cursor.events = before.events;
+      if ((error as { code?: string }).code !== '55P03' || attempt >= ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
+}
+
+async function applyRemaining(client: pg.ClientBase, settings: LoadSettings, cursor: RebuildCursor): Promise<void> {
+  const changed = new Set<string>();
+  for (;;) {
+    const page: readonly RecordedEvent[] = await settings.eventStore.readAll({
+      ...(cursor.position ? { after: cursor.position } : {}),
+      maxCount: settings.pageSize,
+      streamPrefixes: ['order-'],
+    });
+    if (page.length === 0) return;
+    await applyPage(client, settings.schema, cursor, page, changed);
+    if (page.length < settings.pageSize) return;
+  }
+}
+
+/** Tells every process which orders the new tables have beyond what the live tables had. */
+async function announce(client: pg.ClientBase, live: GlobalPosition | undefined, position: GlobalPosition): Promise<void> {
+  if (live && comparePositions(position, live) <= 0) return;
+  const { rows } = await client.query<{ id: string }>(
+    `select id from production_orders where (position_commit, position_prepare) > ($1::bigint, $2::bigint)`,
+    [(live?.commit ?? -1n).toString(), (live?.prepare ?? -1n).toString()],
+  );
+  await client.query('select pg_notify($1, payload) from unnest($2::text[]) as payload', [
+    CHANGES_CHANNEL,
+    encodeChangeNotices(
+      position,
+      rows.map((row) => row.id),
+    ),
+  ]);
+}

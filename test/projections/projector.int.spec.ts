@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { comparePositions } from '../../src/commands/eventStore.ts';
+import { findOrder, rebuildProjections, startChangeFeed, startReadModel, type OrderChange } from '../../src/projections/index.ts';
+import { inParallel, randomOrderLife, readModelFixture, seededRandom, snapshotReadModel, waitUntilCaughtUp, type ReadModelFixture } from './support.ts';
+
+describe('the orders projector', () => {
+  let fx: ReadModelFixture;
+  beforeAll(async () => {
+    fx = await readModelFixture();
+  });
+  afterAll(async () => {
+    await fx.close();
+  });
+
+  it('projects 2,000 random orders driven through the command handlers into exactly the rows a fresh rebuild writes', async () => {
+    const readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
+    try {
+      const random = seededRandom(20_250_303);
+      await inParallel(Array.from({ length: 2000 }), 16, () => randomOrderLife(fx.commands, random).then(() => undefined));
+      await waitUntilCaughtUp(fx.db.pool, fx.store);
+      const live = await snapshotReadModel(fx.db.pool);
+
+      const report = await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store });
+      const rebuilt = await snapshotReadModel(fx.db.pool);
+      expect(live.production_orders).toHaveLength(2000);
+      expect(report.orders).toBe(2000);
+      expect(rebuilt).toEqual(live);
+      // One timeline entry per event, every order at its stream's version.
+      const { rows } = await fx.db.pool.query<{ events: string; timeline: string; behind: string }>(
+        `select (select count(*) from es_events where stream_id like 'order-%') as events,
+                (select count(*) from fulfillment_events) as timeline,
+                (select count(*) from production_orders o join es_streams s on s.stream_id = 'order-' || o.id where s.version <> o.version) as behind`,
+      );
+      expect(rows[0]).toEqual({ events: String(report.events), timeline: String(report.events), behind: '0' });
+    } finally {
+      await readModel.close();
+    }
+  });
+
+  it('answers read-your-writes: once waitForPosition resolves, the change is readable', async () => {
+    const readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
+    try {
+      const random = seededRandom(7);
+      const orderId = await randomOrderLife(fx.commands, random, 0);
+      const result = await fx.commands.postMessage(orderId, { message: 'Proof approved by phone' }, { actor: { type: 'operator', id: 'op-1' } });
+      expect(await readModel.changeFeed.waitForPosition(result.position, { timeoutMs: 10_000 })).toBe(true);
+      const order = await findOrder(fx.db.pool, orderId);
+      expect(order?.version).toBe(result.version);
+      expect(order?.events.at(-1)?.message).toBe('Proof approved by phone');
+    } finally {
+      await readModel.close();
+    }
+  });
+
+  it('tells every process of each changed order with its position: its own projector at once, the others by NOTIFY', async () => {
+    const readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
+    const elsewhere = await startChangeFeed({ pool: fx.db.pool });
+    const local: OrderChange[] = [];
+    const remote: OrderChange[] = [];
+    readModel.changeFeed.subscribe((change) => local.push(change));
+    elsewhere.subscribe((change) => remote.push(change));
+    try {
+      const orderId = await randomOrderLife(fx.commands, seededRandom(11), 0);
+      const result = await fx.commands.updateNotes(orderId, { notes: 'Ship together with PO-000001' }, { actor: { type: 'operator', id: 'op-1' } });
+      expect(await elsewhere.waitForPosition(result.position, { timeoutMs: 10_000 })).toBe(true);
+      expect(await readModel.changeFeed.waitForPosition(result.position, { timeoutMs: 10_000 })).toBe(true);
+      for (const changes of [local, remote]) {
+        const mine = changes.filter((change) => change.orderId === orderId);
+        expect(mine.length).toBeGreaterThan(0);
+        expect(comparePositions(mine.at(-1)!.position, result.position)).toBeGreaterThanOrEqual(0);
+      }
+    } finally {
+      await elsewhere.close();
+      await readModel.close();
+    }
+  });
+});

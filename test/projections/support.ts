@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { isAppError } from '../../src/domain/errors.ts';
+import type { EventStore } from '../../src/commands/eventStore.ts';
+import { createPostgresEventStore } from '../../src/commands/postgres/index.ts';
+import { createInMemoryReferenceAllocator, createOrderCommands, createPostgresGarmentCatalog, type OrderCommands } from '../../src/commands/order/index.ts';
+import { migrate } from '../../src/db/migrate.ts';
+import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import type { Actor } from '../../src/domain/order/index.ts';
+
+export interface ReadModelFixture {
+  readonly db: TestDatabase;
+  readonly store: EventStore;
+  readonly commands: OrderCommands;
+  close(): Promise<void>;
+}
+
+/** A fresh database, migrated, with the PostgreSQL event store and the order command service on it. */
+export async function readModelFixture(): Promise<ReadModelFixture> {
+  const db = await createTestDatabase();
+  await migrate(db.pool);
+  const store = await createPostgresEventStore({ connectionString: db.url, maxConnections: 8, pollIntervalMs: 200 });
+  let minutes = 0;
+  // A fake clock that moves a minute per command, so ETAs and timestamps differ between steps.
+  const clock = { now: () => new Date(Date.UTC(2025, 2, 3, 9) + (minutes++) * 60_000) };
+  const commands = createOrderCommands({ eventStore: store, references: createInMemoryReferenceAllocator(), garments: createPostgresGarmentCatalog(db.pool), clock });
+  return {
+    db,
+    store,
+    commands,
+    async close() {
+      await store.close();
+      await db.close();
+    },
+  };
+}
+
+/** A small seeded generator (mulberry32), so a failing random history can be replayed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const GARMENTS = ['classic-tee', 'pullover-hoodie', 'crewneck-sweatshirt', 'canvas-tote'];
+const SIZES: Record<string, string[]> = {
+  'classic-tee': ['S', 'M', 'L', 'XL'],
+  'pullover-hoodie': ['M', 'L', 'XL'],
+  'crewneck-sweatshirt': ['S', 'M', 'L'],
+  'canvas-tote': ['One Size'],
+};
+const operator: Actor = { type: 'operator', id: randomUUID() };
+const stripe: Actor = { type: 'stripe', id: 'stripe' };
+
+/** Runs `task` over `items`, `concurrency` at a time. */
+export async function inParallel<T>(items: readonly T[], concurrency: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        await task(items[index]!, index);
+      }
+    }),
+  );
+}
+
+/**
+ * One order's random life through the command handlers: created, checkout, then a few random
+ * commands (payments that match or not, failures, priority changes and holds, operator steps,
+ * cancels, notes, messages, refunds). Commands the rules refuse are simply skipped, as a user
+ * would see them refused. Returns the order id.
+ */
+export async function randomOrderLife(commands: OrderCommands, random: () => number, steps = 6): Promise<string> {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const customer: Actor = { type: 'customer', id: randomUUID() };
+  const garmentId = pick(GARMENTS);
+  const sizes = [...new Set([pick(SIZES[garmentId]!), pick(SIZES[garmentId]!)])].map((size) => ({ size, quantity: 1 + Math.floor(random() * 20) }));
+  const priority = pick(['rush', 'standard', 'standard', 'hold'] as const);
+  const created = await commands.createOrder(
+    { garmentId, designUrl: `https://cdn.example.com/designs/${randomUUID()}.png`, sizes, priority, holdReason: priority === 'hold' ? 'Check artwork' : null, notes: random() < 0.5 ? `Note ${Math.floor(random() * 1000)}` : null, prompt: random() < 0.3 ? 'a fox in a forest' : null },
+    { actor: customer },
+  );
+  const orderId = created.orderId;
+  const total = created.state.totalCents;
+  const sessionId = `cs_${randomUUID().slice(0, 8)}`;
+  await commands.openCheckoutSession(orderId, { sessionId, checkoutUrl: `https://checkout.example.com/${sessionId}`, simulated: true }, { actor: { type: 'system', id: 'checkout' } });
+  const moves: (() => Promise<unknown>)[] = [
+    () => commands.confirmPayment(orderId, { sessionId, paymentIntentId: `pi_${randomUUID().slice(0, 8)}`, amountCents: random() < 0.9 ? total : total - 1, currency: 'usd', stripeEventId: `evt_${randomUUID()}` }, { actor: stripe }),
+    () => commands.confirmPayment(orderId, { sessionId, paymentIntentId: `pi_${randomUUID().slice(0, 8)}`, amountCents: total, currency: 'usd', stripeEventId: `evt_${randomUUID()}` }, { actor: stripe }),
+    () => commands.failPayment(orderId, { sessionId, reason: 'card_declined', stripeEventId: `evt_${randomUUID()}` }, { actor: stripe }),
+    () => commands.setPriority(orderId, { priority: pick(['rush', 'standard', 'hold']), reason: 'ops' }, { actor: operator }),
+    () => commands.setOrderStatus(orderId, { status: 'approved', message: null }, { actor: operator }),
+    () => commands.setOrderStatus(orderId, { status: 'in_production' }, { actor: operator }),
+    () => commands.setOrderStatus(orderId, { status: 'fulfilled', trackingNumber: random() < 0.5 ? '1Z999' : null, carrier: 'UPS' }, { actor: operator }),
+    () => commands.cancelOrder(orderId, { reason: 'changed plans' }, { actor: random() < 0.5 ? customer : operator }),
+    () => commands.updateNotes(orderId, { notes: `Updated ${Math.floor(random() * 1000)}` }, { actor: operator }),
+    () => commands.postMessage(orderId, { message: 'Looking good' }, { actor: operator }),
+    () => commands.recordRefund(orderId, { chargeId: 'ch_1', amountRefundedCents: 100, currency: 'usd', stripeEventId: `evt_${randomUUID()}` }, { actor: stripe }),
+  ];
+  for (let step = 0; step < steps; step += 1) {
+    // Payments and the production steps come up more often, so many orders get far.
+    const move = random() < 0.5 ? moves[[1, 4, 5, 6][Math.floor(random() * 4)]!]! : pick(moves);
+    try {
+      await move();
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+    }
+  }
+  return orderId;
+}
+
+/** Every row of the three projected tables, in key order, as JSON text: equal snapshots are equal tables. */
+export async function snapshotReadModel(db: Pick<pg.Pool, 'query'>): Promise<Record<string, string[]>> {
+  const tables = { production_orders: 'id', production_line_items: 'order_id, line_no', fulfillment_events: 'order_id, stream_version' };
+  const snapshot: Record<string, string[]> = {};
+  for (const [table, key] of Object.entries(tables)) {
+    const { rows } = await db.query<{ row: string }>(`select row_to_json(t)::text as row from ${table} t order by ${key}`);
+    snapshot[table] = rows.map((r) => r.row);
+  }
+  return snapshot;
+}
+
+/** Waits until the read model's checkpoint has reached the store's head. */
+export async function waitUntilCaughtUp(pool: pg.Pool, store: EventStore, timeoutMs = 30_000): Promise<void> {
+  const head = await store.headPosition();
+  if (!head) return;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await pool.query<{ c: string | null; p: string | null }>("select position_commit::text as c, position_prepare::text as p from projection_checkpoints where name = 'orders'");
+    const row = rows[0];
+    if (row?.c && row.p && (BigInt(row.c) > head.commit || (BigInt(row.c) === head.commit && BigInt(row.p) >= head.prepare))) return;
+    if (Date.now() > deadline) throw new Error(`read model did not reach ${head.commit}-${head.prepare} within ${timeoutMs} ms (at ${row?.c}-${row?.p})`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export const isUnexpected = (error: unknown): boolean => !isAppError(error);
