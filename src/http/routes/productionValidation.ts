@@ -45,8 +45,10 @@ async function domainProblems(raw: unknown, garments: GarmentCatalog, actor: Act
     );
     return [];
   } catch (error) {
-    if (isAppError(error) && error.code === 'BAD_USER_INPUT') return [...(error.details.fields ?? [])];
-    return [];
+    if (!isAppError(error) || error.code !== 'BAD_USER_INPUT') return [];
+    // An entry that is not an object is the schema's problem (one line), not one per missing field.
+    const notObjects = Array.isArray(raw.sizes) ? raw.sizes.flatMap((entry: unknown, i) => (isObject(entry) ? [] : [`sizes[${i}].`])) : [];
+    return (error.details.fields ?? []).filter((p) => !notObjects.some((prefix) => p.path.startsWith(prefix)));
   }
 }
 
