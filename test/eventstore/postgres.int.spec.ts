@@ -4,7 +4,7 @@ import { comparePositions, type EventStore } from '../../src/commands/eventStore
 import { createPostgresEventStore } from '../../src/commands/postgres/index.ts';
 import { describeEventStoreContract } from './contract.ts';
 import { openAppendTransaction, postgresSubject } from './postgresHarness.ts';
-import { collect, newEvents, uniquePrefix, waitFor } from './support.ts';
+import { collect, newEvents, sleep, uniquePrefix, waitFor } from './support.ts';
 
 describeEventStoreContract('postgres', () => postgresSubject());
 
@@ -31,15 +31,20 @@ describe('PostgreSQL event store', () => {
     const subscription = collect(store, { streamPrefixes: [prefix] });
     try {
       const heldEvents = newEvents(2);
-      const held = await openAppendTransaction(subject.url, `${prefix}held`, heldEvents);
+      const held = await openAppendTransaction(subject.raw, `${prefix}held`, heldEvents);
       const laterEvents = newEvents(2);
-      const later = await store.appendToStream(`${prefix}later`, laterEvents);
-      // Committed, but behind an open transaction: invisible to every reader until that one ends.
-      expect(await store.readAll({ maxCount: 10, streamPrefixes: [prefix] })).toEqual([]);
-      const head = await store.headPosition();
-      expect(head === undefined || comparePositions(head, later.position) < 0).toBe(true);
-      expect(subscription.events).toEqual([]);
-      await held.commit();
+      try {
+        const later = await store.appendToStream(`${prefix}later`, laterEvents);
+        // Committed, but behind an open transaction: invisible to every reader until that one ends.
+        expect(await store.readAll({ maxCount: 10, streamPrefixes: [prefix] })).toEqual([]);
+        const head = await store.headPosition();
+        expect(head === undefined || comparePositions(head, later.position) < 0).toBe(true);
+        // Asserting that nothing arrives needs a bounded wait: the subscriber was woken by the commit above.
+        await sleep(150);
+        expect(subscription.events).toEqual([]);
+      } finally {
+        await held.commit();
+      }
       await waitFor(() => subscription.events.length >= 4, () => `got ${subscription.events.length}/4`);
       expect(subscription.events.map((e) => e.id)).toEqual([...heldEvents, ...laterEvents].map((e) => e.id));
       expect((await store.readAll({ maxCount: 10, streamPrefixes: [prefix] })).map((e) => e.id)).toEqual(subscription.events.map((e) => e.id));
@@ -71,7 +76,7 @@ describe('PostgreSQL event store', () => {
 
   /** Holds the only writer on a stream lock, so every append made meanwhile queues into one next batch. */
   async function withQueuedBatch<T>(prefix: string, queue: () => T): Promise<T> {
-    const blocker = await openAppendTransaction(subject.url, `${prefix}blocked`, newEvents(1));
+    const blocker = await openAppendTransaction(subject.raw, `${prefix}blocked`, newEvents(1));
     const first = store.appendToStream(`${prefix}blocked`, newEvents(1));
     const queued = queue();
     await blocker.commit();

@@ -2,13 +2,16 @@ import type pg from 'pg';
 import { AppError } from '../../domain/errors.ts';
 import type { AppendResult, ExpectedVersion, GlobalPosition } from '../eventStore.ts';
 import { comparePositions } from '../eventStore.ts';
+import { tryFastAppend } from './fastAppend.ts';
 
 /** One caller's append, already validated and serialised, waiting for a batch. */
 export interface PendingAppend {
   readonly streamId: string;
   readonly expectedVersion: ExpectedVersion;
-  /** This append's JSON element of `es_append_batch`'s argument. */
-  readonly json: string;
+  /** `expectedVersion` as the SQL takes it (see validate.ts). */
+  readonly encodedExpected: number;
+  /** The events as the JSON array the SQL takes: [{ i, t, d, m }]. */
+  readonly eventsJson: string;
   readonly eventCount: number;
   resolve(result: AppendResult): void;
   reject(error: unknown): void;
@@ -44,7 +47,7 @@ const BAD_INPUT_CODES = new Set(['22P02', '22P05', '22023', '22001', '54000']);
  * flight, new appends queue and the next free writer takes them all.
  */
 export class AppendBatcher {
-  readonly #queue: PendingAppend[] = [];
+  #queue: PendingAppend[] = [];
   #inFlight = 0;
   #idle: (() => void)[] = [];
 
@@ -78,20 +81,39 @@ export class AppendBatcher {
     }
   }
 
+  /**
+   * Takes queued appends in order, at most one per stream (es_append_batch decides a batch's
+   * appends side by side); a second append to a stream waits, in order, for a later batch.
+   */
   #takeBatch(): PendingAppend[] {
+    const batch: PendingAppend[] = [];
+    const streams = new Set<string>();
+    const left: PendingAppend[] = [];
     let events = 0;
-    let take = 0;
-    while (take < this.#queue.length && (take === 0 || events + this.#queue[take]!.eventCount <= this.options.maxBatchEvents)) {
-      events += this.#queue[take]!.eventCount;
-      take += 1;
+    let i = 0;
+    for (; i < this.#queue.length && events < this.options.maxBatchEvents; i += 1) {
+      const append = this.#queue[i]!;
+      const fits = batch.length === 0 || events + append.eventCount <= this.options.maxBatchEvents;
+      if (fits && !streams.has(append.streamId)) {
+        batch.push(append);
+        events += append.eventCount;
+      } else left.push(append);
+      streams.add(append.streamId);
     }
-    return this.#queue.splice(0, take);
+    this.#queue = left.concat(this.#queue.slice(i));
+    return batch;
   }
 
   async #run(batch: readonly PendingAppend[]): Promise<void> {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        const { rows } = await this.pool.query<BatchRow>(APPEND_SQL, [`[${batch.map((a) => a.json).join(',')}]`]);
+        const single = batch.length === 1 ? await tryFastAppend(this.pool, batch[0]!) : undefined;
+        if (single) {
+          this.#settle(batch, [{ r_index: 0, r_outcome: 'ok', r_version: single.version, r_commit: single.commit, r_position: single.position }]);
+          return;
+        }
+        const argument = `[${batch.map((a) => `{"s":${JSON.stringify(a.streamId)},"e":${a.encodedExpected},"ev":${a.eventsJson}}`).join(',')}]`;
+        const { rows } = await this.pool.query<BatchRow>({ name: 'es_append_batch', text: APPEND_SQL, values: [argument] });
         this.#settle(batch, rows);
         return;
       } catch (error) {

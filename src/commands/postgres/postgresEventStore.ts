@@ -38,6 +38,9 @@ const MAX_PAGE = 10_000;
 export async function createPostgresEventStore(options: PostgresEventStoreOptions): Promise<EventStore> {
   const ownsPool = 'connectionString' in options;
   const pool = ownsPool ? new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 12 }) : options.pool;
+  // An idle connection that dies (server restart, shutdown) is dropped by the pool; the next query
+  // reconnects and any query in flight fails on its own. Unhandled, the event would end the process.
+  if (ownsPool) pool.on('error', () => undefined);
   try {
     await applyEventStoreSchema(pool);
   } catch (error) {
@@ -69,13 +72,13 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
       ensureOpen();
       const expectedVersion = appendOptions?.expectedVersion ?? 'any';
       validateAppend(streamId, events, expectedVersion);
-      let json: string;
+      let eventsJson: string;
       try {
-        json = JSON.stringify({ s: streamId, e: encodeExpectedVersion(expectedVersion), ev: events.map((e) => ({ i: e.id, t: e.type, d: e.data, m: e.metadata ?? {} })) });
+        eventsJson = JSON.stringify(events.map((e) => ({ i: e.id, t: e.type, d: e.data, m: e.metadata ?? {} })));
       } catch (error) {
         throw new AppError('BAD_USER_INPUT', `Events of stream ${streamId} are not JSON: ${(error as Error).message}`, { streamId });
       }
-      return await batcher.submit({ streamId, expectedVersion, json, eventCount: events.length });
+      return await batcher.submit({ streamId, expectedVersion, encodedExpected: encodeExpectedVersion(expectedVersion), eventsJson, eventCount: events.length });
     },
 
     async readStream(streamId: string, readOptions?: { readonly fromVersion?: number; readonly maxCount?: number }): Promise<ReadStreamResult> {
