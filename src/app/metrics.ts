@@ -86,12 +86,20 @@ export function createMetrics(options: { readonly defaultMetrics?: boolean } = {
   };
 }
 
-/** Runs one command and reports it: the outcome is `ok`, the AppError code, or `error`. */
-export async function measureCommand<T>(metrics: CommandMetrics | undefined, type: string, run: () => Promise<T>): Promise<T> {
+/**
+ * Runs one command and reports it: the outcome is `outcome(result)` (default `ok`), the AppError
+ * code, or `error`.
+ */
+export async function measureCommand<T>(
+  metrics: CommandMetrics | undefined,
+  type: string,
+  run: () => Promise<T>,
+  outcome: (result: T) => string = () => 'ok',
+): Promise<T> {
   const started = performance.now();
   try {
     const result = await run();
-    metrics?.commandHandled(type, 'ok', (performance.now() - started) / 1000);
+    metrics?.commandHandled(type, outcome(result), (performance.now() - started) / 1000);
     return result;
   } catch (error) {
     metrics?.commandHandled(type, isAppError(error) ? error.code : 'error', (performance.now() - started) / 1000);

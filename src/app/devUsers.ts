@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { OperatorDirectory } from '../auth/operators.ts';
+import { mintToken } from '../auth/tokens.ts';
+import { isUuid } from '../auth/viewer.ts';
+
+export interface DevUsers {
+  readonly operatorId: string;
+  readonly customerId: string;
+}
+
+export interface DevTokens extends DevUsers {
+  readonly operatorToken: string;
+  readonly customerToken: string;
+}
+
+const FILE = 'dev-users.json';
+
+/**
+ * The two development users the server prints tokens for. Their ids are kept in the data dir,
+ * so after a restart the same customer sees the same orders; the operator is granted again
+ * each time (an operator revoked by the CLI is an operator again after a restart, on purpose).
+ */
+export async function devTokens(options: {
+  readonly dataDir: string;
+  readonly secret: string;
+  readonly audience: string;
+  readonly issuer: string | undefined;
+  readonly operators: Pick<OperatorDirectory, 'grant'>;
+}): Promise<DevTokens> {
+  const users = await loadOrCreate(join(resolve(options.dataDir), FILE));
+  await options.operators.grant(users.operatorId);
+  const mint = (userId: string) => mintToken({ secret: options.secret, userId, audience: options.audience, issuer: options.issuer });
+  return { ...users, operatorToken: await mint(users.operatorId), customerToken: await mint(users.customerId) };
+}
+
+async function loadOrCreate(file: string): Promise<DevUsers> {
+  try {
+    const stored = JSON.parse(await readFile(file, 'utf8')) as Partial<DevUsers>;
+    if (typeof stored.operatorId === 'string' && isUuid(stored.operatorId) && typeof stored.customerId === 'string' && isUuid(stored.customerId)) {
+      return { operatorId: stored.operatorId, customerId: stored.customerId };
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
+  }
+  const users: DevUsers = { operatorId: randomUUID(), customerId: randomUUID() };
+  await mkdir(resolve(file, '..'), { recursive: true });
+  await writeFile(file, JSON.stringify(users, null, 2), { mode: 0o600 });
+  return users;
+}

@@ -1,0 +1,129 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type pg from 'pg';
+import type { Config } from '../config.ts';
+import type { EventStore } from '../commands/eventStore.ts';
+import {
+  createOrderCommands,
+  createPostgresGarmentCatalog,
+  createPostgresReferenceAllocator,
+  type OrderCommands,
+} from '../commands/order/index.ts';
+import { migrate } from '../db/migrate.ts';
+import type { AppDeps } from '../http/app.ts';
+import { productionRoutes } from '../http/routes/production.ts';
+import { setUpPayments, type Payments } from '../payments/setup.ts';
+import { listGarments, projectionStatus, startReadModel, type ReadModel } from '../projections/index.ts';
+import { setUpAuth, type AuthSetup } from './auth.ts';
+import { Closables } from './closables.ts';
+import { withCommandMetrics } from './commandMetrics.ts';
+import { openDatabase } from './database.ts';
+import { openEventStore } from './eventStore.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+
+/** Readiness fails when the read model is this many events behind. */
+const MAX_PROJECTION_LAG = 10_000;
+
+export interface RuntimeLog {
+  info(message: string): void;
+  error(details: object, message: string): void;
+}
+
+/** The process's resources, made from the config once, shared by the server, the CLI and e2e tests. */
+export interface Runtime {
+  readonly config: Config;
+  readonly pool: pg.Pool;
+  readonly databaseUrl: string;
+  /** The database is the embedded PostgreSQL in the data dir. */
+  readonly embeddedDatabase: boolean;
+  readonly eventStore: EventStore;
+  readonly auth: AuthSetup;
+  readonly metrics: Metrics;
+  readonly commands: OrderCommands;
+  readonly readModel: ReadModel;
+  readonly payments: Payments;
+  /** What `buildApp` needs, from these resources. */
+  appDeps(): AppDeps;
+  /** Tell the parts that call the server back (simulated payments) where it listens. */
+  listening(url: string): void;
+  /** Closes everything, last opened first: background work, read model, event store, pool, database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens, in order: the database (embedded when DATABASE_URL is unset), migrations, the event
+ * store EVENT_STORE names, auth, the read model (and the projector when PROJECTOR=on), the
+ * command service, payments. A failure part-way closes what was opened and rethrows.
+ */
+export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runtime> {
+  const closables = new Closables();
+  const closeAll = () => closables.close((name, error) => log.error({ err: error }, `closing ${name} failed`));
+  try {
+    const database = await openDatabase(config, closables);
+    const { pool } = database;
+    const applied = await migrate(pool);
+    if (applied.length > 0) log.info(`migrations applied: ${applied.join(', ')}`);
+    const eventStore = await openEventStore(config, database.url, closables);
+    const auth = await setUpAuth(config, pool);
+    const metrics = createMetrics();
+
+    const readModel = await startReadModel({
+      pool,
+      eventStore,
+      projector: config.projector,
+      onError: (error) => log.error({ err: error }, 'read model error'),
+    });
+    closables.add('read model', () => readModel.close());
+
+    const garmentCatalog = createPostgresGarmentCatalog(pool);
+    const commands = withCommandMetrics(
+      createOrderCommands({ eventStore, references: createPostgresReferenceAllocator(pool), garments: garmentCatalog }),
+      metrics,
+    );
+    const payments = setUpPayments({ config, eventStore, commands, pool });
+    if (config.projector) {
+      // Background work runs beside the projector, in the processes that take such work.
+      const stopRefunds = new AbortController();
+      const refunds = payments.runRefunds(stopRefunds.signal, log).catch((error: unknown) => log.error({ err: error }, 'refund reactor stopped'));
+      closables.add('refund reactor', async () => {
+        stopRefunds.abort();
+        await refunds;
+      });
+    }
+
+    const projectionLag = async () => {
+      const [status] = await projectionStatus({ pool, eventStore, lagEventsLimit: MAX_PROJECTION_LAG + 1, deadLetterLimit: 0 });
+      return status?.lagEvents;
+    };
+    const routes: FastifyPluginAsync[] = [...payments.routes, productionRoutes({ commands, garments: garmentCatalog, checkout: payments.checkout })];
+
+    return {
+      config,
+      pool,
+      databaseUrl: database.url,
+      embeddedDatabase: database.embedded,
+      eventStore,
+      auth,
+      metrics,
+      commands,
+      readModel,
+      payments,
+      appDeps: () => ({
+        pool,
+        eventStore,
+        authenticator: auth.authenticator,
+        metrics,
+        garments: { list: () => listGarments(pool) },
+        introspection: config.graphqlIntrospection,
+        projectionLag,
+        maxProjectionLag: MAX_PROJECTION_LAG,
+        routes,
+        logger: { level: config.logLevel },
+      }),
+      listening: (url) => payments.listening(url),
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
