@@ -1,3 +1,4 @@
+import type { GlobalPosition } from '../commands/eventStore.ts';
 import type { OrderCommands } from '../commands/order/index.ts';
 import { AppError } from '../domain/errors.ts';
 import type { Actor } from '../domain/order/index.ts';
@@ -7,28 +8,33 @@ import { checkoutOrderOf } from './orderFacts.ts';
 /** Checkout sessions are opened by the system on the customer's behalf (the transitions table allows it). */
 export const CHECKOUT_ACTOR: Actor = { type: 'system', id: 'checkout' };
 
+export interface OpenCheckout extends OpenedCheckout {
+  /** Where the order's newest event is once the session is recorded (for read-your-writes). */
+  readonly position: GlobalPosition | undefined;
+}
+
 export interface CheckoutService {
   /**
    * The order's Checkout session: the one already recorded, or a new one opened with the gateway
    * and recorded on the order (`CheckoutSessionOpened`). Safe to repeat and to race: the gateway
    * is idempotent per order and the decider records one session.
    */
-  open(orderId: string): Promise<OpenedCheckout>;
+  open(orderId: string): Promise<OpenCheckout>;
 }
 
 export function createCheckoutService(deps: { readonly commands: Pick<OrderCommands, 'load' | 'openCheckoutSession'>; readonly gateway: PaymentGateway }): CheckoutService {
   return {
     async open(orderId) {
-      const { state } = await deps.commands.load(orderId);
+      const { state, position } = await deps.commands.load(orderId);
       if (!state) throw new AppError('NOT_FOUND', `Order ${orderId} not found`, { orderId });
-      if (state.checkout) return state.checkout;
+      if (state.checkout) return { ...state.checkout, position };
       if (state.orderStatus !== 'draft') {
         throw new AppError('ILLEGAL_TRANSITION', `Cannot open a checkout session: the order is ${state.orderStatus}`, { orderId, orderStatus: state.orderStatus });
       }
       const opened = await deps.gateway.openCheckout(checkoutOrderOf(state));
-      const { state: after } = await deps.commands.openCheckoutSession(orderId, opened, { actor: CHECKOUT_ACTOR });
+      const recorded = await deps.commands.openCheckoutSession(orderId, opened, { actor: CHECKOUT_ACTOR });
       // A racing request may have recorded its session first; the order's own one is the answer.
-      return after.checkout ?? opened;
+      return { ...(recorded.state.checkout ?? opened), position: recorded.position };
     },
   };
 }

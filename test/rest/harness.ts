@@ -9,6 +9,7 @@ import { toOrderEvent } from '../../src/commands/order/index.ts';
 import { createPostgresEventStore } from '../../src/commands/postgres/index.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { orderStreamId, type OrderEvent } from '../../src/domain/order/index.ts';
+import { startReadModel, type ReadModel } from '../../src/projections/index.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { productionRoutes } from '../../src/http/routes/production.ts';
 import { setUpPayments, type Payments } from '../../src/payments/setup.ts';
@@ -29,6 +30,7 @@ export interface Stack {
   /** Where the app listens, `http://127.0.0.1:<port>`. */
   readonly url: string;
   readonly operators: Set<string>;
+  readonly readModel: ReadModel;
   token(userId: string): Promise<string>;
   /** The order's domain events as stored. */
   orderEvents(orderId: string): Promise<OrderEvent[]>;
@@ -58,6 +60,7 @@ export async function startStack(options: { readonly simulated?: boolean; readon
     pool: db.pool,
     ...(options.now ? { now: options.now } : {}),
   });
+  const readModel = await startReadModel({ pool: db.pool, eventStore: store, projector: true });
   const secret = randomBytes(32).toString('base64url');
   const operators = new Set<string>();
   const authenticator = createAuthenticator({
@@ -71,10 +74,12 @@ export async function startStack(options: { readonly simulated?: boolean; readon
     metrics: createMetrics({ defaultMetrics: false }),
     garments: { list: () => Promise.resolve([]) },
     introspection: true,
-    routes: [...payments.routes, productionRoutes({ commands, garments, checkout: payments.checkout })],
+    routes: [...payments.routes, productionRoutes({ commands, garments, checkout: payments.checkout, readModel: { db: db.pool, changeFeed: readModel.changeFeed } })],
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   payments.listening(url);
+  const stopRefunds = new AbortController();
+  const refunds = payments.runRefunds(stopRefunds.signal, { error: () => undefined });
   return {
     db,
     store,
@@ -84,6 +89,7 @@ export async function startStack(options: { readonly simulated?: boolean; readon
     app,
     url,
     operators,
+    readModel,
     token: (userId) => mintToken({ secret, userId, audience: 'authenticated' }),
     async orderEvents(orderId) {
       const { events } = await store.readStream(orderStreamId(orderId));
@@ -94,7 +100,10 @@ export async function startStack(options: { readonly simulated?: boolean; readon
       return Number(rows[0]?.n ?? 0);
     },
     async close() {
+      stopRefunds.abort();
+      await refunds;
       await app.close();
+      await readModel.close();
       await fake?.close();
       await store.close();
       await db.close();

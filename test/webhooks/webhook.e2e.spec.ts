@@ -59,7 +59,7 @@ describe('the Stripe webhook', () => {
     const answers = await Promise.all(Array.from({ length: 20 }, () => deliver(stack.url, event)));
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
     expect(answers.filter((a) => a.body.duplicate === false)).toHaveLength(1);
-    expect(new Set(answers.map((a) => a.body.outcome))).toEqual(new Set(['applied']));
+    expect(new Set(answers.map((a): unknown => a.body.outcome))).toEqual(new Set(['applied']));
     expect((await types(order.orderId)).filter((t) => t === 'PaymentConfirmed')).toHaveLength(1);
     expect((await stack.store.readStream(inboxStreamId(event.id))).version).toBe(1);
   });

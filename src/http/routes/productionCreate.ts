@@ -6,6 +6,7 @@ import { AppError } from '../../domain/errors.ts';
 import type { Actor } from '../../domain/order/index.ts';
 import type { CheckoutService } from '../../payments/checkout.ts';
 import { problemResponses } from './problemSchema.ts';
+import type { ReadModelAccess } from './productionAccess.ts';
 import { createProductionOrderBody, createProductionOrderReply } from './productionSchemas.ts';
 import { checkSameOrder, validateCreateBody } from './productionValidation.ts';
 import { requireViewer } from '../graphql/context.ts';
@@ -14,7 +15,11 @@ export interface CreateRouteDeps {
   readonly commands: Pick<OrderCommands, 'createOrder'>;
   readonly garments: GarmentCatalog;
   readonly checkout: CheckoutService;
+  readonly readModel: ReadModelAccess;
 }
+
+/** A GET right after the 201 must find the order; the answer waits (bounded) for the projector. */
+const READ_YOUR_WRITES_MS = 5000;
 
 /** Visible ASCII, as Stripe and the IETF draft allow; at most 255 characters (Stripe's limit). */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -60,7 +65,8 @@ export function registerCreateRoute(app: FastifyInstance, deps: CreateRouteDeps)
         { actor, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) },
       );
       if (created.replayed) checkSameOrder(body, created.state);
-      const { checkoutUrl } = await deps.checkout.open(created.orderId);
+      const { checkoutUrl, position } = await deps.checkout.open(created.orderId);
+      if (position) await deps.readModel.changeFeed.waitForPosition(position, { timeoutMs: READ_YOUR_WRITES_MS });
       if (created.replayed) void reply.header('idempotent-replayed', 'true');
       return reply
         .status(201)

@@ -1,0 +1,38 @@
+import type { Viewer } from '../../auth/viewer.ts';
+import type { GlobalPosition } from '../../commands/eventStore.ts';
+import type { OrderCommands } from '../../commands/order/index.ts';
+import { AppError } from '../../domain/errors.ts';
+import { findOrder, type ChangeFeed, type ProductionOrderView, type Queryable } from '../../projections/index.ts';
+
+export interface ReadModelAccess {
+  readonly db: Queryable;
+  readonly changeFeed: Pick<ChangeFeed, 'waitForPosition'>;
+}
+
+export interface OrderReadDeps {
+  readonly readModel: ReadModelAccess;
+  readonly commands: Pick<OrderCommands, 'load'>;
+}
+
+/** How long a read waits for the projector to catch up with a write it must show. */
+const CATCH_UP_MS = 5000;
+
+/**
+ * The order as the read model shows it, to its owner or an operator; anyone else gets NOT_FOUND,
+ * the same as for a missing order. `atLeast`: wait until the read model holds that write first
+ * (read-your-writes). An order the events know but the projector has not reached yet (a GET
+ * right after the POST) is waited for too, rather than answered 404.
+ */
+export async function visibleOrder(deps: OrderReadDeps, viewer: Viewer, orderId: string, atLeast?: GlobalPosition): Promise<ProductionOrderView> {
+  const scope = viewer.isOperator ? {} : { ownerId: viewer.id };
+  if (atLeast) await deps.readModel.changeFeed.waitForPosition(atLeast, { timeoutMs: CATCH_UP_MS });
+  const view = await findOrder(deps.readModel.db, orderId, scope);
+  if (view) return view;
+  const loaded = await deps.commands.load(orderId);
+  const maySee = loaded.state !== null && (viewer.isOperator || loaded.state.ownerId === viewer.id);
+  if (maySee && loaded.position && (await deps.readModel.changeFeed.waitForPosition(loaded.position, { timeoutMs: CATCH_UP_MS }))) {
+    const caughtUp = await findOrder(deps.readModel.db, orderId, scope);
+    if (caughtUp) return caughtUp;
+  }
+  throw new AppError('NOT_FOUND', `Order ${orderId} not found`, { orderId });
+}
