@@ -11,6 +11,7 @@ import {
 import { migrate } from '../db/migrate.ts';
 import type { AppDeps } from '../http/app.ts';
 import { productionRoutes } from '../http/routes/production.ts';
+import { apiDocsRoutes } from '../http/routes/productionDocs.ts';
 import { setUpPayments, type Payments } from '../payments/setup.ts';
 import { listGarments, projectionStatus, startReadModel, type ReadModel } from '../projections/index.ts';
 import { setUpAuth, type AuthSetup } from './auth.ts';
@@ -94,7 +95,12 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
       const [status] = await projectionStatus({ pool, eventStore, lagEventsLimit: MAX_PROJECTION_LAG + 1, deadLetterLimit: 0 });
       return status?.lagEvents;
     };
-    const routes: FastifyPluginAsync[] = [...payments.routes, productionRoutes({ commands, garments: garmentCatalog, checkout: payments.checkout })];
+    const routes: FastifyPluginAsync[] = [
+      // The OpenAPI document first: it describes the routes registered after it.
+      apiDocsRoutes({ publicBaseUrl: config.publicBaseUrl }),
+      ...payments.routes,
+      productionRoutes({ commands, garments: garmentCatalog, checkout: payments.checkout, readModel: { db: pool, changeFeed: readModel.changeFeed } }),
+    ];
 
     return {
       config,

@@ -12,6 +12,7 @@ import { orderStreamId, type OrderEvent } from '../../src/domain/order/index.ts'
 import { startReadModel, type ReadModel } from '../../src/projections/index.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { productionRoutes } from '../../src/http/routes/production.ts';
+import { apiDocsRoutes } from '../../src/http/routes/productionDocs.ts';
 import { setUpPayments, type Payments } from '../../src/payments/setup.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { startFakeStripe, type FakeStripe } from '../support/fakeStripe.ts';
@@ -43,7 +44,7 @@ export interface Stack {
  * The real pieces on a fresh database: PostgreSQL event store, order command service, payments
  * (a fake Stripe over HTTP, or simulated), the production routes, the real app on a real port.
  */
-export async function startStack(options: { readonly simulated?: boolean; readonly now?: () => Date } = {}): Promise<Stack> {
+export async function startStack(options: { readonly simulated?: boolean; readonly now?: () => Date; readonly docs?: boolean } = {}): Promise<Stack> {
   const db = await createTestDatabase();
   await migrate(db.pool);
   const store = await createPostgresEventStore({ pool: db.pool });
@@ -74,7 +75,7 @@ export async function startStack(options: { readonly simulated?: boolean; readon
     metrics: createMetrics({ defaultMetrics: false }),
     garments: { list: () => Promise.resolve([]) },
     introspection: true,
-    routes: [...payments.routes, productionRoutes({ commands, garments, checkout: payments.checkout, readModel: { db: db.pool, changeFeed: readModel.changeFeed } })],
+    routes: [...(options.docs ? [apiDocsRoutes({ publicBaseUrl: PUBLIC_BASE_URL })] : []), ...payments.routes, productionRoutes({ commands, garments, checkout: payments.checkout, readModel: { db: db.pool, changeFeed: readModel.changeFeed } })],
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   payments.listening(url);
