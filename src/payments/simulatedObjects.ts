@@ -13,6 +13,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const simulatedSessionId = (orderId: string): string => `${SIMULATED_SESSION_PREFIX}${orderId}`;
 export const simulatedPaymentIntentId = (orderId: string): string => `pi_sim_${orderId}`;
 export const simulatedChargeId = (orderId: string): string => `ch_sim_${orderId}`;
+/** Stripe ids are letters, digits and underscores: the order id without its dashes. */
+const compact = (orderId: string): string => orderId.replaceAll('-', '');
 
 /** The order a simulated session belongs to, or undefined for anything that is not one. */
 export function orderIdOfSimulatedSession(sessionId: string): string | undefined {
@@ -67,7 +69,7 @@ export function simulatedCheckoutCompleted(order: CheckoutOrder, publicBaseUrl: 
     url: null,
     created: Math.floor(now.getTime() / 1000),
   };
-  return eventEnvelope(`evt_sim_completed_${order.orderId}`, 'checkout.session.completed', session, now);
+  return eventEnvelope(`evt_sim_completed_${compact(order.orderId)}`, 'checkout.session.completed', session, now);
 }
 
 export interface SimulatedRefund {
@@ -96,5 +98,5 @@ export function simulatedChargeRefunded(refund: SimulatedRefund, now: Date): Str
     livemode: false,
     created: Math.floor(now.getTime() / 1000),
   };
-  return eventEnvelope(`evt_sim_refunded_${refund.orderId}`, 'charge.refunded', charge, now);
+  return eventEnvelope(`evt_sim_refunded_${compact(refund.orderId)}`, 'charge.refunded', charge, now);
 }
