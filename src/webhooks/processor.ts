@@ -17,6 +17,8 @@ export interface StripeEventProcessor {
 export interface ProcessorDeps extends ApplyDeps {
   readonly inbox: WebhookInbox;
   readonly now: () => Date;
+  /** Recorded deliveries remembered in memory, so most repeats need no database read. Default 10,000. */
+  readonly rememberRecorded?: number;
 }
 
 /**
@@ -25,31 +27,46 @@ export interface ProcessorDeps extends ApplyDeps {
  * 2. apply it to the order; the order's own events remember the Stripe event id, so a delivery
  *    that races this one, or a retry after a crash before step 3, writes nothing new;
  * 3. record it in the inbox (`no_stream`): exactly one delivery wins, the others are repeats.
- * Concurrent deliveries of one event inside this process share one run (saves the races in 2).
+ * Concurrent deliveries of one event inside this process share one run (saves the races in 2),
+ * and recently recorded events are remembered (a record never changes once written), so the
+ * usual repeat costs no database work at all.
  */
 export function createStripeEventProcessor(deps: ProcessorDeps): StripeEventProcessor {
   const inFlight = new Map<string, Promise<ProcessedDelivery>>();
+  const recent = new Map<string, DeliveryRecord>();
+  const capacity = deps.rememberRecorded ?? 10_000;
+  const remember = (record: DeliveryRecord): void => {
+    if (capacity <= 0) return;
+    if (recent.size >= capacity) recent.delete(recent.keys().next().value as string);
+    recent.set(record.stripeEventId, record);
+  };
 
   async function run(event: Stripe.Event): Promise<ProcessedDelivery> {
     const known = await deps.inbox.find(event.id);
-    if (known) return { status: 'duplicate', record: known };
+    if (known) {
+      remember(known);
+      return { status: 'duplicate', record: known };
+    }
     const receivedAt = deps.now();
     const applied = await applySignal(deps, signalOf(event), event.id, receivedAt);
     const record: DeliveryRecord = {
       stripeEventId: event.id,
       stripeEventType: event.type,
       livemode: event.livemode === true,
-      createdAt: new Date(event.created * 1000).toISOString(),
+      createdAt: (Number.isFinite(event.created) ? new Date(event.created * 1000) : receivedAt).toISOString(),
       receivedAt: receivedAt.toISOString(),
       ...applied,
     };
     const status = await deps.inbox.record(record);
-    if (status === 'recorded') return { status, record };
-    return { status, record: (await deps.inbox.find(event.id)) ?? record };
+    const stored = status === 'recorded' ? record : ((await deps.inbox.find(event.id)) ?? record);
+    remember(stored);
+    return { status, record: stored };
   }
 
   return {
     process(event) {
+      const remembered = recent.get(event.id);
+      if (remembered) return Promise.resolve({ status: 'duplicate', record: remembered });
       const running = inFlight.get(event.id);
       if (running) return running.then((first) => ({ status: 'duplicate', record: first.record }));
       const started = run(event).finally(() => inFlight.delete(event.id));
