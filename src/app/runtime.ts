@@ -10,6 +10,7 @@ import {
 } from '../commands/order/index.ts';
 import { migrate } from '../db/migrate.ts';
 import type { AppDeps } from '../http/app.ts';
+import { orderResolvers } from '../http/graphql/resolvers/orders/index.ts';
 import { productionRoutes } from '../http/routes/production.ts';
 import { apiDocsRoutes } from '../http/routes/productionDocs.ts';
 import { setUpPayments, type Payments } from '../payments/setup.ts';
@@ -120,6 +121,13 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
         metrics,
         garments: { list: () => listGarments(pool) },
         introspection: config.graphqlIntrospection,
+        graphqlResolvers: orderResolvers({
+          commands,
+          readModel: { db: pool, changeFeed: readModel.changeFeed },
+          checkout: payments.checkout,
+          garments: garmentCatalog,
+          eventStore,
+        }),
         projectionLag,
         maxProjectionLag: MAX_PROJECTION_LAG,
         routes,

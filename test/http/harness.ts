@@ -63,7 +63,7 @@ export async function startApp(overrides: Partial<AppDeps> = {}, options: { read
 export const newUserId = (): string => randomUUID();
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests check the shape themselves
-type Json = any;
+export type Json = any;
 export interface GraphQLResponse {
   readonly status: number;
   readonly body: Json;

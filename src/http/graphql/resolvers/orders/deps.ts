@@ -1,0 +1,16 @@
+import type { EventStore } from '../../../../commands/eventStore.ts';
+import type { GarmentCatalog, OrderCommands } from '../../../../commands/order/index.ts';
+import type { CheckoutService } from '../../../../payments/checkout.ts';
+import type { ChangeFeed, Queryable } from '../../../../projections/index.ts';
+
+/** What the order resolvers read and write through. */
+export interface OrderResolverDeps {
+  readonly commands: OrderCommands;
+  readonly readModel: { readonly db: Queryable; readonly changeFeed: ChangeFeed };
+  readonly checkout: CheckoutService;
+  /** The catalog as the command service sees it (validation of new orders). */
+  readonly garments: GarmentCatalog;
+  /** For `order(asOf:)`: the order folded from its own events. */
+  readonly eventStore: Pick<EventStore, 'readStream'>;
+  readonly clock?: () => Date;
+}

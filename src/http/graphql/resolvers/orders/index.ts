@@ -1,0 +1,13 @@
+import type { IResolvers } from '@graphql-tools/utils';
+import type { OrderResolverDeps } from './deps.ts';
+import { orderMutationResolvers } from './mutations.ts';
+import { orderQueryResolvers } from './queries.ts';
+import { orderSubscriptionResolvers } from './subscriptions.ts';
+import { orderTypeResolvers } from './types.ts';
+
+export type { OrderResolverDeps } from './deps.ts';
+
+/** The order part of the schema: queries, mutations, subscriptions and the order types' fields. */
+export function orderResolvers(deps: OrderResolverDeps): IResolvers[] {
+  return [orderTypeResolvers, orderQueryResolvers(deps), orderMutationResolvers(deps), orderSubscriptionResolvers(deps)] as IResolvers[];
+}

@@ -1,0 +1,117 @@
+import { comparePositions, formatPosition, parsePosition, type GlobalPosition } from '../../../../commands/eventStore.ts';
+import { AppError } from '../../../../domain/errors.ts';
+import { findOrder, findOrderEvents, type ProductionOrderView, type TimelineEntryView } from '../../../../projections/index.ts';
+import { visibleOrder } from '../../../routes/productionAccess.ts';
+import { requireOperator, requireViewer, type GraphQLContext } from '../../context.ts';
+import type { OrderResolverDeps } from './deps.ts';
+import { listenForChanges, sharedLoader } from './feed.ts';
+import { toOrderFilter, type OrderFilterInput } from './queries.ts';
+import { matchesFilter } from './filter.ts';
+import { isViewable } from './visibility.ts';
+
+const positionOf = (view: ProductionOrderView): GlobalPosition => parsePosition(view.position) ?? { commit: 0n, prepare: 0n };
+const isAfter = (a: GlobalPosition, b: GlobalPosition | undefined) => b === undefined || comparePositions(a, b) > 0;
+const passThrough = <T>(payload: T): T => payload;
+/** Orders a dashboard subscription remembers having sent (oldest forgotten first). */
+const MAX_REMEMBERED = 10_000;
+
+/**
+ * Live updates from the read model's change feed (every process sharing the database sees every
+ * change). Each subscription is authorised when it starts and again before every delivery: the
+ * token must still be valid, and a viewer who lost the right to see the order gets NOT_FOUND.
+ */
+export function orderSubscriptionResolvers(deps: OrderResolverDeps) {
+  const { db, changeFeed } = deps.readModel;
+  const access = { readModel: deps.readModel, commands: deps.commands };
+  const now = deps.clock ?? (() => new Date());
+  // Keyed by order and position (or timeline version): one read per change, shared by all its subscribers.
+  const loadView = sharedLoader((key) => findOrder(db, key.split('|')[0] ?? '', { now: now() }));
+  const loadEntries = sharedLoader((key) => {
+    const [orderId = '', afterVersion = '0'] = key.split('|');
+    return findOrderEvents(db, orderId, { afterVersion: Number(afterVersion) });
+  });
+
+  const stillViewable = async (context: GraphQLContext, ownerId: string, orderId: string) => {
+    const viewer = await context.recheckViewer();
+    if (!viewer || !isViewable(viewer, ownerId)) throw new AppError('NOT_FOUND', `Order ${orderId} not found`, { orderId });
+  };
+
+  return {
+    Subscription: {
+      orderUpdated: {
+        resolve: passThrough,
+        subscribe: async (_: unknown, args: { id: string; afterPosition?: string | null }, context: GraphQLContext) => {
+          const viewer = requireViewer(context.viewer);
+          const after = args.afterPosition ? parsePosition(args.afterPosition) : undefined;
+          if (args.afterPosition && !after) {
+            throw new AppError('BAD_USER_INPUT', 'afterPosition must be an order position as the API gives it (`<commit>-<prepare>`)', {
+              fields: [{ path: 'afterPosition', message: 'is not a position' }],
+            });
+          }
+          const orderId = args.id.toLowerCase();
+          const changes = listenForChanges(changeFeed, (change) => change.orderId === orderId, context.signal);
+          const current = await visibleOrder(access, viewer, args.id);
+          return (async function* () {
+            // With afterPosition: what the client missed (the order as it is now holds every change
+            // since), then live. Without: live from the state the client could just have read.
+            let last: GlobalPosition | undefined = after ?? positionOf(current);
+            if (after && isAfter(positionOf(current), after)) {
+              last = positionOf(current);
+              yield current;
+            }
+            for await (const change of changes) {
+              if (!isAfter(change.position, last)) continue;
+              await stillViewable(context, current.userId, orderId);
+              const view = await loadView(`${orderId}|${formatPosition(change.position)}`);
+              if (!view || !isAfter(positionOf(view), last)) continue;
+              last = positionOf(view);
+              yield view;
+            }
+          })();
+        },
+      },
+      orderEventAdded: {
+        resolve: passThrough,
+        subscribe: async (_: unknown, args: { id: string }, context: GraphQLContext) => {
+          const viewer = requireViewer(context.viewer);
+          const orderId = args.id.toLowerCase();
+          const changes = listenForChanges(changeFeed, (change) => change.orderId === orderId, context.signal);
+          const current = await visibleOrder(access, viewer, args.id);
+          return (async function* (): AsyncGenerator<TimelineEntryView> {
+            let lastVersion = current.version;
+            for await (const _change of changes) {
+              await stillViewable(context, current.userId, orderId);
+              for (const entry of await loadEntries(`${orderId}|${lastVersion}`)) {
+                if (entry.streamVersion <= lastVersion) continue;
+                lastVersion = entry.streamVersion;
+                yield entry;
+              }
+            }
+          })();
+        },
+      },
+      ordersChanged: {
+        resolve: passThrough,
+        subscribe: (_: unknown, args: { filter?: OrderFilterInput | null }, context: GraphQLContext) => {
+          requireOperator(context.viewer);
+          const filter = toOrderFilter(args.filter);
+          const changes = listenForChanges(changeFeed, () => true, context.signal);
+          return (async function* () {
+            // What was sent per order, so a change read late (it already shows a later one) is not sent twice.
+            const sent = new Map<string, GlobalPosition>();
+            for await (const change of changes) {
+              const viewer = await context.recheckViewer();
+              if (!viewer?.isOperator) throw new AppError('FORBIDDEN', 'Only operators can follow every order');
+              const view = await loadView(`${change.orderId}|${formatPosition(change.position)}`);
+              if (!view || !isAfter(positionOf(view), sent.get(view.id)) || !matchesFilter(view, filter)) continue;
+              sent.delete(view.id);
+              sent.set(view.id, positionOf(view));
+              if (sent.size > MAX_REMEMBERED) sent.delete(sent.keys().next().value as string);
+              yield view;
+            }
+          })();
+        },
+      },
+    },
+  };
+}

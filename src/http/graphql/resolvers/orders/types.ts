@@ -1,0 +1,31 @@
+import type { Viewer } from '../../../../auth/viewer.ts';
+import { allowedActions, routeOf, type Actor, type Order } from '../../../../domain/order/index.ts';
+import type { ProductionOrderView, TimelineEntryView } from '../../../../projections/index.ts';
+import type { GraphQLContext } from '../../context.ts';
+
+/** The actor a viewer acts as: operators as operators, everyone else as the customer they are. */
+export const actorOf = (viewer: Viewer): Actor => ({ type: viewer.isOperator ? 'operator' : 'customer', id: viewer.id });
+
+/**
+ * The part of the domain's `Order` the transitions table reads (`refusalOf`: visibility, state,
+ * payment, hold), taken from the read model so listing orders costs no event reads.
+ */
+function rulesView(view: ProductionOrderView): Order {
+  const payment = view.payment.paidAt
+    ? { sessionId: view.payment.checkoutSessionId ?? '', paymentIntentId: view.payment.paymentIntentId, amountCents: view.payment.paidCents ?? 0, currency: view.payment.paidCurrency ?? view.currency, paidAt: view.payment.paidAt }
+    : null;
+  return { id: view.id, ownerId: view.userId, orderStatus: view.orderStatus, priority: view.priority, holdReason: view.holdReason, payment } as Order;
+}
+
+/** Field resolvers from the read model's views to the SDL's types (enum values map in `enums.ts`). */
+export const orderTypeResolvers = {
+  ProductionOrder: {
+    statusLabel: (view: ProductionOrderView) => view.status,
+    route: (view: ProductionOrderView) => routeOf(view.orderStatus, view.reachedAt).map((stop) => ({ ...stop, status: stop.label })),
+    allowedActions: (view: ProductionOrderView, _: unknown, context: GraphQLContext) =>
+      context.viewer ? allowedActions(rulesView(view), actorOf(context.viewer)) : [],
+  },
+  FulfillmentEvent: {
+    statusLabel: (entry: TimelineEntryView) => entry.status,
+  },
+};

@@ -1,0 +1,68 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { mintToken } from '../../src/auth/tokens.ts';
+import { openRuntime, type Runtime } from '../../src/app/runtime.ts';
+import { loadConfig } from '../../src/config.ts';
+import { buildApp } from '../../src/http/app.ts';
+
+/** One server process as `npm start` composes it (openRuntime + buildApp), on a given database. */
+export interface Server {
+  readonly runtime: Runtime;
+  readonly app: FastifyInstance;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface Stack {
+  readonly secret: string;
+  /** Starts one more server process on the same database (another host, as far as it knows). */
+  startServer(): Promise<Server>;
+  token(userId: string): Promise<string>;
+  /** Makes the user an operator through `user_profiles`, as `operators grant` does. */
+  grantOperator(userId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const silent = { info: () => undefined, error: () => undefined };
+
+/** The real composition on a test database: event store, read model and projector, payments (simulated), the app. */
+export async function createStack(databaseUrl: string): Promise<Stack> {
+  const secret = randomBytes(32).toString('base64url');
+  const dataDir = await mkdtemp(join(tmpdir(), 'po-stack-'));
+  await chmod(dataDir, 0o755);
+  const config = loadConfig({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir, AUTH_JWT_SECRET: secret, PORT: '0', LOG_LEVEL: 'silent', PROJECTOR: 'on' });
+  const servers: Server[] = [];
+  const startServer = async (): Promise<Server> => {
+    const runtime = await openRuntime(config, silent);
+    const app = await buildApp({ ...runtime.appDeps(), logger: false });
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    runtime.listening(url);
+    const server = {
+      runtime,
+      app,
+      url,
+      close: async () => {
+        await app.close();
+        await runtime.close();
+      },
+    };
+    servers.push(server);
+    return server;
+  };
+  const first = await startServer();
+  return {
+    secret,
+    startServer,
+    token: (userId) => mintToken({ secret, userId, audience: 'authenticated' }),
+    grantOperator: (userId) => first.runtime.auth.operators.grant(userId),
+    async close() {
+      for (const server of servers.reverse()) await server.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const newId = (): string => randomUUID();
