@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GARMENTS, graphql, newUserId, startApp, type RunningApp } from './harness.ts';
 
+const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
 describe('GraphQL over HTTP', () => {
   let running: RunningApp;
   beforeAll(async () => {
@@ -38,6 +40,18 @@ describe('GraphQL over HTTP', () => {
       { id: 'finishing', label: 'Finishing', status: 'FINISHING', orderStatus: 'IN_PRODUCTION', icon: 'Sparkles' },
       { id: 'ready', label: 'Ready', status: 'READY', orderStatus: 'FULFILLED', icon: 'Package' },
     ]);
+  });
+
+  it.each([
+    ['an expired token', () => running.token(newUserId(), { now: new Date(Date.now() - 13 * 3600_000) })],
+    ['a token signed with another secret', () => running.token(newUserId(), { secret: 'another-secret-of-at-least-32-characters!' })],
+    ['a token for another audience', () => running.token(newUserId(), { audience: 'anon' })],
+    ['an unsigned token (alg: none)', () => Promise.resolve(`${b64({ alg: 'none' })}.${b64({ sub: newUserId(), aud: 'authenticated', exp: 4102444800 })}.`)],
+  ])('answers %s with 401 and UNAUTHENTICATED before any resolver runs', async (_name, makeToken) => {
+    const { status, body } = await graphql(running.url, '{ viewer { id } }', { token: await makeToken() });
+    expect(status).toBe(401);
+    expect(body.data).toBeUndefined();
+    expect(body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) })]);
   });
 
   it('serves GraphiQL to a browser', async () => {

@@ -183,4 +183,13 @@ describe('orders over GraphQL', () => {
     expect(real[0].order).toEqual({ orderStatus: 'APPROVED', version: a.version + 1 });
     expect(codes((await gql(BULK, customer, { input: { items, status: 'APPROVED' } })).body)).toEqual(['FORBIDDEN']);
   });
+
+  it('counts commands by type and outcome and reports the projection lag on /metrics', async () => {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(text).toMatch(/commands_total\{type="CreateOrder",outcome="ok"\} [1-9]/);
+    expect(text).toMatch(/commands_total\{type="SetOrderStatus",outcome="VERSION_CONFLICT"\} [1-9]/);
+    expect(text).toMatch(/commands_total\{type="ConfirmPayment",outcome="ok"\} [1-9]/);
+    expect(text).toMatch(/projection_lag_events \d+/);
+    expect(text).not.toContain('projection_lag_events -1');
+  });
 });
