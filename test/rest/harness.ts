@@ -13,6 +13,7 @@ import { startReadModel, type ReadModel } from '../../src/projections/index.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { productionRoutes } from '../../src/http/routes/production.ts';
 import { apiDocsRoutes } from '../../src/http/routes/productionDocs.ts';
+import { orderResolvers } from '../../src/http/graphql/resolvers/orders/index.ts';
 import { setUpPayments, type Payments } from '../../src/payments/setup.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { startFakeStripe, type FakeStripe } from '../support/fakeStripe.ts';
@@ -75,6 +76,7 @@ export async function startStack(options: { readonly simulated?: boolean; readon
     metrics: createMetrics({ defaultMetrics: false }),
     garments: { list: () => Promise.resolve([]) },
     introspection: true,
+    graphqlResolvers: orderResolvers({ commands, readModel: { db: db.pool, changeFeed: readModel.changeFeed }, checkout: payments.checkout, garments, eventStore: store }),
     routes: [...(options.docs ? [apiDocsRoutes({ publicBaseUrl: PUBLIC_BASE_URL })] : []), ...payments.routes, productionRoutes({ commands, garments, checkout: payments.checkout, readModel: { db: db.pool, changeFeed: readModel.changeFeed } })],
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
