@@ -9,6 +9,8 @@
  * - closed loop, 32 in flight: the most deliveries/s;
  * - afterwards: duplicate effects (orders with more than one PaymentConfirmed, events with more
  *   than one inbox record) must be 0.
+ * The server runs its projector, as `npm start` does; `BENCH_WEBHOOK_PROJECTOR=off` leaves it out
+ * to see its share. `BENCH_WEBHOOK_SECONDS` sets the open loop's length (default 10).
  */
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
