@@ -127,6 +127,7 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
           checkout: payments.checkout,
           garments: garmentCatalog,
           eventStore,
+          logError: (error, message) => log.error({ err: error }, message),
         }),
         projectionLag,
         maxProjectionLag: MAX_PROJECTION_LAG,

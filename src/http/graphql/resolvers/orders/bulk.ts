@@ -37,6 +37,7 @@ export async function bulkSetOrderStatus(deps: OrderResolverDeps, viewer: Viewer
       const order = await visibleOrder(access, viewer, result.orderId, dryRun ? undefined : result.position);
       results.push({ id: item.id, ok: true, order, error: null });
     } catch (error) {
+      if (!isAppError(error)) deps.logError?.(error, `bulkSetOrderStatus: unexpected error for order ${item.id}`);
       const code = isAppError(error) ? error.code : 'INTERNAL_SERVER_ERROR';
       const message = isAppError(error) ? error.message : 'Unexpected error.';
       // The order as it is, when the viewer may see it, so the client can show why and retry.

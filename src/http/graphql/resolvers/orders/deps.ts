@@ -13,4 +13,6 @@ export interface OrderResolverDeps {
   /** For `order(asOf:)`: the order folded from its own events. */
   readonly eventStore: Pick<EventStore, 'readStream'>;
   readonly clock?: () => Date;
+  /** Where an unexpected error is reported when it cannot fail the whole operation (one bulk item). */
+  readonly logError?: (error: unknown, message: string) => void;
 }
