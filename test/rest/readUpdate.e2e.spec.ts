@@ -113,6 +113,17 @@ describe('GET and PATCH /api/production/:id', () => {
     expect(await stack.eventCount()).toBe(before);
   });
 
+  it('answers a repeated PATCH with the same Idempotency-Key as the first time, even with its old If-Match', async () => {
+    const order = await placeOrder();
+    const first = await patch(order.orderId, { notes: 'Use the blue ink' }, { 'if-match': '"2"', 'idempotency-key': 'notes-1' });
+    expect(first.status).toBe(200);
+    const before = await stack.eventCount();
+    const again = await patch(order.orderId, { notes: 'Use the blue ink' }, { 'if-match': '"2"', 'idempotency-key': 'notes-1' });
+    expect(again.status).toBe(200);
+    expect(again.body.order.notes).toBe('Use the blue ink');
+    expect(await stack.eventCount()).toBe(before);
+  });
+
   it('refuses a malformed If-Match with 400', async () => {
     const order = await placeOrder();
     expect((await patch(order.orderId, { notes: 'x' }, { 'if-match': 'yesterday' })).status).toBe(400);
