@@ -45,6 +45,9 @@ const FIELDS: Readonly<Record<OrderEventType, Record<string, Check>>> = {
   RefundRecorded: { chargeId: text, amountRefundedCents: integer, currency: text },
 };
 
+/** The same, as lists: walked for every event of a rebuild. */
+const FIELD_LISTS = new Map<string, readonly (readonly [string, Check])[]>(Object.entries(FIELDS).map(([type, fields]) => [type, Object.entries(fields)]));
+
 export const isKnownOrderEvent = (type: string): type is OrderEventType => KNOWN_TYPES.has(type);
 
 /** `order-<uuid>` → the uuid; anything else is not an order stream. */
@@ -61,12 +64,12 @@ export function orderIdOfStream(streamId: string): string {
 export function checkedOrderEvent(event: RecordedEvent, type: OrderEventType, orderId: string): OrderEvent {
   const data = event.data as Record<string, unknown>;
   const problems: string[] = [];
-  if (!UUID.test(event.id)) problems.push('event id is not a uuid');
+  // The event id is not checked here: the uuid column refuses a bad one (and the slow path blames it).
   if (typeof data.orderId !== 'string' || data.orderId.toLowerCase() !== orderId) problems.push(`orderId ${String(data.orderId)} is not the stream's order`);
   const actor = data.actor as Record<string, unknown> | undefined;
   if (!object(actor) || !ACTOR_TYPES.has(actor?.type as string) || !text(actor?.id)) problems.push('actor must be { type, id }');
   if (!instant(data.at)) problems.push('at must be an ISO-8601 instant');
-  for (const [name, check] of Object.entries(FIELDS[type])) if (!check(data[name])) problems.push(`${name} is missing or malformed`);
+  for (const [name, check] of FIELD_LISTS.get(type)!) if (!check(data[name])) problems.push(`${name} is missing or malformed`);
   if (problems.length > 0) throw new ProjectionDataError(`${type} v${event.streamVersion} of ${event.streamId}: ${problems.join('; ')}`);
   return { ...data, type } as unknown as OrderEvent;
 }

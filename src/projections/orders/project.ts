@@ -66,8 +66,11 @@ export function projectOrderEvent(current: ProjectedOrder | undefined, event: Re
   if ((typed.type === 'OrderCreated') !== (current === undefined)) {
     throw new ProjectionDataError(`${event.type} v${event.streamVersion} of ${event.streamId}: an order starts with OrderCreated, once`);
   }
-  const order = evolve(current?.order ?? null, typed);
-  if (order === null) throw new ProjectionDataError(`${event.type} v${event.streamVersion} of ${event.streamId} left no order`);
+  const evolved = evolve(current?.order ?? null, typed);
+  if (evolved === null) throw new ProjectionDataError(`${event.type} v${event.streamVersion} of ${event.streamId} left no order`);
+  // Line items go to their own table now; the state kept between events (a rebuild holds every
+  // order in memory) does not carry them, as a state read back from its row does not.
+  const order = evolved.lineItems.length > 0 ? { ...evolved, lineItems: [] } : evolved;
   const projected: ProjectedOrder = { order, extras: extrasAfter(current?.extras ?? NO_EXTRAS, typed), version: event.streamVersion, position: event.position };
   return {
     kind: 'applied',

@@ -61,8 +61,3 @@ export async function writeOrderChanges(db: Queryable, schema: string, writes: O
   if (writes.lineItems.length > 0) await db.query(sql.insertLineItems, [JSON.stringify(writes.lineItems)]);
   if (writes.timeline.length > 0) await db.query(sql.insertTimeline, [JSON.stringify(writes.timeline)]);
 }
-
-/** Plain inserts for a rebuild's bulk load into empty tables (no conflict handling needed). */
-export async function insertOrders(db: Queryable, schema: string, orders: readonly OrderRecord[]): Promise<void> {
-  if (orders.length > 0) await db.query(insertSql(schema, 'production_orders', ORDER_NAMES), [JSON.stringify(orders)]);
-}

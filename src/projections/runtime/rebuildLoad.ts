@@ -1,9 +1,11 @@
 import type pg from 'pg';
 import { comparePositions, type EventStore, type GlobalPosition, type RecordedEvent } from '../../commands/eventStore.ts';
+import { LINE_ITEM_COLUMNS, ORDER_COLUMNS, TIMELINE_COLUMNS } from '../orders/columns.ts';
+import { copyRows } from '../orders/copy.ts';
 import { foldOrderEvents, orderIdsOf } from '../orders/fold.ts';
 import type { LineItemRecord, TimelineRecord } from '../orders/project.ts';
 import { toOrderRecord, type ProjectedOrder } from '../orders/records.ts';
-import { insertOrders, loadOrders, writeOrderChanges } from '../orders/store.ts';
+import { loadOrders, writeOrderChanges } from '../orders/store.ts';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
@@ -37,18 +39,21 @@ const readPage = (settings: LoadSettings, after: GlobalPosition | undefined): Pr
  * written once at the end in their final state. Reading the next page, folding and writing run
  * side by side. Strict: an event that cannot be applied stops the rebuild.
  */
-export async function bulkLoad(db: Queryable, settings: LoadSettings, head: GlobalPosition): Promise<RebuildCursor> {
+export async function bulkLoad(db: pg.ClientBase, settings: LoadSettings, head: GlobalPosition): Promise<RebuildCursor> {
   const state = new Map<string, ProjectedOrder>();
   const cursor: RebuildCursor = { position: undefined, events: 0, state };
   let timeline: TimelineRecord[] = [];
   let lineItems: LineItemRecord[] = [];
   let writing: Promise<void> = Promise.resolve();
   const flush = async (): Promise<void> => {
-    const writes = { orders: [], timeline, lineItems };
+    const [entries, items] = [timeline, lineItems];
     timeline = [];
     lineItems = [];
     await writing;
-    writing = writeOrderChanges(db, settings.schema, writes);
+    writing = (async () => {
+      await copyRows(db, settings.schema, 'fulfillment_events', TIMELINE_COLUMNS, entries);
+      await copyRows(db, settings.schema, 'production_line_items', LINE_ITEM_COLUMNS, items);
+    })();
   };
 
   let next = readPage(settings, undefined);
@@ -69,7 +74,9 @@ export async function bulkLoad(db: Queryable, settings: LoadSettings, head: Glob
   await flush();
   await writing;
   const orders = [...state.values()];
-  for (let i = 0; i < orders.length; i += ORDER_CHUNK) await insertOrders(db, settings.schema, orders.slice(i, i + ORDER_CHUNK).map(toOrderRecord));
+  for (let i = 0; i < orders.length; i += ORDER_CHUNK) {
+    await copyRows(db, settings.schema, 'production_orders', ORDER_COLUMNS, orders.slice(i, i + ORDER_CHUNK).map(toOrderRecord));
+  }
   if (state.size >= settings.maxOrdersInMemory) cursor.state = undefined;
   return cursor;
 }
