@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookInbox, inboxStreamId } from '../../src/webhooks/inbox.ts';
 import { createStripeEventProcessor } from '../../src/webhooks/processor.ts';
+import { waitFor } from '../http/harness.ts';
 import { newUserId, ORDER_TOTAL_CENTS, orderBody, request, startStack, type Stack } from '../rest/harness.ts';
 import { deliver } from './deliver.ts';
 import { checkoutSession, refundedCharge, stripeEvent } from './stripeFixtures.ts';
@@ -142,6 +143,14 @@ describe('the Stripe webhook', () => {
     const events = await stack.orderEvents(order.orderId);
     expect(events.at(-1)).toMatchObject({ type: 'PaymentMismatchFlagged', amountCents: amount, currency, expectedAmountCents: ORDER_TOTAL_CENTS, expectedCurrency: 'usd' });
     expect(await statusOf(order.orderId)).toBe('draft');
+    // Operators see the flag on the order.
+    const operatorId = newUserId();
+    stack.operators.add(operatorId);
+    const operatorToken = await stack.token(operatorId);
+    await waitFor(async () => {
+      const shown = await request(stack.url, 'GET', `/api/production/${order.orderId}`, { token: operatorToken });
+      expect(shown.body.order).toMatchObject({ orderStatus: 'draft', payment: { mismatch: true } });
+    });
   });
 
   it('answers 200 for an order nobody knows and records why it was ignored', async () => {
