@@ -64,11 +64,11 @@ function field(value: unknown, kind: ColumnKind): string {
       return value ? 't' : 'f';
     case 'text':
     case 'timestamptz':
-      return escapeText(String(value));
+      return escapeText(typeof value === 'string' ? value : JSON.stringify(value));
     case 'uuid':
     case 'int4':
     case 'int8':
-      return String(value);
+      return typeof value === 'number' || typeof value === 'bigint' ? value.toString() : (value as string);
   }
 }
 
