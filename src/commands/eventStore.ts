@@ -69,6 +69,7 @@ export interface SubscribeOptions {
 export interface EventStore {
   readonly kind: 'postgres' | 'eventstoredb';
   appendToStream(streamId: string, events: readonly NewEvent[], options?: { readonly expectedVersion?: ExpectedVersion }): Promise<AppendResult>;
+  /** `fromVersion`: the version of the first event returned (inclusive, default 1); `version` is always the whole stream's. */
   readStream(streamId: string, options?: { readonly fromVersion?: number; readonly maxCount?: number }): Promise<ReadStreamResult>;
   /**
    * Events in commit order strictly after `after`. Never returns an event while an earlier one

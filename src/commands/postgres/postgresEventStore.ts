@@ -11,7 +11,10 @@ import { encodeExpectedVersion, validateAppend } from './validate.ts';
 import { Listener, Notifier, Wakeups } from './wakeups.ts';
 
 export interface PostgresEventStoreTuning {
-  /** Append batches in flight at once (each on its own connection). Default 4. */
+  /**
+   * Append batches in flight at once (each on its own connection). Default 2: one forms and runs
+   * while the other waits for its WAL flush; more only split the same flushes into smaller batches.
+   */
   readonly writers?: number;
   /** Events per append batch at most. Default 2000. */
   readonly maxBatchEvents?: number;
@@ -57,7 +60,7 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
     wakeups.notice(position);
     notifier.announce(position);
   };
-  const batcher = new AppendBatcher(pool, { writers: options.writers ?? 4, maxBatchEvents: options.maxBatchEvents ?? 2000, onCommitted });
+  const batcher = new AppendBatcher(pool, { writers: options.writers ?? 2, maxBatchEvents: options.maxBatchEvents ?? 2000, onCommitted });
   const streams = new StreamReader(pool, options.readers ?? 4);
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
 

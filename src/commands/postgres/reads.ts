@@ -74,12 +74,11 @@ export async function readAllPage(
   maxCount: number,
   streamPrefixes: readonly string[] | undefined,
 ): Promise<AllPage> {
-  const { rows } = await pool.query<EventRow & { reached: boolean }>(PAGE_SQL, [
-    after.commit.toString(),
-    after.prepare.toString(),
-    maxCount,
-    streamPrefixes ?? null,
-  ]);
+  const { rows } = await pool.query<EventRow & { reached: boolean }>({
+    name: 'es_read_all',
+    text: PAGE_SQL,
+    values: [after.commit.toString(), after.prepare.toString(), maxCount, streamPrefixes ?? null],
+  });
   const events = rows.filter((row) => !row.reached).map(toRecordedEvent);
   const last = rows.at(-1);
   return { events, reached: last ? { commit: BigInt(last.commit), prepare: BigInt(last.prepare) } : undefined };
@@ -90,7 +89,7 @@ const HEAD_SQL = `select transaction_id::text as commit, global_position::text a
   order by transaction_id desc, global_position desc limit 1`;
 
 export async function readHeadPosition(pool: pg.Pool): Promise<GlobalPosition | undefined> {
-  const { rows } = await pool.query<{ commit: string; prepare: string }>(HEAD_SQL);
+  const { rows } = await pool.query<{ commit: string; prepare: string }>({ name: 'es_head_position', text: HEAD_SQL });
   const row = rows[0];
   return row ? { commit: BigInt(row.commit), prepare: BigInt(row.prepare) } : undefined;
 }

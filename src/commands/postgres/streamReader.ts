@@ -59,11 +59,12 @@ export class StreamReader {
 
   async #run(batch: readonly PendingRead[]): Promise<void> {
     try {
-      const { rows } = await this.pool.query<ReadRow>(READ_SQL, [
-        batch.map((r) => r.streamId),
-        batch.map((r) => r.fromVersion),
-        batch.map((r) => r.maxCount),
-      ]);
+      // Named, so each connection plans it once: planning costs more than running it for a batch.
+      const { rows } = await this.pool.query<ReadRow>({
+        name: 'es_read_streams',
+        text: READ_SQL,
+        values: [batch.map((r) => r.streamId), batch.map((r) => r.fromVersion), batch.map((r) => r.maxCount)],
+      });
       const results = batch.map(() => ({ version: 0, events: [] as RecordedEvent[] }));
       for (const row of rows) {
         const result = results[row.idx - 1]!;
