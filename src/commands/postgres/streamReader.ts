@@ -13,11 +13,13 @@ interface PendingRead {
 /**
  * Reads many streams in one statement (one snapshot each, so a stream's version and its events
  * always agree). The version comes from `es_streams`, so a slice still reports the whole stream's.
+ * Both lookups are `limit`ed laterals: as plain joins the planner hashes the whole of `es_streams`
+ * while it is small, and the named statement keeps that plan as the table grows.
  */
 const READ_SQL = `
 select q.idx::int, coalesce(s.version, 0)::text as head, ${EVENT_COLUMNS}
 from unnest($1::text[], $2::bigint[], $3::bigint[]) with ordinality as q(stream_id, from_version, max_count, idx)
-left join es_streams s on s.stream_id = q.stream_id
+left join lateral (select st.version from es_streams st where st.stream_id = q.stream_id limit 1) s on true
 left join lateral (
   select * from es_events x
   where x.stream_id = q.stream_id and x.stream_version >= q.from_version
