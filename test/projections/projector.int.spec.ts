@@ -16,7 +16,7 @@ describe('the orders projector', () => {
     const readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
     try {
       const random = seededRandom(20_250_303);
-      await inParallel(Array.from({ length: 2000 }), 16, () => randomOrderLife(fx.commands, random).then(() => undefined));
+      await inParallel(Array.from({ length: 2000 }), 16, () => randomOrderLife(fx.commands, random, 4).then(() => undefined));
       await waitUntilCaughtUp(fx.db.pool, fx.store);
       const live = await snapshotReadModel(fx.db.pool);
 

@@ -1,11 +1,10 @@
 import type pg from 'pg';
 import type { GlobalPosition, RecordedEvent } from '../../commands/eventStore.ts';
 import { foldOrderEvents, orderIdsOf } from '../orders/fold.ts';
-import { toOrderRecord } from '../orders/records.ts';
-import { loadOrders, writeOrderChanges } from '../orders/store.ts';
-import { lockCheckpoint, saveCheckpoint } from './checkpoints.ts';
-import { recordDeadLetters, type DeadLetter } from './deadLetters.ts';
-import { CHANGES_CHANNEL, encodeChangeNotices } from './notifications.ts';
+import { toOrderRecord, type ProjectedOrder } from '../orders/records.ts';
+import { loadOrders } from '../orders/store.ts';
+import { beginAtCheckpoint, writeBatch } from './batchSql.ts';
+import type { DeadLetter } from './deadLetters.ts';
 
 /** Test seams: a child process can announce (and widen) the moment before a commit. */
 export interface ProjectorHooks {
@@ -17,6 +16,11 @@ export interface BatchTarget {
   readonly client: pg.ClientBase;
   readonly projection: string;
   readonly schema: string;
+  /**
+   * Orders as last committed by this projector, to skip reading them back. Only valid while
+   * this projector alone writes from the checkpoint it holds; the caller drops it otherwise.
+   */
+  readonly cache?: OrderCache;
   readonly hooks?: ProjectorHooks;
 }
 
@@ -25,6 +29,22 @@ export interface CommittedBatch {
   readonly position: GlobalPosition;
   readonly changedOrderIds: readonly string[];
   readonly deadLetters: number;
+}
+
+/** A bounded map of committed order states; emptied when it grows past its size. */
+export class OrderCache {
+  readonly #orders = new Map<string, ProjectedOrder>();
+  constructor(private readonly maxSize = 20_000) {}
+  get(id: string): ProjectedOrder | undefined {
+    return this.#orders.get(id);
+  }
+  remember(orders: Iterable<[string, ProjectedOrder]>): void {
+    for (const [id, order] of orders) this.#orders.set(id, order);
+    if (this.#orders.size > this.maxSize) this.#orders.clear();
+  }
+  clear(): void {
+    this.#orders.clear();
+  }
 }
 
 /**
@@ -48,16 +68,19 @@ export async function projectBatch(target: BatchTarget, expected: GlobalPosition
   } catch (error) {
     if (!isDataError(error)) throw error;
   }
+  // Rare: each event on its own, its order read back from the rows rather than the cache.
+  target.cache?.clear();
+  const untouched = { ...target, cache: undefined };
   let position = expected;
   const changed = new Set<string>();
   let deadLetters = 0;
   for (const event of events) {
     let committed: CommittedBatch;
     try {
-      committed = await inTransaction(target, position, [event], []);
+      committed = await inTransaction(untouched, position, [event], []);
     } catch (error) {
       if (!isDataError(error)) throw error;
-      committed = await inTransaction(target, position, [event], [{ event, error: `Rejected by the database: ${(error as Error).message}` }]);
+      committed = await inTransaction(untouched, position, [event], [{ event, error: `Rejected by the database: ${(error as Error).message}` }]);
     }
     position = committed.position;
     deadLetters += committed.deadLetters;
@@ -68,13 +91,20 @@ export async function projectBatch(target: BatchTarget, expected: GlobalPosition
 
 /** `rejected`: events the database refused; they are dead-lettered instead of applied. */
 async function inTransaction(target: BatchTarget, expected: GlobalPosition | undefined, events: readonly RecordedEvent[], rejected: readonly DeadLetter[]): Promise<CommittedBatch> {
-  const { client, projection, schema } = target;
+  const { client, cache } = target;
   const last = events.at(-1);
   if (!last) throw new Error('projectBatch needs at least one event');
-  await client.query('begin');
+  await beginAtCheckpoint(client, target.projection, expected);
   try {
-    await lockCheckpoint(client, projection, expected);
-    const state = await loadOrders(client, schema, orderIdsOf(events));
+    const ids = orderIdsOf(events);
+    const state = new Map<string, ProjectedOrder>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const cached = cache?.get(id);
+      if (cached) state.set(id, cached);
+      else missing.push(id);
+    }
+    for (const [id, order] of await loadOrders(client, target.schema, missing)) state.set(id, order);
     const refused = new Set(rejected.map((letter) => letter.event));
     const folded = foldOrderEvents(state, events.filter((event) => !refused.has(event)), 'continuous');
     for (const letter of rejected) {
@@ -84,20 +114,19 @@ async function inTransaction(target: BatchTarget, expected: GlobalPosition | und
         folded.changed.set(id, { ...current, version: letter.event.streamVersion, position: letter.event.position });
       }
     }
-    await writeOrderChanges(client, schema, {
-      orders: [...folded.changed.values()].map(toOrderRecord),
-      lineItems: folded.lineItems,
-      timeline: folded.timeline,
-    });
     const deadLetters = [...folded.deadLetters, ...rejected];
-    await recordDeadLetters(client, projection, deadLetters);
-    await saveCheckpoint(client, projection, last.position);
     const changedOrderIds = [...folded.changed.keys()];
-    // NOTIFY in the transaction: delivered exactly when (and only if) the rows are committed.
-    // Sent even when no order changed (only dead letters): waiters on that position must wake.
-    await client.query('select pg_notify($1, payload) from unnest($2::text[]) as payload', [CHANGES_CHANNEL, encodeChangeNotices(last.position, changedOrderIds)]);
+    await writeBatch(
+      client,
+      target,
+      { orders: [...folded.changed.values()].map(toOrderRecord), lineItems: folded.lineItems, timeline: folded.timeline },
+      deadLetters,
+      last.position,
+      changedOrderIds,
+    );
     await target.hooks?.beforeCommit?.(events);
     await client.query('commit');
+    cache?.remember(folded.changed);
     return { position: last.position, changedOrderIds, deadLetters: deadLetters.length };
   } catch (error) {
     await client.query('rollback').catch(() => undefined);

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { EventStore, GlobalPosition } from '../../commands/eventStore.ts';
-import { projectBatch, type CommittedBatch, type ProjectorHooks } from './batch.ts';
+import { OrderCache, projectBatch, type CommittedBatch, type ProjectorHooks } from './batch.ts';
 import { CheckpointMovedError, ORDERS_PROJECTION, readCheckpoint } from './checkpoints.ts';
 import { PROJECTOR_LOCK_KEY, tryLead } from './leadership.ts';
 
@@ -85,15 +85,20 @@ async function lead(options: ProjectorOptions, signal: AbortSignal): Promise<voi
   try {
     while (!signal.aborted) {
       let position: GlobalPosition | undefined = (await readCheckpoint(client, ORDERS_PROJECTION)).position;
+      // Per subscription: a restart (the checkpoint moved) ends the old one and forgets its cache.
+      const subscription = new AbortController();
+      const cache = new OrderCache();
       try {
-        const batches = options.eventStore.subscribeToAll({
-          ...(position ? { after: position } : {}),
-          streamPrefixes: ['order-'],
-          maxBatchSize: options.batchSize ?? 1000,
-          signal,
-        });
+        const batches = prefetching(
+          options.eventStore.subscribeToAll({
+            ...(position ? { after: position } : {}),
+            streamPrefixes: ['order-'],
+            maxBatchSize: options.batchSize ?? 1000,
+            signal: AbortSignal.any([signal, subscription.signal]),
+          }),
+        );
         for await (const events of batches) {
-          const committed = await projectBatch({ client, projection: ORDERS_PROJECTION, schema: 'public', hooks: options.hooks }, position, events);
+          const committed = await projectBatch({ client, projection: ORDERS_PROJECTION, schema: 'public', cache, hooks: options.hooks }, position, events);
           position = committed.position;
           options.onCommitted?.(committed);
           if (signal.aborted) break;
@@ -101,6 +106,8 @@ async function lead(options: ProjectorOptions, signal: AbortSignal): Promise<voi
       } catch (error) {
         // A rebuild switched tables (or another leader wrote): start again from the stored checkpoint.
         if (!(error instanceof CheckpointMovedError)) throw error;
+      } finally {
+        subscription.abort();
       }
     }
   } catch (error) {
@@ -110,5 +117,28 @@ async function lead(options: ProjectorOptions, signal: AbortSignal): Promise<voi
     client.off('error', onError);
     // A connection that failed is destroyed rather than handed back to the pool.
     client.release(broken);
+  }
+}
+
+/**
+ * Asks the source for its next batch as soon as one is handed out, so the store reads the next
+ * page while the projector writes the current one.
+ */
+async function* prefetching<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  let next = iterator.next();
+  try {
+    for (;;) {
+      const result = await next;
+      if (result.done) return;
+      next = iterator.next();
+      yield result.value;
+    }
+  } finally {
+    // The read in flight ends when the caller aborts the subscription; then close the source.
+    void next.then(
+      () => iterator.return?.(),
+      () => undefined,
+    );
   }
 }
