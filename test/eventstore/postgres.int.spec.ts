@@ -127,7 +127,9 @@ describe('PostgreSQL event store', () => {
     try {
       await store.appendToStream(`${prefix}a`, newEvents(1));
       await waitFor(() => subscription.events.length === 1, () => 'the other process never read the first append', 5000);
-      // Now it sleeps on a 60 s poll: only the NOTIFY can bring the next event in time.
+      // Now it sleeps on a 60 s poll: only the NOTIFY can bring the next event in time. Writers
+      // look up once a second whether anyone else listens, so give that lookup its second.
+      await sleep(1100);
       await store.appendToStream(`${prefix}a`, newEvents(1));
       await waitFor(() => subscription.events.length === 2, () => 'the other process never heard of the append', 5000);
     } finally {

@@ -45,14 +45,27 @@ export class Wakeups {
   }
 }
 
+/** Listener connections name themselves so that writers can tell whether anyone else listens. */
+export const listenerName = (instanceId: string): string => `es_listener ${instanceId}`;
+/** How long "nobody else listens" is believed before it is looked up again. */
+const PRESENCE_TTL_MS = 1000;
+const PRESENCE_SQL = `select exists (
+  select 1 from pg_stat_activity
+  where datname = current_database() and application_name like 'es\\_listener %' and application_name <> $1
+) as listening`;
+
 /**
  * Announces commits to other processes with a NOTIFY sent after the commit, never inside the
  * append transaction (a NOTIFY there serialises every commit on a global lock: ~4,000 appends/s).
- * At most one NOTIFY is in flight; commits meanwhile fold into the next one.
+ * At most one NOTIFY is in flight; commits meanwhile fold into the next one. When no other
+ * process has a listener connection (looked up at most once a second) nothing is sent: a
+ * listener that appears meanwhile catches up on connecting and then by its fallback poll.
  */
 export class Notifier {
   #pending: GlobalPosition | undefined;
   #running: Promise<void> | undefined;
+  #othersListen = true;
+  #checkedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -73,8 +86,22 @@ export class Notifier {
       const position = this.#pending;
       this.#pending = undefined;
       // A lost NOTIFY only delays other processes until their fallback poll; it never loses events.
-      await this.pool.query('select pg_notify($1, $2)', [CHANNEL, `${this.instanceId}:${formatPosition(position)}`]).catch(() => undefined);
+      try {
+        if (await this.#anyoneElseListens()) {
+          await this.pool.query({ name: 'es_notify', text: 'select pg_notify($1, $2)', values: [CHANNEL, `${this.instanceId}:${formatPosition(position)}`] });
+        }
+      } catch {
+        this.#checkedAt = Number.NEGATIVE_INFINITY;
+      }
     }
+  }
+
+  async #anyoneElseListens(): Promise<boolean> {
+    if (Date.now() - this.#checkedAt < PRESENCE_TTL_MS) return this.#othersListen;
+    const { rows } = await this.pool.query<{ listening: boolean }>({ name: 'es_listeners', text: PRESENCE_SQL, values: [listenerName(this.instanceId)] });
+    this.#othersListen = rows[0]?.listening ?? true;
+    this.#checkedAt = Date.now();
+    return this.#othersListen;
   }
 }
 
@@ -100,7 +127,7 @@ export class Listener {
   }
 
   async #connect(): Promise<void> {
-    const client = new pg.Client(this.config);
+    const client = new pg.Client({ ...this.config, application_name: listenerName(this.instanceId) });
     const drop = (): void => {
       if (this.#client === client) this.#client = undefined;
       this.#retryAt = Date.now() + 1000;
