@@ -20,30 +20,6 @@ export interface DeadLetterRow {
   readonly failedAt: Date;
 }
 
-/** Records dead letters in the caller's transaction (with the checkpoint that passes them). */
-export async function recordDeadLetters(db: Queryable, projection: string, letters: readonly DeadLetter[]): Promise<void> {
-  if (letters.length === 0) return;
-  const rows = letters.map(({ event, error }) => ({
-    event_id: event.id,
-    stream_id: event.streamId,
-    stream_version: event.streamVersion,
-    event_type: event.type,
-    position_commit: event.position.commit.toString(),
-    position_prepare: event.position.prepare.toString(),
-    error: error.slice(0, 4000),
-    data: event.data,
-    metadata: event.metadata,
-    recorded_at: event.recordedAt.toISOString(),
-  }));
-  await db.query(
-    `insert into projection_dead_letters (projection, event_id, stream_id, stream_version, event_type, position_commit, position_prepare, error, data, metadata, recorded_at)
-     select $1, event_id, stream_id, stream_version, event_type, position_commit, position_prepare, error, data, metadata, recorded_at
-     from json_populate_recordset(null::projection_dead_letters, $2::json)
-     on conflict (projection, event_id) do update set error = excluded.error, failed_at = now()`,
-    [projection, JSON.stringify(rows)],
-  );
-}
-
 export async function listDeadLetters(db: Queryable, projection: string, limit = 50): Promise<{ total: number; items: DeadLetterRow[] }> {
   const [count, list] = await Promise.all([
     db.query<{ total: string }>('select count(*) as total from projection_dead_letters where projection = $1', [projection]),
