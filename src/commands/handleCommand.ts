@@ -9,7 +9,7 @@ export interface Decider<State, Command, Event extends { readonly type: string }
   initialState(): State;
 }
 
-export interface HandleCommandOptions<Event> {
+export interface HandleCommandOptions<Event, State = unknown> {
   /** The stream version the caller saw. A different one is VERSION_CONFLICT: nothing written, no retry. */
   readonly expectedVersion?: number;
   /**
@@ -25,7 +25,7 @@ export interface HandleCommandOptions<Event> {
   /** Added to every written event's metadata (e.g. correlation ids). */
   readonly metadata?: JsonObject;
   /** Optional in-process fold cache; see {@link StateCache}. */
-  readonly cache?: StateCache<unknown>;
+  readonly cache?: StateCache<State>;
 }
 
 export interface HandleCommandResult<State, Event> {
@@ -63,10 +63,9 @@ export async function handleCommand<State, Command, Event extends { readonly typ
   streamId: string,
   decider: Decider<State, Command, Event>,
   command: Command,
-  options: HandleCommandOptions<Event> = {},
+  options: HandleCommandOptions<Event, State> = {},
 ): Promise<HandleCommandResult<State, Event>> {
-  const { expectedVersion, idempotencyKey, maxRetries = 10 } = options;
-  const cache = options.cache as StateCache<State> | undefined;
+  const { expectedVersion, idempotencyKey, maxRetries = 10, cache } = options;
   for (let attempt = 0; ; attempt += 1) {
     // A cached fold is only trusted for an append at its version: any other outcome is re-decided fresh.
     const cached = idempotencyKey === undefined && attempt === 0 ? cache?.get(streamId) : undefined;
@@ -156,7 +155,7 @@ function replayOf<State, Command, Event extends { readonly type: string }>(
   };
 }
 
-function eventId<Event>(streamId: string, index: number, event: Event, options: HandleCommandOptions<Event>): string {
+function eventId<Event, State>(streamId: string, index: number, event: Event, options: HandleCommandOptions<Event, State>): string {
   if (options.eventIds) return options.eventIds(index, event);
   if (options.idempotencyKey === undefined) return randomUUID();
   return nameBasedUuid(streamId, options.idempotencyKey, String(index));

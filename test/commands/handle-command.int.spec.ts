@@ -19,7 +19,7 @@ const interfered = (store: EventStore, interfere: (streamId: string) => Promise<
 describe('handleCommand', () => {
   let db: TestDatabase;
   let store: EventStore;
-  const run = (streamId: string, command: TallyCommand, options?: HandleCommandOptions<TallyEvent>, on: EventStore = store) =>
+  const run = (streamId: string, command: TallyCommand, options?: HandleCommandOptions<TallyEvent, Tally>, on: EventStore = store) =>
     handleCommand(on, streamId, tallyDecider, command, options);
   const add = (amount: number): TallyCommand => ({ type: 'Add', amount });
   const newStream = () => `tally-${randomUUID()}`;
