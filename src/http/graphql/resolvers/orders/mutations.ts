@@ -1,5 +1,6 @@
 import type { Viewer } from '../../../../auth/viewer.ts';
 import type { CommandOptions, OrderCommandResult } from '../../../../commands/order/index.ts';
+import { AppError } from '../../../../domain/errors.ts';
 import type { Priority, Technique } from '../../../../domain/order/index.ts';
 import { visibleOrder } from '../../../routes/productionAccess.ts';
 import { checkSameOrder, validateCreateBody } from '../../../routes/productionValidation.ts';
@@ -35,6 +36,16 @@ function optionsOf(viewer: Viewer, args: { expectedVersion?: number | null; idem
 }
 
 /**
+ * The command compares the expected version before the domain checks the owner, so a customer
+ * naming a version on someone else's order would get VERSION_CONFLICT with that order's version,
+ * and "version 0" for a missing one: an oracle for which orders exist. Ownership goes first.
+ */
+async function requireOwnOrder(deps: OrderResolverDeps, viewer: Viewer, orderId: string): Promise<void> {
+  const { state } = await deps.commands.load(orderId);
+  if (state?.ownerId !== viewer.id) throw new AppError('NOT_FOUND', `Order ${orderId.toLowerCase()} not found`, { orderId: orderId.toLowerCase() });
+}
+
+/**
  * Writes. Each runs one command (the domain decides, with the actor from the token and
  * `user_profiles`), then answers with the order once the read model holds the change
  * (read-your-writes), so a query right after sees it too.
@@ -62,6 +73,7 @@ export function orderMutationResolvers(deps: OrderResolverDeps) {
       },
       cancelOrder: async (_: unknown, args: Versioned & { reason?: string | null }, context: GraphQLContext) => {
         const viewer = requireViewer(context.viewer);
+        if (!viewer.isOperator && args.expectedVersion !== null && args.expectedVersion !== undefined) await requireOwnOrder(deps, viewer, args.id);
         return answer(viewer, await deps.commands.cancelOrder(args.id, { reason: args.reason ?? null }, optionsOf(viewer, args)));
       },
       setOrderStatus: async (
