@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { comparePositions } from '../../src/commands/eventStore.ts';
-import { findOrder, rebuildProjections, startChangeFeed, startReadModel, type OrderChange } from '../../src/projections/index.ts';
+import { findOrder, rebuildProjections, startChangeFeed, startProjector, startReadModel, type OrderChange } from '../../src/projections/index.ts';
 import { inParallel, randomOrderLife, readModelFixture, seededRandom, snapshotReadModel, waitUntilCaughtUp, type ReadModelFixture } from './support.ts';
 
 describe('the orders projector', () => {
@@ -69,6 +69,47 @@ describe('the orders projector', () => {
         expect(mine.length).toBeGreaterThan(0);
         expect(comparePositions(mine.at(-1)!.position, result.position)).toBeGreaterThanOrEqual(0);
       }
+    } finally {
+      await elsewhere.close();
+      await readModel.close();
+    }
+  });
+
+  it('lets exactly one of several projectors lead, and another take over within seconds when the leader stops', async () => {
+    const projectors = [0, 1, 2].map(() => startProjector({ pool: fx.db.pool, eventStore: fx.store, leaderRetryMs: 100 }));
+    try {
+      const leaders = async (): Promise<number> => {
+        const deadline = Date.now() + 5000;
+        while (Date.now() < deadline) {
+          const count = projectors.filter((p) => p.isLeader).length;
+          if (count > 0) return count;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        return 0;
+      };
+      expect(await leaders()).toBe(1);
+      const leader = projectors.find((p) => p.isLeader)!;
+      await leader.stop();
+      projectors.splice(projectors.indexOf(leader), 1);
+      const started = Date.now();
+      expect(await leaders()).toBe(1);
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      await Promise.all(projectors.map((p) => p.stop()));
+    }
+  });
+
+  it('catches up on the changes it missed while its LISTEN connection was down', async () => {
+    const readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
+    const elsewhere = await startChangeFeed({ pool: fx.db.pool });
+    const heard: string[] = [];
+    elsewhere.subscribe((change) => heard.push(change.orderId));
+    try {
+      await fx.db.pool.query("select pg_terminate_backend(pid) from pg_stat_activity where query = 'listen read_model_changes' and datname = current_database()");
+      const orderId = await randomOrderLife(fx.commands, seededRandom(12), 0);
+      const { position } = await fx.commands.load(orderId);
+      expect(await elsewhere.waitForPosition(position!, { timeoutMs: 10_000 })).toBe(true);
+      expect(heard).toContain(orderId);
     } finally {
       await elsewhere.close();
       await readModel.close();

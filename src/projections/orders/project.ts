@@ -42,6 +42,7 @@ export type OrderEventOutcome =
 
 const NO_EXTRAS: OrderExtras = { trackingNumber: null, trackingUrl: null, carrier: null, lastPaymentFailure: null };
 const BASE_FIELDS = new Set(['type', 'orderId', 'actor', 'at', 'idempotencyKey']);
+const NO_KEYS: ReadonlySet<string> = new Set();
 
 /**
  * Applies one event of stream `order-<orderId>` to the order as projected so far (undefined: no
@@ -68,9 +69,13 @@ export function projectOrderEvent(current: ProjectedOrder | undefined, event: Re
   }
   const evolved = evolve(current?.order ?? null, typed);
   if (evolved === null) throw new ProjectionDataError(`${event.type} v${event.streamVersion} of ${event.streamId} left no order`);
-  // Line items go to their own table now; the state kept between events (a rebuild holds every
-  // order in memory) does not carry them, as a state read back from its row does not.
-  const order = evolved.lineItems.length > 0 ? { ...evolved, lineItems: [] } : evolved;
+  // What the read model never shows is dropped from the state kept between events (a rebuild
+  // holds every order in memory), as a state read back from its row lacks it too: line items
+  // (written to their table now) and the command side's idempotency bookkeeping.
+  const order =
+    evolved.lineItems.length > 0 || evolved.appliedIdempotencyKeys.size > 0 || evolved.appliedStripeEventIds.size > 0
+      ? { ...evolved, lineItems: [], appliedIdempotencyKeys: NO_KEYS, appliedStripeEventIds: NO_KEYS }
+      : evolved;
   const projected: ProjectedOrder = { order, extras: extrasAfter(current?.extras ?? NO_EXTRAS, typed), version: event.streamVersion, position: event.position };
   return {
     kind: 'applied',

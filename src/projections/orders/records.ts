@@ -1,6 +1,8 @@
 import type { GlobalPosition } from '../../commands/eventStore.ts';
 import { etaOf, type EtaClock, type Order, type OrderState, type Priority } from '../../domain/order/index.ts';
 
+const NO_KEYS: ReadonlySet<string> = new Set();
+
 /** Facts the read model shows that the domain's fold does not keep. */
 export interface OrderExtras {
   readonly trackingNumber: string | null;
@@ -173,8 +175,8 @@ export function fromOrderRecord(row: OrderRecord): ProjectedOrder {
         : { at: row.canceled_at, by: row.canceled_by as NonNullable<Order['cancelation']>['by'], reason: row.cancel_reason, refundDue: row.refund_due },
     refundedCents: Number(row.refunded_cents),
     clock: row.eta_clock,
-    appliedIdempotencyKeys: new Set(),
-    appliedStripeEventIds: new Set(),
+    appliedIdempotencyKeys: NO_KEYS,
+    appliedStripeEventIds: NO_KEYS,
   };
   return {
     order,
