@@ -4,6 +4,7 @@ import { progress, type Bench } from './support/output.ts';
 const BENCHES: Readonly<Record<string, () => Promise<Bench>>> = {
   eventstore: () => import('./eventstore.ts'),
   webhooks: () => import('./webhooks.ts'),
+  graphql: () => import('./graphql.ts'),
 };
 
 async function main(): Promise<void> {

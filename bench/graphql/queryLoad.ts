@@ -1,0 +1,78 @@
+import pg from 'pg';
+import { Pool } from 'undici';
+import { findOrder } from '../../src/projections/index.ts';
+import { runLoad } from '../support/load.ts';
+import type { LoadShape, QueryReport, QueryTarget } from './protocol.ts';
+
+interface Outcome {
+  completed: number;
+  errors: number;
+  firstError?: string;
+}
+
+/** Every other request as the order's owner, the rest as the operator. */
+const asOwner = (counter: number): boolean => counter % 2 === 0;
+const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
+
+/**
+ * Closed loop of `order(id)` queries over HTTP/1.1 keep-alive: one undici pool of exactly
+ * `concurrency` connections, so every worker has its own connection, as 100 browsers would.
+ */
+export async function queryLoad(request: { url: string; query: string; operatorToken: string; targets: readonly QueryTarget[] } & LoadShape): Promise<QueryReport> {
+  const pool = new Pool(request.url, { connections: request.concurrency, pipelining: 1, keepAliveTimeout: 60_000 });
+  const outcome: Outcome = { completed: 0, errors: 0 };
+  let counter = 0;
+  try {
+    const result = await runLoad({
+      ...request,
+      operation: async () => {
+        const target = pick(request.targets);
+        const token = asOwner(counter++) ? target.ownerToken : request.operatorToken;
+        const response = await pool.request({
+          path: '/graphql',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query: request.query, variables: { id: target.id } }),
+        });
+        const body = (await response.body.json()) as { data?: { order?: { id?: string; lineItems?: unknown[] } }; errors?: unknown };
+        outcome.completed++;
+        if (response.statusCode !== 200 || body.data?.order?.id !== target.id || !body.data.order.lineItems?.length) {
+          failed(outcome, `HTTP ${response.statusCode}: ${JSON.stringify(body).slice(0, 300)}`);
+        }
+      },
+    });
+    return { kind: 'queries', ...result, ...outcome };
+  } finally {
+    await pool.close();
+  }
+}
+
+/**
+ * The peer: the same order row read straight from PostgreSQL with `pg`, through the very
+ * statement the resolver runs (one SELECT with line items and timeline as JSON), owner-scoped
+ * for the owner's half; no HTTP, no auth, no GraphQL. Its pool is as big as the server's.
+ */
+export async function peerLoad(request: { databaseUrl: string; poolSize: number; targets: readonly QueryTarget[] } & LoadShape): Promise<QueryReport> {
+  const db = new pg.Pool({ connectionString: request.databaseUrl, max: request.poolSize });
+  const outcome: Outcome = { completed: 0, errors: 0 };
+  let counter = 0;
+  try {
+    const result = await runLoad({
+      ...request,
+      operation: async () => {
+        const target = pick(request.targets);
+        const view = await findOrder(db, target.id, asOwner(counter++) ? { ownerId: target.ownerId } : {});
+        outcome.completed++;
+        if (view?.id !== target.id) failed(outcome, `no row for ${target.id}`);
+      },
+    });
+    return { kind: 'queries', ...result, ...outcome };
+  } finally {
+    await db.end();
+  }
+}
+
+function failed(outcome: Outcome, message: string): void {
+  outcome.errors++;
+  outcome.firstError ??= message;
+}
