@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findOrder, listOrders, projectionStatus, rebuildProjections, startReadModel, type ReadModel } from '../../src/projections/index.ts';
+import { findOrder, listOrders, projectionStatus, rebuildProjections, startChangeFeed, startReadModel, type ReadModel } from '../../src/projections/index.ts';
 import { inParallel, randomOrderLife, readModelFixture, seededRandom, snapshotReadModel, waitUntilCaughtUp, type ReadModelFixture } from './support.ts';
 
 describe('rebuilding the read model', () => {
@@ -72,5 +72,27 @@ describe('rebuilding the read model', () => {
     expect(await snapshotReadModel(fx.db.pool)).toEqual(live);
     const [status] = await projectionStatus({ pool: fx.db.pool, eventStore: fx.store });
     expect(status).toMatchObject({ lagEvents: 0, rebuildRunning: false, deadLetters: { total: 0 } });
+  });
+
+  it('announces the orders a rebuild brought past the live projector, and the projector goes on from there', async () => {
+    await readModel.close();
+    const feed = await startChangeFeed({ pool: fx.db.pool });
+    const heard = new Set<string>();
+    feed.subscribe((change) => heard.add(change.orderId));
+    try {
+      // Written while no projector runs: only the rebuild applies these.
+      const behind = [await randomOrderLife(fx.commands, seededRandom(1), 1), await randomOrderLife(fx.commands, seededRandom(2), 1)];
+      const report = await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store });
+      expect(await feed.waitForPosition(report.position!, { timeoutMs: 10_000 })).toBe(true);
+      for (const id of behind) expect(heard).toContain(id);
+      for (const id of behind) expect(await findOrder(fx.db.pool, id)).not.toBeNull();
+    } finally {
+      await feed.close();
+      readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
+    }
+    const after = await randomOrderLife(fx.commands, seededRandom(3), 1);
+    const { position, version } = await fx.commands.load(after);
+    expect(await readModel.changeFeed.waitForPosition(position!, { timeoutMs: 10_000 })).toBe(true);
+    expect((await findOrder(fx.db.pool, after))?.version).toBe(version);
   });
 });
