@@ -19,6 +19,8 @@ import type { EventStore, GlobalPosition } from '../eventStore.ts';
 import { idempotentOrderId, randomIds } from './ids.ts';
 import { loadOrder, positionAt } from './orderStream.ts';
 import { systemClock, type Clock, type GarmentCatalog, type IdGenerator, type ReferenceAllocator } from './ports.ts';
+import { createOrderStateCache, DEFAULT_CACHE_ENTRIES } from './orderStateCache.ts';
+import { createStreamQueue } from './streamQueue.ts';
 import { runOrderCommand, type OrderCommandResult, type RunOptions } from './runOrderCommand.ts';
 
 /** Who asks, and the optional expected version (rule 6) and idempotency key (rule 7). */
@@ -39,6 +41,8 @@ export interface OrderCommandDeps {
   readonly garments: GarmentCatalog;
   readonly clock?: Clock;
   readonly ids?: IdGenerator;
+  /** Orders whose fold this instance keeps between commands (default 10,000); see orderStateCache.ts. */
+  readonly cacheEntries?: number;
 }
 
 /** The order as its events say, for reads that must not wait for the read model (dry runs, ETags). */
@@ -91,7 +95,8 @@ function checkOptions(options: { readonly expectedVersion?: number; readonly ide
 export function createOrderCommands(deps: OrderCommandDeps): OrderCommands {
   const clock = deps.clock ?? systemClock;
   const ids = deps.ids ?? randomIds;
-  const run = { eventStore: deps.eventStore, ids };
+  // Per instance: two services over one store each keep their own, and neither trusts it blindly.
+  const run = { eventStore: deps.eventStore, ids, cache: createOrderStateCache(deps.cacheEntries ?? DEFAULT_CACHE_ENTRIES), queue: createStreamQueue() };
 
   const execute = async (command: OrderCommand, options: RunOptions = {}): Promise<OrderCommandResult> => {
     if (command.type === 'CreateOrder') throw new Error('Create orders with createOrder: it allocates the reference and prices');
@@ -115,11 +120,12 @@ export function createOrderCommands(deps: OrderCommandDeps): OrderCommands {
     const lineItemIds = Array.isArray(input.sizes) ? input.sizes.map(() => ids.uuid()) : [];
     const now = clock.now();
     let reference: string | undefined;
-    return runOrderCommand(run, orderId, async (loaded) => {
+    return runOrderCommand(run, orderId, async (view) => {
       // A number is taken only for an order about to be written, not for a repeat of one.
-      if (loaded.state === null) reference ??= await deps.references.next();
+      if (view.state === null) reference ??= await deps.references.next();
       return { ...input, type: 'CreateOrder', orderId, actor, now, reference: reference ?? '', garment, lineItemIds, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) };
-    }, options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion });
+      // A random id names no stream yet: the first attempt appends at version 0 without reading.
+    }, { ...(options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion }), isNew: idempotencyKey === undefined });
   }
 
   return {
