@@ -2,7 +2,8 @@ import type pg from 'pg';
 import { AppError, type FieldProblem } from '../../domain/errors.ts';
 import { ORDER_STATES, PRIORITIES, type OrderState, type Priority } from '../../domain/order/index.ts';
 import { decodeOrderCursor, encodeOrderCursor } from './cursor.ts';
-import { garmentView, orderView, timelineView, type GarmentView, type OrderRow, type ProductionOrderView, type TimelineEntryView, type TimelineJson } from './views.ts';
+import type { OrderRow, TimelineJson } from './viewRows.ts';
+import { garmentView, orderView, timelineView, type GarmentView, type ProductionOrderView, type TimelineEntryView } from './views.ts';
 
 /** A pool or a client: every query here is one statement, so it reads one consistent snapshot. */
 export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.ClientBase, 'query'>;
