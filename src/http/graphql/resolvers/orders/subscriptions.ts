@@ -1,3 +1,4 @@
+import type { Viewer } from '../../../../auth/viewer.ts';
 import { comparePositions, formatPosition, parsePosition, type GlobalPosition } from '../../../../commands/eventStore.ts';
 import { AppError } from '../../../../domain/errors.ts';
 import { findOrder, findOrderEvents, type ProductionOrderView, type TimelineEntryView } from '../../../../projections/index.ts';
@@ -31,6 +32,23 @@ export function orderSubscriptionResolvers(deps: OrderResolverDeps) {
     return findOrderEvents(db, orderId, { afterVersion: Number(afterVersion) });
   });
 
+  /**
+   * Listens first, then reads the order (nothing committed in between is missed), which also
+   * authorises: a refusal (someone else's order, a missing one) stops the listening at once, or
+   * every refused attempt would leave a listener on the feed for good.
+   */
+  const followVisibleOrder = async (context: GraphQLContext, viewer: Viewer, id: string) => {
+    const orderId = id.toLowerCase();
+    const refused = new AbortController();
+    const changes = listenForChanges(changeFeed, (change) => change.orderId === orderId, AbortSignal.any([context.signal, refused.signal]));
+    try {
+      return { orderId, changes, current: await visibleOrder(access, viewer, id) };
+    } catch (error) {
+      refused.abort();
+      throw error;
+    }
+  };
+
   const stillViewable = async (context: GraphQLContext, ownerId: string, orderId: string) => {
     const viewer = await context.recheckViewer();
     if (!viewer || !isViewable(viewer, ownerId)) throw new AppError('NOT_FOUND', `Order ${orderId} not found`, { orderId });
@@ -48,9 +66,7 @@ export function orderSubscriptionResolvers(deps: OrderResolverDeps) {
               fields: [{ path: 'afterPosition', message: 'is not a position' }],
             });
           }
-          const orderId = args.id.toLowerCase();
-          const changes = listenForChanges(changeFeed, (change) => change.orderId === orderId, context.signal);
-          const current = await visibleOrder(access, viewer, args.id);
+          const { orderId, changes, current } = await followVisibleOrder(context, viewer, args.id);
           return (async function* () {
             // With afterPosition: what the client missed (the order as it is now holds every change
             // since), then live. Without: live from the state the client could just have read.
@@ -74,9 +90,7 @@ export function orderSubscriptionResolvers(deps: OrderResolverDeps) {
         resolve: passThrough,
         subscribe: async (_: unknown, args: { id: string }, context: GraphQLContext) => {
           const viewer = requireViewer(context.viewer);
-          const orderId = args.id.toLowerCase();
-          const changes = listenForChanges(changeFeed, (change) => change.orderId === orderId, context.signal);
-          const current = await visibleOrder(access, viewer, args.id);
+          const { orderId, changes, current } = await followVisibleOrder(context, viewer, args.id);
           return (async function* (): AsyncGenerator<TimelineEntryView> {
             let lastVersion = current.version;
             for await (const _change of changes) {
