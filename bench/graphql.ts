@@ -7,7 +7,8 @@
  * 2. commit → subscriber latency p50/p95/p99 with 1,000 graphql-ws subscribers while operator
  *    changes are committed at 1,000/s.
  * Knobs: BENCH_GRAPHQL_QUERY_SECONDS (8), BENCH_GRAPHQL_SUBSCRIPTION_SECONDS (10),
- * BENCH_GRAPHQL_DASHBOARDS (10), BENCH_GRAPHQL_RATE (changes/s, 1000).
+ * BENCH_GRAPHQL_DASHBOARDS (10), BENCH_GRAPHQL_RATE (changes/s, 1000), BENCH_GRAPHQL_STATEMENTS=on
+ * (the busiest SQL statements of each phase on stderr).
  */
 import { cpus, loadavg } from 'node:os';
 import { progress } from './support/output.ts';
@@ -15,22 +16,30 @@ import { startLoadClient } from './graphql/clientProcess.ts';
 import { queryPhase } from './graphql/queryPhase.ts';
 import { seedOrders } from './graphql/seed.ts';
 import { startBenchServer } from './graphql/server.ts';
+import { printStatements, resetStatements, STATEMENT_SETTINGS, statementsWanted } from './graphql/statements.ts';
 import { subscriptionPhase } from './graphql/subscriptionPhase.ts';
 
 const ORDERS = 1000;
 
 export async function run(): Promise<void> {
   progress('graphql: starting embedded PostgreSQL and the server');
-  const server = await startBenchServer();
+  const server = await startBenchServer(statementsWanted ? { postgresSettings: STATEMENT_SETTINGS } : {});
   const client = startLoadClient();
   try {
     const orders = await seedOrders(server, ORDERS);
-    const conditions = `server as npm start composes it (projector on, event store and read model on one durable embedded PostgreSQL: fsync, synchronous_commit on); ${cpus().length} cores shared by server, PostgreSQL and the load client (load avg at start ${loadavg()[0]!.toFixed(1)})`;
-    await queryPhase(server, client, orders, conditions);
-    await subscriptionPhase(server, client, orders, conditions);
+    const { pool } = server.runtime;
+    await resetStatements(pool);
+    await queryPhase(server, client, orders, setting());
+    await printStatements(pool, 'graphql: queries');
+    await subscriptionPhase(server, client, orders, setting());
+    await printStatements(pool, 'graphql: subscriptions');
   } finally {
     await client.close();
     await server.close();
   }
 }
 export default run;
+
+/** Read at the start of each phase: the machine's load is other people's work too. */
+const setting = (): string =>
+  `server as npm start composes it (projector on, event store and read model on one durable embedded PostgreSQL: fsync, synchronous_commit on); ${cpus().length} cores shared by server, PostgreSQL, the load client and whatever else runs (1-min load avg at phase start ${loadavg()[0]!.toFixed(1)})`;
