@@ -40,7 +40,7 @@ describe('a projector killed hard', () => {
     await fx.close();
   });
 
-  it('leaves, after 20 SIGKILLs mid-batch while commands flow, a read model equal to a fresh rebuild with no timeline entry doubled', async () => {
+  it('leaves, after 20 SIGKILLs mid-batch while commands flow, a read model equal to a fresh rebuild with no timeline entry doubled', { timeout: 180_000 }, async () => {
     const random = seededRandom(42);
     let flowing = true;
     const writers = Array.from({ length: 2 }, async () => {

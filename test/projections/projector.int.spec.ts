@@ -12,7 +12,7 @@ describe('the orders projector', () => {
     await fx.close();
   });
 
-  it('projects 2,000 random orders driven through the command handlers into exactly the rows a fresh rebuild writes', async () => {
+  it('projects 2,000 random orders driven through the command handlers into exactly the rows a fresh rebuild writes', { timeout: 180_000 }, async () => {
     const readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
     try {
       const random = seededRandom(20_250_303);

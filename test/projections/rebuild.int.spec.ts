@@ -14,7 +14,7 @@ describe('rebuilding the read model', () => {
     await fx.close();
   });
 
-  it('switches to fresh tables while commands flow and readers read: no change lost, no reader error, never an empty table', async () => {
+  it('switches to fresh tables while commands flow and readers read: no change lost, no reader error, never an empty table', { timeout: 180_000 }, async () => {
     const random = seededRandom(99);
     const seeded: string[] = [];
     await inParallel(Array.from({ length: 300 }), 8, async () => {
