@@ -5,6 +5,7 @@ const BENCHES: Readonly<Record<string, () => Promise<Bench>>> = {
   eventstore: () => import('./eventstore.ts'),
   webhooks: () => import('./webhooks.ts'),
   graphql: () => import('./graphql.ts'),
+  projections: () => import('./projections.ts'),
 };
 
 async function main(): Promise<void> {
