@@ -67,15 +67,18 @@ export async function subscriptionPhase(server: BenchServer, client: LoadClient,
     `latency = receipt in the client (after JSON parse) minus the instant the command returned, clocks aligned by IPC round trip (${round(clock.roundTripMs)} ms)`,
     `command p50 ${round(changes.commandP50Ms)} ms, p99 ${round(changes.commandP99Ms)} ms; command return → change feed (the projector's share) p50 ${round(changes.projectedP50Ms)} ms, p99 ${round(changes.projectedP99Ms)} ms; server event-loop delay p99 ${round(changes.serverLoopDelayP99Ms)} ms, client's ${round(report.clientLoopDelayP99Ms)} ms`,
     `${perOperation(cpu, changes.sent, 'change')} (a change: the command, its projection and every delivery of it); ${perOperation(cpu, settled.deliveries, 'delivery')} (all work divided by deliveries)`,
-    `deliveries: ${report.all.n} of ${report.expected} expected, ${report.skipped} versions not delivered (coalesced into a later version of the order, or still pending ${SETTLE_MAX_MS / 1000} s after the last change); order pages p99 ${round(report.orderPages.p99Ms)} ms (n ${report.orderPages.n}), dashboards p99 ${round(report.dashboards.p99Ms)} ms (n ${report.dashboards.n}); max ${round(report.all.maxMs)} ms`,
+    `deliveries: ${report.all.n} of ${report.expected} expected, ${report.skipped} versions not delivered (coalesced into a later version of the order, or still pending ${SETTLE_MAX_MS / 1000} s after the last change); order pages p99 ${ms(report.orderPages.p99Ms)} (n ${report.orderPages.n}), dashboards p99 ${ms(report.dashboards.p99Ms)} (n ${report.dashboards.n}); max ${ms(report.all.maxMs)}`,
   ].join('; ');
   for (const [name, value] of [['p50', report.all.p50Ms], ['p95', report.all.p95Ms], ['p99', report.all.p99Ms]] as const) {
     emit({ metric: `graphql.subscription_latency_ms.${name}`, value: round(value), unit: 'ms', n: report.all.n, conditions: setting });
   }
   emit({ metric: 'graphql.subscription_latency_ms.order_pages.p99', value: round(report.orderPages.p99Ms), unit: 'ms', n: report.orderPages.n, conditions: `orderUpdated subscribers only (p50 ${round(report.orderPages.p50Ms)} ms); ${setting}` });
-  emit({ metric: 'graphql.subscription_latency_ms.dashboards.p99', value: round(report.dashboards.p99Ms), unit: 'ms', n: report.dashboards.n, conditions: `ordersChanged subscribers only (p50 ${round(report.dashboards.p50Ms)} ms); ${setting}` });
+  if (DASHBOARDS > 0) emit({ metric: 'graphql.subscription_latency_ms.dashboards.p99', value: round(report.dashboards.p99Ms), unit: 'ms', n: report.dashboards.n, conditions: `ordersChanged subscribers only (p50 ${round(report.dashboards.p50Ms)} ms); ${setting}` });
   emit({ metric: 'graphql.subscription_deliveries.per_s', value: round(report.all.n / (DURATION_MS / 1000)), unit: 'deliveries/s', n: report.all.n, conditions: `${setting}; ${settled.deliveries} deliveries in all, warm-up included` });
 }
+
+/** A latency for the conditions text; an empty sample set arrives as null (NaN does not survive IPC's JSON). */
+const ms = (value: number | null): string => (typeof value === 'number' && Number.isFinite(value) ? `${round(value)} ms` : 'none');
 
 /** Waits until the server counts every WebSocket subscription as open (its resolver is listening). */
 async function subscriptionsOpen(url: string, count: number): Promise<void> {
