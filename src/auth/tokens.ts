@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { SignJWT, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { AppError } from '../domain/errors.ts';
 import { isUuid } from './viewer.ts';
@@ -11,6 +12,8 @@ export interface VerifierOptions {
   readonly issuer?: string | undefined;
   /** Injected clock, so expiry is testable without waiting. */
   readonly clock?: () => Date;
+  /** Most verified HS256 tokens remembered (least recently used go first); 10,000 by default, 0 turns it off. */
+  readonly cacheSize?: number;
 }
 
 export interface VerifiedToken {
@@ -33,9 +36,16 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
     options.key.kind === 'secret' ? encoder.encode(options.key.secret) : createRemoteJWKSet(new URL(options.key.url));
   const algorithms = options.key.kind === 'secret' ? ['HS256'] : ['RS256', 'ES256'];
   const clock = options.clock ?? (() => new Date());
+  // Only with a shared secret: it cannot change under a running verifier, so a token it accepted
+  // stays acceptable until its time claims say otherwise. A JWKS key can be withdrawn, so those
+  // tokens are always checked against the current key set.
+  const cache = options.key.kind === 'secret' ? new VerifiedTokenCache(options.cacheSize ?? 10_000) : undefined;
 
   return {
     async verify(token) {
+      const cacheKey = cache ? createHash('sha256').update(token).digest('base64') : '';
+      const remembered = cache?.take(cacheKey, epochSeconds(clock()));
+      if (remembered) return { userId: remembered.userId, expiresAt: new Date(remembered.exp * 1000) };
       let payload;
       try {
         ({ payload } = await jwtVerify(token, key as Uint8Array, {
@@ -50,9 +60,52 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
       }
       const sub = payload.sub ?? '';
       if (!isUuid(sub)) throw new AppError('UNAUTHENTICATED', 'The token subject (sub) must be a user id (uuid)');
+      // Every check above passed (requiredClaims makes `exp` a number): only successes are remembered.
+      if (cache && payload.exp !== undefined) cache.put(cacheKey, { userId: sub.toLowerCase(), exp: payload.exp, nbf: payload.nbf });
       return { userId: sub.toLowerCase(), expiresAt: payload.exp === undefined ? undefined : new Date(payload.exp * 1000) };
     },
   };
+}
+
+/** jose's own reading of a Date as a NumericDate, so a hit expires at exactly the second jose would refuse. */
+const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
+
+interface RememberedToken {
+  readonly userId: string;
+  readonly exp: number;
+  readonly nbf: number | undefined;
+}
+
+/**
+ * Tokens already verified, keyed by the sha256 of their exact text, kept in use order (a Map keeps
+ * insertion order, so re-inserting on a hit makes it least-recently-used first). A hit is only
+ * served while jose's time checks would still pass at the verifier's clock (`nbf <= now < exp`);
+ * otherwise the entry is dropped and the token goes through the full check again, which refuses it
+ * with jose's own reason.
+ */
+class VerifiedTokenCache {
+  private readonly entries = new Map<string, RememberedToken>();
+  constructor(private readonly maxEntries: number) {}
+
+  take(key: string, now: number): RememberedToken | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.entries.delete(key);
+    if (entry.exp <= now || (entry.nbf !== undefined && entry.nbf > now)) return undefined;
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  put(key: string, entry: RememberedToken): void {
+    if (this.maxEntries <= 0) return;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    while (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done) break;
+      this.entries.delete(oldest.value);
+    }
+  }
 }
 
 function describeJoseError(error: unknown): string {
