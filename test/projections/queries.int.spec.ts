@@ -126,8 +126,10 @@ describe('order queries over the read model', () => {
     const plans: string[] = [];
     // Runs each statement the query functions send under EXPLAIN instead, and keeps the plan.
     const explaining: Queryable = {
-      query: (async (text: string, values?: unknown[]) => {
-        const { rows } = await fx.db.pool.query<{ 'QUERY PLAN': unknown }>(`explain (format json) ${text}`, values);
+      // Named statements come as a config object: the plan is the same, so explain its text unnamed.
+      query: (async (textOrConfig: string | { text: string; values?: unknown[] }, values?: unknown[]) => {
+        const [text, params] = typeof textOrConfig === 'string' ? [textOrConfig, values] : [textOrConfig.text, textOrConfig.values];
+        const { rows } = await fx.db.pool.query<{ 'QUERY PLAN': unknown }>(`explain (format json) ${text}`, params);
         plans.push(JSON.stringify(rows[0]!['QUERY PLAN']));
         return { rows: [], rowCount: 0 };
       }) as never,

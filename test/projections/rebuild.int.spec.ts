@@ -95,4 +95,23 @@ describe('rebuilding the read model', () => {
     expect(await readModel.changeFeed.waitForPosition(position!, { timeoutMs: 10_000 })).toBe(true);
     expect((await findOrder(fx.db.pool, after))?.version).toBe(version);
   });
+  it('a connection that prepared the order lookup before a switch reads the new tables after it', async () => {
+    const client = await fx.db.pool.connect();
+    try {
+      const before = await randomOrderLife(fx.commands, seededRandom(4), 1);
+      expect(await readModel.changeFeed.waitForPosition((await fx.commands.load(before)).position!, { timeoutMs: 10_000 })).toBe(true);
+      // Past five runs PostgreSQL keeps a generic plan for the named statement: the one a switch must not leave stale.
+      for (let run = 0; run < 7; run += 1) expect(await findOrder(client, before)).not.toBeNull();
+      const prepared = await client.query<{ name: string }>('select name from pg_prepared_statements');
+      expect(prepared.rows.map((row) => row.name)).toContain('orders.find_by_id');
+      await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store });
+      const after = await randomOrderLife(fx.commands, seededRandom(5), 1);
+      const { position, version } = await fx.commands.load(after);
+      expect(await readModel.changeFeed.waitForPosition(position!, { timeoutMs: 10_000 })).toBe(true);
+      expect((await findOrder(client, after))?.version).toBe(version);
+      expect((await findOrder(client, before))?.id).toBe(before);
+    } finally {
+      client.release();
+    }
+  });
 });

@@ -66,26 +66,39 @@ function timelineJson(alias: string): string {
     'position', ${alias}.position_commit::text || '-' || ${alias}.position_prepare::text)`;
 }
 
+/**
+ * The single-order reads are the hot path (`order(id)`): as named statements each connection plans
+ * them once (planning cost more than running them). A name must always carry the same text, so the
+ * four shapes are fixed here. A rebuild's table switch (`set schema`) invalidates the cached plan
+ * and PostgreSQL re-analyses the text against the new tables; the columns stay the same.
+ */
+const FIND_ONE = {
+  id: { name: 'orders.find_by_id', text: `${ORDER_SELECT} where o.id = $1` },
+  idOwned: { name: 'orders.find_by_id_owned', text: `${ORDER_SELECT} where o.id = $1 and o.user_id = $2` },
+  reference: { name: 'orders.find_by_reference', text: `${ORDER_SELECT} where o.reference = $1` },
+  referenceOwned: { name: 'orders.find_by_reference_owned', text: `${ORDER_SELECT} where o.reference = $1 and o.user_id = $2` },
+} as const;
+
+type Statement = { readonly name: string; readonly text: string };
+
 /** One order with its line items, timeline and garment; null when missing (or not the owner's). */
 export async function findOrder(db: Queryable, id: string, options: ReadOptions = {}): Promise<ProductionOrderView | null> {
   if (!UUID.test(id)) return null;
-  return findOne(db, 'o.id = $1', id, options);
+  return findOne(db, FIND_ONE.id, FIND_ONE.idOwned, id, options);
 }
 
 /** The order with this reference (`PO-000123`); null when missing (or not the owner's). */
 export async function findOrderByReference(db: Queryable, reference: string, options: ReadOptions = {}): Promise<ProductionOrderView | null> {
-  return findOne(db, 'o.reference = $1', reference, options);
+  return findOne(db, FIND_ONE.reference, FIND_ONE.referenceOwned, reference, options);
 }
 
-async function findOne(db: Queryable, condition: string, value: string, options: ReadOptions): Promise<ProductionOrderView | null> {
-  const params: unknown[] = [value];
-  let where = condition;
+async function findOne(db: Queryable, any: Statement, owned: Statement, value: string, options: ReadOptions): Promise<ProductionOrderView | null> {
+  let query: { name: string; text: string; values: unknown[] } = { ...any, values: [value] };
   if (options.ownerId !== undefined) {
     if (!UUID.test(options.ownerId)) return null;
-    params.push(options.ownerId);
-    where += ' and o.user_id = $2';
+    query = { ...owned, values: [value, options.ownerId] };
   }
-  const { rows } = await db.query<OrderRow>(`${ORDER_SELECT} where ${where}`, params);
+  const { rows } = await db.query<OrderRow>(query);
   const row = rows[0];
   return row ? orderView(row, options.now ?? new Date()) : null;
 }
