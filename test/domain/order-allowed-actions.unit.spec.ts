@@ -54,6 +54,24 @@ describe('allowedActions', () => {
     expect(actions.filter((a) => a.allowed).map((a) => a.action)).toEqual(['cancel']);
     expect(actions.find((a) => a.action === 'approve')?.reason).toBe('Only an operator can approve the order');
   });
+
+  it('leaves the refused command its full error: code, message and details', () => {
+    const thrown = (command: OrderCommand, state: Parameters<typeof stateOf>[0]): unknown => {
+      try {
+        decide(command, stateOf(state));
+      } catch (error) {
+        return error;
+      }
+      throw new Error('expected a refusal');
+    };
+    const late = thrown(COMMANDS.approve!(operator), 'fulfilled');
+    expect(late).toBeInstanceOf(AppError);
+    expect(late).toMatchObject({ code: 'ILLEGAL_TRANSITION', details: { action: 'approve', orderStatus: 'fulfilled', allowedFrom: ['submitted'] } });
+    expect((late as AppError).message).toBe(allowedActions(stateOf('fulfilled'), operator).find((a) => a.action === 'approve')?.reason);
+    expect(thrown(COMMANDS.approve!(operator), 'submitted·hold')).toMatchObject({ code: 'ORDER_ON_HOLD', details: { action: 'approve' } });
+    expect(thrown(COMMANDS.approve!(owner), 'submitted')).toMatchObject({ code: 'FORBIDDEN', details: { action: 'approve' } });
+    expect(thrown(COMMANDS.cancel!(otherCustomer), 'draft')).toMatchObject({ code: 'NOT_FOUND', details: { orderId: ORDER_ID } });
+  });
 });
 
 describe('the transitions table in the README', () => {

@@ -1,4 +1,4 @@
-import { AppError } from '../errors.ts';
+import { AppError, type ErrorCode } from '../errors.ts';
 import type { Actor, ActorType, OrderState } from './events.ts';
 import type { Order } from './state.ts';
 
@@ -93,19 +93,34 @@ export const rulesFor = (action: OrderAction): readonly TransitionRule[] => TRAN
 export const ruleFor = (action: OrderAction, actorType: ActorType): TransitionRule | undefined =>
   TRANSITIONS.find((row) => row.action === action && row.actors.includes(actorType));
 
-export const notFound = (orderId: string): AppError => new AppError('NOT_FOUND', `Order ${orderId} not found`, { orderId });
+/**
+ * A refusal as plain data: `allowedActions` asks for every action on every order it shows, and
+ * building an Error (with its stack) for each blocked one cost more than the check. `fail` turns
+ * it into the AppError the command throws.
+ */
+export interface Refusal {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+const refusal = (code: ErrorCode, message: string, details: Readonly<Record<string, unknown>>): Refusal => ({ code, message, details });
+const toError = (refused: Refusal): AppError => new AppError(refused.code, refused.message, refused.details);
+const notFoundRefusal = (orderId: string): Refusal => refusal('NOT_FOUND', `Order ${orderId} not found`, { orderId });
+
+export const notFound = (orderId: string): AppError => toError(notFoundRefusal(orderId));
 
 /** Why `actor` may never take `action` on this order (visibility, then who may do it); undefined if they may. */
-export function actorRefusal(action: OrderAction, order: Order, actor: Actor): AppError | undefined {
+export function actorRefusal(action: OrderAction, order: Order, actor: Actor): Refusal | undefined {
   // A customer's view stops at their own orders: someone else's order does not exist for them.
-  if (actor.type === 'customer' && actor.id !== order.ownerId) return notFound(order.id);
+  if (actor.type === 'customer' && actor.id !== order.ownerId) return notFoundRefusal(order.id);
   if (ruleFor(action, actor.type)) return undefined;
   const who = [...new Set(rulesFor(action).flatMap((r) => r.actors))].map((type) => ACTOR_NAMES[type]);
-  return new AppError('FORBIDDEN', `Only ${listed(who)} can ${VERBS[action]}`, { action });
+  return refusal('FORBIDDEN', `Only ${listed(who)} can ${VERBS[action]}`, { action });
 }
 
 /** Why the order's state forbids `action` for this actor type now (flow, payment, hold); undefined if it allows it. */
-export function stateRefusal(action: OrderAction, order: Order, actor: Actor): AppError | undefined {
+export function stateRefusal(action: OrderAction, order: Order, actor: Actor): Refusal | undefined {
   const row = ruleFor(action, actor.type);
   if (!row) return undefined;
   const verb = VERBS[action];
@@ -113,29 +128,29 @@ export function stateRefusal(action: OrderAction, order: Order, actor: Actor): A
   if (!row.from.includes(status)) {
     const details = { action, orderStatus: status, allowedFrom: row.from };
     if (status === 'fulfilled' || status === 'canceled') {
-      return new AppError('ILLEGAL_TRANSITION', `Cannot ${verb}: the order is ${status}, and ${status} orders are final`, details);
+      return refusal('ILLEGAL_TRANSITION', `Cannot ${verb}: the order is ${status}, and ${status} orders are final`, details);
     }
-    if (row.to === status) return new AppError('ILLEGAL_TRANSITION', `Cannot ${verb}: the order is already ${status}`, details);
+    if (row.to === status) return refusal('ILLEGAL_TRANSITION', `Cannot ${verb}: the order is already ${status}`, details);
     const byOperator = action === 'cancel' && actor.type === 'customer' ? '; an operator can still cancel it' : '';
-    return new AppError('ILLEGAL_TRANSITION', `Cannot ${verb} while the order is ${status} (only when ${listed(row.from)})${byOperator}`, details);
+    return refusal('ILLEGAL_TRANSITION', `Cannot ${verb} while the order is ${status} (only when ${listed(row.from)})${byOperator}`, details);
   }
   if (row.requiresPayment && order.payment === null) {
-    return new AppError('ILLEGAL_TRANSITION', `Cannot ${verb}: the order was never paid`, { action, orderStatus: status });
+    return refusal('ILLEGAL_TRANSITION', `Cannot ${verb}: the order was never paid`, { action, orderStatus: status });
   }
   if (row.blockedByHold && order.priority === 'hold') {
     const why = order.holdReason === null ? '' : ` (${order.holdReason})`;
-    return new AppError('ORDER_ON_HOLD', `Cannot ${verb}: the order is on hold${why}; set rush or standard priority to release it`, { action });
+    return refusal('ORDER_ON_HOLD', `Cannot ${verb}: the order is on hold${why}; set rush or standard priority to release it`, { action });
   }
   return undefined;
 }
 
 /** The error `actor` gets for `action` on `order` now, or undefined when the table allows it. */
-export const refusalOf = (action: OrderAction, order: Order, actor: Actor): AppError | undefined =>
+export const refusalOf = (action: OrderAction, order: Order, actor: Actor): Refusal | undefined =>
   actorRefusal(action, order, actor) ?? stateRefusal(action, order, actor);
 
-/** Throws the refusal, if there is one. */
-export const fail = (error: AppError | undefined): void => {
-  if (error) throw error;
+/** Throws the refusal as an AppError, if there is one. */
+export const fail = (refused: Refusal | undefined): void => {
+  if (refused) throw toError(refused);
 };
 
 /** The table as Markdown, for the README (a test keeps the two equal). */
