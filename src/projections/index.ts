@@ -16,6 +16,7 @@ export {
   findOrder,
   findOrderByReference,
   findOrderEvents,
+  findOrders,
   findGarment,
   isOperator,
   listGarments,

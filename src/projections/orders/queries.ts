@@ -87,6 +87,20 @@ export async function findOrder(db: Queryable, id: string, options: ReadOptions 
   return findOne(db, FIND_ONE.id, FIND_ONE.idOwned, id, options);
 }
 
+/**
+ * Several orders by id in one statement (one snapshot), for readers that follow many changes at
+ * once (the live dashboards); ids that are not uuids or have no order are simply absent.
+ */
+export async function findOrders(db: Queryable, ids: readonly string[], options: Pick<ReadOptions, 'now'> = {}): Promise<Map<string, ProductionOrderView>> {
+  const wanted = [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+  const found = new Map<string, ProductionOrderView>();
+  if (wanted.length === 0) return found;
+  const { rows } = await db.query<OrderRow>({ name: 'orders.find_by_ids', text: `${ORDER_SELECT} where o.id = any($1::uuid[])`, values: [wanted] });
+  const now = options.now ?? new Date();
+  for (const row of rows) found.set(row.id, orderView(row, now));
+  return found;
+}
+
 /** The order with this reference (`PO-000123`); null when missing (or not the owner's). */
 export async function findOrderByReference(db: Queryable, reference: string, options: ReadOptions = {}): Promise<ProductionOrderView | null> {
   return findOne(db, FIND_ONE.reference, FIND_ONE.referenceOwned, reference, options);

@@ -7,7 +7,24 @@ import type { ChangeFeed, OrderChange } from '../../../../projections/index.ts';
  * subscriber holds one pending notice per order, never an unbounded queue. Ends when `signal` aborts.
  */
 export function listenForChanges(feed: Pick<ChangeFeed, 'subscribe'>, accept: (change: OrderChange) => boolean, signal: AbortSignal): AsyncIterable<OrderChange> {
-  const pending = new Map<string, OrderChange>();
+  const batches = listenForChangeBatches(feed, accept, signal);
+  return {
+    async *[Symbol.asyncIterator]() {
+      for await (const batch of batches) yield* batch;
+    },
+  };
+}
+
+/**
+ * As `listenForChanges`, but hands over everything pending at once (oldest order first), so a
+ * subscriber that fell behind can start loading all of it together instead of one read per notice.
+ */
+export function listenForChangeBatches(
+  feed: Pick<ChangeFeed, 'subscribe'>,
+  accept: (change: OrderChange) => boolean,
+  signal: AbortSignal,
+): AsyncIterable<readonly OrderChange[]> {
+  let pending = new Map<string, OrderChange>();
   let wake: (() => void) | undefined;
   const unsubscribe = feed.subscribe((change) => {
     if (!accept(change)) return;
@@ -26,10 +43,10 @@ export function listenForChanges(feed: Pick<ChangeFeed, 'subscribe'>, accept: (c
     async *[Symbol.asyncIterator]() {
       try {
         while (!signal.aborted) {
-          const next = pending.values().next();
-          if (!next.done) {
-            pending.delete(next.value.orderId);
-            yield next.value;
+          if (pending.size > 0) {
+            const batch = [...pending.values()];
+            pending = new Map();
+            yield batch;
             continue;
           }
           await new Promise<void>((resolve) => (wake = resolve));

@@ -1,11 +1,12 @@
 import type { Viewer } from '../../../../auth/viewer.ts';
-import { comparePositions, formatPosition, parsePosition, type GlobalPosition } from '../../../../commands/eventStore.ts';
+import { comparePositions, parsePosition, type GlobalPosition } from '../../../../commands/eventStore.ts';
 import { AppError } from '../../../../domain/errors.ts';
-import { findOrder, findOrderEvents, type ProductionOrderView, type TimelineEntryView } from '../../../../projections/index.ts';
+import { findOrderEvents, findOrders, type ProductionOrderView, type TimelineEntryView } from '../../../../projections/index.ts';
 import { visibleOrder } from '../../../routes/productionAccess.ts';
 import { requireOperator, requireViewer, type GraphQLContext } from '../../context.ts';
 import type { OrderResolverDeps } from './deps.ts';
-import { listenForChanges, sharedLoader } from './feed.ts';
+import { changeLoader } from './changeLoader.ts';
+import { listenForChangeBatches, listenForChanges, sharedLoader } from './feed.ts';
 import { toOrderFilter, type OrderFilterInput } from './queries.ts';
 import { matchesFilter } from './filter.ts';
 import { isViewable } from './visibility.ts';
@@ -25,8 +26,9 @@ export function orderSubscriptionResolvers(deps: OrderResolverDeps) {
   const { db, changeFeed } = deps.readModel;
   const access = { readModel: deps.readModel, commands: deps.commands };
   const now = deps.clock ?? (() => new Date());
-  // Keyed by order and position (or timeline version): one read per change, shared by all its subscribers.
-  const loadView = sharedLoader((key) => findOrder(db, key.split('|')[0] ?? '', { now: now() }));
+  // One read per change notice for every subscription following it (see changeLoader).
+  const loadChange = changeLoader({ loadMany: (ids) => findOrders(db, ids, { now: now() }) });
+  // Keyed by order and timeline version: one read per change, shared by all its subscribers.
   const loadEntries = sharedLoader((key) => {
     const [orderId = '', afterVersion = '0'] = key.split('|');
     return findOrderEvents(db, orderId, { afterVersion: Number(afterVersion) });
@@ -78,7 +80,7 @@ export function orderSubscriptionResolvers(deps: OrderResolverDeps) {
             for await (const change of changes) {
               if (!isAfter(change.position, last)) continue;
               await stillViewable(context, current.userId, orderId);
-              const view = await loadView(`${orderId}|${formatPosition(change.position)}`);
+              const view = await loadChange(change);
               if (!view || !isAfter(positionOf(view), last)) continue;
               last = positionOf(view);
               yield view;
@@ -109,19 +111,27 @@ export function orderSubscriptionResolvers(deps: OrderResolverDeps) {
         subscribe: (_: unknown, args: { filter?: OrderFilterInput | null }, context: GraphQLContext) => {
           requireOperator(context.viewer);
           const filter = toOrderFilter(args.filter);
-          const changes = listenForChanges(changeFeed, () => true, context.signal);
+          const batches = listenForChangeBatches(changeFeed, () => true, context.signal);
           return (async function* () {
             // What was sent per order, so a change read late (it already shows a later one) is not sent twice.
             const sent = new Map<string, GlobalPosition>();
-            for await (const change of changes) {
-              const viewer = await context.recheckViewer();
-              if (!viewer?.isOperator) throw new AppError('FORBIDDEN', 'Only operators can follow every order');
-              const view = await loadView(`${change.orderId}|${formatPosition(change.position)}`);
-              if (!view || !isAfter(positionOf(view), sent.get(view.id)) || !matchesFilter(view, filter)) continue;
-              sent.delete(view.id);
-              sent.set(view.id, positionOf(view));
-              if (sent.size > MAX_REMEMBERED) sent.delete(sent.keys().next().value as string);
-              yield view;
+            // A dashboard that fell behind gets each order once, as it is now (the feed coalesces
+            // pending notices per order), and starts every load of the backlog together: the
+            // change loader reads them in one statement, shared with the other dashboards.
+            for await (const batch of batches) {
+              const views = batch.map(loadChange);
+              // A load that fails after this dashboard stopped (FORBIDDEN, closed) must not go unhandled.
+              for (const view of views) void view.catch(() => undefined);
+              for (const view of views) {
+                const viewer = await context.recheckViewer();
+                if (!viewer?.isOperator) throw new AppError('FORBIDDEN', 'Only operators can follow every order');
+                const loaded = await view;
+                if (!loaded || !isAfter(positionOf(loaded), sent.get(loaded.id)) || !matchesFilter(loaded, filter)) continue;
+                sent.delete(loaded.id);
+                sent.set(loaded.id, positionOf(loaded));
+                if (sent.size > MAX_REMEMBERED) sent.delete(sent.keys().next().value as string);
+                yield loaded;
+              }
             }
           })();
         },
