@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { changeLoader } from '../../src/http/graphql/resolvers/orders/changeLoader.ts';
+import { listenForChangeBatches } from '../../src/http/graphql/resolvers/orders/feed.ts';
+import type { OrderChange, OrderChangeListener, ProductionOrderView } from '../../src/projections/index.ts';
+
+const at = (commit: number) => ({ commit: BigInt(commit), prepare: BigInt(commit) });
+const change = (orderId: string, commit: number): OrderChange => ({ orderId, position: at(commit) });
+const viewOf = (id: string, read: number) => ({ id, position: `${read}-${read}` }) as unknown as ProductionOrderView;
+
+/** A database stand-in that counts reads and answers each id with the read's sequence number. */
+function countingDatabase() {
+  const reads: string[][] = [];
+  const loadMany = (ids: readonly string[]) => {
+    reads.push([...ids]);
+    return Promise.resolve(new Map(ids.map((id) => [id, viewOf(id, reads.length)])));
+  };
+  return { reads, loadMany };
+}
+
+describe('the change loader', () => {
+  it('reads a changed order once for every subscription asking for that change, even one asking later', async () => {
+    const db = countingDatabase();
+    const load = changeLoader({ loadMany: db.loadMany });
+    const orderId = randomUUID();
+    const first = await Promise.all(Array.from({ length: 1000 }, () => load(change(orderId, 7))));
+    const late = await load(change(orderId, 7));
+    expect(db.reads).toEqual([[orderId]]);
+    expect(new Set([...first, late]).size).toBe(1);
+  });
+
+  it('reads the orders of several changes asked for together in one statement', async () => {
+    const db = countingDatabase();
+    const load = changeLoader({ loadMany: db.loadMany });
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    const views = await Promise.all(ids.map((id, i) => load(change(id, i + 1))));
+    expect(db.reads).toEqual([ids]);
+    expect(views.map((v) => v?.id)).toEqual(ids);
+  });
+
+  it('splits a large backlog into bounded reads', async () => {
+    const db = countingDatabase();
+    const load = changeLoader({ loadMany: db.loadMany, maxBatch: 2 });
+    await Promise.all([1, 2, 3, 4, 5].map((n) => load(change(randomUUID(), n))));
+    expect(db.reads.map((ids) => ids.length)).toEqual([2, 2, 1]);
+  });
+
+  it('reads again for a newer change of the same order, and after the short memory expired', async () => {
+    const db = countingDatabase();
+    let now = 0;
+    const load = changeLoader({ loadMany: db.loadMany, ttlMs: 2000, clock: () => now });
+    const orderId = randomUUID();
+    await load(change(orderId, 1));
+    await load(change(orderId, 2));
+    now = 1999;
+    await load(change(orderId, 2));
+    expect(db.reads).toHaveLength(2);
+    now = 4001;
+    await load(change(orderId, 2));
+    expect(db.reads).toHaveLength(3);
+  });
+
+  it('forgets the oldest changes beyond its bound', async () => {
+    const db = countingDatabase();
+    const load = changeLoader({ loadMany: db.loadMany, maxEntries: 2 });
+    const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+    await Promise.all([load(change(a, 1)), load(change(b, 1)), load(change(c, 1))]);
+    await load(change(a, 1));
+    expect(db.reads).toEqual([[a, b, c], [a]]);
+  });
+
+  it('does not remember a failed or empty read: the next asker reads again', async () => {
+    let calls = 0;
+    const orderId = randomUUID();
+    const load = changeLoader({
+      loadMany: (ids) => {
+        calls += 1;
+        if (calls === 1) return Promise.reject(new Error('connection lost'));
+        if (calls === 2) return Promise.resolve(new Map());
+        return Promise.resolve(new Map(ids.map((id) => [id, viewOf(id, calls)])));
+      },
+    });
+    await expect(load(change(orderId, 1))).rejects.toThrow('connection lost');
+    await expect(load(change(orderId, 1))).resolves.toBeNull();
+    await expect(load(change(orderId, 1))).resolves.toMatchObject({ id: orderId });
+    expect(calls).toBe(3);
+  });
+});
+
+describe('listening for change batches', () => {
+  it('hands a subscriber that fell behind everything pending at once, newest notice per order', async () => {
+    let publish: OrderChangeListener = () => undefined;
+    let unsubscribed = false;
+    const feed = {
+      subscribe: (listener: OrderChangeListener) => {
+        publish = listener;
+        return () => (unsubscribed = true);
+      },
+    };
+    const stop = new AbortController();
+    const batches = listenForChangeBatches(feed, (c) => c.orderId !== 'ignored', stop.signal)[Symbol.asyncIterator]();
+    const [a, b] = [randomUUID(), randomUUID()];
+    publish(change(a, 1));
+    publish(change(b, 2));
+    publish(change('ignored', 3));
+    publish(change(a, 4));
+    expect((await batches.next()).value).toEqual([change(b, 2), change(a, 4)]);
+    const next = batches.next();
+    publish(change(b, 5));
+    expect((await next).value).toEqual([change(b, 5)]);
+    const ended = batches.next();
+    stop.abort();
+    expect((await ended).done).toBe(true);
+    expect(unsubscribed).toBe(true);
+  });
+});
