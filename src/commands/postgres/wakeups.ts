@@ -146,6 +146,12 @@ export class Listener {
       this.#client = client;
       // Anything committed while we were not listening: let subscribers look.
       this.wakeups.notice(undefined);
+      // Writers elsewhere may believe for up to PRESENCE_TTL_MS more that nobody listens and skip
+      // their NOTIFY; one more look once every writer has looked again closes that window.
+      const settled = setTimeout(() => {
+        if (this.#client === client) this.wakeups.notice(undefined);
+      }, PRESENCE_TTL_MS + 50);
+      settled.unref();
     } catch {
       drop();
     }
