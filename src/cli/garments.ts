@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { withTransaction } from '../db/transaction.ts';
 import { CliError, type CliContext } from './context.ts';
 
 const garment = z
@@ -43,10 +44,8 @@ export async function garmentsCommand(context: CliContext, action: string | unde
     throw new CliError(`${file} is not a valid garment list; nothing was imported:\n${problems.join('\n')}`);
   }
   const pool = await context.pool();
-  const client = await pool.connect();
   let inserted = 0;
-  try {
-    await client.query('begin');
+  await withTransaction(pool, async (client) => {
     for (const g of result.data) {
       const priceCents = g.priceCents ?? Math.round((g.price ?? 0) * 100);
       const { rows } = await client.query<{ inserted: boolean }>(
@@ -58,12 +57,6 @@ export async function garmentsCommand(context: CliContext, action: string | unde
       );
       if (rows[0]?.inserted) inserted += 1;
     }
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
   context.io.out(`imported ${result.data.length} garment(s): ${inserted} new, ${result.data.length - inserted} updated`);
 }

@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import type pg from 'pg';
+import { withTransaction } from '../../db/transaction.ts';
 
 const SQL_DIR = new URL('./sql/', import.meta.url);
 
@@ -14,16 +15,8 @@ const SCHEMA_LOCK_KEY = 7_190_421_337;
 export async function applyEventStoreSchema(pool: pg.Pool): Promise<void> {
   const files = (await readdir(SQL_DIR)).filter((name) => name.endsWith('.sql')).sort();
   const scripts = await Promise.all(files.map((name) => readFile(new URL(name, SQL_DIR), 'utf8')));
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
+  await withTransaction(pool, async (client) => {
     await client.query('select pg_advisory_xact_lock($1)', [SCHEMA_LOCK_KEY]);
     for (const script of scripts) await client.query(script);
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
