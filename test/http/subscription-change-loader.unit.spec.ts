@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { changeLoader } from '../../src/http/graphql/resolvers/orders/changeLoader.ts';
-import { listenForChangeBatches } from '../../src/http/graphql/resolvers/orders/feed.ts';
+import { createChangeHub, listenForChangeBatches } from '../../src/http/graphql/resolvers/orders/feed.ts';
 import type { OrderChange, OrderChangeListener, ProductionOrderView } from '../../src/projections/index.ts';
 
 const at = (commit: number) => ({ commit: BigInt(commit), prepare: BigInt(commit) });
@@ -91,18 +91,15 @@ describe('listening for change batches', () => {
   it('hands a subscriber that fell behind everything pending at once, newest notice per order', async () => {
     let publish: OrderChangeListener = () => undefined;
     let unsubscribed = false;
-    const feed = {
-      subscribe: (listener: OrderChangeListener) => {
-        publish = listener;
-        return () => (unsubscribed = true);
-      },
+    const source = (listener: OrderChangeListener) => {
+      publish = listener;
+      return () => void (unsubscribed = true);
     };
     const stop = new AbortController();
-    const batches = listenForChangeBatches(feed, (c) => c.orderId !== 'ignored', stop.signal)[Symbol.asyncIterator]();
+    const batches = listenForChangeBatches(source, stop.signal)[Symbol.asyncIterator]();
     const [a, b] = [randomUUID(), randomUUID()];
     publish(change(a, 1));
     publish(change(b, 2));
-    publish(change('ignored', 3));
     publish(change(a, 4));
     expect((await batches.next()).value).toEqual([change(b, 2), change(a, 4)]);
     const next = batches.next();
@@ -112,5 +109,36 @@ describe('listening for change batches', () => {
     stop.abort();
     expect((await ended).done).toBe(true);
     expect(unsubscribed).toBe(true);
+  });
+});
+
+describe('the change hub', () => {
+  it('calls only the listeners of the changed order, and those following every order', () => {
+    let publish: OrderChangeListener = () => undefined;
+    const hub = createChangeHub({ subscribe: (listener) => ((publish = listener), () => undefined) });
+    const [a, b] = [randomUUID(), randomUUID()];
+    const heard: string[] = [];
+    const stopA = hub.order(a)((c) => heard.push(`a:${c.orderId === a}`));
+    hub.order(b)(() => heard.push('b'));
+    hub.all((c) => heard.push(`all:${c.orderId === a ? 'a' : 'b'}`));
+    publish(change(a, 1));
+    expect(heard).toEqual(['a:true', 'all:a']);
+    stopA();
+    publish(change(a, 2));
+    publish(change(b, 3));
+    expect(heard).toEqual(['a:true', 'all:a', 'all:a', 'b', 'all:b']);
+  });
+
+  it('still calls the other listeners when one throws, then reports the failure to the feed', () => {
+    let publish: OrderChangeListener = () => undefined;
+    const hub = createChangeHub({ subscribe: (listener) => ((publish = listener), () => undefined) });
+    const a = randomUUID();
+    const heard: number[] = [];
+    hub.order(a)(() => {
+      throw new Error('listener broke');
+    });
+    hub.all(() => heard.push(1));
+    expect(() => publish(change(a, 1))).toThrow('listener broke');
+    expect(heard).toEqual([1]);
   });
 });

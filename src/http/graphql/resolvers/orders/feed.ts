@@ -1,13 +1,71 @@
-import type { ChangeFeed, OrderChange } from '../../../../projections/index.ts';
+import type { ChangeFeed, OrderChange, OrderChangeListener } from '../../../../projections/index.ts';
+
+/** Registers a listener for some changes; returns its unsubscribe. */
+export type ChangeSource = (listener: OrderChangeListener) => () => void;
+
+export interface ChangeHub {
+  /** The changes of one order only. */
+  order(orderId: string): ChangeSource;
+  /** Every change. */
+  readonly all: ChangeSource;
+}
 
 /**
- * The read model's change notices for one subscription, from the moment of the call (listen
+ * The feed's notices routed by order id, for the subscriptions of one process. Each order page
+ * follows one order; if each put a listener of its own on the feed, every change would call every
+ * subscription's filter (a thousand subscribers at a thousand changes/s: a million calls a
+ * second). The hub takes one listener on the feed and calls only the listeners of the changed
+ * order, plus those that follow every order.
+ */
+export function createChangeHub(feed: Pick<ChangeFeed, 'subscribe'>): ChangeHub {
+  const byOrder = new Map<string, Set<OrderChangeListener>>();
+  const everyOrder = new Set<OrderChangeListener>();
+  let attached = false;
+  const attach = () => {
+    if (attached) return;
+    attached = true;
+    feed.subscribe((change) => {
+      let failure: Error | undefined;
+      const call = (listener: OrderChangeListener) => {
+        try {
+          listener(change);
+        } catch (error) {
+          failure ??= error instanceof Error ? error : new Error('A change listener failed', { cause: error });
+        }
+      };
+      byOrder.get(change.orderId)?.forEach(call);
+      everyOrder.forEach(call);
+      // One listener's failure must not starve the others; the feed reports it.
+      if (failure) throw failure;
+    });
+  };
+  return {
+    order: (orderId) => (listener) => {
+      attach();
+      let listeners = byOrder.get(orderId);
+      if (!listeners) byOrder.set(orderId, (listeners = new Set()));
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0 && byOrder.get(orderId) === listeners) byOrder.delete(orderId);
+      };
+    },
+    all: (listener) => {
+      attach();
+      everyOrder.add(listener);
+      return () => void everyOrder.delete(listener);
+    },
+  };
+}
+
+/**
+ * The change notices of `source` for one subscription, from the moment of the call (listen
  * first, then read the current state: nothing committed in between is missed). Notices are
  * coalesced per order, newest kept: readers always load the order as it is now, so a slow
  * subscriber holds one pending notice per order, never an unbounded queue. Ends when `signal` aborts.
  */
-export function listenForChanges(feed: Pick<ChangeFeed, 'subscribe'>, accept: (change: OrderChange) => boolean, signal: AbortSignal): AsyncIterable<OrderChange> {
-  const batches = listenForChangeBatches(feed, accept, signal);
+export function listenForChanges(source: ChangeSource, signal: AbortSignal): AsyncIterable<OrderChange> {
+  const batches = listenForChangeBatches(source, signal);
   return {
     async *[Symbol.asyncIterator]() {
       for await (const batch of batches) yield* batch;
@@ -19,15 +77,10 @@ export function listenForChanges(feed: Pick<ChangeFeed, 'subscribe'>, accept: (c
  * As `listenForChanges`, but hands over everything pending at once (oldest order first), so a
  * subscriber that fell behind can start loading all of it together instead of one read per notice.
  */
-export function listenForChangeBatches(
-  feed: Pick<ChangeFeed, 'subscribe'>,
-  accept: (change: OrderChange) => boolean,
-  signal: AbortSignal,
-): AsyncIterable<readonly OrderChange[]> {
+export function listenForChangeBatches(source: ChangeSource, signal: AbortSignal): AsyncIterable<readonly OrderChange[]> {
   let pending = new Map<string, OrderChange>();
   let wake: (() => void) | undefined;
-  const unsubscribe = feed.subscribe((change) => {
-    if (!accept(change)) return;
+  const unsubscribe = source((change) => {
     pending.delete(change.orderId);
     pending.set(change.orderId, change);
     wake?.();

@@ -6,7 +6,7 @@ import { visibleOrder } from '../../../routes/productionAccess.ts';
 import { requireOperator, requireViewer, type GraphQLContext } from '../../context.ts';
 import type { OrderResolverDeps } from './deps.ts';
 import { changeLoader } from './changeLoader.ts';
-import { listenForChangeBatches, listenForChanges, sharedLoader } from './feed.ts';
+import { createChangeHub, listenForChangeBatches, listenForChanges, sharedLoader } from './feed.ts';
 import { toOrderFilter, type OrderFilterInput } from './queries.ts';
 import { matchesFilter } from './filter.ts';
 import { isViewable } from './visibility.ts';
@@ -26,6 +26,7 @@ export function orderSubscriptionResolvers(deps: OrderResolverDeps) {
   const { db, changeFeed } = deps.readModel;
   const access = { readModel: deps.readModel, commands: deps.commands };
   const now = deps.clock ?? (() => new Date());
+  const hub = createChangeHub(changeFeed);
   // One read per change notice for every subscription following it (see changeLoader).
   const loadChange = changeLoader({ loadMany: (ids) => findOrders(db, ids, { now: now() }) });
   // Keyed by order and timeline version: one read per change, shared by all its subscribers.
@@ -42,9 +43,9 @@ export function orderSubscriptionResolvers(deps: OrderResolverDeps) {
   const followVisibleOrder = async (context: GraphQLContext, viewer: Viewer, id: string) => {
     const orderId = id.toLowerCase();
     const refused = new AbortController();
-    const changes = listenForChanges(changeFeed, (change) => change.orderId === orderId, AbortSignal.any([context.signal, refused.signal]));
+    const following = listenForChanges(hub.order(orderId), AbortSignal.any([context.signal, refused.signal]));
     try {
-      return { orderId, changes, current: await visibleOrder(access, viewer, id) };
+      return { orderId, changes: following, current: await visibleOrder(access, viewer, id) };
     } catch (error) {
       refused.abort();
       throw error;
@@ -111,7 +112,7 @@ export function orderSubscriptionResolvers(deps: OrderResolverDeps) {
         subscribe: (_: unknown, args: { filter?: OrderFilterInput | null }, context: GraphQLContext) => {
           requireOperator(context.viewer);
           const filter = toOrderFilter(args.filter);
-          const batches = listenForChangeBatches(changeFeed, () => true, context.signal);
+          const batches = listenForChangeBatches(hub.all, context.signal);
           return (async function* () {
             // What was sent per order, so a change read late (it already shows a later one) is not sent twice.
             const sent = new Map<string, GlobalPosition>();
