@@ -11,6 +11,7 @@ import { limitPlugins } from './limits.ts';
 import { catalogResolvers, type GarmentCatalog } from './resolvers/catalog.ts';
 import { enumResolvers } from './resolvers/enums.ts';
 import { DateTime, JSON as JSONScalar } from './resolvers/scalars.ts';
+import { sharedSubscriptionExecution } from './sharedExecution.ts';
 import { SubscriptionTracker } from './subscriptions.ts';
 
 /** The SDL of contract section 4, schema-first. */
@@ -56,7 +57,8 @@ export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
       warn: (...args: unknown[]) => log.warn(args.map(String).join(' ')),
       error: (...args: unknown[]) => log.error(args.map(String).join(' ')),
     },
-    plugins: [...limitPlugins({ introspection: deps.introspection }), subscriptions.plugin()],
+    // sharedSubscriptionExecution sets the subscribe function: it stays last.
+    plugins: [...limitPlugins({ introspection: deps.introspection }), subscriptions.plugin(), sharedSubscriptionExecution()],
     context: async (initial) => {
       // WebSocket operations arrive with their context already built (authenticated at subscribe).
       if ('transport' in initial) return initial;

@@ -1,0 +1,86 @@
+import { createSourceEventStream, execute, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import type { GraphQLContext } from './context.ts';
+
+type Shared = ExecutionResult | Promise<ExecutionResult>;
+
+/**
+ * Who sees the same result for the same payload: every operator alike (operators' rights do not
+ * depend on who they are), a customer only themself. Undefined: nothing is shared.
+ */
+export function audienceOf(context: Pick<GraphQLContext, 'viewer'>): string | undefined {
+  const viewer = context.viewer;
+  if (!viewer) return undefined;
+  return viewer.isOperator ? 'operator' : `user:${viewer.id}`;
+}
+
+/**
+ * Executes a subscription's selection once per delivered payload for every subscription asking
+ * the same thing: same document (the parser cache hands out one DocumentNode per query text),
+ * operation, variables and audience. A change reaching a thousand subscribers is a handful of
+ * executions, not a thousand: the subscriptions' payloads (orders read once per change by the
+ * change loader) are the same objects for all of them, so results are remembered per payload
+ * object and forgotten with it.
+ *
+ * Replaces the subscribe function: keep this plugin after any other that sets one. The source
+ * stream still comes from the schema's own `subscribe` resolvers (authorisation at start), and
+ * the subscription tracker still re-checks every subscriber before each delivery.
+ */
+export function sharedSubscriptionExecution(): Plugin {
+  const documentIds = new WeakMap<DocumentNode, number>();
+  let documents = 0;
+  const results = new WeakMap<object, Map<string, Shared>>();
+
+  const executeShared = (args: ExecutionArgs, key: string | undefined, payload: unknown): Shared => {
+    const run = () => execute({ ...args, rootValue: payload });
+    if (key === undefined || typeof payload !== 'object' || payload === null) return run();
+    let byKey = results.get(payload);
+    if (!byKey) results.set(payload, (byKey = new Map<string, Shared>()));
+    let result = byKey.get(key);
+    if (!result) byKey.set(key, (result = run()));
+    return result;
+  };
+
+  return {
+    onSubscribe: ({ setSubscribeFn }) => {
+      setSubscribeFn(async (args: ExecutionArgs) => {
+        const source = await createSourceEventStream(args);
+        if (!isAsyncIterable(source)) return source;
+        const audience = audienceOf(args.contextValue as GraphQLContext);
+        let documentId = documentIds.get(args.document);
+        if (documentId === undefined) documentIds.set(args.document, (documentId = documents++));
+        const key = audience === undefined ? undefined : `${documentId}|${args.operationName ?? ''}|${JSON.stringify(args.variableValues ?? {})}|${audience}`;
+        return mapStream(source, (payload) => executeShared(args, key, payload));
+      });
+    },
+  };
+}
+
+/** Each value of `source` through `map`; ending the result ends the source (its listeners go). */
+function mapStream<T, U>(source: AsyncIterable<T>, map: (value: T) => U | Promise<U>): AsyncIterableIterator<U> {
+  const iterator = source[Symbol.asyncIterator]();
+  const close = async (): Promise<IteratorResult<U>> => {
+    await iterator.return?.();
+    return { done: true, value: undefined };
+  };
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next() {
+      const step = await iterator.next();
+      if (step.done) return { done: true, value: undefined };
+      try {
+        return { done: false, value: await map(step.value) };
+      } catch (error) {
+        await close().catch(() => undefined);
+        throw error;
+      }
+    },
+    return: close,
+    async throw(error: unknown) {
+      await close();
+      throw error;
+    },
+  };
+}
