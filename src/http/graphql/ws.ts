@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { GraphQLError, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { CloseCode, type OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { Authenticator } from '../../auth/authenticate.ts';
 import type { Viewer } from '../../auth/viewer.ts';
 import { isAppError } from '../../domain/errors.ts';
@@ -36,7 +36,10 @@ export function attachGraphQLWebSocket(server: Server, graphql: GraphQLServer, a
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      coalesceWrites(ws, socket);
+      wss.emit('connection', ws, request);
+    });
   };
   server.on('upgrade', onUpgrade);
 
@@ -100,6 +103,40 @@ export function attachGraphQLWebSocket(server: Server, graphql: GraphQLServer, a
       await disposable.dispose();
     },
   };
+}
+
+/** Bytes a socket may hold unsent before a sender is made to wait for the kernel again. */
+const EARLY_ACK_BYTES = 64 * 1024;
+
+/**
+ * The frames sent to one socket within one turn of the event loop leave in one write. ws writes
+ * each frame on its own (a syscall each, the server's largest single cost with operators'
+ * dashboards receiving a burst of changes per projection commit), and graphql-ws sends the next
+ * result of a subscription only once the previous one's write completed. So writes are corked
+ * until the turn ends, and a send is acknowledged at once while the socket holds less than
+ * EARLY_ACK_BYTES unsent; past that, the sender waits for the kernel as before (a slow client
+ * still slows its own subscriptions, which then coalesce their backlog per order). A write
+ * error still ends the connection: ws closes the socket and graphql-ws ends its subscriptions.
+ */
+export function coalesceWrites(ws: WebSocket, socket: Duplex): void {
+  const send = ws.send.bind(ws) as (...args: unknown[]) => void;
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    socket.uncork();
+  };
+  ws.send = ((...args: unknown[]) => {
+    if (!corked && socket.writable) {
+      corked = true;
+      socket.cork();
+      setImmediate(uncork);
+    }
+    // graphql-ws sends (data, callback); any other form goes through untouched.
+    const [data, callback] = args;
+    if (args.length !== 2 || typeof callback !== 'function' || socket.writableLength >= EARLY_ACK_BYTES) return send(...args);
+    send(data, () => undefined);
+    queueMicrotask(() => (callback as () => void)());
+  }) as WebSocket['send'];
 }
 
 interface Enveloped {
