@@ -17,6 +17,7 @@ export {
   findOrderByReference,
   findOrderEvents,
   findOrders,
+  findOrderSummaries,
   findGarment,
   isOperator,
   listGarments,
@@ -28,4 +29,4 @@ export {
   type Queryable,
   type ReadOptions,
 } from './orders/queries.ts';
-export type { GarmentView, LineItemView, ProductionOrderView, TimelineEntryView } from './orders/views.ts';
+export type { GarmentView, LineItemView, OrderSummaryView, ProductionOrderView, TimelineEntryView } from './orders/views.ts';

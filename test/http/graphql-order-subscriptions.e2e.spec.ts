@@ -89,4 +89,23 @@ describe('order subscriptions', () => {
     expect(((await pending).value).data.ordersChanged).toEqual({ id: order.id, notes: 'dashboard-mark' });
     await feed.return?.();
   });
+
+  it('sends the timeline to the subscriptions that select it, in a fragment too, and the summary alone to those that do not', async () => {
+    const customer = await stack.token(newId());
+    const order = await place(customer);
+    const open = async () => Number((await (await fetch(`${b.url}/metrics`)).text()).match(/graphql_active_subscriptions\{transport="ws"\} (\d+)/)?.[1] ?? 0);
+    const before = await open();
+    const detail = ws(b, customer).iterate({
+      query: `subscription { orderUpdated(id: "${order.id}") { ...Detail } } fragment Detail on ProductionOrder { version ... on ProductionOrder { events { message } } }`,
+    });
+    const summary = ws(b, customer).iterate({ query: `subscription { orderUpdated(id: "${order.id}") { version status } }` });
+    await expect.poll(open).toBe(before + 2);
+    const posted = (await post(order.id, 'with the timeline')).body.data.postOrderMessage;
+    const withTimeline = (await detail.next()).value.data.orderUpdated;
+    expect(withTimeline.version).toBe(posted.version);
+    expect(withTimeline.events.at(-1).message).toBe('with the timeline');
+    expect((await summary.next()).value.data.orderUpdated.version).toBe(posted.version);
+    await detail.return?.();
+    await summary.return?.();
+  });
 });

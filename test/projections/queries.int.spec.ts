@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/domain/errors.ts';
 import { PAYMENT_CONFIRMED_MESSAGE } from '../../src/domain/order/index.ts';
-import { findOrder, findOrderByReference, findOrderEvents, isOperator, listGarments, listOrders, startReadModel, type Queryable, type ReadModel } from '../../src/projections/index.ts';
+import { findOrder, findOrderByReference, findOrderEvents, findOrders, findOrderSummaries, isOperator, listGarments, listOrders, startReadModel, type Queryable, type ReadModel } from '../../src/projections/index.ts';
 import { readModelFixture, waitUntilCaughtUp, type ReadModelFixture } from './support.ts';
 
 const stripe = { type: 'stripe', id: 'stripe' } as const;
@@ -71,6 +71,21 @@ describe('order queries over the read model', () => {
     expect(await findOrder(fx.db.pool, paidId, { ownerId: alice.id })).not.toBeNull();
     expect(await findOrder(fx.db.pool, 'not-a-uuid')).toBeNull();
     expect((await findOrderEvents(fx.db.pool, paidId, { afterVersion: 2 })).map((e) => e.eventType)).toEqual(['PaymentConfirmed']);
+  });
+
+  it('reads several orders at once, whole or as summaries without the timeline', async () => {
+    const now = new Date();
+    const ids = [paidId, draftId.toUpperCase(), randomUUID(), 'not-a-uuid'];
+    const whole = await findOrders(fx.db.pool, ids, { now });
+    const summaries = await findOrderSummaries(fx.db.pool, ids, { now });
+    expect([...whole.keys()].sort()).toEqual([paidId, draftId].sort());
+    expect([...summaries.keys()].sort()).toEqual([paidId, draftId].sort());
+    for (const [id, order] of whole) {
+      const { events, ...rest } = order;
+      expect(events.length).toBeGreaterThan(0);
+      expect(summaries.get(id)).toEqual(rest);
+      expect(summaries.get(id)).not.toHaveProperty('events');
+    }
   });
 
   it('lists newest first with filters and an opaque cursor', async () => {

@@ -3,7 +3,7 @@ import { AppError, type FieldProblem } from '../../domain/errors.ts';
 import { ORDER_STATES, PRIORITIES, type OrderState, type Priority } from '../../domain/order/index.ts';
 import { decodeOrderCursor, encodeOrderCursor } from './cursor.ts';
 import type { OrderRow, TimelineJson } from './viewRows.ts';
-import { garmentView, orderView, timelineView, type GarmentView, type ProductionOrderView, type TimelineEntryView } from './views.ts';
+import { garmentView, orderView, timelineView, type GarmentView, type OrderSummaryView, type ProductionOrderView, type TimelineEntryView } from './views.ts';
 
 /** A pool or a client: every query here is one statement, so it reads one consistent snapshot. */
 export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.ClientBase, 'query'>;
@@ -45,7 +45,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Each order's line items and timeline come in the same statement (one snapshot, even across a
 // rebuild's table switch), each from its table's primary key.
-const ORDER_SELECT = `select o.id, o.user_id, o.project_id, o.reference, o.status, o.notes, o.metadata, o.created_at, o.updated_at,
+const ORDER_FIELDS = `select o.id, o.user_id, o.project_id, o.reference, o.status, o.notes, o.metadata, o.created_at, o.updated_at,
   o.priority, o.hold_reason, o.prompt, o.design_url, o.garment, o.total_cents, o.currency, o.stripe_checkout_session_id,
   o.checkout_url, o.checkout_simulated, o.stripe_payment_intent_id, o.paid_cents, o.paid_currency, o.paid_at, o.payment_mismatch,
   o.last_payment_failure, o.refunded_cents, o.canceled, o.canceled_by, o.cancel_reason, o.refund_due, o.submitted_at, o.approved_at,
@@ -54,10 +54,13 @@ const ORDER_SELECT = `select o.id, o.user_id, o.project_id, o.reference, o.statu
   to_json(o.created_at) #>> '{}' as cursor_created_at,
   (select coalesce(json_agg(json_build_object('id', li.id, 'line_no', li.line_no, 'size', li.size, 'quantity', li.quantity,
       'technique', li.technique, 'unit_price_cents', li.unit_price_cents::text) order by li.line_no), '[]'::json)
-    from production_line_items li where li.order_id = o.id) as line_items,
+    from production_line_items li where li.order_id = o.id) as line_items`;
+const ORDER_SELECT = `${ORDER_FIELDS},
   (select coalesce(json_agg(${timelineJson('fe')} order by fe.stream_version), '[]'::json)
     from fulfillment_events fe where fe.order_id = o.id) as events
 from production_orders o`;
+/** Without the timeline: its aggregation is most of an order read's cost and live views rarely show it. */
+const ORDER_SUMMARY_SELECT = `${ORDER_FIELDS}, null::json as events from production_orders o`;
 
 function timelineJson(alias: string): string {
   return `json_build_object('id', ${alias}.id, 'order_id', ${alias}.order_id, 'stream_version', ${alias}.stream_version, 'status', ${alias}.status,
@@ -98,6 +101,20 @@ export async function findOrders(db: Queryable, ids: readonly string[], options:
   const { rows } = await db.query<OrderRow>({ name: 'orders.find_by_ids', text: `${ORDER_SELECT} where o.id = any($1::uuid[])`, values: [wanted] });
   const now = options.now ?? new Date();
   for (const row of rows) found.set(row.id, orderView(row, now));
+  return found;
+}
+
+/** As `findOrders`, without each order's timeline (its `events`): for readers that do not show it. */
+export async function findOrderSummaries(db: Queryable, ids: readonly string[], options: Pick<ReadOptions, 'now'> = {}): Promise<Map<string, OrderSummaryView>> {
+  const wanted = [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+  const found = new Map<string, OrderSummaryView>();
+  if (wanted.length === 0) return found;
+  const { rows } = await db.query<OrderRow>({ name: 'orders.find_summaries_by_ids', text: `${ORDER_SUMMARY_SELECT} where o.id = any($1::uuid[])`, values: [wanted] });
+  const now = options.now ?? new Date();
+  for (const row of rows) {
+    const { events: _timeline, ...summary } = orderView(row, now);
+    found.set(row.id, summary);
+  }
   return found;
 }
 

@@ -114,6 +114,9 @@ export const timelineView = (e: TimelineJson): TimelineEntryView => ({
   position: e.position,
 });
 
+/** An order without its timeline (`findOrderSummaries`). */
+export type OrderSummaryView = Omit<ProductionOrderView, 'events'>;
+
 export function orderView(row: OrderRow, now: Date): ProductionOrderView {
   const eta = etaOf(row.eta_clock, now);
   const reachedAt: Partial<Record<OrderState, string>> = { draft: iso(row.created_at) };

@@ -1,9 +1,9 @@
 import { formatPosition, type GlobalPosition } from '../../../../commands/eventStore.ts';
-import type { OrderChange, ProductionOrderView } from '../../../../projections/index.ts';
+import type { OrderChange } from '../../../../projections/index.ts';
 
-export interface ChangeLoaderOptions {
+export interface ChangeLoaderOptions<V> {
   /** Reads the current state of these orders (one statement); missing ones are absent. */
-  readonly loadMany: (ids: readonly string[]) => Promise<ReadonlyMap<string, ProductionOrderView>>;
+  readonly loadMany: (ids: readonly string[]) => Promise<ReadonlyMap<string, V>>;
   /** How long a loaded change stays shared with later askers. Default 2000 ms. */
   readonly ttlMs?: number;
   /** Most remembered changes (oldest forgotten first). Default 10,000. */
@@ -13,10 +13,10 @@ export interface ChangeLoaderOptions {
   readonly clock?: () => number;
 }
 
-export type ChangeLoader = (change: OrderChange) => Promise<ProductionOrderView | null>;
+export type ChangeLoader<V> = (change: OrderChange) => Promise<V | null>;
 
-interface Remembered {
-  readonly view: Promise<ProductionOrderView | null>;
+interface Remembered<V> {
+  readonly view: Promise<V | null>;
   readonly expiresAt: number;
 }
 
@@ -31,13 +31,13 @@ interface Remembered {
  * position before the notice was sent, so the order read holds that change (and maybe later ones).
  * Failed and empty reads are not remembered: the next asker reads again.
  */
-export function changeLoader(options: ChangeLoaderOptions): ChangeLoader {
+export function changeLoader<V>(options: ChangeLoaderOptions<V>): ChangeLoader<V> {
   const ttlMs = options.ttlMs ?? 2000;
   const maxEntries = options.maxEntries ?? 10_000;
   const maxBatch = options.maxBatch ?? 200;
   const clock = options.clock ?? Date.now;
-  const remembered = new Map<string, Remembered>();
-  let queued = new Map<string, { resolve: (view: ProductionOrderView | null) => void; reject: (error: unknown) => void }[]>();
+  const remembered = new Map<string, Remembered<V>>();
+  let queued = new Map<string, { resolve: (view: V | null) => void; reject: (error: unknown) => void }[]>();
   let flushScheduled = false;
 
   const flush = () => {
@@ -55,7 +55,7 @@ export function changeLoader(options: ChangeLoaderOptions): ChangeLoader {
   };
 
   const read = (orderId: string) =>
-    new Promise<ProductionOrderView | null>((resolve, reject) => {
+    new Promise<V | null>((resolve, reject) => {
       const waiters = queued.get(orderId) ?? [];
       waiters.push({ resolve, reject });
       queued.set(orderId, waiters);
@@ -65,7 +65,7 @@ export function changeLoader(options: ChangeLoaderOptions): ChangeLoader {
       }
     });
 
-  const forget = (key: string, entry: Remembered) => {
+  const forget = (key: string, entry: Remembered<V>) => {
     if (remembered.get(key) === entry) remembered.delete(key);
   };
 
@@ -76,7 +76,7 @@ export function changeLoader(options: ChangeLoaderOptions): ChangeLoader {
     if (known && known.expiresAt > now) return known.view;
     if (known) remembered.delete(key);
     const view = read(change.orderId);
-    const entry: Remembered = { view, expiresAt: now + ttlMs };
+    const entry: Remembered<V> = { view, expiresAt: now + ttlMs };
     remembered.set(key, entry);
     void view.then((found) => found ?? forget(key, entry), () => forget(key, entry));
     while (remembered.size > maxEntries) remembered.delete(remembered.keys().next().value as string);

@@ -1,7 +1,7 @@
-import type { OrderFilter, ProductionOrderView } from '../../../../projections/index.ts';
+import type { OrderFilter, OrderSummaryView } from '../../../../projections/index.ts';
 
 /** The list filter of `orders`, applied to one changed order (the live dashboard's `ordersChanged`). */
-export function matchesFilter(view: ProductionOrderView, filter: OrderFilter): boolean {
+export function matchesFilter(view: OrderSummaryView, filter: OrderFilter): boolean {
   if (filter.orderStatuses?.length && !filter.orderStatuses.includes(view.orderStatus)) return false;
   if (filter.priorities?.length && !filter.priorities.includes(view.priority)) return false;
   const created = Date.parse(view.createdAt);

@@ -1,7 +1,8 @@
 import type { Viewer } from '../../../../auth/viewer.ts';
 import { comparePositions, parsePosition, type GlobalPosition } from '../../../../commands/eventStore.ts';
 import { AppError } from '../../../../domain/errors.ts';
-import { findOrderEvents, findOrders, type ProductionOrderView, type TimelineEntryView } from '../../../../projections/index.ts';
+import { Kind, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
+import { findOrderEvents, findOrders, findOrderSummaries, type OrderSummaryView, type TimelineEntryView } from '../../../../projections/index.ts';
 import { visibleOrder } from '../../../routes/productionAccess.ts';
 import { requireOperator, requireViewer, type GraphQLContext } from '../../context.ts';
 import type { OrderResolverDeps } from './deps.ts';
@@ -11,7 +12,7 @@ import { toOrderFilter, type OrderFilterInput } from './queries.ts';
 import { matchesFilter } from './filter.ts';
 import { isViewable } from './visibility.ts';
 
-const positionOf = (view: ProductionOrderView): GlobalPosition => parsePosition(view.position) ?? { commit: 0n, prepare: 0n };
+const positionOf = (view: Pick<OrderSummaryView, 'position'>): GlobalPosition => parsePosition(view.position) ?? { commit: 0n, prepare: 0n };
 const isAfter = (a: GlobalPosition, b: GlobalPosition | undefined) => b === undefined || comparePositions(a, b) > 0;
 const passThrough = <T>(payload: T): T => payload;
 /** Orders a dashboard subscription remembers having sent (oldest forgotten first). */
@@ -27,8 +28,11 @@ export function orderSubscriptionResolvers(deps: OrderResolverDeps) {
   const access = { readModel: deps.readModel, commands: deps.commands };
   const now = deps.clock ?? (() => new Date());
   const hub = createChangeHub(changeFeed);
-  // One read per change notice for every subscription following it (see changeLoader).
-  const loadChange = changeLoader({ loadMany: (ids) => findOrders(db, ids, { now: now() }) });
+  // One read per change notice for every subscription following it (see changeLoader); without
+  // the timeline for the subscriptions that do not select it (most: it is most of a read's cost).
+  const loadOrder = changeLoader({ loadMany: (ids) => findOrders(db, ids, { now: now() }) });
+  const loadSummary = changeLoader({ loadMany: (ids) => findOrderSummaries(db, ids, { now: now() }) });
+  const loaderFor = (info: GraphQLResolveInfo) => (selectsField(info, 'events') ? loadOrder : loadSummary);
   // Keyed by order and timeline version: one read per change, shared by all its subscribers.
   const loadEntries = sharedLoader((key) => {
     const [orderId = '', afterVersion = '0'] = key.split('|');
@@ -61,7 +65,7 @@ export function orderSubscriptionResolvers(deps: OrderResolverDeps) {
     Subscription: {
       orderUpdated: {
         resolve: passThrough,
-        subscribe: async (_: unknown, args: { id: string; afterPosition?: string | null }, context: GraphQLContext) => {
+        subscribe: async (_: unknown, args: { id: string; afterPosition?: string | null }, context: GraphQLContext, info: GraphQLResolveInfo) => {
           const viewer = requireViewer(context.viewer);
           const after = args.afterPosition ? parsePosition(args.afterPosition) : undefined;
           if (args.afterPosition && !after) {
@@ -70,6 +74,7 @@ export function orderSubscriptionResolvers(deps: OrderResolverDeps) {
             });
           }
           const { orderId, changes, current } = await followVisibleOrder(context, viewer, args.id);
+          const loadChange = loaderFor(info);
           return (async function* () {
             // With afterPosition: what the client missed (the order as it is now holds every change
             // since), then live. Without: live from the state the client could just have read.
@@ -109,8 +114,9 @@ export function orderSubscriptionResolvers(deps: OrderResolverDeps) {
       },
       ordersChanged: {
         resolve: passThrough,
-        subscribe: (_: unknown, args: { filter?: OrderFilterInput | null }, context: GraphQLContext) => {
+        subscribe: (_: unknown, args: { filter?: OrderFilterInput | null }, context: GraphQLContext, info: GraphQLResolveInfo) => {
           requireOperator(context.viewer);
+          const loadChange = loaderFor(info);
           const filter = toOrderFilter(args.filter);
           const batches = listenForChangeBatches(hub.all, context.signal);
           return (async function* () {
@@ -139,4 +145,26 @@ export function orderSubscriptionResolvers(deps: OrderResolverDeps) {
       },
     },
   };
+}
+
+/** Whether the subscription's selection asks for `field` on its payload (in fragments too; @skip/@include aside). */
+export function selectsField(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>, field: string): boolean {
+  const seen = new Set<string>();
+  const visit = (selections: readonly SelectionNode[]): boolean =>
+    selections.some((selection) => {
+      switch (selection.kind) {
+        case Kind.FIELD:
+          return selection.name.value === field;
+        case Kind.INLINE_FRAGMENT:
+          return visit(selection.selectionSet.selections);
+        case Kind.FRAGMENT_SPREAD: {
+          const name = selection.name.value;
+          const fragment = info.fragments[name];
+          if (!fragment || seen.has(name)) return false;
+          seen.add(name);
+          return visit(fragment.selectionSet.selections);
+        }
+      }
+    });
+  return info.fieldNodes.some((node) => visit(node.selectionSet?.selections ?? []));
 }
