@@ -38,7 +38,9 @@ export async function run(): Promise<void> {
   let peer: EmmettStore | undefined;
   try {
     await createDatabaseIfMissing(cluster.adminUrl, 'bench_emmett');
-    const emmettUrl = cluster.url.replace(/\/bench_ours$/, '/bench_emmett');
+    const emmett = new URL(cluster.url);
+    emmett.pathname = '/bench_emmett';
+    const emmettUrl = emmett.toString();
     const setting = await durability(cluster.url);
     ours = await createPostgresEventStore({ connectionString: cluster.url });
     peer = getPostgreSQLEventStore(emmettUrl);

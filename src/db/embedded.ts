@@ -48,8 +48,18 @@ export async function ensureEmbeddedPostgres(options: EmbeddedOptions): Promise<
   const log = options.log ?? (() => undefined);
   await mkdir(dataDir, { recursive: true });
   const settings = await loadOrCreateSettings(join(dataDir, 'embedded-postgres.json'));
-  const urlFor = (db: string) => `postgres://${USER}:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/${db}`;
-  const adminUrl = urlFor('postgres');
+  // Clients connect over a Unix socket in the cluster's folder when its path fits the socket
+  // address limit: a round trip costs about a third less than over TCP on 127.0.0.1, on both
+  // sides. The server listens on 127.0.0.1 too, for other tools.
+  const socket = join(clusterDir, `.s.PGSQL.${settings.port}`);
+  const socketDir = Buffer.byteLength(socket) <= MAX_SOCKET_PATH ? clusterDir : undefined;
+  const tcpUrlFor = (db: string) => `postgres://${USER}:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/${db}`;
+  let urlFor = tcpUrlFor;
+  const useSocket = () => {
+    if (socketDir && existsSync(socket)) urlFor = (db) => `${tcpUrlFor(db)}?host=${encodeURIComponent(socketDir)}`;
+  };
+  useSocket();
+  let adminUrl = urlFor('postgres');
 
   if (isPostmasterRunning(clusterDir) && (await canConnect(adminUrl))) {
     await createDatabaseIfMissing(adminUrl, database);
@@ -66,7 +76,12 @@ export async function ensureEmbeddedPostgres(options: EmbeddedOptions): Promise<
     // PostgreSQL refuses to run as root; the package then runs it as a dedicated `postgres` user.
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: Object.entries({ listen_addresses: '127.0.0.1', max_connections: '300', ...options.settings }).flatMap(
+    postgresFlags: Object.entries({
+      listen_addresses: '127.0.0.1',
+      ...(socketDir ? { unix_socket_directories: socketDir } : {}),
+      max_connections: '300',
+      ...options.settings,
+    }).flatMap(
       ([name, value]) => ['-c', `${name}=${value}`],
     ),
     onLog: log,
@@ -78,6 +93,8 @@ export async function ensureEmbeddedPostgres(options: EmbeddedOptions): Promise<
   const postmaster = (server as unknown as { process?: ChildProcess }).process;
   const killOnExit = () => postmaster?.kill('SIGINT');
   process.on('exit', killOnExit);
+  useSocket();
+  adminUrl = urlFor('postgres');
   await createDatabaseIfMissing(adminUrl, database);
   const stop = async () => {
     process.removeListener('exit', killOnExit);
@@ -85,6 +102,9 @@ export async function ensureEmbeddedPostgres(options: EmbeddedOptions): Promise<
   };
   return { url: urlFor(database), adminUrl, owned: true, stop };
 }
+
+/** sockaddr_un's path is 108 bytes on Linux (104 on macOS), terminator included. */
+const MAX_SOCKET_PATH = 100;
 
 const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
 // One listener type for all of them: we only compare identities and remove.
