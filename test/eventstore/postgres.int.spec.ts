@@ -138,6 +138,37 @@ describe('PostgreSQL event store', () => {
     }
   });
 
+  it('wakes a subscriber that began listening while the writer still believed nobody listens', async () => {
+    // A database of its own: no listener anywhere until the subscriber below.
+    const fresh = await postgresSubject();
+    const other = await createPostgresEventStore({ connectionString: fresh.url, pollIntervalMs: 60_000 });
+    const prefix = uniquePrefix();
+    const subscription = { current: undefined as ReturnType<typeof collect> | undefined };
+    try {
+      // After this commit the writer looks for listeners, finds none, and believes that for a second.
+      await fresh.store.appendToStream(`${prefix}a`, newEvents(1));
+      const started = performance.now();
+      subscription.current = collect(other, { streamPrefixes: [prefix] });
+      const { events } = subscription.current;
+      await waitFor(() => events.length === 1, () => 'the subscriber never read the first append', 5000);
+      // Its LISTEN connection is up (and has woken it once, finding nothing new).
+      for (let listening = false; !listening; await sleep(10)) {
+        const { rows } = await fresh.raw.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name like 'es\\_listener %' and query = 'listen es_events'");
+        listening = rows[0]!.n > 0;
+      }
+      await sleep(50);
+      // Still within that second: this commit sends no NOTIFY, and the subscriber sleeps on a
+      // 60 s poll. Only the listener's second look, once writers have looked again, brings it.
+      await fresh.store.appendToStream(`${prefix}a`, newEvents(1));
+      expect(performance.now() - started).toBeLessThan(900);
+      await waitFor(() => events.length === 2, () => 'the subscriber never heard of the append made while the writer believed nobody listened', 5000);
+    } finally {
+      await subscription.current?.stop();
+      await other.close();
+      await fresh.cleanup();
+    }
+  });
+
   it('applies its schema again without harm, also from processes starting at once', async () => {
     const stores = await Promise.all(Array.from({ length: 3 }, () => createPostgresEventStore({ connectionString: subject.url })));
     await Promise.all(stores.map((s) => s.close()));
