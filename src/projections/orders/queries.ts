@@ -94,27 +94,29 @@ export async function findOrder(db: Queryable, id: string, options: ReadOptions 
  * Several orders by id in one statement (one snapshot), for readers that follow many changes at
  * once (the live dashboards); ids that are not uuids or have no order are simply absent.
  */
-export async function findOrders(db: Queryable, ids: readonly string[], options: Pick<ReadOptions, 'now'> = {}): Promise<Map<string, ProductionOrderView>> {
-  const wanted = [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
-  const found = new Map<string, ProductionOrderView>();
-  if (wanted.length === 0) return found;
-  const { rows } = await db.query<OrderRow>({ name: 'orders.find_by_ids', text: `${ORDER_SELECT} where o.id = any($1::uuid[])`, values: [wanted] });
-  const now = options.now ?? new Date();
-  for (const row of rows) found.set(row.id, orderView(row, now));
-  return found;
+export function findOrders(db: Queryable, ids: readonly string[], options: Pick<ReadOptions, 'now'> = {}): Promise<Map<string, ProductionOrderView>> {
+  return byIds(db, BY_IDS.whole, ids, (row, now) => orderView(row, now), options.now);
 }
 
 /** As `findOrders`, without each order's timeline (its `events`): for readers that do not show it. */
-export async function findOrderSummaries(db: Queryable, ids: readonly string[], options: Pick<ReadOptions, 'now'> = {}): Promise<Map<string, OrderSummaryView>> {
-  const wanted = [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
-  const found = new Map<string, OrderSummaryView>();
-  if (wanted.length === 0) return found;
-  const { rows } = await db.query<OrderRow>({ name: 'orders.find_summaries_by_ids', text: `${ORDER_SUMMARY_SELECT} where o.id = any($1::uuid[])`, values: [wanted] });
-  const now = options.now ?? new Date();
-  for (const row of rows) {
+export function findOrderSummaries(db: Queryable, ids: readonly string[], options: Pick<ReadOptions, 'now'> = {}): Promise<Map<string, OrderSummaryView>> {
+  return byIds(db, BY_IDS.summary, ids, (row, now) => {
     const { events: _timeline, ...summary } = orderView(row, now);
-    found.set(row.id, summary);
-  }
+    return summary;
+  }, options.now);
+}
+
+const BY_IDS = {
+  whole: { name: 'orders.find_by_ids', text: `${ORDER_SELECT} where o.id = any($1::uuid[])` },
+  summary: { name: 'orders.find_summaries_by_ids', text: `${ORDER_SUMMARY_SELECT} where o.id = any($1::uuid[])` },
+} as const;
+
+async function byIds<V>(db: Queryable, statement: Statement, ids: readonly string[], toView: (row: OrderRow, now: Date) => V, now = new Date()): Promise<Map<string, V>> {
+  const wanted = [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+  const found = new Map<string, V>();
+  if (wanted.length === 0) return found;
+  const { rows } = await db.query<OrderRow>({ ...statement, values: [wanted] });
+  for (const row of rows) found.set(row.id, toView(row, now));
   return found;
 }
 
