@@ -1,50 +1,31 @@
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { graphql, subscribeSse } from './harness.ts';
-import { createStack, newId, type Server, type Stack } from './stack.ts';
+import { newId, openStackFixture, type Server, type StackFixture } from './stack.ts';
 
 const CREATE = 'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id version position } } }';
 const INPUT = { designUrl: 'https://cdn.example.com/designs/owl.png', garmentId: 'classic-tee', sizes: [{ size: 'S', quantity: 1 }] };
 
 describe('order subscriptions', () => {
-  let db: TestDatabase;
-  let stack: Stack;
+  let fx: StackFixture;
   let a: Server;
   let b: Server;
-  const clients: Client[] = [];
-  const operatorId = newId();
-  let operator: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    stack = await createStack(db.url);
-    a = await stack.startServer();
     // A second process on the same database: mutations reach one, subscribers sit on the other.
-    b = await stack.startServer();
-    await stack.grantOperator(operatorId);
-    operator = await stack.token(operatorId);
+    fx = await openStackFixture(2);
+    [a, b] = fx.servers as [Server, Server];
   });
-  afterAll(async () => {
-    for (const client of clients) await client.dispose();
-    await stack.close();
-    await db.close();
-  });
+  afterAll(() => fx.close());
 
-  const ws = (server: Server, token: string) => {
-    const client = createClient({ url: `${server.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
-    clients.push(client);
-    return client;
-  };
+  const ws = (server: Server, token: string) => fx.ws(server, token);
   const place = async (token: string) => {
     const { body } = await graphql(a.url, CREATE, { token, variables: { input: INPUT } });
     return body.data.createProductionOrder.order as { id: string; version: number; position: string };
   };
-  const post = (id: string, message: string) => graphql(a.url, `mutation { postOrderMessage(id: "${id}", message: "${message}") { version position } }`, { token: operator });
+  const post = (id: string, message: string) => graphql(a.url, `mutation { postOrderMessage(id: "${id}", message: "${message}") { version position } }`, { token: fx.operator });
 
   it('replays what a subscriber missed since afterPosition, then delivers each change live, across processes', async () => {
-    const customer = await stack.token(newId());
+    const customer = await fx.stack.token(newId());
     const order = await place(customer);
     const missed = (await post(order.id, 'missed while offline')).body.data.postOrderMessage;
     const updates = ws(b, customer).iterate({ query: `subscription { orderUpdated(id: "${order.id}", afterPosition: "${order.position}") { version position events { message } } }` });
@@ -60,19 +41,19 @@ describe('order subscriptions', () => {
   });
 
   it('sends each new timeline entry over SSE', async () => {
-    const customer = await stack.token(newId());
+    const customer = await fx.stack.token(newId());
     const order = await place(customer);
     const entries = await subscribeSse(b.url, `subscription { orderEventAdded(id: "${order.id}") { message status actor { type id } } }`, { token: customer });
     await post(order.id, 'first');
     await post(order.id, 'second');
-    expect((await entries.next()).data.orderEventAdded).toEqual({ message: 'first', status: 'SPEC_REVIEW', actor: { type: 'OPERATOR', id: operatorId } });
+    expect((await entries.next()).data.orderEventAdded).toEqual({ message: 'first', status: 'SPEC_REVIEW', actor: { type: 'OPERATOR', id: fx.operatorId } });
     expect((await entries.next()).data.orderEventAdded.message).toBe('second');
     entries.cancel();
   });
 
   it('refuses to follow someone else\'s order (NOT_FOUND) and the dashboard feed to customers (FORBIDDEN)', async () => {
-    const order = await place(await stack.token(newId()));
-    const stranger = await stack.token(newId());
+    const order = await place(await fx.stack.token(newId()));
+    const stranger = await fx.stack.token(newId());
     const foreign = ws(b, stranger).iterate({ query: `subscription { orderUpdated(id: "${order.id}") { id } }` });
     expect(JSON.stringify((await foreign.next()).value)).toContain('NOT_FOUND');
     const dashboard = ws(b, stranger).iterate({ query: 'subscription { ordersChanged { id } }' });
@@ -80,18 +61,18 @@ describe('order subscriptions', () => {
   });
 
   it('feeds the operators\' dashboard with changed orders that match its filter', async () => {
-    const customer = await stack.token(newId());
-    const feed = ws(b, operator).iterate({ query: 'subscription { ordersChanged(filter: { search: "dashboard-mark" }) { id notes } }' });
+    const customer = await fx.stack.token(newId());
+    const feed = ws(b, fx.operator).iterate({ query: 'subscription { ordersChanged(filter: { search: "dashboard-mark" }) { id notes } }' });
     const pending = feed.next();
     const order = await place(customer);
-    await graphql(a.url, `mutation { updateOrderNotes(id: "${order.id}", notes: "no match") { id } }`, { token: operator });
-    await graphql(a.url, `mutation { updateOrderNotes(id: "${order.id}", notes: "dashboard-mark") { id } }`, { token: operator });
+    await graphql(a.url, `mutation { updateOrderNotes(id: "${order.id}", notes: "no match") { id } }`, { token: fx.operator });
+    await graphql(a.url, `mutation { updateOrderNotes(id: "${order.id}", notes: "dashboard-mark") { id } }`, { token: fx.operator });
     expect(((await pending).value).data.ordersChanged).toEqual({ id: order.id, notes: 'dashboard-mark' });
     await feed.return?.();
   });
 
   it('sends the timeline to the subscriptions that select it, in a fragment too, and the summary alone to those that do not', async () => {
-    const customer = await stack.token(newId());
+    const customer = await fx.stack.token(newId());
     const order = await place(customer);
     const open = async () => Number((await (await fetch(`${b.url}/metrics`)).text()).match(/graphql_active_subscriptions\{transport="ws"\} (\d+)/)?.[1] ?? 0);
     const before = await open();

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { graphql, type Json } from './harness.ts';
-import { createStack, newId, type Server, type Stack } from './stack.ts';
+import { newId, openStackFixture, type Server, type StackFixture } from './stack.ts';
 
 const ORDER = `id reference userId status statusLabel orderStatus priority etaDays etaAt version position totalCents currency canceled holdReason notes
   garment { id title price priceCents } lineItems { size quantity technique }
@@ -17,23 +16,16 @@ const newOrderInput = (overrides: Record<string, unknown> = {}) => ({
 });
 
 describe('orders over GraphQL', () => {
-  let db: TestDatabase;
-  let stack: Stack;
+  let fx: StackFixture;
   let server: Server;
-  const operatorId = newId();
   let operator: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    stack = await createStack(db.url);
-    server = await stack.startServer();
-    await stack.grantOperator(operatorId);
-    operator = await stack.token(operatorId);
+    fx = await openStackFixture();
+    server = fx.servers[0]!;
+    operator = fx.operator;
   });
-  afterAll(async () => {
-    await stack.close();
-    await db.close();
-  });
+  afterAll(() => fx.close());
 
   const gql = (query: string, token: string | undefined, variables?: Record<string, unknown>) =>
     graphql(server.url, query, { ...(token ? { token } : {}), ...(variables ? { variables } : {}) });
@@ -65,7 +57,7 @@ describe('orders over GraphQL', () => {
 
   it('creates a draft order with server-side totals and answers it as the read model holds it', async () => {
     const customerId = newId();
-    const placed = await placeOrder(await stack.token(customerId));
+    const placed = await placeOrder(await fx.stack.token(customerId));
     expect(placed.checkoutUrl).toContain('/checkout/simulated/');
     expect(placed.order).toMatchObject({
       reference: expect.stringMatching(/^PO-\d{6}$/),
@@ -89,7 +81,7 @@ describe('orders over GraphQL', () => {
   });
 
   it('refuses a bad order with every problem listed and writes nothing', async () => {
-    const customer = await stack.token(newId());
+    const customer = await fx.stack.token(newId());
     const { body } = await gql(CREATE, customer, { input: newOrderInput({ garmentId: 'no-such-garment', designUrl: 'not a url', sizes: [{ size: 'M', quantity: 0 }] }) });
     expect(codes(body)).toEqual(['BAD_USER_INPUT']);
     const paths = body.errors[0].extensions.fields.map((f: { path: string }) => f.path);
@@ -99,8 +91,8 @@ describe('orders over GraphQL', () => {
   });
 
   it('shows customers their own orders only; someone else\'s is NOT_FOUND like a missing one', async () => {
-    const alice = await stack.token(newId());
-    const bob = await stack.token(newId());
+    const alice = await fx.stack.token(newId());
+    const bob = await fx.stack.token(newId());
     const placed = await placeOrder(alice);
     const byBob = await gql(`{ order(id: "${placed.order.id}") { id } }`, bob);
     const missing = await gql(`{ order(id: "${newId()}") { id } }`, bob);
@@ -115,7 +107,7 @@ describe('orders over GraphQL', () => {
   });
 
   it('pages through a customer\'s orders newest first with cursors', async () => {
-    const token = await stack.token(newId());
+    const token = await fx.stack.token(newId());
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await placeOrder(token, { notes: `batch ${i}` })).order.id);
     const first = (await gql('{ orders(first: 2) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }', token)).body.data.orders;
@@ -128,7 +120,7 @@ describe('orders over GraphQL', () => {
   });
 
   it('moves a paid order forward for operators only, with version checks, hold and the lifecycle rules', async () => {
-    const customer = await stack.token(newId());
+    const customer = await fx.stack.token(newId());
     const order = await paidOrder(customer);
     expect(order).toMatchObject({ status: 'QUEUED', etaDays: 5, events: expect.arrayContaining([expect.objectContaining({ message: 'Payment confirmed, order queued for production', statusLabel: 'Queued' })]) });
     const SET = 'mutation ($id: ID!, $status: ProductionOrderState!, $v: Int) { setOrderStatus(id: $id, status: $status, expectedVersion: $v) { orderStatus status version } }';
@@ -153,7 +145,7 @@ describe('orders over GraphQL', () => {
   });
 
   it('lets the owner cancel a draft, and shows the order as it was before with asOf', async () => {
-    const customer = await stack.token(newId());
+    const customer = await fx.stack.token(newId());
     const placed = await placeOrder(customer);
     const before = new Date();
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -161,12 +153,12 @@ describe('orders over GraphQL', () => {
     expect(canceled.body.data.cancelOrder).toEqual({ orderStatus: 'CANCELED', canceled: true, status: 'SPEC_REVIEW' });
     const then = await gql(`query ($at: DateTime) { order(id: "${placed.order.id}", asOf: $at) { orderStatus canceled version } }`, customer, { at: before.toISOString() });
     expect(then.body.data.order).toEqual({ orderStatus: 'DRAFT', canceled: false, version: placed.order.version });
-    const other = await gql(`query ($at: DateTime) { order(id: "${placed.order.id}", asOf: $at) { id } }`, await stack.token(newId()), { at: before.toISOString() });
+    const other = await gql(`query ($at: DateTime) { order(id: "${placed.order.id}", asOf: $at) { id } }`, await fx.stack.token(newId()), { at: before.toISOString() });
     expect(codes(other.body)).toEqual(['NOT_FOUND']);
   });
 
   it('decides each item of a bulk change on its own, and writes nothing in a dry run', async () => {
-    const customer = await stack.token(newId());
+    const customer = await fx.stack.token(newId());
     const a = await paidOrder(customer);
     const b = await paidOrder(customer);
     const missing = newId();

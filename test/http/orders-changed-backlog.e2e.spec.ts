@@ -1,12 +1,9 @@
-import { createClient, type Client } from 'graphql-ws';
 import pg from 'pg';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePosition, comparePositions } from '../../src/commands/eventStore.ts';
 import { findOrders } from '../../src/projections/index.ts';
-import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { graphql, waitFor } from './harness.ts';
-import { createStack, newId, type Server, type Stack } from './stack.ts';
+import { newId, openStackFixture, type Server, type StackFixture } from './stack.ts';
 
 const CREATE = 'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id } } }';
 const INPUT = { designUrl: 'https://cdn.example.com/designs/owl.png', garmentId: 'classic-tee', sizes: [{ size: 'S', quantity: 1 }] };
@@ -19,31 +16,19 @@ interface Delivered {
 }
 
 describe('the dashboard under a burst of changes', () => {
-  let db: TestDatabase;
-  let stack: Stack;
+  let fx: StackFixture;
   let a: Server;
   let b: Server;
-  const clients: Client[] = [];
-  const operatorId = newId();
-  let operator: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    stack = await createStack(db.url);
-    a = await stack.startServer();
-    b = await stack.startServer();
-    await stack.grantOperator(operatorId);
-    operator = await stack.token(operatorId);
+    // A second process on the same database: mutations reach one, subscribers sit on the other.
+    fx = await openStackFixture(2);
+    [a, b] = fx.servers as [Server, Server];
   });
-  afterAll(async () => {
-    for (const client of clients) await client.dispose();
-    await stack.close();
-    await db.close();
-  });
+  afterAll(() => fx.close());
 
   const dashboard = (filter: string) => {
-    const client = createClient({ url: `${b.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${operator}` } });
-    clients.push(client);
+    const client = fx.ws(b, fx.operator);
     const delivered: Delivered[] = [];
     const errors: unknown[] = [];
     client.subscribe<{ ordersChanged: Delivered }>(
@@ -53,7 +38,7 @@ describe('the dashboard under a burst of changes', () => {
     return { delivered, errors };
   };
   const mutate = async (query: string) => {
-    const { body } = await graphql(a.url, query, { token: operator });
+    const { body } = await graphql(a.url, query, { token: fx.operator });
     expect(body.errors).toBeUndefined();
     return body.data as Record<string, unknown>;
   };
@@ -62,7 +47,7 @@ describe('the dashboard under a burst of changes', () => {
     const everything = dashboard('');
     const rushOnly = dashboard('(filter: { priorities: [RUSH] })');
     await new Promise((resolve) => setTimeout(resolve, 200)); // graphql-ws gives no "subscribed" signal
-    const customer = await stack.token(newId());
+    const customer = await fx.stack.token(newId());
     const ids: string[] = [];
     for (let i = 0; i < 4; i += 1) ids.push(((await graphql(a.url, CREATE, { token: customer, variables: { input: INPUT } })).body.data.createProductionOrder.order as { id: string }).id);
     // Many changes to several orders at once: the dashboards fall behind and catch up in batches.
@@ -90,9 +75,9 @@ describe('the dashboard under a burst of changes', () => {
   });
 
   it('reads several orders in one statement, leaving out ids that are missing or not uuids', async () => {
-    const customer = await stack.token(newId());
+    const customer = await fx.stack.token(newId());
     const id = ((await graphql(a.url, CREATE, { token: customer, variables: { input: INPUT } })).body.data.createProductionOrder.order as { id: string }).id;
-    const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+    const pool = new pg.Pool({ connectionString: fx.db.url, max: 1 });
     try {
       await waitFor(async () => (await findOrders(pool, [id])).size === 1 || undefined);
       const missing = newId();

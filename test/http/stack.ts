@@ -3,10 +3,13 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
 import { mintToken } from '../../src/auth/tokens.ts';
 import { openRuntime, type Runtime } from '../../src/app/runtime.ts';
 import { loadConfig } from '../../src/config.ts';
 import { buildApp } from '../../src/http/app.ts';
+import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
 /** One server process as `npm start` composes it (openRuntime + buildApp), on a given database. */
 export interface Server {
@@ -18,6 +21,8 @@ export interface Server {
 
 export interface Stack {
   readonly secret: string;
+  /** The server process started with the stack. */
+  readonly first: Server;
   /** Starts one more server process on the same database (another host, as far as it knows). */
   startServer(): Promise<Server>;
   token(userId: string): Promise<string>;
@@ -55,6 +60,7 @@ export async function createStack(databaseUrl: string): Promise<Stack> {
   const first = await startServer();
   return {
     secret,
+    first,
     startServer,
     token: (userId) => mintToken({ secret, userId, audience: 'authenticated' }),
     grantOperator: (userId) => first.runtime.auth.operators.grant(userId),
@@ -66,3 +72,45 @@ export async function createStack(databaseUrl: string): Promise<Stack> {
 }
 
 export const newId = (): string => randomUUID();
+
+/** Where most GraphQL e2e files start: a database of their own, server processes on it, an operator. */
+export interface StackFixture {
+  readonly db: TestDatabase;
+  readonly stack: Stack;
+  /** Separate server processes as far as each knows, on the one database; the first is the stack's. */
+  readonly servers: readonly Server[];
+  readonly operatorId: string;
+  /** The operator's token. */
+  readonly operator: string;
+  /** A graphql-ws client of `server` authenticated with `token`, disposed with the fixture. */
+  ws(server: Server, token: string): Client;
+  close(): Promise<void>;
+}
+
+export async function openStackFixture(servers = 1): Promise<StackFixture> {
+  const db = await createTestDatabase();
+  const stack = await createStack(db.url);
+  const all = [stack.first];
+  while (all.length < servers) all.push(await stack.startServer());
+  const operatorId = newId();
+  await stack.grantOperator(operatorId);
+  const operator = await stack.token(operatorId);
+  const clients: Client[] = [];
+  return {
+    db,
+    stack,
+    servers: all,
+    operatorId,
+    operator,
+    ws(server, token) {
+      const client = createClient({ url: `${server.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+      clients.push(client);
+      return client;
+    },
+    async close() {
+      for (const client of clients) await client.dispose();
+      await stack.close();
+      await db.close();
+    },
+  };
+}

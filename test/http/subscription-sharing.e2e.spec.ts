@@ -1,9 +1,6 @@
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { graphql } from './harness.ts';
-import { createStack, newId, type Server, type Stack } from './stack.ts';
+import { newId, openStackFixture, type Server, type StackFixture } from './stack.ts';
 
 const CREATE = 'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id } } }';
 const INPUT = { designUrl: 'https://cdn.example.com/designs/owl.png', garmentId: 'classic-tee', sizes: [{ size: 'S', quantity: 1 }] };
@@ -12,37 +9,25 @@ const FOLLOW = 'subscription ($id: ID!) { orderUpdated(id: $id) { id version all
 type Actions = { action: string; allowed: boolean; reason: string | null }[];
 
 describe('subscriptions sharing one execution per change', () => {
-  let db: TestDatabase;
-  let stack: Stack;
+  let fx: StackFixture;
   let server: Server;
-  const clients: Client[] = [];
-  const operatorIds = [newId(), newId()];
   const operators: string[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    stack = await createStack(db.url);
-    server = await stack.startServer();
-    for (const id of operatorIds) {
-      await stack.grantOperator(id);
-      operators.push(await stack.token(id));
-    }
+    fx = await openStackFixture();
+    server = fx.servers[0]!;
+    // Two operators: the fixture's and another.
+    const second = newId();
+    await fx.stack.grantOperator(second);
+    operators.push(fx.operator, await fx.stack.token(second));
   });
-  afterAll(async () => {
-    for (const client of clients) await client.dispose();
-    await stack.close();
-    await db.close();
-  });
+  afterAll(() => fx.close());
 
-  const follow = (token: string, id: string) => {
-    const client = createClient({ url: `${server.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
-    clients.push(client);
-    return client.iterate({ query: FOLLOW, variables: { id } });
-  };
+  const follow = (token: string, id: string) => fx.ws(server, token).iterate({ query: FOLLOW, variables: { id } });
   const allowed = (actions: Actions) => actions.filter((a) => a.allowed).map((a) => a.action).sort();
 
   it('gives operators and the owner each their own allowedActions for the same change, and never one of them the other\'s', async () => {
-    const ownerToken = await stack.token(newId());
+    const ownerToken = await fx.stack.token(newId());
     const { body } = await graphql(server.url, CREATE, { token: ownerToken, variables: { input: INPUT } });
     const orderId = body.data.createProductionOrder.order.id as string;
     const read = async (token: string) => (await graphql(server.url, `{ order(id: "${orderId}") { allowedActions { action allowed reason } } }`, { token })).body.data.order.allowedActions as Actions;
