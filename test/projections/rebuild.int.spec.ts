@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventStore } from '../../src/commands/eventStore.ts';
 import { findOrder, listOrders, projectionStatus, rebuildProjections, startChangeFeed, startReadModel, type ReadModel } from '../../src/projections/index.ts';
 import { inParallel, randomOrderLife, readModelFixture, seededRandom, snapshotReadModel, waitUntilCaughtUp, type ReadModelFixture } from './support.ts';
 
@@ -114,4 +115,38 @@ describe('rebuilding the read model', () => {
       client.release();
     }
   });
+
+  it('rebuilds the same rows, indexes and constraints through the bulk reader, through the port alone, and with fewer orders in memory than exist', { timeout: 120_000 }, async () => {
+    const random = seededRandom(7);
+    await inParallel(Array.from({ length: 150 }), 8, async () => void (await randomOrderLife(fx.commands, random, 5)));
+    await waitUntilCaughtUp(fx.db.pool, fx.store);
+    const live = await snapshotReadModel(fx.db.pool);
+    const indexes = await tableDefinitions(fx.db.pool);
+    // A store without the bulk reader (as EventStoreDB's) is read through readAll pages.
+    const portOnly: EventStore = { ...fx.store };
+    for (const options of [{ eventStore: fx.store }, { eventStore: portOnly, pageSize: 64 }, { eventStore: fx.store, maxOrdersInMemory: 40 }, { eventStore: portOnly, pageSize: 64, maxOrdersInMemory: 40 }]) {
+      const report = await rebuildProjections({ pool: fx.db.pool, ...options });
+      expect(report.orders).toBe(live.production_orders!.length);
+      expect(await snapshotReadModel(fx.db.pool)).toEqual(live);
+      expect(await tableDefinitions(fx.db.pool)).toEqual(indexes);
+    }
+    const { rows } = await fx.db.pool.query<{ options: string[] | null }>(
+      "select c.reloptions as options from pg_class c where c.oid in ('public.production_orders'::regclass, 'public.fulfillment_events'::regclass, 'public.production_line_items'::regclass)",
+    );
+    // Autovacuum, off while the tables were built, is back on for the live tables.
+    expect(rows.map((row) => row.options ?? [])).toEqual([[], [], []]);
+  });
 });
+
+/** Every index and constraint of the projected tables as PostgreSQL prints them. */
+async function tableDefinitions(pool: ReadModelFixture['db']['pool']): Promise<string[]> {
+  const { rows } = await pool.query<{ definition: string }>(
+    `select c.relname || ': ' || pg_get_indexdef(i.indexrelid) as definition from pg_index i join pg_class c on c.oid = i.indrelid
+     where c.relname in ('production_orders', 'production_line_items', 'fulfillment_events') and c.relnamespace = 'public'::regnamespace
+     union all
+     select c.relname || ': ' || k.conname || ' ' || pg_get_constraintdef(k.oid) from pg_constraint k join pg_class c on c.oid = k.conrelid
+     where c.relname in ('production_orders', 'production_line_items', 'fulfillment_events') and c.relnamespace = 'public'::regnamespace
+     order by 1`,
+  );
+  return rows.map((row) => row.definition);
+}

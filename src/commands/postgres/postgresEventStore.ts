@@ -3,6 +3,7 @@ import pg from 'pg';
 import { AppError, type FieldProblem } from '../../domain/errors.ts';
 import type { AppendResult, EventStore, ExpectedVersion, GlobalPosition, NewEvent, ReadStreamResult, RecordedEvent, SubscribeOptions } from '../eventStore.ts';
 import { AppendBatcher } from './appendBatcher.ts';
+import { registerBulkReader } from './bulkRead.ts';
 import { readAllPage, readHeadPosition } from './reads.ts';
 import { applyEventStoreSchema } from './schema.ts';
 import { StreamReader } from './streamReader.ts';
@@ -68,7 +69,7 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
     if (closing.signal.aborted) throw new Error('The PostgreSQL event store is closed');
   };
 
-  return {
+  const store: EventStore = {
     kind: 'postgres',
 
     async appendToStream(streamId: string, events: readonly NewEvent[], appendOptions?: { readonly expectedVersion?: ExpectedVersion }): Promise<AppendResult> {
@@ -120,6 +121,8 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
       if (ownsPool) await pool.end();
     },
   };
+  registerBulkReader(store, ownsPool ? { connectionString: options.connectionString } : pool.options);
+  return store;
 }
 
 function checkAllOptions(operation: string, maxCount: unknown, after: GlobalPosition | undefined, prefixes: readonly string[] | undefined): void {

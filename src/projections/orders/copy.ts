@@ -52,7 +52,8 @@ class CopyIn implements pg.Submittable {
 
 const NEEDS_ESCAPE = /[\\\n\r\t]/;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-const escapeText = (text: string): string => (NEEDS_ESCAPE.test(text) ? text.replace(/[\\\n\r\t]/g, (c) => ESCAPES[c]!) : text);
+/** Text as COPY's text format wants it: backslash, newline, carriage return and tab escaped. */
+export const escapeText = (text: string): string => (NEEDS_ESCAPE.test(text) ? text.replace(/[\\\n\r\t]/g, (c) => ESCAPES[c]!) : text);
 
 /** One value in COPY's text format; `\N` is null. */
 function field(value: unknown, kind: ColumnKind): string {
@@ -72,19 +73,34 @@ function field(value: unknown, kind: ColumnKind): string {
   }
 }
 
-/** Inserts `rows` (objects keyed by column) into `schema.table` in one COPY. */
-export async function copyRows(client: pg.ClientBase, schema: string, table: string, columns: Readonly<Record<string, ColumnKind>>, rows: readonly object[]): Promise<void> {
-  if (rows.length === 0) return;
+/** A row encoder for COPY's text format: the row (an object keyed by column) as one line, newline included. */
+export function rowEncoder(columns: Readonly<Record<string, ColumnKind>>): (row: object) => string {
   const names = Object.keys(columns);
   const kinds = Object.values(columns);
-  const lines = new Array<string>(rows.length);
-  for (let i = 0; i < rows.length; i += 1) {
-    const row = rows[i] as Record<string, unknown>;
-    let line = field(row[names[0]!], kinds[0]!);
-    for (let c = 1; c < names.length; c += 1) line += `\t${field(row[names[c]!], kinds[c]!)}`;
-    lines[i] = line;
-  }
-  const copy = new CopyIn(`copy ${qualified(schema, table)} (${names.join(', ')}) from stdin`, Buffer.from(`${lines.join('\n')}\n`, 'utf8'));
+  return (row) => {
+    const values = row as Record<string, unknown>;
+    let line = field(values[names[0]!], kinds[0]!);
+    for (let c = 1; c < names.length; c += 1) line += `\t${field(values[names[c]!], kinds[c]!)}`;
+    return `${line}\n`;
+  };
+}
+
+/** COPY's text-format statement for these columns of `schema.table`. */
+export const copyInSql = (schema: string, table: string, columns: Readonly<Record<string, ColumnKind>>): string =>
+  `copy ${qualified(schema, table)} (${Object.keys(columns).join(', ')}) from stdin`;
+
+/** Sends encoded lines (COPY text format, each ending in a newline) in one COPY. */
+export async function copyData(client: pg.ClientBase, sql: string, data: Buffer): Promise<void> {
+  if (data.length === 0) return;
+  const copy = new CopyIn(sql, data);
   client.query(copy);
   await copy.done;
+}
+
+/** Inserts `rows` (objects keyed by column) into `schema.table` in one COPY. */
+export async function copyRows(client: pg.ClientBase, schema: string, table: string, columns: Readonly<Record<string, ColumnKind>>, rows: readonly object[]): Promise<void> {
+  const encode = rowEncoder(columns);
+  let lines = '';
+  for (const row of rows) lines += encode(row);
+  await copyData(client, copyInSql(schema, table, columns), Buffer.from(lines, 'utf8'));
 }

@@ -121,6 +121,8 @@ function timelineDetails(event: OrderEvent): Record<string, unknown> {
     return { reference: event.reference, priority: event.priority, totalCents: event.totalCents, currency: event.currency };
   }
   const details: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(event)) if (!BASE_FIELDS.has(key)) details[key] = value;
+  const fields = event as unknown as Record<string, unknown>;
+  // for…in, not Object.entries: no array per field, and the same order for a plain object.
+  for (const key in fields) if (!BASE_FIELDS.has(key)) details[key] = fields[key];
   return details;
 }

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { EventStore, GlobalPosition } from '../../commands/eventStore.ts';
-import { PROJECTED_TABLES, qualified, quoteIdent } from '../orders/columns.ts';
+import { PROJECTED_TABLES, quoteIdent } from '../orders/columns.ts';
 import { REBUILD_LOCK_KEY, tryLead } from './leadership.ts';
 import { bulkLoad, catchUp, type LoadSettings } from './rebuildLoad.ts';
-import { cloneIndexes, cloneTableShell } from './tableClone.ts';
+import { buildIndexes } from './rebuildIndexes.ts';
+import { cloneTableShell } from './tableClone.ts';
 import { switchTables } from './rebuildSwitch.ts';
 
 export type RebuildPhase = 'bulk' | 'indexes' | 'catch-up' | 'switch' | 'done';
@@ -12,7 +13,7 @@ export type RebuildPhase = 'bulk' | 'indexes' | 'catch-up' | 'switch' | 'done';
 export interface RebuildOptions {
   readonly pool: pg.Pool;
   readonly eventStore: EventStore;
-  /** Events per read. Default 10,000 (the port's maximum). */
+  /** Events per read through the port (catch-up; the bulk load too for stores without a bulk reader). Default 10,000 (the port's maximum). */
   readonly pageSize?: number;
   /** Orders held in memory during the bulk load. Default 2,000,000. */
   readonly maxOrdersInMemory?: number;
@@ -54,8 +55,14 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   const started = performance.now();
   const guard = await tryLead(options.pool.options, REBUILD_LOCK_KEY);
   if (!guard) throw new RebuildBusyError();
-  const client = new pg.Client(options.pool.options);
-  await client.connect();
+  const connect = async (): Promise<pg.Client> => {
+    const connection = new pg.Client(options.pool.options);
+    await connection.connect();
+    // Larger sort memory for the index builds of a big load.
+    await connection.query("set maintenance_work_mem = '256MB'");
+    return connection;
+  };
+  const client = await connect();
   const schema = `${SCHEMA_PREFIX}${randomBytes(6).toString('hex')}`;
   const phasesMs = { bulk: 0, indexes: 0, 'catch-up': 0, switch: 0 };
   let phase: RebuildPhase = 'bulk';
@@ -70,8 +77,6 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     await dropLeftovers(client);
     await client.query(`create schema ${quoteIdent(schema)}`);
     for (const table of PROJECTED_TABLES) await cloneTableShell(client, schema, table.name);
-    // Larger sort memory for the index builds of a big load.
-    await client.query("set maintenance_work_mem = '256MB'");
 
     const settings: LoadSettings = {
       eventStore: options.eventStore,
@@ -82,12 +87,14 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     };
     options.onProgress?.({ phase, events: 0 });
     const head = await options.eventStore.headPosition();
-    const cursor = head ? await bulkLoad(client, settings, head) : { position: undefined, events: 0, state: new Map() };
+    const cursor = head ? await bulkLoad(connect, settings, head) : { position: undefined, events: 0, state: new Map() };
 
     enter('indexes', cursor.events);
-    for (const table of PROJECTED_TABLES) {
-      await cloneIndexes(client, schema, table.name);
-      await client.query(`analyze ${qualified(schema, table.name)}`);
+    const helper = await connect();
+    try {
+      await buildIndexes([client, helper], schema);
+    } finally {
+      await helper.end().catch(() => undefined);
     }
 
     enter('catch-up', cursor.events);

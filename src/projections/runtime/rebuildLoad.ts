@@ -1,11 +1,12 @@
 import type pg from 'pg';
 import { comparePositions, type EventStore, type GlobalPosition, type RecordedEvent } from '../../commands/eventStore.ts';
 import { LINE_ITEM_COLUMNS, ORDER_COLUMNS, TIMELINE_COLUMNS } from '../orders/columns.ts';
-import { copyRows } from '../orders/copy.ts';
+import { bulkReaderOf } from '../../commands/postgres/index.ts';
+import { copyInSql } from '../orders/copy.ts';
 import { foldOrderEvents, orderIdsOf } from '../orders/fold.ts';
-import type { LineItemRecord, TimelineRecord } from '../orders/project.ts';
 import { toOrderRecord, type ProjectedOrder } from '../orders/records.ts';
 import { loadOrders, writeOrderChanges } from '../orders/store.ts';
+import { lineItemLine, orderLine, TableWriter, timelineLine } from './rebuildRows.ts';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
@@ -27,55 +28,74 @@ export interface LoadSettings {
   readonly onProgress?: (events: number) => void;
 }
 
-const FLUSH_ROWS = 20_000;
-const ORDER_CHUNK = 5_000;
+const ORDER_CHUNK = 10_000;
 
 const readPage = (settings: LoadSettings, after: GlobalPosition | undefined): Promise<readonly RecordedEvent[]> =>
   settings.eventStore.readAll({ ...(after ? { after } : {}), maxCount: settings.pageSize, streamPrefixes: ['order-'] });
 
 /**
- * The bulk phase, into empty unindexed tables: every event up to `head` is folded in memory;
- * timeline entries and line items are appended as they come (they never change), orders are
- * written once at the end in their final state. Reading the next page, folding and writing run
- * side by side. Strict: an event that cannot be applied stops the rebuild.
+ * Every order event up to the head, in batches: streamed by the store's bulk reader when it has
+ * one (PostgreSQL: binary COPY), else `readAll` pages up to `head`, the next read in flight
+ * while a page is folded.
  */
-export async function bulkLoad(db: pg.ClientBase, settings: LoadSettings, head: GlobalPosition): Promise<RebuildCursor> {
-  const state = new Map<string, ProjectedOrder>();
-  const cursor: RebuildCursor = { position: undefined, events: 0, state };
-  let timeline: TimelineRecord[] = [];
-  let lineItems: LineItemRecord[] = [];
-  let writing: Promise<void> = Promise.resolve();
-  const flush = async (): Promise<void> => {
-    const [entries, items] = [timeline, lineItems];
-    timeline = [];
-    lineItems = [];
-    await writing;
-    writing = (async () => {
-      await copyRows(db, settings.schema, 'fulfillment_events', TIMELINE_COLUMNS, entries);
-      await copyRows(db, settings.schema, 'production_line_items', LINE_ITEM_COLUMNS, items);
-    })();
-  };
-
+async function* orderEvents(settings: LoadSettings, head: GlobalPosition): AsyncGenerator<readonly RecordedEvent[]> {
+  const bulk = bulkReaderOf(settings.eventStore);
+  if (bulk) {
+    yield* bulk.readAll({ streamPrefixes: ['order-'] });
+    return;
+  }
   let next = readPage(settings, undefined);
   for (;;) {
     const page = await next;
-    if (page.length === 0) break;
-    cursor.position = page.at(-1)!.position;
-    const done = page.length < settings.pageSize || comparePositions(cursor.position, head) >= 0;
-    if (!done) next = readPage(settings, cursor.position);
-    const folded = foldOrderEvents(state, page, 'strict');
-    for (const entry of folded.timeline) timeline.push(entry);
-    for (const item of folded.lineItems) lineItems.push(item);
-    cursor.events += page.length;
-    settings.onProgress?.(cursor.events);
-    if (timeline.length + lineItems.length >= FLUSH_ROWS) await flush();
-    if (done || state.size >= settings.maxOrdersInMemory) break;
+    if (page.length === 0) return;
+    const last = page.at(-1)!.position;
+    const done = page.length < settings.pageSize || comparePositions(last, head) >= 0;
+    if (!done) next = readPage(settings, last);
+    yield page;
+    if (done) return;
   }
-  await flush();
-  await writing;
-  const orders = [...state.values()];
-  for (let i = 0; i < orders.length; i += ORDER_CHUNK) {
-    await copyRows(db, settings.schema, 'production_orders', ORDER_COLUMNS, orders.slice(i, i + ORDER_CHUNK).map(toOrderRecord));
+}
+
+/**
+ * The bulk phase, into empty unindexed tables: every event up to the head is folded in memory;
+ * timeline entries and line items stream out as they come (they never change), each table
+ * through COPY on a connection of its own, so reading, folding and both writes run side by
+ * side; orders are written once at the end in their final state. Strict: an event that cannot
+ * be applied stops the rebuild.
+ */
+export async function bulkLoad(connect: () => Promise<pg.Client>, settings: LoadSettings, head: GlobalPosition): Promise<RebuildCursor> {
+  const state = new Map<string, ProjectedOrder>();
+  const cursor: RebuildCursor = { position: undefined, events: 0, state };
+  const connections: pg.Client[] = [];
+  try {
+    connections.push(await connect(), await connect());
+    const [first, second] = connections as [pg.Client, pg.Client];
+    const timeline = new TableWriter(first, copyInSql(settings.schema, 'fulfillment_events', TIMELINE_COLUMNS));
+    const lineItems = new TableWriter(second, copyInSql(settings.schema, 'production_line_items', LINE_ITEM_COLUMNS));
+    for await (const page of orderEvents(settings, head)) {
+      const folded = foldOrderEvents(state, page, 'strict');
+      for (const entry of folded.timeline) timeline.add(timelineLine(entry));
+      for (const item of folded.lineItems) lineItems.add(lineItemLine(item));
+      cursor.position = page.at(-1)!.position;
+      cursor.events += page.length;
+      settings.onProgress?.(cursor.events);
+      if (timeline.due) await timeline.flush();
+      if (lineItems.due) await lineItems.flush();
+      if (state.size >= settings.maxOrdersInMemory) break;
+    }
+    // Orders last, in chunks shared between both connections: the server parses them side by side.
+    const orders = new TableWriter(first, copyInSql(settings.schema, 'production_orders', ORDER_COLUMNS), ORDER_CHUNK);
+    const moreOrders = new TableWriter(second, copyInSql(settings.schema, 'production_orders', ORDER_COLUMNS), ORDER_CHUNK);
+    await Promise.all([timeline.finish(), lineItems.finish()]);
+    let chunk = 0;
+    for (const order of state.values()) {
+      const writer = Math.floor(chunk++ / ORDER_CHUNK) % 2 === 0 ? orders : moreOrders;
+      writer.add(orderLine(toOrderRecord(order)));
+      if (writer.due) await writer.flush();
+    }
+    await Promise.all([orders.finish(), moreOrders.finish()]);
+  } finally {
+    await Promise.all(connections.map((c) => c.end().catch(() => undefined)));
   }
   if (state.size >= settings.maxOrdersInMemory) cursor.state = undefined;
   return cursor;

@@ -5,10 +5,18 @@ import { ORDERS_PROJECTION, lockCheckpoint, saveCheckpoint } from './checkpoints
 import { clearDeadLettersUpTo } from './deadLetters.ts';
 import { CHANGES_CHANNEL, encodeChangeNotices } from './notifications.ts';
 import { applyPage, type LoadSettings, type RebuildCursor } from './rebuildLoad.ts';
+import { resumeAutovacuum } from './tableClone.ts';
 
 const ATTEMPTS = 20;
-/** Below deadlock_timeout (1 s): if a reader and the switch ever wait on each other, the switch yields. */
-const TABLE_LOCK_TIMEOUT = '500ms';
+/**
+ * How long the switch waits for the live tables: a little longer than deadlock_timeout. After
+ * deadlock_timeout PostgreSQL cancels an autovacuum that holds the lock (a freshly switched-in
+ * table is vacuumed soon after its load; a shorter wait never got past it and retried for
+ * seconds), and if a reader and the switch ever wait on each other, the switch has waited
+ * longest, so it is the one the deadlock check fails (40P01) and it retries.
+ */
+const TABLE_LOCK_TIMEOUT_SQL = `select set_config('lock_timeout', (extract(epoch from current_setting('deadlock_timeout')::interval) * 1000 + 250)::int::text, true)`;
+const RETRIED = new Set(['55P03', '40P01']);
 
 /**
  * The one transaction that makes the new tables live. It takes the checkpoint row first, the
@@ -28,13 +36,14 @@ export async function switchTables(client: pg.ClientBase, settings: LoadSettings
       // Rows are read back from the new tables here, so a retry starts from what is committed.
       const pending: RebuildCursor = { position: cursor.position, events: cursor.events, state: undefined };
       await applyRemaining(client, settings, pending);
-      await client.query(`set local lock_timeout = '${TABLE_LOCK_TIMEOUT}'`);
+      await client.query(TABLE_LOCK_TIMEOUT_SQL);
       await client.query(`lock table ${PROJECTED_TABLES.map((t) => qualified('public', t.name)).join(', ')} in access exclusive mode`);
       const retired = quoteIdent(`${retiredPrefix}${settings.schema.slice(-12)}`);
       await client.query(`create schema ${retired}`);
       for (const { name } of PROJECTED_TABLES) {
         await client.query(`alter table ${qualified('public', name)} set schema ${retired}`);
         await client.query(`alter table ${qualified(settings.schema, name)} set schema public`);
+        await resumeAutovacuum(client, 'public', name);
       }
       let clearedDeadLetters = 0;
       if (pending.position) {
@@ -51,7 +60,7 @@ export async function switchTables(client: pg.ClientBase, settings: LoadSettings
       await client.query('rollback').catch(() => undefined);
       cursor.position = before.position;
       cursor.events = before.events;
-      if ((error as { code?: string }).code !== '55P03' || attempt >= ATTEMPTS) throw error;
+      if (!RETRIED.has((error as { code?: string }).code ?? '') || attempt >= ATTEMPTS) throw error;
       await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
     }
   }

@@ -1,0 +1,90 @@
+import type pg from 'pg';
+import { LINE_ITEM_COLUMNS, TIMELINE_COLUMNS } from '../orders/columns.ts';
+import { copyData, escapeText, rowEncoder } from '../orders/copy.ts';
+import type { LineItemRecord, TimelineRecord } from '../orders/project.ts';
+import type { OrderRecord } from '../orders/records.ts';
+
+const anyTimeline = rowEncoder(TIMELINE_COLUMNS);
+const anyLineItem = rowEncoder(LINE_ITEM_COLUMNS);
+
+/**
+ * A timeline row as a COPY text line: the bulk load writes one per event, so this is
+ * `rowEncoder(TIMELINE_COLUMNS)` written out for the record's known shape (same output, a test
+ * checks it). Ids, versions and positions are uuids and digits, which need no escaping;
+ * anything unexpected in them (a null) goes the generic way.
+ */
+export function timelineLine(r: TimelineRecord): string {
+  if (r.message === null || r.id === null) return anyTimeline(r);
+  return `${r.id}\t${r.order_id}\t${r.stream_version}\t${escapeText(r.status)}\t${escapeText(r.message)}\t${escapeText(JSON.stringify(r.metadata))}\t${escapeText(r.occurred_at)}\t${escapeText(r.actor_type)}\t${escapeText(r.actor_id)}\t${escapeText(r.event_type)}\t${r.position_commit}\t${r.position_prepare}\n`;
+}
+
+/** A line item row as a COPY text line (see {@link timelineLine}). */
+export function lineItemLine(r: LineItemRecord): string {
+  if (r.id === null) return anyLineItem(r);
+  return `${r.id}\t${r.order_id}\t${r.line_no}\t${escapeText(r.size)}\t${r.quantity}\t${escapeText(r.technique)}\t${r.unit_price_cents}\t${escapeText(JSON.stringify(r.metadata))}\t${escapeText(r.created_at)}\n`;
+}
+
+// The values of `rowEncoder`'s field(), one per column kind, for a known shape.
+const t = (v: string | null | undefined): string => (v === null || v === undefined ? '\\N' : escapeText(v));
+const n = (v: string | number | null | undefined): string => (v === null || v === undefined ? '\\N' : String(v));
+const b = (v: boolean | null | undefined): string => (v === null || v === undefined ? '\\N' : v ? 't' : 'f');
+const j = (v: unknown): string => (v === null || v === undefined ? '\\N' : escapeText(JSON.stringify(v)));
+
+/** An order row as a COPY text line: `rowEncoder(ORDER_COLUMNS)` written out (a test checks they agree). */
+export const orderLine = (r: OrderRecord): string =>
+  `${n(r.id)}\t${n(r.user_id)}\t${n(r.project_id)}\t${t(r.reference)}\t${t(r.status)}\t${t(r.notes)}\t${j(r.metadata)}\t${t(r.created_at)}\t${t(r.updated_at)}\t${t(r.priority)}\t${t(r.hold_reason)}\t${t(r.prompt)}\t${t(r.design_url)}\t${t(r.garment_id)}\t${j(r.garment)}\t${n(r.total_cents)}\t${t(r.currency)}\t${t(r.stripe_checkout_session_id)}\t${t(r.checkout_url)}\t${b(r.checkout_simulated)}\t${t(r.payment_session_id)}\t${t(r.stripe_payment_intent_id)}\t${n(r.paid_cents)}\t${t(r.paid_currency)}\t${t(r.paid_at)}\t${b(r.payment_mismatch)}\t${t(r.last_payment_failure)}\t${n(r.refunded_cents)}\t${b(r.canceled)}\t${t(r.canceled_by)}\t${t(r.cancel_reason)}\t${b(r.refund_due)}\t${t(r.submitted_at)}\t${t(r.approved_at)}\t${t(r.in_production_at)}\t${t(r.fulfilled_at)}\t${t(r.canceled_at)}\t${t(r.tracking_number)}\t${t(r.tracking_url)}\t${t(r.carrier)}\t${j(r.eta_clock)}\t${t(r.eta_at)}\t${n(r.version)}\t${n(r.position_commit)}\t${n(r.position_prepare)}\n`;
+
+/**
+ * Rows for one table on a connection of its own, sent as one COPY per `flushRows` lines. One
+ * COPY runs while the next is being built; a caller that gets ahead waits in `flush`. Short
+ * statements, not one COPY for the whole load: a writing transaction holds back the event
+ * store's read horizon (and so the live projector) for as long as it runs.
+ */
+export class TableWriter {
+  #buffer = Buffer.allocUnsafe(INITIAL_BUFFER);
+  #length = 0;
+  #rows = 0;
+  #inFlight: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly client: pg.ClientBase,
+    private readonly sql: string,
+    private readonly flushRows = 20_000,
+  ) {}
+
+  /** Adds a line, encoded straight into the outgoing buffer (no big string is ever built). */
+  add(line: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    if (this.#length + line.length * 3 > this.#buffer.length) this.#grow(line.length * 3);
+    this.#length += this.#buffer.write(line, this.#length);
+    this.#rows += 1;
+  }
+
+  get due(): boolean {
+    return this.#rows >= this.flushRows;
+  }
+
+  async flush(): Promise<void> {
+    const data = this.#buffer.subarray(0, this.#length);
+    this.#buffer = Buffer.allocUnsafe(Math.max(INITIAL_BUFFER, this.#buffer.length));
+    this.#length = 0;
+    this.#rows = 0;
+    await this.#inFlight;
+    this.#inFlight = copyData(this.client, this.sql, data);
+    // Seen by the next flush or finish; until then it must not count as unhandled.
+    this.#inFlight.catch(() => undefined);
+  }
+
+  async finish(): Promise<void> {
+    await this.flush();
+    await this.#inFlight;
+  }
+
+  #grow(needed: number): void {
+    const larger = Buffer.allocUnsafe(Math.max(this.#buffer.length * 2, this.#length + needed));
+    this.#buffer.copy(larger, 0, 0, this.#length);
+    this.#buffer = larger;
+  }
+}
+
+const INITIAL_BUFFER = 1 << 20;
