@@ -14,7 +14,7 @@ import { orderResolvers } from '../http/graphql/resolvers/orders/index.ts';
 import { productionRoutes } from '../http/routes/production.ts';
 import { apiDocsRoutes } from '../http/routes/productionDocs.ts';
 import { setUpPayments, type Payments } from '../payments/setup.ts';
-import { listGarments, projectionStatus, startReadModel, type ReadModel } from '../projections/index.ts';
+import { createOrderCache, listGarments, projectionStatus, startReadModel, type OrderCache, type ReadModel } from '../projections/index.ts';
 import { setUpAuth, type AuthSetup } from './auth.ts';
 import { Closables } from './closables.ts';
 import { withCommandMetrics } from './commandMetrics.ts';
@@ -42,6 +42,8 @@ export interface Runtime {
   readonly metrics: Metrics;
   readonly commands: OrderCommands;
   readonly readModel: ReadModel;
+  /** Whole orders by id, kept coherent by the change feed; `order(id)` and GET /production/:id read through it. */
+  readonly orderCache: OrderCache;
   readonly payments: Payments;
   /** What `buildApp` needs, from these resources. */
   appDeps(): AppDeps;
@@ -75,6 +77,8 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
       onError: (error) => log.error({ err: error }, 'read model error'),
     });
     closables.add('read model', () => readModel.close());
+    const orderCache = createOrderCache({ db: pool, changeFeed: readModel.changeFeed, onError: (error) => log.error({ err: error }, 'order cache watch failed') });
+    closables.add('order cache', () => Promise.resolve(orderCache.close()));
 
     const garmentCatalog = createPostgresGarmentCatalog(pool);
     const commands = withCommandMetrics(
@@ -100,7 +104,7 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
       // The OpenAPI document first: it describes the routes registered after it.
       apiDocsRoutes({ publicBaseUrl: config.publicBaseUrl }),
       ...payments.routes,
-      productionRoutes({ commands, garments: garmentCatalog, checkout: payments.checkout, readModel: { db: pool, changeFeed: readModel.changeFeed } }),
+      productionRoutes({ commands, garments: garmentCatalog, checkout: payments.checkout, readModel: { db: pool, changeFeed: readModel.changeFeed, orders: orderCache } }),
     ];
 
     return {
@@ -113,6 +117,7 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
       metrics,
       commands,
       readModel,
+      orderCache,
       payments,
       appDeps: () => ({
         pool,
@@ -123,7 +128,7 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
         introspection: config.graphqlIntrospection,
         graphqlResolvers: orderResolvers({
           commands,
-          readModel: { db: pool, changeFeed: readModel.changeFeed },
+          readModel: { db: pool, changeFeed: readModel.changeFeed, orders: orderCache },
           checkout: payments.checkout,
           garments: garmentCatalog,
           eventStore,

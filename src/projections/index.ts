@@ -29,4 +29,5 @@ export {
   type Queryable,
   type ReadOptions,
 } from './orders/queries.ts';
+export { createOrderCache, type OrderCache, type OrderCacheOptions, type OrderCacheStats, type OrderReader } from './orders/orderCache.ts';
 export type { GarmentView, LineItemView, OrderSummaryView, ProductionOrderView, TimelineEntryView } from './orders/views.ts';

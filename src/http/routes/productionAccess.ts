@@ -2,11 +2,13 @@ import type { Viewer } from '../../auth/viewer.ts';
 import type { GlobalPosition } from '../../commands/eventStore.ts';
 import type { OrderCommands } from '../../commands/order/index.ts';
 import { AppError } from '../../domain/errors.ts';
-import { findOrder, type ChangeFeed, type ProductionOrderView, type Queryable } from '../../projections/index.ts';
+import { findOrder, type ChangeFeed, type OrderReader, type ProductionOrderView, type Queryable, type ReadOptions } from '../../projections/index.ts';
 
 export interface ReadModelAccess {
   readonly db: Queryable;
   readonly changeFeed: Pick<ChangeFeed, 'waitForPosition'>;
+  /** The order cache (src/projections/orders/orderCache.ts); without it every read goes to `db`. */
+  readonly orders?: OrderReader;
 }
 
 export interface OrderReadDeps {
@@ -25,13 +27,17 @@ const CATCH_UP_MS = 5000;
  */
 export async function visibleOrder(deps: OrderReadDeps, viewer: Viewer, orderId: string, atLeast?: GlobalPosition): Promise<ProductionOrderView> {
   const scope = viewer.isOperator ? {} : { ownerId: viewer.id };
+  const { orders, db } = deps.readModel;
+  // The cache drops an order when the feed announces its change, before waiters resolve: a read
+  // after waitForPosition never gets the entry from before the write.
+  const find = (options: ReadOptions) => (orders ? orders.find(orderId, options) : findOrder(db, orderId, options));
   if (atLeast) await deps.readModel.changeFeed.waitForPosition(atLeast, { timeoutMs: CATCH_UP_MS });
-  const view = await findOrder(deps.readModel.db, orderId, scope);
+  const view = await find(scope);
   if (view) return view;
   const loaded = await deps.commands.load(orderId);
   const maySee = loaded.state !== null && (viewer.isOperator || loaded.state.ownerId === viewer.id);
   if (maySee && loaded.position && (await deps.readModel.changeFeed.waitForPosition(loaded.position, { timeoutMs: CATCH_UP_MS }))) {
-    const caughtUp = await findOrder(deps.readModel.db, orderId, scope);
+    const caughtUp = await find(scope);
     if (caughtUp) return caughtUp;
   }
   throw new AppError('NOT_FOUND', `Order ${orderId} not found`, { orderId });

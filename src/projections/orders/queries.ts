@@ -90,6 +90,16 @@ export async function findOrder(db: Queryable, id: string, options: ReadOptions 
   return findOne(db, FIND_ONE.id, FIND_ONE.idOwned, id, options);
 }
 
+/** Whether `findOrder` would look this id (or owner id) up at all. */
+export const isUuid = (value: string): boolean => UUID.test(value);
+
+/** The whole row `findOrder` maps (any owner), for readers that keep it (the order cache). */
+export async function findOrderRow(db: Queryable, id: string): Promise<OrderRow | null> {
+  if (!UUID.test(id)) return null;
+  const { rows } = await db.query<OrderRow>({ ...FIND_ONE.id, values: [id] });
+  return rows[0] ?? null;
+}
+
 /**
  * Several orders by id in one statement (one snapshot), for readers that follow many changes at
  * once (the live dashboards); ids that are not uuids or have no order are simply absent.

@@ -1,12 +1,12 @@
 import type { EventStore } from '../../../../commands/eventStore.ts';
 import type { GarmentCatalog, OrderCommands } from '../../../../commands/order/index.ts';
 import type { CheckoutService } from '../../../../payments/checkout.ts';
-import type { ChangeFeed, Queryable } from '../../../../projections/index.ts';
+import type { ChangeFeed, OrderReader, Queryable } from '../../../../projections/index.ts';
 
 /** What the order resolvers read and write through. */
 export interface OrderResolverDeps {
   readonly commands: OrderCommands;
-  readonly readModel: { readonly db: Queryable; readonly changeFeed: ChangeFeed };
+  readonly readModel: { readonly db: Queryable; readonly changeFeed: ChangeFeed; readonly orders?: OrderReader };
   readonly checkout: CheckoutService;
   /** The catalog as the command service sees it (validation of new orders). */
   readonly garments: GarmentCatalog;
