@@ -12,7 +12,7 @@ function orderRow(id: string, userId: string, notes: string): OrderRow {
   return {
     id, user_id: userId, project_id: null, reference: 'PO-000001', status: 'submitted', notes, metadata: {}, created_at: at, updated_at: at,
     priority: 'standard', hold_reason: null, prompt: null, design_url: 'https://cdn.example.com/a.png',
-    garment: { id: 'classic-tee', title: 'Classic Tee', priceCents: 2000, sizes: ['M'], imageUrl: null } as unknown as OrderRow['garment'],
+    garment: { id: 'classic-tee', title: 'Classic Tee', priceCents: 2000, sizes: ['M'], imageUrl: null },
     total_cents: '2000', currency: 'usd', stripe_checkout_session_id: null, checkout_url: null, checkout_simulated: null,
     stripe_payment_intent_id: null, paid_cents: '2000', paid_currency: 'usd', paid_at: new Date(PAID_AT), payment_mismatch: false,
     last_payment_failure: null, refunded_cents: '0', canceled: false, canceled_by: null, cancel_reason: null, refund_due: false,
@@ -23,7 +23,7 @@ function orderRow(id: string, userId: string, notes: string): OrderRow {
 }
 
 /** PostgreSQL as the cache sees it: order rows by id (reads can be held back), the orders table's identity, the checkpoint. */
-class FakeDatabase implements Queryable {
+class FakeDatabase {
   readonly rows = new Map<string, OrderRow>();
   readonly reads = new Map<string, number>();
   tableId = '16400';
