@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
-import { createSchema, createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { useGraphQlJit } from '@envelop/graphql-jit';
+import { createSchema, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { IResolvers } from '@graphql-tools/utils';
 import type { Authenticator } from '../../auth/authenticate.ts';
 import { isAppError } from '../../domain/errors.ts';
@@ -58,7 +59,7 @@ export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
       error: (...args: unknown[]) => log.error(args.map(String).join(' ')),
     },
     // sharedSubscriptionExecution sets the subscribe function: it stays last.
-    plugins: [...limitPlugins({ introspection: deps.introspection }), subscriptions.plugin(), sharedSubscriptionExecution()],
+    plugins: [...limitPlugins({ introspection: deps.introspection }), compiledQueries(), subscriptions.plugin(), sharedSubscriptionExecution()],
     context: async (initial) => {
       // WebSocket operations arrive with their context already built (authenticated at subscribe).
       if ('transport' in initial) return initial;
@@ -74,4 +75,15 @@ export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
     },
   });
   return { yoga, subscriptions };
+}
+
+/**
+ * Queries and mutations run as graphql-jit compiles them, once per document: graphql-js's
+ * executor walked the selection field by field on every request and was most of an `order(id)`
+ * request's CPU. Subscriptions keep graphql-js (their subscribe function is
+ * sharedSubscriptionExecution's), so only onExecute is taken.
+ */
+function compiledQueries(): Plugin {
+  const { onExecute } = useGraphQlJit();
+  return { onExecute };
 }
