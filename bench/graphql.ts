@@ -8,7 +8,8 @@
  *    changes are committed at 1,000/s.
  * Knobs: BENCH_GRAPHQL_QUERY_SECONDS (8), BENCH_GRAPHQL_SUBSCRIPTION_SECONDS (10),
  * BENCH_GRAPHQL_DASHBOARDS (10), BENCH_GRAPHQL_RATE (changes/s, 1000), BENCH_GRAPHQL_STATEMENTS=on
- * (the busiest SQL statements of each phase on stderr).
+ * (the busiest SQL statements of each phase on stderr), BENCH_GRAPHQL_PHASES (`queries,subscriptions`:
+ * which phases run, e.g. `queries` alone while working on the read path).
  */
 import { cpus, loadavg } from 'node:os';
 import { progress } from './support/output.ts';
@@ -20,6 +21,7 @@ import { printStatements, resetStatements, STATEMENT_SETTINGS, statementsWanted 
 import { subscriptionPhase } from './graphql/subscriptionPhase.ts';
 
 const ORDERS = 1000;
+const PHASES = new Set((process.env.BENCH_GRAPHQL_PHASES ?? 'queries,subscriptions').split(',').map((phase) => phase.trim()));
 
 export async function run(): Promise<void> {
   progress('graphql: starting embedded PostgreSQL and the server');
@@ -29,10 +31,14 @@ export async function run(): Promise<void> {
     const orders = await seedOrders(server, ORDERS);
     const { pool } = server.runtime;
     await resetStatements(pool);
-    await queryPhase(server, client, orders, setting());
-    await printStatements(pool, 'graphql: queries');
-    await subscriptionPhase(server, client, orders, setting());
-    await printStatements(pool, 'graphql: subscriptions');
+    if (PHASES.has('queries')) {
+      await queryPhase(server, client, orders, setting());
+      await printStatements(pool, 'graphql: queries');
+    }
+    if (PHASES.has('subscriptions')) {
+      await subscriptionPhase(server, client, orders, setting());
+      await printStatements(pool, 'graphql: subscriptions');
+    }
   } finally {
     await client.close();
     await server.close();
