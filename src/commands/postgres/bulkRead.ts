@@ -36,19 +36,56 @@ export function registerBulkReader(store: EventStore, config: pg.ClientConfig): 
 
 const fields = new FieldReader();
 
+/**
+ * An event as the port describes it. Metadata and the recording instant are decoded on first
+ * use: a rebuild's fold never reads them, and they were a tenth of the decoding and of the
+ * objects the garbage collector saw per event.
+ */
+class CopiedEvent implements RecordedEvent {
+  readonly #row: Buffer;
+  readonly #metadataAt: number;
+  readonly #recordedAtAt: number;
+  #metadata: JsonObject | undefined;
+  #recordedAt: Date | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly type: string,
+    readonly data: JsonObject,
+    readonly streamId: string,
+    readonly streamVersion: number,
+    readonly position: GlobalPosition,
+    row: Buffer,
+    metadataAt: number,
+    recordedAtAt: number,
+  ) {
+    this.#row = row;
+    this.#metadataAt = metadataAt;
+    this.#recordedAtAt = recordedAtAt;
+  }
+
+  get metadata(): JsonObject {
+    return (this.#metadata ??= JSON.parse(fields.at(this.#row, this.#metadataAt).text(1)) as JsonObject);
+  }
+
+  get recordedAt(): Date {
+    return (this.#recordedAt ??= fields.at(this.#row, this.#recordedAtAt).timestamp());
+  }
+}
+
 /** The columns below, in order, into the port's event shape (pg's own parsers give the same values). */
 function decodeEvent(row: Buffer, offset: number): RecordedEvent {
   const f = fields.at(row, offset);
   const id = f.text();
   const type = f.text();
   const data = JSON.parse(f.text(1)) as JsonObject;
-  const metadata = JSON.parse(f.text(1)) as JsonObject;
+  const metadataAt = f.offset;
+  f.skip();
   const streamId = f.text();
   const streamVersion = f.int8AsNumber();
   const commit = f.unsignedBigint();
   const prepare = f.bigint();
-  const recordedAt = f.timestamp();
-  return { id, type, data, metadata, streamId, streamVersion, position: { commit, prepare }, recordedAt };
+  return new CopiedEvent(id, type, data, streamId, streamVersion, { commit, prepare }, row, metadataAt, f.offset);
 }
 
 /**
@@ -82,6 +119,9 @@ async function* readAllBulk(config: pg.ClientConfig, options: BulkReadOptions): 
   // client's error event would end the process.
   client.on('error', () => undefined);
   await client.connect();
+  // One ordered index scan streamed out is all this needs: a parallel plan (PostgreSQL picks one
+  // for a large page) passed every row through worker queues and doubled the server's CPU.
+  await client.query('set max_parallel_workers_per_gather = 0');
   let copy: CopyOut<RecordedEvent> | undefined;
   try {
     for (;;) {

@@ -152,6 +152,12 @@ export class FieldReader {
     return this.buffer.toString('utf8', start + skip, start + length);
   }
 
+  /** Passes over one field. */
+  skip(): void {
+    const length = this.#length();
+    this.offset += Math.max(0, length);
+  }
+
   bigint(): bigint {
     this.#length();
     const value = this.buffer.readBigInt64BE(this.offset);
