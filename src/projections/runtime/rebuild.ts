@@ -87,12 +87,15 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     };
     options.onProgress?.({ phase, events: 0 });
     const head = await options.eventStore.headPosition();
-    const cursor = head ? await bulkLoad(connect, settings, head) : { position: undefined, events: 0, state: new Map() };
+    const appendOnly = ['fulfillment_events', 'production_line_items'] as const;
+    const cursor = head
+      ? await bulkLoad(connect, settings, head, () => buildIndexes([client], schema, appendOnly))
+      : { position: undefined, events: 0, state: new Map() };
 
     enter('indexes', cursor.events);
     const helper = await connect();
     try {
-      await buildIndexes([client, helper], schema);
+      await buildIndexes([client, helper], schema, head ? ['production_orders'] : undefined);
     } finally {
       await helper.end().catch(() => undefined);
     }

@@ -60,10 +60,15 @@ async function* orderEvents(settings: LoadSettings, head: GlobalPosition): Async
  * The bulk phase, into empty unindexed tables: every event up to the head is folded in memory;
  * timeline entries and line items stream out as they come (they never change), each table
  * through COPY on a connection of its own, so reading, folding and both writes run side by
- * side; orders are written once at the end in their final state. Strict: an event that cannot
- * be applied stops the rebuild.
+ * side; orders are written once at the end in their final state, while `appendOnlyLoaded`
+ * indexes the other two. Strict: an event that cannot be applied stops the rebuild.
  */
-export async function bulkLoad(connect: () => Promise<pg.Client>, settings: LoadSettings, head: GlobalPosition): Promise<RebuildCursor> {
+export async function bulkLoad(
+  connect: () => Promise<pg.Client>,
+  settings: LoadSettings,
+  head: GlobalPosition,
+  appendOnlyLoaded: () => Promise<void>,
+): Promise<RebuildCursor> {
   const state = new Map<string, ProjectedOrder>();
   const cursor: RebuildCursor = { position: undefined, events: 0, state };
   const connections: pg.Client[] = [];
@@ -87,13 +92,16 @@ export async function bulkLoad(connect: () => Promise<pg.Client>, settings: Load
     const orders = new TableWriter(first, copyInSql(settings.schema, 'production_orders', ORDER_COLUMNS), ORDER_CHUNK);
     const moreOrders = new TableWriter(second, copyInSql(settings.schema, 'production_orders', ORDER_COLUMNS), ORDER_CHUNK);
     await Promise.all([timeline.finish(), lineItems.finish()]);
+    // Their indexes build while the orders are encoded and written.
+    const indexing = appendOnlyLoaded();
+    indexing.catch(() => undefined);
     let chunk = 0;
     for (const order of state.values()) {
       const writer = Math.floor(chunk++ / ORDER_CHUNK) % 2 === 0 ? orders : moreOrders;
       writer.add(orderLine(toOrderRecord(order)));
       if (writer.due) await writer.flush();
     }
-    await Promise.all([orders.finish(), moreOrders.finish()]);
+    await Promise.all([orders.finish(), moreOrders.finish(), indexing]);
   } finally {
     await Promise.all(connections.map((c) => c.end().catch(() => undefined)));
   }
