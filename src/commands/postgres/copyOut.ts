@@ -32,7 +32,7 @@ export class CopyOut<T> implements pg.Submittable, AsyncIterable<T[]> {
     private readonly text: string,
     private readonly decode: RowDecoder<T>,
     private readonly batchSize: number,
-    private readonly maxQueued = 4,
+    private readonly maxQueued = 8,
   ) {}
 
   /** True once the statement has ended (all rows delivered or an error). */

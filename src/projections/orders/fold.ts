@@ -46,10 +46,17 @@ export function orderIdsOf(events: readonly RecordedEvent[]): string[] {
  */
 export function foldOrderEvents(state: Map<string, ProjectedOrder>, events: readonly RecordedEvent[], policy: FoldPolicy): FoldOutcome {
   const outcome: FoldOutcome = { changed: new Map(), lineItems: [], timeline: [], deadLetters: [] };
+  // An append's events sit side by side: the stream id checked last time is usually this one's.
+  let lastStream: string | undefined;
+  let lastOrderId = '';
   for (const event of events) {
     let orderId: string | undefined;
     try {
-      orderId = orderIdOfStream(event.streamId);
+      if (event.streamId !== lastStream) {
+        lastOrderId = orderIdOfStream(event.streamId);
+        lastStream = event.streamId;
+      }
+      orderId = lastOrderId;
       const result = projectOrderEvent(state.get(orderId), event, orderId);
       if (result.kind === 'replayed') continue;
       if (result.kind === 'skipped') {
