@@ -7,7 +7,7 @@ export type RowDecoder<T> = (row: Buffer, offset: number) => T;
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const HEADER_LENGTH = SIGNATURE.length + 8;
 /** Room for one batch of rows as they arrive (grown when a batch needs more). */
-const ARENA_BYTES = 1 << 20;
+const ARENA_BYTES = 512 << 10;
 
 /**
  * `COPY (…) TO STDOUT (FORMAT binary)` through pg's "submittable" protocol (pg has no COPY of

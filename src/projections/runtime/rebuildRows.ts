@@ -42,6 +42,7 @@ export const orderLine = (r: OrderRecord): string =>
  */
 export class TableWriter {
   #buffer = Buffer.allocUnsafe(INITIAL_BUFFER);
+  #spare: Buffer | undefined;
   #length = 0;
   #rows = 0;
   #inFlight: Promise<void> = Promise.resolve();
@@ -65,11 +66,14 @@ export class TableWriter {
   }
 
   async flush(): Promise<void> {
-    const data = this.#buffer.subarray(0, this.#length);
-    this.#buffer = Buffer.allocUnsafe(Math.max(INITIAL_BUFFER, this.#buffer.length));
+    const filled = this.#buffer;
+    const data = filled.subarray(0, this.#length);
+    await this.#inFlight;
+    // Two buffers take turns: the one the finished COPY sent is filled next (fresh ones cost page faults).
+    this.#buffer = this.#spare ?? Buffer.allocUnsafe(filled.length);
+    this.#spare = filled;
     this.#length = 0;
     this.#rows = 0;
-    await this.#inFlight;
     this.#inFlight = copyData(this.client, this.sql, data);
     // Seen by the next flush or finish; until then it must not count as unhandled.
     this.#inFlight.catch(() => undefined);
@@ -87,4 +91,5 @@ export class TableWriter {
   }
 }
 
-const INITIAL_BUFFER = 1 << 20;
+/** Room for a flush of timeline rows (~270 bytes each) without growing. */
+const INITIAL_BUFFER = 8 << 20;
