@@ -42,9 +42,8 @@ const fields = new FieldReader();
  * objects the garbage collector saw per event.
  */
 class CopiedEvent implements RecordedEvent {
-  readonly #row: Buffer;
-  readonly #metadataAt: number;
-  readonly #recordedAtAt: number;
+  readonly #metadataText: string;
+  readonly #recordedAtMs: number;
   #metadata: JsonObject | undefined;
   #recordedAt: Date | undefined;
 
@@ -55,37 +54,37 @@ class CopiedEvent implements RecordedEvent {
     readonly streamId: string,
     readonly streamVersion: number,
     readonly position: GlobalPosition,
-    row: Buffer,
-    metadataAt: number,
-    recordedAtAt: number,
+    metadataText: string,
+    recordedAtMs: number,
   ) {
-    this.#row = row;
-    this.#metadataAt = metadataAt;
-    this.#recordedAtAt = recordedAtAt;
+    this.#metadataText = metadataText;
+    this.#recordedAtMs = recordedAtMs;
   }
 
   get metadata(): JsonObject {
-    return (this.#metadata ??= JSON.parse(fields.at(this.#row, this.#metadataAt).text(1)) as JsonObject);
+    return (this.#metadata ??= JSON.parse(this.#metadataText) as JsonObject);
   }
 
   get recordedAt(): Date {
-    return (this.#recordedAt ??= fields.at(this.#row, this.#recordedAtAt).timestamp());
+    return (this.#recordedAt ??= new Date(this.#recordedAtMs));
   }
 }
 
-/** The columns below, in order, into the port's event shape (pg's own parsers give the same values). */
+/**
+ * The columns below, in order, into the port's event shape (pg's own parsers give the same
+ * values). Nothing here keeps a reference to `row`: its buffer is reused for later rows.
+ */
 function decodeEvent(row: Buffer, offset: number): RecordedEvent {
   const f = fields.at(row, offset);
   const id = f.text();
   const type = f.text();
   const data = JSON.parse(f.text(1)) as JsonObject;
-  const metadataAt = f.offset;
-  f.skip();
+  const metadataText = f.text(1);
   const streamId = f.text();
   const streamVersion = f.int8AsNumber();
   const commit = f.unsignedBigint();
   const prepare = f.bigint();
-  return new CopiedEvent(id, type, data, streamId, streamVersion, { commit, prepare }, row, metadataAt, f.offset);
+  return new CopiedEvent(id, type, data, streamId, streamVersion, { commit, prepare }, metadataText, f.timestampMs());
 }
 
 /**

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 
-/** Row decoder: one binary COPY tuple (fields after the field count) → a value. */
+/** Row decoder: one binary COPY tuple (fields after the field count) → a value that keeps no reference to the buffer. */
 export type RowDecoder<T> = (row: Buffer, offset: number) => T;
 
 /** COPY's binary header: signature, flags, extension length (zero). */
@@ -18,10 +18,12 @@ const ARENA_BYTES = 512 << 10;
  */
 export class CopyOut<T> implements pg.Submittable, AsyncIterable<T[]> {
   rows = 0;
-  #arena = Buffer.allocUnsafe(ARENA_BYTES);
+  #arena: Buffer = Buffer.allocUnsafe(ARENA_BYTES);
   #used = 0;
   #starts: number[] = [];
   readonly #queue: { arena: Buffer; starts: number[] }[] = [];
+  /** Arenas whose rows are decoded, ready to take new ones (decoded rows keep no reference to them). */
+  readonly #free: Buffer[] = [];
   #wake: (() => void) | undefined;
   #error: Error | undefined;
   #finished = false;
@@ -94,6 +96,7 @@ export class CopyOut<T> implements pg.Submittable, AsyncIterable<T[]> {
         if (this.#queue.length < this.maxQueued) this.#resume();
         const batch = new Array<T>(raw.starts.length);
         for (let i = 0; i < batch.length; i += 1) batch[i] = this.decode(raw.arena, raw.starts[i]!);
+        this.#free.push(raw.arena);
         yield batch;
         continue;
       }
@@ -109,7 +112,7 @@ export class CopyOut<T> implements pg.Submittable, AsyncIterable<T[]> {
   #deliver(): void {
     if (this.#starts.length === 0) return;
     this.#queue.push({ arena: this.#arena, starts: this.#starts });
-    this.#arena = Buffer.allocUnsafe(Math.max(ARENA_BYTES, this.#used));
+    this.#arena = this.#free.pop() ?? Buffer.allocUnsafe(ARENA_BYTES);
     this.#used = 0;
     this.#starts = [];
     if (this.#queue.length >= this.maxQueued && !this.#paused) {
@@ -152,12 +155,6 @@ export class FieldReader {
     return this.buffer.toString('utf8', start + skip, start + length);
   }
 
-  /** Passes over one field. */
-  skip(): void {
-    const length = this.#length();
-    this.offset += Math.max(0, length);
-  }
-
   bigint(): bigint {
     this.#length();
     const value = this.buffer.readBigInt64BE(this.offset);
@@ -181,12 +178,12 @@ export class FieldReader {
     return value;
   }
 
-  /** timestamptz: microseconds since 2000-01-01 UTC, to a Date (milliseconds, truncated as pg's text parser does). */
-  timestamp(): Date {
+  /** timestamptz: microseconds since 2000-01-01 UTC, to Unix milliseconds (truncated as pg's text parser does). */
+  timestampMs(): number {
     this.#length();
     const micros = this.buffer.readInt32BE(this.offset) * 0x1_0000_0000 + this.buffer.readUInt32BE(this.offset + 4);
     this.offset += 8;
-    return new Date(POSTGRES_EPOCH_MS + Math.floor(micros / 1000));
+    return POSTGRES_EPOCH_MS + Math.floor(micros / 1000);
   }
 
   #length(): number {

@@ -41,7 +41,7 @@ export const orderLine = (r: OrderRecord): string =>
  * store's read horizon (and so the live projector) for as long as it runs.
  */
 export class TableWriter {
-  #buffer = Buffer.allocUnsafe(INITIAL_BUFFER);
+  #buffer: Buffer = Buffer.allocUnsafe(INITIAL_BUFFER);
   #spare: Buffer | undefined;
   #length = 0;
   #rows = 0;
