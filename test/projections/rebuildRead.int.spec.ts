@@ -48,6 +48,7 @@ describe("the PostgreSQL store's bulk reader (rebuilds)", () => {
     const odd = { text: 'tab\there, newline\nthere, back\\slash, "quotes", ünïcödé, emoji 🎉', nested: { list: [1, null, true] } };
     for (let s = 0; s < 12; s += 1) await store.appendToStream(`order-${randomUUID()}`, newEvents(1 + (s % 4), s % 2 ? odd : {}));
     await store.appendToStream(`other-${randomUUID()}`, newEvents(5));
+    await store.appendToStream(`it's-${randomUUID()}`, newEvents(2));
     await store.appendToStream(`order-${randomUUID()}`, newEvents(3));
   });
   afterAll(async () => {
@@ -61,7 +62,8 @@ describe("the PostgreSQL store's bulk reader (rebuilds)", () => {
   });
 
   it('returns exactly the events readAll returns, in order, across statement and batch boundaries', async () => {
-    for (const prefixes of [['order-'], undefined, ['other-', 'order-'], []] as const) {
+    // Prefixes go into the statement's text (COPY takes no parameters): quotes and pattern characters stay literal.
+    for (const prefixes of [['order-'], undefined, ['other-', 'order-'], [], ["it's", '%', 'order\\', "order-'; drop table es_events; --"]] as const) {
       const all = await readEverything(store, prefixes ?? [''], 7);
       for (const [chunkSize, batchSize] of [[5, 2], [1000, 3], [Math.max(1, all.length), 1000]] as const) {
         const options = { ...(prefixes ? { streamPrefixes: prefixes } : {}), chunkSize, batchSize };
