@@ -25,7 +25,7 @@ export interface OrderCache extends OrderReader {
 export interface OrderCacheOptions {
   readonly db: Queryable;
   readonly changeFeed: Pick<ChangeFeed, 'subscribe' | 'currentPosition'>;
-  /** Orders kept, least recently read dropped first. Default 10,000 (a few MB). */
+  /** Orders kept, least recently read dropped first. Default 10,000 (a few KB each with its timeline: tens of MB at most). */
   readonly capacity?: number;
   /** How often to look for a rebuild's table switch and a stalled feed. Default 1000 ms. */
   readonly watchIntervalMs?: number;
