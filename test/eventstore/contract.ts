@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { comparePositions, type EventStore, type NewEvent } from '../../src/commands/eventStore.ts';
 import { describeSubscriptionContract } from './contractSubscriptions.ts';
 import { describeStressContract } from './contractStress.ts';
-import { newEvents, readEverything, uniquePrefix } from './support.ts';
+import { newEvents, readEverything, uniquePrefix, untilReadable } from './support.ts';
 
 /** What a contract run needs from an adapter: a ready store and a way to dispose of it. */
 export interface EventStoreContractSubject {
@@ -185,7 +185,7 @@ export function describeEventStoreContract(name: string, factory: EventStoreCont
           const events = newEvents(2);
           const result = await store().appendToStream(streamId, events);
           written.push(...events.map((e) => e.id));
-          expect(comparePositions(result.position, (await store().headPosition())!)).toBeLessThanOrEqual(0);
+          await untilReadable(store(), result.position);
         }
         const all = await readEverything(store(), [prefix], 3);
         expect(all.map((e) => e.id)).toEqual(written);
@@ -197,7 +197,7 @@ export function describeEventStoreContract(name: string, factory: EventStoreCont
         const first = await store().appendToStream(`${prefix}order-1`, newEvents(2));
         const later = newEvents(2);
         await store().appendToStream(`${prefix}order-2`, later);
-        await store().appendToStream(`${prefix}other-1`, newEvents(2));
+        await untilReadable(store(), (await store().appendToStream(`${prefix}other-1`, newEvents(2))).position);
         const page = await store().readAll({ after: first.position, maxCount: 100, streamPrefixes: [`${prefix}order-`] });
         expect(page.map((e) => e.id)).toEqual(later.map((e) => e.id));
         const both = await store().readAll({ maxCount: 100, streamPrefixes: [`${prefix}order-`, `${prefix}other-`] });
@@ -207,7 +207,7 @@ export function describeEventStoreContract(name: string, factory: EventStoreCont
       it('treats prefix characters literally (no pattern matching)', async () => {
         const prefix = uniquePrefix();
         await store().appendToStream(`${prefix}a_b-1`, newEvents(1));
-        await store().appendToStream(`${prefix}axb-1`, newEvents(1));
+        await untilReadable(store(), (await store().appendToStream(`${prefix}axb-1`, newEvents(1))).position);
         const page = await store().readAll({ maxCount: 100, streamPrefixes: [`${prefix}a_b`] });
         expect(page.map((e) => e.streamId)).toEqual([`${prefix}a_b-1`]);
       });

@@ -65,7 +65,14 @@ describe('PostgreSQL event store', () => {
       const heldEvents = newEvents(1);
       await client.query('select es_append_batch($1::jsonb)', [JSON.stringify([{ s: `${prefix}a`, e: -1, ev: heldEvents.map((e) => ({ i: e.id, t: e.type, d: e.data })) }])]);
       await client.query('commit');
-      const all = await store.readAll({ maxCount: 10, streamPrefixes: [prefix] });
+      // Reads hand out nothing above the oldest transaction running anywhere in the cluster
+      // (another test file's may be open): wait until both are readable.
+      let all: Awaited<ReturnType<EventStore['readAll']>> = [];
+      const deadline = Date.now() + 10_000;
+      while (all.length < 2 && Date.now() < deadline) {
+        all = await store.readAll({ maxCount: 10, streamPrefixes: [prefix] });
+        if (all.length < 2) await sleep(20);
+      }
       expect(all.map((e) => e.streamId)).toEqual([`${prefix}a`, `${prefix}b`]);
       expect(all[0]!.position.prepare > first.position.prepare).toBe(true);
       expect(comparePositions(all[0]!.position, all[1]!.position)).toBe(-1);

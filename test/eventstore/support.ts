@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventStore, NewEvent, RecordedEvent, SubscribeOptions } from '../../src/commands/eventStore.ts';
+import { comparePositions, formatPosition, type EventStore, type GlobalPosition, type NewEvent, type RecordedEvent, type SubscribeOptions } from '../../src/commands/eventStore.ts';
 
 /** Polls `condition` until it holds; fails with `message` after `timeoutMs` (no fixed sleeps in tests). */
 export async function waitFor(condition: () => boolean, message: () => string, timeoutMs = 10_000): Promise<void> {
@@ -54,6 +54,21 @@ export function collect(store: EventStore, options: Omit<SubscribeOptions, 'sign
       await loop;
     },
   };
+}
+
+/**
+ * Waits until the store's readers reach `position`. A PostgreSQL store hands out nothing above
+ * the oldest transaction open anywhere in its cluster, and other test files run transactions
+ * there at the same time: a read right after an append may rightly come back short.
+ */
+export async function untilReadable(store: EventStore, position: GlobalPosition, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const head = await store.headPosition();
+    if (head && comparePositions(head, position) >= 0) return;
+    if (Date.now() > deadline) throw new Error(`readers never reached ${formatPosition(position)} (head ${head ? formatPosition(head) : 'none'})`);
+    await sleep(10);
+  }
 }
 
 /** Reads `$all` page by page from the start, as a checkpointing reader would. */
