@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { attachGraphQLWebSocket } from './ws.ts';
-import { createGraphQLServer, type GraphQLDeps } from './server.ts';
+import { createGraphQLServer, replyPayload, type GraphQLDeps } from './server.ts';
 
 /**
  * `/graphql` on the fastify app: GraphiQL, queries and mutations over HTTP, subscriptions over
@@ -16,7 +16,7 @@ export function registerGraphQL(app: FastifyInstance, deps: Omit<GraphQLDeps, 'l
     method: ['GET', 'POST', 'OPTIONS'],
     // Yoga authenticates itself, so a bad token is answered in GraphQL's error shape.
     config: { authenticate: false },
-    handler: (request, reply) => graphql.yoga.handleNodeRequestAndResponse(request, reply, { req: request, reply }),
+    handler: async (request, reply) => replyPayload(await graphql.yoga.handleNodeRequestAndResponse(request, reply, { req: request, reply }), reply),
   });
 
   // preClose runs before the HTTP server stops: long-lived streams must end or close() would wait forever.

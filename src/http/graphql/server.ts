@@ -94,3 +94,20 @@ function compiledQueries(): Plugin {
 
 /** What `Date.prototype.toISOString()` prints for years 0000-9999. */
 const CANONICAL_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * Yoga's answer as fastify should send it. A whole body (a query's JSON, GraphiQL) goes as its
+ * text: handing fastify the Response made it turn the text into a web stream and pipe that, per
+ * request. Streams (SSE, multipart) and bodiless answers still go as the Response itself.
+ */
+export async function replyPayload(response: Response, reply: FastifyReply): Promise<Response | string> {
+  const type = response.headers.get('content-type') ?? '';
+  if (response.status < 200 || response.status === 204 || response.status === 304 || type.startsWith('text/event-stream') || type.startsWith('multipart/')) {
+    return response;
+  }
+  reply.code(response.status);
+  response.headers.forEach((value, name) => {
+    reply.header(name, value);
+  });
+  return response.text();
+}
