@@ -7,4 +7,4 @@ COPY tsconfig.json ./
 COPY src ./src
 USER node
 EXPOSE 4000
-CMD ["npx", "tsx", "src/server.ts"]
+CMD ["node", "--max-semi-space-size=64", "--import", "tsx", "src/server.ts"]
