@@ -92,6 +92,16 @@ describe('the order cache', () => {
     expect(cache.stats()).toMatchObject({ hits: before.hits + 1, misses: before.misses + 1 });
   });
 
+  it('hands out views no reader can change for the others', async () => {
+    const { db, cache } = await setUp();
+    const id = randomUUID();
+    db.rows.set(id, orderRow(id, randomUUID(), 'shared'));
+    const first = await cache.find(id);
+    expect(() => (first!.lineItems as unknown[]).push({})).toThrow(TypeError);
+    expect(() => Object.assign(first!.payment, { paidCents: 1 })).toThrow(TypeError);
+    expect((await cache.find(id))?.lineItems).toHaveLength(1);
+  });
+
   it('reads an order again once the change feed announces a change to it', async () => {
     const { db, feed, cache } = await setUp();
     const id = randomUUID();

@@ -106,7 +106,8 @@ export function createOrderCache(options: OrderCacheOptions): OrderCache {
       try {
         const row = await findOrderRow(options.db, key);
         if (!row) return null;
-        const entry: Entry = { view: orderView(row, now), eta: row.eta_clock };
+        // Frozen: every later read shares it, so no reader may change it for the others.
+        const entry: Entry = { view: deepFreeze(orderView(row, now)), eta: row.eta_clock };
         if (!fill.stale && enabled) {
           entries.set(key, entry);
           if (entries.size > capacity) entries.delete(entries.keys().next().value!);
@@ -128,4 +129,12 @@ export function createOrderCache(options: OrderCacheOptions): OrderCache {
       forgetAll();
     },
   };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
