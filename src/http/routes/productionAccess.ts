@@ -2,7 +2,7 @@ import type { Viewer } from '../../auth/viewer.ts';
 import type { GlobalPosition } from '../../commands/eventStore.ts';
 import type { OrderCommands } from '../../commands/order/index.ts';
 import { AppError } from '../../domain/errors.ts';
-import { findOrder, type ChangeFeed, type OrderReader, type ProductionOrderView, type Queryable, type ReadOptions } from '../../projections/index.ts';
+import { findOrder, type ChangeFeed, type OrderReader, type ProductionOrderView, type Queryable } from '../../projections/index.ts';
 
 export interface ReadModelAccess {
   readonly db: Queryable;
@@ -28,16 +28,16 @@ const CATCH_UP_MS = 5000;
 export async function visibleOrder(deps: OrderReadDeps, viewer: Viewer, orderId: string, atLeast?: GlobalPosition): Promise<ProductionOrderView> {
   const scope = viewer.isOperator ? {} : { ownerId: viewer.id };
   const { orders, db } = deps.readModel;
-  // The cache drops an order when the feed announces its change, before waiters resolve: a read
-  // after waitForPosition never gets the entry from before the write.
-  const find = (options: ReadOptions) => (orders ? orders.find(orderId, options) : findOrder(db, orderId, options));
   if (atLeast) await deps.readModel.changeFeed.waitForPosition(atLeast, { timeoutMs: CATCH_UP_MS });
-  const view = await find(scope);
+  // Plain reads go through the order cache. A read that waited for a write goes to the table:
+  // the feed resolves waiters once the first NOTIFY part of a commit arrived, and an order named
+  // in a later part (commits of hundreds of orders) is only dropped from the cache when it does.
+  const view = await (orders && !atLeast ? orders.find(orderId, scope) : findOrder(db, orderId, scope));
   if (view) return view;
   const loaded = await deps.commands.load(orderId);
   const maySee = loaded.state !== null && (viewer.isOperator || loaded.state.ownerId === viewer.id);
   if (maySee && loaded.position && (await deps.readModel.changeFeed.waitForPosition(loaded.position, { timeoutMs: CATCH_UP_MS }))) {
-    const caughtUp = await find(scope);
+    const caughtUp = await findOrder(db, orderId, scope);
     if (caughtUp) return caughtUp;
   }
   throw new AppError('NOT_FOUND', `Order ${orderId} not found`, { orderId });
