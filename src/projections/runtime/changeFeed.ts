@@ -54,7 +54,10 @@ export async function startChangeFeed(options: ChangeFeedOptions): Promise<Chang
 }
 
 class PostgresChangeFeed implements ChangeFeedHandle {
+  /** The newest commit heard of (maybe only some of its NOTIFY parts). */
   #current: GlobalPosition | undefined;
+  /** The newest commit whose changed orders have all been told to the listeners. */
+  #complete: GlobalPosition | undefined;
   /** Which NOTIFY parts of the current position were delivered; complete once all were. */
   #parts = { seen: new Set<number>(), complete: true };
   readonly #listeners = new Set<OrderChangeListener>();
@@ -72,6 +75,7 @@ class PostgresChangeFeed implements ChangeFeedHandle {
     // LISTEN first, then read where the model stands: nothing committed in between is missed.
     const { position } = await readCheckpoint(this.options.pool, ORDERS_PROJECTION);
     if (position && (!this.#current || comparePositions(position, this.#current) > 0)) this.#current = position;
+    if (position && (!this.#complete || comparePositions(position, this.#complete) > 0)) this.#complete = position;
   }
 
   subscribe(listener: OrderChangeListener): () => void {
@@ -80,7 +84,7 @@ class PostgresChangeFeed implements ChangeFeedHandle {
   }
 
   currentPosition(): GlobalPosition | undefined {
-    return this.#current;
+    return this.#complete;
   }
 
   waitForPosition(position: GlobalPosition, options: { readonly timeoutMs?: number; readonly signal?: AbortSignal } = {}): Promise<boolean> {
@@ -116,8 +120,13 @@ class PostgresChangeFeed implements ChangeFeedHandle {
     await client?.end().catch(() => undefined);
   }
 
+  /**
+   * Reached once every order of that commit has been told to the listeners: a commit's NOTIFY
+   * comes in parts when it changed many orders, and a reader woken after the first part could
+   * still meet, say, a cached row of an order named in a later one.
+   */
   #reached(position: GlobalPosition): boolean {
-    return this.#current !== undefined && comparePositions(this.#current, position) >= 0;
+    return this.#complete !== undefined && comparePositions(this.#complete, position) >= 0;
   }
 
   /** Delivers one commit's changes once: older positions and parts already seen are dropped. */
@@ -140,6 +149,8 @@ class PostgresChangeFeed implements ChangeFeedHandle {
         }
       }
     }
+    if (!this.#parts.complete) return;
+    if (!this.#complete || comparePositions(position, this.#complete) > 0) this.#complete = position;
     for (const waiter of [...this.#waiters]) if (this.#reached(waiter.position)) waiter.resolve(true);
   }
 
@@ -190,13 +201,14 @@ class PostgresChangeFeed implements ChangeFeedHandle {
   }
 
   /**
-   * Catches up on notices that never arrived (a dropped LISTEN connection): the orders whose
-   * position is past ours are read from the table and delivered at the checkpoint's position.
+   * Catches up on notices that never arrived (a dropped LISTEN connection, a lost part): the
+   * orders whose position is past the last commit told in full are read from the table and
+   * delivered at the checkpoint's position.
    */
   #resync(): Promise<void> {
     this.#resyncing ??= (async () => {
       const { position } = await readCheckpoint(this.options.pool, ORDERS_PROJECTION);
-      const from = this.#current;
+      const from = this.#complete;
       if (!position || (from && comparePositions(position, from) <= 0)) return;
       const changed = from ? await ordersChangedAfter(this.options.pool, from) : [];
       this.#deliver(position, changed, undefined);
