@@ -129,6 +129,21 @@ describe('the change hub', () => {
     expect(heard).toEqual(['a:true', 'all:a', 'all:a', 'b', 'all:b']);
   });
 
+  it('listens on the feed only while someone listens on it', () => {
+    let onFeed = 0;
+    const hub = createChangeHub({ subscribe: () => ((onFeed += 1), () => void (onFeed -= 1)) });
+    const stopA = hub.order(randomUUID())(() => undefined);
+    const stopAll = hub.all(() => undefined);
+    expect(onFeed).toBe(1);
+    stopA();
+    stopA();
+    expect(onFeed).toBe(1);
+    stopAll();
+    expect(onFeed).toBe(0);
+    hub.all(() => undefined);
+    expect(onFeed).toBe(1);
+  });
+
   it('still calls the other listeners when one throws, then reports the failure to the feed', () => {
     let publish: OrderChangeListener = () => undefined;
     const hub = createChangeHub({ subscribe: (listener) => ((publish = listener), () => undefined) });

@@ -20,40 +20,52 @@ export interface ChangeHub {
 export function createChangeHub(feed: Pick<ChangeFeed, 'subscribe'>): ChangeHub {
   const byOrder = new Map<string, Set<OrderChangeListener>>();
   const everyOrder = new Set<OrderChangeListener>();
-  let attached = false;
-  const attach = () => {
-    if (attached) return;
-    attached = true;
-    feed.subscribe((change) => {
-      let failure: Error | undefined;
-      const call = (listener: OrderChangeListener) => {
-        try {
-          listener(change);
-        } catch (error) {
-          failure ??= error instanceof Error ? error : new Error('A change listener failed', { cause: error });
-        }
-      };
-      byOrder.get(change.orderId)?.forEach(call);
-      everyOrder.forEach(call);
-      // One listener's failure must not starve the others; the feed reports it.
-      if (failure) throw failure;
-    });
+  let listeners = 0;
+  // On the feed only while someone listens here.
+  let detach: (() => void) | undefined;
+  const dispatch = (change: OrderChange) => {
+    let failure: Error | undefined;
+    const call = (listener: OrderChangeListener) => {
+      try {
+        listener(change);
+      } catch (error) {
+        failure ??= error instanceof Error ? error : new Error('A change listener failed', { cause: error });
+      }
+    };
+    byOrder.get(change.orderId)?.forEach(call);
+    everyOrder.forEach(call);
+    // One listener's failure must not starve the others; the feed reports it.
+    if (failure) throw failure;
+  };
+  const added = (remove: () => void) => {
+    listeners += 1;
+    detach ??= feed.subscribe(dispatch);
+    let active = true;
+    return () => {
+      if (!active) return;
+      active = false;
+      remove();
+      listeners -= 1;
+      if (listeners === 0) {
+        detach?.();
+        detach = undefined;
+      }
+    };
   };
   return {
     order: (orderId) => (listener) => {
-      attach();
-      let listeners = byOrder.get(orderId);
-      if (!listeners) byOrder.set(orderId, (listeners = new Set()));
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-        if (listeners.size === 0 && byOrder.get(orderId) === listeners) byOrder.delete(orderId);
-      };
+      let forOrder = byOrder.get(orderId);
+      if (!forOrder) byOrder.set(orderId, (forOrder = new Set()));
+      const set = forOrder;
+      set.add(listener);
+      return added(() => {
+        set.delete(listener);
+        if (set.size === 0 && byOrder.get(orderId) === set) byOrder.delete(orderId);
+      });
     },
     all: (listener) => {
-      attach();
       everyOrder.add(listener);
-      return () => void everyOrder.delete(listener);
+      return added(() => everyOrder.delete(listener));
     },
   };
 }
