@@ -8,6 +8,20 @@ import { collect, newEvents, sleep, uniquePrefix, waitFor } from './support.ts';
 
 describeEventStoreContract('postgres', () => postgresSubject());
 
+/** Until a store's LISTEN connection has listened and finished its first look at the newest commit. */
+async function waitForListener(pool: pg.Pool): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const { rows } = await pool.query<{ n: number }>(
+      `select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name like 'es\\_listener %'
+         and state = 'idle' and query like 'select transaction_id::text as commit%'`,
+    );
+    if (rows[0]!.n > 0) return;
+    if (Date.now() > deadline) throw new Error('no listener connection came up');
+    await sleep(10);
+  }
+}
+
 describe('PostgreSQL event store', () => {
   let subject: Awaited<ReturnType<typeof postgresSubject>>;
   let store: EventStore;
@@ -158,11 +172,8 @@ describe('PostgreSQL event store', () => {
       subscription.current = collect(other, { streamPrefixes: [prefix] });
       const { events } = subscription.current;
       await waitFor(() => events.length === 1, () => 'the subscriber never read the first append', 5000);
-      // Its LISTEN connection is up (and has woken it once, finding nothing new).
-      for (let listening = false; !listening; await sleep(10)) {
-        const { rows } = await fresh.raw.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name like 'es\\_listener %' and query = 'listen es_events'");
-        listening = rows[0]!.n > 0;
-      }
+      // Its LISTEN connection is up: it listened, then looked up the newest commit and woke it.
+      await waitForListener(fresh.raw);
       await sleep(50);
       // Still within that second: this commit sends no NOTIFY, and the subscriber sleeps on a
       // 60 s poll. Only the listener's second look, once writers have looked again, brings it.

@@ -105,6 +105,15 @@ export class Notifier {
   }
 }
 
+const NEWEST_SQL = 'select transaction_id::text as commit, global_position::text as prepare from es_events order by transaction_id desc, global_position desc limit 1';
+
+/** The newest committed event's position, readable yet or not (no horizon here, unlike reads). */
+async function newestCommitted(client: pg.Client): Promise<GlobalPosition | undefined> {
+  const { rows } = await client.query<{ commit: string; prepare: string }>(NEWEST_SQL);
+  const row = rows[0];
+  return row ? { commit: BigInt(row.commit), prepare: BigInt(row.prepare) } : undefined;
+}
+
 /**
  * One LISTEN connection per store, opened when the first subscriber starts. Announcements from
  * this same store are ignored (it already woke its subscribers in-process). If the connection
@@ -144,12 +153,17 @@ export class Listener {
       await client.connect();
       await client.query(`listen ${CHANNEL}`);
       this.#client = client;
-      // Anything committed while we were not listening: let subscribers look.
-      this.wakeups.notice(undefined);
+      // Anything committed while we were not listening: let subscribers look, up to the newest
+      // commit (they keep looking until an older transaction still open lets them read it).
+      this.wakeups.notice(await newestCommitted(client));
       // Writers elsewhere may believe for up to PRESENCE_TTL_MS more that nobody listens and skip
       // their NOTIFY; one more look once every writer has looked again closes that window.
       const settled = setTimeout(() => {
-        if (this.#client === client) this.wakeups.notice(undefined);
+        if (this.#client !== client) return;
+        newestCommitted(client).then(
+          (position) => this.wakeups.notice(position),
+          () => this.wakeups.notice(undefined),
+        );
       }, PRESENCE_TTL_MS + 50);
       settled.unref();
     } catch {
