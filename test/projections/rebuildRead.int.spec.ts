@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventStore, NewEvent, RecordedEvent } from '../../src/commands/eventStore.ts';
 import { bulkReaderOf, createPostgresEventStore, type BulkEventReader } from '../../src/commands/postgres/index.ts';
-import { readEverything, sleep } from '../eventstore/support.ts';
+import { readEverything, sleep, untilReadable } from '../eventstore/support.ts';
 import { openAppendTransaction } from '../eventstore/postgresHarness.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
@@ -86,8 +86,9 @@ describe("the PostgreSQL store's bulk reader (rebuilds)", () => {
     const held = await openAppendTransaction(db.pool, `order-${randomUUID()}`, heldEvents);
     const later = newEvents(2);
     let committed = false;
+    let appended: Awaited<ReturnType<EventStore['appendToStream']>> | undefined;
     try {
-      await store.appendToStream(`order-${randomUUID()}`, later);
+      appended = await store.appendToStream(`order-${randomUUID()}`, later);
       // Committed, but behind the open transaction: neither reader may hand it out yet.
       const seen = await expectSameAsReadAll(store, bulk, ['order-']);
       expect(seen.map((e) => e.id)).not.toContain(later[0]!.id);
@@ -97,6 +98,8 @@ describe("the PostgreSQL store's bulk reader (rebuilds)", () => {
     } finally {
       if (!committed) await held.rollback();
     }
+    // Readable once no older transaction is open anywhere in the cluster (other test files hold some).
+    await untilReadable(store, appended.position);
     const after = await expectSameAsReadAll(store, bulk, ['order-']);
     // The held transaction's xid is the older one: its events come first in $all order.
     expect(after.slice(-4).map((e) => e.id)).toEqual([...heldEvents, ...later].map((e) => e.id));
