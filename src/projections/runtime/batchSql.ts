@@ -84,6 +84,8 @@ const deadLetterRow = (projection: string, { event, error }: DeadLetter) => ({
  * Every write of the batch, the new checkpoint and the change notices, in one statement. The
  * NOTIFY goes out at COMMIT (and only then), so listeners never hear of rows they cannot read.
  * It is sent even when no order changed (only dead letters): waiters on the position must wake.
+ * A named statement: planning it (~0.18 ms) cost a quarter of running it, on every batch; a
+ * rebuild's table switch makes PostgreSQL plan it again by itself.
  */
 export async function writeBatch(
   client: pg.ClientBase,
@@ -93,7 +95,7 @@ export async function writeBatch(
   position: GlobalPosition,
   changedOrderIds: readonly string[],
 ): Promise<void> {
-  await client.query(writeStatement(target.schema), [
+  await client.query({ name: `projection_write_${target.schema}`, text: writeStatement(target.schema), values: [
     JSON.stringify(writes.orders),
     JSON.stringify(writes.lineItems),
     JSON.stringify(writes.timeline),
@@ -102,5 +104,5 @@ export async function writeBatch(
     position.prepare.toString(),
     target.projection,
     encodeChangeNotices(position, changedOrderIds),
-  ]);
+  ] });
 }
