@@ -49,7 +49,9 @@ describe("the PostgreSQL store's bulk reader (rebuilds)", () => {
     for (let s = 0; s < 12; s += 1) await store.appendToStream(`order-${randomUUID()}`, newEvents(1 + (s % 4), s % 2 ? odd : {}));
     await store.appendToStream(`other-${randomUUID()}`, newEvents(5));
     await store.appendToStream(`it's-${randomUUID()}`, newEvents(2));
-    await store.appendToStream(`order-${randomUUID()}`, newEvents(3));
+    const last = await store.appendToStream(`order-${randomUUID()}`, newEvents(3));
+    // Readable once no older transaction is open anywhere in the cluster (other test files hold some).
+    await untilReadable(store, last.position);
   });
   afterAll(async () => {
     await store.close();
