@@ -48,4 +48,4 @@ export default run;
 
 /** Read at the start of each phase: the machine's load is other people's work too. */
 const setting = (): string =>
-  `server as npm start composes it (projector on, event store and read model on one durable embedded PostgreSQL: fsync, synchronous_commit on); ${cpus().length} cores shared by server, PostgreSQL, the load client and whatever else runs (1-min load avg at phase start ${loadavg()[0]!.toFixed(1)})`;
+  `server as npm start composes it (projector on, event store and read model on one durable embedded PostgreSQL over its Unix socket: fsync and synchronous_commit on for appends; projection batches commit without waiting for their WAL flush, as they always do); ${cpus().length} cores shared by server, PostgreSQL, the load client and whatever else runs (1-min load avg at phase start ${loadavg()[0]!.toFixed(1)})`;
