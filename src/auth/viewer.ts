@@ -8,7 +8,5 @@ export interface Viewer {
   readonly credential: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Any RFC 4122 layout; Supabase user ids are v4, other issuers may use v7. */
-export const isUuid = (value: string): boolean => UUID.test(value);
+export { isUuid } from '../domain/ids.ts';

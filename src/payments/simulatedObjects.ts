@@ -1,3 +1,4 @@
+import { isUuid } from '../domain/ids.ts';
 import type { CheckoutOrder } from './checkoutSession.ts';
 import { cancelUrl, successUrl } from './checkoutSession.ts';
 
@@ -8,7 +9,6 @@ import { cancelUrl, successUrl } from './checkoutSession.ts';
  */
 
 const SIMULATED_SESSION_PREFIX = 'cs_sim_';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const simulatedSessionId = (orderId: string): string => `${SIMULATED_SESSION_PREFIX}${orderId}`;
 export const simulatedPaymentIntentId = (orderId: string): string => `pi_sim_${orderId}`;
@@ -20,7 +20,7 @@ const compact = (orderId: string): string => orderId.replaceAll('-', '');
 export function orderIdOfSimulatedSession(sessionId: string): string | undefined {
   if (!sessionId.startsWith(SIMULATED_SESSION_PREFIX)) return undefined;
   const orderId = sessionId.slice(SIMULATED_SESSION_PREFIX.length);
-  return UUID.test(orderId) ? orderId.toLowerCase() : undefined;
+  return isUuid(orderId) ? orderId.toLowerCase() : undefined;
 }
 
 export interface StripeEventEnvelope {

@@ -1,3 +1,4 @@
+import { isUuid } from '../domain/ids.ts';
 import type Stripe from 'stripe';
 
 /**
@@ -37,7 +38,6 @@ export const HANDLED_EVENT_TYPES = [
   'charge.refunded',
 ] as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function signalOf(event: Stripe.Event): StripeSignal {
   // if-chains rather than a switch: the SDK's event union has hundreds of members we ignore.
@@ -79,5 +79,5 @@ function withSessionOrder(session: Stripe.Checkout.Session, signal: (orderId: st
   return signal(orderId, session);
 }
 
-const uuidOrNull = (value: string | null | undefined): string | null => (value && UUID.test(value) ? value.toLowerCase() : null);
+const uuidOrNull = (value: string | null | undefined): string | null => (value && isUuid(value) ? value.toLowerCase() : null);
 const idOf = (value: string | { readonly id: string } | null): string | null => (typeof value === 'string' ? value : (value?.id ?? null));

@@ -3,11 +3,11 @@
  * adapter reads the stream and hands the events over.
  */
 import { AppError, type FieldProblem } from '../../domain/errors.ts';
+import { isUuid } from '../../domain/ids.ts';
 import type { AppendResult, ExpectedVersion, NewEvent, RecordedEvent } from '../eventStore.ts';
 import { versionConflict } from './mapping.ts';
 
 // ESDB stores event ids as uuids and rejects anything else, mid-append; we refuse it up front.
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Throws `BAD_USER_INPUT` listing every problem; nothing is written then. */
 export function assertAppendable(streamId: string, events: readonly NewEvent[]): void {
@@ -17,7 +17,7 @@ export function assertAppendable(streamId: string, events: readonly NewEvent[]):
   if (events.length === 0) problems.push({ path: 'events', message: 'must hold at least one event' });
   const seen = new Set<string>();
   events.forEach((event, index) => {
-    if (!UUID.test(event.id)) problems.push({ path: `events.${index}.id`, message: 'must be a uuid' });
+    if (!isUuid(event.id)) problems.push({ path: `events.${index}.id`, message: 'must be a uuid' });
     else if (seen.has(event.id.toLowerCase())) problems.push({ path: `events.${index}.id`, message: 'repeats an earlier id of this append' });
     seen.add(event.id.toLowerCase());
     if (event.type.length === 0 || event.type.startsWith('$')) {

@@ -1,3 +1,4 @@
+import { isUuid } from '../../domain/ids.ts';
 import { AppError, type FieldProblem } from '../../domain/errors.ts';
 import type {
   Actor,
@@ -69,12 +70,11 @@ export interface OrderCommands {
   load(orderId: string): Promise<LoadedOrderView>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_KEY_LENGTH = 255;
 
 /** Order ids are uuids; anything else names no order (and must never become a stream). */
 function orderIdOf(orderId: string): string {
-  if (typeof orderId !== 'string' || !UUID.test(orderId)) throw new AppError('NOT_FOUND', `Order ${String(orderId)} not found`, { orderId });
+  if (typeof orderId !== 'string' || !isUuid(orderId)) throw new AppError('NOT_FOUND', `Order ${String(orderId)} not found`, { orderId });
   return orderId.toLowerCase();
 }
 

@@ -1,7 +1,7 @@
+import { isUuid } from '../../domain/ids.ts';
 import { AppError, type FieldProblem } from '../../domain/errors.ts';
 import type { ExpectedVersion, NewEvent } from '../eventStore.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const MAX_EVENTS_PER_APPEND = 1000;
 const MAX_STREAM_ID_LENGTH = 500;
 const MAX_TYPE_LENGTH = 200;
@@ -36,7 +36,7 @@ function eventProblems(event: unknown, path: string, seen: Set<string>): FieldPr
   if (!isPlainObject(event)) return [{ path, message: 'must be an object' }];
   const problems: FieldProblem[] = [];
   const { id, type, data, metadata } = event as Partial<NewEvent>;
-  if (typeof id !== 'string' || !UUID.test(id)) problems.push({ path: `${path}.id`, message: 'must be a uuid' });
+  if (typeof id !== 'string' || !isUuid(id)) problems.push({ path: `${path}.id`, message: 'must be a uuid' });
   else if (seen.has(id.toLowerCase())) problems.push({ path: `${path}.id`, message: 'appears twice in one append' });
   else seen.add(id.toLowerCase());
   if (typeof type !== 'string' || type.length === 0 || type.length > MAX_TYPE_LENGTH) {

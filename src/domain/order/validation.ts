@@ -1,3 +1,4 @@
+import { isUuid } from '../ids.ts';
 import { AppError, type FieldProblem } from '../errors.ts';
 import type { Priority, Technique } from './events.ts';
 import { PRIORITIES } from './labels.ts';
@@ -20,7 +21,6 @@ export const TECHNIQUES: readonly Technique[] = ['dtg', 'screen', 'embroidery'];
 export const DEFAULT_TECHNIQUE: Technique = 'dtg';
 /** `PO-` and at least six digits: `PO-000123`. */
 export const REFERENCE_PATTERN = /^PO-\d{6,}$/;
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Collects every problem of one input, so the caller hears about all of them at once. */
 export class FieldProblems {
@@ -64,7 +64,7 @@ export class FieldProblems {
 
   optionalUuid(path: string, value: unknown): void {
     if (value === undefined || value === null) return;
-    if (typeof value !== 'string' || !UUID_PATTERN.test(value)) this.add(path, 'must be a uuid');
+    if (typeof value !== 'string' || !isUuid(value)) this.add(path, 'must be a uuid');
   }
 }
 

@@ -1,6 +1,6 @@
+import { isUuid } from '../../domain/ids.ts';
 import { AppError } from '../../domain/errors.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Where a page of orders ended: the last row's (created_at, id), the keyset of "newest first". */
 export interface OrderCursor {
@@ -15,7 +15,7 @@ export const encodeOrderCursor = (cursor: OrderCursor): string => Buffer.from(`o
 export function decodeOrderCursor(text: string): OrderCursor {
   const parts = Buffer.from(text, 'base64url').toString('utf8').split('|');
   const [version, createdAt, id] = parts;
-  if (parts.length !== 3 || version !== 'o1' || !createdAt || Number.isNaN(Date.parse(createdAt)) || !id || !UUID.test(id)) {
+  if (parts.length !== 3 || version !== 'o1' || !createdAt || Number.isNaN(Date.parse(createdAt)) || !id || !isUuid(id)) {
     throw new AppError('BAD_USER_INPUT', 'Invalid cursor: pass the endCursor of a previous page', { fields: [{ path: 'after', message: 'is not a cursor of this list' }] });
   }
   return { createdAt, id };

@@ -1,3 +1,4 @@
+import { isUuid } from '../../domain/ids.ts';
 import type { RecordedEvent } from '../../commands/eventStore.ts';
 import { ORDER_EVENT_TYPES, PRIORITIES, TECHNIQUES, type OrderEvent, type OrderEventType } from '../../domain/order/index.ts';
 
@@ -6,14 +7,13 @@ export class ProjectionDataError extends Error {
   override readonly name = 'ProjectionDataError';
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ACTOR_TYPES = new Set(['customer', 'operator', 'stripe', 'system']);
 const KNOWN_TYPES = new Set<string>(ORDER_EVENT_TYPES);
 
 type Check = (value: unknown) => boolean;
 const text: Check = (v) => typeof v === 'string';
 const textOrNull: Check = (v) => v === null || typeof v === 'string';
-const uuid: Check = (v) => typeof v === 'string' && UUID.test(v);
+const uuid: Check = (v) => typeof v === 'string' && isUuid(v);
 const uuidOrNull: Check = (v) => v === null || uuid(v);
 const integer: Check = (v) => Number.isSafeInteger(v);
 const bool: Check = (v) => typeof v === 'boolean';
@@ -53,7 +53,7 @@ export const isKnownOrderEvent = (type: string): type is OrderEventType => KNOWN
 /** `order-<uuid>` → the uuid; anything else is not an order stream. */
 export function orderIdOfStream(streamId: string): string {
   const id = streamId.startsWith('order-') ? streamId.slice('order-'.length) : '';
-  if (!UUID.test(id)) throw new ProjectionDataError(`Stream ${streamId} is not an order stream (order-<uuid>)`);
+  if (!isUuid(id)) throw new ProjectionDataError(`Stream ${streamId} is not an order stream (order-<uuid>)`);
   return id.toLowerCase();
 }
 

@@ -1,6 +1,7 @@
 import { etaOf } from '../../domain/order/index.ts';
 import type { ChangeFeed } from '../runtime/changeFeed.ts';
-import { findOrderRow, isUuid, type Queryable, type ReadOptions } from './queries.ts';
+import { isUuid } from '../../domain/ids.ts';
+import { findOrderRow, type Queryable, type ReadOptions } from './queries.ts';
 import { startTableWatch, type TableWatch } from './orderCacheWatch.ts';
 import { orderView, type ProductionOrderView } from './views.ts';
 

@@ -1,3 +1,4 @@
+import { isUuid } from '../../domain/ids.ts';
 import type pg from 'pg';
 import { AppError, type FieldProblem } from '../../domain/errors.ts';
 import { ORDER_STATES, PRIORITIES, type OrderState, type Priority } from '../../domain/order/index.ts';
@@ -41,7 +42,6 @@ export interface OrderPage {
 }
 
 export const MAX_PAGE_SIZE = 200;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Each order's line items and timeline come in the same statement (one snapshot, even across a
 // rebuild's table switch), each from its table's primary key.
@@ -86,16 +86,14 @@ type Statement = { readonly name: string; readonly text: string };
 
 /** One order with its line items, timeline and garment; null when missing (or not the owner's). */
 export async function findOrder(db: Queryable, id: string, options: ReadOptions = {}): Promise<ProductionOrderView | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   return findOne(db, FIND_ONE.id, FIND_ONE.idOwned, id, options);
 }
 
-/** Whether `findOrder` would look this id (or owner id) up at all. */
-export const isUuid = (value: string): boolean => UUID.test(value);
 
 /** The whole row `findOrder` maps (any owner), for readers that keep it (the order cache). */
 export async function findOrderRow(db: Queryable, id: string): Promise<OrderRow | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const { rows } = await db.query<OrderRow>({ ...FIND_ONE.id, values: [id] });
   return rows[0] ?? null;
 }
@@ -122,7 +120,7 @@ const BY_IDS = {
 } as const;
 
 async function byIds<V>(db: Queryable, statement: Statement, ids: readonly string[], toView: (row: OrderRow, now: Date) => V, now = new Date()): Promise<Map<string, V>> {
-  const wanted = [...new Set(ids.filter((id) => UUID.test(id)).map((id) => id.toLowerCase()))];
+  const wanted = [...new Set(ids.filter((id) => isUuid(id)).map((id) => id.toLowerCase()))];
   const found = new Map<string, V>();
   if (wanted.length === 0) return found;
   const { rows } = await db.query<OrderRow>({ ...statement, values: [wanted] });
@@ -138,7 +136,7 @@ export async function findOrderByReference(db: Queryable, reference: string, opt
 async function findOne(db: Queryable, any: Statement, owned: Statement, value: string, options: ReadOptions): Promise<ProductionOrderView | null> {
   let query: { name: string; text: string; values: unknown[] } = { ...any, values: [value] };
   if (options.ownerId !== undefined) {
-    if (!UUID.test(options.ownerId)) return null;
+    if (!isUuid(options.ownerId)) return null;
     query = { ...owned, values: [value, options.ownerId] };
   }
   const { rows } = await db.query<OrderRow>(query);
@@ -194,15 +192,15 @@ function checkList(first: number, filter: OrderFilter, ownerId: string | undefin
     const value = filter[key];
     if (value !== undefined && !(value instanceof Date && !Number.isNaN(value.getTime()))) problems.push({ path: `filter.${key}`, message: 'must be a valid date-time' });
   }
-  if (filter.userId !== undefined && !UUID.test(filter.userId)) problems.push({ path: 'filter.userId', message: 'must be a uuid' });
-  if (ownerId !== undefined && !UUID.test(ownerId)) problems.push({ path: 'ownerId', message: 'must be a uuid' });
+  if (filter.userId !== undefined && !isUuid(filter.userId)) problems.push({ path: 'filter.userId', message: 'must be a uuid' });
+  if (ownerId !== undefined && !isUuid(ownerId)) problems.push({ path: 'ownerId', message: 'must be a uuid' });
   if (filter.search !== undefined && (typeof filter.search !== 'string' || filter.search.length > 200)) problems.push({ path: 'filter.search', message: 'must be text of at most 200 characters' });
   return problems;
 }
 
 /** An order's timeline entries after a stream version (all when omitted), oldest first. */
 export async function findOrderEvents(db: Queryable, orderId: string, options: { readonly afterVersion?: number } = {}): Promise<TimelineEntryView[]> {
-  if (!UUID.test(orderId)) return [];
+  if (!isUuid(orderId)) return [];
   const { rows } = await db.query<{ entry: TimelineJson }>(
     `select ${timelineJson('fe')} as entry from fulfillment_events fe where fe.order_id = $1 and fe.stream_version > $2 order by fe.stream_version`,
     [orderId, options.afterVersion ?? 0],
@@ -229,7 +227,7 @@ export async function findGarment(db: Queryable, id: string): Promise<GarmentVie
 
 /** Operators are the users with user_profiles.is_operator; nothing in a token makes one. */
 export async function isOperator(db: Queryable, userId: string): Promise<boolean> {
-  if (!UUID.test(userId)) return false;
+  if (!isUuid(userId)) return false;
   const { rows } = await db.query<{ is_operator: boolean }>('select is_operator from user_profiles where user_id = $1', [userId]);
   return rows[0]?.is_operator ?? false;
 }

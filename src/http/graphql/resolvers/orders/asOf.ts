@@ -1,3 +1,4 @@
+import { isUuid } from '../../../../domain/ids.ts';
 import type { Viewer } from '../../../../auth/viewer.ts';
 import { AppError } from '../../../../domain/errors.ts';
 import { orderStreamId } from '../../../../domain/order/index.ts';
@@ -7,7 +8,6 @@ import { toOrderRecord, type ProjectedOrder } from '../../../../projections/orde
 import { orderView, type OrderRow, type ProductionOrderView } from '../../../../projections/orders/views.ts';
 import type { OrderResolverDeps } from './deps.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const date = (text: string | null): Date | null => (text === null ? null : new Date(text));
 
 /**
@@ -17,7 +17,7 @@ const date = (text: string | null): Date | null => (text === null ? null : new D
  */
 export async function orderAsOf(deps: Pick<OrderResolverDeps, 'eventStore'>, viewer: Viewer, id: string, asOf: Date): Promise<ProductionOrderView> {
   const missing = new AppError('NOT_FOUND', `Order ${id} not found`, { orderId: id });
-  if (!UUID.test(id)) throw missing;
+  if (!isUuid(id)) throw missing;
   const orderId = id.toLowerCase();
   const { events } = await deps.eventStore.readStream(orderStreamId(orderId));
   let projected: ProjectedOrder | undefined;

@@ -1,0 +1,4 @@
+/** A uuid in its canonical text form (any case): the shape of every id this system hands out. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const isUuid = (value: string): boolean => UUID.test(value);
