@@ -9,6 +9,7 @@ import { createTokenVerifier } from '../../src/auth/tokens.ts';
 import { createOrderCommands, createPostgresGarmentCatalog, createPostgresReferenceAllocator } from '../../src/commands/order/index.ts';
 import { createPostgresEventStore } from '../../src/commands/postgres/index.ts';
 import { runCli } from '../../src/cli/run.ts';
+import { untilReadable } from '../eventstore/support.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
 describe('the CLI', () => {
@@ -123,7 +124,9 @@ describe('the CLI', () => {
     const store = await createPostgresEventStore({ pool: db.pool });
     const commands = createOrderCommands({ eventStore: store, references: createPostgresReferenceAllocator(db.pool), garments: createPostgresGarmentCatalog(db.pool) });
     const customer = { type: 'customer' as const, id: randomUUID() };
-    await commands.createOrder({ garmentId: 'classic-tee', designUrl: 'https://img.example/d.png', sizes: [{ size: 'M', quantity: 3 }] }, { actor: customer });
+    const created = await commands.createOrder({ garmentId: 'classic-tee', designUrl: 'https://img.example/d.png', sizes: [{ size: 'M', quantity: 3 }] }, { actor: customer });
+    // Status counts only what readers can see: wait out any transaction another test file holds open.
+    await untilReadable(store, created.position);
     await store.close();
 
     const before = await cli('projections', 'status');
