@@ -29,10 +29,9 @@ export async function visibleOrder(deps: OrderReadDeps, viewer: Viewer, orderId:
   const scope = viewer.isOperator ? {} : { ownerId: viewer.id };
   const { orders, db } = deps.readModel;
   if (atLeast) await deps.readModel.changeFeed.waitForPosition(atLeast, { timeoutMs: CATCH_UP_MS });
-  // Plain reads go through the order cache. A read that waited for a write goes to the table:
-  // the feed resolves waiters once the first NOTIFY part of a commit arrived, and an order named
-  // in a later part (commits of hundreds of orders) is only dropped from the cache when it does.
-  const view = await (orders && !atLeast ? orders.find(orderId, scope) : findOrder(db, orderId, scope));
+  // Through the order cache, also after a wait: the feed drops every order of a commit from it
+  // before it wakes that commit's waiters.
+  const view = await (orders ? orders.find(orderId, scope) : findOrder(db, orderId, scope));
   if (view) return view;
   const loaded = await deps.commands.load(orderId);
   const maySee = loaded.state !== null && (viewer.isOperator || loaded.state.ownerId === viewer.id);
