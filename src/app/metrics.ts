@@ -16,6 +16,8 @@ export interface Metrics extends CommandMetrics {
   requestHandled(route: string, method: string, statusCode: number, seconds: number): void;
   /** Counts one open subscription; call the returned function once when it ends. */
   subscriptionOpened(transport: 'sse' | 'ws' | 'http'): () => void;
+  /** Counts one GraphQL query answered by the direct path (fastQueries) rather than through yoga. */
+  graphqlAnsweredDirectly(): void;
   /** Where the projection-lag gauge reads from at scrape time (the projector's status). */
   setProjectionLagSource(source: () => Promise<number | undefined>): void;
 }
@@ -50,6 +52,11 @@ export function createMetrics(options: { readonly defaultMetrics?: boolean } = {
     labelNames: ['transport'] as const,
     registers: [registry],
   });
+  const directAnswers = new Counter({
+    name: 'graphql_direct_answers_total',
+    help: 'GraphQL queries POSTed as JSON and answered without yoga\'s fetch layer; every other GraphQL request goes through yoga',
+    registers: [registry],
+  });
   let lagSource: (() => Promise<number | undefined>) | undefined;
   new Gauge({
     name: 'projection_lag_events',
@@ -79,6 +86,9 @@ export function createMetrics(options: { readonly defaultMetrics?: boolean } = {
         open = false;
         subscriptions.dec({ transport });
       };
+    },
+    graphqlAnsweredDirectly() {
+      directAnswers.inc();
     },
     setProjectionLagSource(source) {
       lagSource = source;

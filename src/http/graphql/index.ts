@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { attachGraphQLWebSocket } from './ws.ts';
+import { fastQueries } from './fastQueries.ts';
 import { createGraphQLServer, replyPayload, type GraphQLDeps } from './server.ts';
 
 /**
@@ -10,13 +11,15 @@ import { createGraphQLServer, replyPayload, type GraphQLDeps } from './server.ts
 export function registerGraphQL(app: FastifyInstance, deps: Omit<GraphQLDeps, 'log'>): void {
   const graphql = createGraphQLServer({ ...deps, log: app.log });
   const ws = attachGraphQLWebSocket(app.server, graphql, deps.authenticator);
+  const answerFast = fastQueries(graphql.yoga, { authenticator: deps.authenticator, maskError: graphql.maskError, answered: () => deps.metrics.graphqlAnsweredDirectly() });
 
   app.route({
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
     // Yoga authenticates itself, so a bad token is answered in GraphQL's error shape.
     config: { authenticate: false },
-    handler: async (request, reply) => replyPayload(await graphql.yoga.handleNodeRequestAndResponse(request, reply, { req: request, reply }), reply),
+    handler: async (request, reply) =>
+      (await answerFast(request, reply)) ?? replyPayload(await graphql.yoga.handleNodeRequestAndResponse(request, reply, { req: request, reply }), reply),
   });
 
   // preClose runs before the HTTP server stops: long-lived streams must end or close() would wait forever.

@@ -20,7 +20,7 @@ export const typeDefs = readFileSync(new URL('./schema.graphql', import.meta.url
 
 export interface GraphQLDeps {
   readonly authenticator: Authenticator;
-  readonly metrics: Pick<Metrics, 'subscriptionOpened'>;
+  readonly metrics: Pick<Metrics, 'subscriptionOpened' | 'graphqlAnsweredDirectly'>;
   readonly garments: GarmentCatalog;
   /** Resolvers for the order queries, mutations and subscriptions, merged over the built-in ones. */
   readonly resolvers?: readonly IResolvers[];
@@ -33,6 +33,8 @@ export type ServerContext = { readonly req: FastifyRequest; readonly reply: Fast
 export interface GraphQLServer {
   readonly yoga: YogaServerInstance<ServerContext, GraphQLContext>;
   readonly subscriptions: SubscriptionTracker;
+  /** Yoga's mask for errors, for answers given beside yoga (fastQueries). */
+  readonly maskError: (error: unknown, message: string) => Error;
 }
 
 export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
@@ -42,6 +44,7 @@ export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
     resolvers: [{ DateTime, JSON: JSONScalar }, enumResolvers, catalogResolvers({ garments: deps.garments }), ...(deps.resolvers ?? [])],
   });
   const log = deps.log;
+  const maskError = createMaskError((error) => log.error({ err: error }, 'unexpected GraphQL error'));
   const yoga = createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -51,7 +54,7 @@ export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
     graphiql: deps.introspection
       ? { title: 'Production orders', defaultQuery: '{\n  viewer { id isOperator }\n  routeStops { id label }\n}\n' }
       : false,
-    maskedErrors: { maskError: createMaskError((error) => log.error({ err: error }, 'unexpected GraphQL error')) },
+    maskedErrors: { maskError },
     logging: {
       debug: (...args: unknown[]) => log.debug(args.map(String).join(' ')),
       info: (...args: unknown[]) => log.info(args.map(String).join(' ')),
@@ -74,7 +77,7 @@ export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
       }
     },
   });
-  return { yoga, subscriptions };
+  return { yoga, subscriptions, maskError };
 }
 
 /**
@@ -84,13 +87,15 @@ export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
  * sharedSubscriptionExecution's), so only onExecute is taken.
  */
 function compiledQueries(): Plugin {
-  const { onExecute } = useGraphQlJit({
-    // Views carry instants as toISOString() text already: parsing and re-printing each was a
-    // visible share of a response. Anything else goes through the scalar as before.
-    customSerializers: { DateTime: (value: unknown) => (typeof value === 'string' && CANONICAL_INSTANT.test(value) ? value : DateTime.serialize(value)) },
-  });
+  const { onExecute } = useGraphQlJit(JIT_OPTIONS);
   return { onExecute };
 }
+
+export const JIT_OPTIONS = {
+  // Views carry instants as toISOString() text already: parsing and re-printing each was a
+  // visible share of a response. Anything else goes through the scalar as before.
+  customSerializers: { DateTime: (value: unknown) => (typeof value === 'string' && CANONICAL_INSTANT.test(value) ? value : DateTime.serialize(value)) },
+};
 
 /** What `Date.prototype.toISOString()` prints for years 0000-9999. */
 const CANONICAL_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

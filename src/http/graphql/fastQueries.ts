@@ -1,0 +1,149 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { getOperationAST, OperationTypeNode, type DocumentNode, type ExecutionResult, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { processRegularResult, type YogaServerInstance } from 'graphql-yoga';
+import { getCORSHeadersByRequestAndOptions } from '@whatwg-node/server';
+import type { Authenticator } from '../../auth/authenticate.ts';
+import { createContext, type GraphQLContext } from './context.ts';
+import { GRAPHQL_LIMITS } from './limits.ts';
+import { JIT_OPTIONS, replyPayload, type ServerContext } from './server.ts';
+
+type Yoga = YogaServerInstance<ServerContext, GraphQLContext>;
+/** What yoga's envelop hands out, typed as we use it. */
+interface Enveloped {
+  readonly parse: (source: string) => DocumentNode;
+  readonly validate: (schema: GraphQLSchema, document: DocumentNode) => readonly GraphQLError[];
+  readonly schema: GraphQLSchema;
+}
+type MaskError = (error: unknown, message: string) => Error;
+
+/** Documents kept compiled, by operation name and text; real clients send a few dozen. */
+const MAX_DOCUMENTS = 500;
+/** A query yoga itself must answer: it failed to parse or validate, or is not a query. */
+const ANSWERED_BY_YOGA = 'yoga';
+
+/**
+ * The common case of `/graphql`, a POST of JSON `{ query, variables?, operationName? }` whose
+ * operation is a query, answered without yoga's fetch-API layer: the request is not turned into
+ * a web Request, nor the answer into a web Response. Those layers were about a third of an
+ * `order(id)` request's CPU.
+ *
+ * It answers exactly as yoga would, and is held to that by a test that sends every variant to
+ * both: the same limits (the document is parsed and validated once, by yoga's own envelop with
+ * graphql-armor, and kept), the same context, graphql-jit as yoga runs it, yoga's mask on
+ * errors, yoga's media-type choice and CORS headers. Anything else (GET, mutations,
+ * subscriptions, SSE, extensions, a document with errors, a token that fails) returns
+ * `undefined` before anything ran, and yoga answers it.
+ */
+export function fastQueries(yoga: Yoga, deps: { readonly authenticator: Authenticator; readonly maskError: MaskError; readonly answered: () => void }) {
+  const { authenticator, maskError } = deps;
+  const documents = new Map<string, CompiledQuery | typeof ANSWERED_BY_YOGA>();
+
+  function compiled(query: string, operationName: string | undefined): CompiledQuery | typeof ANSWERED_BY_YOGA {
+    const key = `${operationName ?? ''}\0${query}`;
+    let entry = documents.get(key);
+    if (entry === undefined) {
+      entry = compile(query, operationName);
+      if (documents.size >= MAX_DOCUMENTS) documents.delete(documents.keys().next().value!);
+      documents.set(key, entry);
+    }
+    return entry;
+  }
+
+  function compile(query: string, operationName: string | undefined): CompiledQuery | typeof ANSWERED_BY_YOGA {
+    // Yoga's own parse and validate: its parser cache, graphql-armor's limits, introspection.
+    const { parse, validate, schema } = yoga.getEnveloped({}) as unknown as Enveloped;
+    try {
+      const document = parse(query);
+      if (validate(schema, document).length > 0) return ANSWERED_BY_YOGA;
+      if (getOperationAST(document, operationName)?.operation !== OperationTypeNode.QUERY) return ANSWERED_BY_YOGA;
+      const result = compileQuery(schema, document, operationName, JIT_OPTIONS);
+      return isCompiledQuery(result) ? result : ANSWERED_BY_YOGA;
+    } catch {
+      return ANSWERED_BY_YOGA;
+    }
+  }
+
+  return async function answer(request: FastifyRequest, reply: FastifyReply): Promise<string | Response | undefined> {
+    if (request.method !== 'POST' || !request.headers['content-type']?.startsWith('application/json')) return undefined;
+    const params = plainParams(request.body);
+    if (!params) return undefined;
+    const mediaType = regularMediaType(request.headers.accept);
+    if (!mediaType) return undefined;
+    const query = compiled(params.query, params.operationName);
+    if (query === ANSWERED_BY_YOGA) return undefined;
+    let viewer;
+    try {
+      viewer = await authenticator.authenticate(request.headers.authorization);
+    } catch {
+      return undefined; // yoga answers 401 in GraphQL's shape
+    }
+    const context = { req: request, reply, ...createContext(viewer, 'http', authenticator) };
+    const result = (await query.query(undefined, context, params.variables)) as ExecutionResult;
+    deps.answered();
+
+    const cors = request.headers.origin === undefined ? null : getCORSHeadersByRequestAndOptions(nodeHeaders(request) as Request, {});
+    if (cors) reply.headers(cors);
+    if (result.errors?.length) {
+      const masked = { ...result, errors: result.errors.map((error) => maskError(error, 'Unexpected error.') as GraphQLError) };
+      return replyPayload(processRegularResult(masked, yoga.fetchAPI, mediaType), reply);
+    }
+    reply.header('content-type', `${mediaType}; charset=utf-8`);
+    return query.stringify(result);
+  };
+}
+
+interface Params {
+  readonly query: string;
+  readonly variables?: Record<string, unknown>;
+  readonly operationName?: string;
+}
+
+/** The body as yoga accepts it without remark, and nothing else (no `extensions`, no batch). */
+function plainParams(body: unknown): Params | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const { query, variables, operationName, ...rest } = body as Record<string, unknown>;
+  if (typeof query !== 'string' || query.length > GRAPHQL_LIMITS.maxQueryLength) return undefined;
+  if (Object.keys(rest).length > 0) return undefined;
+  if (variables != null && (typeof variables !== 'object' || Array.isArray(variables))) return undefined;
+  if (operationName != null && typeof operationName !== 'string') return undefined;
+  return {
+    query,
+    ...(variables != null ? { variables: variables as Record<string, unknown> } : {}),
+    ...(operationName != null ? { operationName } : {}),
+  };
+}
+
+const REGULAR_MEDIA_TYPES = ['application/graphql-response+json', 'application/json'] as const;
+
+/**
+ * The media type yoga answers a query's result in, as its result processor picks it: the
+ * header's types (utf-8 only) from last to first, the last match winning. The regular processor
+ * comes last in yoga's list, so any match of it wins over SSE and multipart.
+ */
+export function regularMediaType(accept: string | undefined): (typeof REGULAR_MEDIA_TYPES)[number] | undefined {
+  const asked = (accept || '*/*').replace(/\s/g, '').toLowerCase().split(',');
+  let chosen: (typeof REGULAR_MEDIA_TYPES)[number] | undefined;
+  for (let i = asked.length - 1; i >= 0; i--) {
+    const [mediaType, ...parameters] = asked[i]!.split(';');
+    const charset = parameters.find((parameter) => parameter.includes('charset=')) ?? 'charset=utf-8';
+    if (charset !== 'charset=utf-8' || mediaType === undefined) continue;
+    const [askedType, askedSubtype] = mediaType.split('/');
+    for (const candidate of REGULAR_MEDIA_TYPES) {
+      const [type, subtype] = candidate.split('/');
+      if ((askedType === '*' || askedType === type) && (askedSubtype === '*' || askedSubtype === subtype)) chosen = candidate;
+    }
+  }
+  return chosen;
+}
+
+function nodeHeaders(request: FastifyRequest): { headers: { get(name: string): string | null } } {
+  return {
+    headers: {
+      get: (name) => {
+        const value = request.headers[name];
+        return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+      },
+    },
+  };
+}
