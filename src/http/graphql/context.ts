@@ -23,12 +23,26 @@ export type InternalContext = GraphQLContext & { readonly [CONTROLLER]: AbortCon
 
 export function createContext(viewer: Viewer | undefined, transport: GraphQLTransport, authenticator: Authenticator): InternalContext {
   const controller = new AbortController();
+  return { ...contextWith(viewer, transport, authenticator, controller.signal), [CONTROLLER]: controller };
+}
+
+/**
+ * A query's context over plain HTTP. Nothing ends a query early (yoga never aborted a query's
+ * controller either), so its signal is one that never aborts: making a controller per request
+ * was 3% of an `order(id)` request's CPU.
+ */
+export function queryContext(viewer: Viewer | undefined, authenticator: Authenticator): GraphQLContext {
+  return contextWith(viewer, 'http', authenticator, NEVER_ABORTED);
+}
+
+const NEVER_ABORTED = new AbortController().signal;
+
+function contextWith(viewer: Viewer | undefined, transport: GraphQLTransport, authenticator: Authenticator, signal: AbortSignal): GraphQLContext {
   let current = viewer;
   return {
     viewer,
     transport,
-    signal: controller.signal,
-    [CONTROLLER]: controller,
+    signal,
     async recheckViewer() {
       if (current) current = await authenticator.recheck(current);
       return current;

@@ -4,7 +4,7 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { processRegularResult, type YogaServerInstance } from 'graphql-yoga';
 import { getCORSHeadersByRequestAndOptions } from '@whatwg-node/server';
 import type { Authenticator } from '../../auth/authenticate.ts';
-import { createContext, type GraphQLContext } from './context.ts';
+import { queryContext, type GraphQLContext } from './context.ts';
 import { GRAPHQL_LIMITS } from './limits.ts';
 import { JIT_OPTIONS, replyPayload, type ServerContext } from './server.ts';
 
@@ -64,11 +64,23 @@ export function fastQueries(yoga: Yoga, deps: { readonly authenticator: Authenti
     }
   }
 
+  /** Clients send a handful of accept headers, over and over. */
+  const mediaTypes = new Map<string | undefined, ReturnType<typeof regularMediaType>>();
+  function mediaTypeOf(accept: string | undefined): ReturnType<typeof regularMediaType> {
+    let mediaType = mediaTypes.get(accept);
+    if (mediaType === undefined && !mediaTypes.has(accept)) {
+      mediaType = regularMediaType(accept);
+      if (mediaTypes.size >= MAX_DOCUMENTS) mediaTypes.clear();
+      mediaTypes.set(accept, mediaType);
+    }
+    return mediaType;
+  }
+
   return async function answer(request: FastifyRequest, reply: FastifyReply): Promise<string | Response | undefined> {
     if (request.method !== 'POST' || !request.headers['content-type']?.startsWith('application/json')) return undefined;
     const params = plainParams(request.body);
     if (!params) return undefined;
-    const mediaType = regularMediaType(request.headers.accept);
+    const mediaType = mediaTypeOf(request.headers.accept);
     if (!mediaType) return undefined;
     const query = compiled(params.query, params.operationName);
     if (query === ANSWERED_BY_YOGA) return undefined;
@@ -78,8 +90,7 @@ export function fastQueries(yoga: Yoga, deps: { readonly authenticator: Authenti
     } catch {
       return undefined; // yoga answers 401 in GraphQL's shape
     }
-    const context = { req: request, reply, ...createContext(viewer, 'http', authenticator) };
-    const result = (await query.query(undefined, context, params.variables)) as ExecutionResult;
+    const result = (await query.query(undefined, queryContext(viewer, authenticator), params.variables)) as ExecutionResult;
     deps.answered();
 
     const cors = request.headers.origin === undefined ? null : getCORSHeadersByRequestAndOptions(nodeHeaders(request) as Request, {});
