@@ -3,7 +3,7 @@ import type { GlobalPosition, RecordedEvent } from '../../commands/eventStore.ts
 import { foldOrderEvents, orderIdsOf } from '../orders/fold.ts';
 import { toOrderRecord, type ProjectedOrder } from '../orders/records.ts';
 import { loadOrders } from '../orders/store.ts';
-import { beginAtCheckpoint, writeBatch } from './batchSql.ts';
+import { commitBatch } from './batchSql.ts';
 import type { DeadLetter } from './deadLetters.ts';
 
 /** Test seams: a child process can announce (and widen) the moment before a commit. */
@@ -94,42 +94,38 @@ async function inTransaction(target: BatchTarget, expected: GlobalPosition | und
   const { client, cache } = target;
   const last = events.at(-1);
   if (!last) throw new Error('projectBatch needs at least one event');
-  await beginAtCheckpoint(client, target.projection, expected);
-  try {
-    const ids = orderIdsOf(events);
-    const state = new Map<string, ProjectedOrder>();
-    const missing: string[] = [];
-    for (const id of ids) {
-      const cached = cache?.get(id);
-      if (cached) state.set(id, cached);
-      else missing.push(id);
-    }
-    for (const [id, order] of await loadOrders(client, target.schema, missing)) state.set(id, order);
-    const refused = new Set(rejected.map((letter) => letter.event));
-    const folded = foldOrderEvents(state, events.filter((event) => !refused.has(event)), 'continuous');
-    for (const letter of rejected) {
-      const id = orderIdsOf([letter.event])[0];
-      const current = id === undefined ? undefined : state.get(id);
-      if (id !== undefined && current && letter.event.streamVersion > current.version) {
-        folded.changed.set(id, { ...current, version: letter.event.streamVersion, position: letter.event.position });
-      }
-    }
-    const deadLetters = [...folded.deadLetters, ...rejected];
-    const changedOrderIds = [...folded.changed.keys()];
-    await writeBatch(
-      client,
-      target,
-      { orders: [...folded.changed.values()].map(toOrderRecord), lineItems: folded.lineItems, timeline: folded.timeline },
-      deadLetters,
-      last.position,
-      changedOrderIds,
-    );
-    await target.hooks?.beforeCommit?.(events);
-    await client.query('commit');
-    cache?.remember(folded.changed);
-    return { position: last.position, changedOrderIds, deadLetters: deadLetters.length };
-  } catch (error) {
-    await client.query('rollback').catch(() => undefined);
-    throw error;
+  const ids = orderIdsOf(events);
+  const state = new Map<string, ProjectedOrder>();
+  const missing: string[] = [];
+  for (const id of ids) {
+    const cached = cache?.get(id);
+    if (cached) state.set(id, cached);
+    else missing.push(id);
   }
+  // Read before the batch's transaction: if anyone else wrote these rows since, the checkpoint
+  // moved too, and commitBatch refuses the batch.
+  for (const [id, order] of await loadOrders(client, target.schema, missing)) state.set(id, order);
+  const refused = new Set(rejected.map((letter) => letter.event));
+  const folded = foldOrderEvents(state, events.filter((event) => !refused.has(event)), 'continuous');
+  for (const letter of rejected) {
+    const id = orderIdsOf([letter.event])[0];
+    const current = id === undefined ? undefined : state.get(id);
+    if (id !== undefined && current && letter.event.streamVersion > current.version) {
+      folded.changed.set(id, { ...current, version: letter.event.streamVersion, position: letter.event.position });
+    }
+  }
+  const deadLetters = [...folded.deadLetters, ...rejected];
+  const changedOrderIds = [...folded.changed.keys()];
+  await target.hooks?.beforeCommit?.(events);
+  await commitBatch(
+    client,
+    target,
+    expected,
+    { orders: [...folded.changed.values()].map(toOrderRecord), lineItems: folded.lineItems, timeline: folded.timeline },
+    deadLetters,
+    last.position,
+    changedOrderIds,
+  );
+  cache?.remember(folded.changed);
+  return { position: last.position, changedOrderIds, deadLetters: deadLetters.length };
 }

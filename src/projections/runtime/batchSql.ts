@@ -2,41 +2,20 @@ import type pg from 'pg';
 import type { GlobalPosition } from '../../commands/eventStore.ts';
 import { LINE_ITEM_COLUMNS, ORDER_COLUMNS, TIMELINE_COLUMNS, qualified } from '../orders/columns.ts';
 import type { OrderWrites } from '../orders/store.ts';
-import { CheckpointMovedError, samePosition } from './checkpoints.ts';
+import { CheckpointMovedError, readCheckpoint } from './checkpoints.ts';
 import type { DeadLetter } from './deadLetters.ts';
 import { CHANGES_CHANNEL, encodeChangeNotices } from './notifications.ts';
 
 /*
- * A live batch costs four round trips, whatever its size: BEGIN with the checkpoint lock, the
- * rows to fold from (skipped when cached), one statement for every write, COMMIT. Round trips,
- * not server work, are most of a small batch's time, and so of the projection lag.
+ * A live batch is one message to the server: BEGIN, the checkpoint check and lock, one statement
+ * for every write, COMMIT. The rows to fold from cost one more round trip, and only when the
+ * projector's own cache lacks them. Round trips, each waiting for the server and then for this
+ * process's event loop, were most of a small batch's time, and so of the projection lag.
  */
 
 const NAME = /^[a-z0-9_@-]+$/;
-
-/**
- * Opens the batch's transaction and locks the checkpoint row (creating it the first time), in
- * one round trip; throws CheckpointMovedError (after rolling back) if it is not at `expected`.
- *
- * The batch commits without waiting for its WAL flush (`synchronous_commit = off`, this
- * transaction only): the read model is derived from events that are already durable, and its
- * rows and checkpoint commit or vanish together, so a crash that loses the last batches makes
- * the projector apply those events again, never skip them. What it saves is an fsync on the
- * path from every command to every subscriber and to every read-your-writes answer.
- */
-export async function beginAtCheckpoint(client: pg.ClientBase, projection: string, expected: GlobalPosition | undefined): Promise<void> {
-  if (!NAME.test(projection)) throw new Error(`Bad projection name ${projection}`);
-  const results = (await client.query(
-    `begin; set local synchronous_commit = off; insert into projection_checkpoints (name) values ('${projection}') on conflict (name) do nothing;
-     select position_commit::text as commit, position_prepare::text as prepare from projection_checkpoints where name = '${projection}' for update`,
-  )) as unknown as pg.QueryResult<{ commit: string | null; prepare: string | null }>[];
-  const row = results.at(-1)?.rows[0];
-  const stored = row?.commit != null && row.prepare != null ? { commit: BigInt(row.commit), prepare: BigInt(row.prepare) } : undefined;
-  if (!samePosition(stored, expected)) {
-    await client.query('rollback');
-    throw new CheckpointMovedError(stored);
-  }
-}
+/** SQLSTATE raised by projection_checkpoint_at (migration 004) when the checkpoint moved. */
+const CHECKPOINT_MOVED = 'PJ001';
 
 const list = (columns: Record<string, unknown>): string => Object.keys(columns).join(', ');
 const populate = (schema: string, table: string, columns: Record<string, unknown>, param: string): string =>
@@ -80,29 +59,60 @@ const deadLetterRow = (projection: string, { event, error }: DeadLetter) => ({
   recorded_at: event.recordedAt.toISOString(),
 });
 
+/** Connections on which a schema's batch statement is prepared (SQL PREPARE lives per session). */
+const prepared = new WeakMap<pg.ClientBase, Set<string>>();
+
+async function prepareWrite(client: pg.ClientBase, schema: string): Promise<string> {
+  const name = `projection_batch_${schema}`;
+  let schemas = prepared.get(client);
+  if (!schemas?.has(schema)) {
+    await client.query(`prepare ${name} (json, json, json, json, bigint, bigint, text, text[]) as ${writeStatement(schema)}`);
+    prepared.set(client, (schemas ??= new Set()).add(schema));
+  }
+  return name;
+}
+
 /**
- * Every write of the batch, the new checkpoint and the change notices, in one statement. The
- * NOTIFY goes out at COMMIT (and only then), so listeners never hear of rows they cannot read.
- * It is sent even when no order changed (only dead letters): waiters on the position must wake.
- * A named statement: planning it (~0.18 ms) cost a quarter of running it, on every batch; a
- * rebuild's table switch makes PostgreSQL plan it again by itself.
+ * One batch, as one transaction sent as one message: the checkpoint row locked and checked to be
+ * at `expected` (else CheckpointMovedError, nothing written), every write, the new checkpoint and
+ * the change notices, then COMMIT. The NOTIFY goes out at COMMIT (and only then), so listeners
+ * never hear of rows they cannot read; it is sent even when no order changed (only dead letters),
+ * because waiters on the position must wake.
+ *
+ * The writes are a prepared statement (planning it cost a quarter of running it), executed with
+ * its arguments as escaped literals, since a message of several statements cannot carry bound
+ * parameters. A rebuild's table switch makes PostgreSQL plan it again by itself.
+ *
+ * The transaction commits without waiting for its WAL flush (`synchronous_commit = off`, this
+ * transaction only): the read model is derived from events that are already durable, and its
+ * rows and checkpoint commit or vanish together, so a crash that loses the last batches makes
+ * the projector apply those events again, never skip them. What it saves is an fsync on the
+ * path from every command to every subscriber and to every read-your-writes answer.
  */
-export async function writeBatch(
+export async function commitBatch(
   client: pg.ClientBase,
   target: { readonly projection: string; readonly schema: string },
+  expected: GlobalPosition | undefined,
   writes: OrderWrites,
   deadLetters: readonly DeadLetter[],
   position: GlobalPosition,
   changedOrderIds: readonly string[],
 ): Promise<void> {
-  await client.query({ name: `projection_write_${target.schema}`, text: writeStatement(target.schema), values: [
-    JSON.stringify(writes.orders),
-    JSON.stringify(writes.lineItems),
-    JSON.stringify(writes.timeline),
-    JSON.stringify(deadLetters.map((letter) => deadLetterRow(target.projection, letter))),
-    position.commit.toString(),
-    position.prepare.toString(),
-    target.projection,
-    encodeChangeNotices(position, changedOrderIds),
-  ] });
+  if (!NAME.test(target.projection)) throw new Error(`Bad projection name ${target.projection}`);
+  const statement = await prepareWrite(client, target.schema);
+  const text = (value: string): string => client.escapeLiteral(value);
+  const notices = encodeChangeNotices(position, changedOrderIds).map(text).join(', ');
+  const sql = `begin; set local synchronous_commit = off;
+    select projection_checkpoint_at(${text(target.projection)}, ${expected ? `${expected.commit}, ${expected.prepare}` : 'null, null'});
+    execute ${statement}(${text(JSON.stringify(writes.orders))}, ${text(JSON.stringify(writes.lineItems))}, ${text(JSON.stringify(writes.timeline))},
+      ${text(JSON.stringify(deadLetters.map((letter) => deadLetterRow(target.projection, letter))))},
+      ${position.commit}, ${position.prepare}, ${text(target.projection)}, array[${notices}]::text[]);
+    commit`;
+  try {
+    await client.query(sql);
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    if ((error as { code?: string }).code === CHECKPOINT_MOVED) throw new CheckpointMovedError((await readCheckpoint(client, target.projection)).position);
+    throw error;
+  }
 }
