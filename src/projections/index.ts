@@ -18,6 +18,7 @@ export {
   findOrderEvents,
   findOrders,
   findOrderSummaries,
+  orderSummaryView,
   findGarment,
   isOperator,
   listGarments,

@@ -38,6 +38,19 @@ describe('the change loader', () => {
     expect(views.map((v) => v?.id)).toEqual(ids);
   });
 
+  it('reads nothing for a notice that carries its order, and shares that view with every later asker', async () => {
+    const db = countingDatabase();
+    let built = 0;
+    const carried = new Map<string, ProductionOrderView>();
+    const load = changeLoader({ loadMany: db.loadMany, fromChange: (c) => (carried.has(c.orderId) ? (built++, carried.get(c.orderId)) : undefined) });
+    const [withView, without] = [randomUUID(), randomUUID()];
+    carried.set(withView, viewOf(withView, 99));
+    const views = await Promise.all([...Array.from({ length: 10 }, () => load(change(withView, 3))), load(change(without, 3))]);
+    expect(views.slice(0, 10).every((view) => view === carried.get(withView))).toBe(true);
+    expect(built).toBe(1);
+    expect(db.reads).toEqual([[without]]);
+  });
+
   it('splits a large backlog into bounded reads', async () => {
     const db = countingDatabase();
     const load = changeLoader({ loadMany: db.loadMany, maxBatch: 2 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPosition, type GlobalPosition } from '../../src/commands/eventStore.ts';
-import { startChangeFeed, startReadModel, type ChangeFeedHandle } from '../../src/projections/index.ts';
+import { findOrderSummaries, orderSummaryView, startChangeFeed, startReadModel, type ChangeFeedHandle, type OrderChange } from '../../src/projections/index.ts';
 import { CHANGES_CHANNEL } from '../../src/projections/runtime/notifications.ts';
 import { randomOrderLife, readModelFixture, seededRandom, waitUntilCaughtUp, type ReadModelFixture } from './support.ts';
 
@@ -61,6 +61,51 @@ describe('the change feed', () => {
       expect(heard).toContain(orderId);
     } finally {
       await feed.close();
+    }
+  });
+});
+
+describe('the change feed of the projecting process', () => {
+  let fx: ReadModelFixture;
+  beforeAll(async () => {
+    fx = await readModelFixture();
+  });
+  afterAll(async () => {
+    await fx.close();
+  });
+
+  it('hands its own projector\'s changes over with the summary row a read would give, only while a listener asked for it', async () => {
+    const readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
+    const plain: OrderChange[] = [];
+    const wanting: OrderChange[] = [];
+    const stopPlain = readModel.changeFeed.subscribe((change) => plain.push(change));
+    const stopWanting = readModel.changeFeed.subscribe((change) => wanting.push(change), { summaries: true });
+    try {
+      const orderId = await randomOrderLife(fx.commands, seededRandom(41), 3);
+      await waitUntilCaughtUp(fx.db.pool, fx.store);
+      const ours = wanting.filter((change) => change.orderId === orderId);
+      expect(ours.length).toBeGreaterThan(0);
+      // Every notice of the order carries its row as of that notice's position.
+      for (const change of ours) expect(change.summary?.position).toBe(formatPosition(change.position));
+      // The newest one is exactly the row findOrderSummaries reads, so both give the same view.
+      const now = new Date();
+      const [read] = (await findOrderSummaries(fx.db.pool, [orderId], { now })).values();
+      expect(orderSummaryView(ours.at(-1)!.summary!, now)).toEqual(read);
+      // Listeners share the notice: the plain one sees the same changes.
+      expect(plain.filter((change) => change.orderId === orderId)).toEqual(ours);
+
+      // Nobody asks any more: the projector stops reading summaries back.
+      stopWanting();
+      const before = plain.length;
+      const later = await randomOrderLife(fx.commands, seededRandom(42), 2);
+      await waitUntilCaughtUp(fx.db.pool, fx.store);
+      const unread = plain.slice(before).filter((change) => change.orderId === later);
+      expect(unread.length).toBeGreaterThan(0);
+      expect(unread.every((change) => change.summary === undefined)).toBe(true);
+    } finally {
+      stopPlain();
+      stopWanting();
+      await readModel.close();
     }
   });
 });

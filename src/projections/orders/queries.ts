@@ -108,16 +108,25 @@ export function findOrders(db: Queryable, ids: readonly string[], options: Pick<
 
 /** As `findOrders`, without each order's timeline (its `events`): for readers that do not show it. */
 export function findOrderSummaries(db: Queryable, ids: readonly string[], options: Pick<ReadOptions, 'now'> = {}): Promise<Map<string, OrderSummaryView>> {
-  return byIds(db, BY_IDS.summary, ids, (row, now) => {
-    const { events: _timeline, ...summary } = orderView(row, now);
-    return summary;
-  }, options.now);
+  return byIds(db, BY_IDS.summary, ids, orderSummaryView, options.now);
+}
+
+/** An order row as `findOrderSummaries` reads it (see {@link ORDER_SUMMARIES_BY_IDS}), as its view. */
+export function orderSummaryView(row: OrderRow, now: Date): OrderSummaryView {
+  const { events: _timeline, ...summary } = orderView(row, now);
+  return summary;
 }
 
 const BY_IDS = {
   whole: { name: 'orders.find_by_ids', text: `${ORDER_SELECT} where o.id = any($1::uuid[])` },
   summary: { name: 'orders.find_summaries_by_ids', text: `${ORDER_SUMMARY_SELECT} where o.id = any($1::uuid[])` },
 } as const;
+
+/**
+ * The statement behind `findOrderSummaries` (`$1`: uuid[]), over the tables the search path
+ * finds: for a writer that reads the rows it just wrote back in the same message (the projector).
+ */
+export const ORDER_SUMMARIES_BY_IDS = BY_IDS.summary.text;
 
 async function byIds<V>(db: Queryable, statement: Statement, ids: readonly string[], toView: (row: OrderRow, now: Date) => V, now = new Date()): Promise<Map<string, V>> {
   const wanted = [...new Set(ids.filter((id) => isUuid(id)).map((id) => id.toLowerCase()))];

@@ -3,6 +3,7 @@ import type { GlobalPosition, RecordedEvent } from '../../commands/eventStore.ts
 import { foldOrderEvents, orderIdsOf } from '../orders/fold.ts';
 import { toOrderRecord, type ProjectedOrder } from '../orders/records.ts';
 import { loadOrders } from '../orders/store.ts';
+import type { OrderRow } from '../orders/viewRows.ts';
 import { commitBatch } from './batchSql.ts';
 import type { DeadLetter } from './deadLetters.ts';
 
@@ -22,6 +23,8 @@ export interface BatchTarget {
    */
   readonly cache?: OrderCache;
   readonly hooks?: ProjectorHooks;
+  /** Read the changed orders' summary rows back in the batch's transaction (live tables only). */
+  readonly readBack?: boolean;
 }
 
 export interface CommittedBatch {
@@ -29,6 +32,8 @@ export interface CommittedBatch {
   readonly position: GlobalPosition;
   readonly changedOrderIds: readonly string[];
   readonly deadLetters: number;
+  /** With `readBack`: the changed orders' summary rows as committed, by order id. */
+  readonly summaries?: ReadonlyMap<string, OrderRow>;
 }
 
 /** A bounded map of committed order states; emptied when it grows past its size. */
@@ -117,7 +122,7 @@ async function inTransaction(target: BatchTarget, expected: GlobalPosition | und
   const deadLetters = [...folded.deadLetters, ...rejected];
   const changedOrderIds = [...folded.changed.keys()];
   await target.hooks?.beforeCommit?.(events);
-  await commitBatch(
+  const summaries = await commitBatch(
     client,
     target,
     expected,
@@ -125,7 +130,8 @@ async function inTransaction(target: BatchTarget, expected: GlobalPosition | und
     deadLetters,
     last.position,
     changedOrderIds,
+    target.readBack,
   );
   cache?.remember(folded.changed);
-  return { position: last.position, changedOrderIds, deadLetters: deadLetters.length };
+  return { position: last.position, changedOrderIds, deadLetters: deadLetters.length, ...(summaries ? { summaries } : {}) };
 }

@@ -2,11 +2,22 @@ import pg from 'pg';
 import { comparePositions, type GlobalPosition } from '../../commands/eventStore.ts';
 import { ORDERS_PROJECTION, readCheckpoint } from './checkpoints.ts';
 import { CHANGES_CHANNEL, decodeChangeNotice } from './notifications.ts';
+import type { OrderRow } from '../orders/viewRows.ts';
 
 /** One order changed in the read model; the read model has reached `position` (and this change). */
 export interface OrderChange {
   readonly orderId: string;
   readonly position: GlobalPosition;
+  /**
+   * The order's summary row exactly as of `position` (`findOrderSummaries`' row), when this
+   * process's own projector read it back in the commit; otherwise undefined (read it yourself).
+   */
+  readonly summary?: OrderRow | undefined;
+}
+
+export interface SubscribeOptions {
+  /** This listener would use `summary`: the local projector then reads summaries back while it listens. */
+  readonly summaries?: boolean;
 }
 
 export type OrderChangeListener = (change: OrderChange) => void;
@@ -18,7 +29,7 @@ export type OrderChangeListener = (change: OrderChange) => void;
  */
 export interface ChangeFeed {
   /** Called for every order a projection commit changed, after the commit. Returns unsubscribe. */
-  subscribe(listener: OrderChangeListener): () => void;
+  subscribe(listener: OrderChangeListener, options?: SubscribeOptions): () => void;
   /**
    * Resolves true once the read model has reached `position` (e.g. an append's position: the
    * change is then readable), false after `timeoutMs` (default 5000) or on abort.
@@ -30,7 +41,18 @@ export interface ChangeFeed {
 
 /** The feed as its owner holds it: the local projector publishes into it; close() on shutdown. */
 export interface ChangeFeedHandle extends ChangeFeed {
-  publish(position: GlobalPosition, orderIds: readonly string[]): void;
+  publish(position: GlobalPosition, orderIds: readonly string[], summaries?: ReadonlyMap<string, OrderRow>): void;
+  /** True while some listener subscribed with `summaries`. */
+  wantsSummaries(): boolean;
+  /**
+   * The backend this process's projector writes on (undefined: none now). Its NOTIFYs are not
+   * taken from LISTEN: the projector publishes each of its commits here itself, with summaries,
+   * and whichever came first used to win. When it stops, call catchUp(): a batch whose answer
+   * was lost with its connection may have committed unpublished.
+   */
+  projectingOn(backendProcessId: number | undefined): void;
+  /** Tells whatever the checkpoint shows beyond the last commit told in full (from the table). */
+  catchUp(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,6 +83,8 @@ class PostgresChangeFeed implements ChangeFeedHandle {
   /** Which NOTIFY parts of the current position were delivered; complete once all were. */
   #parts = { seen: new Set<number>(), complete: true };
   readonly #listeners = new Set<OrderChangeListener>();
+  readonly #summaryListeners = new Set<OrderChangeListener>();
+  #projectorBackend: number | undefined;
   readonly #waiters = new Set<Waiter>();
   #client: pg.Client | undefined;
   #closed = false;
@@ -78,9 +102,25 @@ class PostgresChangeFeed implements ChangeFeedHandle {
     if (position && (!this.#complete || comparePositions(position, this.#complete) > 0)) this.#complete = position;
   }
 
-  subscribe(listener: OrderChangeListener): () => void {
+  subscribe(listener: OrderChangeListener, options: SubscribeOptions = {}): () => void {
     this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    if (options.summaries) this.#summaryListeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+      this.#summaryListeners.delete(listener);
+    };
+  }
+
+  wantsSummaries(): boolean {
+    return this.#summaryListeners.size > 0;
+  }
+
+  projectingOn(backendProcessId: number | undefined): void {
+    this.#projectorBackend = backendProcessId;
+  }
+
+  catchUp(): Promise<void> {
+    return this.#resync();
   }
 
   currentPosition(): GlobalPosition | undefined {
@@ -106,8 +146,8 @@ class PostgresChangeFeed implements ChangeFeedHandle {
     });
   }
 
-  publish(position: GlobalPosition, orderIds: readonly string[]): void {
-    this.#deliver(position, orderIds, undefined);
+  publish(position: GlobalPosition, orderIds: readonly string[], summaries?: ReadonlyMap<string, OrderRow>): void {
+    this.#deliver(position, orderIds, undefined, summaries);
   }
 
   async close(): Promise<void> {
@@ -115,6 +155,7 @@ class PostgresChangeFeed implements ChangeFeedHandle {
     clearTimeout(this.#reconnectTimer);
     clearTimeout(this.#pollTimer);
     for (const waiter of [...this.#waiters]) waiter.resolve(false);
+    await this.#resyncing?.catch(() => undefined);
     const client = this.#client;
     this.#client = undefined;
     await client?.end().catch(() => undefined);
@@ -130,7 +171,7 @@ class PostgresChangeFeed implements ChangeFeedHandle {
   }
 
   /** Delivers one commit's changes once: older positions and parts already seen are dropped. */
-  #deliver(position: GlobalPosition, orderIds: readonly string[], part: { index: number; of: number } | undefined): void {
+  #deliver(position: GlobalPosition, orderIds: readonly string[], part: { index: number; of: number } | undefined, summaries?: ReadonlyMap<string, OrderRow>): void {
     const order = this.#current ? comparePositions(position, this.#current) : 1;
     if (order < 0) return;
     if (order === 0 && (this.#parts.complete || (part && this.#parts.seen.has(part.index)))) return;
@@ -141,9 +182,10 @@ class PostgresChangeFeed implements ChangeFeedHandle {
     if (part) this.#parts.seen.add(part.index);
     if (!part || this.#parts.seen.size >= part.of) this.#parts.complete = true;
     for (const orderId of orderIds) {
+      const change: OrderChange = { orderId, position, summary: summaries?.get(orderId) };
       for (const listener of this.#listeners) {
         try {
-          listener({ orderId, position });
+          listener(change);
         } catch (error) {
           this.options.onError?.(error);
         }
@@ -167,6 +209,7 @@ class PostgresChangeFeed implements ChangeFeedHandle {
     client.on('end', () => lost());
     client.on('notification', (message) => {
       if (message.channel !== CHANGES_CHANNEL || !message.payload) return;
+      if (this.#projectorBackend !== undefined && message.processId === this.#projectorBackend) return;
       const notice = decodeChangeNotice(message.payload);
       if (notice) this.#deliver(notice.position, notice.orderIds, { index: notice.part, of: notice.parts });
     });
@@ -206,6 +249,7 @@ class PostgresChangeFeed implements ChangeFeedHandle {
    * delivered at the checkpoint's position.
    */
   #resync(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
     this.#resyncing ??= (async () => {
       const { position } = await readCheckpoint(this.options.pool, ORDERS_PROJECTION);
       const from = this.#complete;

@@ -9,6 +9,10 @@ export interface ProjectorOptions {
   readonly eventStore: EventStore;
   /** Told of every commit at once, before any database round trip (the local change feed). */
   readonly onCommitted?: (batch: CommittedBatch) => void;
+  /** Asked before each batch: read the changed orders' summaries back for `onCommitted` (see commitBatch). */
+  readonly readBack?: () => boolean;
+  /** The backend process id of the connection the projector now writes on; undefined once it let go of it. */
+  readonly onConnection?: (backendProcessId: number | undefined) => void;
   /** Events per transaction at most. Default 1000. */
   readonly batchSize?: number;
   /** How often a follower tries to take over the lead. Default 1000 ms. */
@@ -77,6 +81,7 @@ export function startProjector(options: ProjectorOptions): Projector {
 /** Projects while `signal` allows; returns (or throws) when it should stop leading. */
 async function lead(options: ProjectorOptions, signal: AbortSignal): Promise<void> {
   const client = await options.pool.connect();
+  options.onConnection?.((client as unknown as { processID: number | null }).processID ?? undefined);
   let broken: Error | undefined;
   const onError = (error: Error): void => {
     broken = error;
@@ -98,7 +103,11 @@ async function lead(options: ProjectorOptions, signal: AbortSignal): Promise<voi
           }),
         );
         for await (const events of batches) {
-          const committed = await projectBatch({ client, projection: ORDERS_PROJECTION, schema: 'public', cache, hooks: options.hooks }, position, events);
+          const committed = await projectBatch(
+            { client, projection: ORDERS_PROJECTION, schema: 'public', cache, hooks: options.hooks, readBack: options.readBack?.() ?? false },
+            position,
+            events,
+          );
           position = committed.position;
           options.onCommitted?.(committed);
           if (signal.aborted) break;
@@ -114,6 +123,7 @@ async function lead(options: ProjectorOptions, signal: AbortSignal): Promise<voi
     broken ??= error as Error;
     throw error;
   } finally {
+    options.onConnection?.(undefined);
     client.off('error', onError);
     // A connection that failed is destroyed rather than handed back to the pool.
     client.release(broken);

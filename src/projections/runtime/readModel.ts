@@ -36,7 +36,12 @@ export async function startReadModel(options: ReadModelOptions): Promise<ReadMod
         batchSize: options.batchSize,
         onError: options.onError,
         hooks: options.hooks,
-        onCommitted: (batch) => changeFeed.publish(batch.position, batch.changedOrderIds),
+        onCommitted: (batch) => changeFeed.publish(batch.position, batch.changedOrderIds, batch.summaries),
+        readBack: () => changeFeed.wantsSummaries(),
+        onConnection: (backend) => {
+          changeFeed.projectingOn(backend);
+          if (backend === undefined) changeFeed.catchUp().catch((error: unknown) => options.onError?.(error));
+        },
       })
     : undefined;
   return {

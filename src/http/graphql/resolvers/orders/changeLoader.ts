@@ -4,6 +4,8 @@ import type { OrderChange } from '../../../../projections/index.ts';
 export interface ChangeLoaderOptions<V> {
   /** Reads the current state of these orders (one statement); missing ones are absent. */
   readonly loadMany: (ids: readonly string[]) => Promise<ReadonlyMap<string, V>>;
+  /** The view the notice itself carries (the local projector's read-back), if any: no read then. */
+  readonly fromChange?: (change: OrderChange) => V | undefined;
   /** How long a loaded change stays shared with later askers. Default 2000 ms. */
   readonly ttlMs?: number;
   /** Most remembered changes (oldest forgotten first). Default 10,000. */
@@ -75,7 +77,8 @@ export function changeLoader<V>(options: ChangeLoaderOptions<V>): ChangeLoader<V
     const known = remembered.get(key);
     if (known && known.expiresAt > now) return known.view;
     if (known) remembered.delete(key);
-    const view = read(change.orderId);
+    const carried = options.fromChange?.(change);
+    const view = carried === undefined ? read(change.orderId) : Promise.resolve(carried);
     const entry: Remembered<V> = { view, expiresAt: now + ttlMs };
     remembered.set(key, entry);
     void view.then((found) => found ?? forget(key, entry), () => forget(key, entry));

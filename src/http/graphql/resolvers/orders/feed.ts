@@ -39,7 +39,8 @@ export function createChangeHub(feed: Pick<ChangeFeed, 'subscribe'>): ChangeHub 
   };
   const added = (remove: () => void) => {
     listeners += 1;
-    detach ??= feed.subscribe(dispatch);
+    // Subscriptions read changed orders' summaries: the local projector may hand them over.
+    detach ??= feed.subscribe(dispatch, { summaries: true });
     let active = true;
     return () => {
       if (!active) return;

@@ -2,7 +2,7 @@ import type { Viewer } from '../../../../auth/viewer.ts';
 import { comparePositions, parsePosition, type GlobalPosition } from '../../../../commands/eventStore.ts';
 import { AppError } from '../../../../domain/errors.ts';
 import { Kind, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
-import { findOrderEvents, findOrders, findOrderSummaries, type OrderSummaryView, type TimelineEntryView } from '../../../../projections/index.ts';
+import { findOrderEvents, findOrders, findOrderSummaries, orderSummaryView, type OrderSummaryView, type TimelineEntryView } from '../../../../projections/index.ts';
 import { visibleOrder } from '../../../routes/productionAccess.ts';
 import { requireOperator, requireViewer, type GraphQLContext } from '../../context.ts';
 import type { OrderResolverDeps } from './deps.ts';
@@ -31,7 +31,10 @@ export function orderSubscriptionResolvers(deps: OrderResolverDeps) {
   // One read per change notice for every subscription following it (see changeLoader); without
   // the timeline for the subscriptions that do not select it (most: it is most of a read's cost).
   const loadOrder = changeLoader({ loadMany: (ids) => findOrders(db, ids, { now: now() }) });
-  const loadSummary = changeLoader({ loadMany: (ids) => findOrderSummaries(db, ids, { now: now() }) });
+  const loadSummary = changeLoader({
+    loadMany: (ids) => findOrderSummaries(db, ids, { now: now() }),
+    fromChange: (change) => (change.summary ? orderSummaryView(change.summary, now()) : undefined),
+  });
   const loaderFor = (info: GraphQLResolveInfo) => (selectsField(info, 'events') ? loadOrder : loadSummary);
   // Keyed by order and timeline version: one read per change, shared by all its subscribers.
   const loadEntries = sharedLoader((key) => {
