@@ -61,6 +61,15 @@ const deadLetterRow = (projection: string, { event, error }: DeadLetter) => ({
   recorded_at: event.recordedAt.toISOString(),
 });
 
+/**
+ * A string as an SQL literal, the same text pg's `escapeLiteral` gives (' E' form when it holds a
+ * backslash, so it reads the same whatever standard_conforming_strings says). That one builds
+ * the literal a character at a time, and a batch's JSON runs to tens of kilobytes: a fifth of
+ * everything the server allocated under load. Two native replaces make it in one piece.
+ */
+export const sqlLiteral = (value: string): string =>
+  value.includes('\\') ? ` E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'` : `'${value.replace(/'/g, "''")}'`;
+
 /** Statements prepared on each connection, by name (SQL PREPARE lives per session). */
 const prepared = new WeakMap<pg.ClientBase, Set<string>>();
 
@@ -115,7 +124,7 @@ export async function commitBatch(
   if (!NAME.test(target.projection)) throw new Error(`Bad projection name ${target.projection}`);
   if (readBack && target.schema !== 'public') throw new Error('Only the live tables are read back');
   const statement = await prepareWrite(client, target.schema);
-  const text = (value: string): string => client.escapeLiteral(value);
+  const text = sqlLiteral;
   const notices = encodeChangeNotices(position, changedOrderIds).map(text).join(', ');
   const reading = readBack && changedOrderIds.length > 0;
   const readBackSql = reading
