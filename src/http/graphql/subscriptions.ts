@@ -53,10 +53,10 @@ export class SubscriptionTracker {
     const iterator = source[Symbol.asyncIterator]();
     const counted = this.metrics.subscriptionOpened(context.transport);
     let finished = false;
-    let wake: () => void = () => undefined;
-    const stopped = new Promise<IteratorResult<Result>>((resolve) => {
-      wake = () => resolve({ done: true, value: undefined });
-    });
+    // Ends the next() in flight when the subscription finishes. Not a Promise.race against one
+    // long-lived "stopped" promise: each race left a reaction on it, and each reaction kept its
+    // delivered payload alive until the subscription ended (a dashboard: a thousand a second).
+    let interrupt: ((step: IteratorResult<Result>) => void) | undefined;
     let drained: () => void = () => undefined;
     const drainedPromise = new Promise<void>((resolve) => (drained = resolve));
     const finish = () => {
@@ -65,7 +65,7 @@ export class SubscriptionTracker {
       this.#open.delete(finish);
       counted();
       context[CONTROLLER].abort();
-      wake();
+      interrupt?.({ done: true, value: undefined });
       // Not awaited: an async generator parked in `await` would hold its return() until its next
       // value; the resolver sees `context.signal` aborted and frees its resources itself.
       void iterator.return?.()?.catch(() => undefined);
@@ -86,11 +86,16 @@ export class SubscriptionTracker {
         if (finished) return done();
         let step: IteratorResult<Result>;
         try {
-          step = await Promise.race([iterator.next(), stopped]);
+          step = await new Promise<IteratorResult<Result>>((resolve, reject) => {
+            interrupt = resolve;
+            iterator.next().then(resolve, reject);
+          });
         } catch (error) {
           finish();
           done();
           throw error;
+        } finally {
+          interrupt = undefined;
         }
         if (finished || step.done) {
           finish();
