@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { coalesceWrites } from '../../src/http/graphql/ws.ts';
+import { coalesceWrites, sharedPayloadJson } from '../../src/http/graphql/ws.ts';
 
 /** A server-side WebSocket with coalesced writes and a client connected to it over 127.0.0.1. */
 async function pair(): Promise<{ server: WebSocket; client: WebSocket; close: () => Promise<void> }> {
@@ -64,5 +64,35 @@ describe('coalesced WebSocket writes', () => {
     underlying.resume();
     await Promise.all(sends);
     await expect.poll(() => received).toBe(400);
+  });
+});
+
+describe('shared payload serialization', () => {
+  const send = (shared: ReturnType<typeof sharedPayloadJson>, message: object) => shared.splice(JSON.stringify(message, shared.replacer));
+
+  it('gives every subscriber exactly the message JSON.stringify would, serializing a shared result once', () => {
+    const shared = sharedPayloadJson();
+    let reads = 0;
+    const result = Object.defineProperty({}, 'data', { enumerable: true, get: () => (reads++, { order: { id: 'o-1', note: 'say "hi"\n', tags: ['a', '@@shared-payload@@'] } }) });
+    const expected = (id: string) => JSON.stringify({ id, type: 'next', payload: { data: { order: { id: 'o-1', note: 'say "hi"\n', tags: ['a', '@@shared-payload@@'] } } } });
+    for (const id of ['1', '2', 'x"y', '@@shared-payload@@', '"payload":"@@shared-payload@@"}']) {
+      expect(send(shared, { id, type: 'next', payload: result })).toBe(expected(id));
+    }
+    expect(reads).toBe(1);
+  });
+
+  it('leaves other messages as they are, and a mark nobody set stays text', () => {
+    const shared = sharedPayloadJson();
+    const others = [
+      { type: 'connection_ack' },
+      { type: 'pong', payload: { a: 1 } },
+      { id: '1', type: 'error', payload: [{ message: 'no' }] },
+      { id: '1', type: 'complete' },
+    ];
+    for (const message of others) expect(send(shared, message)).toBe(JSON.stringify(message));
+    // A marked message that never reached a socket does not leak into the next one.
+    JSON.stringify({ id: '9', type: 'next', payload: { data: 1 } }, shared.replacer);
+    expect(shared.splice('{"id":"2","type":"complete"}')).toBe('{"id":"2","type":"complete"}');
+    expect(shared.splice('{"id":"3","type":"next","payload":"@@shared-payload@@"}')).toBe('{"id":"3","type":"next","payload":"@@shared-payload@@"}');
   });
 });

@@ -37,16 +37,21 @@ export function attachGraphQLWebSocket(server: Server, graphql: GraphQLServer, a
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
-      coalesceWrites(ws, socket);
+      coalesceWrites(ws, socket, payloads.splice);
       wss.emit('connection', ws, request);
     });
   };
   server.on('upgrade', onUpgrade);
 
   const connections = new WeakMap<object, ConnectionState>();
+  const payloads = sharedPayloadJson();
   const disposable = useServer(
     {
       isProd: true,
+      // The result itself, not graphql-ws's copy of it: subscribers sharing an execution then share
+      // one object, and so its serialization (results with errors keep the library's own path).
+      onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? undefined : result),
+      jsonMessageReplacer: payloads.replacer,
       connectionInitWaitTimeout: 10_000,
       execute: (args: ExecutionArgs) => (args.rootValue as Enveloped).execute(args),
       subscribe: (args: ExecutionArgs) => (args.rootValue as Enveloped).subscribe(args),
@@ -118,7 +123,7 @@ const EARLY_ACK_BYTES = 64 * 1024;
  * still slows its own subscriptions, which then coalesce their backlog per order). A write
  * error still ends the connection: ws closes the socket and graphql-ws ends its subscriptions.
  */
-export function coalesceWrites(ws: WebSocket, socket: Duplex): void {
+export function coalesceWrites(ws: WebSocket, socket: Duplex, transform: (data: unknown) => unknown = (data) => data): void {
   const send = ws.send.bind(ws) as (...args: unknown[]) => void;
   let corked = false;
   const uncork = () => {
@@ -131,12 +136,44 @@ export function coalesceWrites(ws: WebSocket, socket: Duplex): void {
       socket.cork();
       setImmediate(uncork);
     }
+    args[0] = transform(args[0]);
     // graphql-ws sends (data, callback); any other form goes through untouched.
     const [data, callback] = args;
     if (args.length !== 2 || typeof callback !== 'function' || socket.writableLength >= EARLY_ACK_BYTES) return send(...args);
     send(data, () => undefined);
     queueMicrotask(() => (callback as () => void)());
   }) as WebSocket['send'];
+}
+
+const MARK = '@@shared-payload@@';
+const MARKED_END = `"payload":${JSON.stringify(MARK)}}`;
+
+/**
+ * A `next` message's payload serialized once for all the subscribers it goes to, not once per
+ * socket (a change reaching a dashboard of every operator is one shared execution result).
+ * graphql-ws builds each message as `{id, type, payload}` and stringifies it with our replacer,
+ * then hands it straight to the socket, synchronously: the replacer swaps the payload for a mark
+ * and notes its JSON (kept per result object), and `splice` puts that JSON back in place of the
+ * mark at the message's end. Payloads are validated by graphql-ws before the replacer runs.
+ */
+export function sharedPayloadJson(): { replacer: (this: unknown, key: string, value: unknown) => unknown; splice: (data: unknown) => unknown } {
+  const serialized = new WeakMap<object, string>();
+  let marked: string | undefined;
+  return {
+    replacer(this: unknown, key: string, value: unknown) {
+      if (key !== 'payload' || typeof value !== 'object' || value === null || (this as { type?: unknown }).type !== 'next') return value;
+      let json = serialized.get(value);
+      if (json === undefined) serialized.set(value, (json = JSON.stringify(value)));
+      marked = json;
+      return MARK;
+    },
+    splice(data) {
+      const json = marked;
+      marked = undefined;
+      if (json === undefined || typeof data !== 'string' || !data.endsWith(MARKED_END)) return data;
+      return `${data.slice(0, -MARKED_END.length)}"payload":${json}}`;
+    },
+  };
 }
 
 interface Enveloped {
