@@ -28,8 +28,19 @@ class CopyIn implements pg.Submittable {
     (connection as unknown as { query(text: string): void }).query(this.text);
   }
 
-  handleCopyInResponse(connection: { sendCopyFromChunk(chunk: Buffer): void; endCopyFrom(): void }): void {
-    connection.sendCopyFromChunk(this.data);
+  /**
+   * The rows go out as one CopyData message whose 5-byte header is written ahead of them, the
+   * rows' buffer itself behind it: pg's sendCopyFromChunk copied every flush (megabytes) into a
+   * message buffer grown by doubling. The caller keeps the buffer untouched until the COPY ends.
+   */
+  handleCopyInResponse(connection: { stream: { writable: boolean; write(chunk: Buffer): boolean }; endCopyFrom(): void }): void {
+    const header = Buffer.allocUnsafe(5);
+    header[0] = 0x64; // 'd', CopyData
+    header.writeUInt32BE(this.data.length + 4, 1);
+    if (connection.stream.writable) {
+      connection.stream.write(header);
+      connection.stream.write(this.data);
+    }
     connection.endCopyFrom();
   }
 
