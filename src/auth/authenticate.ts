@@ -40,7 +40,9 @@ export function createAuthenticator(deps: {
       if (viewer.expiresAt && viewer.expiresAt.getTime() <= clock().getTime()) {
         throw new AppError('UNAUTHENTICATED', 'The token has expired');
       }
-      return { ...viewer, isOperator: await deps.operators.isOperator(viewer.id) };
+      const isOperator = await deps.operators.isOperator(viewer.id);
+      // Unchanged, the same viewer: subscriptions recheck before every delivery.
+      return isOperator === viewer.isOperator ? viewer : { ...viewer, isOperator };
     },
   };
 }
