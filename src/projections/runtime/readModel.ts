@@ -29,6 +29,7 @@ export interface ReadModel {
  */
 export async function startReadModel(options: ReadModelOptions): Promise<ReadModel> {
   const changeFeed = await startChangeFeed({ pool: options.pool, onError: options.onError });
+  let closing = false;
   const projector = options.projector
     ? startProjector({
         pool: options.pool,
@@ -40,7 +41,9 @@ export async function startReadModel(options: ReadModelOptions): Promise<ReadMod
         readBack: () => changeFeed.wantsSummaries(),
         onConnection: (backend) => {
           changeFeed.projectingOn(backend);
-          if (backend === undefined) changeFeed.catchUp().catch((error: unknown) => options.onError?.(error));
+          // A leader that lost its connection may have committed a batch it never published. Not on
+          // close: nobody is left to tell, and the pool is about to end.
+          if (backend === undefined && !closing) changeFeed.catchUp().catch((error: unknown) => options.onError?.(error));
         },
       })
     : undefined;
@@ -48,6 +51,7 @@ export async function startReadModel(options: ReadModelOptions): Promise<ReadMod
     changeFeed,
     projector,
     async close() {
+      closing = true;
       await projector?.stop();
       await changeFeed.close();
     },
