@@ -63,6 +63,46 @@ describe('the change feed', () => {
       await feed.close();
     }
   });
+
+
+  it('takes nothing its own projector\'s backend announces from LISTEN, and catches up from the table when that projector lets go', async () => {
+    // A database of its own: the tests above moved this one's checkpoint past its events.
+    const own = await readModelFixture();
+    const readModel = await startReadModel({ pool: own.db.pool, eventStore: own.store, projector: true });
+    const orderId = await randomOrderLife(own.commands, seededRandom(43), 0);
+    await waitUntilCaughtUp(own.db.pool, own.store);
+    await readModel.close();
+    const feed = await startChangeFeed({ pool: own.db.pool, pollIntervalMs: 60_000 });
+    const projector = await own.db.pool.connect();
+    const heard: string[] = [];
+    feed.subscribe((change) => heard.push(change.orderId));
+    try {
+      const { rows } = await projector.query<{ pid: number }>('select pg_backend_pid() as pid');
+      feed.projectingOn(rows[0]!.pid);
+      // A batch this process's projector committed, whose local publish never came (its answer
+      // was lost with the connection): rows, checkpoint and NOTIFY, all from its backend.
+      const position = after(feed.currentPosition()!, 1000n);
+      await projector.query('begin');
+      await projector.query('update production_orders set position_commit = $2, position_prepare = $3 where id = $1', [orderId, position.commit.toString(), position.prepare.toString()]);
+      await projector.query("update projection_checkpoints set position_commit = $1, position_prepare = $2 where name = 'orders'", [position.commit.toString(), position.prepare.toString()]);
+      await projector.query('select pg_notify($1, $2)', [CHANGES_CHANNEL, notice(position, 0, 2, [orderId])]);
+      await projector.query('commit');
+      // The commit's other part from another backend: heard once LISTEN has passed the first.
+      const sentinel = randomUUID();
+      await own.db.pool.query('select pg_notify($1, $2)', [CHANGES_CHANNEL, notice(position, 1, 2, [sentinel])]);
+      await expect.poll(() => heard).toContain(sentinel);
+      expect(heard).not.toContain(orderId);
+      expect(await feed.waitForPosition(position, { timeoutMs: 200 })).toBe(false);
+      feed.projectingOn(undefined);
+      await feed.catchUp();
+      expect(await feed.waitForPosition(position, { timeoutMs: 200 })).toBe(true);
+      expect(heard).toContain(orderId);
+    } finally {
+      projector.release();
+      await feed.close();
+      await own.close();
+    }
+  });
 });
 
 describe('the change feed of the projecting process', () => {
