@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { changeLoader } from '../../src/http/graphql/resolvers/orders/changeLoader.ts';
 import { createChangeHub, listenForChangeBatches } from '../../src/http/graphql/resolvers/orders/feed.ts';
@@ -49,6 +51,20 @@ describe('the change loader', () => {
     expect(views.slice(0, 10).every((view) => view === carried.get(withView))).toBe(true);
     expect(built).toBe(1);
     expect(db.reads).toEqual([[without]]);
+  });
+
+  it('lets go of a change once its short memory expired, without waiting for the size bound', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    let now = 0;
+    const load = changeLoader({ loadMany: (ids) => Promise.resolve(new Map(ids.map((id) => [id, { id, big: 'x'.repeat(100_000) } as unknown as ProductionOrderView]))), ttlMs: 2000, clock: () => now });
+    const early: WeakRef<object>[] = [];
+    for (let i = 0; i < 50; i++) early.push(new WeakRef((await load(change(randomUUID(), i)))!));
+    now = 2001;
+    await load(change(randomUUID(), 99));
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    expect(early.filter((ref) => ref.deref() !== undefined)).toHaveLength(0);
   });
 
   it('splits a large backlog into bounded reads', async () => {
