@@ -68,6 +68,7 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
     if (applied.length > 0) log.info(`migrations applied: ${applied.join(', ')}`);
     const eventStore = await openEventStore(config, database.url, closables);
     const auth = await setUpAuth(config, pool);
+    closables.add('operator directory', () => auth.operators.close());
     const metrics = createMetrics();
 
     const readModel = await startReadModel({

@@ -61,7 +61,7 @@ export class CliContext {
   }
 
   async auth(): Promise<AuthSetup> {
-    return setUpAuth(this.config, await this.pool());
+    return setUpAuth(this.config, await this.pool(), { hearChanges: false });
   }
 
   close(): Promise<void> {
