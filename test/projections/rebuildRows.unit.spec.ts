@@ -5,6 +5,9 @@ import { rowEncoder } from '../../src/projections/orders/copy.ts';
 import type { LineItemRecord, TimelineRecord } from '../../src/projections/orders/project.ts';
 import type { OrderRecord } from '../../src/projections/orders/records.ts';
 import { lineItemLine, orderLine, timelineLine } from '../../src/projections/runtime/rebuildRows.ts';
+import { ACTOR_TYPES } from '../../src/projections/orders/guard.ts';
+import { escapeText } from '../../src/projections/orders/copy.ts';
+import { ORDER_EVENT_TYPES, STATUS_MAP } from '../../src/domain/order/index.ts';
 
 const ODD = 'tab\there\nnewline\r\\back "quoted" ünï 🎉';
 
@@ -65,6 +68,10 @@ describe('the bulk load\'s row encoders', () => {
         expect(orderLine(row)).toBe(rowEncoder(ORDER_COLUMNS)(row));
       }
     }
+  });
+
+  it('leave unescaped only values from fixed lists that need no escaping: status labels, actor types, event types', () => {
+    for (const value of [...Object.values(STATUS_MAP), ...ACTOR_TYPES, ...ORDER_EVENT_TYPES]) expect(escapeText(value)).toBe(value);
   });
 
   it('write one line per row, with one field per column and no raw tab or newline inside a field', () => {

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { utf8Slice } from '../../db/utf8.ts';
 
 /** Row decoder: one binary COPY tuple (fields after the field count) → a value that keeps no reference to the buffer. */
 export type RowDecoder<T> = (row: Buffer, offset: number) => T;
@@ -152,7 +153,7 @@ export class FieldReader {
     if (length < 0) throw new Error('unexpected null in a COPY row');
     const start = this.offset;
     this.offset += length;
-    return this.buffer.toString('utf8', start + skip, start + length);
+    return utf8Slice(this.buffer, start + skip, start + length);
   }
 
   bigint(): bigint {

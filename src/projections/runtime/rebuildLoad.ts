@@ -89,11 +89,12 @@ export async function bulkLoad(
       if (state.size >= settings.maxOrdersInMemory) break;
     }
     // Orders last, in chunks shared between both connections: the server parses them side by side.
+    // The orders' COPYs queue behind the last ones of the other two tables on the same
+    // connections, so encoding them starts now; those two tables' indexes build as soon as their
+    // rows are in, while the orders are still being written.
     const orders = new TableWriter(first, copyInSql(settings.schema, 'production_orders', ORDER_COLUMNS), ORDER_CHUNK);
     const moreOrders = new TableWriter(second, copyInSql(settings.schema, 'production_orders', ORDER_COLUMNS), ORDER_CHUNK);
-    await Promise.all([timeline.finish(), lineItems.finish()]);
-    // Their indexes build while the orders are encoded and written.
-    const indexing = appendOnlyLoaded();
+    const indexing = Promise.all([timeline.finish(), lineItems.finish()]).then(appendOnlyLoaded);
     indexing.catch(() => undefined);
     let chunk = 0;
     for (const order of state.values()) {
