@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { EventStore, GlobalPosition } from '../commands/eventStore.ts';
+import { REFUND_REACTOR_LOCK_KEY, whileLeading } from '../db/leadership.ts';
 import { ORDER_CATEGORY } from '../domain/order/events.ts';
 import type { RefundReactor } from './refundReactor.ts';
 
@@ -15,6 +16,20 @@ export interface RefundRunnerOptions {
   readonly log: { error(details: object, message: string): void };
   /** First wait after a failed refund request; doubles up to a minute. */
   readonly retryDelayMs?: number;
+}
+
+/**
+ * The refund reactor as a role: among all processes sharing the database (each server started
+ * with PROJECTOR=on offers to run it), one runs it, and another takes over within `leaderRetryMs`
+ * when that one stops or dies. If it fails (a dropped connection), it is logged and started
+ * again from its checkpoint, rather than left stopped until a restart. Resolves when `signal`
+ * aborts.
+ */
+export function runRefundReactorLed(options: RefundRunnerOptions & { readonly leaderRetryMs?: number }): Promise<void> {
+  return whileLeading(options.pool.options, REFUND_REACTOR_LOCK_KEY, options.signal, (leading) => runRefundReactor({ ...options, signal: leading }), {
+    ...(options.leaderRetryMs === undefined ? {} : { retryMs: options.leaderRetryMs }),
+    onError: (error) => options.log.error({ err: error }, 'refund reactor failed; it starts again from its checkpoint'),
+  });
 }
 
 /**

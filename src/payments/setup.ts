@@ -12,7 +12,7 @@ import { createStripeEventProcessor, type StripeEventProcessor } from '../webhoo
 import { createCheckoutService, type CheckoutService } from './checkout.ts';
 import type { PaymentGateway } from './gateway.ts';
 import { createRefundReactor, type RefundReactor } from './refundReactor.ts';
-import { runRefundReactor } from './refundRunner.ts';
+import { runRefundReactorLed } from './refundRunner.ts';
 import { createSelfDelivery } from './selfDelivery.ts';
 import { createSimulatedGateway } from './simulatedGateway.ts';
 import { createStripeClient } from './stripeClient.ts';
@@ -43,7 +43,10 @@ export interface Payments {
   readonly routes: readonly FastifyPluginAsync[];
   /** Call once the server listens at `url` (`http://127.0.0.1:4000`): simulated payments post their webhooks there. */
   listening(url: string): void;
-  /** Follows the order events and requests the refunds cancels owe; resolves once `signal` aborts. */
+  /**
+   * Follows the order events and requests the refunds cancels owe, in whichever one process
+   * sharing the database leads that role (see runRefundReactorLed); resolves once `signal` aborts.
+   */
   runRefunds(signal: AbortSignal, log: { error(details: object, message: string): void }): Promise<void>;
 }
 
@@ -95,6 +98,6 @@ export function setUpPayments(deps: PaymentsDeps): Payments {
     listening: (url) => {
       selfUrl = url.replace(/\/$/, '');
     },
-    runRefunds: (signal, log) => runRefundReactor({ eventStore: deps.eventStore, reactor: refunds, pool: deps.pool, signal, log }),
+    runRefunds: (signal, log) => runRefundReactorLed({ eventStore: deps.eventStore, reactor: refunds, pool: deps.pool, signal, log }),
   };
 }

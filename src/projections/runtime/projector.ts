@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { EventStore, GlobalPosition } from '../../commands/eventStore.ts';
 import { OrderCache, projectBatch, type CommittedBatch, type ProjectorHooks } from './batch.ts';
 import { CheckpointMovedError, ORDERS_PROJECTION, readCheckpoint } from './checkpoints.ts';
-import { PROJECTOR_LOCK_KEY, tryLead } from './leadership.ts';
+import { PROJECTOR_LOCK_KEY, tryLead } from '../../db/leadership.ts';
 
 export interface ProjectorOptions {
   readonly pool: pg.Pool;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { EventStore, GlobalPosition } from '../../commands/eventStore.ts';
 import { PROJECTED_TABLES, quoteIdent } from '../orders/columns.ts';
-import { REBUILD_LOCK_KEY, tryLead } from './leadership.ts';
+import { REBUILD_LOCK_KEY, tryLead } from '../../db/leadership.ts';
 import { bulkLoad, catchUp, type LoadSettings } from './rebuildLoad.ts';
 import { buildIndexes } from './rebuildIndexes.ts';
 import { cloneTableShell } from './tableClone.ts';

@@ -3,6 +3,7 @@ import pg from 'pg';
 /** Any constant per role; the same in every process sharing the database. */
 export const PROJECTOR_LOCK_KEY = 6_220_114_873;
 export const REBUILD_LOCK_KEY = 6_220_114_874;
+export const REFUND_REACTOR_LOCK_KEY = 6_220_114_875;
 
 /** A held session advisory lock on a connection of its own; `lost` aborts when the connection dies. */
 export interface Leadership {
@@ -63,4 +64,56 @@ export async function isLockHeld(db: Pick<pg.ClientBase, 'query'>, key: number):
     [key],
   );
   return rows[0]?.held ?? false;
+}
+
+export interface WhileLeadingOptions {
+  /** How often a process that does not hold the lock tries again, and the wait after a failure. Default 1000 ms. */
+  readonly retryMs?: number;
+  /** Told of what `work` threw (it is then started again once this process leads again). */
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * Runs `work` whenever this process holds `key`, among all processes sharing the database: one
+ * runs it, and another takes over within `retryMs` once the holder stops or dies. `work` gets a
+ * signal that aborts when the lock is lost or `signal` aborts; when it throws, the lock is let go
+ * and taken again after `retryMs`, so a failure (a dropped connection) does not end the role.
+ * Resolves once `signal` aborted and `work` returned.
+ */
+export async function whileLeading(
+  config: pg.ClientConfig,
+  key: number,
+  signal: AbortSignal,
+  work: (leading: AbortSignal) => Promise<void>,
+  options: WhileLeadingOptions = {},
+): Promise<void> {
+  const retryMs = options.retryMs ?? 1000;
+  while (!signal.aborted) {
+    try {
+      const leadership = await tryLead(config, key);
+      if (leadership) {
+        try {
+          await work(AbortSignal.any([signal, leadership.lost]));
+        } finally {
+          await leadership.release();
+        }
+      }
+    } catch (error) {
+      if (!signal.aborted) options.onError?.(error);
+    }
+    await pause(retryMs, signal);
+  }
+}
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

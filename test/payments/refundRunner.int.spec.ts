@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventStore, RecordedEvent } from '../../src/commands/eventStore.ts';
+import type { RefundReactor } from '../../src/payments/refundReactor.ts';
+import { runRefundReactorLed } from '../../src/payments/refundRunner.ts';
+import { waitFor } from '../http/harness.ts';
+import { readModelFixture, type ReadModelFixture } from '../projections/support.ts';
+
+/**
+ * The refund reactor is a role: every server with PROJECTOR=on offers to run it, one does, and
+ * another takes over when it stops; a failure starts it again instead of ending it.
+ */
+let fx: ReadModelFixture;
+beforeAll(async () => {
+  fx = await readModelFixture();
+});
+afterAll(() => fx.close());
+
+/** A reactor that notes the cancels it was shown. */
+const recording = () => {
+  const seen: string[] = [];
+  const reactor: RefundReactor = {
+    react(event) {
+      if (event.type === 'OrderCanceled') seen.push(event.streamId);
+      return Promise.resolve('not_due');
+    },
+  };
+  return { seen, reactor };
+};
+
+const cancel = async (): Promise<string> => {
+  const streamId = `order-${randomUUID()}`;
+  await fx.store.appendToStream(streamId, [{ id: randomUUID(), type: 'OrderCanceled', data: { reason: null, refundDue: false } }]);
+  return streamId;
+};
+
+const start = (reactor: RefundReactor, errors: unknown[], store: EventStore = fx.store) => {
+  const stop = new AbortController();
+  const done = runRefundReactorLed({ eventStore: store, reactor, pool: fx.db.pool, signal: stop.signal, log: { error: (details) => errors.push(details) }, leaderRetryMs: 100 });
+  return { stop: async () => (stop.abort(), await done) };
+};
+
+describe('the refund reactor among several processes', () => {
+  it('runs in one of them, and another takes over when it stops', async () => {
+    const a = recording();
+    const b = recording();
+    const errors: unknown[] = [];
+    const runA = start(a.reactor, errors);
+    const runB = start(b.reactor, errors);
+    try {
+      const first = [await cancel(), await cancel(), await cancel()];
+      await waitFor(() => expect([...a.seen, ...b.seen]).toEqual(expect.arrayContaining(first)), 10_000);
+      // One of them leads; the other was shown nothing.
+      const [leader, follower] = a.seen.length > 0 ? [a, b] : [b, a];
+      expect(follower.seen).toEqual([]);
+      expect(leader.seen.filter((id) => first.includes(id))).toEqual(first);
+
+      await (leader === a ? runA : runB).stop();
+      const later = [await cancel(), await cancel()];
+      await waitFor(() => expect(follower.seen).toEqual(expect.arrayContaining(later)), 10_000);
+      expect(leader.seen.filter((id) => later.includes(id))).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await runA.stop();
+      await runB.stop();
+    }
+  });
+
+  it('starts again after a failure, from its checkpoint, instead of stopping for good', async () => {
+    const c = recording();
+    const errors: unknown[] = [];
+    let failures = 1;
+    // The store's subscription fails once, as a dropped connection would make it.
+    const flaky: EventStore = {
+      ...fx.store,
+      subscribeToAll(options) {
+        if (failures-- > 0) {
+          return (async function* (): AsyncGenerator<readonly RecordedEvent[]> {
+            await Promise.resolve();
+            yield* [];
+            throw new Error('connection terminated unexpectedly');
+          })();
+        }
+        return fx.store.subscribeToAll(options);
+      },
+    };
+    const run = start(c.reactor, errors, flaky);
+    try {
+      const after = await cancel();
+      await waitFor(() => expect(c.seen).toContain(after), 10_000);
+      expect(errors).toHaveLength(1);
+      expect(String((errors[0] as { err: Error }).err.message)).toContain('connection terminated');
+    } finally {
+      await run.stop();
+    }
+  });
+});
