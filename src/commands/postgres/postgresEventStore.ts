@@ -47,6 +47,7 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
   if (ownsPool) pool.on('error', () => undefined);
   try {
     await applyEventStoreSchema(pool);
+    await refuseCounterBehind(pool);
   } catch (error) {
     if (ownsPool) await pool.end();
     throw error;
@@ -123,6 +124,28 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
   };
   registerBulkReader(store, ownsPool ? { connectionString: options.connectionString } : pool.options);
   return store;
+}
+
+/**
+ * Positions are transaction ids, and a logical restore (pg_dump/pg_restore) does not carry the
+ * cluster's transaction counter: new appends would then get ids below the restored events' and
+ * sort before them, and every subscriber's checkpoint would silently skip them. So a store whose
+ * newest event is at or past the counter refuses to open, saying so (a physical backup or replica
+ * keeps the counter and never meets this).
+ */
+async function refuseCounterBehind(pool: pg.Pool): Promise<void> {
+  const { rows } = await pool.query<{ newest: string | null; next: string }>(
+    `select (select e.transaction_id::text from es_events e order by e.transaction_id desc, e.global_position desc limit 1) as newest,
+            pg_snapshot_xmax(pg_current_snapshot())::text as next`,
+  );
+  const row = rows[0];
+  if (!row?.newest || BigInt(row.next) > BigInt(row.newest)) return;
+  throw new Error(
+    `The event store's newest event was written in transaction ${row.newest}, but this PostgreSQL cluster's next transaction id is ${row.next}: ` +
+      'the database was restored logically (pg_dump/pg_restore), which does not carry the transaction counter. New events would sort before the ' +
+      'restored ones and every subscriber (the projector, the refund reactor) would skip them, so the store refuses to open. Restore from a physical ' +
+      'backup (pg_basebackup, a replica) instead, or see "Logical restore" in src/commands/postgres/README.md.',
+  );
 }
 
 function checkAllOptions(operation: string, maxCount: unknown, after: GlobalPosition | undefined, prefixes: readonly string[] | undefined): void {
