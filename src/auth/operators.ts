@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { isUuid } from './viewer.ts';
 import { AppError } from '../domain/errors.ts';
+import { startHeartbeat } from '../db/heartbeat.ts';
 
 /** Who is an operator: `user_profiles.is_operator`, the only source of that right. */
 export interface OperatorDirectory {
@@ -35,6 +36,8 @@ export const OPERATORS_CHANNEL = 'user_profiles';
 /** Listener connections name themselves, for `pg_stat_activity` (and tests that cut them). */
 export const OPERATORS_LISTENER_NAME = 'operator directory';
 const RECONNECT_MS = 1000;
+const HEARTBEAT_MS = 5000;
+const HEARTBEAT_TIMEOUT_MS = 5000;
 
 /**
  * Looked up per request. The cache exists for throughput (thousands of requests a second would
@@ -85,8 +88,9 @@ export function createOperatorDirectory(pool: Pick<pg.Pool, 'query'>, options: O
 
 /**
  * The LISTEN connection: drops a user's cached answer when told of a change, and everything
- * when it connects (changes made while it was not listening were never heard) or drops (answers
- * kept for the long time must not outlive it). `generation` moves on with each of these.
+ * when it connects (changes made while it was not listening were never heard), drops (answers
+ * kept for the long time must not outlive it; a heartbeat every 5 s, TCP keepalive on, catches
+ * a connection that died silently) or closes. `generation` moves on with each of these.
  */
 class ChangeListener {
   generation = 0;
@@ -110,12 +114,14 @@ class ChangeListener {
 
   #connect(): void {
     if (this.#closed) return;
-    const client = new pg.Client({ ...this.config, application_name: OPERATORS_LISTENER_NAME });
+    const client = new pg.Client({ ...this.config, application_name: OPERATORS_LISTENER_NAME, keepAlive: true });
     this.#client = client;
     let dropped = false;
+    let stopHeartbeat = (): void => undefined;
     const drop = (): void => {
       if (dropped) return;
       dropped = true;
+      stopHeartbeat();
       this.hearing = false;
       this.#forget();
       if (this.#client === client) this.#client = undefined;
@@ -137,6 +143,8 @@ class ChangeListener {
         if (dropped) return;
         this.#forget();
         this.hearing = true;
+        // A connection that died silently would otherwise look like one that hears nothing new.
+        stopHeartbeat = startHeartbeat(client, drop, { everyMs: HEARTBEAT_MS, timeoutMs: HEARTBEAT_TIMEOUT_MS });
       })
       .catch(drop);
   }
@@ -145,6 +153,7 @@ class ChangeListener {
     this.#closed = true;
     clearTimeout(this.#timer);
     this.hearing = false;
+    this.#forget();
     const client = this.#client;
     this.#client = undefined;
     await client?.end().catch(() => undefined);

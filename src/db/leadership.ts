@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { startHeartbeat } from './heartbeat.ts';
 
 /** Any constant per role; the same in every process sharing the database. */
 export const PROJECTOR_LOCK_KEY = 6_220_114_873;
@@ -12,16 +13,19 @@ export interface Leadership {
 }
 
 const HEARTBEAT_MS = 2000;
+/** Well inside the 10 s idle_session_timeout after which the server frees the lock of a silent session. */
+const HEARTBEAT_TIMEOUT_MS = 4000;
 
 /**
  * Tries to become the one holder of `key` among all processes sharing the database. The lock
  * lives on a dedicated connection: if the process dies the server ends the session and the lock
  * is free at once; if the host vanishes silently, `idle_session_timeout` (10 s without our
- * heartbeat) ends it. Our side aborts `lost` on any error of that connection or a failed
- * heartbeat, so a leader that lost its lock stops promptly.
+ * heartbeat) ends it. Our side aborts `lost` on any error of that connection or a heartbeat that
+ * fails or takes over 4 s (TCP keepalive on too), so a leader that lost its lock stops before
+ * another can take it.
  */
 export async function tryLead(config: pg.ClientConfig, key: number): Promise<Leadership | undefined> {
-  const client = new pg.Client(config);
+  const client = new pg.Client({ ...config, keepAlive: true });
   const lost = new AbortController();
   client.on('error', () => lost.abort());
   client.on('end', () => lost.abort());
@@ -38,14 +42,14 @@ export async function tryLead(config: pg.ClientConfig, key: number): Promise<Lea
     await client.end().catch(() => undefined);
     throw error;
   }
-  const heartbeat = setInterval(() => {
-    client.query('select 1').catch(() => lost.abort());
-  }, HEARTBEAT_MS);
-  lost.signal.addEventListener('abort', () => clearInterval(heartbeat), { once: true });
+  // A heartbeat that fails or hangs (a half-open connection, whose session the server ends after
+  // idle_session_timeout, freeing the lock for another process) means the lead is lost.
+  const stopHeartbeat = startHeartbeat(client, () => lost.abort(), { everyMs: HEARTBEAT_MS, timeoutMs: HEARTBEAT_TIMEOUT_MS });
+  lost.signal.addEventListener('abort', stopHeartbeat, { once: true });
   return {
     lost: lost.signal,
     async release() {
-      clearInterval(heartbeat);
+      stopHeartbeat();
       lost.abort();
       // Ending the session releases the lock.
       await client.end().catch(() => undefined);

@@ -57,11 +57,13 @@ export async function runRefundReactor(options: RefundRunnerOptions): Promise<vo
       }
     }
     const last = batch[batch.length - 1];
-    if (last) await saveCheckpoint(options.pool, last.position);
+    // A runner told to stop (its lead lost) leaves the checkpoint to the one that leads now.
+    if (last && !options.signal.aborted) await saveCheckpoint(options.pool, last.position);
   }
 }
 
-async function loadCheckpoint(pool: pg.Pool): Promise<GlobalPosition | undefined> {
+/** Where the runner stands; undefined before its first batch. */
+export async function loadCheckpoint(pool: pg.Pool): Promise<GlobalPosition | undefined> {
   const { rows } = await pool.query<{ c: string | null; p: string | null }>(
     'select position_commit::text as c, position_prepare::text as p from projection_checkpoints where name = $1',
     [REFUND_REACTOR_CHECKPOINT],
@@ -70,10 +72,14 @@ async function loadCheckpoint(pool: pg.Pool): Promise<GlobalPosition | undefined
   return row?.c != null && row.p != null ? { commit: BigInt(row.c), prepare: BigInt(row.p) } : undefined;
 }
 
-async function saveCheckpoint(pool: pg.Pool, position: GlobalPosition): Promise<void> {
+/** Moves the runner's checkpoint forward to `position`; never back. */
+export async function saveCheckpoint(pool: pg.Pool, position: GlobalPosition): Promise<void> {
   await pool.query(
     `insert into projection_checkpoints (name, position_commit, position_prepare, updated_at) values ($1, $2, $3, now())
-     on conflict (name) do update set position_commit = excluded.position_commit, position_prepare = excluded.position_prepare, updated_at = now()`,
+     on conflict (name) do update set position_commit = excluded.position_commit, position_prepare = excluded.position_prepare, updated_at = now()
+     -- Only forward: a runner deposed mid-batch must not move it back behind its successor.
+     where projection_checkpoints.position_commit is null
+        or (projection_checkpoints.position_commit, projection_checkpoints.position_prepare) < (excluded.position_commit, excluded.position_prepare)`,
     [REFUND_REACTOR_CHECKPOINT, position.commit.toString(), position.prepare.toString()],
   );
 }

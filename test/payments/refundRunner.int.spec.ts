@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventStore, RecordedEvent } from '../../src/commands/eventStore.ts';
 import type { RefundReactor } from '../../src/payments/refundReactor.ts';
-import { runRefundReactorLed } from '../../src/payments/refundRunner.ts';
+import { loadCheckpoint, runRefundReactorLed, saveCheckpoint } from '../../src/payments/refundRunner.ts';
 import { waitFor } from '../http/harness.ts';
 import { readModelFixture, type ReadModelFixture } from '../projections/support.ts';
 
@@ -93,5 +93,16 @@ describe('the refund reactor among several processes', () => {
     } finally {
       await run.stop();
     }
+  });
+
+  it('only ever moves its checkpoint forward: a runner deposed mid-batch cannot put it back behind its successor', async () => {
+    const ahead = { commit: 9_000_000_000_000n, prepare: 7n };
+    await saveCheckpoint(fx.db.pool, ahead);
+    await saveCheckpoint(fx.db.pool, { commit: 9_000_000_000_000n, prepare: 6n });
+    await saveCheckpoint(fx.db.pool, { commit: 10n, prepare: 99n });
+    expect(await loadCheckpoint(fx.db.pool)).toEqual(ahead);
+    const further = { commit: 9_000_000_000_001n, prepare: 1n };
+    await saveCheckpoint(fx.db.pool, further);
+    expect(await loadCheckpoint(fx.db.pool)).toEqual(further);
   });
 });

@@ -94,15 +94,24 @@ export async function bulkLoad(
     // rows are in, while the orders are still being written.
     const orders = new TableWriter(first, copyInSql(settings.schema, 'production_orders', ORDER_COLUMNS), ORDER_CHUNK);
     const moreOrders = new TableWriter(second, copyInSql(settings.schema, 'production_orders', ORDER_COLUMNS), ORDER_CHUNK);
+    let failed: { readonly error: unknown } | undefined;
     const indexing = Promise.all([timeline.finish(), lineItems.finish()]).then(appendOnlyLoaded);
-    indexing.catch(() => undefined);
-    let chunk = 0;
-    for (const order of state.values()) {
-      const writer = Math.floor(chunk++ / ORDER_CHUNK) % 2 === 0 ? orders : moreOrders;
-      writer.add(orderLine(toOrderRecord(order)));
-      if (writer.due) await writer.flush();
+    indexing.catch((error: unknown) => (failed ??= { error }));
+    try {
+      let chunk = 0;
+      for (const order of state.values()) {
+        // A failed timeline or line-item COPY (or index build) ends the load now, not after the orders.
+        if (failed) throw failed.error;
+        const writer = Math.floor(chunk++ / ORDER_CHUNK) % 2 === 0 ? orders : moreOrders;
+        writer.add(orderLine(toOrderRecord(order)));
+        if (writer.due) await writer.flush();
+      }
+      await Promise.all([orders.finish(), moreOrders.finish(), indexing]);
+    } catch (error) {
+      // Nothing of the load may still run on the rebuild's connections once it has failed.
+      await indexing.catch(() => undefined);
+      throw error;
     }
-    await Promise.all([orders.finish(), moreOrders.finish(), indexing]);
   } finally {
     await Promise.all(connections.map((c) => c.end().catch(() => undefined)));
   }

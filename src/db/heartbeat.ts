@@ -1,0 +1,23 @@
+import type pg from 'pg';
+
+/**
+ * Keeps a long-lived connection honest: a `select 1` every `everyMs`, and `onDead` when one fails
+ * or takes longer than `timeoutMs`. A half-open connection (a NAT or firewall that dropped it
+ * silently, a host that vanished) fires neither `error` nor `end` on its own; without this its
+ * owner would go on believing it listens, or leads. Returns stop.
+ */
+export function startHeartbeat(client: pg.Client, onDead: () => void, options: { readonly everyMs?: number; readonly timeoutMs?: number } = {}): () => void {
+  const everyMs = options.everyMs ?? 2000;
+  const timeoutMs = options.timeoutMs ?? 5000;
+  let stopped = false;
+  const timer = setInterval(() => {
+    client.query({ text: 'select 1', query_timeout: timeoutMs } as pg.QueryConfig).catch(() => {
+      if (!stopped) onDead();
+    });
+  }, everyMs);
+  timer.unref();
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
+}
