@@ -12,7 +12,14 @@ import { toOrderFilter, type OrderFilterInput } from './queries.ts';
 import { matchesFilter } from './filter.ts';
 import { isViewable } from './visibility.ts';
 
-const positionOf = (view: Pick<OrderSummaryView, 'position'>): GlobalPosition => parsePosition(view.position) ?? { commit: 0n, prepare: 0n };
+const ORIGIN: GlobalPosition = { commit: 0n, prepare: 0n };
+/** Parsed once per view: a view is shared by every subscriber it goes to (ten dashboards: ten compares each). */
+const positions = new WeakMap<object, GlobalPosition>();
+const positionOf = (view: Pick<OrderSummaryView, 'position'>): GlobalPosition => {
+  let position = positions.get(view);
+  if (position === undefined) positions.set(view, (position = parsePosition(view.position) ?? ORIGIN));
+  return position;
+};
 const isAfter = (a: GlobalPosition, b: GlobalPosition | undefined) => b === undefined || comparePositions(a, b) > 0;
 const passThrough = <T>(payload: T): T => payload;
 /** Orders a dashboard subscription remembers having sent (oldest forgotten first). */
