@@ -1,12 +1,15 @@
 import { formatPosition, type GlobalPosition } from '../commands/eventStore.ts';
 import { projectionStatus, rebuildProjections, RebuildBusyError } from '../projections/index.ts';
 import { CliError, type CliContext } from './context.ts';
+import { REFUND_REACTOR_LOCK_KEY } from '../db/leadership.ts';
+import { REFUND_REACTOR_CHECKPOINT } from '../payments/refundRunner.ts';
 
 const at = (position: GlobalPosition | undefined): string => (position ? formatPosition(position) : '(none)');
 
 /**
  * `projections status [--json]`: each projection's position, lag behind the head (events,
- * seconds), whether a projector and a rebuild are running, and its dead letters.
+ * seconds), whether a projector and a rebuild are running, and its dead letters; then the refund
+ * reactor's position, lag and whether some process runs it.
  * `projections rebuild`: fresh tables beside the live ones, caught up, switched in.
  */
 export async function projectionsCommand(context: CliContext, action: string | undefined, flags: ReadonlySet<string>): Promise<void> {
@@ -16,15 +19,23 @@ export async function projectionsCommand(context: CliContext, action: string | u
 }
 
 async function status(context: CliContext, json: boolean): Promise<void> {
-  const statuses = await projectionStatus({ pool: await context.pool(), eventStore: await context.eventStore() });
+  const statuses = await projectionStatus({
+    pool: await context.pool(),
+    eventStore: await context.eventStore(),
+    reactors: [{ name: REFUND_REACTOR_CHECKPOINT, lockKey: REFUND_REACTOR_LOCK_KEY }],
+  });
   if (json) {
     context.io.out(JSON.stringify(statuses, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 2));
     return;
   }
   for (const s of statuses) {
-    context.io.out(`${s.name} (${s.tables.join(', ')})`);
+    context.io.out(s.kind === 'reactor' ? `${s.name} (reactor: follows the order events, writes no tables)` : `${s.name} (${s.tables.join(', ')})`);
     context.io.out(`  position     ${at(s.position)}   head ${at(s.head)}   updated ${s.updatedAt?.toISOString() ?? 'never'}`);
     context.io.out(`  lag          ${s.lagEvents}${s.lagEventsCapped ? '+' : ''} events, ${s.lagSeconds.toFixed(1)} s`);
+    if (s.kind === 'reactor') {
+      context.io.out(`  runner       ${s.projectorRunning ? 'running' : 'not running'}`);
+      continue;
+    }
     context.io.out(`  projector    ${s.projectorRunning ? 'running' : 'not running'}   rebuild ${s.rebuildRunning ? 'running' : 'not running'}`);
     context.io.out(`  dead letters ${s.deadLetters.total}`);
     for (const letter of s.deadLetters.items) {

@@ -10,7 +10,7 @@ export const USAGE = `usage: npm run cli -- <command>
   operators grant <userId>        make a user an operator (user_profiles.is_operator)
   operators revoke <userId>       take the operator right away
   token <userId> [--operator]     print a 12-hour HS256 token for the user (--operator: grant too)
-  projections status [--json]     position, lag and dead letters of each projection
+  projections status [--json]     position, lag and dead letters of each projection; the refund reactor's position, lag and runner
   projections rebuild             rebuild the read model beside the live one and switch, without downtime
   garments import <file.json>     upsert the garment catalog from a JSON array of
                                   { id, title, price | priceCents, sizes, imageUrl? }

@@ -132,11 +132,14 @@ describe('the CLI', () => {
     const before = await cli('projections', 'status');
     expect(before.code).toBe(0);
     expect(before.out).toMatch(/lag +1 events/);
+    // The refund reactor, after the projection: never run here, so behind by that event too.
+    expect(before.out).toMatch(/reactor:refunds \(reactor[^\n]*\n +position +\(none\)[^\n]*\n +lag +1 events[^\n]*\n +runner +not running/);
     const rebuilt = await cli('projections', 'rebuild');
     expect(rebuilt.code).toBe(0);
     expect(rebuilt.out).toMatch(/^rebuilt and switched: 1 events, 1 orders/);
     const after = await cli('projections', 'status', '--json');
-    expect(JSON.parse(after.out)[0]).toMatchObject({ name: expect.any(String), lagEvents: 0 });
+    expect(JSON.parse(after.out)[0]).toMatchObject({ name: 'orders', kind: 'projection', lagEvents: 0 });
+    expect(JSON.parse(after.out)[1]).toMatchObject({ name: 'reactor:refunds', kind: 'reactor', lagEvents: 1, projectorRunning: false });
     expect((await db.pool.query('select user_id from production_orders')).rows).toEqual([{ user_id: customer.id }]);
   });
 });

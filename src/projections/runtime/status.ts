@@ -6,6 +6,8 @@ import { PROJECTOR_LOCK_KEY, REBUILD_LOCK_KEY, isLockHeld } from '../../db/leade
 
 export interface ProjectionStatus {
   readonly name: string;
+  /** A projection writes read tables; a reactor (see `reactors`) follows the events for side effects. */
+  readonly kind: 'projection' | 'reactor';
   readonly tables: readonly string[];
   /** Where the projection stands; undefined before its first event. */
   readonly position: GlobalPosition | undefined;
@@ -17,7 +19,7 @@ export interface ProjectionStatus {
   readonly lagEventsCapped: boolean;
   /** Age of the oldest event not yet projected; 0 when caught up. */
   readonly lagSeconds: number;
-  /** Some process holds the projector lead. */
+  /** Some process holds the projector lead (for a reactor: runs it). */
   readonly projectorRunning: boolean;
   readonly rebuildRunning: boolean;
   readonly deadLetters: { readonly total: number; readonly items: readonly DeadLetterRow[] };
@@ -30,9 +32,14 @@ export interface ProjectionStatusOptions {
   /** Stop counting lag past this many events. Default 100,000. */
   readonly lagEventsLimit?: number;
   readonly deadLetterLimit?: number;
+  /**
+   * Reactors to report after the projection: each keeps its checkpoint in
+   * `projection_checkpoints` under `name` and runs under the advisory lock `lockKey`.
+   */
+  readonly reactors?: readonly { readonly name: string; readonly lockKey: number }[];
 }
 
-/** Each projection's position, its lag behind the head (events and seconds) and its dead letters. */
+/** Each projection's position, its lag behind the head (events and seconds) and its dead letters; then the reactors asked for. */
 export async function projectionStatus(options: ProjectionStatusOptions): Promise<ProjectionStatus[]> {
   const now = options.now?.() ?? new Date();
   const limit = options.lagEventsLimit ?? 100_000;
@@ -44,9 +51,27 @@ export async function projectionStatus(options: ProjectionStatusOptions): Promis
     isLockHeld(options.pool, REBUILD_LOCK_KEY),
   ]);
   const lag = await measureLag(options.eventStore, checkpoint.position, head, limit, now);
+  const reactors = await Promise.all(
+    (options.reactors ?? []).map(async (reactor): Promise<ProjectionStatus> => {
+      const [stored, running] = await Promise.all([readCheckpoint(options.pool, reactor.name), isLockHeld(options.pool, reactor.lockKey)]);
+      return {
+        name: reactor.name,
+        kind: 'reactor',
+        tables: [],
+        position: stored.position,
+        updatedAt: stored.updatedAt,
+        head,
+        ...(await measureLag(options.eventStore, stored.position, head, limit, now)),
+        projectorRunning: running,
+        rebuildRunning: false,
+        deadLetters: { total: 0, items: [] },
+      };
+    }),
+  );
   return [
     {
       name: ORDERS_PROJECTION,
+      kind: 'projection',
       tables: ['production_orders', 'production_line_items', 'fulfillment_events'],
       position: checkpoint.position,
       updatedAt: checkpoint.updatedAt,
@@ -56,6 +81,7 @@ export async function projectionStatus(options: ProjectionStatusOptions): Promis
       rebuildRunning,
       deadLetters,
     },
+    ...reactors,
   ];
 }
 
