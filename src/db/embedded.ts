@@ -61,12 +61,30 @@ export async function ensureEmbeddedPostgres(options: EmbeddedOptions): Promise<
   useSocket();
   let adminUrl = urlFor('postgres');
 
-  if (isPostmasterRunning(clusterDir) && (await canConnect(adminUrl))) {
-    await createDatabaseIfMissing(adminUrl, database);
-    return { url: urlFor(database), adminUrl, owned: false, stop: () => Promise.resolve() };
+  // A postmaster there that refuses connections is starting up, or shutting down because the
+  // process that ran it just exited (it stops its cluster on exit): wait until it accepts or is
+  // gone. Starting a second one meanwhile fails on the lock file the first still holds.
+  if (isPostmasterRunning(clusterDir)) {
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+    for (;;) {
+      useSocket();
+      adminUrl = urlFor('postgres');
+      if (!isPostmasterRunning(clusterDir)) break;
+      if (await canConnect(adminUrl)) {
+        await createDatabaseIfMissing(adminUrl, database);
+        return { url: urlFor(database), adminUrl, owned: false, stop: () => Promise.resolve() };
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `A PostgreSQL server (${join(clusterDir, 'postmaster.pid')}) has neither accepted connections nor exited for ${SETTLE_TIMEOUT_MS / 1000} s; stop it, or remove that file if no such server runs`,
+        );
+      }
+      await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+    }
   }
 
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const recent: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port: settings.port,
@@ -84,11 +102,22 @@ export async function ensureEmbeddedPostgres(options: EmbeddedOptions): Promise<
     }).flatMap(
       ([name, value]) => ['-c', `${name}=${value}`],
     ),
-    onLog: log,
+    onLog: (message: string) => {
+      recent.push(message);
+      if (recent.length > 20) recent.shift();
+      log(message);
+    },
     onError: (error: unknown) => log(String(error)),
   });
   if (!existsSync(join(clusterDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
+  try {
+    await server.start();
+  } catch (error) {
+    // The package rejects with nothing when the server exits early: say what it said.
+    if (error instanceof Error) throw error;
+    const said = recent.join('').trim().split('\n').slice(-4).join(' | ');
+    throw new Error(`Embedded PostgreSQL in ${clusterDir} exited while starting${said ? `: ${said}` : ''}`);
+  }
   // If this process dies without stopping us, a fast shutdown of the postmaster still happens.
   const postmaster = (server as unknown as { process?: ChildProcess }).process;
   const killOnExit = () => postmaster?.kill('SIGINT');
@@ -102,6 +131,9 @@ export async function ensureEmbeddedPostgres(options: EmbeddedOptions): Promise<
   };
   return { url: urlFor(database), adminUrl, owned: true, stop };
 }
+
+/** How long a postmaster that neither accepts connections nor exits is waited for. */
+const SETTLE_TIMEOUT_MS = 30_000;
 
 /** sockaddr_un's path is 108 bytes on Linux (104 on macOS), terminator included. */
 const MAX_SOCKET_PATH = 100;

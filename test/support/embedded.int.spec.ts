@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,4 +44,36 @@ describe('the embedded database', () => {
     expect(again.url).toBe(db.url);
     expect(await serverAddress(again.url)).toBeNull();
   });
+});
+
+describe('the embedded database, just let go by the process that ran it', () => {
+  it('starts again at once, waiting out the old server\'s shutdown instead of failing on its lock file', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'embedded-restart-'));
+    await chmod(dataDir, 0o755);
+    try {
+      const first = await ensureEmbeddedPostgres({ dataDir, database: 'shop' });
+      // What an owner does as it exits (killOnExit): a fast shutdown, which takes a moment.
+      const pid = Number.parseInt(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]!, 10);
+      process.kill(pid, 'SIGINT');
+      // Once it refuses connections it is shutting down (or gone): start again now.
+      for (;;) {
+        const client = new pg.Client({ connectionString: first.adminUrl });
+        const refused = await client.connect().then(
+          () => false,
+          () => true,
+        );
+        await client.end().catch(() => undefined);
+        if (refused) break;
+      }
+      const second = await ensureEmbeddedPostgres({ dataDir, database: 'shop' });
+      try {
+        expect(second.owned).toBe(true);
+        expect(await serverAddress(second.url)).toBeNull();
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
