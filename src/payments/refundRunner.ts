@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { EventStore, GlobalPosition } from '../commands/eventStore.ts';
 import { REFUND_REACTOR_LOCK_KEY, whileLeading } from '../db/leadership.ts';
@@ -27,7 +28,7 @@ export interface RefundRunnerOptions {
  */
 export function runRefundReactorLed(options: RefundRunnerOptions & { readonly leaderRetryMs?: number }): Promise<void> {
   return whileLeading(options.pool.options, REFUND_REACTOR_LOCK_KEY, options.signal, (leading) => runRefundReactor({ ...options, signal: leading }), {
-    ...(options.leaderRetryMs === undefined ? {} : { retryMs: options.leaderRetryMs }),
+    retryMs: options.leaderRetryMs,
     onError: (error) => options.log.error({ err: error }, 'refund reactor failed; it starts again from its checkpoint'),
   });
 }
@@ -51,7 +52,8 @@ export async function runRefundReactor(options: RefundRunnerOptions): Promise<vo
           break;
         } catch (error) {
           options.log.error({ err: error, orderStream: event.streamId }, 'refund request failed; retrying');
-          if (!(await sleep(delay, options.signal))) return;
+          // False once aborted while waiting.
+          if (!(await sleep(delay, true, { signal: options.signal }).catch(() => false))) return;
           delay = Math.min(delay * 2, 60_000);
         }
       }
@@ -82,20 +84,4 @@ export async function saveCheckpoint(pool: pg.Pool, position: GlobalPosition): P
         or (projection_checkpoints.position_commit, projection_checkpoints.position_prepare) < (excluded.position_commit, excluded.position_prepare)`,
     [REFUND_REACTOR_CHECKPOINT, position.commit.toString(), position.prepare.toString()],
   );
-}
-
-/** False when aborted while waiting. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve(false);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

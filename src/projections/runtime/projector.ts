@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { EventStore, GlobalPosition } from '../../commands/eventStore.ts';
 import { OrderCache, projectBatch, type CommittedBatch, type ProjectorHooks } from './batch.ts';
 import { CheckpointMovedError, ORDERS_PROJECTION, readCheckpoint } from './checkpoints.ts';
-import { PROJECTOR_LOCK_KEY, tryLead } from '../../db/leadership.ts';
+import { PROJECTOR_LOCK_KEY, whileLeading } from '../../db/leadership.ts';
 
 export interface ProjectorOptions {
   readonly pool: pg.Pool;
@@ -35,37 +35,20 @@ export interface Projector {
 export function startProjector(options: ProjectorOptions): Projector {
   const stopping = new AbortController();
   let leader = false;
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (stopping.signal.aborted) return resolve();
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        stopping.signal.removeEventListener('abort', done);
-        resolve();
-      }
-      stopping.signal.addEventListener('abort', done, { once: true });
-    });
-
-  const loop = (async () => {
-    while (!stopping.signal.aborted) {
+  const loop = whileLeading(
+    options.pool.options,
+    PROJECTOR_LOCK_KEY,
+    stopping.signal,
+    async (leading) => {
+      leader = true;
       try {
-        const leadership = await tryLead(options.pool.options, PROJECTOR_LOCK_KEY);
-        if (leadership) {
-          leader = true;
-          try {
-            await lead(options, AbortSignal.any([stopping.signal, leadership.lost]));
-          } finally {
-            leader = false;
-            await leadership.release();
-          }
-        }
-      } catch (error) {
-        if (!stopping.signal.aborted) options.onError?.(error);
+        await lead(options, leading);
+      } finally {
+        leader = false;
       }
-      await sleep(options.leaderRetryMs ?? 1000);
-    }
-  })();
+    },
+    { retryMs: options.leaderRetryMs, onError: options.onError },
+  );
 
   return {
     get isLeader() {
