@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPosition, type GlobalPosition } from '../../src/commands/eventStore.ts';
 import { findOrderSummaries, orderSummaryView, startChangeFeed, startReadModel, type ChangeFeedHandle, type OrderChange } from '../../src/projections/index.ts';
@@ -6,6 +7,17 @@ import { CHANGES_CHANNEL } from '../../src/projections/runtime/notifications.ts'
 import { randomOrderLife, readModelFixture, seededRandom, waitUntilCaughtUp, type ReadModelFixture } from './support.ts';
 
 /** One NOTIFY part as the projector sends it. */
+/** What a projected change leaves for `orderId` at `position`: the order's new position and its timeline entry. */
+async function projectChange(db: Pick<pg.ClientBase, 'query'>, orderId: string, position: GlobalPosition): Promise<void> {
+  const [commit, prepare] = [position.commit.toString(), position.prepare.toString()];
+  await db.query('update production_orders set version = version + 1, position_commit = $2, position_prepare = $3 where id = $1', [orderId, commit, prepare]);
+  await db.query(
+    `insert into fulfillment_events (id, order_id, stream_version, status, message, actor_type, actor_id, event_type, position_commit, position_prepare)
+     select gen_random_uuid(), id, version, status, 'Note updated', 'operator', 'test', 'OrderNotesUpdated', $2, $3 from production_orders where id = $1`,
+    [orderId, commit, prepare],
+  );
+}
+
 const notice = (position: GlobalPosition, part: number, parts: number, orderIds: string[]) =>
   JSON.stringify({ p: formatPosition(position), i: part, n: parts, o: orderIds });
 
@@ -54,7 +66,7 @@ describe('the change feed', () => {
       // A commit at `position` changed our order (the table and checkpoint say so), but of its
       // two NOTIFY parts only the first, naming another order, ever arrives.
       const position = after(feed.currentPosition()!, 1000n);
-      await fx.db.pool.query('update production_orders set position_commit = $2, position_prepare = $3 where id = $1', [orderId, position.commit.toString(), position.prepare.toString()]);
+      await projectChange(fx.db.pool, orderId, position);
       await fx.db.pool.query("update projection_checkpoints set position_commit = $1, position_prepare = $2 where name = 'orders'", [position.commit.toString(), position.prepare.toString()]);
       await notify(notice(position, 0, 2, [randomUUID()]));
       expect(await feed.waitForPosition(position, { timeoutMs: 10_000 })).toBe(true);
@@ -83,7 +95,7 @@ describe('the change feed', () => {
       // was lost with the connection): rows, checkpoint and NOTIFY, all from its backend.
       const position = after(feed.currentPosition()!, 1000n);
       await projector.query('begin');
-      await projector.query('update production_orders set position_commit = $2, position_prepare = $3 where id = $1', [orderId, position.commit.toString(), position.prepare.toString()]);
+      await projectChange(projector, orderId, position);
       await projector.query("update projection_checkpoints set position_commit = $1, position_prepare = $2 where name = 'orders'", [position.commit.toString(), position.prepare.toString()]);
       await projector.query('select pg_notify($1, $2)', [CHANGES_CHANNEL, notice(position, 0, 2, [orderId])]);
       await projector.query('commit');

@@ -43,6 +43,15 @@ export interface OrderPage {
 
 export const MAX_PAGE_SIZE = 200;
 
+/**
+ * The orders changed after a position ($1 its commit, $2 its prepare part), one row each. Read
+ * from the timeline: every applied change leaves one entry there, appended in position order, so
+ * the BRIN index on position_commit (migration 006) keeps this to the newest pages.
+ */
+export const ORDERS_CHANGED_AFTER = `select order_id as id from fulfillment_events
+  where position_commit >= $1::bigint and (position_commit, position_prepare) > ($1::bigint, $2::bigint)
+  group by order_id`;
+
 // Each order's line items and timeline come in the same statement (one snapshot, even across a
 // rebuild's table switch), each from its table's primary key.
 const ORDER_FIELDS = `select o.id, o.user_id, o.project_id, o.reference, o.status, o.notes, o.metadata, o.created_at, o.updated_at,

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { comparePositions, type GlobalPosition } from '../../commands/eventStore.ts';
 import { ORDERS_PROJECTION, readCheckpoint } from './checkpoints.ts';
 import { CHANGES_CHANNEL, decodeChangeNotice } from './notifications.ts';
+import { ORDERS_CHANGED_AFTER } from '../orders/queries.ts';
 import type { OrderRow } from '../orders/viewRows.ts';
 
 /** One order changed in the read model; the read model has reached `position` (and this change). */
@@ -263,8 +264,7 @@ class PostgresChangeFeed implements ChangeFeedHandle {
 
 async function ordersChangedAfter(pool: pg.Pool, after: GlobalPosition): Promise<string[]> {
   const { rows } = await pool.query<{ id: string }>(
-    `select id from production_orders where (position_commit, position_prepare) > ($1::bigint, $2::bigint)
-     order by position_commit, position_prepare`,
+    `${ORDERS_CHANGED_AFTER} order by max(position_commit), max(position_prepare)`,
     [after.commit.toString(), after.prepare.toString()],
   );
   return rows.map((row) => row.id);

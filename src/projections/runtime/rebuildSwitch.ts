@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { comparePositions, type GlobalPosition, type RecordedEvent } from '../../commands/eventStore.ts';
 import { PROJECTED_TABLES, qualified, quoteIdent } from '../orders/columns.ts';
+import { ORDERS_CHANGED_AFTER } from '../orders/queries.ts';
 import { ORDERS_PROJECTION, lockCheckpoint, saveCheckpoint } from './checkpoints.ts';
 import { clearDeadLettersUpTo } from './deadLetters.ts';
 import { CHANGES_CHANNEL, encodeChangeNotices } from './notifications.ts';
@@ -84,7 +85,7 @@ async function applyRemaining(client: pg.ClientBase, settings: LoadSettings, cur
 async function announce(client: pg.ClientBase, live: GlobalPosition | undefined, position: GlobalPosition): Promise<void> {
   if (live && comparePositions(position, live) <= 0) return;
   const { rows } = await client.query<{ id: string }>(
-    `select id from production_orders where (position_commit, position_prepare) > ($1::bigint, $2::bigint)`,
+    ORDERS_CHANGED_AFTER,
     [(live?.commit ?? -1n).toString(), (live?.prepare ?? -1n).toString()],
   );
   await client.query('select pg_notify($1, payload) from unnest($2::text[]) as payload', [

@@ -11,11 +11,19 @@ const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;
  * unindexed table and indexes built afterwards is much faster than loading through them).
  */
 export async function cloneTableShell(db: Queryable, target: string, table: string): Promise<void> {
+  // LIKE copies no storage parameters, and the live table's (production_orders' fillfactor, which
+  // leaves room for HOT updates) must hold for the rebuilt one too.
+  const { rows: shape } = await db.query<{ options: string[] | null }>('select reloptions as options from pg_class where oid = $1::regclass', [`public.${table}`]);
+  const kept = (shape[0]?.options ?? []).filter((option) => !option.startsWith('autovacuum_enabled='));
+  const copied = kept.map((option) => {
+    const at = option.indexOf('=');
+    return `, ${quote(option.slice(0, at))} = '${option.slice(at + 1).replaceAll("'", "''")}'`;
+  });
   // No autovacuum while it is being built: a vacuum of the freshly loaded table would hold the
   // lock the switch needs (and it is cancelled only after deadlock_timeout, longer than the
   // switch waits). The switch turns it back on (see `resumeAutovacuum`).
   await db.query(
-    `create table ${qualified(target, table)} (like ${qualified('public', table)} including all excluding indexes) with (autovacuum_enabled = false, toast.autovacuum_enabled = false)`,
+    `create table ${qualified(target, table)} (like ${qualified('public', table)} including all excluding indexes) with (autovacuum_enabled = false, toast.autovacuum_enabled = false${copied.join('')})`,
   );
   const { rows } = await db.query<{ privilege: string; grantee: string }>(
     `select a.privilege_type as privilege, coalesce(quote_ident(r.rolname), 'public') as grantee
