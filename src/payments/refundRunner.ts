@@ -5,6 +5,8 @@ import { REFUND_REACTOR_LOCK_KEY, whileLeading } from '../db/leadership.ts';
 import { ORDER_CATEGORY } from '../domain/order/events.ts';
 import type { RefundReactor } from './refundReactor.ts';
 
+/** Events per read at most. */
+const BATCH = 500;
 /** Its row in `projection_checkpoints` (migration 003); it writes no read-model rows. */
 export const REFUND_REACTOR_CHECKPOINT = 'reactor:refunds';
 
@@ -17,6 +19,13 @@ export interface RefundRunnerOptions {
   readonly log: { error(details: object, message: string): void };
   /** First wait after a failed refund request; doubles up to a minute. */
   readonly retryDelayMs?: number;
+  /**
+   * While following live, the least time between two reads of new events (default 500 ms). A
+   * refund waits that much longer at most, and under load the runner reads twice a second
+   * instead of once per append batch: it reads every order event to find the few cancels, and
+   * each read and checkpoint was a round trip and a commit beside the projector's.
+   */
+  readonly paceMs?: number;
 }
 
 /**
@@ -41,7 +50,9 @@ export function runRefundReactorLed(options: RefundRunnerOptions & { readonly le
  */
 export async function runRefundReactor(options: RefundRunnerOptions): Promise<void> {
   const after = await loadCheckpoint(options.pool);
-  const batches = options.eventStore.subscribeToAll({ streamPrefixes: [`${ORDER_CATEGORY}-`], signal: options.signal, ...(after ? { after } : {}) });
+  const paceMs = options.paceMs ?? 500;
+  const batches = options.eventStore.subscribeToAll({ streamPrefixes: [`${ORDER_CATEGORY}-`], signal: options.signal, maxBatchSize: BATCH, ...(after ? { after } : {}) });
+  let readAt = performance.now();
   for await (const batch of batches) {
     for (const event of batch) {
       if (event.type !== 'OrderCanceled') continue;
@@ -61,6 +72,11 @@ export async function runRefundReactor(options: RefundRunnerOptions): Promise<vo
     const last = batch[batch.length - 1];
     // A runner told to stop (its lead lost) leaves the checkpoint to the one that leads now.
     if (last && !options.signal.aborted) await saveCheckpoint(options.pool, last.position);
+    // A full batch means more is waiting (catching up): read on at once. Otherwise let the next
+    // events gather. The subscription reads them all in one page when asked.
+    const rest = batch.length < BATCH ? readAt + paceMs - performance.now() : 0;
+    if (rest > 0 && !(await sleep(rest, true, { signal: options.signal }).catch(() => false))) return;
+    readAt = performance.now();
   }
 }
 

@@ -95,6 +95,45 @@ describe('the refund reactor among several processes', () => {
     }
   });
 
+  it('reads new events about twice a second while changes flow, not once per append, and misses none', async () => {
+    const c = recording();
+    const errors: unknown[] = [];
+    let reads = 0;
+    const counting: EventStore = {
+      ...fx.store,
+      subscribeToAll(options) {
+        const batches = fx.store.subscribeToAll(options);
+        return (async function* (): AsyncGenerator<readonly RecordedEvent[]> {
+          for await (const batch of batches) {
+            reads += 1;
+            yield batch;
+          }
+        })();
+      },
+    };
+    const run = start(c.reactor, errors, counting);
+    try {
+      // Caught up first, so what follows is live.
+      const before = await cancel();
+      await waitFor(() => expect(c.seen).toContain(before), 10_000);
+      const readsBefore = reads;
+      const canceled: string[] = [];
+      const started = performance.now();
+      // 40 appends over about a second.
+      for (let i = 0; i < 40; i += 1) {
+        canceled.push(await cancel());
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      await waitFor(() => expect(c.seen).toEqual(expect.arrayContaining(canceled)), 10_000);
+      const seconds = (performance.now() - started) / 1000;
+      expect(reads - readsBefore).toBeLessThanOrEqual(Math.ceil(seconds * 2) + 2);
+      expect(errors).toEqual([]);
+    } finally {
+      await run.stop();
+    }
+  });
+
+
   it('only ever moves its checkpoint forward: a runner deposed mid-batch cannot put it back behind its successor', async () => {
     const ahead = { commit: 9_000_000_000_000n, prepare: 7n };
     await saveCheckpoint(fx.db.pool, ahead);
