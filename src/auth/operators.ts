@@ -6,6 +6,8 @@ import { startHeartbeat } from '../db/heartbeat.ts';
 /** Who is an operator: `user_profiles.is_operator`, the only source of that right. */
 export interface OperatorDirectory {
   isOperator(userId: string): Promise<boolean>;
+  /** The answer `isOperator` would reuse now without a query, if it has one. */
+  cachedIsOperator(userId: string): boolean | undefined;
   grant(userId: string): Promise<void>;
   revoke(userId: string): Promise<void>;
   /** Stops listening for changes (when it listened). */
@@ -63,10 +65,16 @@ export function createOperatorDirectory(pool: Pick<pg.Pool, 'query'>, options: O
     cache.delete(id);
   };
 
+  const cached = (userId: string): boolean | undefined => {
+    const hit = cache.get(userId);
+    return hit && hit.until > now() ? hit.value : undefined;
+  };
+
   return {
+    cachedIsOperator: cached,
     async isOperator(userId) {
-      const hit = cache.get(userId);
-      if (hit && hit.until > now()) return hit.value;
+      const hit = cached(userId);
+      if (hit !== undefined) return hit;
       const generation = listener?.generation;
       const { rows } = await pool.query<{ is_operator: boolean }>('select is_operator from user_profiles where user_id = $1', [userId]);
       const value = rows[0]?.is_operator === true;

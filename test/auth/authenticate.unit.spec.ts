@@ -51,4 +51,25 @@ describe('authenticate', () => {
     advance(61_000);
     await expect(authenticator.recheck(viewer!)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
+
+  it('rechecks from the directory\'s cached answer without a promise, and asks it when it has none', async () => {
+    const { authenticator, token } = setUp();
+    const userId = randomUUID();
+    const viewer = (await authenticator.authenticate(`Bearer ${await token(userId)}`))!;
+    const cached = new Map<string, boolean>();
+    const clock = () => new Date('2026-03-01T12:00:00Z');
+    const cachedAuthenticator = createAuthenticator({
+      verifier: createTokenVerifier({ key: { kind: 'secret', secret }, audience, clock }),
+      operators: { isOperator: () => Promise.resolve(true), cachedIsOperator: (id) => cached.get(id) },
+      clock,
+    });
+    // Nothing cached: the directory is asked (a promise).
+    const asked = cachedAuthenticator.recheck(viewer);
+    expect(asked).toBeInstanceOf(Promise);
+    expect(await asked).toMatchObject({ isOperator: true });
+    cached.set(userId, false);
+    expect(cachedAuthenticator.recheck(viewer)).toBe(viewer);
+    cached.set(userId, true);
+    expect(cachedAuthenticator.recheck(viewer)).toEqual({ ...viewer, isOperator: true });
+  });
 });

@@ -12,9 +12,10 @@ export interface GraphQLContext {
   readonly signal: AbortSignal;
   /**
    * The viewer checked again now: token expiry and the operator right as `user_profiles` has it
-   * at this moment. Subscriptions call it before every delivery; throws UNAUTHENTICATED once expired.
+   * at this moment. Subscriptions call it before every delivery; rejects with UNAUTHENTICATED
+   * once expired. A promise only when the answer needs a query (see Authenticator.recheck).
    */
-  recheckViewer(): Promise<Viewer | undefined>;
+  recheckViewer(): Viewer | undefined | Promise<Viewer | undefined>;
 }
 
 /** The operation's own controller, kept beside the context so the subscription tracker can end it. */
@@ -43,9 +44,11 @@ function contextWith(viewer: Viewer | undefined, transport: GraphQLTransport, au
     viewer,
     transport,
     signal,
-    async recheckViewer() {
-      if (current) current = await authenticator.recheck(current);
-      return current;
+    recheckViewer() {
+      if (!current) return current;
+      const rechecked = authenticator.recheck(current);
+      if (!(rechecked instanceof Promise)) return (current = rechecked);
+      return rechecked.then((viewer) => (current = viewer));
     },
   };
 }

@@ -102,7 +102,8 @@ export class SubscriptionTracker {
           return done();
         }
         try {
-          await context.recheckViewer();
+          const rechecked = context.recheckViewer();
+          if (rechecked instanceof Promise) await rechecked;
         } catch (error) {
           if (!isAppError(error)) throw error;
           finish();
