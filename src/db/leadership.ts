@@ -18,44 +18,70 @@ const HEARTBEAT_MS = 2000;
 const HEARTBEAT_TIMEOUT_MS = 4000;
 
 /**
- * Tries to become the one holder of `key` among all processes sharing the database. The lock
- * lives on a dedicated connection: if the process dies the server ends the session and the lock
- * is free at once; if the host vanishes silently, `idle_session_timeout` (10 s without our
- * heartbeat) ends it. Our side aborts `lost` on any error of that connection or a heartbeat that
- * fails or takes over 4 s (TCP keepalive on too), so a leader that lost its lock stops before
- * another can take it.
+ * A connection that can hold the lock. Any error or end of it aborts `broken`. Its session ends
+ * after `idle_session_timeout` (10 s) without a query, and with it any lock it holds: a host that
+ * vanished silently thus frees the lock for another process.
  */
-export async function tryLead(config: pg.ClientConfig, key: number): Promise<Leadership | undefined> {
+interface LockSession {
+  readonly client: pg.Client;
+  readonly broken: AbortController;
+}
+
+async function openSession(config: pg.ClientConfig): Promise<LockSession> {
   const client = new pg.Client({ ...config, keepAlive: true });
-  const lost = new AbortController();
-  client.on('error', () => lost.abort());
-  client.on('end', () => lost.abort());
-  await client.connect();
+  const broken = new AbortController();
+  client.on('error', () => broken.abort());
+  client.on('end', () => broken.abort());
   try {
+    await client.connect();
     // Older servers lack the setting: then only TCP keepalives cover a vanished host.
     await client.query("set idle_session_timeout = '10s'").catch(() => undefined);
-    const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [key]);
-    if (!rows[0]?.locked) {
-      await client.end();
-      return undefined;
-    }
   } catch (error) {
     await client.end().catch(() => undefined);
     throw error;
   }
+  return { client, broken };
+}
+
+/**
+ * Takes `key` on `session` if no other session holds it. Our side then aborts `lost` on any error
+ * of that connection or a heartbeat that fails or takes over 4 s (TCP keepalive on too), so a
+ * leader that lost its lock stops before another can take it. Release ends the session.
+ */
+async function lockOn(session: LockSession, key: number): Promise<Leadership | undefined> {
+  const { client, broken } = session;
+  const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [key]);
+  if (!rows[0]?.locked) return undefined;
   // A heartbeat that fails or hangs (a half-open connection, whose session the server ends after
   // idle_session_timeout, freeing the lock for another process) means the lead is lost.
-  const stopHeartbeat = startHeartbeat(client, () => lost.abort(), { everyMs: HEARTBEAT_MS, timeoutMs: HEARTBEAT_TIMEOUT_MS });
-  lost.signal.addEventListener('abort', stopHeartbeat, { once: true });
+  const stopHeartbeat = startHeartbeat(client, () => broken.abort(), { everyMs: HEARTBEAT_MS, timeoutMs: HEARTBEAT_TIMEOUT_MS });
+  broken.signal.addEventListener('abort', stopHeartbeat, { once: true });
   return {
-    lost: lost.signal,
+    lost: broken.signal,
     async release() {
       stopHeartbeat();
-      lost.abort();
+      broken.abort();
       // Ending the session releases the lock.
       await client.end().catch(() => undefined);
     },
   };
+}
+
+/**
+ * Tries once to become the one holder of `key` among all processes sharing the database. The
+ * lock lives on a dedicated connection: if the process dies the server ends the session and the
+ * lock is free at once; if the host vanishes silently, `idle_session_timeout` ends it.
+ */
+export async function tryLead(config: pg.ClientConfig, key: number): Promise<Leadership | undefined> {
+  const session = await openSession(config);
+  try {
+    const leadership = await lockOn(session, key);
+    if (!leadership) await session.client.end();
+    return leadership;
+  } catch (error) {
+    await session.client.end().catch(() => undefined);
+    throw error;
+  }
 }
 
 /** True when some session holds the advisory lock `key` (e.g. a projector is leading). */
@@ -93,19 +119,36 @@ export async function whileLeading(
   options: WhileLeadingOptions = {},
 ): Promise<void> {
   const retryMs = options.retryMs ?? 1000;
-  while (!signal.aborted) {
-    try {
-      const leadership = await tryLead(config, key);
-      if (leadership) {
-        try {
-          await work(AbortSignal.any([signal, leadership.lost]));
-        } finally {
-          await leadership.release();
+  // A process that does not lead keeps its session between tries: opening one per try was a
+  // connection opened and closed every second by every follower of every role.
+  let session: LockSession | undefined;
+  const drop = async () => {
+    const dropped = session;
+    session = undefined;
+    await dropped?.client.end().catch(() => undefined);
+  };
+  try {
+    while (!signal.aborted) {
+      try {
+        if (session?.broken.signal.aborted) await drop();
+        session ??= await openSession(config);
+        const leadership = await lockOn(session, key);
+        if (leadership) {
+          // The session is the lead's now; the next candidate opens a new one.
+          session = undefined;
+          try {
+            await work(AbortSignal.any([signal, leadership.lost]));
+          } finally {
+            await leadership.release();
+          }
         }
+      } catch (error) {
+        await drop();
+        if (!signal.aborted) options.onError?.(error);
       }
-    } catch (error) {
-      if (!signal.aborted) options.onError?.(error);
+      await sleep(retryMs, undefined, { signal }).catch(() => undefined);
     }
-    await sleep(retryMs, undefined, { signal }).catch(() => undefined);
+  } finally {
+    await drop();
   }
 }
