@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import { createSchema, createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { ExecutionArgs, ExecutionResult, GraphQLError } from 'graphql';
+import { createSchema, createYoga, isAsyncIterable, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { IResolvers } from '@graphql-tools/utils';
 import type { Authenticator } from '../../auth/authenticate.ts';
 import { isAppError } from '../../domain/errors.ts';
@@ -12,8 +13,8 @@ import { limitPlugins } from './limits.ts';
 import { catalogResolvers, type GarmentCatalog } from './resolvers/catalog.ts';
 import { enumResolvers } from './resolvers/enums.ts';
 import { DateTime, JSON as JSONScalar } from './resolvers/scalars.ts';
-import { sharedSubscriptionExecution } from './sharedExecution.ts';
-import { SubscriptionTracker } from './subscriptions.ts';
+import { sharedSubscribe, sharedSubscriptionExecution } from './sharedExecution.ts';
+import { maskResult, SubscriptionTracker } from './subscriptions.ts';
 
 /** The SDL of contract section 4, schema-first. */
 export const typeDefs = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
@@ -35,7 +36,19 @@ export interface GraphQLServer {
   readonly subscriptions: SubscriptionTracker;
   /** Yoga's mask for errors, for answers given beside yoga (fastQueries). */
   readonly maskError: (error: unknown, message: string) => Error;
+  /**
+   * A subscription as the WebSocket transport runs it (after yoga's parse, validation and
+   * context): the shared execution and the tracker, each error masked as yoga masks it, but
+   * without envelop's per-result hooks. Yoga's error masking wraps every result stream twice
+   * (a mapped iterator for errors in results, another for errors thrown), and those two layers
+   * were a fifth of everything the server allocated per delivery under the GraphQL bench.
+   * SSE keeps yoga's own path.
+   */
+  subscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult>;
 }
+
+/** Yoga's default text for a masked error. */
+const MASKED_MESSAGE = 'Unexpected error.';
 
 export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
   const subscriptions = new SubscriptionTracker(deps.metrics);
@@ -45,6 +58,9 @@ export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
   });
   const log = deps.log;
   const maskError = createMaskError((error) => log.error({ err: error }, 'unexpected GraphQL error'));
+  const shared = sharedSubscribe();
+  // As yoga's own plugin does, an abort is never masked.
+  const maskSubscriptionError = (error: unknown): Error => (error instanceof Error && error.name === 'AbortError' ? error : maskError(error, MASKED_MESSAGE));
   const yoga = createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -62,7 +78,7 @@ export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
       error: (...args: unknown[]) => log.error(args.map(String).join(' ')),
     },
     // sharedSubscriptionExecution sets the subscribe function: it stays last.
-    plugins: [...limitPlugins({ introspection: deps.introspection }), compiledQueries(), subscriptions.plugin(), sharedSubscriptionExecution()],
+    plugins: [...limitPlugins({ introspection: deps.introspection }), compiledQueries(), subscriptions.plugin(), sharedSubscriptionExecution(shared)],
     context: async (initial) => {
       // WebSocket operations arrive with their context already built (authenticated at subscribe).
       if ('transport' in initial) return initial;
@@ -77,7 +93,16 @@ export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
       }
     },
   });
-  return { yoga, subscriptions, maskError };
+  return {
+    yoga,
+    subscriptions,
+    maskError,
+    async subscribe(args) {
+      const result = await shared(args).catch((error: unknown) => ({ errors: [maskSubscriptionError(error) as GraphQLError] }));
+      if (!isAsyncIterable(result)) return maskResult(result, maskSubscriptionError);
+      return subscriptions.track(result, args.contextValue as InternalContext, maskSubscriptionError);
+    },
+  };
 }
 
 /**

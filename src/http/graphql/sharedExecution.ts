@@ -26,7 +26,22 @@ export function audienceOf(context: Pick<GraphQLContext, 'viewer'>): string | un
  * stream still comes from the schema's own `subscribe` resolvers (authorisation at start), and
  * the subscription tracker still re-checks every subscriber before each delivery.
  */
-export function sharedSubscriptionExecution(): Plugin {
+export function sharedSubscriptionExecution(subscribe: SharedSubscribe = sharedSubscribe()): Plugin {
+  return {
+    onSubscribe: ({ setSubscribeFn }) => {
+      setSubscribeFn(subscribe);
+    },
+  };
+}
+
+export type SharedSubscribe = (args: ExecutionArgs) => Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult>;
+
+/**
+ * The subscribe function behind `sharedSubscriptionExecution`: the source stream from the
+ * schema's own `subscribe` resolvers, each payload executed once per shared key. Also called
+ * directly by the WebSocket transport (see `GraphQLServer.subscribe`).
+ */
+export function sharedSubscribe(): SharedSubscribe {
   const documentIds = new WeakMap<DocumentNode, number>();
   let documents = 0;
   const results = new WeakMap<object, Map<string, Shared>>();
@@ -41,18 +56,14 @@ export function sharedSubscriptionExecution(): Plugin {
     return result;
   };
 
-  return {
-    onSubscribe: ({ setSubscribeFn }) => {
-      setSubscribeFn(async (args: ExecutionArgs) => {
-        const source = await createSourceEventStream(args);
-        if (!isAsyncIterable(source)) return source;
-        const audience = audienceOf(args.contextValue as GraphQLContext);
-        let documentId = documentIds.get(args.document);
-        if (documentId === undefined) documentIds.set(args.document, (documentId = documents++));
-        const key = audience === undefined ? undefined : `${documentId}|${args.operationName ?? ''}|${JSON.stringify(args.variableValues ?? {})}|${audience}`;
-        return mapStream(source, (payload) => executeShared(args, key, payload));
-      });
-    },
+  return async (args: ExecutionArgs) => {
+    const source = await createSourceEventStream(args);
+    if (!isAsyncIterable(source)) return source;
+    const audience = audienceOf(args.contextValue as GraphQLContext);
+    let documentId = documentIds.get(args.document);
+    if (documentId === undefined) documentIds.set(args.document, (documentId = documents++));
+    const key = audience === undefined ? undefined : `${documentId}|${args.operationName ?? ''}|${JSON.stringify(args.variableValues ?? {})}|${audience}`;
+    return mapStream(source, (payload) => executeShared(args, key, payload));
   };
 }
 

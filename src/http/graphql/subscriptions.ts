@@ -1,4 +1,4 @@
-import type { ExecutionResult } from 'graphql';
+import type { ExecutionResult, GraphQLError } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { isAppError } from '../../domain/errors.ts';
 import type { Metrics } from '../../app/metrics.ts';
@@ -49,7 +49,11 @@ export class SubscriptionTracker {
     await new Promise((resolve) => setImmediate(resolve));
   }
 
-  track(source: AsyncIterable<Result>, context: InternalContext): AsyncIterableIterator<Result> {
+  /**
+   * With `mask` (a transport that bypasses envelop's result hooks, see GraphQLServer.subscribe),
+   * errors in results and errors the stream throws are masked here, as yoga's masking would.
+   */
+  track(source: AsyncIterable<Result>, context: InternalContext, mask?: (error: unknown) => Error): AsyncIterableIterator<Result> {
     const iterator = source[Symbol.asyncIterator]();
     const counted = this.metrics.subscriptionOpened(context.transport);
     let finished = false;
@@ -93,7 +97,7 @@ export class SubscriptionTracker {
         } catch (error) {
           finish();
           done();
-          throw error;
+          throw mask ? mask(error) : error;
         } finally {
           interrupt = undefined;
         }
@@ -101,6 +105,7 @@ export class SubscriptionTracker {
           finish();
           return done();
         }
+        if (mask && step.value.errors) step = { done: false, value: maskResult(step.value, mask) };
         try {
           const rechecked = context.recheckViewer();
           if (rechecked instanceof Promise) await rechecked;
@@ -122,4 +127,9 @@ export class SubscriptionTracker {
       },
     };
   }
+}
+
+/** A result with each of its errors masked. */
+export function maskResult(result: Result, mask: (error: unknown) => Error): Result {
+  return result.errors ? { ...result, errors: result.errors.map((error) => mask(error) as GraphQLError) } : result;
 }

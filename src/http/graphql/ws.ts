@@ -25,7 +25,9 @@ function credentialOf(params: Readonly<Record<string, unknown>> | undefined): st
 
 /**
  * GraphQL over WebSocket (`graphql-ws` protocol) on the HTTP server's `/graphql` path, running
- * through the same yoga/envelop pipeline (limits, masking, tracker) as HTTP and SSE.
+ * through yoga's parse, validation (limits) and context as HTTP and SSE; queries and mutations
+ * through envelop's execute, subscriptions through GraphQLServer.subscribe (the same shared
+ * execution, tracker and masking, without envelop's per-result hooks).
  * Authentication: at connection init (a bad token closes the socket with 4401 Unauthorized) and
  * again at every subscribe, so a token that expired meanwhile gets UNAUTHENTICATED.
  */
@@ -54,7 +56,8 @@ export function attachGraphQLWebSocket(server: Server, graphql: GraphQLServer, a
       jsonMessageReplacer: payloads.replacer,
       connectionInitWaitTimeout: 10_000,
       execute: (args: ExecutionArgs) => (args.rootValue as Enveloped).execute(args),
-      subscribe: (args: ExecutionArgs) => (args.rootValue as Enveloped).subscribe(args),
+      // Not envelop's subscribe: see GraphQLServer.subscribe.
+      subscribe: (args: ExecutionArgs) => graphql.subscribe(args),
       onConnect: async (ctx) => {
         const credential = credentialOf(ctx.connectionParams);
         try {
@@ -79,7 +82,7 @@ export function attachGraphQLWebSocket(server: Server, graphql: GraphQLServer, a
           return [new GraphQLError(`Query is ${payload.query.length} characters long; the limit is ${GRAPHQL_LIMITS.maxQueryLength}`, { extensions: { code: 'BAD_USER_INPUT' } })];
         }
         const context = createContext(viewer, 'ws', authenticator);
-        const { schema, execute, subscribe, contextFactory, parse, validate } = graphql.yoga.getEnveloped(context) as EnvelopedOperation;
+        const { schema, execute, contextFactory, parse, validate } = graphql.yoga.getEnveloped(context) as EnvelopedOperation;
         try {
           const document = parse(payload.query);
           const errors = validate(schema, document);
@@ -90,7 +93,7 @@ export function attachGraphQLWebSocket(server: Server, graphql: GraphQLServer, a
             operationName: payload.operationName ?? null,
             variableValues: payload.variables ?? null,
             contextValue: await contextFactory(),
-            rootValue: { execute, subscribe } satisfies Enveloped,
+            rootValue: { execute } satisfies Enveloped,
           };
         } catch (error) {
           // Parse errors and graphql-armor rejections are thrown; they are the client's, not ours.
@@ -178,7 +181,6 @@ export function sharedPayloadJson(): { replacer: (this: unknown, key: string, va
 
 interface Enveloped {
   execute: (args: ExecutionArgs) => OperationResult;
-  subscribe: (args: ExecutionArgs) => OperationResult;
 }
 
 /** What envelop's `getEnveloped` hands out (its own typings say `any`). */
