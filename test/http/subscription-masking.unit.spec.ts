@@ -12,10 +12,10 @@ import { createGraphQLServer } from '../../src/http/graphql/server.ts';
  * code, anything else becomes "Unexpected error." and is logged), whether it is thrown at
  * subscribe, returned in a result, or thrown by the stream.
  */
-function setUp(subscribe: () => AsyncGenerator<unknown>) {
+function setUp(subscribe: () => AsyncGenerator<unknown>, recheck: Authenticator['recheck'] = (viewer) => viewer) {
   const logged: unknown[] = [];
   const log = { error: (details: { err?: unknown }) => logged.push(details.err), debug() {}, info() {}, warn() {} } as unknown as FastifyBaseLogger;
-  const authenticator: Authenticator = { authenticate: () => Promise.resolve(undefined), recheck: (viewer) => viewer };
+  const authenticator: Authenticator = { authenticate: () => Promise.resolve(undefined), recheck };
   const server = createGraphQLServer({
     authenticator,
     metrics: { subscriptionOpened: () => () => undefined, graphqlAnsweredDirectly: () => undefined },
@@ -83,5 +83,18 @@ describe('WebSocket subscriptions mask their errors as yoga does', () => {
     });
     const { thrown } = await run();
     expect([thrown?.message, (thrown as { extensions?: { code?: string } }).extensions?.code]).toEqual(['Only operators can follow every order', 'FORBIDDEN']);
+  });
+
+  it('when the recheck before a delivery fails: an AppError ends it with its code, anything else is masked', async () => {
+    const stream = async function* () {
+      yield { message: 'fine', status: 'Queued' };
+    };
+    const expired = setUp(stream, () => Promise.reject(new AppError('UNAUTHENTICATED', 'The token has expired')));
+    const { results } = await expired.run();
+    expect(results.map((result) => result.errors?.map((error) => [error.message, error.extensions.code]))).toEqual([[['The token has expired', 'UNAUTHENTICATED']]]);
+    const down = setUp(stream, () => Promise.reject(new Error('connect ECONNREFUSED 10.0.0.7:5432')));
+    const { thrown } = await down.run();
+    expect(thrown?.message).toBe('Unexpected error.');
+    expect(down.logged).toHaveLength(1);
   });
 });

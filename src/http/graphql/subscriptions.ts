@@ -82,39 +82,43 @@ export class SubscriptionTracker {
       drained();
       return { done: true, value: undefined };
     };
+    // Made once per subscription, not per delivery (a promise chain, not an async function).
+    const failed = (error: unknown): never => {
+      interrupt = undefined;
+      finish();
+      done();
+      throw mask ? mask(error) : error;
+    };
+    const refused = (error: unknown): IteratorResult<Result> => {
+      if (!isAppError(error)) throw mask ? mask(error) : error;
+      finish();
+      return { done: false, value: { errors: [toGraphQLError(error)] } };
+    };
+    const arrived = (step: IteratorResult<Result>): IteratorResult<Result> | Promise<IteratorResult<Result>> => {
+      interrupt = undefined;
+      if (finished || step.done) {
+        finish();
+        return done();
+      }
+      const delivered: IteratorResult<Result> = mask && step.value.errors ? { done: false, value: maskResult(step.value, mask) } : step;
+      let rechecked: ReturnType<InternalContext['recheckViewer']>;
+      try {
+        rechecked = context.recheckViewer();
+      } catch (error) {
+        return refused(error);
+      }
+      return rechecked instanceof Promise ? rechecked.then(() => delivered, refused) : delivered;
+    };
     return {
       [Symbol.asyncIterator]() {
         return this;
       },
-      next: async () => {
-        if (finished) return done();
-        let step: IteratorResult<Result>;
-        try {
-          step = await new Promise<IteratorResult<Result>>((resolve, reject) => {
-            interrupt = resolve;
-            iterator.next().then(resolve, reject);
-          });
-        } catch (error) {
-          finish();
-          done();
-          throw mask ? mask(error) : error;
-        } finally {
-          interrupt = undefined;
-        }
-        if (finished || step.done) {
-          finish();
-          return done();
-        }
-        if (mask && step.value.errors) step = { done: false, value: maskResult(step.value, mask) };
-        try {
-          const rechecked = context.recheckViewer();
-          if (rechecked instanceof Promise) await rechecked;
-        } catch (error) {
-          if (!isAppError(error)) throw error;
-          finish();
-          return { done: false, value: { errors: [toGraphQLError(error)] } };
-        }
-        return step;
+      next: () => {
+        if (finished) return Promise.resolve(done());
+        return new Promise<IteratorResult<Result>>((resolve, reject) => {
+          interrupt = resolve;
+          iterator.next().then(resolve, reject);
+        }).then(arrived, failed);
       },
       return: () => {
         finish();
