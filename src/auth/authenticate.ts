@@ -43,10 +43,11 @@ export function createAuthenticator(deps: {
       if (viewer.expiresAt && viewer.expiresAt.getTime() <= clock().getTime()) {
         return Promise.reject(new AppError('UNAUTHENTICATED', 'The token has expired'));
       }
-      // Unchanged, the same viewer: subscriptions recheck before every delivery.
-      const withRight = (isOperator: boolean): Viewer => (isOperator === viewer.isOperator ? viewer : { ...viewer, isOperator });
       const known = deps.operators.cachedIsOperator?.(viewer.id);
-      return known === undefined ? deps.operators.isOperator(viewer.id).then(withRight) : withRight(known);
+      return known === undefined ? deps.operators.isOperator(viewer.id).then((isOperator) => withRight(viewer, isOperator)) : withRight(viewer, known);
     },
   };
 }
+
+/** Unchanged, the same viewer: subscriptions recheck before every delivery. */
+const withRight = (viewer: Viewer, isOperator: boolean): Viewer => (isOperator === viewer.isOperator ? viewer : { ...viewer, isOperator });

@@ -47,12 +47,11 @@ export function sharedSubscribe(): SharedSubscribe {
   const results = new WeakMap<object, Map<string, Shared>>();
 
   const executeShared = (args: ExecutionArgs, key: string | undefined, payload: unknown): Shared => {
-    const run = () => execute({ ...args, rootValue: payload });
-    if (key === undefined || typeof payload !== 'object' || payload === null) return run();
+    if (key === undefined || typeof payload !== 'object' || payload === null) return execute({ ...args, rootValue: payload });
     let byKey = results.get(payload);
     if (!byKey) results.set(payload, (byKey = new Map<string, Shared>()));
     let result = byKey.get(key);
-    if (!result) byKey.set(key, (result = run()));
+    if (!result) byKey.set(key, (result = execute({ ...args, rootValue: payload })));
     return result;
   };
 
