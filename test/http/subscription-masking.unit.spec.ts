@@ -59,7 +59,7 @@ describe('WebSocket subscriptions mask their errors as yoga does', () => {
 
   it('in a delivered result and in an error the stream throws', async () => {
     const { run, logged } = setUp(async function* () {
-      yield { message: 'fine', status: 'Queued' };
+      yield await Promise.resolve({ message: 'fine', status: 'Queued' });
       // A payload whose field fails: a result with errors.
       yield {
         message: 'x',
@@ -78,6 +78,7 @@ describe('WebSocket subscriptions mask their errors as yoga does', () => {
 
   it('passes an AppError thrown by the stream with its code', async () => {
     const { run } = setUp(async function* () {
+      await Promise.resolve();
       yield* [];
       throw new AppError('FORBIDDEN', 'Only operators can follow every order');
     });
@@ -87,7 +88,7 @@ describe('WebSocket subscriptions mask their errors as yoga does', () => {
 
   it('when the recheck before a delivery fails: an AppError ends it with its code, anything else is masked', async () => {
     const stream = async function* () {
-      yield { message: 'fine', status: 'Queued' };
+      yield await Promise.resolve({ message: 'fine', status: 'Queued' });
     };
     const expired = setUp(stream, () => Promise.reject(new AppError('UNAUTHENTICATED', 'The token has expired')));
     const { results } = await expired.run();
