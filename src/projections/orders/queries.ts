@@ -44,13 +44,12 @@ export interface OrderPage {
 export const MAX_PAGE_SIZE = 200;
 
 /**
- * The orders changed after a position ($1 its commit, $2 its prepare part), one row each. Read
- * from the timeline: every applied change leaves one entry there, appended in position order, so
- * the BRIN index on position_commit (migration 006) keeps this to the newest pages.
+ * The orders changed after a position ($1 its commit, $2 its prepare part): every change the
+ * projector writes moves the order's position. The `position_commit >= $1` term lets the BRIN
+ * index on it (migration 006) skip block ranges with no newer change.
  */
-export const ORDERS_CHANGED_AFTER = `select order_id as id from fulfillment_events
-  where position_commit >= $1::bigint and (position_commit, position_prepare) > ($1::bigint, $2::bigint)
-  group by order_id`;
+export const ORDERS_CHANGED_AFTER = `select id from production_orders
+  where position_commit >= $1::bigint and (position_commit, position_prepare) > ($1::bigint, $2::bigint)`;
 
 // Each order's line items and timeline come in the same statement (one snapshot, even across a
 // rebuild's table switch), each from its table's primary key.

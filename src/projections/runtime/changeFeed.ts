@@ -264,7 +264,7 @@ class PostgresChangeFeed implements ChangeFeedHandle {
 
 async function ordersChangedAfter(pool: pg.Pool, after: GlobalPosition): Promise<string[]> {
   const { rows } = await pool.query<{ id: string }>(
-    `${ORDERS_CHANGED_AFTER} order by max(position_commit), max(position_prepare)`,
+    `${ORDERS_CHANGED_AFTER} order by position_commit, position_prepare`,
     [after.commit.toString(), after.prepare.toString()],
   );
   return rows.map((row) => row.id);
