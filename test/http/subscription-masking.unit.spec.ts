@@ -37,7 +37,7 @@ function setUp(subscribe: () => AsyncGenerator<unknown>, recheck: Authenticator[
     }
     return { results };
   };
-  return { run, logged };
+  return { run, logged, open: () => server.subscriptions.size };
 }
 
 describe('WebSocket subscriptions mask their errors as yoga does', () => {
@@ -97,5 +97,8 @@ describe('WebSocket subscriptions mask their errors as yoga does', () => {
     const { thrown } = await down.run();
     expect(thrown?.message).toBe('Unexpected error.');
     expect(down.logged).toHaveLength(1);
+    // Ended, not left open: no transport calls return() after a next() that rejected.
+    expect(down.open()).toBe(0);
+    expect(expired.open()).toBe(0);
   });
 });

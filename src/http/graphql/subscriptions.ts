@@ -90,7 +90,9 @@ export class SubscriptionTracker {
       throw mask ? mask(error) : error;
     };
     const refused = (error: unknown): IteratorResult<Result> => {
-      if (!isAppError(error)) throw mask ? mask(error) : error;
+      // The transports end a subscription whose next() rejects without calling return(): finish
+      // here, or its source, listeners and count would stay for good.
+      if (!isAppError(error)) return failed(error);
       finish();
       return { done: false, value: { errors: [toGraphQLError(error)] } };
     };
