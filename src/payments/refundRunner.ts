@@ -20,7 +20,8 @@ export interface RefundRunnerOptions {
   /** First wait after a failed refund request; doubles up to a minute. */
   readonly retryDelayMs?: number;
   /**
-   * While following live, the least time between two reads of new events (default 500 ms). A
+   * While following live, the least time between two reads of new events (default 500 ms; the
+   * PostgreSQL store only, whose short batches tell caught up from behind). A
    * refund waits that much longer at most, and under load the runner reads twice a second
    * instead of once per append batch: it reads every order event to find the few cancels, and
    * each read and checkpoint was a round trip and a commit beside the projector's.
@@ -51,6 +52,7 @@ export function runRefundReactorLed(options: RefundRunnerOptions & { readonly le
 export async function runRefundReactor(options: RefundRunnerOptions): Promise<void> {
   const after = await loadCheckpoint(options.pool);
   const paceMs = options.paceMs ?? 500;
+  const pacedStore = options.eventStore.kind === 'postgres';
   const batches = options.eventStore.subscribeToAll({ streamPrefixes: [`${ORDER_CATEGORY}-`], signal: options.signal, maxBatchSize: BATCH, ...(after ? { after } : {}) });
   let readAt = performance.now();
   for await (const batch of batches) {
@@ -72,9 +74,11 @@ export async function runRefundReactor(options: RefundRunnerOptions): Promise<vo
     const last = batch[batch.length - 1];
     // A runner told to stop (its lead lost) leaves the checkpoint to the one that leads now.
     if (last && !options.signal.aborted) await saveCheckpoint(options.pool, last.position);
-    // A full batch means more is waiting (catching up): read on at once. Otherwise let the next
-    // events gather. The subscription reads them all in one page when asked.
-    const rest = batch.length < BATCH ? readAt + paceMs - performance.now() : 0;
+    // From the PostgreSQL store a full batch means more is waiting (catching up): read on at once.
+    // A short one means caught up: let the next events gather, read in one page when asked.
+    // EventStoreDB's subscription hands over what it has buffered (a few events), short even
+    // while far behind, so it is not paced: catching up would crawl.
+    const rest = pacedStore && batch.length < BATCH ? readAt + paceMs - performance.now() : 0;
     if (rest > 0 && !(await sleep(rest, true, { signal: options.signal }).catch(() => false))) return;
     readAt = performance.now();
   }
