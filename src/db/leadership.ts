@@ -16,6 +16,8 @@ export interface Leadership {
 const HEARTBEAT_MS = 2000;
 /** Well inside the 10 s idle_session_timeout after which the server frees the lock of a silent session. */
 const HEARTBEAT_TIMEOUT_MS = 4000;
+/** A process that does not lead keeps its waiting connection only when it tries more often than this. */
+const KEEP_WAITING_BELOW_MS = 8000;
 
 /**
  * A connection that can hold the lock. Any error or end of it aborts `broken`. Its session ends
@@ -50,7 +52,11 @@ async function openSession(config: pg.ClientConfig): Promise<LockSession> {
  */
 async function lockOn(session: LockSession, key: number): Promise<Leadership | undefined> {
   const { client, broken } = session;
-  const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [key]);
+  // A waiting connection gone half-open would otherwise hang here until TCP gives up (minutes),
+  // with no follower able to take over meanwhile.
+  // (pg reads query_timeout per query; its typings leave it out.)
+  const tryLock = { text: 'select pg_try_advisory_lock($1) as locked', values: [key], query_timeout: HEARTBEAT_TIMEOUT_MS } as pg.QueryConfig;
+  const { rows } = await client.query<{ locked: boolean }>(tryLock);
   if (!rows[0]?.locked) return undefined;
   // A heartbeat that fails or hangs (a half-open connection, whose session the server ends after
   // idle_session_timeout, freeing the lock for another process) means the lead is lost.
@@ -122,10 +128,17 @@ export async function whileLeading(
   // A process that does not lead keeps its session between tries: opening one per try was a
   // connection opened and closed every second by every follower of every role.
   let session: LockSession | undefined;
+  // Kept only while the next try comes well inside idle_session_timeout (10 s), after which
+  // the server ends a silent session.
+  const keepWaiting = retryMs < KEEP_WAITING_BELOW_MS;
   const drop = async () => {
     const dropped = session;
     session = undefined;
-    await dropped?.client.end().catch(() => undefined);
+    if (!dropped) return;
+    // A half-open connection may never answer the goodbye: do not wait on it past a moment.
+    const ended = dropped.client.end().catch(() => undefined);
+    if (dropped.broken.signal.aborted) return;
+    await Promise.race([ended, sleep(HEARTBEAT_TIMEOUT_MS)]);
   };
   try {
     while (!signal.aborted) {
@@ -133,6 +146,7 @@ export async function whileLeading(
         if (session?.broken.signal.aborted) await drop();
         session ??= await openSession(config);
         const leadership = await lockOn(session, key);
+        if (!leadership && !keepWaiting) await drop();
         if (leadership) {
           // The session is the lead's now; the next candidate opens a new one.
           session = undefined;

@@ -22,7 +22,7 @@ const backends = async (name: string): Promise<number[]> =>
   (await admin.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [name])).rows.map((row) => row.pid);
 
 /** A process offering to run the role under `name`; `leading` turns true while its work runs. */
-function candidate(name: string, errors: unknown[]) {
+function candidate(name: string, errors: unknown[], retryMs = 50) {
   const stop = new AbortController();
   const state = { leading: false, led: 0 };
   const done = whileLeading(
@@ -35,7 +35,7 @@ function candidate(name: string, errors: unknown[]) {
       await new Promise((resolve) => leading.addEventListener('abort', resolve, { once: true }));
       state.leading = false;
     },
-    { retryMs: 50, onError: (error) => errors.push(error) },
+    { retryMs, onError: (error) => errors.push(error) },
   );
   return { state, stop: async () => (stop.abort(), await done) };
 }
@@ -94,6 +94,23 @@ describe('a role led by one process among several', () => {
     } finally {
       await leader.stop();
       await follower.stop();
+    }
+  });
+
+  it('keeps no waiting connection when it tries too seldom for the server to keep it (idle_session_timeout)', async () => {
+    const errors: unknown[] = [];
+    const leader = candidate('lead-e', errors);
+    await until(() => leader.state.leading, 5000);
+    const seldom = candidate('lead-f', errors, 9000);
+    try {
+      // Its first try fails (the lock is held); then it waits nine seconds with nothing open.
+      await pause(500);
+      expect(await backends('lead-f')).toEqual([]);
+      expect(seldom.state.led).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await leader.stop();
+      await seldom.stop();
     }
   });
 });
