@@ -121,6 +121,8 @@ describe('rebuilding the read model', () => {
     await inParallel(Array.from({ length: 150 }), 8, async () => void (await randomOrderLife(fx.commands, random, 5)));
     await waitUntilCaughtUp(fx.db.pool, fx.store);
     const live = await snapshotReadModel(fx.db.pool);
+    // A storage parameter of a TOAST table, set by an operator, must survive the rebuild too.
+    await fx.db.pool.query('alter table production_orders set (toast.autovacuum_vacuum_scale_factor = 0.05)');
     const indexes = await tableDefinitions(fx.db.pool);
     // A store without the bulk reader (as EventStoreDB's) is read through readAll pages.
     const portOnly: EventStore = { ...fx.store };
@@ -136,6 +138,10 @@ describe('rebuilding the read model', () => {
     // Autovacuum, off while the tables were built, is back on for the live tables, and the
     // orders keep the room for HOT updates migration 006 gave them.
     expect(rows.map((row) => row.options ?? [])).toEqual([['fillfactor=70'], [], []]);
+    const { rows: toast } = await fx.db.pool.query<{ options: string[] | null }>(
+      "select t.reloptions as options from pg_class c join pg_class t on t.oid = c.reltoastrelid where c.oid = 'public.production_orders'::regclass",
+    );
+    expect(toast[0]?.options).toEqual(['autovacuum_vacuum_scale_factor=0.05']);
   });
 });
 

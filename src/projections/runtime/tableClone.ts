@@ -12,13 +12,18 @@ const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;
  */
 export async function cloneTableShell(db: Queryable, target: string, table: string): Promise<void> {
   // LIKE copies no storage parameters, and the live table's (production_orders' fillfactor, which
-  // leaves room for HOT updates) must hold for the rebuilt one too.
-  const { rows: shape } = await db.query<{ options: string[] | null }>('select reloptions as options from pg_class where oid = $1::regclass', [`public.${table}`]);
-  const kept = (shape[0]?.options ?? []).filter((option) => !option.startsWith('autovacuum_enabled='));
-  const copied = kept.map((option) => {
+  // leaves room for HOT updates) must hold for the rebuilt one too; its TOAST table's are kept on
+  // that table's own catalog row.
+  const { rows: shape } = await db.query<{ options: string[] | null; toast: string[] | null }>(
+    `select c.reloptions as options, t.reloptions as toast from pg_class c left join pg_class t on t.oid = c.reltoastrelid where c.oid = $1::regclass`,
+    [`public.${table}`],
+  );
+  const parameter = (prefix: string) => (option: string) => {
     const at = option.indexOf('=');
-    return `, ${quote(option.slice(0, at))} = '${option.slice(at + 1).replaceAll("'", "''")}'`;
-  });
+    return `, ${prefix}${quote(option.slice(0, at))} = '${option.slice(at + 1).replaceAll("'", "''")}'`;
+  };
+  const kept = (options: string[] | null | undefined) => (options ?? []).filter((option) => !option.startsWith('autovacuum_enabled='));
+  const copied = [...kept(shape[0]?.options).map(parameter('')), ...kept(shape[0]?.toast).map(parameter('toast.'))];
   // No autovacuum while it is being built: a vacuum of the freshly loaded table would hold the
   // lock the switch needs (and it is cancelled only after deadlock_timeout, longer than the
   // switch waits). The switch turns it back on (see `resumeAutovacuum`).
