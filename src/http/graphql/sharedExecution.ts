@@ -73,20 +73,27 @@ function mapStream<T, U>(source: AsyncIterable<T>, map: (value: T) => U | Promis
     await iterator.return?.();
     return { done: true, value: undefined };
   };
+  // Made once per stream, not per value: a promise chain rather than an async next().
+  const failed = async (error: unknown): Promise<never> => {
+    await close().catch(() => undefined);
+    throw error;
+  };
+  const mapped = (value: U): IteratorResult<U> => ({ done: false, value });
+  const step = (result: IteratorResult<T>): IteratorResult<U> | Promise<IteratorResult<U>> => {
+    if (result.done) return { done: true, value: undefined };
+    let value: U | Promise<U>;
+    try {
+      value = map(result.value);
+    } catch (error) {
+      return failed(error);
+    }
+    return value instanceof Promise ? value.then(mapped, failed) : mapped(value);
+  };
   return {
     [Symbol.asyncIterator]() {
       return this;
     },
-    async next() {
-      const step = await iterator.next();
-      if (step.done) return { done: true, value: undefined };
-      try {
-        return { done: false, value: await map(step.value) };
-      } catch (error) {
-        await close().catch(() => undefined);
-        throw error;
-      }
-    },
+    next: () => iterator.next().then(step),
     return: close,
     async throw(error: unknown) {
       await close();
