@@ -6,13 +6,13 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { coalesceWrites, sharedPayloadJson } from '../../src/http/graphql/ws.ts';
 
 /** A server-side WebSocket with coalesced writes and a client connected to it over 127.0.0.1. */
-async function pair(): Promise<{ server: WebSocket; client: WebSocket; close: () => Promise<void> }> {
+async function pair(transform?: (data: unknown) => unknown): Promise<{ server: WebSocket; client: WebSocket; close: () => Promise<void> }> {
   const http: Server = createServer();
   const wss = new WebSocketServer({ noServer: true });
   const accepted = new Promise<WebSocket>((resolve) => {
     http.on('upgrade', (request, socket: Duplex, head) =>
       wss.handleUpgrade(request, socket, head, (ws) => {
-        coalesceWrites(ws, socket);
+        coalesceWrites(ws, socket, transform);
         resolve(ws);
       }),
     );
@@ -37,6 +37,18 @@ const sendWithAck = (ws: WebSocket, data: string) => new Promise<void>((resolve,
 describe('coalesced WebSocket writes', () => {
   let close: (() => Promise<void>) | undefined;
   afterEach(async () => close?.());
+
+  it('sends a shared payload spliced into bytes as a text frame, as graphql-ws clients need', async () => {
+    const shared = sharedPayloadJson();
+    const sockets = await pair(shared.splice);
+    close = sockets.close;
+    const message = { id: 'é1', type: 'next', payload: { data: { order: { id: 'o-1', note: 'ünïcode ✓' } } } };
+    const received = new Promise<{ text: string; binary: boolean }>((resolve) =>
+      sockets.client.once('message', (data: Buffer, binary: boolean) => resolve({ text: data.toString('utf8'), binary })),
+    );
+    await sendWithAck(sockets.server, JSON.stringify(message, shared.replacer));
+    expect(await received).toEqual({ text: JSON.stringify(message), binary: false });
+  });
 
   it('delivers every message of a burst, in order', async () => {
     const sockets = await pair();
@@ -68,14 +80,15 @@ describe('coalesced WebSocket writes', () => {
 });
 
 describe('shared payload serialization', () => {
-  const send = (shared: ReturnType<typeof sharedPayloadJson>, message: object) => shared.splice(JSON.stringify(message, shared.replacer));
+  /** What goes to the socket, as text (a spliced message goes as bytes). */
+  const send = (shared: ReturnType<typeof sharedPayloadJson>, message: object) => String(shared.splice(JSON.stringify(message, shared.replacer)));
 
   it('gives every subscriber exactly the message JSON.stringify would, serializing a shared result once', () => {
     const shared = sharedPayloadJson();
     let reads = 0;
     const result = Object.defineProperty({}, 'data', { enumerable: true, get: () => (reads++, { order: { id: 'o-1', note: 'say "hi"\n', tags: ['a', '@@shared-payload@@'] } }) });
     const expected = (id: string) => JSON.stringify({ id, type: 'next', payload: { data: { order: { id: 'o-1', note: 'say "hi"\n', tags: ['a', '@@shared-payload@@'] } } } });
-    for (const id of ['1', '2', 'x"y', '@@shared-payload@@', '"payload":"@@shared-payload@@"}']) {
+    for (const id of ['1', '2', 'x"y', 'é✓', '@@shared-payload@@', '"payload":"@@shared-payload@@"}']) {
       expect(send(shared, { id, type: 'next', payload: result })).toBe(expected(id));
     }
     expect(reads).toBe(1);

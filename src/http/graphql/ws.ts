@@ -139,14 +139,18 @@ export function coalesceWrites(ws: WebSocket, socket: Duplex, transform: (data: 
       socket.cork();
       setImmediate(uncork);
     }
-    args[0] = transform(args[0]);
-    // graphql-ws sends (data, callback); any other form goes through untouched.
-    const [data, callback] = args;
-    if (args.length !== 2 || typeof callback !== 'function' || socket.writableLength >= EARLY_ACK_BYTES) return send(...args);
-    send(data, () => undefined);
+    const data = transform(args[0]);
+    const callback = args[1];
+    // graphql-ws sends (data, callback); any other form goes through untouched (as text).
+    if (args.length !== 2 || typeof callback !== 'function') return send(Buffer.isBuffer(data) && typeof args[0] === 'string' ? data.toString() : data, ...args.slice(1));
+    // A message spliced into bytes is still a text frame: graphql-ws speaks text.
+    if (socket.writableLength >= EARLY_ACK_BYTES) return send(data, TEXT_FRAME, callback);
+    send(data, TEXT_FRAME, () => undefined);
     queueMicrotask(() => (callback as () => void)());
   }) as WebSocket['send'];
 }
+
+const TEXT_FRAME = Object.freeze({ binary: false });
 
 const MARK = '@@shared-payload@@';
 const MARKED_END = `"payload":${JSON.stringify(MARK)}}`;
@@ -156,25 +160,32 @@ const MARKED_END = `"payload":${JSON.stringify(MARK)}}`;
  * socket (a change reaching a dashboard of every operator is one shared execution result).
  * graphql-ws builds each message as `{id, type, payload}` and stringifies it with our replacer,
  * then hands it straight to the socket, synchronously: the replacer swaps the payload for a mark
- * and notes its JSON (kept per result object), and `splice` puts that JSON back in place of the
- * mark at the message's end. Payloads are validated by graphql-ws before the replacer runs.
+ * and notes its bytes (UTF-8, kept per result object), and `splice` puts them back in place of
+ * the mark at the message's end. The message goes out as bytes: as a string, each socket's copy
+ * was joined on the heap and encoded again by ws, the payload's whole length per subscriber.
+ * Payloads are validated by graphql-ws before the replacer runs.
  */
 export function sharedPayloadJson(): { replacer: (this: unknown, key: string, value: unknown) => unknown; splice: (data: unknown) => unknown } {
-  const serialized = new WeakMap<object, string>();
-  let marked: string | undefined;
+  const serialized = new WeakMap<object, Buffer>();
+  let marked: Buffer | undefined;
   return {
     replacer(this: unknown, key: string, value: unknown) {
       if (key !== 'payload' || typeof value !== 'object' || value === null || (this as { type?: unknown }).type !== 'next') return value;
-      let json = serialized.get(value);
-      if (json === undefined) serialized.set(value, (json = JSON.stringify(value)));
-      marked = json;
+      let bytes = serialized.get(value);
+      if (bytes === undefined) serialized.set(value, (bytes = Buffer.from(`"payload":${JSON.stringify(value)}}`)));
+      marked = bytes;
       return MARK;
     },
     splice(data) {
-      const json = marked;
+      const bytes = marked;
       marked = undefined;
-      if (json === undefined || typeof data !== 'string' || !data.endsWith(MARKED_END)) return data;
-      return `${data.slice(0, -MARKED_END.length)}"payload":${json}}`;
+      if (bytes === undefined || typeof data !== 'string' || !data.endsWith(MARKED_END)) return data;
+      const head = data.slice(0, -MARKED_END.length);
+      const headLength = Buffer.byteLength(head);
+      const message = Buffer.allocUnsafe(headLength + bytes.length);
+      message.write(head, 0);
+      bytes.copy(message, headLength);
+      return message;
     },
   };
 }
