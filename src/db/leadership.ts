@@ -67,10 +67,18 @@ async function lockOn(session: LockSession, key: number): Promise<Leadership | u
     async release() {
       stopHeartbeat();
       broken.abort();
-      // Ending the session releases the lock.
-      await client.end().catch(() => undefined);
+      // Ending the session releases the lock (or, if the connection went half-open, the server's
+      // idle_session_timeout does).
+      await endWithin(client, HEARTBEAT_TIMEOUT_MS);
     },
   };
+}
+
+/** Ends the connection, waiting for its goodbye no longer than `ms`: a half-open one never answers. */
+async function endWithin(client: pg.Client, ms: number): Promise<void> {
+  const waited = new AbortController();
+  await Promise.race([client.end().catch(() => undefined), sleep(ms, undefined, { signal: waited.signal }).catch(() => undefined)]);
+  waited.abort();
 }
 
 /**
@@ -135,10 +143,7 @@ export async function whileLeading(
     const dropped = session;
     session = undefined;
     if (!dropped) return;
-    // A half-open connection may never answer the goodbye: do not wait on it past a moment.
-    const ended = dropped.client.end().catch(() => undefined);
-    if (dropped.broken.signal.aborted) return;
-    await Promise.race([ended, sleep(HEARTBEAT_TIMEOUT_MS)]);
+    await endWithin(dropped.client, HEARTBEAT_TIMEOUT_MS);
   };
   try {
     while (!signal.aborted) {
