@@ -90,10 +90,10 @@ export async function tryLead(config: pg.ClientConfig, key: number): Promise<Lea
   const session = await openSession(config);
   try {
     const leadership = await lockOn(session, key);
-    if (!leadership) await session.client.end();
+    if (!leadership) await endWithin(session.client, HEARTBEAT_TIMEOUT_MS);
     return leadership;
   } catch (error) {
-    await session.client.end().catch(() => undefined);
+    await endWithin(session.client, HEARTBEAT_TIMEOUT_MS);
     throw error;
   }
 }

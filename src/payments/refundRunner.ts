@@ -65,8 +65,7 @@ export async function runRefundReactor(options: RefundRunnerOptions): Promise<vo
           break;
         } catch (error) {
           options.log.error({ err: error, orderStream: event.streamId }, 'refund request failed; retrying');
-          // False once aborted while waiting.
-          if (!(await sleep(delay, true, { signal: options.signal }).catch(() => false))) return;
+          if (!(await sleepUnlessAborted(delay, options.signal))) return;
           delay = Math.min(delay * 2, 60_000);
         }
       }
@@ -79,7 +78,7 @@ export async function runRefundReactor(options: RefundRunnerOptions): Promise<vo
     // EventStoreDB's subscription hands over what it has buffered (a few events), short even
     // while far behind, so it is not paced: catching up would crawl.
     const rest = pacedStore && batch.length < BATCH ? readAt + paceMs - performance.now() : 0;
-    if (rest > 0 && !(await sleep(rest, true, { signal: options.signal }).catch(() => false))) return;
+    if (rest > 0 && !(await sleepUnlessAborted(rest, options.signal))) return;
     readAt = performance.now();
   }
 }
@@ -105,3 +104,6 @@ export async function saveCheckpoint(pool: pg.Pool, position: GlobalPosition): P
     [REFUND_REACTOR_CHECKPOINT, position.commit.toString(), position.prepare.toString()],
   );
 }
+
+/** False once aborted while waiting. */
+const sleepUnlessAborted = (ms: number, signal: AbortSignal): Promise<boolean> => sleep(ms, true, { signal }).catch(() => false);

@@ -40,6 +40,13 @@ function candidate(name: string, errors: unknown[], retryMs = 50) {
   return { state, stop: async () => (stop.abort(), await done) };
 }
 
+/** A candidate under `name` that leads already. */
+async function leading(name: string, errors: unknown[]) {
+  const leader = candidate(name, errors);
+  await until(() => leader.state.leading, 5000);
+  return leader;
+}
+
 async function until(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
@@ -51,8 +58,7 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs: number)
 describe('a role led by one process among several', () => {
   it('keeps one waiting connection in a process that does not lead, instead of one per try, and takes over on it', async () => {
     const errors: unknown[] = [];
-    const leader = candidate('lead-a', errors);
-    await until(() => leader.state.leading, 5000);
+    const leader = await leading('lead-a', errors);
     const follower = candidate('lead-b', errors);
     try {
       const seen = new Set<number>();
@@ -78,8 +84,7 @@ describe('a role led by one process among several', () => {
 
   it('opens a new waiting connection when its old one is cut, and still takes over', async () => {
     const errors: unknown[] = [];
-    const leader = candidate('lead-c', errors);
-    await until(() => leader.state.leading, 5000);
+    const leader = await leading('lead-c', errors);
     const follower = candidate('lead-d', errors);
     try {
       await until(async () => (await backends('lead-d')).length === 1, 2000);
@@ -99,8 +104,7 @@ describe('a role led by one process among several', () => {
 
   it('keeps no waiting connection when it tries too seldom for the server to keep it (idle_session_timeout)', async () => {
     const errors: unknown[] = [];
-    const leader = candidate('lead-e', errors);
-    await until(() => leader.state.leading, 5000);
+    const leader = await leading('lead-e', errors);
     const seldom = candidate('lead-f', errors, 9000);
     try {
       // Its first try fails (the lock is held); then it waits nine seconds with nothing open.
