@@ -69,8 +69,15 @@ export class CopyOut<T> implements pg.Submittable, AsyncIterable<T[]> {
     if (this.#starts.length >= this.batchSize) this.#deliver();
   }
 
+  /**
+   * Ends the read at once: after an ErrorResponse or a dead connection pg forgets the statement,
+   * so `handleReadyForQuery` never comes, and the consumer waited for it forever.
+   */
   handleError(error: Error): void {
     this.#error ??= error;
+    this.#finished = true;
+    this.#resume();
+    this.#wake?.();
   }
 
   handleReadyForQuery(): void {

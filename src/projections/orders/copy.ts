@@ -12,7 +12,6 @@ class CopyIn implements pg.Submittable {
   readonly done: Promise<void>;
   #resolve!: () => void;
   #reject!: (error: Error) => void;
-  #error: Error | undefined;
 
   constructor(
     private readonly text: string,
@@ -44,13 +43,17 @@ class CopyIn implements pg.Submittable {
     connection.endCopyFrom();
   }
 
+  /**
+   * Settles at once: after an ErrorResponse (a row the server refuses) or a dead connection pg
+   * forgets the statement, so `handleReadyForQuery` never comes, and waiting for it hung the
+   * load for good.
+   */
   handleError(error: Error): void {
-    this.#error = error;
+    this.#reject(error);
   }
 
   handleReadyForQuery(): void {
-    if (this.#error) this.#reject(this.#error);
-    else this.#resolve();
+    this.#resolve();
   }
 
   handleCommandComplete(): void {}
