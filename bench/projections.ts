@@ -1,7 +1,8 @@
 /**
  * Read-model benchmarks (`npm run bench -- projections`):
  * - rebuild rate: `rebuildProjections` over ≥ 1,000,000 order events seeded through the
- *   PostgreSQL store's own append function, in events per second of wall time;
+ *   PostgreSQL store's own append function, in events per second of wall time; peer: a plain
+ *   read-fold-upsert loop over the same events (projectionsPeer.ts), the yardstick issue 3 names;
  * - projection lag: append committed → read model committed, p50 and p99, while 1,000
  *   commands/s flow through the order command service, checking afterwards that no event
  *   was skipped.
@@ -19,6 +20,7 @@ import { createDatabaseIfMissing, ensureEmbeddedPostgres } from '../src/db/embed
 import { migrate } from '../src/db/migrate.ts';
 import { rebuildProjections, startReadModel } from '../src/projections/index.ts';
 import { emit, progress, round } from './support/output.ts';
+import { plainReadFoldUpsert } from './projectionsPeer.ts';
 import { seedOrderEvents } from './projectionsSeed.ts';
 
 const REBUILD_EVENTS = Number(process.env.BENCH_REBUILD_EVENTS ?? 1_000_000);
@@ -77,12 +79,19 @@ async function rebuildRate(url: string): Promise<void> {
     const report = await rebuildProjections({ pool, eventStore: store, onProgress: ({ phase, events }) => progress(`  ${phase} ${events}`) });
     if (report.events !== seeded.events) throw new Error(`rebuild applied ${report.events} events, ${seeded.events} were seeded`);
     const phases = Object.entries(report.phasesMs).map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(1)} s`).join(', ');
+    const load = loadavg()[0]!.toFixed(2);
+    progress('the same events through a plain read-fold-upsert loop (the peer)');
+    const plain = await plainReadFoldUpsert(pool);
+    if (plain.events !== seeded.events) throw new Error(`the plain loop read ${plain.events} events, ${seeded.events} were seeded`);
+    const plainRate = (plain.events / plain.ms) * 1000;
     emit({
       metric: 'projections.rebuild.rate',
       value: round(report.eventsPerSecond),
       unit: 'events/s',
+      peer: 'plain read-fold-upsert loop over the same events (raw pg pages, status and version per order, one upsert per page; no timeline, line items, secondary indexes or domain rules)',
+      peerValue: round(plainRate),
       n: report.events,
-      conditions: `${report.events} order events (${report.orders} orders, one timeline row per event, store vacuumed after the seed) rebuilt into fresh tables and switched in; embedded PostgreSQL 18, durable, 2 cores shared; ${phases}; load avg ${loadavg()[0]!.toFixed(2)} at the end`,
+      conditions: `${report.events} order events (${report.orders} orders, one timeline row per event, store vacuumed after the seed) rebuilt into fresh tables and switched in; embedded PostgreSQL 18, durable, 2 cores shared; ${phases}; load avg ${load} at the end; ratio to the peer ${(report.eventsPerSecond / plainRate).toFixed(2)}`,
     });
   } finally {
     await close();
