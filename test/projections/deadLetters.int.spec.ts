@@ -93,3 +93,46 @@ describe('events the projection cannot apply', () => {
     expect(rows).toEqual([]);
   });
 });
+
+describe('a rebuild meeting a value the database refuses', () => {
+  let fx: ReadModelFixture;
+  let readModel: ReadModel;
+  beforeAll(async () => {
+    fx = await readModelFixture();
+    readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
+  });
+  afterAll(async () => {
+    await readModel.close();
+    await fx.close();
+  });
+
+  it('stops at the event it came from, saying which and why, and leaves the live tables as they were', async () => {
+    const random = seededRandom(11);
+    for (let i = 0; i < 5; i += 1) await randomOrderLife(fx.commands, random, 3);
+    const orderId = await randomOrderLife(fx.commands, random, 1);
+    const { version } = await fx.commands.load(orderId);
+    // Date.parse reads Date#toString's form (so the guard lets it by); PostgreSQL does not.
+    const refused = { id: randomUUID(), type: 'MessagePosted', data: { orderId, actor: operator, at: new Date(Date.UTC(2025, 0, 2)).toString(), message: 'odd instant' } };
+    await fx.store.appendToStream(orderStreamId(orderId), [refused], { expectedVersion: version });
+    await randomOrderLife(fx.commands, random, 2);
+    await waitUntilCaughtUp(fx.db.pool, fx.store);
+    // The live projector kept it aside.
+    const [status] = await projectionStatus({ pool: fx.db.pool, eventStore: fx.store });
+    expect(status!.deadLetters.items.map((l) => l.eventType)).toEqual(['MessagePosted']);
+    const before = await snapshotReadModel(fx.db.pool);
+
+    const stopped = await Promise.race([
+      rebuildProjections({ pool: fx.db.pool, eventStore: fx.store }).then(
+        () => new Error('the rebuild went through'),
+        (error: unknown) => error,
+      ),
+      new Promise((resolve) => setTimeout(() => resolve(new Error('the rebuild still runs after 60 s')), 60_000)),
+    ]);
+    expect(stopped).toBeInstanceOf(RebuildStoppedError);
+    expect((stopped as RebuildStoppedError).event.id).toBe(refused.id);
+    expect((stopped as Error).message).toMatch(new RegExp(`MessagePosted ${refused.id} \\(v${version + 1} of ${orderStreamId(orderId)}\\): .*timestamp with time zone`));
+    expect(await snapshotReadModel(fx.db.pool)).toEqual(before);
+    const { rows } = await fx.db.pool.query("select nspname from pg_namespace where nspname like 'projection_%'");
+    expect(rows).toEqual([]);
+  });
+});

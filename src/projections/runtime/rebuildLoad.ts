@@ -1,12 +1,11 @@
 import type pg from 'pg';
 import { comparePositions, type EventStore, type GlobalPosition, type RecordedEvent } from '../../commands/eventStore.ts';
-import { LINE_ITEM_COLUMNS, ORDER_COLUMNS, TIMELINE_COLUMNS } from '../orders/columns.ts';
 import { bulkReaderOf } from '../../commands/postgres/index.ts';
-import { copyInSql } from '../orders/copy.ts';
-import { foldOrderEvents, orderIdsOf } from '../orders/fold.ts';
+import { orderStreamId } from '../../domain/order/index.ts';
+import { foldOrderEvents, orderIdsOf, RebuildStoppedError } from '../orders/fold.ts';
 import { toOrderRecord, type ProjectedOrder } from '../orders/records.ts';
 import { loadOrders, writeOrderChanges } from '../orders/store.ts';
-import { lineItemLine, orderLine, TableWriter, timelineLine } from './rebuildRows.ts';
+import { CopyRowRefusedError, lineItemLine, orderLine, TableWriter, timelineLine } from './rebuildRows.ts';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
@@ -75,8 +74,8 @@ export async function bulkLoad(
   try {
     connections.push(await connect(), await connect());
     const [first, second] = connections as [pg.Client, pg.Client];
-    const timeline = new TableWriter(first, copyInSql(settings.schema, 'fulfillment_events', TIMELINE_COLUMNS));
-    const lineItems = new TableWriter(second, copyInSql(settings.schema, 'production_line_items', LINE_ITEM_COLUMNS));
+    const timeline = new TableWriter(first, settings.schema, 'fulfillment_events');
+    const lineItems = new TableWriter(second, settings.schema, 'production_line_items');
     for await (const page of orderEvents(settings, head)) {
       const folded = foldOrderEvents(state, page, 'strict');
       for (const entry of folded.timeline) timeline.add(timelineLine(entry));
@@ -92,8 +91,8 @@ export async function bulkLoad(
     // The orders' COPYs queue behind the last ones of the other two tables on the same
     // connections, so encoding them starts now; those two tables' indexes build as soon as their
     // rows are in, while the orders are still being written.
-    const orders = new TableWriter(first, copyInSql(settings.schema, 'production_orders', ORDER_COLUMNS), ORDER_CHUNK);
-    const moreOrders = new TableWriter(second, copyInSql(settings.schema, 'production_orders', ORDER_COLUMNS), ORDER_CHUNK);
+    const orders = new TableWriter(first, settings.schema, 'production_orders', ORDER_CHUNK);
+    const moreOrders = new TableWriter(second, settings.schema, 'production_orders', ORDER_CHUNK);
     let failed: { readonly error: unknown } | undefined;
     const indexing = Promise.all([timeline.finish(), lineItems.finish()]).then(appendOnlyLoaded);
     indexing.catch((error: unknown) => (failed ??= { error }));
@@ -112,11 +111,26 @@ export async function bulkLoad(
       await indexing.catch(() => undefined);
       throw error;
     }
+  } catch (error) {
+    throw await blamedEvent(error, settings.eventStore);
   } finally {
     await Promise.all(connections.map((c) => c.end().catch(() => undefined)));
   }
   if (state.size >= settings.maxOrdersInMemory) cursor.state = undefined;
   return cursor;
+}
+
+/**
+ * A timeline row the database refused came from one event (its id, order and version are the
+ * row's first fields): the rebuild then stops at that event, as it does for one the fold cannot
+ * apply, and says which. Anything else is returned as it is.
+ */
+async function blamedEvent(error: unknown, eventStore: EventStore): Promise<unknown> {
+  if (!(error instanceof CopyRowRefusedError) || error.table !== 'fulfillment_events') return error;
+  const [eventId, orderId, version] = error.fields;
+  const { events } = await eventStore.readStream(orderStreamId(orderId!), { fromVersion: Number(version), maxCount: 1 }).catch(() => ({ events: [] }));
+  const event = events[0];
+  return event && event.id === eventId ? new RebuildStoppedError(event, error.cause) : error;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { utf8Write } from '../../db/utf8.ts';
-import { LINE_ITEM_COLUMNS, TIMELINE_COLUMNS } from '../orders/columns.ts';
-import { copyData, escapeText, rowEncoder } from '../orders/copy.ts';
+import { LINE_ITEM_COLUMNS, PROJECTED_TABLES, TIMELINE_COLUMNS, type ProjectedTableName } from '../orders/columns.ts';
+import { copyData, copyInSql, escapeText, rowEncoder } from '../orders/copy.ts';
 import type { LineItemRecord, TimelineRecord } from '../orders/project.ts';
 import type { OrderRecord } from '../orders/records.ts';
 
@@ -50,11 +50,16 @@ export class TableWriter {
   #rows = 0;
   #inFlight: Promise<void> = Promise.resolve();
 
+  readonly #sql: string;
+
   constructor(
     private readonly client: pg.ClientBase,
-    private readonly sql: string,
+    schema: string,
+    private readonly table: ProjectedTableName,
     private readonly flushRows = 20_000,
-  ) {}
+  ) {
+    this.#sql = copyInSql(schema, table, PROJECTED_TABLES.find((t) => t.name === table)!.columns);
+  }
 
   /**
    * Adds a line. Lines are joined into a string of up to PENDING_CHARS and then encoded into the
@@ -88,7 +93,9 @@ export class TableWriter {
     this.#spare = filled;
     this.#length = 0;
     this.#rows = 0;
-    this.#inFlight = copyData(this.client, this.sql, data);
+    this.#inFlight = copyData(this.client, this.#sql, data).catch((error: unknown) => {
+      throw refusedRow(error, this.table, data);
+    });
     // Seen by the next flush or finish; until then it must not count as unhandled.
     this.#inFlight.catch(() => undefined);
   }
@@ -103,6 +110,39 @@ export class TableWriter {
     this.#buffer.copy(larger, 0, 0, this.#length);
     this.#buffer = larger;
   }
+}
+
+/**
+ * The database refused a row of a bulk load's COPY (a value its column cannot take). `fields`
+ * are the row's values as sent (COPY text, escaped): enough to name the order, and for the
+ * timeline the event, it came from.
+ */
+export class CopyRowRefusedError extends Error {
+  override readonly name = 'CopyRowRefusedError';
+  constructor(
+    readonly table: ProjectedTableName,
+    readonly fields: readonly string[],
+    cause: Error,
+  ) {
+    // Every projected row names its order: the orders' own id comes first, the others' second.
+    super(`The database refused a ${table} row of order ${fields[table === 'production_orders' ? 0 : 1]}: ${cause.message}`, { cause });
+  }
+}
+
+/**
+ * The COPY's error, with the row it names when it names one: PostgreSQL reports the row's line
+ * within the statement (`where`: "COPY <table>, line <n>, …"), and `data` is what was sent.
+ */
+function refusedRow(error: unknown, table: ProjectedTableName, data: Buffer): unknown {
+  const line = /^COPY [^,]+, line (\d+)/.exec((error as { where?: unknown }).where as string)?.[1];
+  if (!line || !(error instanceof Error)) return error;
+  let start = 0;
+  for (let n = 1; n < Number(line); n += 1) {
+    start = data.indexOf(0x0a, start) + 1;
+    if (start === 0) return error;
+  }
+  const end = data.indexOf(0x0a, start);
+  return new CopyRowRefusedError(table, data.toString('utf8', start, end < 0 ? data.length : end).split('\t'), error);
 }
 
 /** Characters of lines joined before they are encoded. */
