@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import type pg from 'pg';
+import { checkOut } from './transaction.ts';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 const FILE_PATTERN = /^\d{3,}_[a-z0-9_-]+\.sql$/i;
 
 /** Any constant: it only has to be the same in every process that migrates this database. */
-const MIGRATION_LOCK_KEY = 4_107_553_901;
+export const MIGRATION_LOCK_KEY = 4_107_553_901;
 
 export interface Migration {
   readonly name: string;
@@ -42,16 +43,23 @@ export async function loadMigrations(directory: URL = MIGRATIONS_DIR): Promise<M
  */
 export async function migrate(pool: pg.Pool, options: { readonly directory?: URL } = {}): Promise<string[]> {
   const migrations = await loadMigrations(options.directory);
-  const client = await pool.connect();
+  // Checked out with its errors heard: the lock wait can be long, and a server restarting
+  // meanwhile must fail this call, not end the process. A client whose unlock failed still holds
+  // the lock: it is destroyed, not pooled.
+  const { client, release } = await checkOut(pool);
+  let unlockFailed: Error | undefined;
   try {
     await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
       return await applyPending(client, migrations);
     } finally {
-      await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch((error: unknown) => {
+        unlockFailed = error instanceof Error ? error : new Error(String(error));
+        throw error;
+      });
     }
   } finally {
-    client.release();
+    release(unlockFailed);
   }
 }
 
