@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, MIGRATION_LOCK_KEY } from '../../src/db/migrate.ts';
 import { withTransaction } from '../../src/db/transaction.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { settledWithoutUncaught } from '../support/uncaught.ts';
 
 let db: TestDatabase;
 let admin: pg.Client;
@@ -26,26 +27,11 @@ function appPool(): pg.Pool {
 /** Ends the backend of the session with this pid, as a server restart or an operator would. */
 const terminate = (pid: number) => admin.query('select pg_terminate_backend($1)', [pid]);
 
-/** Catches what would end the process: pg's 'error' event on a client nobody listens to. */
-async function withoutUncaught<T>(run: () => Promise<T>): Promise<{ result: PromiseSettledResult<T>; uncaught: unknown[] }> {
-  const uncaught: unknown[] = [];
-  const record = (error: unknown) => uncaught.push(error);
-  process.prependListener('uncaughtException', record);
-  try {
-    const [result] = await Promise.allSettled([run()]);
-    // pg emits the connection's end just after the failing query is rejected.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    return { result: result, uncaught };
-  } finally {
-    process.off('uncaughtException', record);
-  }
-}
-
 describe('a checked-out connection that dies under its work', () => {
   it('fails the transaction instead of ending the process, and the pool goes on with a fresh connection', async () => {
     const pool = appPool();
     try {
-      const { result, uncaught } = await withoutUncaught(() =>
+      const { result, uncaught } = await settledWithoutUncaught(() =>
         withTransaction(pool, async (client) => {
           const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
           setTimeout(() => void terminate(rows[0]!.pid), 100);
@@ -67,7 +53,7 @@ describe('a checked-out connection that dies under its work', () => {
     try {
       // Another process is migrating: this one waits on the lock, and its connection is cut meanwhile.
       await holder.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-      const { result, uncaught } = await withoutUncaught(async () => {
+      const { result, uncaught } = await settledWithoutUncaught(async () => {
         const migrating = migrate(pool);
         for (;;) {
           const { rows } = await admin.query<{ pid: number }>("select pid from pg_stat_activity where wait_event_type = 'Lock' and query like '%pg_advisory_lock%' and datname = current_database()");

@@ -41,6 +41,8 @@ export class RebuildBusyError extends Error {
 }
 
 const SCHEMA_PREFIX = 'projection_rebuild_';
+/** How a rebuild's working connections show in `pg_stat_activity` (its lock session keeps the pool's name). */
+export const REBUILD_APPLICATION_NAME = 'projections rebuild';
 const RETIRED_PREFIX = 'projection_retired_';
 
 /**
@@ -56,13 +58,27 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   const guard = await tryLead(options.pool.options, REBUILD_LOCK_KEY);
   if (!guard) throw new RebuildBusyError();
   const connect = async (): Promise<pg.Client> => {
-    const connection = new pg.Client(options.pool.options);
-    await connection.connect();
-    // Larger sort memory for the index builds of a big load.
-    await connection.query("set maintenance_work_mem = '256MB'");
+    const connection = new pg.Client({ ...options.pool.options, application_name: REBUILD_APPLICATION_NAME });
+    // A dead connection fails the statement in flight, which fails the rebuild; pg also emits
+    // 'error', which unheard would end the process before the cleanup below ran.
+    connection.on('error', () => undefined);
+    try {
+      await connection.connect();
+      // Larger sort memory for the index builds of a big load.
+      await connection.query("set maintenance_work_mem = '256MB'");
+    } catch (error) {
+      await connection.end().catch(() => undefined);
+      throw error;
+    }
     return connection;
   };
-  const client = await connect();
+  let client: pg.Client;
+  try {
+    client = await connect();
+  } catch (error) {
+    await guard.release();
+    throw error;
+  }
   const schema = `${SCHEMA_PREFIX}${randomBytes(6).toString('hex')}`;
   const phasesMs = { bulk: 0, indexes: 0, 'catch-up': 0, switch: 0 };
   let phase: RebuildPhase = 'bulk';

@@ -72,7 +72,9 @@ export async function bulkLoad(
   const cursor: RebuildCursor = { position: undefined, events: 0, state };
   const connections: pg.Client[] = [];
   try {
-    connections.push(await connect(), await connect());
+    // One at a time: a second that fails to open must not leave the first open.
+    connections.push(await connect());
+    connections.push(await connect());
     const [first, second] = connections as [pg.Client, pg.Client];
     const timeline = new TableWriter(first, settings.schema, 'fulfillment_events');
     const lineItems = new TableWriter(second, settings.schema, 'production_line_items');

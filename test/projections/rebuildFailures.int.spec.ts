@@ -1,0 +1,69 @@
+import { Socket } from 'node:net';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isLockHeld, REBUILD_LOCK_KEY } from '../../src/db/leadership.ts';
+import { rebuildProjections, startReadModel, type ReadModel } from '../../src/projections/index.ts';
+import { REBUILD_APPLICATION_NAME } from '../../src/projections/runtime/rebuild.ts';
+import { randomOrderLife, readModelFixture, seededRandom, snapshotReadModel, waitUntilCaughtUp, type ReadModelFixture } from './support.ts';
+import { settledWithoutUncaught } from '../support/uncaught.ts';
+
+/** A socket that fails to connect, as when the server refuses more connections. */
+class RefusedSocket extends Socket {
+  override connect(): this {
+    process.nextTick(() => this.emit('error', new Error('connection refused (test)')));
+    return this;
+  }
+}
+
+describe('a rebuild that fails on its connections', () => {
+  let fx: ReadModelFixture;
+  let readModel: ReadModel;
+  beforeAll(async () => {
+    fx = await readModelFixture();
+    readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
+    const random = seededRandom(21);
+    for (let i = 0; i < 30; i += 1) await randomOrderLife(fx.commands, random, 4);
+    await waitUntilCaughtUp(fx.db.pool, fx.store);
+  });
+  afterAll(async () => {
+    await readModel.close();
+    await fx.close();
+  });
+
+  it('lets go of the rebuild lock when it cannot open its connections, so the next rebuild runs', async () => {
+    // The first connection (the lock's session) opens; every later one is refused.
+    let opened = 0;
+    const refusing = new pg.Pool({ connectionString: fx.db.url, stream: () => (opened++ === 0 ? new Socket() : new RefusedSocket()) });
+    try {
+      await expect(rebuildProjections({ pool: refusing, eventStore: fx.store })).rejects.toThrow(/connection refused \(test\)/);
+    } finally {
+      await refusing.end();
+    }
+    expect(opened).toBeGreaterThan(1);
+    expect(await isLockHeld(fx.db.pool, REBUILD_LOCK_KEY)).toBe(false);
+    const report = await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store });
+    expect(report.orders).toBe(30);
+  });
+
+  it('fails, without ending the process, when its connections are cut mid-way; the live tables stay and the next rebuild runs', async () => {
+    const before = await snapshotReadModel(fx.db.pool);
+    const { result, uncaught } = await settledWithoutUncaught(() =>
+      rebuildProjections({
+        pool: fx.db.pool,
+        eventStore: fx.store,
+        onProgress: ({ phase }) => {
+          if (phase !== 'indexes') return;
+          void fx.db.pool.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1', [REBUILD_APPLICATION_NAME]);
+        },
+      }),
+    );
+    expect(result.status).toBe('rejected');
+    expect(uncaught).toEqual([]);
+    expect(await snapshotReadModel(fx.db.pool)).toEqual(before);
+    expect(await isLockHeld(fx.db.pool, REBUILD_LOCK_KEY)).toBe(false);
+    const report = await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store });
+    expect(report.orders).toBe(30);
+    const { rows } = await fx.db.pool.query("select nspname from pg_namespace where nspname like 'projection_%'");
+    expect(rows).toEqual([]);
+  });
+});
