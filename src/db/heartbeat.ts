@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 
 /**
@@ -20,4 +21,11 @@ export function startHeartbeat(client: pg.Client, onDead: () => void, options: {
     stopped = true;
     clearInterval(timer);
   };
+}
+
+/** Ends the connection, waiting for its goodbye no longer than `ms`: a half-open one never answers. */
+export async function endWithin(client: pg.Client, ms: number): Promise<void> {
+  const waited = new AbortController();
+  await Promise.race([client.end().catch(() => undefined), sleep(ms, undefined, { signal: waited.signal }).catch(() => undefined)]);
+  waited.abort();
 }

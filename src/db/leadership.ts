@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { startHeartbeat } from './heartbeat.ts';
+import { endWithin, startHeartbeat } from './heartbeat.ts';
 
 /** Any constant per role; the same in every process sharing the database. */
 export const PROJECTOR_LOCK_KEY = 6_220_114_873;
@@ -72,13 +72,6 @@ async function lockOn(session: LockSession, key: number): Promise<Leadership | u
       await endWithin(client, HEARTBEAT_TIMEOUT_MS);
     },
   };
-}
-
-/** Ends the connection, waiting for its goodbye no longer than `ms`: a half-open one never answers. */
-async function endWithin(client: pg.Client, ms: number): Promise<void> {
-  const waited = new AbortController();
-  await Promise.race([client.end().catch(() => undefined), sleep(ms, undefined, { signal: waited.signal }).catch(() => undefined)]);
-  waited.abort();
 }
 
 /**

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type pg from 'pg';
+import { Socket } from 'node:net';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPosition, type GlobalPosition } from '../../src/commands/eventStore.ts';
 import { findOrderSummaries, orderSummaryView, startChangeFeed, startReadModel, type ChangeFeedHandle, type OrderChange } from '../../src/projections/index.ts';
+import { LISTENER_APPLICATION_NAME } from '../../src/projections/runtime/changeFeed.ts';
 import { CHANGES_CHANNEL } from '../../src/projections/runtime/notifications.ts';
+import { startFreezingProxy } from '../support/proxy.ts';
 import { randomOrderLife, readModelFixture, seededRandom, waitUntilCaughtUp, type ReadModelFixture } from './support.ts';
 
 /** One NOTIFY part as the projector sends it. */
@@ -155,6 +158,122 @@ describe('the change feed of the projecting process', () => {
       stopPlain();
       stopWanting();
       await readModel.close();
+    }
+  });
+});
+
+describe('the change feed when its LISTEN connection fails', () => {
+  let fx: ReadModelFixture;
+  beforeAll(async () => {
+    fx = await readModelFixture();
+  });
+  afterAll(async () => {
+    await fx.close();
+  });
+
+  const listening = async () =>
+    (await fx.db.pool.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1 and datname = current_database()', [LISTENER_APPLICATION_NAME])).rows.map((row) => row.pid);
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('tells every order changed while its connection was down, though fresh notices arrive before it catches up', { timeout: 60_000 }, async () => {
+    // Another process projects; this one only listens (no poll: the catch-up after reconnecting is what tells).
+    const projecting = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
+    const feed = await startChangeFeed({ pool: fx.db.pool, pollIntervalMs: 60_000 });
+    const heard = new Set<string>();
+    feed.subscribe((change) => heard.add(change.orderId));
+    const random = seededRandom(51);
+    const written: string[] = [];
+    let writing = true;
+    const writers = Array.from({ length: 3 }, async () => {
+      while (writing) written.push(await randomOrderLife(fx.commands, random, 1));
+    });
+    try {
+      await sleep(500);
+      // Both processes' LISTEN connections are cut; orders keep changing while they reconnect.
+      for (const pid of await listening()) await fx.db.pool.query('select pg_terminate_backend($1)', [pid]);
+      await sleep(2500);
+    } finally {
+      writing = false;
+      await Promise.all(writers);
+    }
+    try {
+      await waitUntilCaughtUp(fx.db.pool, fx.store);
+      const { rows } = await fx.db.pool.query<{ c: string; p: string }>("select position_commit::text as c, position_prepare::text as p from projection_checkpoints where name = 'orders'");
+      expect(await feed.waitForPosition({ commit: BigInt(rows[0]!.c), prepare: BigInt(rows[0]!.p) }, { timeoutMs: 10_000 })).toBe(true);
+      expect(written.length).toBeGreaterThan(10);
+      expect(written.filter((id) => !heard.has(id))).toEqual([]);
+    } finally {
+      await feed.close();
+      await projecting.close();
+    }
+  });
+
+  it('notices a connection gone silent, listens again, and closes without waiting on it', { timeout: 60_000 }, async () => {
+    const url = new URL(fx.db.url);
+    const proxy = await startFreezingProxy({ host: url.hostname, port: Number(url.port) });
+    // Over TCP through the proxy (the test URL may name a Unix socket as its host).
+    const proxied = new URL(fx.db.url);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(proxy.port);
+    proxied.searchParams.delete('host');
+    const throughProxy = new pg.Pool({ connectionString: proxied.toString() });
+    throughProxy.on('error', () => undefined);
+    const errors: string[] = [];
+    // Its LISTEN connection is the proxy's first.
+    const feed = await startChangeFeed({ pool: throughProxy, pollIntervalMs: 60_000, onError: (error) => errors.push((error as Error).message) });
+    const heard: string[] = [];
+    feed.subscribe((change) => heard.push(change.orderId));
+    try {
+      const before = proxy.accepted;
+      proxy.freeze(0);
+      await expect.poll(() => errors.some((message) => /stopped answering/.test(message)), { timeout: 15_000 }).toBe(true);
+      // A new LISTEN connection, through the proxy again: a notice sent now is heard.
+      await expect.poll(() => proxy.accepted > before, { timeout: 10_000 }).toBe(true);
+      const position = { commit: (feed.currentPosition()?.commit ?? 1n) + 1000n, prepare: 1n };
+      const orderId = randomUUID();
+      await expect
+        .poll(
+          async () => {
+            await fx.db.pool.query('select pg_notify($1, $2)', [CHANGES_CHANNEL, notice(position, 0, 1, [orderId])]);
+            return heard.includes(orderId);
+          },
+          { timeout: 10_000, interval: 500 },
+        )
+        .toBe(true);
+      // Its connection goes silent again: closing does not wait for a goodbye that never comes.
+      proxy.freeze(proxy.accepted - 1);
+      const started = Date.now();
+      await feed.close();
+      expect(Date.now() - started).toBeLessThan(6000);
+    } finally {
+      await feed.close();
+      await throughProxy.end().catch(() => undefined);
+      await proxy.close();
+    }
+  });
+
+  it('leaves no LISTEN session behind when closed while it reconnects', async () => {
+    // Every connection takes 400 ms to open, so the close lands in the middle of the reconnect.
+    class SlowSocket extends Socket {
+      override connect(...args: unknown[]): this {
+        setTimeout(() => (Socket.prototype.connect as (...a: unknown[]) => unknown).apply(this, args), 400);
+        return this;
+      }
+    }
+    const slow = new pg.Pool({ connectionString: fx.db.url, stream: () => new SlowSocket() });
+    slow.on('error', () => undefined);
+    const feed = await startChangeFeed({ pool: slow, pollIntervalMs: 60_000, onError: () => undefined });
+    try {
+      expect(await listening()).toHaveLength(1);
+      for (const pid of await listening()) await fx.db.pool.query('select pg_terminate_backend($1)', [pid]);
+      // The reconnect starts 1 s after the loss and takes 400 ms to open.
+      await sleep(1200);
+      await feed.close();
+      await sleep(800);
+      expect(await listening()).toEqual([]);
+    } finally {
+      await feed.close();
+      await slow.end();
     }
   });
 });

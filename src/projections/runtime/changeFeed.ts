@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { comparePositions, type GlobalPosition } from '../../commands/eventStore.ts';
+import { endWithin, startHeartbeat } from '../../db/heartbeat.ts';
 import { ORDERS_PROJECTION, readCheckpoint } from './checkpoints.ts';
 import { CHANGES_CHANNEL, decodeChangeNotice } from './notifications.ts';
 import { ORDERS_CHANGED_AFTER } from '../orders/queries.ts';
@@ -64,6 +65,13 @@ export interface ChangeFeedOptions {
   readonly onError?: (error: unknown) => void;
 }
 
+/** How the feed's LISTEN connection shows in `pg_stat_activity`. */
+export const LISTENER_APPLICATION_NAME = 'read model changes';
+/** A heartbeat that fails or takes longer than this ends the LISTEN connection; a goodbye is waited for no longer. */
+const HEARTBEAT_TIMEOUT_MS = 4000;
+/** A gap before any position: every order. */
+const BEFORE_EVERYTHING: GlobalPosition = { commit: -1n, prepare: -1n };
+
 interface Waiter {
   readonly position: GlobalPosition;
   readonly resolve: (reached: boolean) => void;
@@ -92,15 +100,27 @@ class PostgresChangeFeed implements ChangeFeedHandle {
   #reconnectTimer: NodeJS.Timeout | undefined;
   #pollTimer: NodeJS.Timeout | undefined;
   #resyncing: Promise<void> | undefined;
+  /**
+   * Where the feed stood when notices may have been missed (its LISTEN connection lost, or its
+   * process's projector gone with a batch maybe committed unpublished): the next resync tells
+   * every order changed after it, however far fresh notices have moved the feed on meanwhile.
+   */
+  #gapFrom: GlobalPosition | undefined;
+  #stopHeartbeat: (() => void) | undefined;
 
   constructor(private readonly options: ChangeFeedOptions) {}
 
   async start(): Promise<void> {
     await this.#listen();
-    // LISTEN first, then read where the model stands: nothing committed in between is missed.
-    const { position } = await readCheckpoint(this.options.pool, ORDERS_PROJECTION);
-    if (position && (!this.#current || comparePositions(position, this.#current) > 0)) this.#current = position;
-    if (position && (!this.#complete || comparePositions(position, this.#complete) > 0)) this.#complete = position;
+    try {
+      // LISTEN first, then read where the model stands: nothing committed in between is missed.
+      const { position } = await readCheckpoint(this.options.pool, ORDERS_PROJECTION);
+      if (position && (!this.#current || comparePositions(position, this.#current) > 0)) this.#current = position;
+      if (position && (!this.#complete || comparePositions(position, this.#complete) > 0)) this.#complete = position;
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
   }
 
   subscribe(listener: OrderChangeListener, options: SubscribeOptions = {}): () => void {
@@ -121,6 +141,7 @@ class PostgresChangeFeed implements ChangeFeedHandle {
   }
 
   catchUp(): Promise<void> {
+    this.#markGap();
     return this.#resync();
   }
 
@@ -157,9 +178,11 @@ class PostgresChangeFeed implements ChangeFeedHandle {
     clearTimeout(this.#pollTimer);
     for (const waiter of [...this.#waiters]) waiter.resolve(false);
     await this.#resyncing?.catch(() => undefined);
+    this.#stopHeartbeat?.();
     const client = this.#client;
     this.#client = undefined;
-    await client?.end().catch(() => undefined);
+    // A half-open connection never answers the goodbye.
+    if (client) await endWithin(client, HEARTBEAT_TIMEOUT_MS);
   }
 
   /**
@@ -182,6 +205,13 @@ class PostgresChangeFeed implements ChangeFeedHandle {
     }
     if (part) this.#parts.seen.add(part.index);
     if (!part || this.#parts.seen.size >= part.of) this.#parts.complete = true;
+    this.#tell(position, orderIds, summaries);
+    if (!this.#parts.complete) return;
+    if (!this.#complete || comparePositions(position, this.#complete) > 0) this.#complete = position;
+    for (const waiter of [...this.#waiters]) if (this.#reached(waiter.position)) waiter.resolve(true);
+  }
+
+  #tell(position: GlobalPosition, orderIds: readonly string[], summaries?: ReadonlyMap<string, OrderRow>): void {
     for (const orderId of orderIds) {
       const change: OrderChange = { orderId, position, summary: summaries?.get(orderId) };
       for (const listener of this.#listeners) {
@@ -192,18 +222,25 @@ class PostgresChangeFeed implements ChangeFeedHandle {
         }
       }
     }
-    if (!this.#parts.complete) return;
-    if (!this.#complete || comparePositions(position, this.#complete) > 0) this.#complete = position;
-    for (const waiter of [...this.#waiters]) if (this.#reached(waiter.position)) waiter.resolve(true);
+  }
+
+  #markGap(): void {
+    const at = this.#complete ?? BEFORE_EVERYTHING;
+    if (!this.#gapFrom || comparePositions(at, this.#gapFrom) < 0) this.#gapFrom = at;
   }
 
   async #listen(): Promise<void> {
-    const client = new pg.Client(this.options.pool.options);
+    // keepAlive and the heartbeat: a half-open connection fires neither 'error' nor 'end', and
+    // the feed would go on believing it listens while every notice is lost.
+    const client = new pg.Client({ ...this.options.pool.options, keepAlive: true, application_name: LISTENER_APPLICATION_NAME });
+    const heartbeat: { stop?: () => void } = {};
     const lost = (error?: unknown): void => {
       if (error) this.options.onError?.(error);
+      heartbeat.stop?.();
       if (this.#client !== client) return;
       this.#client = undefined;
-      void client.end().catch(() => undefined);
+      this.#markGap();
+      void endWithin(client, HEARTBEAT_TIMEOUT_MS);
       this.#scheduleReconnect();
     };
     client.on('error', lost);
@@ -214,9 +251,18 @@ class PostgresChangeFeed implements ChangeFeedHandle {
       const notice = decodeChangeNotice(message.payload);
       if (notice) this.#deliver(notice.position, notice.orderIds, { index: notice.part, of: notice.parts });
     });
-    await client.connect();
-    await client.query(`listen ${CHANGES_CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`listen ${CHANGES_CHANNEL}`);
+      // Closed meanwhile: nobody would ever end this connection.
+      if (this.#closed) throw new Error('change feed closed');
+    } catch (error) {
+      await endWithin(client, HEARTBEAT_TIMEOUT_MS);
+      throw error;
+    }
     this.#client = client;
+    heartbeat.stop = startHeartbeat(client, () => lost(new Error('The change feed\'s LISTEN connection stopped answering')), { timeoutMs: HEARTBEAT_TIMEOUT_MS });
+    this.#stopHeartbeat = heartbeat.stop;
   }
 
   #scheduleReconnect(): void {
@@ -227,6 +273,7 @@ class PostgresChangeFeed implements ChangeFeedHandle {
       this.#listen()
         .then(() => this.#resync())
         .catch((error: unknown) => {
+          if (this.#closed) return;
           this.options.onError?.(error);
           this.#scheduleReconnect();
         });
@@ -245,18 +292,32 @@ class PostgresChangeFeed implements ChangeFeedHandle {
   }
 
   /**
-   * Catches up on notices that never arrived (a dropped LISTEN connection, a lost part): the
-   * orders whose position is past the last commit told in full are read from the table and
-   * delivered at the checkpoint's position.
+   * Catches up on notices that never arrived (a dropped LISTEN connection, a lost part, a
+   * projector gone mid-batch): the orders whose position is past the last commit told in full, or
+   * past the start of a gap, are read from the table and told at the checkpoint's position. After
+   * a gap they are told even if fresh notices have moved the feed past the checkpoint already: a
+   * notice arriving between reconnecting and this read used to hide every change of the outage.
    */
   #resync(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     this.#resyncing ??= (async () => {
-      const { position } = await readCheckpoint(this.options.pool, ORDERS_PROJECTION);
-      const from = this.#complete;
-      if (!position || (from && comparePositions(position, from) <= 0)) return;
-      const changed = from ? await ordersChangedAfter(this.options.pool, from) : [];
-      this.#deliver(position, changed, undefined);
+      const gap = this.#gapFrom;
+      this.#gapFrom = undefined;
+      try {
+        const { position } = await readCheckpoint(this.options.pool, ORDERS_PROJECTION);
+        const from = gap ?? this.#complete;
+        if (!position || (from && comparePositions(position, from) <= 0)) return;
+        const changed = from ? await ordersChangedAfter(this.options.pool, from) : [];
+        const order = this.#current ? comparePositions(position, this.#current) : 1;
+        // Past what was heard, or completing a commit heard in part: delivered as a commit.
+        if (order > 0 || (order === 0 && !this.#parts.complete)) this.#deliver(position, changed, undefined);
+        // Fresh notices already carried the feed past the checkpoint: the gap's orders are told anyway.
+        else if (gap) this.#tell(position, changed);
+      } catch (error) {
+        // Still to be told: the next resync starts from the gap again.
+        if (gap && (!this.#gapFrom || comparePositions(gap, this.#gapFrom) < 0)) this.#gapFrom = gap;
+        throw error;
+      }
     })().finally(() => (this.#resyncing = undefined));
     return this.#resyncing;
   }
