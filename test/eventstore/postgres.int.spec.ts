@@ -4,6 +4,7 @@ import { comparePositions, type EventStore } from '../../src/commands/eventStore
 import { createPostgresEventStore } from '../../src/commands/postgres/index.ts';
 import { describeEventStoreContract } from './contract.ts';
 import { openAppendTransaction, postgresSubject } from './postgresHarness.ts';
+import { startFreezingProxy } from '../support/proxy.ts';
 import { collect, newEvents, sleep, uniquePrefix, waitFor } from './support.ts';
 
 describeEventStoreContract('postgres', () => postgresSubject());
@@ -184,6 +185,39 @@ describe('PostgreSQL event store', () => {
       await subscription.current?.stop();
       await other.close();
       await fresh.cleanup();
+    }
+  });
+
+  it('notices its LISTEN connection gone silent, listens again, and closes without waiting on it', { timeout: 60_000 }, async () => {
+    const url = new URL(subject.url);
+    const proxy = await startFreezingProxy({ host: url.hostname, port: Number(url.port) });
+    // Over TCP through the proxy (the test URL may name a Unix socket as its host).
+    url.port = String(proxy.port);
+    url.hostname = '127.0.0.1';
+    url.searchParams.delete('host');
+    const other = await createPostgresEventStore({ connectionString: url.toString(), pollIntervalMs: 60_000 });
+    const prefix = uniquePrefix();
+    const subscription = collect(other, { streamPrefixes: [prefix] });
+    try {
+      await store.appendToStream(`${prefix}a`, newEvents(1));
+      await waitFor(() => subscription.events.length === 1, () => 'the other process never read the first append', 5000);
+      expect(proxy.freezeMatching('es_listener')).toBe(1);
+      // Silent now: its heartbeat gives up within 2 + 4 s, and the next wait opens a new one.
+      const before = proxy.accepted;
+      await waitFor(() => proxy.accepted > before, () => 'no new LISTEN connection', 15_000);
+      await sleep(1500);
+      // Only a NOTIFY heard on the new connection brings this in time (the poll is 60 s).
+      await store.appendToStream(`${prefix}a`, newEvents(1));
+      await waitFor(() => subscription.events.length === 2, () => 'the other process never heard of the append', 5000);
+      expect(proxy.freezeMatching('es_listener')).toBe(2);
+      await subscription.stop();
+      const started = Date.now();
+      await other.close();
+      expect(Date.now() - started).toBeLessThan(6000);
+    } finally {
+      await subscription.stop();
+      await other.close();
+      await proxy.close();
     }
   });
 

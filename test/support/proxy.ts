@@ -7,12 +7,18 @@ export interface FreezingProxy {
   readonly accepted: number;
   /** Connection `index` stops carrying anything either way, and stays open: as a dropped NAT entry or a vanished host. */
   freeze(index: number): void;
+  /** Freezes every connection so far whose startup message contains `text` (an application_name); returns how many. */
+  freezeMatching(text: string): number;
   close(): Promise<void>;
 }
 
 export async function startFreezingProxy(target: { readonly host: string; readonly port: number }): Promise<FreezingProxy> {
   const pairs: [Socket, Socket][] = [];
+  const startups: string[] = [];
   const server = createServer((client) => {
+    const index = pairs.length;
+    startups[index] = '';
+    client.once('data', (chunk: Buffer) => (startups[index] = chunk.toString('latin1')));
     const upstream = createConnection(target);
     client.pipe(upstream);
     upstream.pipe(client);
@@ -27,20 +33,30 @@ export async function startFreezingProxy(target: { readonly host: string; readon
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('proxy has no port');
+  const freeze = (index: number): void => {
+    const pair = pairs[index];
+    if (!pair) throw new Error(`no connection ${index}`);
+    const [client, upstream] = pair;
+    client.unpipe(upstream);
+    upstream.unpipe(client);
+    client.pause();
+    upstream.pause();
+  };
   return {
     port: address.port,
     get accepted() {
       return pairs.length;
     },
-    freeze(index) {
-      const pair = pairs[index];
-      if (!pair) throw new Error(`no connection ${index}`);
-      const [client, upstream] = pair;
-      client.unpipe(upstream);
-      upstream.unpipe(client);
-      client.pause();
-      upstream.pause();
+    freezeMatching(text) {
+      let frozen = 0;
+      startups.forEach((startup, index) => {
+        if (!startup.includes(text)) return;
+        freeze(index);
+        frozen += 1;
+      });
+      return frozen;
     },
+    freeze,
     async close() {
       for (const [client, upstream] of pairs) {
         client.destroy();

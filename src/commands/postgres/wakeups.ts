@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { endWithin, startHeartbeat } from '../../db/heartbeat.ts';
 import { comparePositions, formatPosition, parsePosition, type GlobalPosition } from '../eventStore.ts';
 
 export const CHANNEL = 'es_events';
@@ -117,12 +118,15 @@ async function newestCommitted(client: pg.Client): Promise<GlobalPosition | unde
 /**
  * One LISTEN connection per store, opened when the first subscriber starts. Announcements from
  * this same store are ignored (it already woke its subscribers in-process). If the connection
- * drops, it is reopened at the next subscriber's wait; the fallback poll covers the gap.
+ * drops, or goes silent (keepAlive and a heartbeat: a half-open one fires no event of its own),
+ * it is reopened a second later, and its first look at the newest commit wakes the subscribers;
+ * the fallback poll covers the gap.
  */
 export class Listener {
   #client: pg.Client | undefined;
   #connecting: Promise<void> | undefined;
   #retryAt = 0;
+  #stopHeartbeat: (() => void) | undefined;
 
   constructor(
     private readonly config: pg.ClientConfig,
@@ -136,11 +140,17 @@ export class Listener {
   }
 
   async #connect(): Promise<void> {
-    const client = new pg.Client({ ...this.config, application_name: listenerName(this.instanceId) });
+    const client = new pg.Client({ ...this.config, keepAlive: true, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: listenerName(this.instanceId) });
+    let stopHeartbeat: (() => void) | undefined;
     const drop = (): void => {
-      if (this.#client === client) this.#client = undefined;
-      this.#retryAt = Date.now() + 1000;
-      void client.end().catch(() => undefined);
+      stopHeartbeat?.();
+      const wasListening = this.#client === client;
+      if (wasListening) this.#client = undefined;
+      if (this.#retryAt === Number.POSITIVE_INFINITY) return;
+      this.#retryAt = Date.now() + RETRY_MS;
+      void endWithin(client, HEARTBEAT_TIMEOUT_MS);
+      // Listen again without waiting for a subscriber's next wait, which may be a long poll away.
+      if (wasListening) setTimeout(() => this.ensure(), RETRY_MS + 50).unref();
     };
     client.on('error', drop);
     client.on('end', drop);
@@ -151,8 +161,10 @@ export class Listener {
     });
     try {
       await client.connect();
-      await client.query(`listen ${CHANNEL}`);
+      await client.query({ text: `listen ${CHANNEL}`, query_timeout: HEARTBEAT_TIMEOUT_MS } as pg.QueryConfig);
       this.#client = client;
+      stopHeartbeat = startHeartbeat(client, drop, { timeoutMs: HEARTBEAT_TIMEOUT_MS });
+      this.#stopHeartbeat = stopHeartbeat;
       // Anything committed while we were not listening: let subscribers look, up to the newest
       // commit (they keep looking until an older transaction still open lets them read it).
       this.wakeups.notice(await newestCommitted(client));
@@ -172,10 +184,19 @@ export class Listener {
   }
 
   async close(): Promise<void> {
+    this.#retryAt = Number.POSITIVE_INFINITY;
     await this.#connecting;
+    this.#stopHeartbeat?.();
     const client = this.#client;
     this.#client = undefined;
-    this.#retryAt = Number.POSITIVE_INFINITY;
-    await client?.end().catch(() => undefined);
+    // A half-open connection never answers the goodbye.
+    if (client) await endWithin(client, HEARTBEAT_TIMEOUT_MS);
   }
 }
+
+/** A heartbeat (or LISTEN) unanswered this long ends the connection; a goodbye is waited for no longer. */
+const HEARTBEAT_TIMEOUT_MS = 4000;
+/** A lost connection is opened again after this. */
+const RETRY_MS = 1000;
+/** Opening the connection, silent server included. */
+const CONNECT_TIMEOUT_MS = 10_000;
