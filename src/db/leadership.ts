@@ -30,16 +30,21 @@ interface LockSession {
 }
 
 async function openSession(config: pg.ClientConfig): Promise<LockSession> {
-  const client = new pg.Client({ ...config, keepAlive: true });
+  // Bounded like every other step: a server that accepts the connection and never answers (a
+  // network gone dark, a proxy whose backend is down) otherwise held the role's loop, and with
+  // it every stop of the role, for good.
+  const client = new pg.Client({ ...config, keepAlive: true, connectionTimeoutMillis: HEARTBEAT_TIMEOUT_MS });
   const broken = new AbortController();
   client.on('error', () => broken.abort());
   client.on('end', () => broken.abort());
   try {
     await client.connect();
     // Older servers lack the setting: then only TCP keepalives cover a vanished host.
-    await client.query("set idle_session_timeout = '10s'").catch(() => undefined);
+    await client.query({ text: "set idle_session_timeout = '10s'", query_timeout: HEARTBEAT_TIMEOUT_MS } as pg.QueryConfig).catch((error: unknown) => {
+      if ((error as { code?: string }).code !== '42704') throw error;
+    });
   } catch (error) {
-    await client.end().catch(() => undefined);
+    await endWithin(client, HEARTBEAT_TIMEOUT_MS);
     throw error;
   }
   return { client, broken };

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { whileLeading } from '../../src/db/leadership.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { startFreezingProxy } from '../support/proxy.ts';
 
 let db: TestDatabase;
 let admin: pg.Pool;
@@ -115,6 +116,42 @@ describe('a role led by one process among several', () => {
     } finally {
       await leader.stop();
       await seldom.stop();
+    }
+  });
+
+  it('stops when told even while the network has gone dark, the server accepting connections and never answering', { timeout: 60_000 }, async () => {
+    const url = new URL(db.url);
+    const proxy = await startFreezingProxy({ host: url.hostname, port: Number(url.port) });
+    // Over TCP through the proxy (the test URL may name a Unix socket as its host).
+    url.hostname = '127.0.0.1';
+    url.port = String(proxy.port);
+    url.searchParams.delete('host');
+    const stop = new AbortController();
+    const state = { leading: false, lost: false };
+    const role = whileLeading(
+      { connectionString: url.toString() },
+      KEY + 1,
+      stop.signal,
+      async (leading) => {
+        state.leading = true;
+        await new Promise((resolve) => leading.addEventListener('abort', resolve, { once: true }));
+        state.lost = true;
+      },
+      { retryMs: 200, onError: () => undefined },
+    );
+    try {
+      await until(() => state.leading, 5000);
+      proxy.blackHole();
+      // The heartbeat gives the lead up (2 + 4 s); the role then keeps trying to open sessions into the dark.
+      await until(() => state.lost, 10_000);
+      await pause(1000);
+      stop.abort();
+      const started = Date.now();
+      await role;
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      stop.abort();
+      await proxy.close();
     }
   });
 });

@@ -9,13 +9,23 @@ export interface FreezingProxy {
   freeze(index: number): void;
   /** Freezes every connection so far whose startup message contains `text` (an application_name); returns how many. */
   freezeMatching(text: string): number;
+  /** Freezes every connection, and accepts new ones without ever carrying anything: a network gone dark. */
+  blackHole(): void;
   close(): Promise<void>;
 }
 
 export async function startFreezingProxy(target: { readonly host: string; readonly port: number }): Promise<FreezingProxy> {
   const pairs: [Socket, Socket][] = [];
   const startups: string[] = [];
+  const held: Socket[] = [];
+  let dark = false;
   const server = createServer((client) => {
+    if (dark) {
+      client.pause();
+      client.on('error', () => client.destroy());
+      held.push(client);
+      return;
+    }
     const index = pairs.length;
     startups[index] = '';
     client.once('data', (chunk: Buffer) => (startups[index] = chunk.toString('latin1')));
@@ -57,7 +67,12 @@ export async function startFreezingProxy(target: { readonly host: string; readon
       return frozen;
     },
     freeze,
+    blackHole() {
+      dark = true;
+      pairs.forEach((_, index) => freeze(index));
+    },
     async close() {
+      for (const client of held) client.destroy();
       for (const [client, upstream] of pairs) {
         client.destroy();
         upstream.destroy();
