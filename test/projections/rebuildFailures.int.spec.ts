@@ -53,7 +53,7 @@ describe('a rebuild that fails on its connections', () => {
         eventStore: fx.store,
         onProgress: ({ phase }) => {
           if (phase !== 'indexes') return;
-          void fx.db.pool.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1', [REBUILD_APPLICATION_NAME]);
+          void fx.db.pool.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and datname = current_database()', [REBUILD_APPLICATION_NAME]);
         },
       }),
     );
@@ -65,5 +65,27 @@ describe('a rebuild that fails on its connections', () => {
     expect(report.orders).toBe(30);
     const { rows } = await fx.db.pool.query("select nspname from pg_namespace where nspname like 'projection_%'");
     expect(rows).toEqual([]);
+  });
+
+  it('stops before switching when it loses its lock, so a rebuild started meanwhile cannot be undone by it', async () => {
+    const before = await snapshotReadModel(fx.db.pool);
+    let cut = false;
+    const rebuilding = rebuildProjections({
+      pool: fx.db.pool,
+      eventStore: fx.store,
+      onProgress: ({ phase }) => {
+        if (phase !== 'bulk' || cut) return;
+        cut = true;
+        // The session holding the rebuild's lock ends (as when its host's network drops).
+        void fx.db.pool.query(
+          `select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())
+             and ((classid::bigint << 32) | objid::bigint) = $1::bigint and objsubid = 1`,
+          [REBUILD_LOCK_KEY],
+        );
+      },
+    });
+    await expect(rebuilding).rejects.toThrow(/lost its lock/);
+    expect(await snapshotReadModel(fx.db.pool)).toEqual(before);
+    expect((await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store })).orders).toBe(30);
   });
 });

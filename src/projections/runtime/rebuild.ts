@@ -84,6 +84,9 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   let phase: RebuildPhase = 'bulk';
   let phaseStarted = performance.now();
   const enter = (next: RebuildPhase, events: number): void => {
+    // Without its lock another rebuild may start, and its clean-up drops this one's schema: stop
+    // at the next phase rather than go on, and above all rather than switch.
+    if (guard.lost.aborted && next !== 'done') throw new Error('The rebuild lost its lock (its session ended); the live tables are as they were');
     if (phase !== 'done') phasesMs[phase] += performance.now() - phaseStarted;
     phase = next;
     phaseStarted = performance.now();
@@ -125,7 +128,7 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     await catchUp(client, settings, cursor);
 
     enter('switch', cursor.events);
-    const switched = await switchTables(client, settings, cursor, RETIRED_PREFIX);
+    const switched = await switchTables(client, settings, cursor, RETIRED_PREFIX, guard.lost);
     enter('done', cursor.events);
     const { rows } = await client.query<{ n: string }>('select count(*) as n from production_orders');
     const durationMs = performance.now() - started;

@@ -27,7 +27,7 @@ const RETRIED = new Set(['55P03', '40P01']);
  * orders that changed beyond the live position; commits. The live projector then finds the
  * checkpoint moved and continues from it. Retried when the table locks are not granted in time.
  */
-export async function switchTables(client: pg.ClientBase, settings: LoadSettings, cursor: RebuildCursor, retiredPrefix: string): Promise<{ clearedDeadLetters: number }> {
+export async function switchTables(client: pg.ClientBase, settings: LoadSettings, cursor: RebuildCursor, retiredPrefix: string, lockLost: AbortSignal): Promise<{ clearedDeadLetters: number }> {
   for (let attempt = 1; ; attempt += 1) {
     const before = { position: cursor.position, events: cursor.events };
     try {
@@ -52,6 +52,8 @@ export async function switchTables(client: pg.ClientBase, settings: LoadSettings
         clearedDeadLetters = await clearDeadLettersUpTo(client, ORDERS_PROJECTION, pending.position);
         await announce(client, live, pending.position);
       }
+      // The last moment to find the rebuild's lock gone (another rebuild may be under way): nothing is switched yet.
+      if (lockLost.aborted) throw new Error('The rebuild lost its lock (its session ended); the live tables are as they were');
       await client.query('commit');
       cursor.position = pending.position;
       cursor.events = pending.events;
