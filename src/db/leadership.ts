@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { endWithin, startHeartbeat } from './heartbeat.ts';
+import { endWithin, HEARTBEAT_TIMEOUT_MS, startHeartbeat } from './heartbeat.ts';
 
 /** Any constant per role; the same in every process sharing the database. */
 export const PROJECTOR_LOCK_KEY = 6_220_114_873;
@@ -14,8 +14,7 @@ export interface Leadership {
 }
 
 const HEARTBEAT_MS = 2000;
-/** Well inside the 10 s idle_session_timeout after which the server frees the lock of a silent session. */
-const HEARTBEAT_TIMEOUT_MS = 4000;
+// HEARTBEAT_TIMEOUT_MS (4 s) is well inside the 10 s idle_session_timeout after which the server frees the lock of a silent session.
 /** A process that does not lead keeps its waiting connection only when it tries more often than this. */
 const KEEP_WAITING_BELOW_MS = 8000;
 
@@ -33,15 +32,16 @@ async function openSession(config: pg.ClientConfig): Promise<LockSession> {
   // Bounded like every other step: a server that accepts the connection and never answers (a
   // network gone dark, a proxy whose backend is down) otherwise held the role's loop, and with
   // it every stop of the role, for good.
-  const client = new pg.Client({ ...config, keepAlive: true, connectionTimeoutMillis: HEARTBEAT_TIMEOUT_MS });
+  const client = new pg.Client({ ...config, keepAlive: true, connectionTimeoutMillis: Math.min(config.connectionTimeoutMillis || HEARTBEAT_TIMEOUT_MS, HEARTBEAT_TIMEOUT_MS) });
   const broken = new AbortController();
   client.on('error', () => broken.abort());
   client.on('end', () => broken.abort());
   try {
     await client.connect();
     // Older servers lack the setting: then only TCP keepalives cover a vanished host.
+    // (A server, or a pooler, that refuses the setting is let be; one that does not answer is not.)
     await client.query({ text: "set idle_session_timeout = '10s'", query_timeout: HEARTBEAT_TIMEOUT_MS } as pg.QueryConfig).catch((error: unknown) => {
-      if ((error as { code?: string }).code !== '42704') throw error;
+      if ((error as { code?: string }).code === undefined) throw error;
     });
   } catch (error) {
     await endWithin(client, HEARTBEAT_TIMEOUT_MS);

@@ -24,8 +24,9 @@ export async function checkOut(pool: pg.Pool): Promise<CheckedOut> {
     client,
     release: (discard) => {
       // pg-pool's own test for a client it will not reuse: after a FATAL from the server (a
-      // terminated backend) the query failed but the connection's end, and its 'error', are still
-      // on their way. A client given up on keeps the listener for them.
+      // terminated backend) the query failed while the connection's end, and its 'error', are
+      // still on their way. Such a client is destroyed, not pooled; it keeps this listener too
+      // (harmless: it is never checked out again).
       const state = client as unknown as { _queryable?: boolean; _ending?: boolean };
       const failed = broken ?? discard ?? (state._queryable === false || state._ending ? new Error('connection no longer usable') : undefined);
       if (!failed) client.off('error', onError);

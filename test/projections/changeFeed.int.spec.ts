@@ -175,38 +175,49 @@ describe('the change feed when its LISTEN connection fails', () => {
     (await fx.db.pool.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1 and datname = current_database()', [LISTENER_APPLICATION_NAME])).rows.map((row) => row.pid);
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  it('tells every order changed while its connection was down, though fresh notices arrive before it catches up', { timeout: 60_000 }, async () => {
-    // Another process projects; this one only listens (no poll: the catch-up after reconnecting is what tells).
-    const projecting = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
-    const feed = await startChangeFeed({ pool: fx.db.pool, pollIntervalMs: 60_000 });
-    const heard = new Set<string>();
-    feed.subscribe((change) => heard.add(change.orderId));
-    const random = seededRandom(51);
-    const written: string[] = [];
-    let writing = true;
-    const writers = Array.from({ length: 3 }, async () => {
-      while (writing) written.push(await randomOrderLife(fx.commands, random, 1));
+  const outages = [
+    { name: 'though fresh notices arrive before it catches up', pollIntervalMs: 60_000, waiter: false },
+    // A waiter's poll runs while the connection is down: it must not close the gap.
+    { name: 'though a read-your-writes waiter polled during the outage', pollIntervalMs: 150, waiter: true },
+  ];
+  for (const outage of outages) {
+    it(`tells every order changed while its connection was down, ${outage.name}`, { timeout: 60_000 }, async () => {
+      // Another process projects; this one only listens.
+      const projecting = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
+      const feed = await startChangeFeed({ pool: fx.db.pool, pollIntervalMs: outage.pollIntervalMs });
+      const heard = new Set<string>();
+      feed.subscribe((change) => heard.add(change.orderId));
+      const random = seededRandom(51);
+      const written: string[] = [];
+      let writing = true;
+      const writers = Array.from({ length: 3 }, async () => {
+        while (writing) written.push(await randomOrderLife(fx.commands, random, 1));
+      });
+      try {
+        await sleep(500);
+        // Both processes' LISTEN connections are cut; orders keep changing while they reconnect.
+        for (const pid of await listening()) await fx.db.pool.query('select pg_terminate_backend($1)', [pid]);
+        if (outage.waiter) {
+          await sleep(50);
+          await feed.waitForPosition({ commit: 1n << 60n, prepare: 0n }, { timeoutMs: 250 });
+        }
+        await sleep(2500);
+      } finally {
+        writing = false;
+        await Promise.all(writers);
+      }
+      try {
+        await waitUntilCaughtUp(fx.db.pool, fx.store);
+        const { rows } = await fx.db.pool.query<{ c: string; p: string }>("select position_commit::text as c, position_prepare::text as p from projection_checkpoints where name = 'orders'");
+        expect(await feed.waitForPosition({ commit: BigInt(rows[0]!.c), prepare: BigInt(rows[0]!.p) }, { timeoutMs: 10_000 })).toBe(true);
+        expect(written.length).toBeGreaterThan(10);
+        expect(written.filter((id) => !heard.has(id))).toEqual([]);
+      } finally {
+        await feed.close();
+        await projecting.close();
+      }
     });
-    try {
-      await sleep(500);
-      // Both processes' LISTEN connections are cut; orders keep changing while they reconnect.
-      for (const pid of await listening()) await fx.db.pool.query('select pg_terminate_backend($1)', [pid]);
-      await sleep(2500);
-    } finally {
-      writing = false;
-      await Promise.all(writers);
-    }
-    try {
-      await waitUntilCaughtUp(fx.db.pool, fx.store);
-      const { rows } = await fx.db.pool.query<{ c: string; p: string }>("select position_commit::text as c, position_prepare::text as p from projection_checkpoints where name = 'orders'");
-      expect(await feed.waitForPosition({ commit: BigInt(rows[0]!.c), prepare: BigInt(rows[0]!.p) }, { timeoutMs: 10_000 })).toBe(true);
-      expect(written.length).toBeGreaterThan(10);
-      expect(written.filter((id) => !heard.has(id))).toEqual([]);
-    } finally {
-      await feed.close();
-      await projecting.close();
-    }
-  });
+  }
 
   it('notices a connection gone silent, listens again, and closes without waiting on it', { timeout: 60_000 }, async () => {
     const url = new URL(fx.db.url);
@@ -241,7 +252,7 @@ describe('the change feed when its LISTEN connection fails', () => {
         )
         .toBe(true);
       // Its connection goes silent again: closing does not wait for a goodbye that never comes.
-      proxy.freeze(proxy.accepted - 1);
+      expect(proxy.freezeMatching(LISTENER_APPLICATION_NAME)).toBe(2);
       const started = Date.now();
       await feed.close();
       expect(Date.now() - started).toBeLessThan(6000);
@@ -253,9 +264,11 @@ describe('the change feed when its LISTEN connection fails', () => {
   });
 
   it('leaves no LISTEN session behind when closed while it reconnects', async () => {
-    // Every connection takes 400 ms to open, so the close lands in the middle of the reconnect.
+    // Every connection takes 400 ms to open, so a close made as the reconnect starts lands in the middle of it.
+    const opening = { count: 0 };
     class SlowSocket extends Socket {
       override connect(...args: unknown[]): this {
+        opening.count += 1;
         setTimeout(() => (Socket.prototype.connect as (...a: unknown[]) => unknown).apply(this, args), 400);
         return this;
       }
@@ -265,12 +278,13 @@ describe('the change feed when its LISTEN connection fails', () => {
     const feed = await startChangeFeed({ pool: slow, pollIntervalMs: 60_000, onError: () => undefined });
     try {
       expect(await listening()).toHaveLength(1);
+      const before = opening.count;
       for (const pid of await listening()) await fx.db.pool.query('select pg_terminate_backend($1)', [pid]);
-      // The reconnect starts 1 s after the loss and takes 400 ms to open.
-      await sleep(1200);
+      // The reconnect begins a second after the loss; close while its connection is opening.
+      await expect.poll(() => opening.count > before, { timeout: 5000, interval: 5 }).toBe(true);
       await feed.close();
-      await sleep(800);
-      expect(await listening()).toEqual([]);
+      await sleep(600);
+      await expect.poll(listening, { timeout: 3000 }).toEqual([]);
     } finally {
       await feed.close();
       await slow.end();

@@ -1,11 +1,23 @@
 import { Socket } from 'node:net';
 import pg from 'pg';
+import type { EventStore } from '../../src/commands/eventStore.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLockHeld, REBUILD_LOCK_KEY } from '../../src/db/leadership.ts';
 import { rebuildProjections, startReadModel, type ReadModel } from '../../src/projections/index.ts';
 import { REBUILD_APPLICATION_NAME } from '../../src/projections/runtime/rebuild.ts';
 import { randomOrderLife, readModelFixture, seededRandom, snapshotReadModel, waitUntilCaughtUp, type ReadModelFixture } from './support.ts';
 import { settledWithoutUncaught } from '../support/uncaught.ts';
+
+/** The store, with `hook` run (and awaited) each time the head is asked for: a rebuild asks once, just before its load. */
+function withHeadHook(store: EventStore, hook: () => Promise<void>): EventStore {
+  return {
+    ...store,
+    headPosition: async () => {
+      await hook();
+      return store.headPosition();
+    },
+  };
+}
 
 /** A socket that fails to connect, as when the server refuses more connections. */
 class RefusedSocket extends Socket {
@@ -47,16 +59,11 @@ describe('a rebuild that fails on its connections', () => {
 
   it('fails, without ending the process, when its connections are cut mid-way; the live tables stay and the next rebuild runs', async () => {
     const before = await snapshotReadModel(fx.db.pool);
-    const { result, uncaught } = await settledWithoutUncaught(() =>
-      rebuildProjections({
-        pool: fx.db.pool,
-        eventStore: fx.store,
-        onProgress: ({ phase }) => {
-          if (phase !== 'indexes') return;
-          void fx.db.pool.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and datname = current_database()', [REBUILD_APPLICATION_NAME]);
-        },
-      }),
-    );
+    // Cut as the load is about to start (the rebuild asks for the head then, and waits for the answer).
+    const cutting = withHeadHook(fx.store, async () => {
+      await fx.db.pool.query('select pg_terminate_backend(pid, 5000) from pg_stat_activity where application_name = $1 and datname = current_database()', [REBUILD_APPLICATION_NAME]);
+    });
+    const { result, uncaught } = await settledWithoutUncaught(() => rebuildProjections({ pool: fx.db.pool, eventStore: cutting }));
     expect(result.status).toBe('rejected');
     expect(uncaught).toEqual([]);
     expect(await snapshotReadModel(fx.db.pool)).toEqual(before);
@@ -69,22 +76,17 @@ describe('a rebuild that fails on its connections', () => {
 
   it('stops before switching when it loses its lock, so a rebuild started meanwhile cannot be undone by it', async () => {
     const before = await snapshotReadModel(fx.db.pool);
-    let cut = false;
-    const rebuilding = rebuildProjections({
-      pool: fx.db.pool,
-      eventStore: fx.store,
-      onProgress: ({ phase }) => {
-        if (phase !== 'bulk' || cut) return;
-        cut = true;
-        // The session holding the rebuild's lock ends (as when its host's network drops).
-        void fx.db.pool.query(
-          `select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())
-             and ((classid::bigint << 32) | objid::bigint) = $1::bigint and objsubid = 1`,
-          [REBUILD_LOCK_KEY],
-        );
-      },
+    // The session holding the rebuild's lock ends (as when its host's network drops) as the load starts.
+    const losing = withHeadHook(fx.store, async () => {
+      await fx.db.pool.query(
+        `select pg_terminate_backend(pid, 5000) from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())
+           and ((classid::bigint << 32) | objid::bigint) = $1::bigint and objsubid = 1`,
+        [REBUILD_LOCK_KEY],
+      );
+      // Its client hears of the end a moment later.
+      await new Promise((resolve) => setTimeout(resolve, 300));
     });
-    await expect(rebuilding).rejects.toThrow(/lost its lock/);
+    await expect(rebuildProjections({ pool: fx.db.pool, eventStore: losing })).rejects.toThrow(/lost its lock/);
     expect(await snapshotReadModel(fx.db.pool)).toEqual(before);
     expect((await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store })).orders).toBe(30);
   });

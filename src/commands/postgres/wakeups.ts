@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { endWithin, startHeartbeat } from '../../db/heartbeat.ts';
+import { endWithin, HEARTBEAT_TIMEOUT_MS, startHeartbeat } from '../../db/heartbeat.ts';
 import { comparePositions, formatPosition, parsePosition, type GlobalPosition } from '../eventStore.ts';
 
 export const CHANNEL = 'es_events';
@@ -142,15 +142,18 @@ export class Listener {
   async #connect(): Promise<void> {
     const client = new pg.Client({ ...this.config, keepAlive: true, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: listenerName(this.instanceId) });
     let stopHeartbeat: (() => void) | undefined;
+    let dropped = false;
+    // Once per connection ('error' and 'end' both come): forget it, end it, try again a second later.
     const drop = (): void => {
+      if (dropped) return;
+      dropped = true;
       stopHeartbeat?.();
-      const wasListening = this.#client === client;
-      if (wasListening) this.#client = undefined;
+      if (this.#client === client) this.#client = undefined;
+      void endWithin(client, HEARTBEAT_TIMEOUT_MS);
       if (this.#retryAt === Number.POSITIVE_INFINITY) return;
       this.#retryAt = Date.now() + RETRY_MS;
-      void endWithin(client, HEARTBEAT_TIMEOUT_MS);
-      // Listen again without waiting for a subscriber's next wait, which may be a long poll away.
-      if (wasListening) setTimeout(() => this.ensure(), RETRY_MS + 50).unref();
+      // Not at a subscriber's next wait, which may be a long poll away.
+      setTimeout(() => this.ensure(), RETRY_MS + 50).unref();
     };
     client.on('error', drop);
     client.on('end', drop);
@@ -194,8 +197,6 @@ export class Listener {
   }
 }
 
-/** A heartbeat (or LISTEN) unanswered this long ends the connection; a goodbye is waited for no longer. */
-const HEARTBEAT_TIMEOUT_MS = 4000;
 /** A lost connection is opened again after this. */
 const RETRY_MS = 1000;
 /** Opening the connection, silent server included. */

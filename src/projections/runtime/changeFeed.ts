@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { comparePositions, type GlobalPosition } from '../../commands/eventStore.ts';
-import { endWithin, startHeartbeat } from '../../db/heartbeat.ts';
+import { endWithin, HEARTBEAT_TIMEOUT_MS, startHeartbeat } from '../../db/heartbeat.ts';
 import { ORDERS_PROJECTION, readCheckpoint } from './checkpoints.ts';
 import { CHANGES_CHANNEL, decodeChangeNotice } from './notifications.ts';
 import { ORDERS_CHANGED_AFTER } from '../orders/queries.ts';
@@ -67,8 +67,8 @@ export interface ChangeFeedOptions {
 
 /** How the feed's LISTEN connection shows in `pg_stat_activity`. */
 export const LISTENER_APPLICATION_NAME = 'read model changes';
-/** A heartbeat that fails or takes longer than this ends the LISTEN connection; a goodbye is waited for no longer. */
-const HEARTBEAT_TIMEOUT_MS = 4000;
+/** Opening the LISTEN connection, a server that accepts and never answers included. */
+const CONNECT_TIMEOUT_MS = 10_000;
 /** A gap before any position: every order. */
 const BEFORE_EVERYTHING: GlobalPosition = { commit: -1n, prepare: -1n };
 
@@ -142,7 +142,7 @@ class PostgresChangeFeed implements ChangeFeedHandle {
 
   catchUp(): Promise<void> {
     this.#markGap();
-    return this.#resync();
+    return this.#freshResync();
   }
 
   currentPosition(): GlobalPosition | undefined {
@@ -191,7 +191,13 @@ class PostgresChangeFeed implements ChangeFeedHandle {
    * still meet, say, a cached row of an order named in a later one.
    */
   #reached(position: GlobalPosition): boolean {
-    return this.#complete !== undefined && comparePositions(this.#complete, position) >= 0;
+    if (this.#complete === undefined || comparePositions(this.#complete, position) < 0) return false;
+    // Past the start of a gap, orders may still be untold, however far fresh notices went.
+    return !this.#gapFrom || comparePositions(position, this.#gapFrom) <= 0;
+  }
+
+  #wakeWaiters(): void {
+    for (const waiter of [...this.#waiters]) if (this.#reached(waiter.position)) waiter.resolve(true);
   }
 
   /** Delivers one commit's changes once: older positions and parts already seen are dropped. */
@@ -208,7 +214,7 @@ class PostgresChangeFeed implements ChangeFeedHandle {
     this.#tell(position, orderIds, summaries);
     if (!this.#parts.complete) return;
     if (!this.#complete || comparePositions(position, this.#complete) > 0) this.#complete = position;
-    for (const waiter of [...this.#waiters]) if (this.#reached(waiter.position)) waiter.resolve(true);
+    this.#wakeWaiters();
   }
 
   #tell(position: GlobalPosition, orderIds: readonly string[], summaries?: ReadonlyMap<string, OrderRow>): void {
@@ -232,7 +238,7 @@ class PostgresChangeFeed implements ChangeFeedHandle {
   async #listen(): Promise<void> {
     // keepAlive and the heartbeat: a half-open connection fires neither 'error' nor 'end', and
     // the feed would go on believing it listens while every notice is lost.
-    const client = new pg.Client({ ...this.options.pool.options, keepAlive: true, application_name: LISTENER_APPLICATION_NAME });
+    const client = new pg.Client({ ...this.options.pool.options, keepAlive: true, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: LISTENER_APPLICATION_NAME });
     const heartbeat: { stop?: () => void } = {};
     const lost = (error?: unknown): void => {
       if (error) this.options.onError?.(error);
@@ -253,7 +259,7 @@ class PostgresChangeFeed implements ChangeFeedHandle {
     });
     try {
       await client.connect();
-      await client.query(`listen ${CHANGES_CHANNEL}`);
+      await client.query({ text: `listen ${CHANGES_CHANNEL}`, query_timeout: HEARTBEAT_TIMEOUT_MS } as pg.QueryConfig);
       // Closed meanwhile: nobody would ever end this connection.
       if (this.#closed) throw new Error('change feed closed');
     } catch (error) {
@@ -271,7 +277,7 @@ class PostgresChangeFeed implements ChangeFeedHandle {
       this.#reconnectTimer = undefined;
       if (this.#closed) return;
       this.#listen()
-        .then(() => this.#resync())
+        .then(() => this.#freshResync())
         .catch((error: unknown) => {
           if (this.#closed) return;
           this.options.onError?.(error);
@@ -297,29 +303,36 @@ class PostgresChangeFeed implements ChangeFeedHandle {
    * past the start of a gap, are read from the table and told at the checkpoint's position. After
    * a gap they are told even if fresh notices have moved the feed past the checkpoint already: a
    * notice arriving between reconnecting and this read used to hide every change of the outage.
+   * A gap closes only by a resync that began while listening (LISTEN first, then read); one run
+   * while the connection is down (a waiter's poll) tells what it finds and moves the gap's start
+   * up to the checkpoint it read.
    */
   #resync(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     this.#resyncing ??= (async () => {
+      const listening = this.#client !== undefined;
       const gap = this.#gapFrom;
-      this.#gapFrom = undefined;
-      try {
-        const { position } = await readCheckpoint(this.options.pool, ORDERS_PROJECTION);
-        const from = gap ?? this.#complete;
-        if (!position || (from && comparePositions(position, from) <= 0)) return;
+      const { position } = await readCheckpoint(this.options.pool, ORDERS_PROJECTION);
+      const from = gap ?? this.#complete;
+      if (position && !(from && comparePositions(position, from) <= 0)) {
         const changed = from ? await ordersChangedAfter(this.options.pool, from) : [];
         const order = this.#current ? comparePositions(position, this.#current) : 1;
         // Past what was heard, or completing a commit heard in part: delivered as a commit.
         if (order > 0 || (order === 0 && !this.#parts.complete)) this.#deliver(position, changed, undefined);
         // Fresh notices already carried the feed past the checkpoint: the gap's orders are told anyway.
         else if (gap) this.#tell(position, changed);
-      } catch (error) {
-        // Still to be told: the next resync starts from the gap again.
-        if (gap && (!this.#gapFrom || comparePositions(gap, this.#gapFrom) < 0)) this.#gapFrom = gap;
-        throw error;
       }
+      // A gap marked again meanwhile (a new object) is left for the next resync.
+      if (gap && this.#gapFrom === gap) this.#gapFrom = listening ? undefined : (position ?? gap);
+      this.#wakeWaiters();
     })().finally(() => (this.#resyncing = undefined));
     return this.#resyncing;
+  }
+
+  /** A resync that starts now, after any under way (which may have begun before the gap it must tell). */
+  async #freshResync(): Promise<void> {
+    await this.#resyncing?.catch(() => undefined);
+    return this.#resync();
   }
 }
 

@@ -6,7 +6,7 @@ import { REBUILD_LOCK_KEY, tryLead } from '../../db/leadership.ts';
 import { bulkLoad, catchUp, type LoadSettings } from './rebuildLoad.ts';
 import { buildIndexes } from './rebuildIndexes.ts';
 import { cloneTableShell } from './tableClone.ts';
-import { switchTables } from './rebuildSwitch.ts';
+import { RebuildLockLostError, switchTables } from './rebuildSwitch.ts';
 
 export type RebuildPhase = 'bulk' | 'indexes' | 'catch-up' | 'switch' | 'done';
 
@@ -85,8 +85,9 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   let phaseStarted = performance.now();
   const enter = (next: RebuildPhase, events: number): void => {
     // Without its lock another rebuild may start, and its clean-up drops this one's schema: stop
-    // at the next phase rather than go on, and above all rather than switch.
-    if (guard.lost.aborted && next !== 'done') throw new Error('The rebuild lost its lock (its session ended); the live tables are as they were');
+    // at the next phase rather than go on (the switch looks once more just before it commits).
+    // Best effort: a session gone half-open is noticed by its heartbeat within about 6 s.
+    if (guard.lost.aborted && next !== 'done') throw new RebuildLockLostError();
     if (phase !== 'done') phasesMs[phase] += performance.now() - phaseStarted;
     phase = next;
     phaseStarted = performance.now();

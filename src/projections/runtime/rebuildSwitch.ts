@@ -8,6 +8,14 @@ import { CHANGES_CHANNEL, encodeChangeNotices } from './notifications.ts';
 import { applyPage, type LoadSettings, type RebuildCursor } from './rebuildLoad.ts';
 import { resumeAutovacuum } from './tableClone.ts';
 
+/** The rebuild's lock session ended: another rebuild may be under way, so this one stops unswitched. */
+export class RebuildLockLostError extends Error {
+  override readonly name = 'RebuildLockLostError';
+  constructor() {
+    super('The rebuild lost its lock (its session ended); the live tables are as they were');
+  }
+}
+
 const ATTEMPTS = 20;
 /**
  * How long the switch waits for the live tables: a little longer than deadlock_timeout. After
@@ -53,7 +61,7 @@ export async function switchTables(client: pg.ClientBase, settings: LoadSettings
         await announce(client, live, pending.position);
       }
       // The last moment to find the rebuild's lock gone (another rebuild may be under way): nothing is switched yet.
-      if (lockLost.aborted) throw new Error('The rebuild lost its lock (its session ended); the live tables are as they were');
+      if (lockLost.aborted) throw new RebuildLockLostError();
       await client.query('commit');
       cursor.position = pending.position;
       cursor.events = pending.events;
