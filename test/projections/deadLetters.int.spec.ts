@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderStreamId } from '../../src/domain/order/index.ts';
 import { findOrder, projectionStatus, rebuildProjections, RebuildStoppedError, startReadModel, type ReadModel } from '../../src/projections/index.ts';
-import { randomOrderLife, readModelFixture, seededRandom, snapshotReadModel, waitUntilCaughtUp, type ReadModelFixture } from './support.ts';
+import { projectingFixture, randomOrderLife, readModelFixture, seededRandom, snapshotReadModel, waitUntilCaughtUp, type ReadModelFixture } from './support.ts';
 
 const operator = { type: 'operator', id: 'op-7' } as const;
 
@@ -96,15 +96,10 @@ describe('events the projection cannot apply', () => {
 
 describe('a rebuild meeting a value the database refuses', () => {
   let fx: ReadModelFixture;
-  let readModel: ReadModel;
   beforeAll(async () => {
-    fx = await readModelFixture();
-    readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
+    fx = await projectingFixture();
   });
-  afterAll(async () => {
-    await readModel.close();
-    await fx.close();
-  });
+  afterAll(() => fx.close());
 
   it('stops at the event it came from, saying which and why, and leaves the live tables as they were', async () => {
     const random = seededRandom(11);

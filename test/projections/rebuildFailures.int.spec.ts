@@ -3,9 +3,9 @@ import pg from 'pg';
 import type { EventStore } from '../../src/commands/eventStore.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLockHeld, REBUILD_LOCK_KEY } from '../../src/db/leadership.ts';
-import { rebuildProjections, startReadModel, type ReadModel } from '../../src/projections/index.ts';
+import { rebuildProjections } from '../../src/projections/index.ts';
 import { REBUILD_APPLICATION_NAME } from '../../src/projections/runtime/rebuild.ts';
-import { randomOrderLife, readModelFixture, seededRandom, snapshotReadModel, waitUntilCaughtUp, type ReadModelFixture } from './support.ts';
+import { projectingFixture, randomOrderLife, seededRandom, snapshotReadModel, waitUntilCaughtUp, type ReadModelFixture } from './support.ts';
 import { settledWithoutUncaught } from '../support/uncaught.ts';
 
 /** The store, with `hook` run (and awaited) each time the head is asked for: a rebuild asks once, just before its load. */
@@ -29,18 +29,13 @@ class RefusedSocket extends Socket {
 
 describe('a rebuild that fails on its connections', () => {
   let fx: ReadModelFixture;
-  let readModel: ReadModel;
   beforeAll(async () => {
-    fx = await readModelFixture();
-    readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
+    fx = await projectingFixture();
     const random = seededRandom(21);
     for (let i = 0; i < 30; i += 1) await randomOrderLife(fx.commands, random, 4);
     await waitUntilCaughtUp(fx.db.pool, fx.store);
   });
-  afterAll(async () => {
-    await readModel.close();
-    await fx.close();
-  });
+  afterAll(() => fx.close());
 
   it('lets go of the rebuild lock when it cannot open its connections, so the next rebuild runs', async () => {
     // The first connection (the lock's session) opens; every later one is refused.

@@ -5,6 +5,7 @@ import type { EventStore } from '../../src/commands/eventStore.ts';
 import { createPostgresEventStore } from '../../src/commands/postgres/index.ts';
 import { createInMemoryReferenceAllocator, createOrderCommands, createPostgresGarmentCatalog, type OrderCommands } from '../../src/commands/order/index.ts';
 import { migrate } from '../../src/db/migrate.ts';
+import { startReadModel } from '../../src/projections/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import type { Actor } from '../../src/domain/order/index.ts';
 
@@ -31,6 +32,19 @@ export async function readModelFixture(): Promise<ReadModelFixture> {
     async close() {
       await store.close();
       await db.close();
+    },
+  };
+}
+
+/** The same, with a projector running on it as in a live process; close() stops it first. */
+export async function projectingFixture(): Promise<ReadModelFixture> {
+  const fx = await readModelFixture();
+  const readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
+  return {
+    ...fx,
+    async close() {
+      await readModel.close();
+      await fx.close();
     },
   };
 }

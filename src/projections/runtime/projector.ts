@@ -3,6 +3,7 @@ import type { EventStore, GlobalPosition } from '../../commands/eventStore.ts';
 import { OrderCache, projectBatch, type CommittedBatch, type ProjectorHooks } from './batch.ts';
 import { CheckpointMovedError, ORDERS_PROJECTION, readCheckpoint } from './checkpoints.ts';
 import { PROJECTOR_LOCK_KEY, whileLeading } from '../../db/leadership.ts';
+import { checkOut } from '../../db/transaction.ts';
 
 export interface ProjectorOptions {
   readonly pool: pg.Pool;
@@ -63,13 +64,9 @@ export function startProjector(options: ProjectorOptions): Projector {
 
 /** Projects while `signal` allows; returns (or throws) when it should stop leading. */
 async function lead(options: ProjectorOptions, signal: AbortSignal): Promise<void> {
-  const client = await options.pool.connect();
+  const { client, release } = await checkOut(options.pool);
   options.onConnection?.((client as unknown as { processID: number | null }).processID ?? undefined);
-  let broken: Error | undefined;
-  const onError = (error: Error): void => {
-    broken = error;
-  };
-  client.on('error', onError);
+  let failed: Error | undefined;
   try {
     while (!signal.aborted) {
       let position: GlobalPosition | undefined = (await readCheckpoint(client, ORDERS_PROJECTION)).position;
@@ -103,13 +100,12 @@ async function lead(options: ProjectorOptions, signal: AbortSignal): Promise<voi
       }
     }
   } catch (error) {
-    broken ??= error as Error;
+    failed = error as Error;
     throw error;
   } finally {
     options.onConnection?.(undefined);
-    client.off('error', onError);
-    // A connection that failed is destroyed rather than handed back to the pool.
-    client.release(broken);
+    // A connection that failed, or whose work failed, is destroyed rather than handed back to the pool.
+    release(failed);
   }
 }
 
