@@ -8,6 +8,7 @@ import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { devTokens } from './app/devUsers.ts';
+import { environmentWithDotEnv } from './envFile.ts';
 import { openRuntime, type Runtime, type RuntimeLog } from './app/runtime.ts';
 import { buildApp } from './http/app.ts';
 
@@ -16,7 +17,7 @@ const SHUTDOWN_GRACE_MS = 20_000;
 
 function readConfig(): Config {
   try {
-    return loadConfig();
+    return loadConfig(environmentWithDotEnv());
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`Cannot start: the configuration has ${error.problems.length} problem(s):\n`);
