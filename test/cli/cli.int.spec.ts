@@ -64,6 +64,20 @@ describe('the CLI', () => {
     expect(await isOperator(userId)).toBe(false);
   });
 
+  it('lists the operators, one user id a line, and only them', async () => {
+    const [first, second, customer] = [randomUUID(), randomUUID(), randomUUID()];
+    await cli('operators', 'grant', first);
+    await cli('operators', 'grant', second);
+    await cli('operators', 'grant', customer);
+    await cli('operators', 'revoke', customer);
+    const listed = await cli('operators', 'list');
+    expect(listed.code).toBe(0);
+    const ids = listed.out.split('\n');
+    expect(ids).toEqual(expect.arrayContaining([first, second]));
+    expect(ids).not.toContain(customer);
+    expect(listed.err).toMatch(/^\d+ operator\(s\)$/);
+  });
+
   it.each([
     [['operators', 'promote', randomUUID()], 'usage: operators grant'],
     [['operators', 'grant', 'alice'], 'must be a uuid'],
