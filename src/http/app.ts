@@ -10,6 +10,7 @@ import { registerErrorHandling } from './errorHandler.ts';
 import { registerGraphQL } from './graphql/index.ts';
 import type { GarmentCatalog } from './graphql/resolvers/catalog.ts';
 import { registerHealthRoutes } from './health.ts';
+import { registerGarmentRoutes } from './routes/garments.ts';
 import { registerMetrics } from './metricsRoutes.ts';
 
 /** Everything the HTTP app uses, made by the caller (`src/app/`), so tests pass their own. */
@@ -66,6 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     introspection: deps.introspection,
     ...(deps.graphqlResolvers ? { resolvers: deps.graphqlResolvers } : {}),
   });
+  registerGarmentRoutes(app, deps.garments);
   app.get('/', { config: { authenticate: false } }, () => ({
     graphql: '/graphql',
     rest: '/api/production',

@@ -9,7 +9,7 @@ import { toOrderEvent } from '../../src/commands/order/index.ts';
 import { createPostgresEventStore } from '../../src/commands/postgres/index.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { orderStreamId, type OrderEvent } from '../../src/domain/order/index.ts';
-import { startReadModel, type ReadModel } from '../../src/projections/index.ts';
+import { listGarments, startReadModel, type ReadModel } from '../../src/projections/index.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { productionRoutes } from '../../src/http/routes/production.ts';
 import { apiDocsRoutes } from '../../src/http/routes/productionDocs.ts';
@@ -74,7 +74,7 @@ export async function startStack(options: { readonly simulated?: boolean; readon
     eventStore: store,
     authenticator,
     metrics: createMetrics({ defaultMetrics: false }),
-    garments: { list: () => Promise.resolve([]) },
+    garments: { list: () => listGarments(db.pool) },
     introspection: true,
     graphqlResolvers: orderResolvers({ commands, readModel: { db: db.pool, changeFeed: readModel.changeFeed }, checkout: payments.checkout, garments, eventStore: store }),
     routes: [...(options.docs ? [apiDocsRoutes({ publicBaseUrl: PUBLIC_BASE_URL })] : []), ...payments.routes, productionRoutes({ commands, garments, checkout: payments.checkout, readModel: { db: db.pool, changeFeed: readModel.changeFeed } })],

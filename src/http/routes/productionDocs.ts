@@ -24,6 +24,7 @@ export function apiDocsRoutes(options: { readonly publicBaseUrl: string }): Fast
         components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
         tags: [
           { name: 'production', description: 'Production orders' },
+          { name: 'catalog', description: 'The garment catalog' },
           { name: 'stripe', description: 'Stripe webhooks' },
           { name: 'checkout', description: 'Simulated Stripe Checkout (only without STRIPE_SECRET_KEY)' },
         ],

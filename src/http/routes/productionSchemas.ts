@@ -50,7 +50,7 @@ export const patchProductionOrderBody = z
     priority: lowerEnum(PRIORITIES as [string, ...string[]]).optional(),
     notes: text(LIMITS.notes).optional().describe('replaces the notes; empty clears them'),
     message: text(LIMITS.message).optional().describe('timeline message for a status change; the reason when canceling'),
-    reason: text(LIMITS.reason).optional().describe('why the priority changes (required for hold)'),
+    reason: text(LIMITS.reason).optional().describe(`why the priority changes; a hold without one records "On hold (no reason given)"`),
     trackingNumber: text(LIMITS.shortText).optional(),
     trackingUrl: httpUrl.optional(),
     carrier: text(LIMITS.shortText).optional(),
