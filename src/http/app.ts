@@ -70,7 +70,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerGarmentRoutes(app, deps.garments);
   app.get('/', { config: { authenticate: false } }, () => ({
     graphql: '/graphql',
+    docs: '/docs',
     rest: '/api/production',
+    garments: '/api/garments',
+    pages: { orders: '/orders', ops: '/ops/orders' },
     health: '/healthz',
     ready: '/readyz',
     metrics: '/metrics',
