@@ -30,7 +30,7 @@ const priority = (value: string) => (actor: Actor): OrderCommand => ({ type: 'Se
 const pay = (amountCents: number) => (actor: Actor): OrderCommand => ({ type: 'ConfirmPayment', ...at, actor, sessionId: 'cs_1', paymentIntentId: 'pi_2', amountCents, currency: 'usd', stripeEventId: 'evt_new' });
 const failPay = (actor: Actor): OrderCommand => ({ type: 'FailPayment', ...at, actor, sessionId: 'cs_1', reason: 'card declined', stripeEventId: 'evt_fail' });
 const openCheckout = (actor: Actor): OrderCommand => ({ type: 'OpenCheckoutSession', ...at, actor, sessionId: 'cs_new', checkoutUrl: 'https://checkout.example.com/cs_new', simulated: false });
-const refund = (actor: Actor): OrderCommand => ({ type: 'RecordRefund', ...at, actor, chargeId: 'ch_1', amountRefundedCents: 500, currency: 'usd', stripeEventId: 'evt_refund' });
+const refund = (actor: Actor): OrderCommand => ({ type: 'RecordRefund', ...at, actor, chargeId: 'ch_1', paymentIntentId: 'pi_1', amountRefundedCents: 500, currency: 'usd', stripeEventId: 'evt_refund' });
 const notes = (actor: Actor): OrderCommand => ({ type: 'UpdateNotes', ...at, actor, notes: 'Pack in pairs' });
 const message = (actor: Actor): OrderCommand => ({ type: 'PostMessage', ...at, actor, message: 'Ink arrives tomorrow' });
 
