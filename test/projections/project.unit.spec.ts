@@ -78,6 +78,25 @@ describe('the orders projection (pure)', () => {
     expect(toOrderRecord(fromRow.changed.get(orderId)!)).toEqual(toOrderRecord(inMemory.changed.get(orderId)!));
   });
 
+  it('keeps Stripe’s money flags on the row and continues from a stored row as from memory after each of them', () => {
+    const money = [
+      recorded(7, 'RefundRecorded', { actor: stripe, at: at(30), chargeId: 'ch_1', amountRefundedCents: 7200, currency: 'usd', stripeEventId: 'evt_r' }),
+      recorded(8, 'RefundExcessFlagged', { actor: stripe, at: at(30), chargeId: 'ch_1', reportedRefundedCents: 1e12, paidCents: 7200, currency: 'usd', stripeEventId: 'evt_r' }),
+      recorded(9, 'RefundFailed', { actor: stripe, at: at(40), refundId: 're_1', amountCents: 7200, currency: 'usd', reason: 'expired_or_canceled_card', stripeEventId: 'evt_f' }),
+      recorded(10, 'DisputeOpened', { actor: stripe, at: at(50), disputeId: 'dp_1', amountCents: 7200, currency: 'usd', reason: 'fraudulent', status: 'needs_response', evidenceDueBy: at(200), stripeEventId: 'evt_d' }),
+      recorded(11, 'DisputeClosed', { actor: stripe, at: at(300), disputeId: 'dp_1', status: 'won', stripeEventId: 'evt_c' }),
+    ];
+    const all = [...history, ...money];
+    const rows = all.map((_, end) => toOrderRecord(fold(all.slice(0, end + 1)).state.get(orderId)!));
+    expect(rows[9]).toMatchObject({ refunded_cents: '0', refund_excess: true, refund_failed: true, refund_failure_reason: 'expired_or_canceled_card', disputed: true, dispute_status: 'needs_response', dispute_evidence_due_by: at(200) });
+    expect(rows[10]).toMatchObject({ disputed: false, dispute_status: 'won', dispute_evidence_due_by: null, refund_failed: true });
+    for (let split = history.length; split < all.length; split += 1) {
+      const stored = fromOrderRecord(JSON.parse(JSON.stringify(rows[split - 1])) as ReturnType<typeof toOrderRecord>);
+      const fromRow = foldOrderEvents(new Map([[orderId, stored]]), all.slice(split), 'continuous');
+      expect(toOrderRecord(fromRow.changed.get(orderId)!), `from v${split}`).toEqual(rows.at(-1));
+    }
+  });
+
   it('dead-letters odd data and a gap, moving the version past them so later events apply; a rebuild stops instead', () => {
     const poison = recorded(7, 'OrderFulfilled', { actor: operator, at: at(30), message: 42 });
     const later = recorded(8, 'MessagePosted', { actor: operator, at: at(31), message: 'still going' });

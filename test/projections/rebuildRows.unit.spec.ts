@@ -53,6 +53,8 @@ function order(text: string, filled: boolean): OrderRecord {
     tracking_number: maybe('1Z'), tracking_url: maybe(text), carrier: maybe('UPS'),
     eta_clock: { tier: 'rush', onHold: false, paidAtMs: 1, pausedAtMs: null, heldMs: 0, stoppedAtMs: null } as unknown as OrderRecord['eta_clock'],
     eta_at: maybe('2025-03-06T09:05:00Z'), version: 7, position_commit: '900', position_prepare: '901',
+    refund_excess: filled, refund_failed: filled, refund_failure_reason: maybe(text), dispute_id: maybe('dp_1'), dispute_status: maybe(text),
+    dispute_evidence_due_by: maybe('2025-03-20T23:59:59Z'), disputed: filled,
   };
 }
 

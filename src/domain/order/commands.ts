@@ -106,12 +106,45 @@ export interface PostMessage extends CommandBase {
   readonly message: string;
 }
 
-/** Stripe reports refunds on the order's charge; `amountRefundedCents` is the charge's running total. */
+/**
+ * Stripe reports refunds on the order's charge; `amountRefundedCents` is the charge's running
+ * total. Recorded up to the amount paid; above it, the excess is flagged for operators.
+ */
 export interface RecordRefund extends CommandBase {
   readonly type: 'RecordRefund';
   readonly chargeId: string;
+  /** The charge's payment intent: it must be the one that paid the order. */
+  readonly paymentIntentId: string | null;
   readonly amountRefundedCents: number;
   readonly currency: string;
+  readonly stripeEventId: string | null;
+}
+
+/** Stripe reports a refund of the order's payment failed (`refund.failed`, or `refund.updated` to failed). */
+export interface RecordRefundFailure extends CommandBase {
+  readonly type: 'RecordRefundFailure';
+  readonly refundId: string;
+  /** The refund's payment intent: it must be the one that paid the order. */
+  readonly paymentIntentId: string | null;
+  readonly amountCents: number;
+  readonly currency: string;
+  readonly reason: string | null;
+  readonly stripeEventId: string | null;
+}
+
+/** Stripe reports a dispute on the order's payment opened (`charge.dispute.created`) or closed. */
+export interface RecordDispute extends CommandBase {
+  readonly type: 'RecordDispute';
+  readonly phase: 'opened' | 'closed';
+  readonly disputeId: string;
+  /** The disputed payment intent: it must be the one that paid the order. */
+  readonly paymentIntentId: string | null;
+  readonly amountCents: number;
+  readonly currency: string;
+  readonly reason: string | null;
+  readonly status: string;
+  /** The evidence deadline, when Stripe gives one. */
+  readonly evidenceDueBy: Date | null;
   readonly stripeEventId: string | null;
 }
 
@@ -125,6 +158,8 @@ export type OrderCommand =
   | SetPriority
   | UpdateNotes
   | PostMessage
-  | RecordRefund;
+  | RecordRefund
+  | RecordRefundFailure
+  | RecordDispute;
 
 export type OrderCommandType = OrderCommand['type'];

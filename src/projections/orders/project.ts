@@ -73,8 +73,8 @@ export function projectOrderEvent(current: ProjectedOrder | undefined, event: Re
   // holds every order in memory), as a state read back from its row lacks it too: line items
   // (written to their table now) and the command side's idempotency bookkeeping.
   const order =
-    evolved.lineItems.length > 0 || evolved.appliedIdempotencyKeys.size > 0 || evolved.appliedStripeEventIds.size > 0
-      ? { ...evolved, lineItems: [], appliedIdempotencyKeys: NO_KEYS, appliedStripeEventIds: NO_KEYS }
+    evolved.lineItems.length > 0 || evolved.appliedIdempotencyKeys.size > 0 || evolved.appliedStripeEventIds.size > 0 || evolved.failedRefundIds.size > 0
+      ? { ...evolved, lineItems: [], appliedIdempotencyKeys: NO_KEYS, appliedStripeEventIds: NO_KEYS, failedRefundIds: NO_KEYS }
       : evolved;
   const projected: ProjectedOrder = { order, extras: extrasAfter(current?.extras ?? NO_EXTRAS, typed), version: event.streamVersion, position: event.position };
   return {

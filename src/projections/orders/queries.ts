@@ -58,6 +58,7 @@ const ORDER_FIELDS = `select o.id, o.user_id, o.project_id, o.reference, o.statu
   o.checkout_url, o.checkout_simulated, o.stripe_payment_intent_id, o.paid_cents, o.paid_currency, o.paid_at, o.payment_mismatch,
   o.last_payment_failure, o.refunded_cents, o.canceled, o.canceled_by, o.cancel_reason, o.refund_due, o.submitted_at, o.approved_at,
   o.in_production_at, o.fulfilled_at, o.canceled_at, o.tracking_number, o.tracking_url, o.carrier, o.eta_clock, o.version,
+  o.refund_excess, o.refund_failed, o.refund_failure_reason, o.dispute_status, o.dispute_evidence_due_by, o.disputed,
   o.position_commit::text || '-' || o.position_prepare::text as position,
   to_json(o.created_at) #>> '{}' as cursor_created_at,
   (select coalesce(json_agg(json_build_object('id', li.id, 'line_no', li.line_no, 'size', li.size, 'quantity', li.quantity,

@@ -43,6 +43,12 @@ export interface OrderRow {
   tracking_url: string | null;
   carrier: string | null;
   eta_clock: EtaClock;
+  refund_excess: boolean;
+  refund_failed: boolean;
+  refund_failure_reason: string | null;
+  dispute_status: string | null;
+  dispute_evidence_due_by: Date | null;
+  disputed: boolean;
   version: number;
   position: string;
   line_items?: LineItemJson[];

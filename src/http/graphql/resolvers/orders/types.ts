@@ -2,6 +2,7 @@ import type { Viewer } from '../../../../auth/viewer.ts';
 import { allowedActions, routeOf, type Actor, type Order } from '../../../../domain/order/index.ts';
 import type { ProductionOrderView, TimelineEntryView } from '../../../../projections/index.ts';
 import type { GraphQLContext } from '../../context.ts';
+import { orderFlags, orderPayment } from './money.ts';
 
 /** The actor a viewer acts as: operators as operators, everyone else as the customer they are. */
 export const actorOf = (viewer: Viewer): Actor => ({ type: viewer.isOperator ? 'operator' : 'customer', id: viewer.id });
@@ -24,6 +25,8 @@ export const orderTypeResolvers = {
     route: (view: ProductionOrderView) => routeOf(view.orderStatus, view.reachedAt).map((stop) => ({ ...stop, status: stop.label })),
     allowedActions: (view: ProductionOrderView, _: unknown, context: GraphQLContext) =>
       context.viewer ? allowedActions(rulesView(view), actorOf(context.viewer)) : [],
+    payment: orderPayment,
+    flags: orderFlags,
   },
   FulfillmentEvent: {
     statusLabel: (entry: TimelineEntryView) => entry.status,
