@@ -7,6 +7,7 @@ import type { EventStore } from '../../src/commands/eventStore.ts';
 import { createOrderCommands, createPostgresGarmentCatalog, createPostgresReferenceAllocator, type OrderCommands } from '../../src/commands/order/index.ts';
 import { toOrderEvent } from '../../src/commands/order/index.ts';
 import { createPostgresEventStore } from '../../src/commands/postgres/index.ts';
+import { loadInstallationSecret } from '../../src/db/installationSecret.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { orderStreamId, type OrderEvent } from '../../src/domain/order/index.ts';
 import { startReadModel, type ReadModel } from '../../src/projections/index.ts';
@@ -50,7 +51,7 @@ export async function startStack(options: { readonly simulated?: boolean; readon
   await migrate(db.pool);
   const store = await createPostgresEventStore({ pool: db.pool });
   const garments = createPostgresGarmentCatalog(db.pool);
-  const commands = createOrderCommands({ eventStore: store, references: createPostgresReferenceAllocator(db.pool), garments, ...(options.now ? { clock: { now: options.now } } : {}) });
+  const commands = createOrderCommands({ eventStore: store, references: createPostgresReferenceAllocator(db.pool), garments, idSecret: await loadInstallationSecret(db.pool), ...(options.now ? { clock: { now: options.now } } : {}) });
   const fake = options.simulated ? undefined : await startFakeStripe();
   const payments = setUpPayments({
     config: {
