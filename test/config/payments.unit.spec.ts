@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, isLoopbackHost, loadConfig } from '../../src/config.ts';
 
@@ -60,6 +61,22 @@ describe('choosing how payments run (PAYMENTS)', () => {
   it('takes ID_SECRET as the id secret, else leaves it to the database', () => {
     expect(loadConfig({}).idSecret).toBeUndefined();
     expect(loadConfig({ ID_SECRET: 'x'.repeat(32) }).idSecret).toBe('x'.repeat(32));
+  });
+});
+
+describe('docker-compose.yml', () => {
+  it('starts the app on 0.0.0.0 with simulated payments chosen out loud', () => {
+    const compose = readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8');
+    const appSection = compose.slice(compose.indexOf('\n  app:'));
+    const environment = appSection.slice(appSection.indexOf('environment:'), appSection.indexOf('\n    ports:'));
+    // `KEY: value` or `KEY: ${KEY:-default}`, as compose reads them with nothing set outside.
+    const env = Object.fromEntries(
+      [...environment.matchAll(/^\s{6}([A-Z_]+): (.*)$/gm)].map(([, key, value]) => [key!, value!.replace(/^\$\{[A-Z_]+:-(.*)\}$/, '$1')]),
+    );
+    expect(env).toMatchObject({ HOST: '0.0.0.0', PAYMENTS: 'simulated', STRIPE_SECRET_KEY: '' });
+    expect(loadConfig(env)).toMatchObject({ host: '0.0.0.0', payments: 'simulated', stripe: undefined });
+    const { PAYMENTS: _chosen, ...withoutChoice } = env;
+    expect(problemsOf(withoutChoice)).toEqual([expect.stringMatching(/^PAYMENTS: HOST 0\.0\.0\.0 is not a loopback address/)]);
   });
 });
 
