@@ -10,7 +10,7 @@ export interface SimulatedGatewayOptions {
 }
 
 /**
- * Payments without Stripe (no `STRIPE_SECRET_KEY`): the checkout is our own page
+ * Payments without Stripe (`PAYMENTS=simulated`): the checkout is our own page
  * (`/checkout/simulated/<session>`), and a refund is answered, as Stripe would, by a signed
  * `charge.refunded` sent to our own webhook.
  */
