@@ -40,9 +40,9 @@ export function createCheckoutService(deps: { readonly commands: Pick<OrderComma
         // idempotency key); a simulated one is random, so the decider refuses the second: either
         // way the order's recorded session is the answer, and the unrecorded one pays nothing.
         if (!isAppError(error) || error.code !== 'ILLEGAL_TRANSITION') throw error;
-        const now = await deps.commands.load(orderId);
-        if (!now.state?.checkout) throw error;
-        return { ...now.state.checkout, position: now.position };
+        const current = await deps.commands.load(orderId);
+        if (!current.state?.checkout) throw error;
+        return { ...current.state.checkout, position: current.position };
       }
     },
   };
