@@ -5,8 +5,10 @@ import { newUserId, ORDER_TOTAL_CENTS, orderBody, PUBLIC_BASE_URL, request, star
 
 describe('simulated payments (no STRIPE_SECRET_KEY)', () => {
   let stack: Stack;
+  /** The app's log lines (info and up), to check what the access log shows. */
+  const logLines: string[] = [];
   beforeAll(async () => {
-    stack = await startStack({ simulated: true });
+    stack = await startStack({ simulated: true, logger: { level: 'info', stream: { write: (line: string) => void logLines.push(line) } } });
   });
   afterAll(() => stack.close());
 
@@ -130,6 +132,18 @@ describe('simulated payments (no STRIPE_SECRET_KEY)', () => {
     expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201, 201]);
     expect(new Set(answers.map((a) => a.body.checkoutUrl as string)).size).toBe(1);
     expect(answers[0]!.body.checkoutUrl).toMatch(SESSION_URL);
+  });
+
+  it('keeps the session id out of the access log', async () => {
+    const order = await placeOrder();
+    const sessionId = SESSION_URL.exec(order.checkoutUrl)?.[1] ?? '';
+    const from = logLines.length;
+    expect((await request(stack.url, 'GET', pagePath(order.checkoutUrl))).status).toBe(200);
+    expect((await pay(order.checkoutUrl)).status).toBe(303);
+    const logged = logLines.slice(from).join('');
+    expect(logged).toContain('"url":"/checkout/simulated/[session]"');
+    expect(logged).toContain('"url":"/api/stripe/webhook"');
+    expect(logged).not.toContain(sessionId.slice(-43));
   });
 
   it('looks like the product: a main landmark, a heading, the reference, items, total and a labelled Pay button, styled from this server only', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { createAuthenticator } from '../../src/auth/authenticate.ts';
 import { createTokenVerifier, mintToken } from '../../src/auth/tokens.ts';
 import { createMetrics } from '../../src/app/metrics.ts';
@@ -46,7 +46,7 @@ export interface Stack {
  * The real pieces on a fresh database: PostgreSQL event store, order command service, payments
  * (a fake Stripe over HTTP, or simulated), the production routes, the real app on a real port.
  */
-export async function startStack(options: { readonly simulated?: boolean; readonly now?: () => Date; readonly docs?: boolean } = {}): Promise<Stack> {
+export async function startStack(options: { readonly simulated?: boolean; readonly now?: () => Date; readonly docs?: boolean; readonly logger?: FastifyServerOptions['logger'] } = {}): Promise<Stack> {
   const db = await createTestDatabase();
   await migrate(db.pool);
   const store = await createPostgresEventStore({ pool: db.pool });
@@ -78,6 +78,7 @@ export async function startStack(options: { readonly simulated?: boolean; readon
     garments: { list: () => Promise.resolve([]) },
     introspection: true,
     graphqlResolvers: orderResolvers({ commands, readModel: { db: db.pool, changeFeed: readModel.changeFeed }, checkout: payments.checkout, garments, eventStore: store }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
     routes: [...(options.docs ? [apiDocsRoutes({ publicBaseUrl: PUBLIC_BASE_URL })] : []), ...payments.routes, productionRoutes({ commands, garments, checkout: payments.checkout, readModel: { db: db.pool, changeFeed: readModel.changeFeed } })],
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../domain/errors.ts';
@@ -15,6 +15,14 @@ export interface SimulatedCheckoutRouteOptions {
   readonly publicBaseUrl: string;
   readonly now: () => Date;
 }
+
+/**
+ * The request as the access log shows it, without the session id: the URL is the credential, and
+ * logs are read by more people than may pay for an order.
+ */
+const logSerializers = {
+  req: (request: FastifyRequest) => ({ method: request.method, url: '/checkout/simulated/[session]', host: request.host, remoteAddress: request.ip }),
+};
 
 const params = z.object({ sessionId: z.string().max(200).describe('the simulated Checkout session id, as recorded on the order (its URL is the credential)') });
 
@@ -44,7 +52,7 @@ export const simulatedCheckoutRoutes: FastifyPluginAsync<SimulatedCheckoutRouteO
   );
   typed.get(
     '/checkout/simulated/:sessionId',
-    { config: { authenticate: false }, schema: { summary: 'Simulated Checkout page', tags: ['checkout'], params } },
+    { config: { authenticate: false }, logSerializers, schema: { summary: 'Simulated Checkout page', tags: ['checkout'], params } },
     async (request, reply) => {
       const order = await load(request.params.sessionId);
       // The URL is the credential: not cached, not sent on as a referrer.
@@ -57,7 +65,7 @@ export const simulatedCheckoutRoutes: FastifyPluginAsync<SimulatedCheckoutRouteO
   );
   typed.post(
     '/checkout/simulated/:sessionId',
-    { config: { authenticate: false }, schema: { summary: 'Pay a simulated Checkout session', tags: ['checkout'], params } },
+    { config: { authenticate: false }, logSerializers, schema: { summary: 'Pay a simulated Checkout session', tags: ['checkout'], params } },
     async (request, reply) => {
       const order = await load(request.params.sessionId);
       // Not payable any more (paid, canceled): back to the order, as Stripe shows an expired session.
