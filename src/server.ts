@@ -70,6 +70,9 @@ async function printWelcome(base: string, runtime: Runtime): Promise<void> {
     `  GraphQL   ${base}/graphql   (GraphiQL in a browser; subscriptions over SSE and WebSocket)`,
     `  REST      ${base}/api/production`,
     `  Health    ${base}/healthz   ready: ${base}/readyz   metrics: ${base}/metrics`,
+    runtime.payments.simulated
+      ? `  Payments  simulated: the checkout is this server's own page, no money moves`
+      : `  Payments  Stripe${runtime.config.stripeApiBase ? ` at ${runtime.config.stripeApiBase}` : ''}`,
     `  Database  ${runtime.embeddedDatabase ? `embedded PostgreSQL in ${runtime.config.dataDir}/postgres` : 'DATABASE_URL'}; events in ${runtime.eventStore.kind}; projector ${runtime.config.projector ? 'on' : 'off'}`,
   ];
   const { auth, config } = runtime;

@@ -8,6 +8,7 @@ import {
   createPostgresReferenceAllocator,
   type OrderCommands,
 } from '../commands/order/index.ts';
+import { loadInstallationSecret } from '../db/installationSecret.ts';
 import { migrate } from '../db/migrate.ts';
 import type { AppDeps } from '../http/app.ts';
 import { orderResolvers } from '../http/graphql/resolvers/orders/index.ts';
@@ -82,8 +83,9 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
     closables.add('order cache', () => Promise.resolve(orderCache.close()));
 
     const garmentCatalog = createPostgresGarmentCatalog(pool);
+    const idSecret = config.idSecret === undefined ? await loadInstallationSecret(pool) : Buffer.from(config.idSecret, 'utf8');
     const commands = withCommandMetrics(
-      createOrderCommands({ eventStore, references: createPostgresReferenceAllocator(pool), garments: garmentCatalog }),
+      createOrderCommands({ eventStore, references: createPostgresReferenceAllocator(pool), garments: garmentCatalog, idSecret }),
       metrics,
     );
     const payments = setUpPayments({ config, eventStore, commands, pool });
@@ -137,6 +139,7 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
         }),
         projectionLag,
         maxProjectionLag: MAX_PROJECTION_LAG,
+        payments: payments.simulated ? 'simulated' : 'stripe',
         routes,
         logger: { level: config.logLevel },
       }),

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import type { Authenticator } from '../auth/authenticate.ts';
 import type { EventStore } from '../commands/eventStore.ts';
 import type { Metrics } from '../app/metrics.ts';
+import type { Config } from '../config.ts';
 import { registerAuthentication } from './authentication.ts';
 import { registerErrorHandling } from './errorHandler.ts';
 import { registerGraphQL } from './graphql/index.ts';
@@ -27,6 +28,8 @@ export interface AppDeps {
   readonly projectionLag?: () => Promise<number | undefined>;
   /** Readiness fails above this lag (events). Default 10,000. */
   readonly maxProjectionLag?: number;
+  /** Which payments run (`PAYMENTS`); `/readyz` says it. */
+  readonly payments?: Config['payments'];
   /** Order queries, mutations and subscriptions, merged over the built-in catalog resolvers. */
   readonly graphqlResolvers?: readonly IResolvers[];
   /** More routes (REST, webhooks), registered after the error handler and authentication. */
@@ -59,6 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     eventStore: deps.eventStore,
     ...(deps.projectionLag ? { projectionLag: deps.projectionLag } : {}),
     ...(deps.maxProjectionLag === undefined ? {} : { maxProjectionLag: deps.maxProjectionLag }),
+    ...(deps.payments === undefined ? {} : { payments: deps.payments }),
   });
   registerGraphQL(app, {
     authenticator: deps.authenticator,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,7 +136,7 @@ describe('the CLI', () => {
 
   it('shows projection status and rebuilds the read model from the events', async () => {
     const store = await createPostgresEventStore({ pool: db.pool });
-    const commands = createOrderCommands({ eventStore: store, references: createPostgresReferenceAllocator(db.pool), garments: createPostgresGarmentCatalog(db.pool) });
+    const commands = createOrderCommands({ eventStore: store, references: createPostgresReferenceAllocator(db.pool), garments: createPostgresGarmentCatalog(db.pool), idSecret: randomBytes(32) });
     const customer = { type: 'customer' as const, id: randomUUID() };
     const created = await commands.createOrder({ garmentId: 'classic-tee', designUrl: 'https://img.example/d.png', sizes: [{ size: 'M', quantity: 3 }] }, { actor: customer });
     // Status counts only what readers can see: wait out any transaction another test file holds open.

@@ -4,6 +4,7 @@ import { isAppError } from '../../src/domain/errors.ts';
 import type { EventStore } from '../../src/commands/eventStore.ts';
 import { createPostgresEventStore } from '../../src/commands/postgres/index.ts';
 import { createInMemoryReferenceAllocator, createOrderCommands, createPostgresGarmentCatalog, type OrderCommands } from '../../src/commands/order/index.ts';
+import { loadInstallationSecret } from '../../src/db/installationSecret.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { startReadModel } from '../../src/projections/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
@@ -24,7 +25,7 @@ export async function readModelFixture(): Promise<ReadModelFixture> {
   let minutes = 0;
   // A fake clock that moves a minute per command, so ETAs and timestamps differ between steps.
   const clock = { now: () => new Date(Date.UTC(2025, 2, 3, 9) + (minutes++) * 60_000) };
-  const commands = createOrderCommands({ eventStore: store, references: createInMemoryReferenceAllocator(), garments: createPostgresGarmentCatalog(db.pool), clock });
+  const commands = createOrderCommands({ eventStore: store, references: createInMemoryReferenceAllocator(), garments: createPostgresGarmentCatalog(db.pool), clock, idSecret: await loadInstallationSecret(db.pool) });
   return {
     db,
     store,

@@ -17,7 +17,7 @@ import type {
   UpdateNotes,
 } from '../../domain/order/index.ts';
 import type { EventStore, GlobalPosition } from '../eventStore.ts';
-import { idempotentOrderId, randomIds } from './ids.ts';
+import { idempotentOrderId, randomIds, type IdSecret } from './ids.ts';
 import { loadOrder, positionAt } from './orderStream.ts';
 import { systemClock, type Clock, type GarmentCatalog, type IdGenerator, type ReferenceAllocator } from './ports.ts';
 import { createOrderStateCache, DEFAULT_CACHE_ENTRIES } from './orderStateCache.ts';
@@ -42,6 +42,12 @@ export interface OrderCommandDeps {
   readonly garments: GarmentCatalog;
   readonly clock?: Clock;
   readonly ids?: IdGenerator;
+  /**
+   * The installation's secret (`loadInstallationSecret`, or `ID_SECRET`): order ids made from
+   * idempotency keys are keyed with it. Every process sharing the event store must hold the same
+   * one, or a retry reaching another process would make a second order.
+   */
+  readonly idSecret: IdSecret;
   /** Orders whose fold this instance keeps between commands (default 10,000); see orderStateCache.ts. */
   readonly cacheEntries?: number;
 }
@@ -115,7 +121,7 @@ export function createOrderCommands(deps: OrderCommandDeps): OrderCommands {
   async function createOrder(input: CreateOrderInput, options: CommandOptions): Promise<OrderCommandResult> {
     checkOptions(options);
     const { actor, idempotencyKey } = options;
-    const orderId = idempotencyKey === undefined ? ids.uuid() : idempotentOrderId(actor.id, idempotencyKey);
+    const orderId = idempotencyKey === undefined ? ids.uuid() : idempotentOrderId(deps.idSecret, actor.id, idempotencyKey);
     const garment = typeof input.garmentId === 'string' && input.garmentId !== '' ? await deps.garments.find(input.garmentId) : undefined;
     const lineItemIds = Array.isArray(input.sizes) ? input.sizes.map(() => ids.uuid()) : [];
     const now = clock.now();

@@ -26,7 +26,7 @@ export function apiDocsRoutes(options: { readonly publicBaseUrl: string }): Fast
           { name: 'production', description: 'Production orders' },
           { name: 'catalog', description: 'The garment catalog' },
           { name: 'stripe', description: 'Stripe webhooks' },
-          { name: 'checkout', description: 'Simulated Stripe Checkout (only without STRIPE_SECRET_KEY)' },
+          { name: 'checkout', description: 'Simulated Stripe Checkout (only with PAYMENTS=simulated)' },
         ],
       },
       transform: jsonSchemaTransform,
