@@ -18,6 +18,8 @@ const COMMANDS: Readonly<Record<OrderAction, ((actor: Actor) => OrderCommand) | 
   confirmPayment: undefined,
   failPayment: undefined,
   recordRefund: undefined,
+  issueTrackingLink: undefined,
+  revokeTrackingLink: undefined,
 };
 const ACTORS = { owner, otherCustomer, operator, stripe, system };
 

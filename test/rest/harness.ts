@@ -76,7 +76,7 @@ export async function startStack(options: { readonly simulated?: boolean; readon
     metrics: createMetrics({ defaultMetrics: false }),
     garments: { list: () => Promise.resolve([]) },
     introspection: true,
-    graphqlResolvers: orderResolvers({ commands, readModel: { db: db.pool, changeFeed: readModel.changeFeed }, checkout: payments.checkout, garments, eventStore: store }),
+    graphqlResolvers: orderResolvers({ commands, readModel: { db: db.pool, changeFeed: readModel.changeFeed }, checkout: payments.checkout, garments, eventStore: store, publicBaseUrl: PUBLIC_BASE_URL }),
     routes: [...(options.docs ? [apiDocsRoutes({ publicBaseUrl: PUBLIC_BASE_URL })] : []), ...payments.routes, productionRoutes({ commands, garments, checkout: payments.checkout, readModel: { db: db.pool, changeFeed: readModel.changeFeed } })],
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });

@@ -1,7 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IdGenerator } from './ports.ts';
 
 export const randomIds: IdGenerator = { uuid: () => randomUUID() };
+
+/** A public tracking link's token: 192 random bits as base64url (32 characters), unguessable. */
+export const randomTrackingToken = (): string => randomBytes(24).toString('base64url');
 
 /** Namespace of every name-based id this service makes (a fixed random uuid). */
 const NAMESPACE = Buffer.from('5b0c2a7e8d9f4e1ab3c6d2f0a9e8b7c4', 'hex');

@@ -2,6 +2,7 @@ import type { OrderCommand } from './commands.ts';
 import { decideCreate, eventBase } from './decideCreate.ts';
 import { cancel, decidePriority, decideStatus } from './decideOperator.ts';
 import { confirmPayment, failPayment, openCheckout, recordRefund } from './decideStripe.ts';
+import { issueTrackingLink, revokeTrackingLink } from './decideTracking.ts';
 import type { Actor, OrderEvent } from './events.ts';
 import type { Order, OrderStreamState } from './state.ts';
 import { fail, notFound, refusalOf } from './transitions.ts';
@@ -54,6 +55,10 @@ export function decide(command: OrderCommand, state: OrderStreamState): OrderEve
     }
     case 'RecordRefund':
       return recordRefund(command, state);
+    case 'IssueTrackingLink':
+      return issueTrackingLink(command, state);
+    case 'RevokeTrackingLink':
+      return revokeTrackingLink(command, state);
     default: {
       const _exhaustive: never = command;
       throw new Error(`Unknown order command ${JSON.stringify(_exhaustive)}`);

@@ -149,6 +149,21 @@ export interface RefundRecorded extends EventBase {
   readonly stripeEventId: string | null;
 }
 
+/**
+ * A public tracking link (`$PUBLIC_BASE_URL/track/<token>`) was issued: anyone holding the token
+ * may follow the order's progress, nothing else. The token is random, made outside the domain.
+ */
+export interface TrackingLinkIssued extends EventBase {
+  readonly type: 'TrackingLinkIssued';
+  readonly token: string;
+}
+
+/** The public tracking link with this token stopped working (a replacement is issued with it). */
+export interface TrackingLinkRevoked extends EventBase {
+  readonly type: 'TrackingLinkRevoked';
+  readonly token: string;
+}
+
 export type OrderEvent =
   | OrderCreated
   | CheckoutSessionOpened
@@ -162,7 +177,9 @@ export type OrderEvent =
   | PriorityChanged
   | NotesUpdated
   | MessagePosted
-  | RefundRecorded;
+  | RefundRecorded
+  | TrackingLinkIssued
+  | TrackingLinkRevoked;
 
 export type OrderEventType = OrderEvent['type'];
 
@@ -180,6 +197,8 @@ export const ORDER_EVENT_TYPES: readonly OrderEventType[] = [
   'NotesUpdated',
   'MessagePosted',
   'RefundRecorded',
+  'TrackingLinkIssued',
+  'TrackingLinkRevoked',
 ];
 
 /** The one place stream names are made: `order-<uuid>` (message-db's category-id form). */

@@ -29,6 +29,7 @@ function created(event: OrderCreated): Order {
     paymentFlagged: false,
     cancelation: null,
     refundedCents: 0,
+    trackingToken: null,
     clock: startClock(event.priority),
     appliedIdempotencyKeys: new Set(event.idempotencyKey === undefined ? [] : [event.idempotencyKey]),
     appliedStripeEventIds: new Set(),
@@ -85,6 +86,10 @@ function changes(order: Order, event: OrderEvent): Partial<Order> | undefined {
       return undefined;
     case 'RefundRecorded':
       return { refundedCents: Math.max(order.refundedCents, event.amountRefundedCents) };
+    case 'TrackingLinkIssued':
+      return { trackingToken: event.token };
+    case 'TrackingLinkRevoked':
+      return order.trackingToken === event.token ? { trackingToken: null } : undefined;
     default: {
       const _exhaustive: never = event;
       return undefined;

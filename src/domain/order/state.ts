@@ -47,6 +47,8 @@ export interface Order {
   readonly cancelation: CancelationInfo | null;
   /** Running total Stripe reported refunded. */
   readonly refundedCents: number;
+  /** The active public tracking link's token; null when none was issued or it was revoked. */
+  readonly trackingToken: string | null;
   readonly clock: EtaClock;
   /** Idempotency keys of the commands already applied (rule 7). */
   readonly appliedIdempotencyKeys: ReadonlySet<string>;

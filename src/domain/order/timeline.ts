@@ -38,6 +38,10 @@ export function timelineMessage(event: OrderEvent): string {
       return event.message;
     case 'RefundRecorded':
       return `Refund recorded: ${money(event.amountRefundedCents, event.currency)} returned`;
+    case 'TrackingLinkIssued':
+      return 'Public tracking link issued';
+    case 'TrackingLinkRevoked':
+      return 'Public tracking link revoked';
     default: {
       const _exhaustive: never = event;
       return String(_exhaustive);

@@ -19,7 +19,9 @@ export type OrderAction =
   | 'setPriority'
   | 'updateNotes'
   | 'postMessage'
-  | 'recordRefund';
+  | 'recordRefund'
+  | 'issueTrackingLink'
+  | 'revokeTrackingLink';
 
 export interface TransitionRule {
   readonly action: OrderAction;
@@ -64,6 +66,8 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   rule({ action: 'updateNotes', actors: ['operator'], from: ALL, note: 'replaces the notes' }),
   rule({ action: 'postMessage', actors: ['operator'], from: ALL, note: 'a timeline entry' }),
   rule({ action: 'recordRefund', actors: ['stripe'], from: PAID, requiresPayment: true, note: 'Stripe reported money returned' }),
+  rule({ action: 'issueTrackingLink', actors: ['customer', 'operator'], from: ALL, note: 'the public tracking link; the owner only; nothing to do when one is active' }),
+  rule({ action: 'revokeTrackingLink', actors: ['operator'], from: ALL, note: 'the active link stops working and a new one replaces it' }),
 ];
 
 /** The actions a person can take on an order, as listed by `allowedActions`. */
@@ -81,6 +85,8 @@ const VERBS: Readonly<Record<OrderAction, string>> = {
   updateNotes: 'update the notes',
   postMessage: 'post a message',
   recordRefund: 'record a refund',
+  issueTrackingLink: 'issue a tracking link',
+  revokeTrackingLink: 'revoke a tracking link',
 };
 
 const ACTOR_NAMES: Readonly<Record<ActorType, string>> = { customer: 'the customer', operator: 'an operator', stripe: 'Stripe', system: 'the system' };

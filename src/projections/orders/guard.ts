@@ -49,6 +49,8 @@ const FIELDS: Readonly<Record<OrderEventType, Record<string, Check>>> = {
   NotesUpdated: { notes: text },
   MessagePosted: { message: text },
   RefundRecorded: { chargeId: text, amountRefundedCents: integer, currency: text },
+  TrackingLinkIssued: { token: text },
+  TrackingLinkRevoked: { token: text },
 };
 
 /** The same, as lists: walked for every event of a rebuild. */
