@@ -61,7 +61,7 @@ describe('customer pages: checkout URL and public tracking links', () => {
     const customer = await fx.stack.token(customerId);
     const { body } = await graphql(url, CREATE, { token: customer, variables: { input: INPUT } });
     expect(body.errors).toBeUndefined();
-    return { customer, customerId, checkoutUrl: body.data.createProductionOrder.checkoutUrl as string, order: body.data.createProductionOrder.order as Json };
+    return { customer, customerId, checkoutUrl: body.data.createProductionOrder.checkoutUrl as string, order: body.data.createProductionOrder.order };
   };
   const pay = async (checkoutUrl: string) => {
     const paid = await fetch(`${url}${new URL(checkoutUrl).pathname}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '', redirect: 'manual' });
@@ -88,7 +88,7 @@ describe('customer pages: checkout URL and public tracking links', () => {
     const paid = await waitFor(async () => {
       const { body } = await graphql(url, ORDER, { token: customer, variables: { id: order.id } });
       expect(body.data.order.orderStatus).toBe('SUBMITTED');
-      return body.data.order;
+      return body.data.order as { checkoutUrl: string | null };
     });
     expect(paid.checkoutUrl).toBeNull();
   });
@@ -116,8 +116,8 @@ describe('customer pages: checkout URL and public tracking links', () => {
     const tracked = JSON.parse(raw).data.trackOrder;
     expect(tracked).toMatchObject({ reference: order.reference, status: 'PRINTING', statusLabel: 'Printing', orderStatus: 'APPROVED', canceled: false, priority: 'STANDARD', etaDays: 5, onHold: false });
     expect(tracked.etaAt).toEqual(expect.any(String));
-    expect(tracked.route.map((stop: Json) => [stop.id, stop.state])).toEqual([['spec-review', 'DONE'], ['queued', 'DONE'], ['printing', 'CURRENT'], ['finishing', 'UPCOMING'], ['ready', 'UPCOMING']]);
-    expect(tracked.events.map((entry: Json) => [entry.status, entry.message])).toEqual([
+    expect((tracked.route as Json[]).map((stop: Json): unknown[] => [stop.id, stop.state])).toEqual([['spec-review', 'DONE'], ['queued', 'DONE'], ['printing', 'CURRENT'], ['finishing', 'UPCOMING'], ['ready', 'UPCOMING']]);
+    expect((tracked.events as Json[]).map((entry: Json): unknown[] => [entry.status, entry.message])).toEqual([
       ['Spec Review', `Order ${order.reference} created`],
       ['Queued', 'Payment confirmed, order queued for production'],
       ['Printing', 'Spec approved, printing: Spec looks great'],
@@ -159,13 +159,13 @@ describe('customer pages: checkout URL and public tracking links', () => {
     const missed = (await post(order.id, 'missed while away')).body.data.postOrderMessage;
 
     const updates = anonymousWs().iterate({ query: FOLLOW, variables: { token, after: start } });
-    const replayed = (await updates.next()).value as Json;
+    const replayed = (await updates.next()).value;
     expect(replayed.errors).toBeUndefined();
     expect(replayed.data.trackedOrderUpdated).toMatchObject({ reference: order.reference, status: 'SPEC_REVIEW', position: missed.position });
     expect(replayed.data.trackedOrderUpdated.events.at(-1).message).toBe('missed while away');
 
     const live = (await post(order.id, 'now live')).body.data.postOrderMessage;
-    const next = (await updates.next()).value as Json;
+    const next = (await updates.next()).value;
     expect(next.data.trackedOrderUpdated.position).toBe(live.position);
     expect(next.data.trackedOrderUpdated.events.at(-1).message).toBe('now live');
 
@@ -174,7 +174,7 @@ describe('customer pages: checkout URL and public tracking links', () => {
     expect(await updates.next()).toEqual({ done: true, value: undefined });
 
     const afterRevoke = anonymousWs().iterate({ query: FOLLOW, variables: { token } });
-    const refused = (await afterRevoke.next()).value as Json;
+    const refused = (await afterRevoke.next()).value;
     expect(refused.errors[0].extensions.code).toBe('NOT_FOUND');
   });
 
