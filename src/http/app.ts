@@ -7,6 +7,7 @@ import type { EventStore } from '../commands/eventStore.ts';
 import type { Metrics } from '../app/metrics.ts';
 import { registerAuthentication } from './authentication.ts';
 import { registerErrorHandling } from './errorHandler.ts';
+import { registerGarmentImages } from './garments/images.ts';
 import { registerGraphQL } from './graphql/index.ts';
 import type { GarmentCatalog } from './graphql/resolvers/catalog.ts';
 import { registerHealthRoutes } from './health.ts';
@@ -66,6 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     introspection: deps.introspection,
     ...(deps.graphqlResolvers ? { resolvers: deps.graphqlResolvers } : {}),
   });
+  registerGarmentImages(app);
   app.get('/', { config: { authenticate: false } }, () => ({
     graphql: '/graphql',
     rest: '/api/production',
