@@ -134,7 +134,7 @@ describe('customer pages: checkout URL and public tracking links', () => {
     const refused = await graphql(url, REVOKE, { token: customer, variables: { id: order.id } });
     expect(refused.body.errors[0].extensions.code).toBe('FORBIDDEN');
     const stranger = await graphql(url, REVOKE, { token: await fx.stack.token(newId()), variables: { id: order.id } });
-    expect(stranger.body.errors[0].extensions.code).toBe('NOT_FOUND');
+    expect(stranger.body.errors[0].extensions.code).toBe('FORBIDDEN');
     const strangerIssue = await graphql(url, ISSUE, { token: await fx.stack.token(newId()), variables: { id: order.id } });
     expect(strangerIssue.body.errors[0].extensions.code).toBe('NOT_FOUND');
     expect((await track(old)).body.data.trackOrder.reference).toBe(order.reference);

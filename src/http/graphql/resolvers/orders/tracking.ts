@@ -71,14 +71,10 @@ export function trackingResolvers(deps: OrderResolverDeps) {
         const viewer = requireViewer(context.viewer);
         return answer(viewer, await deps.commands.issueTrackingLink(args.id, { actor: actorOf(viewer) }));
       },
+      // As the other operators' mutations: every customer is FORBIDDEN before any order is read,
+      // so the answer is the same for their own order, someone else's and a missing one.
       revokeTrackingLink: async (_: unknown, args: { id: string }, context: GraphQLContext) => {
-        const viewer = requireViewer(context.viewer);
-        // A customer learns nothing about orders not theirs: NOT_FOUND before FORBIDDEN, as the domain answers.
-        if (!viewer.isOperator) {
-          const { state } = await deps.commands.load(args.id);
-          if (state?.ownerId !== viewer.id) throw new AppError('NOT_FOUND', `Order ${args.id} not found`, { orderId: args.id });
-          requireOperator(viewer);
-        }
+        const viewer = requireOperator(context.viewer);
         return answer(viewer, await deps.commands.revokeTrackingLink(args.id, { actor: actorOf(viewer) }));
       },
     },
