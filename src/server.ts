@@ -7,7 +7,7 @@
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { devTokens } from './app/devUsers.ts';
+import { devSignInUrl, devTokens } from './app/devUsers.ts';
 import { environmentWithDotEnv } from './envFile.ts';
 import { openRuntime, type Runtime, type RuntimeLog } from './app/runtime.ts';
 import { buildApp } from './http/app.ts';
@@ -86,6 +86,10 @@ async function printWelcome(base: string, runtime: Runtime): Promise<void> {
       `    {"Authorization": "Bearer ${tokens.operatorToken}"}`,
       `  customer ${tokens.customerId}`,
       `    {"Authorization": "Bearer ${tokens.customerToken}"}`,
+      '',
+      'Or sign in to the pages with a link (the token stays in the URL fragment):',
+      `  customer  ${devSignInUrl(base, tokens.customerToken, '/orders')}`,
+      `  operator  ${devSignInUrl(base, tokens.operatorToken, '/ops/orders')}`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);

@@ -11,7 +11,7 @@ import {
 import { loadInstallationSecret } from '../db/installationSecret.ts';
 import { migrate } from '../db/migrate.ts';
 import type { AppDeps } from '../http/app.ts';
-import { orderResolvers } from '../http/graphql/resolvers/orders/index.ts';
+import { noTrackingLookupLimit, orderResolvers } from '../http/graphql/resolvers/orders/index.ts';
 import { productionRoutes } from '../http/routes/production.ts';
 import { apiDocsRoutes } from '../http/routes/productionDocs.ts';
 import { setUpPayments, type Payments } from '../payments/setup.ts';
@@ -136,6 +136,9 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
           garments: garmentCatalog,
           eventStore,
           logError: (error, message) => log.error({ err: error }, message),
+          publicBaseUrl: config.publicBaseUrl,
+          // The one place a rate limit on lookups by public tracking token goes (none yet).
+          limitTrackingLookup: noTrackingLookupLimit,
         }),
         projectionLag,
         maxProjectionLag: MAX_PROJECTION_LAG,

@@ -8,6 +8,7 @@ import type { Metrics } from '../app/metrics.ts';
 import type { Config } from '../config.ts';
 import { registerAuthentication } from './authentication.ts';
 import { registerErrorHandling } from './errorHandler.ts';
+import { registerGarmentImages } from './garments/images.ts';
 import { registerGraphQL } from './graphql/index.ts';
 import type { GarmentCatalog } from './graphql/resolvers/catalog.ts';
 import { registerHealthRoutes } from './health.ts';
@@ -72,6 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.graphqlResolvers ? { resolvers: deps.graphqlResolvers } : {}),
   });
   registerGarmentRoutes(app, deps.garments);
+  registerGarmentImages(app);
   app.get('/', { config: { authenticate: false } }, () => ({
     graphql: '/graphql',
     docs: '/docs',

@@ -108,16 +108,17 @@ describe('the CLI', () => {
   it('imports garments: new ones inserted, known ones updated, in dollars or cents', async () => {
     const file = join(dataDir, 'garments.json');
     await writeFile(file, JSON.stringify([
-      { id: 'classic-tee', title: 'Classic Tee v2', price: 19.5, sizes: ['S', 'M'] },
+      { id: 'classic-tee', title: 'Classic Tee v2', price: 19.5, sizes: ['S', 'M'], imageUrl: '/garments/classic-tee.svg' },
       { id: 'trucker-cap', title: 'Trucker Cap', priceCents: 2200, sizes: ['One Size'], imageUrl: 'https://img.example/cap.png' },
     ]));
     const { code, out } = await cli('garments', 'import', file);
     expect(code).toBe(0);
     expect(out).toBe('imported 2 garment(s): 1 new, 1 updated');
-    const { rows } = await db.pool.query("select id, title, price_cents, sizes from garments where id in ('classic-tee', 'trucker-cap') order by id");
+    const { rows } = await db.pool.query("select id, title, price_cents, sizes, image_url from garments where id in ('classic-tee', 'trucker-cap') order by id");
     expect(rows).toEqual([
-      { id: 'classic-tee', title: 'Classic Tee v2', price_cents: 1950, sizes: ['S', 'M'] },
-      { id: 'trucker-cap', title: 'Trucker Cap', price_cents: 2200, sizes: ['One Size'] },
+      // One of our own pictures (src/http/garments/) by its path, or an outside URL.
+      { id: 'classic-tee', title: 'Classic Tee v2', price_cents: 1950, sizes: ['S', 'M'], image_url: '/garments/classic-tee.svg' },
+      { id: 'trucker-cap', title: 'Trucker Cap', price_cents: 2200, sizes: ['One Size'], image_url: 'https://img.example/cap.png' },
     ]);
   });
 

@@ -20,6 +20,8 @@ const COMMANDS: Readonly<Record<OrderAction, ((actor: Actor) => OrderCommand) | 
   recordRefund: undefined,
   recordRefundFailure: undefined,
   recordDispute: undefined,
+  issueTrackingLink: undefined,
+  revokeTrackingLink: undefined,
 };
 const ACTORS = { owner, otherCustomer, operator, stripe, system };
 

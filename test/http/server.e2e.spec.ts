@@ -5,7 +5,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql } from './harness.ts';
+import { graphql, waitFor } from './harness.ts';
 
 /** `npm start` as a user runs it: a child process on a fresh data dir, no variables but DATA_DIR and PORT. */
 interface Started {
@@ -13,6 +13,7 @@ interface Started {
   readonly url: string;
   readonly operator: { id: string; token: string };
   readonly customer: { id: string; token: string };
+  readonly stdout: () => string;
   readonly stderr: () => string;
   /** What it printed on start. */
   readonly banner: string;
@@ -48,7 +49,7 @@ async function startServer(dataDir: string): Promise<Started> {
       const customer = /customer (\S+)\n\s+\{"Authorization": "Bearer (\S+)"\}/.exec(stdout);
       if (url && operator?.[2] && customer?.[2]) {
         clearTimeout(timer);
-        resolve({ child, url, operator: { id: operator[1]!, token: operator[2] }, customer: { id: customer[1]!, token: customer[2] }, stderr: () => stderr, banner: stdout });
+        resolve({ child, url, operator: { id: operator[1]!, token: operator[2] }, customer: { id: customer[1]!, token: customer[2] }, stdout: () => stdout, stderr: () => stderr, banner: stdout });
       }
     });
   });
@@ -112,6 +113,10 @@ describe('npm start', () => {
     expect(asOperator.body.data.viewer).toEqual({ id: first.operator.id, isOperator: true });
     const asCustomer = await graphql(first.url, '{ viewer { id isOperator } }', { token: first.customer.token });
     expect(asCustomer.body.data.viewer).toEqual({ id: first.customer.id, isOperator: false });
+    // Sign-in links for the pages, with the same tokens in the fragment.
+    await waitFor(() => expect(first.stdout()).toMatch(/operator {2}\S+\n/));
+    expect(first.stdout()).toContain(`  customer  ${first.url}/signin#token=${first.customer.token}&next=/orders\n`);
+    expect(first.stdout()).toContain(`  operator  ${first.url}/signin#token=${first.operator.token}&next=/ops/orders\n`);
 
     const key = randomUUID();
     const created = await createOrder(first.url, first.customer.token, key);

@@ -62,6 +62,26 @@ describe('the orders projection (pure)', () => {
     expect(row.eta_at).toBe(new Date(Date.parse(at(1)) + 3 * 86_400_000).toISOString());
   });
 
+  it('keeps the active tracking link on the row, and never its token in the timeline', () => {
+    const first = 'k3Jd9s0QpLx7VbN2mZr8TgYwHc5AeF1u';
+    const second = 'Qw8eR7tY6uI5oP4aS3dF2gH1jK0lZxCv';
+    const linked = [
+      ...history,
+      recorded(7, 'TrackingLinkIssued', { actor: customer, at: at(28), token: first }),
+      recorded(8, 'TrackingLinkRevoked', { actor: operator, at: at(29), token: first }),
+      recorded(9, 'TrackingLinkIssued', { actor: operator, at: at(29), token: second }),
+    ];
+    const { outcome } = fold(linked);
+    expect(toOrderRecord(outcome.changed.get(orderId)!).public_tracking_token).toBe(second);
+    expect(outcome.timeline.slice(6).map((e) => [e.message, e.metadata])).toEqual([
+      ['Public tracking link issued', {}], ['Public tracking link revoked', {}], ['Public tracking link issued', {}],
+    ]);
+    // Continuing from the stored row keeps it too.
+    const { state } = fold(linked.slice(0, 7));
+    const reloaded = new Map([[orderId, fromOrderRecord(JSON.parse(JSON.stringify(toOrderRecord(state.get(orderId)!))))]]);
+    expect(reloaded.get(orderId)!.order.trackingToken).toBe(first);
+  });
+
   it('applies an event once: a replay of anything already applied changes nothing', () => {
     const { state } = fold(history);
     const again = foldOrderEvents(state, history, 'continuous');

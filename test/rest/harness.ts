@@ -77,7 +77,7 @@ export async function startStack(options: { readonly simulated?: boolean; readon
     metrics: createMetrics({ defaultMetrics: false }),
     garments: { list: () => listGarments(db.pool) },
     introspection: true,
-    graphqlResolvers: orderResolvers({ commands, readModel: { db: db.pool, changeFeed: readModel.changeFeed }, checkout: payments.checkout, garments, eventStore: store }),
+    graphqlResolvers: orderResolvers({ commands, readModel: { db: db.pool, changeFeed: readModel.changeFeed }, checkout: payments.checkout, garments, eventStore: store, publicBaseUrl: PUBLIC_BASE_URL }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     routes: [...(options.docs ? [apiDocsRoutes({ publicBaseUrl: PUBLIC_BASE_URL })] : []), ...payments.routes, productionRoutes({ commands, garments, checkout: payments.checkout, readModel: { db: db.pool, changeFeed: readModel.changeFeed } })],
   });

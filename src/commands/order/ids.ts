@@ -1,10 +1,13 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { nameBasedUuid, type IdSecret } from '../nameBasedUuid.ts';
 import type { IdGenerator } from './ports.ts';
 
 export { nameBasedUuid, type IdSecret };
 
 export const randomIds: IdGenerator = { uuid: () => randomUUID() };
+
+/** A public tracking link's token: 192 random bits as base64url (32 characters), unguessable. */
+export const randomTrackingToken = (): string => randomBytes(24).toString('base64url');
 
 /**
  * The id of the `index`-th event a keyed command writes to `streamId`. Two racing copies of the

@@ -148,6 +148,20 @@ export interface RecordDispute extends CommandBase {
   readonly stripeEventId: string | null;
 }
 
+/** The owner or an operator asks for a public tracking link; nothing to do when one is active. */
+export interface IssueTrackingLink extends CommandBase {
+  readonly type: 'IssueTrackingLink';
+  /** A fresh random token (made by the caller, as ids are), used only if none is active. */
+  readonly token: string;
+}
+
+/** An operator revokes the active tracking link and issues `token` in its place, in one append. */
+export interface RevokeTrackingLink extends CommandBase {
+  readonly type: 'RevokeTrackingLink';
+  /** The replacement's fresh random token. */
+  readonly token: string;
+}
+
 export type OrderCommand =
   | CreateOrder
   | OpenCheckoutSession
@@ -160,6 +174,8 @@ export type OrderCommand =
   | PostMessage
   | RecordRefund
   | RecordRefundFailure
-  | RecordDispute;
+  | RecordDispute
+  | IssueTrackingLink
+  | RevokeTrackingLink;
 
 export type OrderCommandType = OrderCommand['type'];

@@ -3,6 +3,7 @@ import { decideCreate, eventBase } from './decideCreate.ts';
 import { cancel, decidePriority, decideStatus } from './decideOperator.ts';
 import { recordDispute, recordRefundFailure } from './decideMoney.ts';
 import { confirmPayment, failPayment, openCheckout, recordRefund } from './decideStripe.ts';
+import { issueTrackingLink, revokeTrackingLink } from './decideTracking.ts';
 import type { Actor, OrderEvent } from './events.ts';
 import type { Order, OrderStreamState } from './state.ts';
 import { fail, notFound, refusalOf } from './transitions.ts';
@@ -59,6 +60,10 @@ export function decide(command: OrderCommand, state: OrderStreamState): OrderEve
       return recordRefundFailure(command, state);
     case 'RecordDispute':
       return recordDispute(command, state);
+    case 'IssueTrackingLink':
+      return issueTrackingLink(command, state);
+    case 'RevokeTrackingLink':
+      return revokeTrackingLink(command, state);
     default: {
       const _exhaustive: never = command;
       throw new Error(`Unknown order command ${JSON.stringify(_exhaustive)}`);

@@ -197,6 +197,21 @@ export interface DisputeClosed extends EventBase {
   readonly stripeEventId: string | null;
 }
 
+/**
+ * A public tracking link (`$PUBLIC_BASE_URL/track/<token>`) was issued: anyone holding the token
+ * may follow the order's progress, nothing else. The token is random, made outside the domain.
+ */
+export interface TrackingLinkIssued extends EventBase {
+  readonly type: 'TrackingLinkIssued';
+  readonly token: string;
+}
+
+/** The public tracking link with this token stopped working (a replacement is issued with it). */
+export interface TrackingLinkRevoked extends EventBase {
+  readonly type: 'TrackingLinkRevoked';
+  readonly token: string;
+}
+
 export type OrderEvent =
   | OrderCreated
   | CheckoutSessionOpened
@@ -214,7 +229,9 @@ export type OrderEvent =
   | RefundExcessFlagged
   | RefundFailed
   | DisputeOpened
-  | DisputeClosed;
+  | DisputeClosed
+  | TrackingLinkIssued
+  | TrackingLinkRevoked;
 
 export type OrderEventType = OrderEvent['type'];
 
@@ -236,6 +253,8 @@ export const ORDER_EVENT_TYPES: readonly OrderEventType[] = [
   'RefundFailed',
   'DisputeOpened',
   'DisputeClosed',
+  'TrackingLinkIssued',
+  'TrackingLinkRevoked',
 ];
 
 /** The one place stream names are made: `order-<uuid>` (message-db's category-id form). */

@@ -32,6 +32,7 @@ function created(event: OrderCreated): Order {
     refundExcess: false,
     refundFailure: null,
     dispute: null,
+    trackingToken: null,
     clock: startClock(event.priority),
     appliedIdempotencyKeys: new Set(event.idempotencyKey === undefined ? [] : [event.idempotencyKey]),
     appliedStripeEventIds: new Set(),
@@ -105,6 +106,10 @@ function changes(order: Order, event: OrderEvent): Partial<Order> | undefined {
       return { dispute: { disputeId: event.disputeId, status: event.status, evidenceDueBy: event.evidenceDueBy, open: true } };
     case 'DisputeClosed':
       return { dispute: { disputeId: event.disputeId, status: event.status, evidenceDueBy: null, open: false } };
+    case 'TrackingLinkIssued':
+      return { trackingToken: event.token };
+    case 'TrackingLinkRevoked':
+      return order.trackingToken === event.token ? { trackingToken: null } : undefined;
     default: {
       const _exhaustive: never = event;
       return undefined;

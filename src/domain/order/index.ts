@@ -18,3 +18,4 @@ export * from './labels.ts';
 export { DAY_MS, TIER_DAYS, etaOf, wholeDaysLeft, type Eta, type EtaClock, type Tier } from './eta.ts';
 export { LIMITS, TECHNIQUES, DEFAULT_TECHNIQUE, REFERENCE_PATTERN, formatReference } from './validation.ts';
 export { PAYMENT_CONFIRMED_MESSAGE, timelineMessage } from './timeline.ts';
+export { TRACKING_TOKEN_PATTERN } from './decideTracking.ts';

@@ -61,6 +61,8 @@ export interface Order {
   /** The last refund failed (cleared when a later refund is recorded); its reason, when Stripe gave one. */
   readonly refundFailure: { readonly reason: string | null } | null;
   readonly dispute: DisputeInfo | null;
+  /** The active public tracking link's token; null when none was issued or it was revoked. */
+  readonly trackingToken: string | null;
   readonly clock: EtaClock;
   /** Idempotency keys of the commands already applied (rule 7). */
   readonly appliedIdempotencyKeys: ReadonlySet<string>;

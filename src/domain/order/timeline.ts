@@ -48,6 +48,10 @@ export function timelineMessage(event: OrderEvent): string {
     }
     case 'DisputeClosed':
       return `Dispute closed: ${event.status}`;
+    case 'TrackingLinkIssued':
+      return 'Public tracking link issued';
+    case 'TrackingLinkRevoked':
+      return 'Public tracking link revoked';
     default: {
       const _exhaustive: never = event;
       return String(_exhaustive);

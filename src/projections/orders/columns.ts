@@ -46,6 +46,7 @@ export const ORDER_COLUMNS = {
   tracking_number: 'text',
   tracking_url: 'text',
   carrier: 'text',
+  public_tracking_token: 'text',
   eta_clock: 'jsonb',
   eta_at: 'timestamptz',
   version: 'int4',

@@ -54,6 +54,8 @@ const FIELDS: Readonly<Record<OrderEventType, Record<string, Check>>> = {
   RefundFailed: { refundId: text, amountCents: integer, currency: text, reason: textOrNull },
   DisputeOpened: { disputeId: text, amountCents: integer, currency: text, reason: textOrNull, status: text, evidenceDueBy: instantOrNull },
   DisputeClosed: { disputeId: text, status: text },
+  TrackingLinkIssued: { token: text },
+  TrackingLinkRevoked: { token: text },
 };
 
 /** The same, as lists: walked for every event of a rebuild. */

@@ -120,6 +120,8 @@ function timelineDetails(event: OrderEvent): Record<string, unknown> {
   if (event.type === 'OrderCreated') {
     return { reference: event.reference, priority: event.priority, totalCents: event.totalCents, currency: event.currency };
   }
+  // The token is the link itself: the timeline (shown, logged, exported) never carries it.
+  if (event.type === 'TrackingLinkIssued' || event.type === 'TrackingLinkRevoked') return {};
   const details: Record<string, unknown> = {};
   const fields = event as unknown as Record<string, unknown>;
   // for…in, not Object.entries: no array per field, and the same order for a plain object.

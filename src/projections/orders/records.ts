@@ -63,6 +63,7 @@ export interface OrderRecord {
   tracking_number: string | null;
   tracking_url: string | null;
   carrier: string | null;
+  public_tracking_token: string | null;
   eta_clock: EtaClock;
   eta_at: string | null;
   version: number;
@@ -121,6 +122,7 @@ export function toOrderRecord(projected: ProjectedOrder): OrderRecord {
     tracking_number: extras.trackingNumber,
     tracking_url: extras.trackingUrl,
     carrier: extras.carrier,
+    public_tracking_token: order.trackingToken,
     eta_clock: order.clock,
     // The promise instant does not depend on "now"; only etaDays does (computed at read time).
     eta_at: etaOf(order.clock, new Date(0)).etaAt,
@@ -194,6 +196,7 @@ export function fromOrderRecord(row: OrderRecord): ProjectedOrder {
       row.dispute_id === null
         ? null
         : { disputeId: row.dispute_id, status: row.dispute_status ?? '', evidenceDueBy: row.dispute_evidence_due_by, open: row.disputed },
+    trackingToken: row.public_tracking_token,
     clock: row.eta_clock,
     appliedIdempotencyKeys: NO_KEYS,
     appliedStripeEventIds: NO_KEYS,

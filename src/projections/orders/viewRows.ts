@@ -42,6 +42,7 @@ export interface OrderRow {
   tracking_number: string | null;
   tracking_url: string | null;
   carrier: string | null;
+  public_tracking_token: string | null;
   eta_clock: EtaClock;
   refund_excess: boolean;
   refund_failed: boolean;
