@@ -5,12 +5,16 @@ import type pg from 'pg';
 import type { Authenticator } from '../auth/authenticate.ts';
 import type { EventStore } from '../commands/eventStore.ts';
 import type { Metrics } from '../app/metrics.ts';
+import { loadConfig, type RateLimits } from '../config.ts';
 import { registerAuthentication } from './authentication.ts';
+import { registerCors } from './cors.ts';
 import { registerErrorHandling } from './errorHandler.ts';
 import { registerGraphQL } from './graphql/index.ts';
 import type { GarmentCatalog } from './graphql/resolvers/catalog.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerMetrics } from './metricsRoutes.ts';
+import { createAuthGuard, registerWebhookGuard } from './rateLimits.ts';
+import { registerSecurityHeaders } from './securityHeaders.ts';
 
 /** Everything the HTTP app uses, made by the caller (`src/app/`), so tests pass their own. */
 export interface AppDeps {
@@ -32,6 +36,10 @@ export interface AppDeps {
   readonly routes?: readonly FastifyPluginAsync[];
   /** pino options, or false for silence (tests). */
   readonly logger?: FastifyServerOptions['logger'];
+  /** Failed authentications and bad webhook signatures per address (order creations are the command service's). Default: the config's defaults. */
+  readonly rateLimits?: Pick<RateLimits, 'authFailures' | 'webhookFailures'>;
+  /** CORS_ORIGINS. Default: none (same origin only). */
+  readonly corsOrigins?: readonly string[];
 }
 
 /**
@@ -50,7 +58,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   registerMetrics(app, deps.metrics);
-  registerAuthentication(app, deps.authenticator);
+  // Headers first: every answer carries them, a refusal by a later hook too.
+  await registerSecurityHeaders(app);
+  registerCors(app, deps.corsOrigins ?? []);
+  const rateLimits = deps.rateLimits ?? loadConfig({}).rateLimits;
+  const authGuard = createAuthGuard(deps.authenticator, rateLimits.authFailures);
+  registerAuthentication(app, authGuard);
+  registerWebhookGuard(app, rateLimits.webhookFailures);
   if (deps.projectionLag) deps.metrics.setProjectionLagSource(deps.projectionLag);
 
   registerHealthRoutes(app, {
@@ -61,6 +75,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerGraphQL(app, {
     authenticator: deps.authenticator,
+    authGuard,
     metrics: deps.metrics,
     garments: deps.garments,
     introspection: deps.introspection,

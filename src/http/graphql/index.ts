@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { attachGraphQLWebSocket } from './ws.ts';
 import { fastQueries } from './fastQueries.ts';
+import { registerGraphiQLAssets } from './graphiql.ts';
 import { createGraphQLServer, replyPayload, type GraphQLDeps } from './server.ts';
 
 /**
@@ -10,9 +11,10 @@ import { createGraphQLServer, replyPayload, type GraphQLDeps } from './server.ts
  */
 export function registerGraphQL(app: FastifyInstance, deps: Omit<GraphQLDeps, 'log'>): void {
   const graphql = createGraphQLServer({ ...deps, log: app.log });
-  const ws = attachGraphQLWebSocket(app.server, graphql, deps.authenticator);
-  const answerFast = fastQueries(graphql.yoga, { authenticator: deps.authenticator, maskError: graphql.maskError, answered: () => deps.metrics.graphqlAnsweredDirectly() });
+  const ws = attachGraphQLWebSocket(app.server, graphql, deps.authenticator, deps.authGuard);
+  const answerFast = fastQueries(graphql.yoga, { authenticator: deps.authenticator, authGuard: deps.authGuard, maskError: graphql.maskError, answered: () => deps.metrics.graphqlAnsweredDirectly() });
 
+  if (deps.introspection) registerGraphiQLAssets(app);
   app.route({
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
