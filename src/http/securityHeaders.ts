@@ -23,6 +23,13 @@ export const CONTENT_SECURITY_POLICY = {
   frameAncestors: ["'none'"],
 } as const;
 
+/** A policy as its header value: `defaultSrc: ["'self'"]` → `default-src 'self'`. */
+export function policyHeader(directives: Readonly<Record<string, readonly string[]>>): string {
+  return Object.entries(directives)
+    .map(([name, values]) => `${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${values.join(' ')}`)
+    .join('; ');
+}
+
 /**
  * helmet on every response: the CSP above, `X-Content-Type-Options: nosniff`,
  * `X-Frame-Options: DENY` (frame-ancestors for older browsers), no referrer to other sites, and

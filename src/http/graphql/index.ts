@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { attachGraphQLWebSocket } from './ws.ts';
 import { fastQueries } from './fastQueries.ts';
-import { registerGraphiQLAssets } from './graphiql.ts';
+import { GRAPHIQL_CONTENT_SECURITY_POLICY, registerGraphiQLAssets } from './graphiql.ts';
 import { createGraphQLServer, replyPayload, type GraphQLDeps } from './server.ts';
 
 /**
@@ -20,8 +20,14 @@ export function registerGraphQL(app: FastifyInstance, deps: Omit<GraphQLDeps, 'l
     method: ['GET', 'POST', 'OPTIONS'],
     // Yoga authenticates itself, so a bad token is answered in GraphQL's error shape.
     config: { authenticate: false },
-    handler: async (request, reply) =>
-      (await answerFast(request, reply)) ?? replyPayload(await graphql.yoga.handleNodeRequestAndResponse(request, reply, { req: request, reply }), reply),
+    handler: async (request, reply) => {
+      const fast = await answerFast(request, reply);
+      if (fast !== undefined) return fast;
+      const response = await graphql.yoga.handleNodeRequestAndResponse(request, reply, { req: request, reply });
+      // The only HTML yoga answers is GraphiQL's page.
+      if (response.headers.get('content-type')?.startsWith('text/html')) void reply.header('content-security-policy', GRAPHIQL_CONTENT_SECURITY_POLICY);
+      return replyPayload(response, reply);
+    },
   });
 
   // preClose runs before the HTTP server stops: long-lived streams must end or close() would wait forever.
