@@ -12,7 +12,7 @@ if (skipReason) console.warn(`GraphiQL browser test skipped: ${skipReason}`);
  * origin cut off. It must render, take a typed query, run it and show the result, without one
  * CSP violation and without one request leaving the origin.
  */
-describe.skipIf(skipReason)('GraphiQL in Chromium', () => {
+describe.skipIf(skipReason)('GraphiQL and the API docs in Chromium', () => {
   let fx: StackFixture;
   let browser: Browser;
   let base: string;
@@ -44,7 +44,7 @@ describe.skipIf(skipReason)('GraphiQL in Chromium', () => {
     await page.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (event) => {
         (window as unknown as { __violations: string[] }).__violations ??= [];
-        (window as unknown as { __violations: string[] }).__violations.push(`${event.violatedDirective} ${event.blockedURI}`);
+        (window as unknown as { __violations: string[] }).__violations.push(`${event.violatedDirective} ${event.blockedURI} at ${event.sourceFile}:${event.lineNumber}:${event.columnNumber} ${event.sample}`);
       });
     });
     page.on('console', (message) => {
@@ -94,6 +94,21 @@ describe.skipIf(skipReason)('GraphiQL in Chromium', () => {
     expect(await result.innerText()).toMatch(/"isOperator":\s*false/);
 
     await keepScreenshot(page, 'graphiql');
+    const pageViolations = await page.evaluate(() => (window as unknown as { __violations?: string[] }).__violations ?? []);
+    expect(pageViolations, 'securitypolicyviolation events').toEqual([]);
+    expect(violations, 'CSP messages on the console').toEqual([]);
+    expect(foreign, 'requests to other origins').toEqual([]);
+    expect(errors, 'page errors').toEqual([]);
+    await page.close();
+  });
+
+  it("shows the API docs (/docs, Swagger UI) under the developer pages' CSP, nothing from elsewhere", async () => {
+    const { page, foreign, violations, errors } = await guardedPage();
+    const response = await page.goto(`${base}/docs/`, { waitUntil: 'load' });
+    expect(response?.status()).toBe(200);
+    await page.locator('.swagger-ui .info .title').waitFor({ state: 'visible', timeout: 20_000 });
+    await page.locator('.opblock-summary-path', { hasText: '/api/production' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    await keepScreenshot(page, 'docs');
     const pageViolations = await page.evaluate(() => (window as unknown as { __violations?: string[] }).__violations ?? []);
     expect(pageViolations, 'securitypolicyviolation events').toEqual([]);
     expect(violations, 'CSP messages on the console').toEqual([]);

@@ -12,12 +12,14 @@ function directives(header: string | null): Record<string, string[]> {
   return Object.fromEntries((header ?? '').split(';').map((part) => part.trim().split(/\s+/)).filter(([name]) => name).map(([name, ...values]) => [name!, values]));
 }
 
-function expectHardened(response: Response, what: string): void {
+/** The app's policy; developer pages (GraphiQL, /docs) also allow inline styles, never inline scripts. */
+function expectHardened(response: Response, what: string, page: 'app' | 'developer' = 'app'): void {
   const csp = directives(response.headers.get('content-security-policy'));
   expect(csp, what).toMatchObject({
     'default-src': ["'self'"],
     'script-src': ["'self'"],
-    'style-src': ["'self'"],
+    'script-src-attr': ["'none'"],
+    'style-src': page === 'app' ? ["'self'"] : ["'self'", "'unsafe-inline'"],
     'img-src': ["'self'", 'data:', 'https:'],
     'connect-src': ["'self'"],
     'object-src': ["'none'"],
@@ -57,7 +59,10 @@ describe('security headers and CORS', () => {
 
     const docs = await fetch(`${server.url}/docs/`);
     expect(docs.headers.get('content-type')).toContain('text/html');
-    expectHardened(docs, '/docs');
+    expectHardened(docs, '/docs', 'developer');
+    const graphiql = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(graphiql.headers.get('content-type')).toContain('text/html');
+    expectHardened(graphiql, 'GraphiQL', 'developer');
 
     expectHardened(await post('/graphql', { query: '{ viewer { id } }' }), '/graphql (a query)');
     expectHardened(await post('/graphql', { query: CREATE, variables: { input: INPUT } }), '/graphql (a mutation, answered by yoga)');

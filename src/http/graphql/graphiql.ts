@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { GraphiQLOptions } from 'graphql-yoga';
 import type * as GraphiQLBundle from '@graphql-yoga/render-graphiql/graphiql';
-import { CONTENT_SECURITY_POLICY, policyHeader } from '../securityHeaders.ts';
 
 /**
  * GraphiQL from our own origin. Yoga's default page loads it from a public CDN (no integrity
@@ -14,14 +13,6 @@ import { CONTENT_SECURITY_POLICY, policyHeader } from '../securityHeaders.ts';
  * script starts GraphiQL itself and points Monaco at worker files from this origin.
  */
 const PREFIX = '/graphiql';
-
-/**
- * The GraphiQL page's policy: the app's, with inline styles allowed on this one page. Its editor
- * (Monaco) positions every line with a `style` attribute in markup it builds as text and adds
- * `<style>` elements at run time; neither can carry a nonce, and without them the editors'
- * lines overlap (seen in Chromium). Scripts stay 'self' only: nothing inline runs.
- */
-export const GRAPHIQL_CONTENT_SECURITY_POLICY = policyHeader({ ...CONTENT_SECURITY_POLICY, styleSrc: ["'self'", "'unsafe-inline'"] });
 
 type Bundle = typeof GraphiQLBundle;
 

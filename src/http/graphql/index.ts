@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { attachGraphQLWebSocket } from './ws.ts';
 import { fastQueries } from './fastQueries.ts';
-import { GRAPHIQL_CONTENT_SECURITY_POLICY, registerGraphiQLAssets } from './graphiql.ts';
+import { DEVELOPER_PAGE_CONTENT_SECURITY_POLICY } from '../securityHeaders.ts';
+import { registerGraphiQLAssets } from './graphiql.ts';
 import { createGraphQLServer, replyPayload, type GraphQLDeps } from './server.ts';
 
 /**
@@ -25,7 +26,7 @@ export function registerGraphQL(app: FastifyInstance, deps: Omit<GraphQLDeps, 'l
       if (fast !== undefined) return fast;
       const response = await graphql.yoga.handleNodeRequestAndResponse(request, reply, { req: request, reply });
       // The only HTML yoga answers is GraphiQL's page.
-      if (response.headers.get('content-type')?.startsWith('text/html')) void reply.header('content-security-policy', GRAPHIQL_CONTENT_SECURITY_POLICY);
+      if (response.headers.get('content-type')?.startsWith('text/html')) void reply.header('content-security-policy', DEVELOPER_PAGE_CONTENT_SECURITY_POLICY);
       return replyPayload(response, reply);
     },
   });
