@@ -48,5 +48,7 @@ export async function registerSecurityHeaders(app: FastifyInstance): Promise<voi
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: { useDefaults: false, directives: { ...CONTENT_SECURITY_POLICY } },
     frameguard: { action: 'deny' },
+    // Not for the shop's other subdomains: this server cannot know they all speak HTTPS.
+    hsts: { maxAge: 15_552_000, includeSubDomains: false },
   });
 }

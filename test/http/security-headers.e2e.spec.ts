@@ -63,6 +63,18 @@ describe('security headers and CORS', () => {
     const graphiql = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
     expect(graphiql.headers.get('content-type')).toContain('text/html');
     expectHardened(graphiql, 'GraphiQL', 'developer');
+    // GraphiQL's page: small, nothing inline that runs; its bundle a cacheable file of this origin.
+    const html = await graphiql.text();
+    expect(html.length).toBeLessThan(10_000);
+    const scripts = [...html.matchAll(/<script([^>]*)>/g)].map((match) => match[1]!);
+    expect(scripts.every((attributes) => /\bsrc="\/graphiql\/|type="application\/json"/.test(attributes)), scripts.join(' | ')).toBe(true);
+    const bundlePath = /<script src="([^"]+)"/.exec(html)![1]!;
+    const bundle = await fetch(`${server.url}${bundlePath}`);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toContain('text/javascript');
+    expect(bundle.headers.get('cache-control')).toContain('immutable');
+    expect((await bundle.arrayBuffer()).byteLength).toBeGreaterThan(1_000_000);
+    expect((await fetch(`${server.url}/graphiql/0000000000000000/graphiql.js`)).status).toBe(404);
 
     expectHardened(await post('/graphql', { query: '{ viewer { id } }' }), '/graphql (a query)');
     expectHardened(await post('/graphql', { query: CREATE, variables: { input: INPUT } }), '/graphql (a mutation, answered by yoga)');

@@ -19,7 +19,6 @@ type Bundle = typeof GraphiQLBundle;
 interface Assets {
   readonly base: string;
   readonly files: ReadonlyMap<string, { readonly type: string; readonly body: Buffer }>;
-  readonly favicon: string;
 }
 
 const WORKERS = { editorWorkerService: 'editorWorkerService', json: 'jsonWorker', graphql: 'graphqlWorker' } as const satisfies Record<string, keyof Bundle>;
@@ -44,8 +43,10 @@ YogaGraphiQL.renderYogaGraphiQL(document.getElementById('root'), JSON.parse(docu
       ['graphiql.js', { type: 'text/javascript; charset=utf-8', body: Buffer.from(start) }],
       ['graphiql.css', { type: 'text/css; charset=utf-8', body: Buffer.from(bundle.css) }],
       ...Object.entries(WORKERS).map(([label, name]) => [`workers/${label}.js`, { type: 'text/javascript; charset=utf-8', body: Buffer.from(bundle[name]) }] as const),
+      // A 150 KB data: URL in the bundle; as a file it is not in every page load.
+      ['favicon.ico', { type: 'image/x-icon', body: Buffer.from(bundle.favicon.slice(bundle.favicon.indexOf(',') + 1), 'base64') }],
     ]);
-    return { base, files, favicon: bundle.favicon };
+    return { base, files };
   });
   return loading;
 }
@@ -54,7 +55,7 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.char
 
 /** Yoga's `renderGraphiQL`: the page, with nothing inline that runs. */
 export async function renderGraphiQL(options: GraphiQLOptions): Promise<string> {
-  const { base, favicon } = await assets();
+  const { base } = await assets();
   // `<` escaped so no value can end the data block.
   const json = JSON.stringify(options).replace(/</g, '\\u003c');
   return `<!doctype html>
@@ -62,7 +63,7 @@ export async function renderGraphiQL(options: GraphiQLOptions): Promise<string> 
   <head>
     <meta charset="utf-8" />
     <title>${escapeHtml(options.title ?? 'GraphiQL')}</title>
-    <link rel="icon" href="${favicon}" />
+    <link rel="icon" href="${base}/favicon.ico" />
     <link rel="stylesheet" href="${base}/graphiql.css" />
   </head>
   <body id="body" class="no-focus-outline">
