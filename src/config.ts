@@ -59,6 +59,7 @@ const schema = z
     RATE_LIMIT_WEBHOOK_FAILURES_PER_ADDRESS: budget.default(60),
     RATE_LIMIT_WEBHOOK_FAILURES_WINDOW_SECONDS: windowSeconds.default(60),
     CORS_ORIGINS: origins.default([]),
+    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   })
   .superRefine((env, ctx) => {
     if (env.EVENT_STORE === 'eventstoredb' && !env.EVENTSTORE_CONNECTION_STRING) {
@@ -97,6 +98,11 @@ export interface Config {
   readonly rateLimits: RateLimits;
   /** Other origins whose pages may call this API from a browser (CORS); empty: same origin only. */
   readonly corsOrigins: readonly string[];
+  /**
+   * Reverse proxies in front of the server whose `X-Forwarded-For` is trusted for the client
+   * address (rate limits per address, logs); 0: the connection's own address.
+   */
+  readonly trustProxyHops: number;
 }
 
 /** At most `max` in any `windowMs`; `max` 0: no limit. */
@@ -158,6 +164,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       webhookFailures: { max: e.RATE_LIMIT_WEBHOOK_FAILURES_PER_ADDRESS, windowMs: e.RATE_LIMIT_WEBHOOK_FAILURES_WINDOW_SECONDS * 1000 },
     },
     corsOrigins: e.CORS_ORIGINS.map((origin) => new URL(origin).origin),
+    trustProxyHops: e.TRUST_PROXY_HOPS,
   };
   return deepFreeze(config);
 }

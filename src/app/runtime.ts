@@ -144,6 +144,7 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
         logger: { level: config.logLevel },
         rateLimits: config.rateLimits,
         corsOrigins: config.corsOrigins,
+        trustProxyHops: config.trustProxyHops,
       }),
       listening: (url) => payments.listening(url),
       close: closeAll,

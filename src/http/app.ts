@@ -40,6 +40,8 @@ export interface AppDeps {
   readonly rateLimits?: Pick<RateLimits, 'authFailures' | 'webhookFailures'>;
   /** CORS_ORIGINS. Default: none (same origin only). */
   readonly corsOrigins?: readonly string[];
+  /** TRUST_PROXY_HOPS. Default: 0 (the connection's own address). */
+  readonly trustProxyHops?: number;
 }
 
 /**
@@ -53,6 +55,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Refuse new requests during shutdown instead of starting work that close() must wait for.
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // `request.ip` from X-Forwarded-For past this many proxies (the WebSocket's is AuthGuard.addressOf, alike).
+    trustProxy: deps.trustProxyHops ? (_address: string, hop: number) => hop < (deps.trustProxyHops ?? 0) : false,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -62,7 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerSecurityHeaders(app);
   registerCors(app, deps.corsOrigins ?? []);
   const rateLimits = deps.rateLimits ?? loadConfig({}).rateLimits;
-  const authGuard = createAuthGuard(deps.authenticator, rateLimits.authFailures);
+  const authGuard = createAuthGuard(deps.authenticator, rateLimits.authFailures, deps.trustProxyHops ?? 0);
   registerAuthentication(app, authGuard);
   registerWebhookGuard(app, rateLimits.webhookFailures);
   if (deps.projectionLag) deps.metrics.setProjectionLagSource(deps.projectionLag);

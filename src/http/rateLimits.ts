@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { addressKey, createRateLimiter } from '../app/rateLimiter.ts';
 import type { Authenticator } from '../auth/authenticate.ts';
@@ -18,11 +19,13 @@ export interface AuthGuard {
   authenticate(address: string | undefined, credential: string | undefined | null): Promise<Viewer | undefined>;
   /** True when `address` has used up its budget of failures (not counted). */
   blocked(address: string | undefined): boolean;
+  /** The client address of a request fastify does not see (a WebSocket upgrade), as fastify's `request.ip` would be. */
+  addressOf(message: IncomingMessage): string | undefined;
 }
 
 const FAILED_SIGN_INS = 'failed authentications from this address';
 
-export function createAuthGuard(authenticator: Authenticator, limit: RateLimit): AuthGuard {
+export function createAuthGuard(authenticator: Authenticator, limit: RateLimit, trustProxyHops = 0): AuthGuard {
   const failures = createRateLimiter(limit);
   return {
     async authenticate(address, credential) {
@@ -37,7 +40,22 @@ export function createAuthGuard(authenticator: Authenticator, limit: RateLimit):
       }
     },
     blocked: (address) => failures.retryAfterSeconds(addressKey(address)) > 0,
+    addressOf: (message) => forwardedAddress(message, trustProxyHops),
   };
+}
+
+/**
+ * The client address past `hops` trusted proxies, as fastify's `trustProxy: <number>` picks it
+ * (proxy-addr): the connection's address, then X-Forwarded-For from its end, the `hops`-th of
+ * those (or the farthest there is).
+ */
+export function forwardedAddress(message: IncomingMessage, hops: number): string | undefined {
+  const socket = message.socket.remoteAddress;
+  if (hops === 0) return socket;
+  const header = message.headers['x-forwarded-for'];
+  const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((part) => part.trim()).filter(Boolean).reverse();
+  const chain = [socket, ...forwarded];
+  return chain[Math.min(hops, chain.length - 1)];
 }
 
 /**

@@ -3,7 +3,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId, openStackFixture, type Server, type StackFixture } from './stack.ts';
-import { waitFor, type Json } from './harness.ts';
+import { newUserId, startApp, waitFor, type Json } from './harness.ts';
 
 /**
  * Rate limits as a client meets them, on the real composition. The loopback range lets one test
@@ -204,5 +204,31 @@ describe('rate limits', () => {
       const { body } = await send(server.url, 'POST', '/graphql', { headers: bearer(customer), body: { query: `{ order(id: "${order.id}") { orderStatus } }` } });
       expect(body.data.order.orderStatus).toBe('SUBMITTED');
     }, 10_000);
+  });
+});
+
+describe('rate limits behind a trusted proxy (TRUST_PROXY_HOPS)', () => {
+  it('counts failed authentications per forwarded client, over HTTP and WebSocket alike', async () => {
+    const running = await startApp({ trustProxyHops: 1, rateLimits: { authFailures: { max: 2, windowMs: 600_000 }, webhookFailures: { max: 0, windowMs: 1000 } } });
+    try {
+      const good = await running.token(newUserId());
+      const viewer = (client: string, token: string) =>
+        send(running.url, 'POST', '/graphql', { headers: { ...bearer(token), 'x-forwarded-for': client }, body: { query: '{ viewer { id } }' } });
+      for (let i = 0; i < 2; i++) expect((await viewer('203.0.113.7', `${good}x`)).status).toBe(401);
+      expect((await viewer('203.0.113.7', good)).status).toBe(429);
+      // Another client behind the same proxy (the same connection address) is not refused.
+      expect((await viewer('203.0.113.8', good)).status).toBe(200);
+
+      // The flooded client over WebSocket, through the same proxy: refused too.
+      const closed = await new Promise<number>((resolve, reject) => {
+        const socket = new WebSocket(`${running.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws', { headers: { 'x-forwarded-for': '203.0.113.7' } });
+        socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${good}` } })));
+        socket.on('close', (code) => resolve(code));
+        socket.on('error', reject);
+      });
+      expect(closed).toBe(4429);
+    } finally {
+      await running.close();
+    }
   });
 });

@@ -64,7 +64,7 @@ export function attachGraphQLWebSocket(server: Server, graphql: GraphQLServer, a
       onConnect: async (ctx) => {
         const credential = credentialOf(ctx.connectionParams);
         try {
-          await authGuard.authenticate(ctx.extra.request.socket.remoteAddress, credential);
+          await authGuard.authenticate(authGuard.addressOf(ctx.extra.request), credential);
         } catch (error) {
           if (!isAppError(error)) throw error;
           ctx.extra.socket.close(error.code === 'RATE_LIMITED' ? RATE_LIMITED_CLOSE : CloseCode.Unauthorized, error.message.slice(0, 120));
