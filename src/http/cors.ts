@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { PROBLEM_CONTENT_TYPE, problem } from './problem.ts';
 
 /** Headers a browser lets a page of an allowed origin read (besides the CORS-safelisted ones). */
 const EXPOSED = 'Retry-After, Location, ETag, Idempotent-Replayed';
@@ -23,7 +24,7 @@ export function registerCors(app: FastifyInstance, origins: readonly string[]): 
     void reply.header('vary', vary ? `${String(vary)}, Origin` : 'Origin');
     const preflight = request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
     if (!allowed.has(origin)) {
-      if (preflight) return reply.code(403).type('text/plain; charset=utf-8').send('Origin not allowed');
+      if (preflight) return reply.code(403).type(PROBLEM_CONTENT_TYPE).send(problem(403, 'FORBIDDEN', 'This origin may not call the API from a browser (CORS_ORIGINS)'));
       return;
     }
     void reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true');
@@ -31,12 +32,9 @@ export function registerCors(app: FastifyInstance, origins: readonly string[]): 
       void reply.header('access-control-expose-headers', EXPOSED);
       return;
     }
+    // The origin is trusted: whatever headers its page asks to send (Authorization, Idempotency-Key, If-Match…).
     const askedHeaders = request.headers['access-control-request-headers'];
-    return reply
-      .code(204)
-      .header('access-control-allow-methods', METHODS)
-      .header('access-control-allow-headers', askedHeaders ?? '')
-      .header('access-control-max-age', String(MAX_AGE))
-      .send();
+    if (askedHeaders) void reply.header('access-control-allow-headers', askedHeaders);
+    return reply.code(204).header('access-control-allow-methods', METHODS).header('access-control-max-age', String(MAX_AGE)).send();
   });
 }

@@ -95,6 +95,7 @@ describe('security headers and CORS', () => {
     for (const origin of REFUSED) {
       const refused = await preflight(path, origin);
       expect(refused.status, origin).toBe(403);
+      expect(refused.headers.get('content-type'), origin).toContain('application/problem+json');
       expect(refused.headers.get('access-control-allow-origin'), origin).toBeNull();
       expect(refused.headers.get('access-control-allow-credentials'), origin).toBeNull();
       expect(refused.headers.get('access-control-allow-methods'), origin).toBeNull();

@@ -31,10 +31,10 @@ const ANSWERED_BY_YOGA = 'yoga';
  * It answers exactly as yoga would, and is held to that by a test that sends every variant to
  * both: the same limits (the document is parsed and validated once, by yoga's own envelop with
  * graphql-armor, and kept), the same context, graphql-jit as yoga runs it, yoga's mask on
- * errors, yoga's media-type choice (CORS headers are the app's, for every path alike). Anything else (GET, mutations,
- * subscriptions, SSE, extensions, a document with errors, a token that fails, an address past its
- * budget of failed authentications) returns
- * `undefined` before anything ran, and yoga answers it.
+ * errors, yoga's media-type choice (CORS headers are the app's, the same on every path).
+ * Anything else (GET, mutations, subscriptions, SSE, extensions, a document with errors, a token
+ * that fails, an address past its budget of failed authentications) returns `undefined` before
+ * anything ran, and yoga answers it.
  */
 export function fastQueries(yoga: Yoga, deps: { readonly authenticator: Authenticator; readonly authGuard: AuthGuard; readonly maskError: MaskError; readonly answered: () => void }) {
   const { authenticator, maskError } = deps;
