@@ -4,6 +4,25 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(0).max(65_535);
 const optionalUrl = z.string().url().optional();
 const onOff = z.enum(['on', 'off']);
+/** A rate limit's budget: how many in one window; 0 turns that limit off. */
+const budget = z.coerce.number().int().min(0);
+const windowSeconds = z.coerce.number().int().min(1).max(86_400);
+/** `https://shop.example.com,http://localhost:5173`: exact origins (scheme, host, port), no paths, no `null`. */
+const origins = z
+  .string()
+  .transform((text) => text.split(',').map((item) => item.trim()).filter(Boolean))
+  .pipe(
+    z.array(
+      z.string().refine((item) => {
+        try {
+          const url = new URL(item);
+          return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === item.replace(/\/$/, '');
+        } catch {
+          return false;
+        }
+      }, 'each origin must be scheme://host[:port], without a path'),
+    ),
+  );
 
 const schema = z
   .object({
@@ -32,6 +51,18 @@ const schema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     GRAPHQL_INTROSPECTION: onOff.default('on'),
     DATA_DIR: z.string().min(1).default('.data'),
+    // Sized for a real shop: a customer places a few orders a minute at most; operators may
+    // place many for customers, so they get their own, larger budget.
+    RATE_LIMIT_ORDERS_PER_CUSTOMER: budget.default(20),
+    RATE_LIMIT_ORDERS_PER_OPERATOR: budget.default(600),
+    RATE_LIMIT_ORDERS_WINDOW_SECONDS: windowSeconds.default(60),
+    // Failures only: a signed-in client never spends this budget.
+    RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS: budget.default(100),
+    RATE_LIMIT_AUTH_FAILURES_WINDOW_SECONDS: windowSeconds.default(60),
+    RATE_LIMIT_WEBHOOK_FAILURES_PER_ADDRESS: budget.default(60),
+    RATE_LIMIT_WEBHOOK_FAILURES_WINDOW_SECONDS: windowSeconds.default(60),
+    CORS_ORIGINS: origins.default([]),
+    TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   })
   .superRefine((env, ctx) => {
     if (env.EVENT_STORE === 'eventstoredb' && !env.EVENTSTORE_CONNECTION_STRING) {
@@ -119,6 +150,29 @@ export interface Config {
    * made once in the database (`installation_secrets`) and shared by every process using it.
    */
   readonly idSecret: string | undefined;
+  readonly rateLimits: RateLimits;
+  /** Other origins whose pages may call this API from a browser (CORS); empty: same origin only. */
+  readonly corsOrigins: readonly string[];
+  /**
+   * Reverse proxies in front of the server whose `X-Forwarded-For` is trusted for the client
+   * address (rate limits per address, logs); 0: the connection's own address.
+   */
+  readonly trustProxyHops: number;
+}
+
+/** At most `max` in any `windowMs`; `max` 0: no limit. */
+export interface RateLimit {
+  readonly max: number;
+  readonly windowMs: number;
+}
+
+export interface RateLimits {
+  /** Order creations per user, whichever transport (REST, GraphQL over HTTP or WebSocket). */
+  readonly orderCreation: { readonly customer: RateLimit; readonly operator: RateLimit };
+  /** Failed authentications (bad, expired, wrongly signed tokens) per client address. */
+  readonly authFailures: RateLimit;
+  /** Stripe webhook deliveries whose signature fails, per client address. */
+  readonly webhookFailures: RateLimit;
 }
 
 export class ConfigError extends Error {
@@ -158,6 +212,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     graphqlIntrospection: e.GRAPHQL_INTROSPECTION === 'on',
     dataDir: e.DATA_DIR,
     idSecret: e.ID_SECRET,
+    rateLimits: {
+      orderCreation: {
+        customer: { max: e.RATE_LIMIT_ORDERS_PER_CUSTOMER, windowMs: e.RATE_LIMIT_ORDERS_WINDOW_SECONDS * 1000 },
+        operator: { max: e.RATE_LIMIT_ORDERS_PER_OPERATOR, windowMs: e.RATE_LIMIT_ORDERS_WINDOW_SECONDS * 1000 },
+      },
+      authFailures: { max: e.RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS, windowMs: e.RATE_LIMIT_AUTH_FAILURES_WINDOW_SECONDS * 1000 },
+      webhookFailures: { max: e.RATE_LIMIT_WEBHOOK_FAILURES_PER_ADDRESS, windowMs: e.RATE_LIMIT_WEBHOOK_FAILURES_WINDOW_SECONDS * 1000 },
+    },
+    corsOrigins: e.CORS_ORIGINS.map((origin) => new URL(origin).origin),
+    trustProxyHops: e.TRUST_PROXY_HOPS,
   };
   return deepFreeze(config);
 }

@@ -21,6 +21,7 @@ import { Closables } from './closables.ts';
 import { withCommandMetrics } from './commandMetrics.ts';
 import { openDatabase } from './database.ts';
 import { openEventStore } from './eventStore.ts';
+import { withOrderCreationLimit } from './rateLimiter.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 
 /** Readiness fails when the read model is this many events behind. */
@@ -89,6 +90,8 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
       metrics,
     );
     const payments = setUpPayments({ config, eventStore, commands, pool });
+    // What the transports (REST, GraphQL over HTTP and WebSocket) place orders through: one budget per user for all three.
+    const placing = withOrderCreationLimit(commands, config.rateLimits.orderCreation);
     if (config.projector) {
       // Background work runs beside the projector, in the processes that take such work.
       const stopRefunds = new AbortController();
@@ -107,7 +110,7 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
       // The OpenAPI document first: it describes the routes registered after it.
       apiDocsRoutes({ publicBaseUrl: config.publicBaseUrl }),
       ...payments.routes,
-      productionRoutes({ commands, garments: garmentCatalog, checkout: payments.checkout, readModel: { db: pool, changeFeed: readModel.changeFeed, orders: orderCache } }),
+      productionRoutes({ commands: placing, garments: garmentCatalog, checkout: payments.checkout, readModel: { db: pool, changeFeed: readModel.changeFeed, orders: orderCache } }),
     ];
 
     return {
@@ -130,7 +133,7 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
         garments: { list: () => listGarments(pool) },
         introspection: config.graphqlIntrospection,
         graphqlResolvers: orderResolvers({
-          commands,
+          commands: placing,
           readModel: { db: pool, changeFeed: readModel.changeFeed, orders: orderCache },
           checkout: payments.checkout,
           garments: garmentCatalog,
@@ -145,6 +148,9 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
         payments: payments.simulated ? 'simulated' : 'stripe',
         routes,
         logger: { level: config.logLevel },
+        rateLimits: config.rateLimits,
+        corsOrigins: config.corsOrigins,
+        trustProxyHops: config.trustProxyHops,
       }),
       listening: (url) => payments.listening(url),
       close: closeAll,

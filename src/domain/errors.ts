@@ -10,6 +10,8 @@ export const ERROR_HTTP_STATUS = {
   PAYMENT_REQUIRED: 409,
   /** Stripe could not be reached or refused a request we built; the client may retry. */
   PAYMENT_PROVIDER_UNAVAILABLE: 502,
+  /** Over a rate limit; `details.retryAfterSeconds` says when to try again (HTTP `Retry-After`). */
+  RATE_LIMITED: 429,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_HTTP_STATUS;

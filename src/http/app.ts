@@ -5,8 +5,9 @@ import type pg from 'pg';
 import type { Authenticator } from '../auth/authenticate.ts';
 import type { EventStore } from '../commands/eventStore.ts';
 import type { Metrics } from '../app/metrics.ts';
-import type { Config } from '../config.ts';
+import { loadConfig, type Config, type RateLimits } from '../config.ts';
 import { registerAuthentication } from './authentication.ts';
+import { registerCors } from './cors.ts';
 import { registerErrorHandling } from './errorHandler.ts';
 import { registerGarmentImages } from './garments/images.ts';
 import { registerGraphQL } from './graphql/index.ts';
@@ -14,6 +15,8 @@ import type { GarmentCatalog } from './graphql/resolvers/catalog.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerGarmentRoutes } from './routes/garments.ts';
 import { registerMetrics } from './metricsRoutes.ts';
+import { createAuthGuard, registerWebhookGuard } from './rateLimits.ts';
+import { registerSecurityHeaders } from './securityHeaders.ts';
 
 /** Everything the HTTP app uses, made by the caller (`src/app/`), so tests pass their own. */
 export interface AppDeps {
@@ -37,6 +40,12 @@ export interface AppDeps {
   readonly routes?: readonly FastifyPluginAsync[];
   /** pino options, or false for silence (tests). */
   readonly logger?: FastifyServerOptions['logger'];
+  /** Failed authentications and bad webhook signatures per address (order creations are the command service's). Default: the config's defaults. */
+  readonly rateLimits?: Pick<RateLimits, 'authFailures' | 'webhookFailures'>;
+  /** CORS_ORIGINS. Default: none (same origin only). */
+  readonly corsOrigins?: readonly string[];
+  /** TRUST_PROXY_HOPS. Default: 0 (the connection's own address). */
+  readonly trustProxyHops?: number;
 }
 
 /**
@@ -50,12 +59,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Refuse new requests during shutdown instead of starting work that close() must wait for.
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // `request.ip` from X-Forwarded-For past this many proxies (the WebSocket's is AuthGuard.addressOf, alike).
+    trustProxy: deps.trustProxyHops ? (_address: string, hop: number) => hop < (deps.trustProxyHops ?? 0) : false,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   registerMetrics(app, deps.metrics);
-  registerAuthentication(app, deps.authenticator);
+  // Headers first: every answer carries them, a refusal by a later hook too.
+  await registerSecurityHeaders(app);
+  registerCors(app, deps.corsOrigins ?? []);
+  const rateLimits = deps.rateLimits ?? loadConfig({}).rateLimits;
+  const authGuard = createAuthGuard(deps.authenticator, rateLimits.authFailures, deps.trustProxyHops ?? 0);
+  registerAuthentication(app, authGuard);
+  registerWebhookGuard(app, rateLimits.webhookFailures);
   if (deps.projectionLag) deps.metrics.setProjectionLagSource(deps.projectionLag);
 
   registerHealthRoutes(app, {
@@ -67,6 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerGraphQL(app, {
     authenticator: deps.authenticator,
+    authGuard,
     metrics: deps.metrics,
     garments: deps.garments,
     introspection: deps.introspection,

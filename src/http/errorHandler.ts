@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { isAppError } from '../domain/errors.ts';
 import { PROBLEM_CONTENT_TYPE, problem, toProblem } from './problem.ts';
 
 /**
@@ -10,6 +11,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const body = toProblem(error);
     if (body.status >= 500) request.log.error({ err: error }, 'unexpected error');
     else request.log.debug({ err: error }, 'request refused');
+    if (isAppError(error) && typeof error.details.retryAfterSeconds === 'number') void reply.header('retry-after', String(error.details.retryAfterSeconds));
     return reply
       .status(body.status)
       .type(PROBLEM_CONTENT_TYPE)

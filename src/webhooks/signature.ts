@@ -33,8 +33,14 @@ export function verifyStripeEvent(rawBody: Buffer, header: string | string[] | u
   throw badSignature(lastProblem);
 }
 
+const SIGNATURE_FIELD = 'stripe-signature';
+
 function badSignature(why: string): AppError {
   return new AppError('BAD_USER_INPUT', `Invalid Stripe webhook signature: ${why}`, {
-    fields: [{ path: 'stripe-signature', message: why }],
+    fields: [{ path: SIGNATURE_FIELD, message: why }],
   });
 }
+
+/** The error {@link verifyStripeEvent} refuses a delivery with (bad webhook deliveries are rate-limited per address). */
+export const isBadSignature = (error: unknown): boolean =>
+  error instanceof AppError && error.code === 'BAD_USER_INPUT' && error.details.fields?.[0]?.path === SIGNATURE_FIELD;

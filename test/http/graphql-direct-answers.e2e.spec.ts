@@ -30,7 +30,7 @@ describe('queries answered beside yoga', () => {
   let orderId: string;
 
   beforeAll(async () => {
-    fx = await openStackFixture();
+    fx = await openStackFixture(1, { CORS_ORIGINS: 'https://shop.example' });
     server = fx.servers[0]!;
     owner = await fx.stack.token(newId());
     stranger = await fx.stack.token(newId());
@@ -86,10 +86,18 @@ describe('queries answered beside yoga', () => {
     expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
   });
 
-  it('adds the CORS headers yoga adds for a browser origin', async () => {
-    const { direct, answer } = await bothWays(orderQuery(), { ...bearer(owner), accept: 'application/json', origin: 'https://shop.example' });
-    expect(direct).toBe(true);
-    expect(answer.headers['access-control-allow-origin']).toBe('https://shop.example');
+  it('adds the CORS headers for an allowed browser origin (CORS_ORIGINS), and none for another, as yoga does', async () => {
+    const allowed = await bothWays(orderQuery(), { ...bearer(owner), accept: 'application/json', origin: 'https://shop.example' });
+    expect(allowed.direct).toBe(true);
+    expect(allowed.answer.headers['access-control-allow-origin']).toBe('https://shop.example');
+    expect(allowed.answer.headers['access-control-allow-credentials']).toBe('true');
+    expect(allowed.answer.headers.vary).toContain('Origin');
+    for (const origin of ['https://evil.example', 'null']) {
+      const refused = await bothWays(orderQuery(), { ...bearer(owner), accept: 'application/json', origin });
+      expect(refused.direct).toBe(true);
+      expect(refused.answer.headers['access-control-allow-origin']).toBeNull();
+      expect(refused.answer.headers['access-control-allow-credentials']).toBeNull();
+    }
   });
 
   it("answers another customer's order as NOT_FOUND, masked and with yoga's status", async () => {

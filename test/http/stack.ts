@@ -33,7 +33,10 @@ export interface Stack {
 
 const silent = { info: () => undefined, error: () => undefined };
 
-/** The real composition on a test database: event store, read model and projector, payments (simulated), the app. */
+/**
+ * The real composition on a test database: event store, read model and projector, payments (simulated), the app.
+ * `env` adds configuration (rate limits, CORS_ORIGINS) over the stack's own.
+ */
 export async function createStack(databaseUrl: string, env: Readonly<Record<string, string>> = {}): Promise<Stack> {
   const secret = randomBytes(32).toString('base64url');
   const dataDir = await mkdtemp(join(tmpdir(), 'po-stack-'));

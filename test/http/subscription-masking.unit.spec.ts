@@ -5,6 +5,7 @@ import type { Authenticator } from '../../src/auth/authenticate.ts';
 import { AppError } from '../../src/domain/errors.ts';
 import { createContext } from '../../src/http/graphql/context.ts';
 import { createGraphQLServer } from '../../src/http/graphql/server.ts';
+import { createAuthGuard } from '../../src/http/rateLimits.ts';
 
 /**
  * Subscriptions over WebSocket run through GraphQLServer.subscribe, beside envelop's result
@@ -18,6 +19,7 @@ function setUp(subscribe: () => AsyncGenerator<unknown>, recheck: Authenticator[
   const authenticator: Authenticator = { authenticate: () => Promise.resolve(undefined), recheck };
   const server = createGraphQLServer({
     authenticator,
+    authGuard: createAuthGuard(authenticator, { max: 0, windowMs: 1000 }),
     metrics: { subscriptionOpened: () => () => undefined, graphqlAnsweredDirectly: () => undefined },
     garments: { list: () => Promise.resolve([]) },
     introspection: false,

@@ -5,14 +5,18 @@ import { isAppError, type AppError } from '../../domain/errors.ts';
 /** An AppError as GraphQL reports it: the message, `extensions.code`, and the invalid fields for BAD_USER_INPUT. */
 export function toGraphQLError(error: AppError, source?: GraphQLError, options: { readonly httpStatus?: boolean } = {}): GraphQLError {
   const fields = error.details.fields;
+  const retryAfter = typeof error.details.retryAfterSeconds === 'number' ? error.details.retryAfterSeconds : undefined;
   return new GraphQLError(error.message, {
     ...(source ? { nodes: source.nodes, source: source.source, positions: source.positions, path: source.path } : {}),
     extensions: {
       code: error.code,
       ...(fields && fields.length > 0 ? { fields } : {}),
-      // Yoga turns `http.status` into the response status: wanted only when the whole request
-      // fails (a bad token), never for one field's error inside a 200 result.
-      ...(options.httpStatus ? { http: { status: error.httpStatus } } : {}),
+      ...(retryAfter === undefined ? {} : { retryAfter }),
+      // Yoga turns `http.status` (and `http.headers`) into the response's: wanted only when the
+      // whole request fails (a bad token), never for one field's error inside a 200 result.
+      ...(options.httpStatus
+        ? { http: { status: error.httpStatus, ...(retryAfter === undefined ? {} : { headers: { 'retry-after': String(retryAfter) } }) } }
+        : {}),
     },
   });
 }

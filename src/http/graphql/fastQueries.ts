@@ -2,8 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { getOperationAST, OperationTypeNode, type DocumentNode, type ExecutionResult, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { processRegularResult, type YogaServerInstance } from 'graphql-yoga';
-import { getCORSHeadersByRequestAndOptions } from '@whatwg-node/server';
 import type { Authenticator } from '../../auth/authenticate.ts';
+import type { AuthGuard } from '../rateLimits.ts';
 import { queryContext, type GraphQLContext } from './context.ts';
 import { GRAPHQL_LIMITS } from './limits.ts';
 import { JIT_OPTIONS, replyPayload, type ServerContext } from './server.ts';
@@ -31,11 +31,12 @@ const ANSWERED_BY_YOGA = 'yoga';
  * It answers exactly as yoga would, and is held to that by a test that sends every variant to
  * both: the same limits (the document is parsed and validated once, by yoga's own envelop with
  * graphql-armor, and kept), the same context, graphql-jit as yoga runs it, yoga's mask on
- * errors, yoga's media-type choice and CORS headers. Anything else (GET, mutations,
- * subscriptions, SSE, extensions, a document with errors, a token that fails) returns
- * `undefined` before anything ran, and yoga answers it.
+ * errors, yoga's media-type choice (CORS headers are the app's, the same on every path).
+ * Anything else (GET, mutations, subscriptions, SSE, extensions, a document with errors, a token
+ * that fails, an address past its budget of failed authentications) returns `undefined` before
+ * anything ran, and yoga answers it.
  */
-export function fastQueries(yoga: Yoga, deps: { readonly authenticator: Authenticator; readonly maskError: MaskError; readonly answered: () => void }) {
+export function fastQueries(yoga: Yoga, deps: { readonly authenticator: Authenticator; readonly authGuard: AuthGuard; readonly maskError: MaskError; readonly answered: () => void }) {
   const { authenticator, maskError } = deps;
   const documents = new Map<string, CompiledQuery | typeof ANSWERED_BY_YOGA>();
 
@@ -84,6 +85,8 @@ export function fastQueries(yoga: Yoga, deps: { readonly authenticator: Authenti
     if (!mediaType) return undefined;
     const query = compiled(params.query, params.operationName);
     if (query === ANSWERED_BY_YOGA) return undefined;
+    // Past the budget yoga answers the 429; a failure is left to yoga too, which counts it once.
+    if (deps.authGuard.blocked(request.ip)) return undefined;
     let viewer;
     try {
       viewer = await authenticator.authenticate(request.headers.authorization);
@@ -93,8 +96,6 @@ export function fastQueries(yoga: Yoga, deps: { readonly authenticator: Authenti
     const result = (await query.query(undefined, queryContext(viewer, authenticator), params.variables)) as ExecutionResult;
     deps.answered();
 
-    const cors = request.headers.origin === undefined ? null : getCORSHeadersByRequestAndOptions(nodeHeaders(request) as Request, {});
-    if (cors) reply.headers(cors);
     if (result.errors?.length) {
       const masked = { ...result, errors: result.errors.map((error) => maskError(error, 'Unexpected error.') as GraphQLError) };
       return replyPayload(processRegularResult(masked, yoga.fetchAPI, mediaType), reply);
@@ -146,15 +147,4 @@ export function regularMediaType(accept: string | undefined): (typeof REGULAR_ME
     }
   }
   return chosen;
-}
-
-function nodeHeaders(request: FastifyRequest): { headers: { get(name: string): string | null } } {
-  return {
-    headers: {
-      get: (name) => {
-        const value = request.headers[name];
-        return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
-      },
-    },
-  };
 }

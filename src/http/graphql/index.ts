@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { attachGraphQLWebSocket } from './ws.ts';
 import { fastQueries } from './fastQueries.ts';
+import { DEVELOPER_PAGE_CONTENT_SECURITY_POLICY } from '../securityHeaders.ts';
+import { registerGraphiQLAssets } from './graphiql.ts';
 import { createGraphQLServer, replyPayload, type GraphQLDeps } from './server.ts';
 
 /**
@@ -10,16 +12,23 @@ import { createGraphQLServer, replyPayload, type GraphQLDeps } from './server.ts
  */
 export function registerGraphQL(app: FastifyInstance, deps: Omit<GraphQLDeps, 'log'>): void {
   const graphql = createGraphQLServer({ ...deps, log: app.log });
-  const ws = attachGraphQLWebSocket(app.server, graphql, deps.authenticator);
-  const answerFast = fastQueries(graphql.yoga, { authenticator: deps.authenticator, maskError: graphql.maskError, answered: () => deps.metrics.graphqlAnsweredDirectly() });
+  const ws = attachGraphQLWebSocket(app.server, graphql, deps.authenticator, deps.authGuard);
+  const answerFast = fastQueries(graphql.yoga, { authenticator: deps.authenticator, authGuard: deps.authGuard, maskError: graphql.maskError, answered: () => deps.metrics.graphqlAnsweredDirectly() });
 
+  if (deps.introspection) registerGraphiQLAssets(app);
   app.route({
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
     // Yoga authenticates itself, so a bad token is answered in GraphQL's error shape.
     config: { authenticate: false },
-    handler: async (request, reply) =>
-      (await answerFast(request, reply)) ?? replyPayload(await graphql.yoga.handleNodeRequestAndResponse(request, reply, { req: request, reply }), reply),
+    handler: async (request, reply) => {
+      const fast = await answerFast(request, reply);
+      if (fast !== undefined) return fast;
+      const response = await graphql.yoga.handleNodeRequestAndResponse(request, reply, { req: request, reply });
+      // The only HTML yoga answers is GraphiQL's page.
+      if (response.headers.get('content-type')?.startsWith('text/html')) void reply.header('content-security-policy', DEVELOPER_PAGE_CONTENT_SECURITY_POLICY);
+      return replyPayload(response, reply);
+    },
   });
 
   // preClose runs before the HTTP server stops: long-lived streams must end or close() would wait forever.

@@ -5,10 +5,12 @@ import type { ExecutionArgs, ExecutionResult, GraphQLError } from 'graphql';
 import { createSchema, createYoga, isAsyncIterable, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { IResolvers } from '@graphql-tools/utils';
 import type { Authenticator } from '../../auth/authenticate.ts';
+import type { AuthGuard } from '../rateLimits.ts';
 import { isAppError } from '../../domain/errors.ts';
 import type { Metrics } from '../../app/metrics.ts';
 import { createContext, type GraphQLContext, type InternalContext } from './context.ts';
 import { createMaskError, toGraphQLError } from './errors.ts';
+import { renderGraphiQL } from './graphiql.ts';
 import { limitPlugins } from './limits.ts';
 import { catalogResolvers, type GarmentCatalog } from './resolvers/catalog.ts';
 import { enumResolvers } from './resolvers/enums.ts';
@@ -21,6 +23,8 @@ export const typeDefs = readFileSync(new URL('./schema.graphql', import.meta.url
 
 export interface GraphQLDeps {
   readonly authenticator: Authenticator;
+  /** The authenticator with failures counted per client address (HTTP, SSE, WebSocket connections). */
+  readonly authGuard: AuthGuard;
   readonly metrics: Pick<Metrics, 'subscriptionOpened' | 'graphqlAnsweredDirectly'>;
   readonly garments: GarmentCatalog;
   /** Resolvers for the order queries, mutations and subscriptions, merged over the built-in ones. */
@@ -65,6 +69,11 @@ export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // CORS is the app's, the same allow-list on every path (src/http/cors.ts); yoga's own
+    // default reflected any origin, `null` included, with credentials.
+    cors: false,
+    // Served from this origin, under the CSP (graphiql.ts), not from a CDN.
+    renderGraphiQL,
     // One operation per request: batching multiplies every other limit.
     batching: false,
     graphiql: deps.introspection
@@ -85,10 +94,10 @@ export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
       const request = initial.request;
       const transport = request.headers.get('accept')?.includes('text/event-stream') ? 'sse' : 'http';
       try {
-        const viewer = await deps.authenticator.authenticate(request.headers.get('authorization'));
+        const viewer = await deps.authGuard.authenticate(initial.req.ip, request.headers.get('authorization'));
         return createContext(viewer, transport, deps.authenticator);
       } catch (error) {
-        // A bad token fails the whole request with 401, before any resolver runs.
+        // A bad token fails the whole request with 401 (429 past the address's budget of failures), before any resolver runs.
         throw isAppError(error) ? toGraphQLError(error, undefined, { httpStatus: true }) : error;
       }
     },

@@ -5,6 +5,7 @@ import { CloseCode, type OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Authenticator } from '../../auth/authenticate.ts';
+import type { AuthGuard } from '../rateLimits.ts';
 import type { Viewer } from '../../auth/viewer.ts';
 import { isAppError } from '../../domain/errors.ts';
 import { createContext } from './context.ts';
@@ -29,9 +30,11 @@ function credentialOf(params: Readonly<Record<string, unknown>> | undefined): st
  * through envelop's execute, subscriptions through GraphQLServer.subscribe (the same shared
  * execution, tracker and masking, without envelop's per-result hooks).
  * Authentication: at connection init (a bad token closes the socket with 4401 Unauthorized) and
- * again at every subscribe, so a token that expired meanwhile gets UNAUTHENTICATED.
+ * again at every subscribe, so a token that expired meanwhile gets UNAUTHENTICATED. Failures at
+ * connection init count against the client address's budget (`AuthGuard`); past it the socket
+ * closes with 4429 and the retry time.
  */
-export function attachGraphQLWebSocket(server: Server, graphql: GraphQLServer, authenticator: Authenticator): { close(): Promise<void> } {
+export function attachGraphQLWebSocket(server: Server, graphql: GraphQLServer, authenticator: Authenticator, authGuard: AuthGuard): { close(): Promise<void> } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/graphql') {
@@ -61,10 +64,10 @@ export function attachGraphQLWebSocket(server: Server, graphql: GraphQLServer, a
       onConnect: async (ctx) => {
         const credential = credentialOf(ctx.connectionParams);
         try {
-          await authenticator.authenticate(credential);
+          await authGuard.authenticate(authGuard.addressOf(ctx.extra.request), credential);
         } catch (error) {
           if (!isAppError(error)) throw error;
-          ctx.extra.socket.close(CloseCode.Unauthorized, error.message.slice(0, 120));
+          ctx.extra.socket.close(error.code === 'RATE_LIMITED' ? RATE_LIMITED_CLOSE : CloseCode.Unauthorized, error.message.slice(0, 120));
           return false;
         }
         connections.set(ctx.extra.socket, credential === undefined ? {} : { credential });
@@ -112,6 +115,9 @@ export function attachGraphQLWebSocket(server: Server, graphql: GraphQLServer, a
     },
   };
 }
+
+/** Close code past the address's budget of failed authentications (graphql-ws's own 4429 means the same: too many, go slower). */
+const RATE_LIMITED_CLOSE = 4429;
 
 /** Bytes a socket may hold unsent before a sender is made to wait for the kernel again. */
 const EARLY_ACK_BYTES = 64 * 1024;

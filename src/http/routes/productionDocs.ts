@@ -1,5 +1,6 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import { DEVELOPER_PAGE_CONTENT_SECURITY_POLICY } from '../securityHeaders.ts';
 import type { FastifyPluginAsync } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 
@@ -31,7 +32,8 @@ export function apiDocsRoutes(options: { readonly publicBaseUrl: string }): Fast
       },
       transform: jsonSchemaTransform,
     });
-    await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+    // Swagger UI adds a <style> element at run time: the developer pages' policy (scripts still 'self' only).
+    await app.register(fastifySwaggerUi, { routePrefix: '/docs', transformStaticCSP: () => DEVELOPER_PAGE_CONTENT_SECURITY_POLICY });
   };
   // Registered in the root context (what fastify-plugin does), so it sees its sibling plugins' routes.
   Object.assign(plugin, { [Symbol.for('skip-override')]: true });
