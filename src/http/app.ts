@@ -11,6 +11,7 @@ import { registerGraphQL } from './graphql/index.ts';
 import type { GarmentCatalog } from './graphql/resolvers/catalog.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerMetrics } from './metricsRoutes.ts';
+import { registerPages } from './pages.ts';
 
 /** Everything the HTTP app uses, made by the caller (`src/app/`), so tests pass their own. */
 export interface AppDeps {
@@ -30,6 +31,8 @@ export interface AppDeps {
   readonly graphqlResolvers?: readonly IResolvers[];
   /** More routes (REST, webhooks), registered after the error handler and authentication. */
   readonly routes?: readonly FastifyPluginAsync[];
+  /** The built pages (`web/dist`) to serve at the page routes (src/http/pages.ts); omitted: no pages. */
+  readonly pagesDir?: string;
   /** pino options, or false for silence (tests). */
   readonly logger?: FastifyServerOptions['logger'];
 }
@@ -74,6 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     metrics: '/metrics',
   }));
   for (const routes of deps.routes ?? []) await app.register(routes);
+  if (deps.pagesDir) await registerPages(app, deps.pagesDir);
   await app.ready();
   return app;
 }

@@ -33,17 +33,21 @@ export interface Stack {
 
 const silent = { info: () => undefined, error: () => undefined };
 
-/** The real composition on a test database: event store, read model and projector, payments (simulated), the app. */
-export async function createStack(databaseUrl: string): Promise<Stack> {
+/**
+ * The real composition on a test database: event store, read model and projector, payments (simulated), the app.
+ * `env` adds configuration, e.g. a fixed `PORT` with the matching `PUBLIC_BASE_URL` for tests that follow
+ * checkout redirects in a browser.
+ */
+export async function createStack(databaseUrl: string, env: Readonly<Record<string, string>> = {}): Promise<Stack> {
   const secret = randomBytes(32).toString('base64url');
   const dataDir = await mkdtemp(join(tmpdir(), 'po-stack-'));
   await chmod(dataDir, 0o755);
-  const config = loadConfig({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir, AUTH_JWT_SECRET: secret, PORT: '0', LOG_LEVEL: 'silent', PROJECTOR: 'on' });
+  const config = loadConfig({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir, AUTH_JWT_SECRET: secret, PORT: '0', LOG_LEVEL: 'silent', PROJECTOR: 'on', ...env });
   const servers: Server[] = [];
   const startServer = async (): Promise<Server> => {
     const runtime = await openRuntime(config, silent);
     const app = await buildApp({ ...runtime.appDeps(), logger: false });
-    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    const url = await app.listen({ host: '127.0.0.1', port: servers.length === 0 ? config.port : 0 });
     runtime.listening(url);
     const server = {
       runtime,
