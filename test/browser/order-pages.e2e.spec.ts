@@ -92,3 +92,33 @@ describe.skipIf(skip)('the customer order pages, in a browser', () => {
     await context.close();
   });
 });
+
+// Needs the money branch (ProductionOrder.payment).
+describe.skipIf(skip)('a paid order canceled, in a browser', () => {
+  let fx: PagesFixture;
+  beforeAll(async () => {
+    fx = await openPagesFixture();
+  });
+  afterAll(async () => {
+    await fx?.close();
+  });
+
+  it('shows what was paid and the refund the server recorded as requested', async () => {
+    const customer = await fx.customer();
+    const order = await fx.createOrder(customer.token);
+    const context = await fx.context(customer.token);
+    const page = await context.newPage();
+    await fx.pay(page, order.checkoutUrl);
+    await page.goto(`${fx.url}/orders/${order.id}`);
+    await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 10_000 }).toBe('Queued');
+    await page.getByRole('button', { name: 'Cancel order' }).click();
+    await page.getByRole('button', { name: 'Yes, cancel order' }).click();
+    await expect.poll(() => page.getByTestId('status').textContent()).toBe('Canceled');
+    await expect.poll(() => page.getByRole('heading', { name: 'Refund' }).count()).toBe(1);
+    await expect.poll(() => page.locator('.facts').textContent()).toContain('$54.00');
+    expect(await page.getByTestId('refund-status').textContent()).toMatch(/Refund requested|Refunded in full/);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await keepScreenshot(page, 'order-canceled-refund');
+    await context.close();
+  });
+});

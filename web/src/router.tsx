@@ -24,8 +24,14 @@ const current = (): Location => ({ pathname: location.pathname, search: new URLS
 export function useLocation(): Location {
   const [where, setWhere] = useState(current);
   useEffect(() => {
-    const listener = () => setWhere(current());
+    const listener = () =>
+      setWhere((shown) => {
+        const now = current();
+        return now.pathname === shown.pathname && now.search.toString() === shown.search.toString() ? shown : now;
+      });
     listeners.add(listener);
+    // A child's effect runs before this one and may already have navigated (the sign-in page does).
+    listener();
     return () => {
       listeners.delete(listener);
     };

@@ -13,7 +13,7 @@ export function OrderDetail({ order, onOrder, offerPayment = true }: { order: Pr
   const paid = order.route.some((stop) => stop.status === 'QUEUED' && stop.reachedAt !== null);
   return (
     <>
-      <div className="order-head">
+      <div className="order-head" data-position={order.position}>
         {order.imageUrl ? <img className="design" src={order.imageUrl} alt={`Design of order ${order.reference}`} width={180} height={180} /> : null}
         <div>
           <h1>

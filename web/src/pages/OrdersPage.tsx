@@ -9,7 +9,7 @@ import type { MyOrdersQuery as MyOrdersResult } from '../gql/graphql.ts';
 import { formatDateTime, formatMoney, priorityLabel } from '../format.ts';
 import { Link } from '../router.tsx';
 
-const PAGE_SIZE = 20;
+const PAGE_SIZE = 10;
 type Row = MyOrdersResult['orders']['edges'][number]['node'];
 
 /** `/orders`: the signed-in customer's orders, newest first, a page at a time (the API's cursor). */
