@@ -27,6 +27,9 @@ export interface FeedOptions {
   readonly backoff?: (attempt: number) => number;
 }
 
+/** The browser's window events, where there is a window (the feed also runs in Node, in tests). */
+const windowEvents = globalThis as unknown as { addEventListener?: (type: 'online', listener: () => void) => void; removeEventListener?: (type: 'online', listener: () => void) => void };
+
 const defaultBackoff = (attempt: number): number => Math.min(15_000, 500 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
 
 /**
@@ -60,13 +63,13 @@ export class ResumableFeed<T> {
   }
 
   start(): void {
-    globalThis.addEventListener?.('online', this.retryNow);
+    windowEvents.addEventListener?.('online', this.retryNow);
     this.connect(true);
   }
 
   stop(): void {
     this.stopped = true;
-    globalThis.removeEventListener?.('online', this.retryNow);
+    windowEvents.removeEventListener?.('online', this.retryNow);
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
     this.unsubscribe?.();
   }
