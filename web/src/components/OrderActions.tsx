@@ -51,7 +51,7 @@ export function OrderActions({ order, onOrder, offerPayment }: { order: Producti
               <button type="button" className="button-danger" onClick={() => void confirmCancel()}>
                 Yes, cancel order
               </button>{' '}
-              <button type="button" onClick={() => setOutcome({ kind: 'idle' })}>
+              <button type="button" autoFocus onClick={() => setOutcome({ kind: 'idle' })}>
                 Keep order
               </button>
             </p>
