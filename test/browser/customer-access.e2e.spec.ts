@@ -20,12 +20,12 @@ describe.skipIf(skip)('signing in, the order list, and what other customers see'
     const context = await fx.context(stranger.token);
     const page = await context.newPage();
     await page.goto(`${fx.url}/orders/${order.id}`);
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Not found');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 10_000 }).toBe('Not found');
     expect(await page.textContent('body')).not.toContain(order.reference);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await keepScreenshot(page, 'order-not-found');
     await page.goto(`${fx.url}/orders/00000000-0000-4000-8000-000000000000`);
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Not found');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 10_000 }).toBe('Not found');
     await context.close();
   });
 
@@ -36,7 +36,7 @@ describe.skipIf(skip)('signing in, the order list, and what other customers see'
     const page = await context.newPage();
     await page.goto(`${fx.url}/signin#token=${customer.token}&next=${encodeURIComponent(`/orders/${order.id}`)}`);
     await page.waitForURL(`${fx.url}/orders/${order.id}`, { timeout: 10_000 });
-    await expect.poll(() => page.getByTestId('reference').textContent()).toBe(order.reference);
+    await expect.poll(() => page.getByTestId('reference').textContent(), { timeout: 10_000 }).toBe(order.reference);
     expect(page.url()).not.toContain('token');
     expect(await page.evaluate(() => localStorage.getItem('po.token'))).toBe(customer.token);
     // `next` never leaves the origin.
@@ -49,7 +49,7 @@ describe.skipIf(skip)('signing in, the order list, and what other customers see'
     const context = await fx.context();
     const page = await context.newPage();
     await page.goto(`${fx.url}/orders`);
-    await expect.poll(() => page.getByRole('heading', { level: 2 }).first().textContent()).toBe('Sign in to see your orders');
+    await expect.poll(() => page.getByRole('heading', { level: 2 }).first().textContent(), { timeout: 10_000 }).toBe('Sign in to see your orders');
     expect(await page.textContent('main')).toContain('npm run cli -- token <userId>');
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.goto(`${fx.url}/signin`);
@@ -63,7 +63,7 @@ describe.skipIf(skip)('signing in, the order list, and what other customers see'
     const context = await fx.context('not.a.valid-token');
     const page = await context.newPage();
     await page.goto(`${fx.url}/orders`);
-    await expect.poll(() => page.getByRole('heading', { level: 2 }).first().textContent()).toBe('Your sign-in is no longer valid');
+    await expect.poll(() => page.getByRole('heading', { level: 2 }).first().textContent(), { timeout: 10_000 }).toBe('Your sign-in is no longer valid');
     await context.close();
   });
 
@@ -77,14 +77,14 @@ describe.skipIf(skip)('signing in, the order list, and what other customers see'
     const page = await context.newPage();
     await page.goto(`${fx.url}/orders`);
     const shown = () => page.locator('table.orders tbody tr td:first-child').allTextContents();
-    await expect.poll(shown).toEqual(references.slice(1).reverse());
+    await expect.poll(shown, { timeout: 10_000 }).toEqual(references.slice(1).reverse());
     expect(await seriousAxeViolations(page)).toEqual([]);
     await keepScreenshot(page, 'orders');
     await page.getByRole('button', { name: 'Show more orders' }).click();
-    await expect.poll(shown).toEqual([...references].reverse());
+    await expect.poll(shown, { timeout: 10_000 }).toEqual([...references].reverse());
     expect(await page.getByRole('button', { name: 'Show more orders' }).count()).toBe(0);
     await page.getByRole('link', { name: references[0]! }).click();
-    await expect.poll(() => page.getByTestId('reference').textContent()).toBe(references[0]);
+    await expect.poll(() => page.getByTestId('reference').textContent(), { timeout: 10_000 }).toBe(references[0]);
     await context.close();
   });
 
@@ -96,7 +96,7 @@ describe.skipIf(skip)('signing in, the order list, and what other customers see'
     await page.goto(`${fx.url}/orders/${order.id}`);
     await page.getByRole('button', { name: 'Cancel order' }).click();
     await page.getByRole('button', { name: 'Yes, cancel order' }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'is canceled' }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'is canceled' }).count(), { timeout: 10_000 }).toBe(1);
     expect(await page.getByTestId('status').textContent()).toBe('Canceled');
     expect(await page.locator('[data-eta-state]').getAttribute('data-eta-state')).toBe('canceled');
     const stored = (await fx.gql(customer.token, 'query ($id: ID!) { order(id: $id) { orderStatus canceled } }', { id: order.id })).order;

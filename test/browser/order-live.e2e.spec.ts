@@ -47,14 +47,14 @@ describe.skipIf(skip)('the order page across a lost WebSocket', () => {
 
     await page.goto(`${fx.url}/orders/${order.id}`);
     await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 10_000 }).toBe('Queued');
-    await expect.poll(() => page.locator('[data-connection]').getAttribute('data-connection')).toBe('online');
+    await expect.poll(() => page.locator('[data-connection]').getAttribute('data-connection'), { timeout: 10_000 }).toBe('online');
     const shownBeforeCut = await page.locator('[data-position]').getAttribute('data-position');
     const first = connections.at(-1)!;
     expect(first.sent.find((m) => m.type === 'subscribe')?.payload?.variables?.afterPosition).toBe(shownBeforeCut);
 
     cut = true;
     await first.route.close({ code: 3000, reason: 'cut by the test' });
-    await expect.poll(() => page.locator('[data-connection]').getAttribute('data-connection')).toBe('offline');
+    await expect.poll(() => page.locator('[data-connection]').getAttribute('data-connection'), { timeout: 10_000 }).toBe('offline');
     expect(await page.getByRole('status').filter({ hasText: 'Offline' }).count()).toBe(1);
     await keepScreenshot(page, 'order-offline');
 
@@ -69,7 +69,7 @@ describe.skipIf(skip)('the order page across a lost WebSocket', () => {
 
     cut = false;
     await expect.poll(() => page.locator('[data-position]').getAttribute('data-position'), { timeout: 30_000 }).toBe(latest);
-    await expect.poll(() => page.locator('[data-connection]').getAttribute('data-connection')).toBe('online');
+    await expect.poll(() => page.locator('[data-connection]').getAttribute('data-connection'), { timeout: 10_000 }).toBe('online');
     for (const message of messages) expect(await page.locator('.timeline-message', { hasText: message }).count()).toBe(1);
 
     const resumed = connections.slice(connectionsWhileCut);
@@ -79,7 +79,7 @@ describe.skipIf(skip)('the order page across a lost WebSocket', () => {
 
     // And it stays live on the new socket.
     await fx.gql(fx.operator, 'mutation ($id: ID!) { setOrderStatus(id: $id, status: APPROVED) { id } }', { id: order.id });
-    await expect.poll(() => page.getByTestId('status').textContent()).toBe('Printing');
+    await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 10_000 }).toBe('Printing');
     expect(await page.locator('.timeline-message', { hasText: 'Third note while offline' }).count()).toBe(1);
     await context.close();
   });

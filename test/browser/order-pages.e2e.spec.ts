@@ -21,7 +21,7 @@ describe.skipIf(skip)('the customer order pages, in a browser', () => {
     const page = await context.newPage();
 
     await page.goto(`${fx.url}/orders/${order.id}`);
-    await expect.poll(() => page.getByTestId('status').textContent()).toBe('Spec Review');
+    await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 10_000 }).toBe('Spec Review');
     expect(await page.getByTestId('reference').textContent()).toBe(order.reference);
     expect(await page.getByRole('button', { name: 'Cancel order' }).isEnabled()).toBe(true);
     expect(await page.locator('[data-eta-state]').textContent()).toBe('Ready within 5 days of payment');
@@ -33,7 +33,7 @@ describe.skipIf(skip)('the customer order pages, in a browser', () => {
     await page.waitForURL(`${fx.url}/order-success?order=${order.id}`);
     await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 10_000 }).toBe('Queued');
     expect(await page.getByTestId('payment-state').textContent()).toContain('Payment confirmed');
-    await expect.poll(() => page.locator('.timeline').textContent()).toContain('Payment confirmed, order queued for production');
+    await expect.poll(() => page.locator('.timeline').textContent(), { timeout: 10_000 }).toContain('Payment confirmed, order queued for production');
     expect(await page.locator('[data-stop="queued"]').getAttribute('data-state')).toBe('CURRENT');
     expect(await page.locator('[data-stop="spec-review"]').getAttribute('data-state')).toBe('DONE');
     expect(await page.getByRole('link', { name: 'Pay now' }).count()).toBe(0);
@@ -67,19 +67,19 @@ describe.skipIf(skip)('the customer order pages, in a browser', () => {
     await fx.pay(page, order.checkoutUrl);
     await page.goto(`${fx.url}/orders/${order.id}`);
     await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 10_000 }).toBe('Queued');
-    await expect.poll(() => page.locator('[role=status][data-connection]').getAttribute('data-connection')).toBe('online');
+    await expect.poll(() => page.locator('[role=status][data-connection]').getAttribute('data-connection'), { timeout: 10_000 }).toBe('online');
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
     const ticking1 = await page.locator('[data-eta-state]').textContent();
     await expect.poll(() => page.locator('[data-eta-state]').textContent(), { timeout: 3000 }).not.toBe(ticking1);
 
     await fx.gql(fx.operator, `mutation ($id: ID!) { setOrderStatus(id: $id, status: APPROVED, message: "Spec approved") { ${ORDER_FIELDS} } }`, { id: order.id });
-    await expect.poll(() => page.getByTestId('status').textContent()).toBe('Printing');
+    await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 10_000 }).toBe('Printing');
     expect(await page.locator('[data-stop="printing"]').getAttribute('data-state')).toBe('CURRENT');
     expect(await page.locator('[data-stop="queued"]').getAttribute('data-state')).toBe('DONE');
     expect(await page.locator('[data-stop="printing"] time').count()).toBe(1);
 
     await fx.gql(fx.operator, `mutation ($id: ID!) { setOrderPriority(id: $id, priority: HOLD, reason: "Artwork question") { ${ORDER_FIELDS} } }`, { id: order.id });
-    await expect.poll(() => page.locator('[data-eta-state]').getAttribute('data-eta-state')).toBe('paused');
+    await expect.poll(() => page.locator('[data-eta-state]').getAttribute('data-eta-state'), { timeout: 10_000 }).toBe('paused');
     const paused = await page.locator('[data-eta-state]').textContent();
     expect(paused).toMatch(/^Paused \(on hold\): 1d 23:\d\d:\d\d left$/);
     expect(await page.getByTestId('priority').textContent()).toBe('Hold priority');
@@ -113,9 +113,9 @@ describe.skipIf(skip)('a paid order canceled, in a browser', () => {
     await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 10_000 }).toBe('Queued');
     await page.getByRole('button', { name: 'Cancel order' }).click();
     await page.getByRole('button', { name: 'Yes, cancel order' }).click();
-    await expect.poll(() => page.getByTestId('status').textContent()).toBe('Canceled');
-    await expect.poll(() => page.getByRole('heading', { name: 'Refund' }).count()).toBe(1);
-    await expect.poll(() => page.locator('.facts').textContent()).toContain('$54.00');
+    await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 10_000 }).toBe('Canceled');
+    await expect.poll(() => page.getByRole('heading', { name: 'Refund' }).count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => page.locator('.facts').textContent(), { timeout: 10_000 }).toContain('$54.00');
     expect(await page.getByTestId('refund-status').textContent()).toMatch(/Refund requested|Refunded in full/);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await keepScreenshot(page, 'order-canceled-refund');

@@ -132,6 +132,7 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
             if (ended) return;
             if (result.errors?.length) {
               ended = true;
+              connectedListeners.delete(onConnected);
               sink.error(apiErrorOf(result.errors));
               return;
             }

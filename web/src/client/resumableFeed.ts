@@ -46,6 +46,7 @@ export class ResumableFeed<T> {
   private unsubscribe: (() => void) | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private reloadOnRetry = false;
+  private wasOnline = false;
   private readonly backoff: (attempt: number) => number;
   private readonly retryNow = () => {
     if (this.retryTimer === undefined) return;
@@ -93,7 +94,8 @@ export class ResumableFeed<T> {
 
   private connect(reload: boolean): void {
     if (this.stopped) return;
-    this.set({ connection: 'connecting' });
+    // Reconnecting stays `offline` until live again: the page is not live meanwhile.
+    if (!this.wasOnline) this.set({ connection: 'connecting' });
     if (reload || this.state.value === null) void this.loadThenSubscribe();
     else this.subscribeFrom(this.source.position(this.state.value));
   }
@@ -121,10 +123,14 @@ export class ResumableFeed<T> {
     this.unsubscribe = this.source.subscribe(afterPosition, {
       connected: () => {
         this.attempt = 0;
+        this.wasOnline = true;
         this.set({ connection: 'online', error: null });
       },
       next: (value) => {
-        if (this.state.connection !== 'online') this.set({ connection: 'online', error: null });
+        if (this.state.connection !== 'online') {
+          this.wasOnline = true;
+          this.set({ connection: 'online', error: null });
+        }
         this.fold(value);
       },
       error: (error) => this.fail(error, false),
@@ -133,6 +139,8 @@ export class ResumableFeed<T> {
   }
 
   private fail(error: ApiError, reloadFirst: boolean): void {
+    // Ended already on the socket's side; this also drops an operation the server may still hold open.
+    this.unsubscribe?.();
     this.unsubscribe = undefined;
     if (this.stopped) return;
     if (!error.transient) {

@@ -11,7 +11,7 @@ export type ProductionOrder = OrderFieldsFragment;
 export interface ProductionRealtime {
   /** The order as last shown; null while loading, or when it is not found (see `error`). */
   readonly order: ProductionOrder | null;
-  /** The live connection: `online` while updates flow, `offline` while waiting to reconnect. */
+  /** The live connection: `connecting` at first, `online` while updates flow, `offline` from a drop until live again. */
   readonly connection: Connection;
   /** NOT_FOUND (missing or not the viewer's), UNAUTHENTICATED, ...; null when all is well. */
   readonly error: ApiError | null;
