@@ -43,6 +43,50 @@ describe.skipIf(skip)('the customer order pages, in a browser', () => {
     await context.close();
   });
 
+  it('says the payment is being confirmed until the webhook has landed, then shows the order queued, live', async () => {
+    const customer = await fx.customer();
+    const order = await fx.createOrder(customer.token);
+    const context = await fx.context(customer.token);
+    const success = await context.newPage();
+    // Stripe may redirect before its webhook lands: the success page is open while the order is still a draft.
+    await success.goto(`${fx.url}/order-success?order=${order.id}`);
+    await expect.poll(() => success.getByTestId('payment-state').textContent(), { timeout: 10_000 }).toBe('Payment received: confirming with the payment provider…');
+    await expect.poll(() => success.locator('[data-connection]').getAttribute('data-connection'), { timeout: 10_000 }).toBe('online');
+    expect(await success.getByRole('link', { name: 'Pay now' }).count()).toBe(0);
+    expect(await success.getByRole('button', { name: 'Cancel order' }).count()).toBe(0);
+    expect(await seriousAxeViolations(success)).toEqual([]);
+    await keepScreenshot(success, 'order-success-confirming');
+
+    await fx.pay(await context.newPage(), order.checkoutUrl);
+    await expect.poll(() => success.getByTestId('payment-state').textContent(), { timeout: 10_000 }).toBe('Payment confirmed: your order is queued for production.');
+    expect(await success.getByTestId('status').textContent()).toBe('Queued');
+    await context.close();
+  });
+
+  it('is usable by keyboard: cancel, confirm, and the answer shown', async () => {
+    const customer = await fx.customer();
+    const order = await fx.createOrder(customer.token);
+    const context = await fx.context(customer.token);
+    const page = await context.newPage();
+    await page.goto(`${fx.url}/orders/${order.id}`);
+    await expect.poll(() => page.getByTestId('reference').textContent(), { timeout: 10_000 }).toBe(order.reference);
+    let reached = false;
+    for (let i = 0; i < 15 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = (await page.evaluate(() => document.activeElement?.textContent)) === 'Cancel order';
+    }
+    expect(reached).toBe(true);
+    await page.keyboard.press('Enter');
+    // The safe choice takes the focus; the other is one Shift+Tab away.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Keep order');
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Yes, cancel order');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'is canceled' }).count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.getByTestId('status').textContent()).toBe('Canceled');
+    await context.close();
+  });
+
   // Needs the webapi branch (ProductionOrder.checkoutUrl).
   it('offers a draft\'s checkout as Pay now, also on Stripe\'s cancel URL (the order page)', async () => {
     const customer = await fx.customer();

@@ -28,6 +28,8 @@ export function OrderActions({ order, onOrder, offerPayment }: { order: Producti
   };
 
   if (order.canceled && outcome.kind !== 'done') return null;
+  // The success page of a draft: Stripe's confirmation is on its way; neither paying again nor canceling now.
+  if (!offerPayment && order.orderStatus === 'DRAFT') return null;
   return (
     <section className="card" aria-labelledby="actions-heading">
       <h2 id="actions-heading">Actions</h2>
