@@ -1,6 +1,6 @@
-import type { WebSocketRoute } from 'playwright-core';
+import { chromium, type WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, keepScreenshot } from '../support/browser.ts';
+import { browserSkipReason, chromiumPath, keepScreenshot } from '../support/browser.ts';
 import { openPagesFixture, type PagesFixture } from './pagesHarness.ts';
 
 const skip = browserSkipReason();
@@ -81,6 +81,56 @@ describe.skipIf(skip)('the order page across a lost WebSocket', () => {
     await fx.gql(fx.operator, 'mutation ($id: ID!) { setOrderStatus(id: $id, status: APPROVED) { id } }', { id: order.id });
     await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 10_000 }).toBe('Printing');
     expect(await page.locator('.timeline-message', { hasText: 'Third note while offline' }).count()).toBe(1);
+    await context.close();
+  });
+
+  it('works under the Content-Security-Policy the server is to send: no inline script, no eval, live over its own origin', async () => {
+    const policy = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data: https:; font-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+    const customer = await fx.customer();
+    const order = await fx.createOrder(customer.token);
+    // A document the test fulfils counts as public to Chromium's local-network checks, which then
+    // refuse its socket to 127.0.0.1: this browser runs without them.
+    const browser = await chromium.launch({ executablePath: chromiumPath()!, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-features=LocalNetworkAccessChecks,PrivateNetworkAccessChecks'] });
+    try {
+      const context = await browser.newContext();
+      await context.addInitScript((token) => localStorage.setItem('po.token', token), customer.token);
+      await context.route('https://designs.example.com/**', (route) => route.fulfill({ status: 200, contentType: 'image/svg+xml', body: '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>' }));
+      // The policy added to the page's HTML here, as the helmet set-up of another part will.
+      await context.route(`${fx.url}/orders/**`, async (route) => {
+        const response = await route.fetch();
+        await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': policy } });
+      });
+      const page = await context.newPage();
+      const violations: string[] = [];
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+      });
+      await page.goto(`${fx.url}/orders/${order.id}`);
+      await expect.poll(() => page.getByTestId('reference').textContent(), { timeout: 10_000 }).toBe(order.reference);
+      await expect.poll(() => page.locator('[data-connection]').getAttribute('data-connection'), { timeout: 10_000 }).toBe('online');
+      await fx.gql(fx.operator, 'mutation ($id: ID!, $message: String!) { postOrderMessage(id: $id, message: $message) { id } }', { id: order.id, message: 'Seen under the policy' });
+      await expect.poll(() => page.locator('.timeline').textContent(), { timeout: 10_000 }).toContain('Seen under the policy');
+      expect(violations).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  // Needs the webapi branch: it serves the garments' pictures at our origin.
+  it('loads nothing from another origin but the customer\'s design', async () => {
+    const customer = await fx.customer();
+    const order = await fx.createOrder(customer.token);
+    const context = await fx.context(customer.token);
+    const page = await context.newPage();
+    const otherOrigins: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.origin !== fx.url && !url.href.startsWith('https://designs.example.com/') && url.protocol !== 'data:') otherOrigins.push(url.href);
+    });
+    await page.goto(`${fx.url}/orders/${order.id}`);
+    await expect.poll(() => page.getByTestId('reference').textContent(), { timeout: 10_000 }).toBe(order.reference);
+    await page.waitForLoadState('networkidle');
+    expect(otherOrigins).toEqual([]);
     await context.close();
   });
 });
