@@ -12,6 +12,8 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
   else history.pushState(null, '', to);
   window.scrollTo(0, 0);
   notify();
+  // As a page load would: a screen reader or keyboard user starts at the new page's content.
+  requestAnimationFrame(() => document.getElementById('main')?.focus({ preventScroll: true }));
 }
 
 export interface Location {
