@@ -11,9 +11,19 @@ import { NotFoundPage } from './NotFoundPage.tsx';
 export function OrderStates({ live, children }: { live: ProductionRealtime; children: (order: NonNullable<ProductionRealtime['order']>) => ReactNode }) {
   if (live.error?.code === 'UNAUTHENTICATED') return <NeedSignIn expired />;
   if (live.order) return <>{children(live.order)}</>;
-  if (live.error && !live.error.transient) return <p role="alert" className="error">The order could not be loaded: {live.error.message}</p>;
+  if (live.error && !live.error.transient) {
+    return (
+      <>
+        <h1>Order</h1>
+        <p role="alert" className="error">
+          The order could not be loaded: {live.error.message}
+        </p>
+      </>
+    );
+  }
   return (
     <>
+      <h1>Order</h1>
       <p>Loading the order…</p>
       {live.error ? <p className="error">{live.error.message} Trying again…</p> : null}
     </>
