@@ -6,6 +6,7 @@ const BENCHES: Readonly<Record<string, () => Promise<Bench>>> = {
   webhooks: () => import('./webhooks.ts'),
   graphql: () => import('./graphql.ts'),
   projections: () => import('./projections.ts'),
+  web: () => import('./web.ts'),
 };
 
 async function main(): Promise<void> {

@@ -14,6 +14,7 @@ import type { AppDeps } from '../http/app.ts';
 import { noTrackingLookupLimit, orderResolvers } from '../http/graphql/resolvers/orders/index.ts';
 import { productionRoutes } from '../http/routes/production.ts';
 import { apiDocsRoutes } from '../http/routes/productionDocs.ts';
+import { DEFAULT_PAGES_DIR } from '../http/pages.ts';
 import { setUpPayments, type Payments } from '../payments/setup.ts';
 import { createOrderCache, listGarments, projectionStatus, startReadModel, type OrderCache, type ReadModel } from '../projections/index.ts';
 import { setUpAuth, type AuthSetup } from './auth.ts';
@@ -147,6 +148,7 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
         maxProjectionLag: MAX_PROJECTION_LAG,
         payments: payments.simulated ? 'simulated' : 'stripe',
         routes,
+        pagesDir: DEFAULT_PAGES_DIR,
         logger: { level: config.logLevel },
         rateLimits: config.rateLimits,
         corsOrigins: config.corsOrigins,

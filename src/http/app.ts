@@ -17,6 +17,7 @@ import { registerGarmentRoutes } from './routes/garments.ts';
 import { registerMetrics } from './metricsRoutes.ts';
 import { createAuthGuard, registerWebhookGuard } from './rateLimits.ts';
 import { registerSecurityHeaders } from './securityHeaders.ts';
+import { registerPages } from './pages.ts';
 
 /** Everything the HTTP app uses, made by the caller (`src/app/`), so tests pass their own. */
 export interface AppDeps {
@@ -38,6 +39,8 @@ export interface AppDeps {
   readonly graphqlResolvers?: readonly IResolvers[];
   /** More routes (REST, webhooks), registered after the error handler and authentication. */
   readonly routes?: readonly FastifyPluginAsync[];
+  /** The built pages (`web/dist`) to serve at the page routes (src/http/pages.ts); omitted: no pages. */
+  readonly pagesDir?: string;
   /** pino options, or false for silence (tests). */
   readonly logger?: FastifyServerOptions['logger'];
   /** Failed authentications and bad webhook signatures per address (order creations are the command service's). Default: the config's defaults. */
@@ -103,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     metrics: '/metrics',
   }));
   for (const routes of deps.routes ?? []) await app.register(routes);
+  if (deps.pagesDir) await registerPages(app, deps.pagesDir);
   await app.ready();
   return app;
 }

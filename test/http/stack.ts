@@ -35,7 +35,8 @@ const silent = { info: () => undefined, error: () => undefined };
 
 /**
  * The real composition on a test database: event store, read model and projector, payments (simulated), the app.
- * `env` adds configuration (rate limits, CORS_ORIGINS) over the stack's own.
+ * `env` adds configuration over the stack's own: rate limits, CORS_ORIGINS, or a fixed `PORT` with the
+ * matching `PUBLIC_BASE_URL` for tests that follow checkout redirects in a browser.
  */
 export async function createStack(databaseUrl: string, env: Readonly<Record<string, string>> = {}): Promise<Stack> {
   const secret = randomBytes(32).toString('base64url');
@@ -46,7 +47,7 @@ export async function createStack(databaseUrl: string, env: Readonly<Record<stri
   const startServer = async (): Promise<Server> => {
     const runtime = await openRuntime(config, silent);
     const app = await buildApp({ ...runtime.appDeps(), logger: false });
-    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    const url = await app.listen({ host: '127.0.0.1', port: servers.length === 0 ? config.port : 0 });
     runtime.listening(url);
     const server = {
       runtime,
