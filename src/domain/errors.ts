@@ -10,6 +10,10 @@ export const ERROR_HTTP_STATUS = {
   PAYMENT_REQUIRED: 409,
   /** Stripe could not be reached or refused a request we built; the client may retry. */
   PAYMENT_PROVIDER_UNAVAILABLE: 502,
+  /** Too many requests, subscriptions or connections for this client; try again later. */
+  RATE_LIMITED: 429,
+  /** The database did not answer in time (down, frozen, overloaded); the client may retry. */
+  SERVICE_UNAVAILABLE: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_HTTP_STATUS;
