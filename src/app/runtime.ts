@@ -62,17 +62,19 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
   const closables = new Closables();
   const closeAll = () => closables.close((name, error) => log.error({ err: error }, `closing ${name} failed`));
   try {
-    const database = await openDatabase(config, closables);
-    const { pool } = database;
-    const applied = await migrate(pool);
+    const database = await openDatabase(config, closables, { timeouts: config.database });
+    const { pool, backgroundPool } = database;
+    // Migrations may run long (an index on a big table): not under the request timeouts.
+    const applied = await migrate(backgroundPool);
     if (applied.length > 0) log.info(`migrations applied: ${applied.join(', ')}`);
-    const eventStore = await openEventStore(config, database.url, closables);
+    const eventStore = await openEventStore(config, database.url, closables, config.database);
     const auth = await setUpAuth(config, pool);
     closables.add('operator directory', () => auth.operators.close());
     const metrics = createMetrics();
 
     const readModel = await startReadModel({
-      pool,
+      // The projector's batches and the feed's resyncs are bounded by their own heartbeats and retries.
+      pool: backgroundPool,
       eventStore,
       projector: config.projector,
       onError: (error) => log.error({ err: error }, 'read model error'),
@@ -139,6 +141,7 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
         maxProjectionLag: MAX_PROJECTION_LAG,
         routes,
         logger: { level: config.logLevel },
+        limits: { http: config.http, subscriptions: config.subscriptions },
       }),
       listening: (url) => payments.listening(url),
       close: closeAll,

@@ -33,12 +33,15 @@ export interface Stack {
 
 const silent = { info: () => undefined, error: () => undefined };
 
-/** The real composition on a test database: event store, read model and projector, payments (simulated), the app. */
-export async function createStack(databaseUrl: string): Promise<Stack> {
+/**
+ * The real composition on a test database: event store, read model and projector, payments
+ * (simulated), the app. `env`: more configuration (limits and timeouts a test needs).
+ */
+export async function createStack(databaseUrl: string, env: Readonly<Record<string, string>> = {}): Promise<Stack> {
   const secret = randomBytes(32).toString('base64url');
   const dataDir = await mkdtemp(join(tmpdir(), 'po-stack-'));
   await chmod(dataDir, 0o755);
-  const config = loadConfig({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir, AUTH_JWT_SECRET: secret, PORT: '0', LOG_LEVEL: 'silent', PROJECTOR: 'on' });
+  const config = loadConfig({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir, AUTH_JWT_SECRET: secret, PORT: '0', LOG_LEVEL: 'silent', PROJECTOR: 'on', ...env });
   const servers: Server[] = [];
   const startServer = async (): Promise<Server> => {
     const runtime = await openRuntime(config, silent);
