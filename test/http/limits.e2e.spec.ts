@@ -49,6 +49,24 @@ async function rawSocket(url: string, token?: string): Promise<RawSocket> {
   return { messages, closed, isOpen: () => ws.readyState === WebSocket.OPEN, send: (message) => ws.send(JSON.stringify(message)), close: () => ws.close() };
 }
 
+/** An SSE subscribe whose answer is read whole (a refusal ends at once). */
+function sseAnswer(url: string, token: string | undefined, orderId: string): Promise<{ status: number; retryAfter: string | undefined; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    });
+    request
+      .on('response', (response) => {
+        let body = '';
+        response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'], body }));
+      })
+      .on('error', reject)
+      .end(JSON.stringify({ query: SUBSCRIPTION, variables: { id: orderId } }));
+  });
+}
+
 const subscribe = (socket: RawSocket, id: string, orderId = 'o-1') =>
   socket.send({ id, type: 'subscribe', payload: { query: SUBSCRIPTION, variables: { id: orderId } } });
 
@@ -164,24 +182,49 @@ describe('limits on what a client may hold open', () => {
     const token = await running.token(newUserId());
     streams.push(await subscribeSse(running.url, SUBSCRIPTION, { token, variables: { id: 'o-sse' } }));
     streams.push(await subscribeSse(running.url, SUBSCRIPTION, { token, variables: { id: 'o-sse' } }));
-    const refused = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const request = httpRequest(`${running.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
-      });
-      request
-        .on('response', (response) => {
-          let body = '';
-          response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-        })
-        .on('error', reject)
-        .end(JSON.stringify({ query: SUBSCRIPTION, variables: { id: 'o-sse' } }));
-    });
+    const refused = await sseAnswer(running.url, token, 'o-sse');
     expect(refused.status).toBe(429);
+    expect(refused.retryAfter).toBe('5');
     expect(refused.body).toContain('RATE_LIMITED');
     // The two streams are still served.
     pubSub.publish('event', 'o-sse', entry('both'));
     for (const stream of streams) expect(await stream.next()).toEqual({ data: { orderEventAdded: { message: 'both' } } });
+  });
+});
+
+describe('the server-wide caps', () => {
+  let running: RunningApp;
+  const sockets: RawSocket[] = [];
+  const streams: SseSubscription[] = [];
+  beforeAll(async () => {
+    running = await startApp({
+      graphqlResolvers: [resolvers],
+      limits: { http: LIMITS.http, subscriptions: { ...LIMITS.subscriptions, wsIdleTimeoutMs: 60_000, wsMaxSockets: 2, sseMaxStreams: 1 } },
+    });
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    for (const stream of streams) stream.cancel();
+    await running.close();
+  });
+
+  it('closes a WebSocket over the server’s cap with 1013, whoever opens it', async () => {
+    for (let i = 0; i < 2; i += 1) sockets.push(await rawSocket(running.url));
+    const ws = new WebSocket(`${running.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    ws.on('error', () => undefined);
+    const [code, reason] = await new Promise<[number, string]>((resolve) => ws.on('close', (closeCode, closeReason) => resolve([closeCode, closeReason.toString()])));
+    expect(code).toBe(1013);
+    expect(reason).toMatch(/limit of WebSocket connections/);
+    expect(sockets.every((socket) => socket.isOpen())).toBe(true);
+  });
+
+  it('refuses an SSE stream over the server’s cap with 429 RATE_LIMITED, whoever asks', async () => {
+    streams.push(await subscribeSse(running.url, SUBSCRIPTION, { token: await running.token(newUserId()), variables: { id: 'o-all' } }));
+    const refused = await sseAnswer(running.url, await running.token(newUserId()), 'o-all');
+    expect(refused.status).toBe(429);
+    expect(refused.body).toContain('RATE_LIMITED');
+    // Once the open stream ends, a new one is taken.
+    streams.splice(0).forEach((stream) => stream.cancel());
+    streams.push(await waitFor(() => subscribeSse(running.url, SUBSCRIPTION, { variables: { id: 'o-all' } })));
   });
 });

@@ -1,4 +1,4 @@
-import type { ExecutionResult, GraphQLError } from 'graphql';
+import { GraphQLError, type ExecutionResult } from 'graphql';
 import { AppError } from '../../domain/errors.ts';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { isAppError } from '../../domain/errors.ts';
@@ -55,12 +55,8 @@ export class SubscriptionTracker {
 
   #refuseOverCap(userId: string | undefined): void {
     const mine = userId === undefined ? 0 : (this.#streamsByUser.get(userId) ?? 0);
-    if (this.#streams >= this.limits.maxInAll) {
-      throw toGraphQLError(new AppError('RATE_LIMITED', `The server holds its limit of ${this.limits.maxInAll} live streams; try again later`), undefined, { httpStatus: true });
-    }
-    if (mine >= this.limits.maxPerUser) {
-      throw toGraphQLError(new AppError('RATE_LIMITED', `At most ${this.limits.maxPerUser} live streams per user; close one first`), undefined, { httpStatus: true });
-    }
+    if (this.#streams >= this.limits.maxInAll) throw rateLimited(`The server holds its limit of ${this.limits.maxInAll} live streams; try again later`);
+    if (mine >= this.limits.maxPerUser) throw rateLimited(`At most ${this.limits.maxPerUser} live streams per user; close one first`);
   }
 
   /** Counts an SSE stream while it is open; returns its uncount. */
@@ -183,6 +179,17 @@ export class SubscriptionTracker {
       },
     };
   }
+}
+
+/** Seconds a client refused over a cap is asked to wait (`Retry-After`), as for any 429. */
+const RETRY_AFTER_SECONDS = 5;
+
+/** RATE_LIMITED for the whole request: 429 with `Retry-After`, as yoga reads `extensions.http`. */
+function rateLimited(message: string): GraphQLError {
+  const error = toGraphQLError(new AppError('RATE_LIMITED', message));
+  return new GraphQLError(error.message, {
+    extensions: { ...error.extensions, http: { status: 429, headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } } },
+  });
 }
 
 /** A result with each of its errors masked. */
