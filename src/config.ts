@@ -46,6 +46,7 @@ const schema = z
     SSE_MAX_STREAMS_PER_USER: count.default(20),
     SSE_MAX_STREAMS: count.default(5000),
     REBUILD_DROP_LOCK_TIMEOUT_MS: ms.default(5000),
+    READ_YOUR_WRITES_TIMEOUT_MS: ms.default(5000),
   })
   .superRefine((env, ctx) => {
     if (env.EVENT_STORE === 'eventstoredb' && !env.EVENTSTORE_CONNECTION_STRING) {
@@ -91,6 +92,8 @@ export interface Config {
   readonly subscriptions: SubscriptionLimits;
   /** How long a rebuild's drop of the switched-out tables waits for readers that still hold them; then they are left for the next rebuild. */
   readonly rebuildDropLockTimeoutMs: number;
+  /** The longest a write's answer waits for the read model to show it (read-your-writes); then it answers with what the read model has. */
+  readonly readYourWritesTimeoutMs: number;
 }
 
 /** How long an HTTP client may take, and how many may be connected at once. */
@@ -177,6 +180,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       sseMaxStreams: e.SSE_MAX_STREAMS,
     },
     rebuildDropLockTimeoutMs: e.REBUILD_DROP_LOCK_TIMEOUT_MS,
+    readYourWritesTimeoutMs: e.READ_YOUR_WRITES_TIMEOUT_MS,
   };
   return deepFreeze(config);
 }

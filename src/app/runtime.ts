@@ -14,7 +14,7 @@ import { orderResolvers } from '../http/graphql/resolvers/orders/index.ts';
 import { productionRoutes } from '../http/routes/production.ts';
 import { apiDocsRoutes } from '../http/routes/productionDocs.ts';
 import { setUpPayments, type Payments } from '../payments/setup.ts';
-import { createOrderCache, listGarments, projectionStatus, startReadModel, type OrderCache, type ReadModel } from '../projections/index.ts';
+import { createOrderCache, listGarments, projectionStatus, startReadModel, type ChangeFeed, type OrderCache, type ReadModel } from '../projections/index.ts';
 import { setUpAuth, type AuthSetup } from './auth.ts';
 import { Closables } from './closables.ts';
 import { withCommandMetrics } from './commandMetrics.ts';
@@ -103,11 +103,12 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
       const [status] = await projectionStatus({ pool, eventStore, lagEventsLimit: MAX_PROJECTION_LAG + 1, deadLetterLimit: 0 });
       return status?.lagEvents;
     };
+    const requestFeed = withWaitBound(readModel.changeFeed, config.readYourWritesTimeoutMs);
     const routes: FastifyPluginAsync[] = [
       // The OpenAPI document first: it describes the routes registered after it.
       apiDocsRoutes({ publicBaseUrl: config.publicBaseUrl }),
       ...payments.routes,
-      productionRoutes({ commands, garments: garmentCatalog, checkout: payments.checkout, readModel: { db: pool, changeFeed: readModel.changeFeed, orders: orderCache } }),
+      productionRoutes({ commands, garments: garmentCatalog, checkout: payments.checkout, readModel: { db: pool, changeFeed: requestFeed, orders: orderCache } }),
     ];
 
     return {
@@ -131,7 +132,7 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
         introspection: config.graphqlIntrospection,
         graphqlResolvers: orderResolvers({
           commands,
-          readModel: { db: pool, changeFeed: readModel.changeFeed, orders: orderCache },
+          readModel: { db: pool, changeFeed: requestFeed, orders: orderCache },
           checkout: payments.checkout,
           garments: garmentCatalog,
           eventStore,
@@ -150,4 +151,17 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
     await closeAll();
     throw error;
   }
+}
+
+/**
+ * The change feed as requests use it: a read-your-writes wait (a write's answer waiting for the
+ * read model) never longer than READ_YOUR_WRITES_TIMEOUT_MS, whatever the caller asked, so a
+ * stalled projector delays an answer by a bound the operator chose.
+ */
+function withWaitBound(feed: ChangeFeed, maxMs: number): ChangeFeed {
+  return {
+    subscribe: (listener, options) => feed.subscribe(listener, options),
+    currentPosition: () => feed.currentPosition(),
+    waitForPosition: (position, options = {}) => feed.waitForPosition(position, { ...options, timeoutMs: Math.min(options.timeoutMs ?? maxMs, maxMs) }),
+  };
 }
