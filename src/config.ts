@@ -23,6 +23,9 @@ const origins = z
       }, 'each origin must be scheme://host[:port], without a path'),
     ),
   );
+/** A duration in milliseconds; 0 is not allowed: every wait here must have a bound. */
+const ms = z.coerce.number().int().min(1).max(86_400_000);
+const count = z.coerce.number().int().min(1).max(1_000_000);
 
 const schema = z
   .object({
@@ -63,6 +66,21 @@ const schema = z
     RATE_LIMIT_WEBHOOK_FAILURES_WINDOW_SECONDS: windowSeconds.default(60),
     CORS_ORIGINS: origins.default([]),
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+    HTTP_REQUEST_TIMEOUT_MS: ms.default(30_000),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: ms.default(72_000),
+    HTTP_MAX_CONNECTIONS: count.default(10_000),
+    DATABASE_CONNECT_TIMEOUT_MS: ms.default(3000),
+    DATABASE_STATEMENT_TIMEOUT_MS: ms.default(4000),
+    DATABASE_QUERY_TIMEOUT_MS: ms.default(5000),
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: ms.default(10_000),
+    WS_IDLE_TIMEOUT_MS: ms.default(30_000),
+    WS_MAX_SUBSCRIPTIONS_PER_SOCKET: count.default(100),
+    WS_MAX_SOCKETS_PER_USER: count.default(20),
+    WS_MAX_SOCKETS: count.default(5000),
+    SSE_MAX_STREAMS_PER_USER: count.default(20),
+    SSE_MAX_STREAMS: count.default(5000),
+    REBUILD_DROP_LOCK_TIMEOUT_MS: ms.default(5000),
+    READ_YOUR_WRITES_TIMEOUT_MS: ms.default(5000),
   })
   .superRefine((env, ctx) => {
     if (env.EVENT_STORE === 'eventstoredb' && !env.EVENTSTORE_CONNECTION_STRING) {
@@ -74,6 +92,11 @@ const schema = z
     for (const problem of paymentProblems(env)) ctx.addIssue({ code: 'custom', ...problem });
     if (env.AUTH_JWT_SECRET && env.AUTH_JWKS_URL) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'cannot be combined with AUTH_JWT_SECRET; choose one' });
+    }
+    if (env.DATABASE_QUERY_TIMEOUT_MS <= env.DATABASE_STATEMENT_TIMEOUT_MS) {
+      // The server's own cancel (statement_timeout) must come first: it ends the statement cleanly
+      // and keeps the connection; the client-side timeout is for a server that no longer answers.
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_QUERY_TIMEOUT_MS'], message: 'must be greater than DATABASE_STATEMENT_TIMEOUT_MS' });
     }
   });
 
@@ -158,6 +181,13 @@ export interface Config {
    * address (rate limits per address, logs); 0: the connection's own address.
    */
   readonly trustProxyHops: number;
+  readonly http: HttpLimits;
+  readonly database: DatabaseTimeouts;
+  readonly subscriptions: SubscriptionLimits;
+  /** How long a rebuild's drop of the switched-out tables waits for readers that still hold them; then they are left for the next rebuild. */
+  readonly rebuildDropLockTimeoutMs: number;
+  /** The longest a write's answer waits for the read model to show it (read-your-writes); then it answers with what the read model has. */
+  readonly readYourWritesTimeoutMs: number;
 }
 
 /** At most `max` in any `windowMs`; `max` 0: no limit. */
@@ -173,6 +203,39 @@ export interface RateLimits {
   readonly authFailures: RateLimit;
   /** Stripe webhook deliveries whose signature fails, per client address. */
   readonly webhookFailures: RateLimit;
+}
+
+/** How long an HTTP client may take, and how many may be connected at once. */
+export interface HttpLimits {
+  /** Receiving a whole request (headers and body); not the response, so SSE streams and upgraded WebSockets are not cut. */
+  readonly requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  readonly keepAliveTimeoutMs: number;
+  /** Connections over this are refused by the server socket (WebSockets and SSE streams count). */
+  readonly maxConnections: number;
+}
+
+/** Bounds on the pools that serve requests (not on the projector, rebuild or leadership sessions). */
+export interface DatabaseTimeouts {
+  /** Waiting for a connection: a new one (a dead or frozen server) or a free one (a full pool). */
+  readonly connectTimeoutMs: number;
+  /** The server cancels a statement that runs longer (`statement_timeout`). */
+  readonly statementTimeoutMs: number;
+  /** The client gives up on a query the server does not answer (frozen, half-open); above the statement timeout. */
+  readonly queryTimeoutMs: number;
+  /** The server ends a session left idle inside a transaction (`idle_in_transaction_session_timeout`). */
+  readonly idleInTransactionTimeoutMs: number;
+}
+
+/** Caps on live subscriptions and the sockets and streams that carry them. */
+export interface SubscriptionLimits {
+  /** An anonymous WebSocket holding no subscription is closed after this. */
+  readonly wsIdleTimeoutMs: number;
+  readonly wsMaxSubscriptionsPerSocket: number;
+  readonly wsMaxSocketsPerUser: number;
+  readonly wsMaxSockets: number;
+  readonly sseMaxStreamsPerUser: number;
+  readonly sseMaxStreams: number;
 }
 
 export class ConfigError extends Error {
@@ -222,6 +285,23 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     },
     corsOrigins: e.CORS_ORIGINS.map((origin) => new URL(origin).origin),
     trustProxyHops: e.TRUST_PROXY_HOPS,
+    http: { requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS, maxConnections: e.HTTP_MAX_CONNECTIONS },
+    database: {
+      connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      queryTimeoutMs: e.DATABASE_QUERY_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: e.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
+    subscriptions: {
+      wsIdleTimeoutMs: e.WS_IDLE_TIMEOUT_MS,
+      wsMaxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+      wsMaxSocketsPerUser: e.WS_MAX_SOCKETS_PER_USER,
+      wsMaxSockets: e.WS_MAX_SOCKETS,
+      sseMaxStreamsPerUser: e.SSE_MAX_STREAMS_PER_USER,
+      sseMaxStreams: e.SSE_MAX_STREAMS,
+    },
+    rebuildDropLockTimeoutMs: e.REBUILD_DROP_LOCK_TIMEOUT_MS,
+    readYourWritesTimeoutMs: e.READ_YOUR_WRITES_TIMEOUT_MS,
   };
   return deepFreeze(config);
 }

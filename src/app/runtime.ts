@@ -16,7 +16,7 @@ import { productionRoutes } from '../http/routes/production.ts';
 import { apiDocsRoutes } from '../http/routes/productionDocs.ts';
 import { DEFAULT_PAGES_DIR } from '../http/pages.ts';
 import { setUpPayments, type Payments } from '../payments/setup.ts';
-import { createOrderCache, listGarments, projectionStatus, startReadModel, type OrderCache, type ReadModel } from '../projections/index.ts';
+import { createOrderCache, listGarments, projectionStatus, startReadModel, type ChangeFeed, type OrderCache, type ReadModel } from '../projections/index.ts';
 import { setUpAuth, type AuthSetup } from './auth.ts';
 import { Closables } from './closables.ts';
 import { withCommandMetrics } from './commandMetrics.ts';
@@ -65,17 +65,19 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
   const closables = new Closables();
   const closeAll = () => closables.close((name, error) => log.error({ err: error }, `closing ${name} failed`));
   try {
-    const database = await openDatabase(config, closables);
-    const { pool } = database;
-    const applied = await migrate(pool);
+    const database = await openDatabase(config, closables, { timeouts: config.database });
+    const { pool, backgroundPool } = database;
+    // Migrations may run long (an index on a big table): not under the request timeouts.
+    const applied = await migrate(backgroundPool);
     if (applied.length > 0) log.info(`migrations applied: ${applied.join(', ')}`);
-    const eventStore = await openEventStore(config, database.url, closables);
+    const eventStore = await openEventStore(config, database.url, closables, config.database);
     const auth = await setUpAuth(config, pool);
     closables.add('operator directory', () => auth.operators.close());
     const metrics = createMetrics();
 
     const readModel = await startReadModel({
-      pool,
+      // The projector's batches and the feed's resyncs are bounded by their own heartbeats and retries.
+      pool: backgroundPool,
       eventStore,
       projector: config.projector,
       onError: (error) => log.error({ err: error }, 'read model error'),
@@ -107,11 +109,12 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
       const [status] = await projectionStatus({ pool, eventStore, lagEventsLimit: MAX_PROJECTION_LAG + 1, deadLetterLimit: 0 });
       return status?.lagEvents;
     };
+    const requestFeed = withWaitBound(readModel.changeFeed, config.readYourWritesTimeoutMs);
     const routes: FastifyPluginAsync[] = [
       // The OpenAPI document first: it describes the routes registered after it.
       apiDocsRoutes({ publicBaseUrl: config.publicBaseUrl }),
       ...payments.routes,
-      productionRoutes({ commands: placing, garments: garmentCatalog, checkout: payments.checkout, readModel: { db: pool, changeFeed: readModel.changeFeed, orders: orderCache } }),
+      productionRoutes({ commands: placing, garments: garmentCatalog, checkout: payments.checkout, readModel: { db: pool, changeFeed: requestFeed, orders: orderCache } }),
     ];
 
     return {
@@ -135,7 +138,7 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
         introspection: config.graphqlIntrospection,
         graphqlResolvers: orderResolvers({
           commands: placing,
-          readModel: { db: pool, changeFeed: readModel.changeFeed, orders: orderCache },
+          readModel: { db: pool, changeFeed: requestFeed, orders: orderCache },
           checkout: payments.checkout,
           garments: garmentCatalog,
           eventStore,
@@ -153,6 +156,7 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
         rateLimits: config.rateLimits,
         corsOrigins: config.corsOrigins,
         trustProxyHops: config.trustProxyHops,
+        limits: { http: config.http, subscriptions: config.subscriptions },
       }),
       listening: (url) => payments.listening(url),
       close: closeAll,
@@ -161,4 +165,17 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
     await closeAll();
     throw error;
   }
+}
+
+/**
+ * The change feed as requests use it: a read-your-writes wait (a write's answer waiting for the
+ * read model) never longer than READ_YOUR_WRITES_TIMEOUT_MS, whatever the caller asked, so a
+ * stalled projector delays an answer by a bound the operator chose.
+ */
+function withWaitBound(feed: ChangeFeed, maxMs: number): ChangeFeed {
+  return {
+    subscribe: (listener, options) => feed.subscribe(listener, options),
+    currentPosition: () => feed.currentPosition(),
+    waitForPosition: (position, options = {}) => feed.waitForPosition(position, { ...options, timeoutMs: Math.min(options.timeoutMs ?? maxMs, maxMs) }),
+  };
 }

@@ -50,6 +50,7 @@ async function rebuild(context: CliContext): Promise<void> {
     const report = await rebuildProjections({
       pool: await context.pool(),
       eventStore: await context.eventStore(),
+      dropLockTimeoutMs: context.config.rebuildDropLockTimeoutMs,
       onProgress: ({ phase, events }) => {
         if (phase !== lastPhase) context.io.err(`rebuild: ${phase} (${events} events so far)`);
         lastPhase = phase;
@@ -59,6 +60,7 @@ async function rebuild(context: CliContext): Promise<void> {
       `rebuilt and switched: ${report.events} events, ${report.orders} orders in ${(report.durationMs / 1000).toFixed(1)} s ` +
         `(${Math.round(report.eventsPerSecond)} events/s), now at ${at(report.position)}; dead letters cleared: ${report.clearedDeadLetters}`,
     );
+    if (!report.retiredDropped) context.io.err('rebuild: a reader still held the old tables; they are dropped by the next rebuild');
   } catch (error) {
     if (error instanceof RebuildBusyError) throw new CliError(error.message);
     throw error;

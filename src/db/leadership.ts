@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { endWithin, HEARTBEAT_TIMEOUT_MS, startHeartbeat } from './heartbeat.ts';
+import { withoutRequestTimeouts } from './timeouts.ts';
 
 /** Any constant per role; the same in every process sharing the database. */
 export const PROJECTOR_LOCK_KEY = 6_220_114_873;
@@ -32,7 +33,8 @@ async function openSession(config: pg.ClientConfig): Promise<LockSession> {
   // Bounded like every other step: a server that accepts the connection and never answers (a
   // network gone dark, a proxy whose backend is down) otherwise held the role's loop, and with
   // it every stop of the role, for good.
-  const client = new pg.Client({ ...config, keepAlive: true, connectionTimeoutMillis: Math.min(config.connectionTimeoutMillis || HEARTBEAT_TIMEOUT_MS, HEARTBEAT_TIMEOUT_MS) });
+  // The session's own bounds (heartbeats, idle_session_timeout) apply, not a request pool's.
+  const client = new pg.Client({ ...withoutRequestTimeouts(config), keepAlive: true, connectionTimeoutMillis: Math.min(config.connectionTimeoutMillis || HEARTBEAT_TIMEOUT_MS, HEARTBEAT_TIMEOUT_MS) });
   const broken = new AbortController();
   client.on('error', () => broken.abort());
   client.on('end', () => broken.abort());

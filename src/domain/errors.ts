@@ -12,6 +12,8 @@ export const ERROR_HTTP_STATUS = {
   PAYMENT_PROVIDER_UNAVAILABLE: 502,
   /** Over a rate limit; `details.retryAfterSeconds` says when to try again (HTTP `Retry-After`). */
   RATE_LIMITED: 429,
+  /** The database did not answer in time (down, frozen, overloaded); the client may retry. */
+  SERVICE_UNAVAILABLE: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_HTTP_STATUS;

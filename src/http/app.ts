@@ -5,7 +5,7 @@ import type pg from 'pg';
 import type { Authenticator } from '../auth/authenticate.ts';
 import type { EventStore } from '../commands/eventStore.ts';
 import type { Metrics } from '../app/metrics.ts';
-import { loadConfig, type Config, type RateLimits } from '../config.ts';
+import { loadConfig, type Config, type HttpLimits, type RateLimits, type SubscriptionLimits } from '../config.ts';
 import { registerAuthentication } from './authentication.ts';
 import { registerCors } from './cors.ts';
 import { registerErrorHandling } from './errorHandler.ts';
@@ -49,6 +49,8 @@ export interface AppDeps {
   readonly corsOrigins?: readonly string[];
   /** TRUST_PROXY_HOPS. Default: 0 (the connection's own address). */
   readonly trustProxyHops?: number;
+  /** HTTP timeouts and caps (HTTP_*), and subscription caps (WS_*, SSE_*); unset: the configuration's defaults. */
+  readonly limits?: { readonly http?: HttpLimits; readonly subscriptions?: SubscriptionLimits };
 }
 
 /**
@@ -57,6 +59,10 @@ export interface AppDeps {
  * WebSocket server) it closes in `app.close()`.
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  // The configuration's defaults, from its one schema.
+  const defaults = loadConfig({});
+  const http = deps.limits?.http ?? defaults.http;
+  const subscriptionLimits = deps.limits?.subscriptions ?? defaults.subscriptions;
   const app = Fastify({
     logger: deps.logger ?? false,
     // Refuse new requests during shutdown instead of starting work that close() must wait for.
@@ -64,7 +70,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
     // `request.ip` from X-Forwarded-For past this many proxies (the WebSocket's is AuthGuard.addressOf, alike).
     trustProxy: deps.trustProxyHops ? (_address: string, hop: number) => hop < (deps.trustProxyHops ?? 0) : false,
+    // Receiving a whole request (headers and body) is bounded, so a body trickled in a byte at a
+    // time is cut (408). Responses are not: SSE streams and upgraded WebSockets stay open, and
+    // their idleness is bounded by the subscription limits instead, so no socket idle timeout
+    // (connectionTimeout) is set.
+    requestTimeout: http.requestTimeoutMs,
+    keepAliveTimeout: http.keepAliveTimeoutMs,
+    http: {
+      // Node looks for expired requests every this often (default 30 s, so a request could live a
+      // whole interval past its timeout).
+      connectionsCheckingInterval: Math.max(100, Math.min(Math.floor(http.requestTimeoutMs / 4), 30_000)),
+      // Node checks no request's timeout while the headers' one (default 60 s) is the longer:
+      // a body trickled in was then never cut.
+      headersTimeout: Math.min(60_000, http.requestTimeoutMs),
+    },
   });
+  // Over this, the server socket closes new connections at once instead of serving them slowly.
+  app.server.maxConnections = http.maxConnections;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
@@ -91,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     metrics: deps.metrics,
     garments: deps.garments,
     introspection: deps.introspection,
+    limits: subscriptionLimits,
     ...(deps.graphqlResolvers ? { resolvers: deps.graphqlResolvers } : {}),
   });
   registerGarmentRoutes(app, deps.garments);

@@ -9,7 +9,8 @@ import { PROBLEM_CONTENT_TYPE, problem, toProblem } from './problem.ts';
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const body = toProblem(error);
-    if (body.status >= 500) request.log.error({ err: error }, 'unexpected error');
+    if (body.code === 'SERVICE_UNAVAILABLE') request.log.warn({ err: error }, 'database unavailable');
+    else if (body.status >= 500) request.log.error({ err: error }, 'unexpected error');
     else request.log.debug({ err: error }, 'request refused');
     if (isAppError(error) && typeof error.details.retryAfterSeconds === 'number') void reply.header('retry-after', String(error.details.retryAfterSeconds));
     return reply

@@ -1,6 +1,7 @@
 import type { FastifyError } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { isAppError, type FieldProblem } from '../domain/errors.ts';
+import { knownError } from '../db/unavailable.ts';
+import type { FieldProblem } from '../domain/errors.ts';
 
 /** RFC 9457 Problem Details, with our error `code` and, for 400, every invalid field. */
 export interface Problem {
@@ -49,11 +50,13 @@ const titleOf = (code: string): string => {
 };
 
 /**
- * The one mapping from anything thrown to a Problem. Unknown errors become a masked 500: their
- * message may hold internals (SQL, hosts), so it goes to the log only.
+ * The one mapping from anything thrown to a Problem. A database that could not serve is a 503
+ * (see knownError). Unknown errors become a masked 500: their message may hold internals (SQL,
+ * hosts), so it goes to the log only.
  */
 export function toProblem(error: unknown): Problem {
-  if (isAppError(error)) return problem(error.httpStatus, error.code, error.message, error.details.fields);
+  const known = knownError(error);
+  if (known) return problem(known.httpStatus, known.code, known.message, known.details.fields);
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = (error as FastifyError).validationContext;
     const fields = error.validation.map((issue) => ({ path: fieldPath(where, issue.instancePath), message: issue.message ?? 'is not valid' }));

@@ -35,8 +35,8 @@ const silent = { info: () => undefined, error: () => undefined };
 
 /**
  * The real composition on a test database: event store, read model and projector, payments (simulated), the app.
- * `env` adds configuration over the stack's own: rate limits, CORS_ORIGINS, or a fixed `PORT` with the
- * matching `PUBLIC_BASE_URL` for tests that follow checkout redirects in a browser.
+ * `env` adds configuration over the stack's own: limits and timeouts, rate limits, CORS_ORIGINS, or a fixed
+ * `PORT` with the matching `PUBLIC_BASE_URL` for tests that follow checkout redirects in a browser.
  */
 export async function createStack(databaseUrl: string, env: Readonly<Record<string, string>> = {}): Promise<Stack> {
   const secret = randomBytes(32).toString('base64url');

@@ -31,7 +31,15 @@ export interface PostgresEventStoreTuning {
  * connection is opened beside it for LISTEN while subscriptions run).
  */
 export type PostgresEventStoreOptions = PostgresEventStoreTuning &
-  ({ readonly connectionString: string; readonly maxConnections?: number } | { readonly pool: pg.Pool });
+  (
+    | {
+        readonly connectionString: string;
+        readonly maxConnections?: number;
+        /** More client settings for the pool (timeouts); not for the LISTEN and bulk-read connections, which bound themselves. */
+        readonly poolConfig?: pg.PoolConfig;
+      }
+    | { readonly pool: pg.Pool }
+  );
 
 const MAX_PAGE = 10_000;
 
@@ -41,7 +49,7 @@ const MAX_PAGE = 10_000;
  */
 export async function createPostgresEventStore(options: PostgresEventStoreOptions): Promise<EventStore> {
   const ownsPool = 'connectionString' in options;
-  const pool = ownsPool ? new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 12 }) : options.pool;
+  const pool = ownsPool ? new pg.Pool({ ...options.poolConfig, connectionString: options.connectionString, max: options.maxConnections ?? 12 }) : options.pool;
   // An idle connection that dies (server restart, shutdown) is dropped by the pool; the next query
   // reconnects and any query in flight fails on its own. Unhandled, the event would end the process.
   if (ownsPool) pool.on('error', () => undefined);

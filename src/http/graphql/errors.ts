@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
-import { isAppError, type AppError } from '../../domain/errors.ts';
+import { knownError } from '../../db/unavailable.ts';
+import type { AppError } from '../../domain/errors.ts';
 
 /** An AppError as GraphQL reports it: the message, `extensions.code`, and the invalid fields for BAD_USER_INPUT. */
 export function toGraphQLError(error: AppError, source?: GraphQLError, options: { readonly httpStatus?: boolean } = {}): GraphQLError {
@@ -23,13 +24,17 @@ export function toGraphQLError(error: AppError, source?: GraphQLError, options: 
 
 /**
  * Yoga's mask, told about our one error type: an AppError (thrown by a resolver, a command, the
- * context) is an expected failure and keeps its message and code; anything else is masked to
+ * context) is an expected failure and keeps its message and code, as does a database that could
+ * not serve (SERVICE_UNAVAILABLE, see knownError); anything else is masked to
  * "Unexpected error." and logged with its stack. Never depends on NODE_ENV.
  */
 export function createMaskError(log: (error: unknown) => void) {
   return (error: unknown, message: string): Error => {
     const original = error instanceof GraphQLError ? error.originalError : error;
-    if (isAppError(original)) return toGraphQLError(original, error instanceof GraphQLError ? error : undefined);
+    const known = knownError(original);
+    // A database that could not serve fails the whole answer, so it is a 503 as over REST: a
+    // client (and a load balancer) then knows to retry, and nothing mistakes it for data.
+    if (known) return toGraphQLError(known, error instanceof GraphQLError ? error : undefined, { httpStatus: known.code === 'SERVICE_UNAVAILABLE' });
     const masked = yogaMaskError(error, message, false);
     if (masked !== error) log(original ?? error);
     return masked;

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { SubscriptionLimits } from '../../config.ts';
 import { attachGraphQLWebSocket } from './ws.ts';
 import { fastQueries } from './fastQueries.ts';
 import { DEVELOPER_PAGE_CONTENT_SECURITY_POLICY } from '../securityHeaders.ts';
@@ -10,9 +11,9 @@ import { createGraphQLServer, replyPayload, type GraphQLDeps } from './server.ts
  * SSE (yoga) and WebSocket (`graphql-ws`). On close, subscriptions end first (SSE responses
  * finish, WebSocket clients get `complete` then close 1001), so the server can drain.
  */
-export function registerGraphQL(app: FastifyInstance, deps: Omit<GraphQLDeps, 'log'>): void {
+export function registerGraphQL(app: FastifyInstance, deps: Omit<GraphQLDeps, 'log'> & { readonly limits: SubscriptionLimits }): void {
   const graphql = createGraphQLServer({ ...deps, log: app.log });
-  const ws = attachGraphQLWebSocket(app.server, graphql, deps.authenticator, deps.authGuard);
+  const ws = attachGraphQLWebSocket(app.server, graphql, deps.authenticator, deps.authGuard, deps.limits);
   const answerFast = fastQueries(graphql.yoga, { authenticator: deps.authenticator, authGuard: deps.authGuard, maskError: graphql.maskError, answered: () => deps.metrics.graphqlAnsweredDirectly() });
 
   if (deps.introspection) registerGraphiQLAssets(app);

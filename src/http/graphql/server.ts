@@ -6,6 +6,7 @@ import { createSchema, createYoga, isAsyncIterable, type Plugin, type YogaServer
 import type { IResolvers } from '@graphql-tools/utils';
 import type { Authenticator } from '../../auth/authenticate.ts';
 import type { AuthGuard } from '../rateLimits.ts';
+import type { SubscriptionLimits } from '../../config.ts';
 import { isAppError } from '../../domain/errors.ts';
 import type { Metrics } from '../../app/metrics.ts';
 import { createContext, type GraphQLContext, type InternalContext } from './context.ts';
@@ -30,6 +31,8 @@ export interface GraphQLDeps {
   /** Resolvers for the order queries, mutations and subscriptions, merged over the built-in ones. */
   readonly resolvers?: readonly IResolvers[];
   readonly introspection: boolean;
+  /** Caps on sockets, streams and subscriptions (WS_*, SSE_*); unset: none (unit tests). */
+  readonly limits?: SubscriptionLimits;
   readonly log: FastifyBaseLogger;
 }
 
@@ -55,7 +58,7 @@ export interface GraphQLServer {
 const MASKED_MESSAGE = 'Unexpected error.';
 
 export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
-  const subscriptions = new SubscriptionTracker(deps.metrics);
+  const subscriptions = new SubscriptionTracker(deps.metrics, deps.limits ? { maxPerUser: deps.limits.sseMaxStreamsPerUser, maxInAll: deps.limits.sseMaxStreams } : undefined);
   const schema = createSchema<ServerContext & GraphQLContext>({
     typeDefs,
     resolvers: [{ DateTime, JSON: JSONScalar }, enumResolvers, catalogResolvers({ garments: deps.garments }), ...(deps.resolvers ?? [])],

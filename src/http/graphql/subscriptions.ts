@@ -1,4 +1,5 @@
-import type { ExecutionResult, GraphQLError } from 'graphql';
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import { AppError } from '../../domain/errors.ts';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { isAppError } from '../../domain/errors.ts';
 import type { Metrics } from '../../app/metrics.ts';
@@ -6,6 +7,12 @@ import { CONTROLLER, type InternalContext } from './context.ts';
 import { toGraphQLError } from './errors.ts';
 
 type Result = ExecutionResult;
+
+/** SSE streams (one subscription each) a user, and everyone together, may hold open at once. */
+export interface StreamLimits {
+  readonly maxPerUser: number;
+  readonly maxInAll: number;
+}
 
 /**
  * Every open subscription, whatever its transport: counted in the metrics, re-authenticated
@@ -15,21 +22,55 @@ type Result = ExecutionResult;
 export class SubscriptionTracker {
   readonly #open = new Map<() => void, Promise<void>>();
   #closing = false;
+  /** Open SSE streams, in all and per signed-in user (WebSocket sockets are capped in ws.ts). */
+  #streams = 0;
+  readonly #streamsByUser = new Map<string, number>();
 
-  constructor(private readonly metrics: Pick<Metrics, 'subscriptionOpened'>) {}
+  constructor(
+    private readonly metrics: Pick<Metrics, 'subscriptionOpened'>,
+    private readonly limits: StreamLimits = { maxPerUser: Number.POSITIVE_INFINITY, maxInAll: Number.POSITIVE_INFINITY },
+  ) {}
 
   get size(): number {
     return this.#open.size;
   }
 
-  /** An envelop plugin that wraps every subscription's result stream. */
+  /**
+   * An envelop plugin that wraps every subscription's result stream, and refuses an SSE
+   * subscription over the caps with RATE_LIMITED (429) before anything runs.
+   */
   plugin(): Plugin {
     return {
-      onSubscribe: () => ({
-        onSubscribeResult: ({ result, setResult, args }) => {
-          if (isAsyncIterable(result)) setResult(this.track(result, args.contextValue as unknown as InternalContext));
-        },
-      }),
+      onSubscribe: ({ args }) => {
+        const context = args.contextValue as unknown as InternalContext;
+        if (context.transport === 'sse') this.#refuseOverCap(context.viewer?.id);
+        return {
+          onSubscribeResult: ({ result, setResult, args }) => {
+            if (isAsyncIterable(result)) setResult(this.track(result, args.contextValue as unknown as InternalContext));
+          },
+        };
+      },
+    };
+  }
+
+  #refuseOverCap(userId: string | undefined): void {
+    const mine = userId === undefined ? 0 : (this.#streamsByUser.get(userId) ?? 0);
+    if (this.#streams >= this.limits.maxInAll) throw rateLimited(`The server holds its limit of ${this.limits.maxInAll} live streams; try again later`);
+    if (mine >= this.limits.maxPerUser) throw rateLimited(`At most ${this.limits.maxPerUser} live streams per user; close one first`);
+  }
+
+  /** Counts an SSE stream while it is open; returns its uncount. */
+  #countStream(context: InternalContext): () => void {
+    if (context.transport !== 'sse') return () => undefined;
+    const userId = context.viewer?.id;
+    this.#streams += 1;
+    if (userId !== undefined) this.#streamsByUser.set(userId, (this.#streamsByUser.get(userId) ?? 0) + 1);
+    return () => {
+      this.#streams -= 1;
+      if (userId === undefined) return;
+      const left = (this.#streamsByUser.get(userId) ?? 1) - 1;
+      if (left > 0) this.#streamsByUser.set(userId, left);
+      else this.#streamsByUser.delete(userId);
     };
   }
 
@@ -55,7 +96,12 @@ export class SubscriptionTracker {
    */
   track(source: AsyncIterable<Result>, context: InternalContext, mask?: (error: unknown) => Error): AsyncIterableIterator<Result> {
     const iterator = source[Symbol.asyncIterator]();
-    const counted = this.metrics.subscriptionOpened(context.transport);
+    const metered = this.metrics.subscriptionOpened(context.transport);
+    const uncountStream = this.#countStream(context);
+    const counted = () => {
+      metered();
+      uncountStream();
+    };
     let finished = false;
     // Ends the next() in flight when the subscription finishes. Not a Promise.race against one
     // long-lived "stopped" promise: each race left a reaction on it, and each reaction kept its
@@ -133,6 +179,17 @@ export class SubscriptionTracker {
       },
     };
   }
+}
+
+/** Seconds a client refused over a cap is asked to wait (`Retry-After`), as for any 429. */
+const RETRY_AFTER_SECONDS = 5;
+
+/** RATE_LIMITED for the whole request: 429 with `Retry-After`, as yoga reads `extensions.http`. */
+function rateLimited(message: string): GraphQLError {
+  const error = toGraphQLError(new AppError('RATE_LIMITED', message));
+  return new GraphQLError(error.message, {
+    extensions: { ...error.extensions, http: { status: 429, headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } } },
+  });
 }
 
 /** A result with each of its errors masked. */

@@ -7,7 +7,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Authenticator } from '../../auth/authenticate.ts';
 import type { AuthGuard } from '../rateLimits.ts';
 import type { Viewer } from '../../auth/viewer.ts';
-import { isAppError } from '../../domain/errors.ts';
+import type { SubscriptionLimits } from '../../config.ts';
+import { knownError } from '../../db/unavailable.ts';
+import { AppError } from '../../domain/errors.ts';
 import { createContext } from './context.ts';
 import { toGraphQLError } from './errors.ts';
 import { GRAPHQL_LIMITS } from './limits.ts';
@@ -17,6 +19,12 @@ interface ConnectionState {
   /** The Authorization value from `connectionParams`, checked again at every subscribe. */
   credential?: string;
 }
+
+/**
+ * WebSocket close code 1013 "Try Again Later": the server is at a cap. graphql-ws clients retry it
+ * with their backoff (it is not one of the codes they give up on).
+ */
+export const TRY_AGAIN_LATER = 1013;
 
 /** The token a client sent in `connectionParams` (`authorization` or `Authorization`), else none. */
 function credentialOf(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
@@ -33,15 +41,27 @@ function credentialOf(params: Readonly<Record<string, unknown>> | undefined): st
  * again at every subscribe, so a token that expired meanwhile gets UNAUTHENTICATED. Failures at
  * connection init count against the client address's budget (`AuthGuard`); past it the socket
  * closes with 4429 and the retry time.
+ * Limits (`limits`): sockets in all and per signed-in user (over either, the socket is closed
+ * with 1013 Try Again Later), operations per socket (over it, the subscribe gets RATE_LIMITED),
+ * and a signed-out socket that holds no subscription for `wsIdleTimeoutMs` is closed (1000): it
+ * costs memory and a connection slot and serves nobody. A signed-out socket that holds a
+ * subscription (a public tracking page) stays. A database that cannot serve closes a socket at
+ * init with 1013 too, and refuses a subscribe with SERVICE_UNAVAILABLE.
  */
-export function attachGraphQLWebSocket(server: Server, graphql: GraphQLServer, authenticator: Authenticator, authGuard: AuthGuard): { close(): Promise<void> } {
+export function attachGraphQLWebSocket(server: Server, graphql: GraphQLServer, authenticator: Authenticator, authGuard: AuthGuard, limits: SubscriptionLimits): { close(): Promise<void> } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const socketsByUser = new Map<string, number>();
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/graphql') {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
+      // wss.clients holds this socket already.
+      if (wss.clients.size > limits.wsMaxSockets) {
+        ws.close(TRY_AGAIN_LATER, 'The server holds its limit of WebSocket connections; try again later');
+        return;
+      }
       coalesceWrites(ws, socket, payloads.splice);
       wss.emit('connection', ws, request);
     });
@@ -63,22 +83,47 @@ export function attachGraphQLWebSocket(server: Server, graphql: GraphQLServer, a
       subscribe: (args: ExecutionArgs) => graphql.subscribe(args),
       onConnect: async (ctx) => {
         const credential = credentialOf(ctx.connectionParams);
+        const socket = ctx.extra.socket;
+        let viewer: Viewer | undefined;
         try {
-          await authGuard.authenticate(authGuard.addressOf(ctx.extra.request), credential);
+          viewer = await authGuard.authenticate(authGuard.addressOf(ctx.extra.request), credential);
         } catch (error) {
-          if (!isAppError(error)) throw error;
-          ctx.extra.socket.close(error.code === 'RATE_LIMITED' ? RATE_LIMITED_CLOSE : CloseCode.Unauthorized, error.message.slice(0, 120));
+          const known = knownError(error);
+          if (!known) throw error;
+          const code = known.code === 'RATE_LIMITED' ? RATE_LIMITED_CLOSE : known.code === 'SERVICE_UNAVAILABLE' ? TRY_AGAIN_LATER : CloseCode.Unauthorized;
+          socket.close(code, known.message.slice(0, 120));
           return false;
         }
-        connections.set(ctx.extra.socket, credential === undefined ? {} : { credential });
+        if (viewer) {
+          const userId = viewer.id;
+          const open = socketsByUser.get(userId) ?? 0;
+          if (open >= limits.wsMaxSocketsPerUser) {
+            socket.close(TRY_AGAIN_LATER, `At most ${limits.wsMaxSocketsPerUser} WebSocket connections per user; close one first`);
+            return false;
+          }
+          socketsByUser.set(userId, open + 1);
+          socket.once('close', () => {
+            const left = (socketsByUser.get(userId) ?? 1) - 1;
+            if (left > 0) socketsByUser.set(userId, left);
+            else socketsByUser.delete(userId);
+          });
+        } else {
+          closeWhenIdle(socket, () => Object.keys(ctx.subscriptions).length === 0, limits.wsIdleTimeoutMs);
+        }
+        connections.set(socket, credential === undefined ? {} : { credential });
         return true;
       },
       onSubscribe: async (ctx, _id, payload) => {
+        // graphql-ws has entered this operation already.
+        if (Object.keys(ctx.subscriptions).length > limits.wsMaxSubscriptionsPerSocket) {
+          return [toGraphQLError(new AppError('RATE_LIMITED', `At most ${limits.wsMaxSubscriptionsPerSocket} operations at once per connection; complete one first`))];
+        }
         let viewer: Viewer | undefined;
         try {
           viewer = await authenticator.authenticate(connections.get(ctx.extra.socket)?.credential);
         } catch (error) {
-          if (isAppError(error)) return [toGraphQLError(error)];
+          const known = knownError(error);
+          if (known) return [toGraphQLError(known)];
           throw error;
         }
         if (payload.query.length > GRAPHQL_LIMITS.maxQueryLength) {
@@ -118,6 +163,20 @@ export function attachGraphQLWebSocket(server: Server, graphql: GraphQLServer, a
 
 /** Close code past the address's budget of failed authentications (graphql-ws's own 4429 means the same: too many, go slower). */
 const RATE_LIMITED_CLOSE = 4429;
+
+/**
+ * Closes `socket` (1000) once it has been idle (`idle()` true) when its timer fires; a socket
+ * busy then is looked at again one period later. One timer per socket, cleared on close.
+ */
+function closeWhenIdle(socket: WebSocket, idle: () => boolean, periodMs: number): void {
+  let timer: NodeJS.Timeout;
+  const look = () => {
+    if (idle()) socket.close(1000, 'No subscription: closed after idling');
+    else timer = setTimeout(look, periodMs);
+  };
+  timer = setTimeout(look, periodMs);
+  socket.once('close', () => clearTimeout(timer));
+}
 
 /** Bytes a socket may hold unsent before a sender is made to wait for the kernel again. */
 const EARLY_ACK_BYTES = 64 * 1024;

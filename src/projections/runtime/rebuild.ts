@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { withoutRequestTimeouts } from '../../db/timeouts.ts';
 import type { EventStore, GlobalPosition } from '../../commands/eventStore.ts';
 import { PROJECTED_TABLES, quoteIdent } from '../orders/columns.ts';
 import { REBUILD_LOCK_KEY, tryLead } from '../../db/leadership.ts';
 import { bulkLoad, catchUp, type LoadSettings } from './rebuildLoad.ts';
 import { buildIndexes } from './rebuildIndexes.ts';
 import { cloneTableShell } from './tableClone.ts';
-import { RebuildLockLostError, switchTables } from './rebuildSwitch.ts';
+import { dropIfFree, RebuildLockLostError, switchTables } from './rebuildSwitch.ts';
 
 export type RebuildPhase = 'bulk' | 'indexes' | 'catch-up' | 'switch' | 'done';
 
@@ -18,6 +19,11 @@ export interface RebuildOptions {
   /** Orders held in memory during the bulk load. Default 2,000,000. */
   readonly maxOrdersInMemory?: number;
   readonly onProgress?: (progress: { readonly phase: RebuildPhase; readonly events: number }) => void;
+  /**
+   * How long dropping the switched-out tables waits for a reader that still holds them
+   * (REBUILD_DROP_LOCK_TIMEOUT_MS); then they are left for the next rebuild. Default 5000.
+   */
+  readonly dropLockTimeoutMs?: number;
 }
 
 export interface RebuildReport {
@@ -30,6 +36,8 @@ export interface RebuildReport {
   readonly eventsPerSecond: number;
   /** Dead letters resolved: the rebuild applied those events after all. */
   readonly clearedDeadLetters: number;
+  /** False when a reader still held the switched-out tables: they are dropped by the next rebuild. */
+  readonly retiredDropped: boolean;
   readonly phasesMs: Readonly<Record<Exclude<RebuildPhase, 'done'>, number>>;
 }
 
@@ -58,7 +66,8 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   const guard = await tryLead(options.pool.options, REBUILD_LOCK_KEY);
   if (!guard) throw new RebuildBusyError();
   const connect = async (): Promise<pg.Client> => {
-    const connection = new pg.Client({ ...options.pool.options, application_name: REBUILD_APPLICATION_NAME });
+    // A COPY or an index build of every order runs for minutes: not under a request pool's timeouts.
+    const connection = new pg.Client({ ...withoutRequestTimeouts(options.pool.options), application_name: REBUILD_APPLICATION_NAME });
     // A dead connection fails the statement in flight, which fails the rebuild; pg also emits
     // 'error', which unheard would end the process before the cleanup below ran.
     connection.on('error', () => undefined);
@@ -94,7 +103,7 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     options.onProgress?.({ phase, events });
   };
   try {
-    await dropLeftovers(client);
+    await dropLeftovers(client, options.dropLockTimeoutMs ?? 5000);
     await client.query(`create schema ${quoteIdent(schema)}`);
     for (const table of PROJECTED_TABLES) await cloneTableShell(client, schema, table.name);
 
@@ -129,7 +138,8 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     await catchUp(client, settings, cursor);
 
     enter('switch', cursor.events);
-    const switched = await switchTables(client, settings, cursor, RETIRED_PREFIX, guard.lost);
+    const dropLockTimeoutMs = options.dropLockTimeoutMs ?? 5000;
+    const switched = await switchTables(client, settings, cursor, RETIRED_PREFIX, guard.lost, dropLockTimeoutMs);
     enter('done', cursor.events);
     const { rows } = await client.query<{ n: string }>('select count(*) as n from production_orders');
     const durationMs = performance.now() - started;
@@ -140,6 +150,7 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
       durationMs,
       eventsPerSecond: durationMs > 0 ? Math.round((cursor.events / durationMs) * 1000) : 0,
       clearedDeadLetters: switched.clearedDeadLetters,
+      retiredDropped: switched.retiredDropped,
       phasesMs,
     };
   } finally {
@@ -149,11 +160,14 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   }
 }
 
-/** Schemas a crashed rebuild left behind; only one rebuild runs at a time (we hold its lock). */
-async function dropLeftovers(client: pg.Client): Promise<void> {
+/**
+ * Schemas a crashed rebuild left behind, and retired tables a reader held at the last switch;
+ * only one rebuild runs at a time (we hold its lock). One still held is left for the next time.
+ */
+async function dropLeftovers(client: pg.Client, lockTimeoutMs: number): Promise<void> {
   const { rows } = await client.query<{ name: string }>(
     'select nspname as name from pg_namespace where starts_with(nspname, $1) or starts_with(nspname, $2)',
     [SCHEMA_PREFIX, RETIRED_PREFIX],
   );
-  for (const row of rows) await client.query(`drop schema ${quoteIdent(row.name)} cascade`);
+  for (const row of rows) await dropIfFree(client, quoteIdent(row.name), lockTimeoutMs);
 }

@@ -35,7 +35,14 @@ const RETRIED = new Set(['55P03', '40P01']);
  * orders that changed beyond the live position; commits. The live projector then finds the
  * checkpoint moved and continues from it. Retried when the table locks are not granted in time.
  */
-export async function switchTables(client: pg.ClientBase, settings: LoadSettings, cursor: RebuildCursor, retiredPrefix: string, lockLost: AbortSignal): Promise<{ clearedDeadLetters: number }> {
+export async function switchTables(
+  client: pg.ClientBase,
+  settings: LoadSettings,
+  cursor: RebuildCursor,
+  retiredPrefix: string,
+  lockLost: AbortSignal,
+  dropLockTimeoutMs: number,
+): Promise<{ clearedDeadLetters: number; retiredDropped: boolean }> {
   for (let attempt = 1; ; attempt += 1) {
     const before = { position: cursor.position, events: cursor.events };
     try {
@@ -65,8 +72,8 @@ export async function switchTables(client: pg.ClientBase, settings: LoadSettings
       await client.query('commit');
       cursor.position = pending.position;
       cursor.events = pending.events;
-      await client.query(`drop schema ${retired} cascade`);
-      return { clearedDeadLetters };
+      // Switched: from here on nothing may fail the rebuild or retry the switch.
+      return { clearedDeadLetters, retiredDropped: await dropIfFree(client, retired, dropLockTimeoutMs) };
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
       cursor.position = before.position;
@@ -74,6 +81,27 @@ export async function switchTables(client: pg.ClientBase, settings: LoadSettings
       if (!RETRIED.has((error as { code?: string }).code ?? '') || attempt >= ATTEMPTS) throw error;
       await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
     }
+  }
+}
+
+/**
+ * Drops a retired schema unless some session still holds a lock on its tables (a reader that was
+ * in a transaction on the old tables when they were switched out): the drop waits at most
+ * `lockTimeoutMs` for it, then the schema is left for the next rebuild's clean-up. Without the
+ * bound the drop waited on the reader for as long as the reader's transaction lasted, and its
+ * exclusive lock request queued every other reader of those tables behind it.
+ */
+export async function dropIfFree(client: pg.ClientBase, quotedSchema: string, lockTimeoutMs: number): Promise<boolean> {
+  try {
+    await client.query('begin');
+    await client.query(`select set_config('lock_timeout', $1, true)`, [String(lockTimeoutMs)]);
+    await client.query(`drop schema if exists ${quotedSchema} cascade`);
+    await client.query('commit');
+    return true;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    if ((error as { code?: string }).code === '55P03') return false;
+    throw error;
   }
 }
 
