@@ -64,6 +64,10 @@ const schema = z
     RATE_LIMIT_AUTH_FAILURES_WINDOW_SECONDS: windowSeconds.default(60),
     RATE_LIMIT_WEBHOOK_FAILURES_PER_ADDRESS: budget.default(60),
     RATE_LIMIT_WEBHOOK_FAILURES_WINDOW_SECONDS: windowSeconds.default(60),
+    // A tracking page loads once and then follows live: a few lookups a minute per reader, more
+    // for an office behind one address; guessing tokens needs billions.
+    RATE_LIMIT_TRACKING_LOOKUPS_PER_ADDRESS: budget.default(120),
+    RATE_LIMIT_TRACKING_LOOKUPS_WINDOW_SECONDS: windowSeconds.default(60),
     CORS_ORIGINS: origins.default([]),
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     HTTP_REQUEST_TIMEOUT_MS: ms.default(30_000),
@@ -203,6 +207,8 @@ export interface RateLimits {
   readonly authFailures: RateLimit;
   /** Stripe webhook deliveries whose signature fails, per client address. */
   readonly webhookFailures: RateLimit;
+  /** Lookups by public tracking token (`trackOrder`, `trackedOrderUpdated`), per client address, found or not. */
+  readonly trackingLookups: RateLimit;
 }
 
 /** How long an HTTP client may take, and how many may be connected at once. */
@@ -282,6 +288,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       },
       authFailures: { max: e.RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS, windowMs: e.RATE_LIMIT_AUTH_FAILURES_WINDOW_SECONDS * 1000 },
       webhookFailures: { max: e.RATE_LIMIT_WEBHOOK_FAILURES_PER_ADDRESS, windowMs: e.RATE_LIMIT_WEBHOOK_FAILURES_WINDOW_SECONDS * 1000 },
+      trackingLookups: { max: e.RATE_LIMIT_TRACKING_LOOKUPS_PER_ADDRESS, windowMs: e.RATE_LIMIT_TRACKING_LOOKUPS_WINDOW_SECONDS * 1000 },
     },
     corsOrigins: e.CORS_ORIGINS.map((origin) => new URL(origin).origin),
     trustProxyHops: e.TRUST_PROXY_HOPS,

@@ -11,7 +11,7 @@ import {
 import { loadInstallationSecret } from '../db/installationSecret.ts';
 import { migrate } from '../db/migrate.ts';
 import type { AppDeps } from '../http/app.ts';
-import { noTrackingLookupLimit, orderResolvers } from '../http/graphql/resolvers/orders/index.ts';
+import { orderResolvers } from '../http/graphql/resolvers/orders/index.ts';
 import { productionRoutes } from '../http/routes/production.ts';
 import { apiDocsRoutes } from '../http/routes/productionDocs.ts';
 import { DEFAULT_PAGES_DIR } from '../http/pages.ts';
@@ -22,7 +22,7 @@ import { Closables } from './closables.ts';
 import { withCommandMetrics } from './commandMetrics.ts';
 import { openDatabase } from './database.ts';
 import { openEventStore } from './eventStore.ts';
-import { withOrderCreationLimit } from './rateLimiter.ts';
+import { addressKey, createRateLimiter, withOrderCreationLimit } from './rateLimiter.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 
 /** Readiness fails when the read model is this many events behind. */
@@ -95,6 +95,7 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
     const payments = setUpPayments({ config, eventStore, commands, pool });
     // What the transports (REST, GraphQL over HTTP and WebSocket) place orders through: one budget per user for all three.
     const placing = withOrderCreationLimit(commands, config.rateLimits.orderCreation);
+    const trackingLookups = createRateLimiter(config.rateLimits.trackingLookups);
     if (config.projector) {
       // Background work runs beside the projector, in the processes that take such work.
       const stopRefunds = new AbortController();
@@ -144,8 +145,8 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
           eventStore,
           logError: (error, message) => log.error({ err: error }, message),
           publicBaseUrl: config.publicBaseUrl,
-          // The one place a rate limit on lookups by public tracking token goes (none yet).
-          limitTrackingLookup: noTrackingLookupLimit,
+          // Per client address, found or not: a token is 192 random bits, but lookups still cost a read.
+          limitTrackingLookup: ({ context }) => trackingLookups.take(addressKey(context.clientAddress), 'tracking link lookups'),
         }),
         projectionLag,
         maxProjectionLag: MAX_PROJECTION_LAG,

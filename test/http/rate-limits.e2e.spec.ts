@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -17,6 +18,8 @@ const LIMITS = {
   RATE_LIMIT_AUTH_FAILURES_WINDOW_SECONDS: '600',
   RATE_LIMIT_WEBHOOK_FAILURES_PER_ADDRESS: '3',
   RATE_LIMIT_WEBHOOK_FAILURES_WINDOW_SECONDS: '600',
+  RATE_LIMIT_TRACKING_LOOKUPS_PER_ADDRESS: '3',
+  RATE_LIMIT_TRACKING_LOOKUPS_WINDOW_SECONDS: '600',
 };
 
 interface Reply {
@@ -84,7 +87,7 @@ describe('rate limits', () => {
       webSocketImpl: FromAddress,
       retryAttempts: 0,
       lazy: true,
-      connectionParams: { authorization: `Bearer ${token}` },
+      connectionParams: token ? { authorization: `Bearer ${token}` } : {},
       on: { closed: (event) => onClose?.((event as { code: number }).code, (event as { reason: string }).reason) },
     });
     clients.push(client);
@@ -100,6 +103,23 @@ describe('rate limits', () => {
   }
 
   const eventCount = async () => Number((await fx.db.pool.query<{ n: string }>('select count(*) as n from es_events')).rows[0]!.n);
+
+  it('limits lookups by public tracking token per address, found or not, over HTTP and WebSocket alike', async () => {
+    const TRACK = 'query ($token: String!) { trackOrder(token: $token) { reference } }';
+    const guess = () => ({ query: TRACK, variables: { token: randomBytes(24).toString('base64url') } });
+    for (let i = 0; i < 3; i++) {
+      const answer = await send(server.url, 'POST', '/graphql', { from: '127.0.0.6', body: guess() });
+      expect(answer.body).toEqual({ data: { trackOrder: null } });
+    }
+    const refused = await send(server.url, 'POST', '/graphql', { from: '127.0.0.6', body: guess() });
+    expect(refused.body.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+    const subscribe = 'subscription ($token: String!) { trackedOrderUpdated(token: $token) { reference } }';
+    const overSocket = await overWs(wsClient('', '127.0.0.6'), subscribe, { token: randomBytes(24).toString('base64url') }).catch((errors: unknown) => ({ errors }));
+    expect(JSON.stringify(overSocket)).toContain('RATE_LIMITED');
+    // Another address is not held back.
+    const other = await send(server.url, 'POST', '/graphql', { from: '127.0.0.7', body: guess() });
+    expect(other.body).toEqual({ data: { trackOrder: null } });
+  });
 
   it('counts order creations per user across REST, GraphQL over HTTP and over WebSocket, and refuses past the budget writing nothing', async () => {
     const customerId = newId();

@@ -10,6 +10,8 @@ export interface GraphQLContext {
   readonly transport: GraphQLTransport;
   /** Aborted when this operation ends (client gone, subscription completed) or the server shuts down. */
   readonly signal: AbortSignal;
+  /** The client's address as fastify's `request.ip` gives it (behind TRUST_PROXY_HOPS proxies, the forwarded one), for limits per address. */
+  readonly clientAddress: string | undefined;
   /**
    * The viewer checked again now: token expiry and the operator right as `user_profiles` has it
    * at this moment. Subscriptions call it before every delivery; rejects with UNAUTHENTICATED
@@ -22,9 +24,9 @@ export interface GraphQLContext {
 export const CONTROLLER = Symbol('operation controller');
 export type InternalContext = GraphQLContext & { readonly [CONTROLLER]: AbortController };
 
-export function createContext(viewer: Viewer | undefined, transport: GraphQLTransport, authenticator: Authenticator): InternalContext {
+export function createContext(viewer: Viewer | undefined, transport: GraphQLTransport, authenticator: Authenticator, clientAddress?: string): InternalContext {
   const controller = new AbortController();
-  return { ...contextWith(viewer, transport, authenticator, controller.signal), [CONTROLLER]: controller };
+  return { ...contextWith(viewer, transport, authenticator, controller.signal, clientAddress), [CONTROLLER]: controller };
 }
 
 /**
@@ -32,18 +34,19 @@ export function createContext(viewer: Viewer | undefined, transport: GraphQLTran
  * controller either), so its signal is one that never aborts: making a controller per request
  * was 3% of an `order(id)` request's CPU.
  */
-export function queryContext(viewer: Viewer | undefined, authenticator: Authenticator): GraphQLContext {
-  return contextWith(viewer, 'http', authenticator, NEVER_ABORTED);
+export function queryContext(viewer: Viewer | undefined, authenticator: Authenticator, clientAddress?: string): GraphQLContext {
+  return contextWith(viewer, 'http', authenticator, NEVER_ABORTED, clientAddress);
 }
 
 const NEVER_ABORTED = new AbortController().signal;
 
-function contextWith(viewer: Viewer | undefined, transport: GraphQLTransport, authenticator: Authenticator, signal: AbortSignal): GraphQLContext {
+function contextWith(viewer: Viewer | undefined, transport: GraphQLTransport, authenticator: Authenticator, signal: AbortSignal, clientAddress: string | undefined): GraphQLContext {
   let current = viewer;
   return {
     viewer,
     transport,
     signal,
+    clientAddress,
     recheckViewer() {
       if (!current) return current;
       const rechecked = authenticator.recheck(current);

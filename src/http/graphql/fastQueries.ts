@@ -93,7 +93,7 @@ export function fastQueries(yoga: Yoga, deps: { readonly authenticator: Authenti
     } catch {
       return undefined; // yoga answers 401 in GraphQL's shape
     }
-    const result = (await query.query(undefined, queryContext(viewer, authenticator), params.variables)) as ExecutionResult;
+    const result = (await query.query(undefined, queryContext(viewer, authenticator, request.ip), params.variables)) as ExecutionResult;
     deps.answered();
 
     if (result.errors?.length) {

@@ -98,7 +98,7 @@ export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
       const transport = request.headers.get('accept')?.includes('text/event-stream') ? 'sse' : 'http';
       try {
         const viewer = await deps.authGuard.authenticate(initial.req.ip, request.headers.get('authorization'));
-        return createContext(viewer, transport, deps.authenticator);
+        return createContext(viewer, transport, deps.authenticator, initial.req.ip);
       } catch (error) {
         // A bad token fails the whole request with 401 (429 past the address's budget of failures), before any resolver runs.
         throw isAppError(error) ? toGraphQLError(error, undefined, { httpStatus: true }) : error;

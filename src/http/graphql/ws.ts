@@ -129,7 +129,7 @@ export function attachGraphQLWebSocket(server: Server, graphql: GraphQLServer, a
         if (payload.query.length > GRAPHQL_LIMITS.maxQueryLength) {
           return [new GraphQLError(`Query is ${payload.query.length} characters long; the limit is ${GRAPHQL_LIMITS.maxQueryLength}`, { extensions: { code: 'BAD_USER_INPUT' } })];
         }
-        const context = createContext(viewer, 'ws', authenticator);
+        const context = createContext(viewer, 'ws', authenticator, authGuard.addressOf(ctx.extra.request));
         const { schema, execute, contextFactory, parse, validate } = graphql.yoga.getEnveloped(context) as EnvelopedOperation;
         try {
           const document = parse(payload.query);
