@@ -1,15 +1,16 @@
 import { GraphQLError } from 'graphql';
 import { maskError as yogaMaskError } from 'graphql-yoga';
-import { isAppError, type AppError } from '../../domain/errors.ts';
+import { capProblems, isAppError, type AppError } from '../../domain/errors.ts';
 
 /** An AppError as GraphQL reports it: the message, `extensions.code`, and the invalid fields for BAD_USER_INPUT. */
 export function toGraphQLError(error: AppError, source?: GraphQLError, options: { readonly httpStatus?: boolean } = {}): GraphQLError {
-  const fields = error.details.fields;
+  const { listed, omitted } = capProblems(error.details.fields ?? []);
   return new GraphQLError(error.message, {
     ...(source ? { nodes: source.nodes, source: source.source, positions: source.positions, path: source.path } : {}),
     extensions: {
       code: error.code,
-      ...(fields && fields.length > 0 ? { fields } : {}),
+      ...(listed.length > 0 ? { fields: listed } : {}),
+      ...(omitted > 0 ? { omittedFields: omitted } : {}),
       // Yoga turns `http.status` into the response status: wanted only when the whole request
       // fails (a bad token), never for one field's error inside a 200 result.
       ...(options.httpStatus ? { http: { status: error.httpStatus } } : {}),

@@ -15,6 +15,7 @@ import { enumResolvers } from './resolvers/enums.ts';
 import { DateTime, JSON as JSONScalar } from './resolvers/scalars.ts';
 import { sharedSubscribe, sharedSubscriptionExecution } from './sharedExecution.ts';
 import { maskResult, SubscriptionTracker } from './subscriptions.ts';
+import { inputGuard, inputProblems, inputProblemsResult } from './inputGuard.ts';
 
 /** The SDL of contract section 4, schema-first. */
 export const typeDefs = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
@@ -78,7 +79,7 @@ export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
       error: (...args: unknown[]) => log.error(args.map(String).join(' ')),
     },
     // sharedSubscriptionExecution sets the subscribe function: it stays last.
-    plugins: [...limitPlugins({ introspection: deps.introspection }), compiledQueries(), subscriptions.plugin(), sharedSubscriptionExecution(shared)],
+    plugins: [...limitPlugins({ introspection: deps.introspection }), inputGuard(), compiledQueries(), subscriptions.plugin(), sharedSubscriptionExecution(shared)],
     context: async (initial) => {
       // WebSocket operations arrive with their context already built (authenticated at subscribe).
       if ('transport' in initial) return initial;
@@ -98,6 +99,9 @@ export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
     subscriptions,
     maskError,
     async subscribe(args) {
+      // The WebSocket's subscriptions skip envelop's onSubscribe: the input guard runs here for them.
+      const problems = inputProblems(args.document, args.variableValues);
+      if (problems.length > 0) return inputProblemsResult(problems);
       const result = await shared(args).catch((error: unknown) => ({ errors: [maskSubscriptionError(error) as GraphQLError] }));
       if (!isAsyncIterable(result)) return maskResult(result, maskSubscriptionError);
       return subscriptions.track(result, args.contextValue as InternalContext, maskSubscriptionError);
