@@ -21,6 +21,7 @@ const schema = z
     AUTH_JWKS_URL: optionalUrl,
     AUTH_JWT_AUDIENCE: z.string().min(1).default('authenticated'),
     AUTH_JWT_ISSUER: z.string().min(1).optional(),
+    AUTH_MAX_TOKEN_LIFETIME: z.coerce.number().int().min(60, 'must be at least 60 (seconds)').max(366 * 24 * 3600, 'must be at most a year (in seconds)').default(24 * 3600),
     STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret key (sk_test_…, sk_live_…)').optional(),
     STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'must start with whsec_').optional(),
     STRIPE_API_BASE: optionalUrl,
@@ -40,6 +41,13 @@ const schema = z
     if (env.AUTH_JWT_SECRET && env.AUTH_JWKS_URL) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'cannot be combined with AUTH_JWT_SECRET; choose one' });
     }
+  })
+  // Only the generated dev secret goes without: tokens from a real identity provider name it.
+  // Checked even when other variables are bad (`when`), so it is listed with them.
+  .refine((env) => !((env.AUTH_JWT_SECRET || env.AUTH_JWKS_URL) && !env.AUTH_JWT_ISSUER), {
+    path: ['AUTH_JWT_ISSUER'],
+    message: 'is required with AUTH_JWT_SECRET or AUTH_JWKS_URL (the tokens\' "iss", e.g. https://<project>.supabase.co/auth/v1)',
+    when: () => true,
   });
 
 /** The whole configuration, read from environment variables once at start and then frozen. */
@@ -54,7 +62,10 @@ export interface Config {
     readonly jwtSecret: string | undefined;
     readonly jwksUrl: string | undefined;
     readonly audience: string;
+    /** Required unless the dev secret is generated (no jwtSecret, no jwksUrl). */
     readonly issuer: string | undefined;
+    /** AUTH_MAX_TOKEN_LIFETIME: tokens living longer (`exp` further than this from now or from `iat`) are refused. */
+    readonly maxTokenLifetimeSeconds: number;
   };
   /** Unset: simulated payments through the same webhook route. */
   readonly stripe: { readonly secretKey: string; readonly webhookSecret: string; readonly apiBase: string | undefined } | undefined;
@@ -90,7 +101,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       e.EVENT_STORE === 'eventstoredb'
         ? { kind: 'eventstoredb', connectionString: e.EVENTSTORE_CONNECTION_STRING ?? '' }
         : { kind: 'postgres' },
-    auth: { jwtSecret: e.AUTH_JWT_SECRET, jwksUrl: e.AUTH_JWKS_URL, audience: e.AUTH_JWT_AUDIENCE, issuer: e.AUTH_JWT_ISSUER },
+    auth: { jwtSecret: e.AUTH_JWT_SECRET, jwksUrl: e.AUTH_JWKS_URL, audience: e.AUTH_JWT_AUDIENCE, issuer: e.AUTH_JWT_ISSUER, maxTokenLifetimeSeconds: e.AUTH_MAX_TOKEN_LIFETIME },
     stripe:
       e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET
         ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE }

@@ -58,7 +58,7 @@ export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
     resolvers: [{ DateTime, JSON: JSONScalar }, enumResolvers, catalogResolvers({ garments: deps.garments }), ...(deps.resolvers ?? [])],
   });
   const log = deps.log;
-  const maskError = createMaskError((error) => log.error({ err: error }, 'unexpected GraphQL error'));
+  const maskError = createMaskError((error) => log.error({ err: error }, 'unexpected GraphQL error'), { hideSuggestions: !deps.introspection });
   const shared = sharedSubscribe();
   // As yoga's own plugin does, an abort is never masked.
   const maskSubscriptionError = (error: unknown): Error => (error instanceof Error && error.name === 'AbortError' ? error : maskError(error, MASKED_MESSAGE));
