@@ -10,6 +10,7 @@ import { registerErrorHandling } from './errorHandler.ts';
 import { registerGraphQL } from './graphql/index.ts';
 import type { GarmentCatalog } from './graphql/resolvers/catalog.ts';
 import { registerHealthRoutes } from './health.ts';
+import { boundedLogger, registerRequestLog } from './logging.ts';
 import { registerMetrics } from './metricsRoutes.ts';
 
 /** Everything the HTTP app uses, made by the caller (`src/app/`), so tests pass their own. */
@@ -30,7 +31,7 @@ export interface AppDeps {
   readonly graphqlResolvers?: readonly IResolvers[];
   /** More routes (REST, webhooks), registered after the error handler and authentication. */
   readonly routes?: readonly FastifyPluginAsync[];
-  /** pino options, or false for silence (tests). */
+  /** pino options (level, stream), or false for silence (tests); every line is bounded (`logging.ts`). */
   readonly logger?: FastifyServerOptions['logger'];
 }
 
@@ -41,7 +42,9 @@ export interface AppDeps {
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? false,
+    logger: boundedLogger(deps.logger),
+    // registerRequestLog writes one line per request, not fastify's two.
+    disableRequestLogging: true,
     // Refuse new requests during shutdown instead of starting work that close() must wait for.
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -49,6 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  registerRequestLog(app);
   registerMetrics(app, deps.metrics);
   registerAuthentication(app, deps.authenticator);
   if (deps.projectionLag) deps.metrics.setProjectionLagSource(deps.projectionLag);

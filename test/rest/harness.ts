@@ -10,7 +10,7 @@ import { createPostgresEventStore } from '../../src/commands/postgres/index.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { orderStreamId, type OrderEvent } from '../../src/domain/order/index.ts';
 import { startReadModel, type ReadModel } from '../../src/projections/index.ts';
-import { buildApp } from '../../src/http/app.ts';
+import { buildApp, type AppDeps } from '../../src/http/app.ts';
 import { productionRoutes } from '../../src/http/routes/production.ts';
 import { apiDocsRoutes } from '../../src/http/routes/productionDocs.ts';
 import { orderResolvers } from '../../src/http/graphql/resolvers/orders/index.ts';
@@ -45,7 +45,9 @@ export interface Stack {
  * The real pieces on a fresh database: PostgreSQL event store, order command service, payments
  * (a fake Stripe over HTTP, or simulated), the production routes, the real app on a real port.
  */
-export async function startStack(options: { readonly simulated?: boolean; readonly now?: () => Date; readonly docs?: boolean } = {}): Promise<Stack> {
+export async function startStack(
+  options: { readonly simulated?: boolean; readonly now?: () => Date; readonly docs?: boolean; readonly logger?: AppDeps['logger'] } = {},
+): Promise<Stack> {
   const db = await createTestDatabase();
   await migrate(db.pool);
   const store = await createPostgresEventStore({ pool: db.pool });
@@ -77,6 +79,7 @@ export async function startStack(options: { readonly simulated?: boolean; readon
     garments: { list: () => Promise.resolve([]) },
     introspection: true,
     graphqlResolvers: orderResolvers({ commands, readModel: { db: db.pool, changeFeed: readModel.changeFeed }, checkout: payments.checkout, garments, eventStore: store }),
+    ...(options.logger ? { logger: options.logger } : {}),
     routes: [...(options.docs ? [apiDocsRoutes({ publicBaseUrl: PUBLIC_BASE_URL })] : []), ...payments.routes, productionRoutes({ commands, garments, checkout: payments.checkout, readModel: { db: db.pool, changeFeed: readModel.changeFeed } })],
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
