@@ -20,6 +20,8 @@ interface TextPlan {
   readonly variableUses: readonly { readonly name: string; readonly path: string }[];
 }
 
+const NONE: FieldProblem[] = [];
+
 /** Parsed documents are cached and reused by yoga's parser cache, so each is walked once. */
 const plans = new WeakMap<DocumentNode, TextPlan>();
 
@@ -31,9 +33,11 @@ const plans = new WeakMap<DocumentNode, TextPlan>();
  * included, instead of one per resolver: without it such text reached a query
  * (INTERNAL_SERVER_ERROR) or the event store (a refused append).
  */
-export function inputProblems(document: DocumentNode, variables: unknown): FieldProblem[] {
+export function inputProblems(document: DocumentNode, variables: unknown): readonly FieldProblem[] {
   let plan = plans.get(document);
   if (!plan) plans.set(document, (plan = planOf(document)));
+  // The common case, on every request: nothing to look at, nothing allocated.
+  if (plan.variableUses.length === 0 && plan.literalProblems.length === 0) return NONE;
   const problems = [...plan.literalProblems];
   if (plan.variableUses.length > 0 && typeof variables === 'object' && variables !== null) {
     for (const use of plan.variableUses) checkValue((variables as Record<string, unknown>)[use.name], use.path, problems);

@@ -9,8 +9,8 @@ import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../../domain/text.ts';
  * checks everything again (garment, sizes offered) when the command runs.
  */
 
-/** Every string of these bodies: text PostgreSQL can store (no NUL, no lone surrogate), else a 400 naming the field. */
-const storable = () => z.string().refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
+/** Every string of the REST bodies and queries: text PostgreSQL can store (no NUL, no lone surrogate), else a 400 naming the field. */
+export const storable = () => z.string().refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
 const text = (max: number) => storable().max(max, `must be at most ${max} characters`);
 const httpUrl = text(LIMITS.url).refine(isHttpUrl, 'must be an http(s) URL');
 
