@@ -90,6 +90,9 @@ export const cleanText = (value: string | null | undefined): string | null => {
   return trimmed === '' ? null : trimmed;
 };
 
+/** `\u0000` or `\udXXX` as an escape (an odd number of backslashes before it), not text that spells it. */
+const ESCAPED_UNSTORABLE = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f])/i;
+
 export function checkMetadata(problems: FieldProblems, path: string, value: unknown): void {
   if (value === undefined) return;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -104,6 +107,8 @@ export function checkMetadata(problems: FieldProblems, path: string, value: unkn
     return;
   }
   if (json.length > LIMITS.metadataJson) problems.add(path, `must be at most ${LIMITS.metadataJson} characters as JSON`);
+  // JSON.stringify escapes a NUL and a lone surrogate (a pair stays as it is): jsonb refuses both escapes.
+  else if (ESCAPED_UNSTORABLE.test(json)) problems.add(path, UNSTORABLE_TEXT_MESSAGE);
 }
 
 /** The reference for the n-th order: `PO-000001`; past 999,999 it simply grows a digit. */
