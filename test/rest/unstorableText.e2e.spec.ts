@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql } from '../http/harness.ts';
+import { graphql, subscribeSse } from '../http/harness.ts';
 import { newUserId, orderBody, request, startStack, type Stack } from './harness.ts';
 
 const NUL = 'a\u0000b';
@@ -118,6 +118,16 @@ describe('text PostgreSQL cannot store (NUL, lone surrogates)', () => {
         await client.dispose();
       }
     });
+  });
+
+  it('a GraphQL subscription over SSE refuses it too', async () => {
+    const subscription = await subscribeSse(stack.url, 'subscription($id: ID!) { orderUpdated(id: $id) { id } }', { token: operator, variables: { id: `${orderId}\u0000` } });
+    try {
+      const payload = await subscription.next();
+      expect(payload.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: 'id' }] });
+    } finally {
+      subscription.cancel();
+    }
   });
 
   it('refuses a NUL byte in the Idempotency-Key header before anything runs', async () => {
