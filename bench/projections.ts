@@ -17,6 +17,7 @@ import { createOrderCommands, createPostgresGarmentCatalog, createPostgresRefere
 import { createPostgresEventStore } from '../src/commands/postgres/index.ts';
 import type { EventStore } from '../src/commands/eventStore.ts';
 import { createDatabaseIfMissing, ensureEmbeddedPostgres } from '../src/db/embedded.ts';
+import { loadInstallationSecret } from '../src/db/installationSecret.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { rebuildProjections, startReadModel } from '../src/projections/index.ts';
 import { emit, progress, round } from './support/output.ts';
@@ -101,7 +102,7 @@ async function rebuildRate(url: string): Promise<void> {
 async function projectionLag(url: string): Promise<void> {
   const { pool, store, close } = await open(url);
   const readModel = await startReadModel({ pool, eventStore: store, projector: true });
-  const commands = createOrderCommands({ eventStore: store, references: createPostgresReferenceAllocator(pool), garments: createPostgresGarmentCatalog(pool) });
+  const commands = createOrderCommands({ eventStore: store, references: createPostgresReferenceAllocator(pool), garments: createPostgresGarmentCatalog(pool), idSecret: await loadInstallationSecret(pool) });
   try {
     progress('creating 2,000 orders to work on');
     const orders: string[] = [];

@@ -25,6 +25,7 @@ import { createMetrics } from '../src/app/metrics.ts';
 import { createOrderCommands, createPostgresGarmentCatalog, createPostgresReferenceAllocator, type OrderCommands } from '../src/commands/order/index.ts';
 import { createPostgresEventStore } from '../src/commands/postgres/index.ts';
 import { ensureEmbeddedPostgres } from '../src/db/embedded.ts';
+import { loadInstallationSecret } from '../src/db/installationSecret.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { buildApp } from '../src/http/app.ts';
 import { setUpPayments } from '../src/payments/setup.ts';
@@ -59,7 +60,7 @@ export async function run(): Promise<void> {
   try {
     await migrate(pool);
     const store = await createPostgresEventStore({ connectionString: cluster.url, maxConnections: 16 });
-    const commands = createOrderCommands({ eventStore: store, references: createPostgresReferenceAllocator(pool), garments: createPostgresGarmentCatalog(pool) });
+    const commands = createOrderCommands({ eventStore: store, references: createPostgresReferenceAllocator(pool), garments: createPostgresGarmentCatalog(pool), idSecret: await loadInstallationSecret(pool) });
     const payments = setUpPayments({ config: { stripe: { secretKey: 'sk_test_bench', webhookSecret: SECRET, apiBase: 'http://127.0.0.1:9' }, publicBaseUrl: 'http://127.0.0.1' }, eventStore: store, commands, pool });
     const readModel = await startReadModel({ pool, eventStore: store, projector: process.env.BENCH_WEBHOOK_PROJECTOR !== 'off' });
     const app = await buildApp({

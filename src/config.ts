@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65_535);
@@ -25,6 +26,8 @@ const schema = z
     STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret key (sk_test_…, sk_live_…)').optional(),
     STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'must start with whsec_').optional(),
     STRIPE_API_BASE: optionalUrl,
+    PAYMENTS: z.enum(['stripe', 'simulated']).optional(),
+    ID_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     PUBLIC_BASE_URL: optionalUrl,
     PROJECTOR: onOff.default('on'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -38,6 +41,7 @@ const schema = z
     if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['STRIPE_WEBHOOK_SECRET'], message: 'is required when STRIPE_SECRET_KEY is set' });
     }
+    for (const problem of paymentProblems(env)) ctx.addIssue({ code: 'custom', ...problem });
     if (env.AUTH_JWT_SECRET && env.AUTH_JWKS_URL) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'cannot be combined with AUTH_JWT_SECRET; choose one' });
     }
@@ -49,6 +53,47 @@ const schema = z
     message: 'is required with AUTH_JWT_SECRET or AUTH_JWKS_URL (the tokens\' "iss", e.g. https://<project>.supabase.co/auth/v1)',
     when: () => true,
   });
+
+/**
+ * 127.0.0.0/8, ::1 (also as an IPv4-mapped address) and `localhost`: a server listening only
+ * there is reachable from this machine alone.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (bare === 'localhost') return true;
+  const v4 = /^(?:::ffff:)?(\d+)\.\d+\.\d+\.\d+$/.exec(bare);
+  if (v4 && isIP(bare.replace(/^::ffff:/, '')) === 4) return v4[1] === '127';
+  if (isIP(bare) !== 6) return false;
+  // Expand `::` to compare every group: `::1` and `0:0:0:0:0:0:0:1` are the same address.
+  const [head = '', tail] = bare.split('::');
+  const groups = (text: string) => (text === '' ? [] : text.split(':').map((g) => Number.parseInt(g, 16)));
+  const left = groups(head);
+  const right = tail === undefined ? [] : groups(tail);
+  const all = [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
+  return all.length === 8 && all.slice(0, 7).every((g) => g === 0) && all[7] === 1;
+}
+
+/**
+ * Payments are chosen, never fallen into: with no Stripe key a server reachable from other
+ * machines would otherwise take orders that anyone can mark paid for free.
+ */
+function paymentProblems(env: { readonly HOST: string; readonly PAYMENTS?: 'stripe' | 'simulated' | undefined; readonly STRIPE_SECRET_KEY?: string | undefined; readonly STRIPE_WEBHOOK_SECRET?: string | undefined }): { path: string[]; message: string }[] {
+  const problems: { path: string[]; message: string }[] = [];
+  if (env.PAYMENTS === 'stripe' && !env.STRIPE_SECRET_KEY) problems.push({ path: ['STRIPE_SECRET_KEY'], message: 'is required when PAYMENTS=stripe' });
+  if (env.PAYMENTS === 'simulated' && env.STRIPE_SECRET_KEY) {
+    problems.push({ path: ['PAYMENTS'], message: 'is simulated but STRIPE_SECRET_KEY is set; unset one of them (PAYMENTS=stripe, or no key, to say which)' });
+  }
+  if (env.STRIPE_WEBHOOK_SECRET && !env.STRIPE_SECRET_KEY) {
+    problems.push({ path: ['STRIPE_WEBHOOK_SECRET'], message: 'is set without STRIPE_SECRET_KEY; set both for Stripe, or neither' });
+  }
+  if (env.PAYMENTS === undefined && !env.STRIPE_SECRET_KEY && !isLoopbackHost(env.HOST)) {
+    problems.push({
+      path: ['PAYMENTS'],
+      message: `HOST ${env.HOST} is not a loopback address and STRIPE_SECRET_KEY is unset: set the Stripe keys, or PAYMENTS=simulated to run payments that move no money on purpose`,
+    });
+  }
+  return problems;
+}
 
 /** The whole configuration, read from environment variables once at start and then frozen. */
 export interface Config {
@@ -67,7 +112,12 @@ export interface Config {
     /** AUTH_MAX_TOKEN_LIFETIME: tokens living longer (`exp` further than this from now or from `iat`) are refused. */
     readonly maxTokenLifetimeSeconds: number;
   };
-  /** Unset: simulated payments through the same webhook route. */
+  /**
+   * How money moves (`PAYMENTS`): `stripe`, or `simulated` (our own checkout page, no money). Default:
+   * `stripe` with a `STRIPE_SECRET_KEY`, else `simulated` on a loopback `HOST` only.
+   */
+  readonly payments: 'stripe' | 'simulated';
+  /** Set exactly when `payments` is `stripe`. */
   readonly stripe: { readonly secretKey: string; readonly webhookSecret: string; readonly apiBase: string | undefined } | undefined;
   readonly stripeApiBase: string | undefined;
   readonly publicBaseUrl: string;
@@ -75,6 +125,11 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly graphqlIntrospection: boolean;
   readonly dataDir: string;
+  /**
+   * `ID_SECRET`: keys the order ids derived from idempotency keys. Unset: the installation's secret,
+   * made once in the database (`installation_secrets`) and shared by every process using it.
+   */
+  readonly idSecret: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -106,12 +161,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET
         ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE }
         : undefined,
+    payments: e.STRIPE_SECRET_KEY ? 'stripe' : 'simulated',
     stripeApiBase: e.STRIPE_API_BASE,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
     projector: e.PROJECTOR === 'on',
     logLevel: e.LOG_LEVEL,
     graphqlIntrospection: e.GRAPHQL_INTROSPECTION === 'on',
     dataDir: e.DATA_DIR,
+    idSecret: e.ID_SECRET,
   };
   return deepFreeze(config);
 }

@@ -7,7 +7,8 @@
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { devTokens } from './app/devUsers.ts';
+import { devSignInUrl, devTokens } from './app/devUsers.ts';
+import { environmentWithDotEnv } from './envFile.ts';
 import { openRuntime, type Runtime, type RuntimeLog } from './app/runtime.ts';
 import { buildApp } from './http/app.ts';
 
@@ -16,7 +17,7 @@ const SHUTDOWN_GRACE_MS = 20_000;
 
 function readConfig(): Config {
   try {
-    return loadConfig();
+    return loadConfig(environmentWithDotEnv());
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`Cannot start: the configuration has ${error.problems.length} problem(s):\n`);
@@ -69,6 +70,9 @@ async function printWelcome(base: string, runtime: Runtime): Promise<void> {
     `  GraphQL   ${base}/graphql   (GraphiQL in a browser; subscriptions over SSE and WebSocket)`,
     `  REST      ${base}/api/production`,
     `  Health    ${base}/healthz   ready: ${base}/readyz   metrics: ${base}/metrics`,
+    runtime.payments.simulated
+      ? `  Payments  simulated: the checkout is this server's own page, no money moves`
+      : `  Payments  Stripe${runtime.config.stripeApiBase ? ` at ${runtime.config.stripeApiBase}` : ''}`,
     `  Database  ${runtime.embeddedDatabase ? `embedded PostgreSQL in ${runtime.config.dataDir}/postgres` : 'DATABASE_URL'}; events in ${runtime.eventStore.kind}; projector ${runtime.config.projector ? 'on' : 'off'}`,
   ];
   const { auth, config } = runtime;
@@ -82,6 +86,10 @@ async function printWelcome(base: string, runtime: Runtime): Promise<void> {
       `    {"Authorization": "Bearer ${tokens.operatorToken}"}`,
       `  customer ${tokens.customerId}`,
       `    {"Authorization": "Bearer ${tokens.customerToken}"}`,
+      '',
+      'Or sign in to the pages with a link (the token stays in the URL fragment):',
+      `  customer  ${devSignInUrl(base, tokens.customerToken, '/orders')}`,
+      `  operator  ${devSignInUrl(base, tokens.operatorToken, '/ops/orders')}`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { CommandHandler } from '@event-driven-io/emmett';
 import type { PostgresEventStore as EmmettStore } from '@event-driven-io/emmett-postgresql';
 import type { EventStore } from '../../src/commands/eventStore.ts';
@@ -41,7 +41,7 @@ const sessionOf = (orderId: string): string => `cs_bench_${orderId}`;
 
 /** Ours: the order command service over our store (as the API calls it). */
 export function ourOrderLives(store: EventStore) {
-  const orders = createOrderCommands({ eventStore: store, references: createInMemoryReferenceAllocator(), garments: createInMemoryGarmentCatalog([GARMENT]) });
+  const orders = createOrderCommands({ eventStore: store, references: createInMemoryReferenceAllocator(), garments: createInMemoryGarmentCatalog([GARMENT]), idSecret: randomBytes(32) });
   const lifeOf = lives();
   return async (worker: number): Promise<void> => {
     const life = lifeOf(worker);

@@ -15,6 +15,8 @@ const COMMAND_TYPES: Readonly<Record<CommandMethod, OrderCommand['type']>> = {
   updateNotes: 'UpdateNotes',
   postMessage: 'PostMessage',
   recordRefund: 'RecordRefund',
+  issueTrackingLink: 'IssueTrackingLink',
+  revokeTrackingLink: 'RevokeTrackingLink',
 };
 
 /** `ok`, `replayed` (idempotent repeat), `unchanged` (nothing to do), the error code, or `error`. */

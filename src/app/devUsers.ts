@@ -18,6 +18,13 @@ export interface DevTokens extends DevUsers {
 const FILE = 'dev-users.json';
 
 /**
+ * A development sign-in link for the pages: `<base>/signin#token=<JWT>&next=<path>`. The token
+ * rides in the fragment, which browsers never send to a server (nor to logs or proxies); the
+ * page stores it and goes on to `next`.
+ */
+export const devSignInUrl = (base: string, token: string, next: string): string => `${base}/signin#token=${token}&next=${next}`;
+
+/**
  * The two development users the server prints tokens for. Their ids are kept in the data dir,
  * so after a restart the same customer sees the same orders; the operator is granted again
  * each time (an operator revoked by the CLI is an operator again after a restart, on purpose).

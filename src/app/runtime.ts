@@ -8,9 +8,10 @@ import {
   createPostgresReferenceAllocator,
   type OrderCommands,
 } from '../commands/order/index.ts';
+import { loadInstallationSecret } from '../db/installationSecret.ts';
 import { migrate } from '../db/migrate.ts';
 import type { AppDeps } from '../http/app.ts';
-import { orderResolvers } from '../http/graphql/resolvers/orders/index.ts';
+import { noTrackingLookupLimit, orderResolvers } from '../http/graphql/resolvers/orders/index.ts';
 import { productionRoutes } from '../http/routes/production.ts';
 import { apiDocsRoutes } from '../http/routes/productionDocs.ts';
 import { setUpPayments, type Payments } from '../payments/setup.ts';
@@ -82,8 +83,9 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
     closables.add('order cache', () => Promise.resolve(orderCache.close()));
 
     const garmentCatalog = createPostgresGarmentCatalog(pool);
+    const idSecret = config.idSecret === undefined ? await loadInstallationSecret(pool) : Buffer.from(config.idSecret, 'utf8');
     const commands = withCommandMetrics(
-      createOrderCommands({ eventStore, references: createPostgresReferenceAllocator(pool), garments: garmentCatalog }),
+      createOrderCommands({ eventStore, references: createPostgresReferenceAllocator(pool), garments: garmentCatalog, idSecret }),
       metrics,
     );
     const payments = setUpPayments({ config, eventStore, commands, pool });
@@ -134,9 +136,13 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
           garments: garmentCatalog,
           eventStore,
           logError: (error, message) => log.error({ err: error }, message),
+          publicBaseUrl: config.publicBaseUrl,
+          // The one place a rate limit on lookups by public tracking token goes (none yet).
+          limitTrackingLookup: noTrackingLookupLimit,
         }),
         projectionLag,
         maxProjectionLag: MAX_PROJECTION_LAG,
+        payments: payments.simulated ? 'simulated' : 'stripe',
         routes,
         logger: { level: config.logLevel },
       }),

@@ -16,7 +16,8 @@ const garment = z
       .min(1)
       .max(30)
       .refine((sizes) => new Set(sizes).size === sizes.length, 'must not repeat a size'),
-    imageUrl: z.url().nullable().optional(),
+    /** An outside URL, or one of our own pictures (`/garments/<id>.svg`, src/http/garments/). */
+    imageUrl: z.union([z.url(), z.string().regex(/^\/garments\/[a-z0-9-]+\.svg$/, 'must be a URL or /garments/<id>.svg')]).nullable().optional(),
   })
   .refine((g) => (g.price === undefined) !== (g.priceCents === undefined), { message: 'give either price (dollars) or priceCents', path: ['price'] });
 

@@ -10,9 +10,18 @@ function userIdArgument(value: string | undefined): string {
   return value.toLowerCase();
 }
 
-/** `operators grant|revoke <userId>`: the only way a user becomes (or stops being) an operator. */
+/**
+ * `operators grant|revoke <userId>`: the only way a user becomes (or stops being) an operator.
+ * `operators list`: who is one now, one user id a line on stdout (a count on stderr).
+ */
 export async function operatorsCommand(context: CliContext, action: string | undefined, userId: string | undefined): Promise<void> {
-  if (action !== 'grant' && action !== 'revoke') throw new CliError('usage: operators grant <userId> | operators revoke <userId>', 2);
+  if (action === 'list' && userId === undefined) {
+    const { rows } = await (await context.pool()).query<{ user_id: string }>('select user_id from user_profiles where is_operator order by user_id');
+    for (const row of rows) context.io.out(row.user_id);
+    context.io.err(`${rows.length} operator(s)`);
+    return;
+  }
+  if (action !== 'grant' && action !== 'revoke') throw new CliError('usage: operators grant <userId> | operators revoke <userId> | operators list', 2);
   const id = userIdArgument(userId);
   const operators = createOperatorDirectory(await context.pool(), { cacheMs: 0 });
   if (action === 'grant') await operators.grant(id);

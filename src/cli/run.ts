@@ -7,6 +7,7 @@ import { projectionsCommand } from './readModelCommands.ts';
 
 export const USAGE = `usage: npm run cli -- <command>
 
+  operators list                  the operators' user ids, one a line
   operators grant <userId>        make a user an operator (user_profiles.is_operator)
   operators revoke <userId>       take the operator right away
   token <userId> [--operator]     print a 12-hour HS256 token for the user (--operator: grant too)

@@ -1,6 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { AppError, isAppError } from '../domain/errors.ts';
 import type { EventStore, GlobalPosition, JsonObject, NewEvent, RecordedEvent } from './eventStore.ts';
+import { nameBasedUuid } from './nameBasedUuid.ts';
 
 /** Emmett's decider: pure decisions over a fold of the stream. `decide` may throw an AppError. */
 export interface Decider<State, Command, Event extends { readonly type: string }> {
@@ -158,16 +159,7 @@ function replayOf<State, Command, Event extends { readonly type: string }>(
 function eventId<Event, State>(streamId: string, index: number, event: Event, options: HandleCommandOptions<Event, State>): string {
   if (options.eventIds) return options.eventIds(index, event);
   if (options.idempotencyKey === undefined) return randomUUID();
-  return nameBasedUuid(streamId, options.idempotencyKey, String(index));
-}
-
-/** A version-5-style uuid (SHA-1 of a fixed namespace and the parts): same parts, same id. */
-export function nameBasedUuid(...parts: readonly string[]): string {
-  const bytes = createHash('sha1').update('handle-command-event-id').update(parts.join('\u0000')).digest().subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return nameBasedUuid([streamId, options.idempotencyKey, String(index)]);
 }
 
 /**

@@ -1,4 +1,5 @@
-import type { ChildProcess } from 'node:child_process';
+import childProcess, { type ChildProcess } from 'node:child_process';
+import { syncBuiltinESMExports } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -111,7 +112,7 @@ export async function ensureEmbeddedPostgres(options: EmbeddedOptions): Promise<
   });
   if (!existsSync(join(clusterDir, 'PG_VERSION'))) await server.initialise();
   try {
-    await server.start();
+    await inOwnProcessGroup(() => server.start());
   } catch (error) {
     // The package rejects with nothing when the server exits early: say what it said.
     if (error instanceof Error) throw error;
@@ -130,6 +131,27 @@ export async function ensureEmbeddedPostgres(options: EmbeddedOptions): Promise<
     await server.stop();
   };
   return { url: urlFor(database), adminUrl, owned: true, stop };
+}
+
+/**
+ * Runs `start` with every `postgres` the package spawns meanwhile put in a process group of its
+ * own (`detached`). Ctrl-C in a terminal signals the whole foreground group: the postmaster got
+ * the SIGINT too and cut our connections while the server was still shutting down in order,
+ * which logged errors on every clean stop. We stop it ourselves, last (`stop`, and the exit hook).
+ * The package imports `spawn` by name, so the patch goes through `syncBuiltinESMExports`.
+ */
+async function inOwnProcessGroup<T>(start: () => Promise<T>): Promise<T> {
+  const original = childProcess.spawn;
+  const detaching = ((command: string, args: readonly string[], options: childProcess.SpawnOptions = {}) =>
+    original(command, args, /[\\/]postgres$/.test(command) ? { ...options, detached: true } : options)) as typeof childProcess.spawn;
+  childProcess.spawn = detaching;
+  syncBuiltinESMExports();
+  try {
+    return await start();
+  } finally {
+    childProcess.spawn = original;
+    syncBuiltinESMExports();
+  }
 }
 
 /** How long a postmaster that neither accepts connections nor exits is waited for. */

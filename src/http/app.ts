@@ -1,16 +1,19 @@
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { IResolvers } from '@graphql-tools/utils';
 import type pg from 'pg';
 import type { Authenticator } from '../auth/authenticate.ts';
 import type { EventStore } from '../commands/eventStore.ts';
 import type { Metrics } from '../app/metrics.ts';
+import type { Config } from '../config.ts';
 import { registerAuthentication } from './authentication.ts';
 import { registerErrorHandling } from './errorHandler.ts';
+import { registerGarmentImages } from './garments/images.ts';
 import { registerGraphQL } from './graphql/index.ts';
 import type { GarmentCatalog } from './graphql/resolvers/catalog.ts';
 import { registerHealthRoutes } from './health.ts';
 import { boundedLogger, registerRequestLog } from './logging.ts';
+import { registerGarmentRoutes } from './routes/garments.ts';
 import { registerMetrics } from './metricsRoutes.ts';
 
 /** Everything the HTTP app uses, made by the caller (`src/app/`), so tests pass their own. */
@@ -27,6 +30,8 @@ export interface AppDeps {
   readonly projectionLag?: () => Promise<number | undefined>;
   /** Readiness fails above this lag (events). Default 10,000. */
   readonly maxProjectionLag?: number;
+  /** Which payments run (`PAYMENTS`); `/readyz` says it. */
+  readonly payments?: Config['payments'];
   /** Order queries, mutations and subscriptions, merged over the built-in catalog resolvers. */
   readonly graphqlResolvers?: readonly IResolvers[];
   /** More routes (REST, webhooks), registered after the error handler and authentication. */
@@ -44,7 +49,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: boundedLogger(deps.logger),
     // registerRequestLog writes one line per request, not fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // Refuse new requests during shutdown instead of starting work that close() must wait for.
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -62,6 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     eventStore: deps.eventStore,
     ...(deps.projectionLag ? { projectionLag: deps.projectionLag } : {}),
     ...(deps.maxProjectionLag === undefined ? {} : { maxProjectionLag: deps.maxProjectionLag }),
+    ...(deps.payments === undefined ? {} : { payments: deps.payments }),
   });
   registerGraphQL(app, {
     authenticator: deps.authenticator,
@@ -70,9 +76,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     introspection: deps.introspection,
     ...(deps.graphqlResolvers ? { resolvers: deps.graphqlResolvers } : {}),
   });
+  registerGarmentRoutes(app, deps.garments);
+  registerGarmentImages(app);
   app.get('/', { config: { authenticate: false } }, () => ({
     graphql: '/graphql',
+    docs: '/docs',
     rest: '/api/production',
+    garments: '/api/garments',
+    pages: { orders: '/orders', ops: '/ops/orders' },
     health: '/healthz',
     ready: '/readyz',
     metrics: '/metrics',

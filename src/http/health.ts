@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { EventStore } from '../commands/eventStore.ts';
+import type { Config } from '../config.ts';
 
 export interface ReadinessDeps {
   readonly pool: Pick<pg.Pool, 'query'>;
@@ -11,6 +12,8 @@ export interface ReadinessDeps {
   readonly maxProjectionLag?: number;
   /** Each check must answer within this, else it counts as failed (a hung database is not ready). */
   readonly timeoutMs?: number;
+  /** Which payments run, reported as `payments` so nobody mistakes a simulated server for a real one. */
+  readonly payments?: Config['payments'];
 }
 
 interface CheckResult {
@@ -47,7 +50,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: ReadinessDeps):
       checks.projector = lag === undefined ? result : { ...result, lagEvents: lag };
     }
     const ready = Object.values(checks).every((c) => c.ok);
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks });
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', ...(deps.payments === undefined ? {} : { payments: deps.payments }), checks });
   });
 }
 

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify';
 
 /**
  * Longest string a log line carries in any one place (a message, an error's message or stack, a
@@ -18,6 +18,9 @@ export function bounded(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return truncate(value);
   if (typeof value !== 'object' || value === null) return value;
   if (value instanceof Error) return bounded(errorObject(value), depth);
+  // Anything else that is not plain data (a request, a reply) is left to its serializer (`req`, `res`).
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && prototype !== Object.prototype && prototype !== null) return value;
   if (depth >= MAX_LOGGED_DEPTH) return '[cut: too deep]';
   if (Array.isArray(value)) {
     const kept = value.slice(0, MAX_LOGGED_ITEMS).map((item) => bounded(item, depth + 1));
@@ -50,7 +53,12 @@ export function boundedLogger(logger: FastifyServerOptions['logger']): FastifySe
   const options = logger === true ? {} : logger;
   return {
     ...options,
-    serializers: { ...options.serializers, err: (error: Error) => bounded(error) as { type: string; message: string; stack: string } },
+    serializers: {
+      // A route may replace `req` with its own (`logSerializers`), e.g. to hide a credential in its path.
+      req: (request: FastifyRequest) => ({ method: request.method, url: truncate(request.url.split('?')[0] ?? ''), remoteAddress: request.ip }),
+      ...options.serializers,
+      err: (error: Error) => bounded(error) as { type: string; message: string; stack: string },
+    },
     formatters: { ...options.formatters, log: (object: Record<string, unknown>) => bounded(object) as Record<string, unknown> },
     hooks: {
       ...options.hooks,
@@ -62,16 +70,14 @@ export function boundedLogger(logger: FastifyServerOptions['logger']): FastifySe
 }
 
 /**
- * One info line per request once it is answered: method, path (never the query string, which
- * may carry tokens or personal data), status and time. A customer's mistake (any 4xx) is this
+ * One info line per request once it is answered: `req` (method, path: never the query string,
+ * which may carry tokens or personal data), `res` (status) and the time in ms. A customer's mistake (any 4xx) is this
  * line and nothing at error level; the error handler adds an error line for a 5xx only.
  */
 export function registerRequestLog(app: FastifyInstance): void {
   app.addHook('onResponse', (request, reply, done) => {
-    request.log.info(
-      { method: request.method, url: request.url.split('?')[0], statusCode: reply.statusCode, responseTimeMs: Math.round(reply.elapsedTime) },
-      'request completed',
-    );
+    // Through the `req` and `res` serializers, so a route's own (`logSerializers`) still applies.
+    request.log.info({ req: request, res: reply, responseTime: Math.round(reply.elapsedTime) }, 'request completed');
     done();
   });
 }

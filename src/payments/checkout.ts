@@ -1,6 +1,6 @@
 import type { GlobalPosition } from '../commands/eventStore.ts';
 import type { OrderCommands } from '../commands/order/index.ts';
-import { AppError } from '../domain/errors.ts';
+import { AppError, isAppError } from '../domain/errors.ts';
 import type { Actor } from '../domain/order/index.ts';
 import type { OpenedCheckout, PaymentGateway } from './gateway.ts';
 import { checkoutOrderOf } from './orderFacts.ts';
@@ -16,8 +16,8 @@ export interface OpenCheckout extends OpenedCheckout {
 export interface CheckoutService {
   /**
    * The order's Checkout session: the one already recorded, or a new one opened with the gateway
-   * and recorded on the order (`CheckoutSessionOpened`). Safe to repeat and to race: the gateway
-   * is idempotent per order and the decider records one session.
+   * and recorded on the order (`CheckoutSessionOpened`). Safe to repeat and to race: the decider
+   * records one session per order, and every caller answers with the recorded one.
    */
   open(orderId: string): Promise<OpenCheckout>;
 }
@@ -32,9 +32,18 @@ export function createCheckoutService(deps: { readonly commands: Pick<OrderComma
         throw new AppError('ILLEGAL_TRANSITION', `Cannot open a checkout session: the order is ${state.orderStatus}`, { orderId, orderStatus: state.orderStatus });
       }
       const opened = await deps.gateway.openCheckout(checkoutOrderOf(state));
-      const recorded = await deps.commands.openCheckoutSession(orderId, opened, { actor: CHECKOUT_ACTOR });
-      // A racing request may have recorded its session first; the order's own one is the answer.
-      return { ...(recorded.state.checkout ?? opened), position: recorded.position };
+      try {
+        const recorded = await deps.commands.openCheckoutSession(orderId, opened, { actor: CHECKOUT_ACTOR });
+        return { ...(recorded.state.checkout ?? opened), position: recorded.position };
+      } catch (error) {
+        // A racing request recorded its session first. With Stripe it is this very session (same
+        // idempotency key); a simulated one is random, so the decider refuses the second: either
+        // way the order's recorded session is the answer, and the unrecorded one pays nothing.
+        if (!isAppError(error) || error.code !== 'ILLEGAL_TRANSITION') throw error;
+        const current = await deps.commands.load(orderId);
+        if (!current.state?.checkout) throw error;
+        return { ...current.state.checkout, position: current.position };
+      }
     },
   };
 }

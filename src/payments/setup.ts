@@ -51,8 +51,9 @@ export interface Payments {
 }
 
 /**
- * Real Stripe when `STRIPE_SECRET_KEY` is set (`STRIPE_API_BASE` for stripe-mock or a fake),
- * otherwise simulated payments that go through the same webhook route over HTTP.
+ * Real Stripe when the config has Stripe keys (`STRIPE_API_BASE` for stripe-mock or a fake),
+ * otherwise simulated payments that go through the same webhook route over HTTP. The config
+ * (`PAYMENTS`) decides and has them only when simulated payments were chosen or run on loopback.
  */
 export function setUpPayments(deps: PaymentsDeps): Payments {
   const now = deps.now ?? (() => new Date());

@@ -1,7 +1,7 @@
 import type { CheckoutOrder } from './checkoutSession.ts';
 import type { OpenedCheckout, PaymentGateway, RefundRequest, RequestedRefund } from './gateway.ts';
 import type { DeliverToSelf } from './selfDelivery.ts';
-import { simulatedChargeRefunded, simulatedSessionId } from './simulatedObjects.ts';
+import { newSimulatedSessionId, simulatedChargeRefunded } from './simulatedObjects.ts';
 
 export interface SimulatedGatewayOptions {
   readonly publicBaseUrl: string;
@@ -10,15 +10,17 @@ export interface SimulatedGatewayOptions {
 }
 
 /**
- * Payments without Stripe (no `STRIPE_SECRET_KEY`): the checkout is our own page
+ * Payments without Stripe (`PAYMENTS=simulated`): the checkout is our own page
  * (`/checkout/simulated/<session>`), and a refund is answered, as Stripe would, by a signed
  * `charge.refunded` sent to our own webhook.
  */
 export function createSimulatedGateway(options: SimulatedGatewayOptions): PaymentGateway {
   return {
     simulated: true,
+    // A new random session each call: the checkout service records the first and answers a
+    // repeat (or a racing loser) with the recorded one, so an order still has one session.
     openCheckout(order: CheckoutOrder): Promise<OpenedCheckout> {
-      const sessionId = simulatedSessionId(order.orderId);
+      const sessionId = newSimulatedSessionId(order.orderId);
       return Promise.resolve({ sessionId, checkoutUrl: `${options.publicBaseUrl}/checkout/simulated/${sessionId}`, simulated: true });
     },
     async requestRefund(request: RefundRequest): Promise<RequestedRefund> {

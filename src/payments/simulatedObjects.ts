@@ -1,3 +1,4 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { isUuid } from '../domain/ids.ts';
 import type { CheckoutOrder } from './checkoutSession.ts';
 import { cancelUrl, successUrl } from './checkoutSession.ts';
@@ -5,22 +6,47 @@ import { cancelUrl, successUrl } from './checkoutSession.ts';
 /**
  * Stripe-shaped objects for simulated payments. They carry the fields our webhook reads, named and
  * typed as Stripe sends them, so a simulated payment runs exactly the code a real one does.
- * Ids are derived from the order: pressing Pay twice sends the same event id, deduped as a repeat.
+ * Event, payment and charge ids are derived from the order: pressing Pay twice sends the same event
+ * id, deduped as a repeat. The session id is the one recorded on the order.
  */
 
 const SIMULATED_SESSION_PREFIX = 'cs_sim_';
+const SESSION_SECRET_BYTES = 32;
+/**
+ * `cs_sim_<order id, 32 hex>_<secret, 43 base64url>`; see {@link newSimulatedSessionId}. 83
+ * characters: the router refuses path parameters over 100.
+ */
+const SIMULATED_SESSION = /^cs_sim_([0-9a-f]{32})_[A-Za-z0-9_-]{43}$/;
 
-export const simulatedSessionId = (orderId: string): string => `${SIMULATED_SESSION_PREFIX}${orderId}`;
 export const simulatedPaymentIntentId = (orderId: string): string => `pi_sim_${orderId}`;
 export const simulatedChargeId = (orderId: string): string => `ch_sim_${orderId}`;
 /** Stripe ids are letters, digits and underscores: the order id without its dashes. */
 const compact = (orderId: string): string => orderId.replaceAll('-', '');
 
-/** The order a simulated session belongs to, or undefined for anything that is not one. */
+/**
+ * A new simulated session id. Its URL is the credential, as a Stripe Checkout URL is: the page is
+ * a plain form anyone holding the link may submit, so the id carries 32 random bytes nobody can
+ * guess. It also names its order, so the page finds the order in the event store (always current,
+ * unlike the read model) and then accepts the id only if it is the one recorded on that order.
+ */
+export function newSimulatedSessionId(orderId: string): string {
+  return `${SIMULATED_SESSION_PREFIX}${compact(orderId.toLowerCase())}_${randomBytes(SESSION_SECRET_BYTES).toString('base64url')}`;
+}
+
+/** The order a simulated session id names, or undefined for anything not shaped as one. Proves nothing. */
 export function orderIdOfSimulatedSession(sessionId: string): string | undefined {
-  if (!sessionId.startsWith(SIMULATED_SESSION_PREFIX)) return undefined;
-  const orderId = sessionId.slice(SIMULATED_SESSION_PREFIX.length);
-  return isUuid(orderId) ? orderId.toLowerCase() : undefined;
+  const hex = SIMULATED_SESSION.exec(sessionId)?.[1];
+  if (!hex) return undefined;
+  const orderId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return isUuid(orderId) ? orderId : undefined;
+}
+
+/** The recorded session id equals the one presented; compared in constant time, as a secret is. */
+export function isRecordedSession(recorded: string | undefined, presented: string): boolean {
+  if (recorded === undefined) return false;
+  const a = Buffer.from(recorded);
+  const b = Buffer.from(presented);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export interface StripeEventEnvelope {
@@ -49,10 +75,10 @@ export function eventEnvelope(id: string, type: string, object: Readonly<Record<
   };
 }
 
-/** `checkout.session.completed` for a simulated card payment of the order's full total. */
-export function simulatedCheckoutCompleted(order: CheckoutOrder, publicBaseUrl: string, now: Date): StripeEventEnvelope {
+/** `checkout.session.completed` for a simulated card payment of the order's full total, in session `sessionId`. */
+export function simulatedCheckoutCompleted(order: CheckoutOrder, sessionId: string, publicBaseUrl: string, now: Date): StripeEventEnvelope {
   const session = {
-    id: simulatedSessionId(order.orderId),
+    id: sessionId,
     object: 'checkout.session',
     mode: 'payment',
     status: 'complete',

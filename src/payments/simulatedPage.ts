@@ -1,32 +1,62 @@
 import type { Order } from '../domain/order/index.ts';
 
+/** Where the page's stylesheet is served (`checkoutSimulated.ts`): same origin, no inline style. */
+export const SIMULATED_CHECKOUT_STYLESHEET = '/checkout/simulated/style.css';
+/** The stylesheet itself, next to this file. */
+export const SIMULATED_CHECKOUT_CSS_FILE = new URL('./simulatedCheckout.css', import.meta.url);
+
 const escape = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 const dollars = (cents: number): string => `$${(cents / 100).toFixed(2)}`;
 
 /**
- * The simulated Stripe Checkout page: the order as Stripe would show it, and a Pay button.
- * Plain HTML with no scripts or outside resources, so it works offline.
+ * The simulated Stripe Checkout page: the order as Stripe would show it, and a Pay button that
+ * posts a plain form. Nothing runs or loads from elsewhere (no script, the stylesheet from this
+ * server), so it works offline and under a strict Content-Security-Policy. The design is a link,
+ * not an image: it lives on another origin.
  */
 export function simulatedCheckoutPage(order: Order, sessionId: string, cancelUrl: string): string {
+  const currency = escape(order.currency.toUpperCase());
   const rows = order.lineItems
-    .map((item) => `<tr><td>${escape(order.garment.title)} - ${escape(item.size)}</td><td>${escape(item.technique)}</td><td>${item.quantity}</td><td>${dollars(item.unitPriceCents)}</td><td>${dollars(item.unitPriceCents * item.quantity)}</td></tr>`)
+    .map(
+      (item) =>
+        `<tr><th scope="row">${escape(order.garment.title)} - ${escape(item.size)}</th><td>${escape(item.technique)}</td><td class="num">${item.quantity}</td><td class="num">${dollars(item.unitPriceCents)}</td><td class="num">${dollars(item.unitPriceCents * item.quantity)}</td></tr>`,
+    )
     .join('\n');
   const payable = order.orderStatus === 'draft' && order.payment === null;
   const action = payable
-    ? `<form method="post" action="/checkout/simulated/${encodeURIComponent(sessionId)}"><button type="submit">Pay ${dollars(order.totalCents)}</button></form>`
-    : `<p>This order is ${escape(order.orderStatus)}; there is nothing to pay.</p>`;
+    ? `<form method="post" action="/checkout/simulated/${encodeURIComponent(sessionId)}">
+<button type="submit" aria-describedby="simulated-notice">Pay ${dollars(order.totalCents)}</button>
+</form>`
+    : `<p class="status" role="status">This order is ${escape(order.orderStatus)}; there is nothing to pay.</p>`;
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Checkout ${escape(order.reference)} (simulated)</title>
-<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto}table{border-collapse:collapse;width:100%}td,th{padding:.3rem;border-bottom:1px solid #ddd;text-align:left}button{font-size:1.1rem;padding:.5rem 1.5rem}</style>
-</head><body>
-<p><strong>Simulated payment</strong>: no money moves. Paying sends this server a signed <code>checkout.session.completed</code>.</p>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<meta name="robots" content="noindex">
+<title>Pay order ${escape(order.reference)} (simulated checkout)</title>
+<link rel="stylesheet" href="${SIMULATED_CHECKOUT_STYLESHEET}">
+</head>
+<body>
+<main>
+<div class="card">
+<p class="brand">Production orders · Checkout</p>
 <h1>Order ${escape(order.reference)}</h1>
-<p><img src="${escape(order.designUrl)}" alt="design" width="160"></p>
-<table><thead><tr><th>Item</th><th>Technique</th><th>Qty</th><th>Unit</th><th>Amount</th></tr></thead><tbody>
+<p class="notice" id="simulated-notice"><strong>Simulated payment:</strong> no money moves. Paying sends this server a signed <code>checkout.session.completed</code>, as Stripe would.</p>
+<table>
+<caption>Items</caption>
+<thead><tr><th scope="col">Item</th><th scope="col">Technique</th><th scope="col" class="num">Qty</th><th scope="col" class="num">Unit</th><th scope="col" class="num">Amount</th></tr></thead>
+<tbody>
 ${rows}
-</tbody><tfoot><tr><th colspan="4">Total (${escape(order.currency.toUpperCase())})</th><th>${dollars(order.totalCents)}</th></tr></tfoot></table>
+</tbody>
+<tfoot><tr><th scope="row" colspan="4">Total (${currency})</th><td class="num">${dollars(order.totalCents)}</td></tr></tfoot>
+</table>
 ${action}
-<p><a href="${escape(cancelUrl)}">Back to the order</a></p>
-</body></html>`;
+<p class="after"><a href="${escape(order.designUrl)}" rel="noreferrer noopener">View the design</a> · <a href="${escape(cancelUrl)}">Back to the order</a></p>
+</div>
+</main>
+</body>
+</html>`;
 }

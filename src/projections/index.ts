@@ -15,6 +15,7 @@ export { RebuildStoppedError } from './orders/fold.ts';
 export {
   findOrder,
   findOrderByReference,
+  findOrderByTrackingToken,
   findOrderEvents,
   findOrders,
   findOrderSummaries,

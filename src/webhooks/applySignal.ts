@@ -55,9 +55,24 @@ export async function applySignal(deps: ApplyDeps, signal: StripeSignal, stripeE
       command = { type: 'CancelOrder', actor, now, orderId: signal.orderId, reason: `Checkout session ${signal.sessionId} expired unpaid` };
       break;
     case 'charge_refunded': {
-      const orderId = signal.orderId ?? (signal.paymentIntentId ? await deps.orderIdForPaymentIntent(signal.paymentIntentId) : undefined);
+      const orderId = await orderOf(deps, signal);
       if (!orderId) return ignored(`no order is known for charge ${signal.chargeId} (payment intent ${signal.paymentIntentId ?? 'none'})`);
-      command = { ...base, type: 'RecordRefund', orderId, chargeId: signal.chargeId, amountRefundedCents: signal.amountRefundedCents, currency: signal.currency };
+      const { chargeId, paymentIntentId, amountRefundedCents, currency } = signal;
+      command = { ...base, type: 'RecordRefund', orderId, chargeId, paymentIntentId, amountRefundedCents, currency };
+      break;
+    }
+    case 'refund_failed': {
+      const orderId = await orderOf(deps, signal);
+      if (!orderId) return ignored(`no order is known for refund ${signal.refundId} (payment intent ${signal.paymentIntentId ?? 'none'})`);
+      const { refundId, paymentIntentId, amountCents, currency, reason } = signal;
+      command = { ...base, type: 'RecordRefundFailure', orderId, refundId, paymentIntentId, amountCents, currency, reason };
+      break;
+    }
+    case 'dispute': {
+      const orderId = await orderOf(deps, signal);
+      if (!orderId) return ignored(`no order is known for dispute ${signal.disputeId} (payment intent ${signal.paymentIntentId ?? 'none'})`);
+      const { phase, disputeId, paymentIntentId, amountCents, currency, reason, status, evidenceDueBy } = signal;
+      command = { ...base, type: 'RecordDispute', orderId, phase, disputeId, paymentIntentId, amountCents, currency, reason, status, evidenceDueBy };
       break;
     }
     default: {
@@ -68,13 +83,29 @@ export async function applySignal(deps: ApplyDeps, signal: StripeSignal, stripeE
   return run(deps, command);
 }
 
+/**
+ * The order a refund or dispute is about: our metadata when it carries it, else the order the
+ * payment intent paid for. Either way the decider then checks the payment intent is the order's.
+ */
+const orderOf = async (deps: ApplyDeps, signal: { readonly orderId: string | null; readonly paymentIntentId: string | null }): Promise<string | undefined> =>
+  signal.orderId ?? (signal.paymentIntentId ? await deps.orderIdForPaymentIntent(signal.paymentIntentId) : undefined);
+
+/** Why an applied event mattered, for the inbox record: the flags first, they are what operators read. */
+function appliedReason(types: readonly string[]): string {
+  if (types.includes('PaymentMismatchFlagged')) return 'paid amount or currency differs from the order total: flagged for operators';
+  if (types.includes('RefundExcessFlagged')) {
+    const recorded = types.includes('RefundRecorded') ? 'RefundRecorded up to the amount paid; ' : '';
+    return `${recorded}refunded total above the amount paid: the excess is flagged for operators, not recorded`;
+  }
+  return types.join(', ');
+}
+
 async function run(deps: ApplyDeps, command: OrderCommand): Promise<Applied> {
   try {
     const { events } = await deps.execute(command);
     if (events.length === 0) return ignored('already applied: the order has nothing to change', command.orderId);
     const types = events.map((event) => event.type);
-    const reason = types.includes('PaymentMismatchFlagged') ? 'paid amount or currency differs from the order total: flagged for operators' : types.join(', ');
-    return { outcome: 'applied', reason, orderId: command.orderId, orderEvents: types };
+    return { outcome: 'applied', reason: appliedReason(types), orderId: command.orderId, orderEvents: types };
   } catch (error) {
     if (isAppError(error) && NO_LONGER_APPLIES.has(error.code)) return ignored(`${error.code}: ${error.message}`, command.orderId);
     throw error;

@@ -28,6 +28,31 @@ export type StripeSignal =
       readonly amountRefundedCents: number;
       readonly currency: string;
     }
+  | {
+      /** `refund.failed`, or `refund.updated` / `charge.refund.updated` with status `failed`. */
+      readonly kind: 'refund_failed';
+      /** From the refund's metadata (our refund requests set it); null: look it up by payment intent. */
+      readonly orderId: string | null;
+      readonly refundId: string;
+      readonly paymentIntentId: string | null;
+      readonly amountCents: number;
+      readonly currency: string;
+      readonly reason: string | null;
+    }
+  | {
+      /** `charge.dispute.created` (opened) or `charge.dispute.closed`. */
+      readonly kind: 'dispute';
+      readonly phase: 'opened' | 'closed';
+      /** Disputes carry no metadata of ours as a rule: usually looked up by payment intent. */
+      readonly orderId: string | null;
+      readonly disputeId: string;
+      readonly paymentIntentId: string | null;
+      readonly amountCents: number;
+      readonly currency: string;
+      readonly reason: string | null;
+      readonly status: string;
+      readonly evidenceDueBy: Date | null;
+    }
   | { readonly kind: 'ignored'; readonly reason: string };
 
 export const HANDLED_EVENT_TYPES = [
@@ -36,6 +61,11 @@ export const HANDLED_EVENT_TYPES = [
   'checkout.session.async_payment_failed',
   'checkout.session.expired',
   'charge.refunded',
+  'refund.failed',
+  'refund.updated',
+  'charge.refund.updated',
+  'charge.dispute.created',
+  'charge.dispute.closed',
 ] as const;
 
 
@@ -67,6 +97,36 @@ export function signalOf(event: Stripe.Event): StripeSignal {
       paymentIntentId: idOf(charge.payment_intent),
       amountRefundedCents: charge.amount_refunded,
       currency: charge.currency,
+    };
+  }
+  if (event.type === 'refund.failed' || event.type === 'refund.updated' || event.type === 'charge.refund.updated') {
+    const refund = event.data.object;
+    // A succeeded refund is reported by charge.refunded (with the charge's total); only a failure adds a fact.
+    if (refund.status !== 'failed') return { kind: 'ignored', reason: `refund ${refund.id} is ${refund.status ?? 'without a status'}: only a failed refund changes the order` };
+    return {
+      kind: 'refund_failed',
+      orderId: uuidOrNull(refund.metadata?.orderId),
+      refundId: refund.id,
+      paymentIntentId: idOf(refund.payment_intent),
+      amountCents: refund.amount,
+      currency: refund.currency,
+      reason: refund.failure_reason ?? null,
+    };
+  }
+  if (event.type === 'charge.dispute.created' || event.type === 'charge.dispute.closed') {
+    const dispute = event.data.object;
+    const dueBy = dispute.evidence_details?.due_by;
+    return {
+      kind: 'dispute',
+      phase: event.type === 'charge.dispute.created' ? 'opened' : 'closed',
+      orderId: uuidOrNull(dispute.metadata?.orderId),
+      disputeId: dispute.id,
+      paymentIntentId: idOf(dispute.payment_intent),
+      amountCents: dispute.amount,
+      currency: dispute.currency,
+      reason: dispute.reason ?? null,
+      status: dispute.status,
+      evidenceDueBy: typeof dueBy === 'number' && Number.isFinite(dueBy) ? new Date(dueBy * 1000) : null,
     };
   }
   return { kind: 'ignored', reason: `event type ${event.type} is not handled` };

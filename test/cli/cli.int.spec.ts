@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,6 +64,20 @@ describe('the CLI', () => {
     expect(await isOperator(userId)).toBe(false);
   });
 
+  it('lists the operators, one user id a line, and only them', async () => {
+    const [first, second, customer] = [randomUUID(), randomUUID(), randomUUID()];
+    await cli('operators', 'grant', first);
+    await cli('operators', 'grant', second);
+    await cli('operators', 'grant', customer);
+    await cli('operators', 'revoke', customer);
+    const listed = await cli('operators', 'list');
+    expect(listed.code).toBe(0);
+    const ids = listed.out.split('\n');
+    expect(ids).toEqual(expect.arrayContaining([first, second]));
+    expect(ids).not.toContain(customer);
+    expect(listed.err).toMatch(/^\d+ operator\(s\)$/);
+  });
+
   it.each([
     [['operators', 'promote', randomUUID()], 'usage: operators grant'],
     [['operators', 'grant', 'alice'], 'must be a uuid'],
@@ -94,16 +108,17 @@ describe('the CLI', () => {
   it('imports garments: new ones inserted, known ones updated, in dollars or cents', async () => {
     const file = join(dataDir, 'garments.json');
     await writeFile(file, JSON.stringify([
-      { id: 'classic-tee', title: 'Classic Tee v2', price: 19.5, sizes: ['S', 'M'] },
+      { id: 'classic-tee', title: 'Classic Tee v2', price: 19.5, sizes: ['S', 'M'], imageUrl: '/garments/classic-tee.svg' },
       { id: 'trucker-cap', title: 'Trucker Cap', priceCents: 2200, sizes: ['One Size'], imageUrl: 'https://img.example/cap.png' },
     ]));
     const { code, out } = await cli('garments', 'import', file);
     expect(code).toBe(0);
     expect(out).toBe('imported 2 garment(s): 1 new, 1 updated');
-    const { rows } = await db.pool.query("select id, title, price_cents, sizes from garments where id in ('classic-tee', 'trucker-cap') order by id");
+    const { rows } = await db.pool.query("select id, title, price_cents, sizes, image_url from garments where id in ('classic-tee', 'trucker-cap') order by id");
     expect(rows).toEqual([
-      { id: 'classic-tee', title: 'Classic Tee v2', price_cents: 1950, sizes: ['S', 'M'] },
-      { id: 'trucker-cap', title: 'Trucker Cap', price_cents: 2200, sizes: ['One Size'] },
+      // One of our own pictures (src/http/garments/) by its path, or an outside URL.
+      { id: 'classic-tee', title: 'Classic Tee v2', price_cents: 1950, sizes: ['S', 'M'], image_url: '/garments/classic-tee.svg' },
+      { id: 'trucker-cap', title: 'Trucker Cap', price_cents: 2200, sizes: ['One Size'], image_url: 'https://img.example/cap.png' },
     ]);
   });
 
@@ -122,7 +137,7 @@ describe('the CLI', () => {
 
   it('shows projection status and rebuilds the read model from the events', async () => {
     const store = await createPostgresEventStore({ pool: db.pool });
-    const commands = createOrderCommands({ eventStore: store, references: createPostgresReferenceAllocator(db.pool), garments: createPostgresGarmentCatalog(db.pool) });
+    const commands = createOrderCommands({ eventStore: store, references: createPostgresReferenceAllocator(db.pool), garments: createPostgresGarmentCatalog(db.pool), idSecret: randomBytes(32) });
     const customer = { type: 'customer' as const, id: randomUUID() };
     const created = await commands.createOrder({ garmentId: 'classic-tee', designUrl: 'https://img.example/d.png', sizes: [{ size: 'M', quantity: 3 }] }, { actor: customer });
     // Status counts only what readers can see: wait out any transaction another test file holds open.

@@ -13,7 +13,7 @@ let b: OrderCommands;
 beforeAll(async () => {
   h = await orderHarness();
   a = h.orders;
-  b = createOrderCommands({ eventStore: h.store, references: createPostgresReferenceAllocator(h.db.pool), garments: createInMemoryGarmentCatalog([GARMENT]), clock: h.clock });
+  b = createOrderCommands({ eventStore: h.store, references: createPostgresReferenceAllocator(h.db.pool), garments: createInMemoryGarmentCatalog([GARMENT]), clock: h.clock, idSecret: h.idSecret });
 });
 afterAll(async () => {
   await h.close();

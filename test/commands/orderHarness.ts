@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { EventStore } from '../../src/commands/eventStore.ts';
 import {
   createInMemoryGarmentCatalog,
@@ -39,6 +39,8 @@ export interface Harness {
   readonly store: EventStore;
   readonly orders: OrderCommands;
   readonly clock: ReturnType<typeof fakeClock>;
+  /** The installation secret `orders` was given. */
+  readonly idSecret: Uint8Array;
   /** The order's events as stored, in stream order, with their versions. */
   stored(orderId: string): Promise<{ version: number; events: { streamVersion: number; event: OrderEvent | null }[] }>;
   close(): Promise<void>;
@@ -49,12 +51,15 @@ export async function orderHarness(): Promise<Harness> {
   const db = await createTestDatabase();
   const store = await createPostgresEventStore({ pool: db.pool });
   const clock = fakeClock();
-  const orders = createOrderCommands({ eventStore: store, references: createPostgresReferenceAllocator(db.pool), garments: createInMemoryGarmentCatalog([GARMENT]), clock });
+  // One installation: a second service over this store (another process) must be given the same secret.
+  const idSecret = randomBytes(32);
+  const orders = createOrderCommands({ eventStore: store, references: createPostgresReferenceAllocator(db.pool), garments: createInMemoryGarmentCatalog([GARMENT]), clock, idSecret });
   return {
     db,
     store,
     orders,
     clock,
+    idSecret,
     async stored(orderId) {
       const { version, events } = await store.readStream(orderStreamId(orderId));
       return { version, events: events.map((e) => ({ streamVersion: e.streamVersion, event: toOrderEvent(e) })) };

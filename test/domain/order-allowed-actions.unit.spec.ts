@@ -18,6 +18,10 @@ const COMMANDS: Readonly<Record<OrderAction, ((actor: Actor) => OrderCommand) | 
   confirmPayment: undefined,
   failPayment: undefined,
   recordRefund: undefined,
+  recordRefundFailure: undefined,
+  recordDispute: undefined,
+  issueTrackingLink: undefined,
+  revokeTrackingLink: undefined,
 };
 const ACTORS = { owner, otherCustomer, operator, stripe, system };
 

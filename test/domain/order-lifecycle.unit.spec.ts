@@ -59,7 +59,7 @@ describe('payment', () => {
   });
 
   it('records the refunded running total once, and ignores an older, smaller total', () => {
-    const refund = (amount: number, id: string): OrderCommand => ({ type: 'RecordRefund', ...base, actor: stripe, chargeId: 'ch_1', amountRefundedCents: amount, currency: 'usd', stripeEventId: id });
+    const refund = (amount: number, id: string): OrderCommand => ({ type: 'RecordRefund', ...base, actor: stripe, chargeId: 'ch_1', paymentIntentId: 'pi_1', amountRefundedCents: amount, currency: 'usd', stripeEventId: id });
     const first = decide(refund(4000, 'evt_r1'), stateOf('canceled·paid'));
     expect(first).toEqual([{ type: 'RefundRecorded', orderId: ORDER_ID, actor: stripe, at, chargeId: 'ch_1', amountRefundedCents: 4000, currency: 'usd', stripeEventId: 'evt_r1' }]);
     given(...HISTORIES['canceled·paid'], ...first).when(refund(3000, 'evt_r0')).thenNothing();

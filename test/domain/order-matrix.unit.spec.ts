@@ -30,7 +30,11 @@ const priority = (value: string) => (actor: Actor): OrderCommand => ({ type: 'Se
 const pay = (amountCents: number) => (actor: Actor): OrderCommand => ({ type: 'ConfirmPayment', ...at, actor, sessionId: 'cs_1', paymentIntentId: 'pi_2', amountCents, currency: 'usd', stripeEventId: 'evt_new' });
 const failPay = (actor: Actor): OrderCommand => ({ type: 'FailPayment', ...at, actor, sessionId: 'cs_1', reason: 'card declined', stripeEventId: 'evt_fail' });
 const openCheckout = (actor: Actor): OrderCommand => ({ type: 'OpenCheckoutSession', ...at, actor, sessionId: 'cs_new', checkoutUrl: 'https://checkout.example.com/cs_new', simulated: false });
-const refund = (actor: Actor): OrderCommand => ({ type: 'RecordRefund', ...at, actor, chargeId: 'ch_1', amountRefundedCents: 500, currency: 'usd', stripeEventId: 'evt_refund' });
+const refund = (actor: Actor): OrderCommand => ({ type: 'RecordRefund', ...at, actor, chargeId: 'ch_1', paymentIntentId: 'pi_1', amountRefundedCents: 500, currency: 'usd', stripeEventId: 'evt_refund' });
+const refundFailure = (actor: Actor): OrderCommand => ({ type: 'RecordRefundFailure', ...at, actor, refundId: 're_1', paymentIntentId: 'pi_1', amountCents: 500, currency: 'usd', reason: null, stripeEventId: 'evt_refund_failed' });
+const dispute = (phase: 'opened' | 'closed') => (actor: Actor): OrderCommand => ({
+  type: 'RecordDispute', ...at, actor, phase, disputeId: 'dp_1', paymentIntentId: 'pi_1', amountCents: TOTAL_CENTS, currency: 'usd', reason: 'fraudulent', status: phase === 'opened' ? 'needs_response' : 'lost', evidenceDueBy: null, stripeEventId: `evt_dispute_${phase}`,
+});
 const notes = (actor: Actor): OrderCommand => ({ type: 'UpdateNotes', ...at, actor, notes: 'Pack in pairs' });
 const message = (actor: Actor): OrderCommand => ({ type: 'PostMessage', ...at, actor, message: 'Ink arrives tomorrow' });
 
@@ -60,13 +64,16 @@ const ROWS: readonly Row[] = [
   { when: 'the owner opens checkout', kind: 'checkout', actor: 'owner', command: openCheckout, outcomes: ['CheckoutSessionOpened', 'CheckoutSessionOpened', ...x(ILL, 10)] },
   { when: 'the system opens checkout', kind: 'checkout', actor: 'system', command: openCheckout, outcomes: ['CheckoutSessionOpened', 'CheckoutSessionOpened', ...x(ILL, 10)] },
   { when: 'Stripe reports a refund', kind: 'refund', actor: 'stripe', command: refund, outcomes: [ILL, ILL, ...x('RefundRecorded', 7), ILL, 'RefundRecorded', 'RefundRecorded'] },
+  { when: 'Stripe reports a failed refund', kind: 'refundFailure', actor: 'stripe', command: refundFailure, outcomes: [ILL, ILL, ...x('RefundFailed', 7), ILL, 'RefundFailed', 'RefundFailed'] },
+  { when: 'Stripe reports a dispute opened', kind: 'dispute', actor: 'stripe', command: dispute('opened'), outcomes: [ILL, ILL, ...x('DisputeOpened', 7), ILL, 'DisputeOpened', 'DisputeOpened'] },
+  { when: 'Stripe reports a dispute closed', kind: 'dispute', actor: 'stripe', command: dispute('closed'), outcomes: [ILL, ILL, ...x('DisputeClosed', 7), ILL, 'DisputeClosed', 'DisputeClosed'] },
 ];
 
 /** Who may ever issue each kind of command; everyone else is refused whatever the state. */
 const MAY: Readonly<Record<string, readonly ActorName[]>> = {
   approve: ['operator'], start: ['operator'], fulfil: ['operator'], submit: ['operator'], draft: ['operator'], cancelByStatus: ['operator'],
   cancel: ['owner', 'operator', 'stripe'], priority: ['operator'], notes: ['operator'], message: ['operator'],
-  pay: ['stripe'], failPay: ['stripe'], checkout: ['owner', 'system'], refund: ['stripe'],
+  pay: ['stripe'], failPay: ['stripe'], checkout: ['owner', 'system'], refund: ['stripe'], refundFailure: ['stripe'], dispute: ['stripe'],
 };
 
 describe('the order decider, state by state', () => {

@@ -61,6 +61,7 @@ const created = (principal: Accepted, actor: 'CUSTOMER' | 'OPERATOR'): Check => 
 const canceled: Check = (target) => (order: Json) => expect(order).toMatchObject({ id: target.id, orderStatus: 'CANCELED' });
 const freshDraft = () => world.placeOrder('customerA', 'matrix fresh');
 const onlyOperators = { customerA: 'FORBIDDEN', customerB: 'FORBIDDEN', roleClaims: 'FORBIDDEN', noToken: 'UNAUTHENTICATED' } as const;
+const linked: Check = (target) => (order: Json) => expect(order).toEqual({ id: target.id, publicTrackingUrl: expect.stringMatching(/\/track\/[A-Za-z0-9_-]{22,}$/) as unknown });
 
 const MUTATIONS: readonly Mutation[] = [
   {
@@ -134,6 +135,30 @@ const MUTATIONS: readonly Mutation[] = [
     allowedTarget: () => a1,
     writes: true,
     expected: { ...onlyOperators, operator: () => (order: Json) => expect(order.events.at(-1).message).toBe('matrix message') },
+  },
+  {
+    name: 'issueTrackingLink',
+    field: 'issueTrackingLink',
+    query: 'mutation ($id: ID!) { issueTrackingLink(id: $id) { id publicTrackingUrl } }',
+    variables: (target) => ({ id: target.id }),
+    // A fresh draft per allowed cell: on an order with a link, issuing writes nothing.
+    allowedTarget: freshDraft,
+    writes: true,
+    expected: { customerA: linked, operator: linked, customerB: 'NOT_FOUND', roleClaims: 'NOT_FOUND', noToken: 'UNAUTHENTICATED' },
+  },
+  {
+    name: 'revokeTrackingLink',
+    field: 'revokeTrackingLink',
+    query: 'mutation ($id: ID!) { revokeTrackingLink(id: $id) { id publicTrackingUrl } }',
+    variables: (target) => ({ id: target.id }),
+    allowedTarget: async () => {
+      const order = await freshDraft();
+      await world.as('customerA', 'mutation ($id: ID!) { issueTrackingLink(id: $id) { id } }', { id: order.id });
+      return order;
+    },
+    writes: true,
+    // Even the owner may not revoke: a link is revoked when it leaked, which is the operators' call.
+    expected: { ...onlyOperators, operator: linked },
   },
   {
     name: 'bulkSetOrderStatus',

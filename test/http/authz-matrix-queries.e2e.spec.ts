@@ -22,12 +22,16 @@ let a1: SeededOrder;
 let a2: SeededOrder;
 let b1: SeededOrder;
 let asOf: string;
+/** The token of a1's public tracking link. */
+let trackingToken: string;
 
 beforeAll(async () => {
   world = await openWorld();
   a1 = await world.placeOrder('customerA', 'matrix first of A');
   a2 = await world.placeOrder('customerA', 'matrix second of A');
   b1 = await world.placeOrder('customerB', 'matrix of B');
+  const { body } = await world.as('customerA', 'mutation ($id: ID!) { issueTrackingLink(id: $id) { publicTrackingUrl } }', { id: a1.id });
+  trackingToken = (body.data.issueTrackingLink.publicTrackingUrl as string).split('/track/')[1]!;
   asOf = new Date().toISOString();
 });
 afterAll(() => world.close());
@@ -48,6 +52,7 @@ const listsExactly = (expected: () => string[]) => (connection: Json) => expect(
 const isOrder = (order: () => SeededOrder, owner: () => string) => (value: Json) => expect(value).toEqual({ id: order().id, userId: owner() });
 const CATALOG = (garments: Json) => expect((garments as { id: string }[]).map((g) => g.id)).toContain('classic-tee');
 const ROUTE = (stops: Json) => expect((stops as { id: string }[]).map((s) => s.id)).toEqual(['spec-review', 'queued', 'printing', 'finishing', 'ready']);
+const TRACKED = (tracking: Json) => expect(tracking).toEqual({ reference: a1.reference, status: 'SPEC_REVIEW' });
 const hidden = { customerB: 'NOT_FOUND', roleClaims: 'NOT_FOUND', noToken: 'UNAUTHENTICATED' } as const;
 
 const QUERIES: readonly Query[] = [
@@ -145,6 +150,14 @@ const QUERIES: readonly Query[] = [
     variables: () => ({}),
     // The catalog is public: anyone may read it, but a bad token is still refused.
     expected: () => ({ customerA: CATALOG, customerB: CATALOG, operator: CATALOG, roleClaims: CATALOG, noToken: CATALOG }),
+  },
+  {
+    name: 'trackOrder',
+    field: 'trackOrder',
+    query: 'query ($token: String!) { trackOrder(token: $token) { reference status } }',
+    variables: () => ({ token: trackingToken }),
+    // Anyone holding the link, signed in or not (a bad token is still refused), sees the progress.
+    expected: () => ({ customerA: TRACKED, customerB: TRACKED, operator: TRACKED, roleClaims: TRACKED, noToken: TRACKED }),
   },
   {
     name: 'routeStops',

@@ -5,7 +5,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql } from './harness.ts';
+import { graphql, waitFor } from './harness.ts';
 
 /** `npm start` as a user runs it: a child process on a fresh data dir, no variables but DATA_DIR and PORT. */
 interface Started {
@@ -13,7 +13,10 @@ interface Started {
   readonly url: string;
   readonly operator: { id: string; token: string };
   readonly customer: { id: string; token: string };
+  readonly stdout: () => string;
   readonly stderr: () => string;
+  /** What it printed on start. */
+  readonly banner: string;
 }
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -46,7 +49,7 @@ async function startServer(dataDir: string): Promise<Started> {
       const customer = /customer (\S+)\n\s+\{"Authorization": "Bearer (\S+)"\}/.exec(stdout);
       if (url && operator?.[2] && customer?.[2]) {
         clearTimeout(timer);
-        resolve({ child, url, operator: { id: operator[1]!, token: operator[2] }, customer: { id: customer[1]!, token: customer[2] }, stderr: () => stderr });
+        resolve({ child, url, operator: { id: operator[1]!, token: operator[2] }, customer: { id: customer[1]!, token: customer[2] }, stdout: () => stdout, stderr: () => stderr, banner: stdout });
       }
     });
   });
@@ -90,14 +93,30 @@ describe('npm start', () => {
     expect(err).toMatch(/PORT: [\s\S]*EVENT_STORE: /);
   });
 
+  it('refuses to listen beyond loopback without Stripe keys unless PAYMENTS=simulated says so', async () => {
+    const child = spawnTs('src/server.ts', [], { DATA_DIR: dataDir, HOST: '0.0.0.0', PORT: '0', STRIPE_WEBHOOK_SECRET: 'whsec_alone' });
+    let err = '';
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    expect(await exitOf(child)).toBe(1);
+    expect(err).toContain('2 problem(s)');
+    expect(err).toMatch(/STRIPE_WEBHOOK_SECRET: is set without STRIPE_SECRET_KEY/);
+    expect(err).toMatch(/PAYMENTS: HOST 0\.0\.0\.0 is not a loopback address and STRIPE_SECRET_KEY is unset/);
+  });
+
   it('starts on embedded PostgreSQL, prints working tokens, shares its database with the CLI, stops cleanly on SIGTERM and keeps data across a restart', async () => {
     const first = await startServer(dataDir);
     children.push(first.child);
+    expect(first.banner).toMatch(/\n {2}Payments {2}simulated: /);
+    expect(await (await fetch(`${first.url}/readyz`)).json()).toMatchObject({ payments: 'simulated' });
     expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
     const asOperator = await graphql(first.url, '{ viewer { id isOperator } }', { token: first.operator.token });
     expect(asOperator.body.data.viewer).toEqual({ id: first.operator.id, isOperator: true });
     const asCustomer = await graphql(first.url, '{ viewer { id isOperator } }', { token: first.customer.token });
     expect(asCustomer.body.data.viewer).toEqual({ id: first.customer.id, isOperator: false });
+    // Sign-in links for the pages, with the same tokens in the fragment.
+    await waitFor(() => expect(first.stdout()).toMatch(/operator {2}\S+\n/));
+    expect(first.stdout()).toContain(`  customer  ${first.url}/signin#token=${first.customer.token}&next=/orders\n`);
+    expect(first.stdout()).toContain(`  operator  ${first.url}/signin#token=${first.operator.token}&next=/ops/orders\n`);
 
     const key = randomUUID();
     const created = await createOrder(first.url, first.customer.token, key);

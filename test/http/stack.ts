@@ -36,11 +36,11 @@ const silent = { info: () => undefined, error: () => undefined };
 export const ISSUER = 'https://auth.test.example/v1';
 
 /** The real composition on a test database: event store, read model and projector, payments (simulated), the app. */
-export async function createStack(databaseUrl: string): Promise<Stack> {
+export async function createStack(databaseUrl: string, env: Readonly<Record<string, string>> = {}): Promise<Stack> {
   const secret = randomBytes(32).toString('base64url');
   const dataDir = await mkdtemp(join(tmpdir(), 'po-stack-'));
   await chmod(dataDir, 0o755);
-  const config = loadConfig({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir, AUTH_JWT_SECRET: secret, AUTH_JWT_ISSUER: ISSUER, PORT: '0', LOG_LEVEL: 'silent', PROJECTOR: 'on' });
+  const config = loadConfig({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir, AUTH_JWT_SECRET: secret, AUTH_JWT_ISSUER: ISSUER, PORT: '0', LOG_LEVEL: 'silent', PROJECTOR: 'on', ...env });
   const servers: Server[] = [];
   const startServer = async (): Promise<Server> => {
     const runtime = await openRuntime(config, silent);
@@ -89,9 +89,10 @@ export interface StackFixture {
   close(): Promise<void>;
 }
 
-export async function openStackFixture(servers = 1): Promise<StackFixture> {
+/** `env`: more configuration for every server of the stack (over the stack's own). */
+export async function openStackFixture(servers = 1, env: Readonly<Record<string, string>> = {}): Promise<StackFixture> {
   const db = await createTestDatabase();
-  const stack = await createStack(db.url);
+  const stack = await createStack(db.url, env);
   const all = [stack.first];
   while (all.length < servers) all.push(await stack.startServer());
   const operatorId = newId();

@@ -17,7 +17,7 @@ function orderRow(id: string, userId: string, notes: string): OrderRow {
     stripe_payment_intent_id: null, paid_cents: '2000', paid_currency: 'usd', paid_at: new Date(PAID_AT), payment_mismatch: false,
     last_payment_failure: null, refunded_cents: '0', canceled: false, canceled_by: null, cancel_reason: null, refund_due: false,
     submitted_at: at, approved_at: null, in_production_at: null, fulfilled_at: null, canceled_at: null, tracking_number: null,
-    tracking_url: null, carrier: null, eta_clock: { tier: 'standard', onHold: false, paidAtMs: PAID_AT, pausedAtMs: null, heldMs: 0, stoppedAtMs: null } as unknown as OrderRow['eta_clock'],
+    tracking_url: null, carrier: null, public_tracking_token: null, refund_excess: false, refund_failed: false, refund_failure_reason: null, dispute_status: null, dispute_evidence_due_by: null, disputed: false, eta_clock: { tier: 'standard', onHold: false, paidAtMs: PAID_AT, pausedAtMs: null, heldMs: 0, stoppedAtMs: null } as unknown as OrderRow['eta_clock'],
     version: 3, position: '10-10', line_items: [{ id: randomUUID(), line_no: 1, size: 'M', quantity: 1, technique: 'dtg', unit_price_cents: '2000' }], events: [],
   };
 }

@@ -62,6 +62,26 @@ describe('the orders projection (pure)', () => {
     expect(row.eta_at).toBe(new Date(Date.parse(at(1)) + 3 * 86_400_000).toISOString());
   });
 
+  it('keeps the active tracking link on the row, and never its token in the timeline', () => {
+    const first = 'k3Jd9s0QpLx7VbN2mZr8TgYwHc5AeF1u';
+    const second = 'Qw8eR7tY6uI5oP4aS3dF2gH1jK0lZxCv';
+    const linked = [
+      ...history,
+      recorded(7, 'TrackingLinkIssued', { actor: customer, at: at(28), token: first }),
+      recorded(8, 'TrackingLinkRevoked', { actor: operator, at: at(29), token: first }),
+      recorded(9, 'TrackingLinkIssued', { actor: operator, at: at(29), token: second }),
+    ];
+    const { outcome } = fold(linked);
+    expect(toOrderRecord(outcome.changed.get(orderId)!).public_tracking_token).toBe(second);
+    expect(outcome.timeline.slice(6).map((e) => [e.message, e.metadata])).toEqual([
+      ['Public tracking link issued', {}], ['Public tracking link revoked', {}], ['Public tracking link issued', {}],
+    ]);
+    // Continuing from the stored row keeps it too.
+    const { state } = fold(linked.slice(0, 7));
+    const reloaded = new Map([[orderId, fromOrderRecord(JSON.parse(JSON.stringify(toOrderRecord(state.get(orderId)!))))]]);
+    expect(reloaded.get(orderId)!.order.trackingToken).toBe(first);
+  });
+
   it('applies an event once: a replay of anything already applied changes nothing', () => {
     const { state } = fold(history);
     const again = foldOrderEvents(state, history, 'continuous');
@@ -76,6 +96,25 @@ describe('the orders projection (pure)', () => {
     const fromRow = foldOrderEvents(reloaded, history.slice(4), 'continuous');
     const inMemory = fold(history).outcome;
     expect(toOrderRecord(fromRow.changed.get(orderId)!)).toEqual(toOrderRecord(inMemory.changed.get(orderId)!));
+  });
+
+  it('keeps Stripe’s money flags on the row and continues from a stored row as from memory after each of them', () => {
+    const money = [
+      recorded(7, 'RefundRecorded', { actor: stripe, at: at(30), chargeId: 'ch_1', amountRefundedCents: 7200, currency: 'usd', stripeEventId: 'evt_r' }),
+      recorded(8, 'RefundExcessFlagged', { actor: stripe, at: at(30), chargeId: 'ch_1', reportedRefundedCents: 1e12, paidCents: 7200, currency: 'usd', stripeEventId: 'evt_r' }),
+      recorded(9, 'RefundFailed', { actor: stripe, at: at(40), refundId: 're_1', amountCents: 7200, currency: 'usd', reason: 'expired_or_canceled_card', stripeEventId: 'evt_f' }),
+      recorded(10, 'DisputeOpened', { actor: stripe, at: at(50), disputeId: 'dp_1', amountCents: 7200, currency: 'usd', reason: 'fraudulent', status: 'needs_response', evidenceDueBy: at(200), stripeEventId: 'evt_d' }),
+      recorded(11, 'DisputeClosed', { actor: stripe, at: at(300), disputeId: 'dp_1', status: 'won', stripeEventId: 'evt_c' }),
+    ];
+    const all = [...history, ...money];
+    const rows = all.map((_, end) => toOrderRecord(fold(all.slice(0, end + 1)).state.get(orderId)!));
+    expect(rows[9]).toMatchObject({ refunded_cents: '0', refund_excess: true, refund_failed: true, refund_failure_reason: 'expired_or_canceled_card', disputed: true, dispute_status: 'needs_response', dispute_evidence_due_by: at(200) });
+    expect(rows[10]).toMatchObject({ disputed: false, dispute_status: 'won', dispute_evidence_due_by: null, refund_failed: true });
+    for (let split = history.length; split < all.length; split += 1) {
+      const stored = fromOrderRecord(JSON.parse(JSON.stringify(rows[split - 1])) as ReturnType<typeof toOrderRecord>);
+      const fromRow = foldOrderEvents(new Map([[orderId, stored]]), all.slice(split), 'continuous');
+      expect(toOrderRecord(fromRow.changed.get(orderId)!), `from v${split}`).toEqual(rows.at(-1));
+    }
   });
 
   it('dead-letters odd data and a gap, moving the version past them so later events apply; a rebuild stops instead', () => {

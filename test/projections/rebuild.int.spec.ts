@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventStore } from '../../src/commands/eventStore.ts';
 import { findOrder, listOrders, projectionStatus, rebuildProjections, startChangeFeed, startReadModel, type ReadModel } from '../../src/projections/index.ts';
-import { inParallel, randomOrderLife, readModelFixture, seededRandom, snapshotReadModel, waitUntilCaughtUp, type ReadModelFixture } from './support.ts';
+import { inParallel, moneyFlaggedOrder, randomOrderLife, readModelFixture, seededRandom, snapshotReadModel, waitUntilCaughtUp, type ReadModelFixture } from './support.ts';
 
 describe('rebuilding the read model', () => {
   let fx: ReadModelFixture;
@@ -119,8 +119,17 @@ describe('rebuilding the read model', () => {
   it('rebuilds the same rows, indexes and constraints through the bulk reader, through the port alone, and with fewer orders in memory than exist', { timeout: 120_000 }, async () => {
     const random = seededRandom(7);
     await inParallel(Array.from({ length: 150 }), 8, async () => void (await randomOrderLife(fx.commands, random, 5)));
+    await moneyFlaggedOrder(fx.commands, false);
+    await moneyFlaggedOrder(fx.commands, true);
     await waitUntilCaughtUp(fx.db.pool, fx.store);
     const live = await snapshotReadModel(fx.db.pool);
+    // Every money flag is set somewhere, so the comparison covers their columns with values in them.
+    const { rows: flagged } = await fx.db.pool.query<Record<string, number>>(
+      `select count(*) filter (where refund_excess)::int as excess, count(*) filter (where refund_failed and refund_failure_reason is not null)::int as failed,
+         count(*) filter (where disputed and dispute_evidence_due_by is not null)::int as disputed, count(*) filter (where not disputed and dispute_status is not null)::int as closed
+       from production_orders`,
+    );
+    for (const [flag, count] of Object.entries(flagged[0]!)) expect(count, flag).toBeGreaterThan(0);
     // A storage parameter of a TOAST table, set by an operator, must survive the rebuild too.
     await fx.db.pool.query('alter table production_orders set (toast.autovacuum_vacuum_scale_factor = 0.05)');
     const indexes = await tableDefinitions(fx.db.pool);

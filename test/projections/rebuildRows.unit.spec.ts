@@ -50,9 +50,11 @@ function order(text: string, filled: boolean): OrderRecord {
     payment_mismatch: filled, last_payment_failure: maybe(text), refunded_cents: '0', canceled: !filled, canceled_by: maybe('operator'),
     cancel_reason: maybe(text), refund_due: filled, submitted_at: maybe('2025-03-03T09:05:00Z'), approved_at: maybe('2025-03-03T09:06:00Z'),
     in_production_at: maybe('2025-03-03T09:07:00Z'), fulfilled_at: maybe('2025-03-03T09:08:00Z'), canceled_at: maybe('2025-03-03T09:09:00Z'),
-    tracking_number: maybe('1Z'), tracking_url: maybe(text), carrier: maybe('UPS'),
+    tracking_number: maybe('1Z'), tracking_url: maybe(text), carrier: maybe('UPS'), public_tracking_token: maybe(`tok_${text}`),
     eta_clock: { tier: 'rush', onHold: false, paidAtMs: 1, pausedAtMs: null, heldMs: 0, stoppedAtMs: null } as unknown as OrderRecord['eta_clock'],
     eta_at: maybe('2025-03-06T09:05:00Z'), version: 7, position_commit: '900', position_prepare: '901',
+    refund_excess: filled, refund_failed: filled, refund_failure_reason: maybe(text), dispute_id: maybe('dp_1'), dispute_status: maybe(text),
+    dispute_evidence_due_by: maybe('2025-03-20T23:59:59Z'), disputed: filled,
   };
 }
 

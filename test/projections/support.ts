@@ -4,6 +4,7 @@ import { isAppError } from '../../src/domain/errors.ts';
 import type { EventStore } from '../../src/commands/eventStore.ts';
 import { createPostgresEventStore } from '../../src/commands/postgres/index.ts';
 import { createInMemoryReferenceAllocator, createOrderCommands, createPostgresGarmentCatalog, type OrderCommands } from '../../src/commands/order/index.ts';
+import { loadInstallationSecret } from '../../src/db/installationSecret.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { startReadModel } from '../../src/projections/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
@@ -24,7 +25,7 @@ export async function readModelFixture(): Promise<ReadModelFixture> {
   let minutes = 0;
   // A fake clock that moves a minute per command, so ETAs and timestamps differ between steps.
   const clock = { now: () => new Date(Date.UTC(2025, 2, 3, 9) + (minutes++) * 60_000) };
-  const commands = createOrderCommands({ eventStore: store, references: createInMemoryReferenceAllocator(), garments: createPostgresGarmentCatalog(db.pool), clock });
+  const commands = createOrderCommands({ eventStore: store, references: createInMemoryReferenceAllocator(), garments: createPostgresGarmentCatalog(db.pool), clock, idSecret: await loadInstallationSecret(db.pool) });
   return {
     db,
     store,
@@ -87,7 +88,7 @@ export async function inParallel<T>(items: readonly T[], concurrency: number, ta
 /**
  * One order's random life through the command handlers: created, checkout, then a few random
  * commands (payments that match or not, failures, priority changes and holds, operator steps,
- * cancels, notes, messages, refunds). Commands the rules refuse are simply skipped, as a user
+ * cancels, notes, messages, refunds, oversized refunds, failed refunds, disputes). Commands the rules refuse are simply skipped, as a user
  * would see them refused. Returns the order id.
  */
 export async function randomOrderLife(commands: OrderCommands, random: () => number, steps = 6): Promise<string> {
@@ -102,6 +103,7 @@ export async function randomOrderLife(commands: OrderCommands, random: () => num
   );
   const orderId = created.orderId;
   const total = created.state.totalCents;
+  const paidWith = async (): Promise<string | null> => (await commands.load(orderId)).state?.payment?.paymentIntentId ?? null;
   const sessionId = `cs_${randomUUID().slice(0, 8)}`;
   await commands.openCheckoutSession(orderId, { sessionId, checkoutUrl: `https://checkout.example.com/${sessionId}`, simulated: true }, { actor: { type: 'system', id: 'checkout' } });
   const moves: (() => Promise<unknown>)[] = [
@@ -115,7 +117,11 @@ export async function randomOrderLife(commands: OrderCommands, random: () => num
     () => commands.cancelOrder(orderId, { reason: 'changed plans' }, { actor: random() < 0.5 ? customer : operator }),
     () => commands.updateNotes(orderId, { notes: `Updated ${Math.floor(random() * 1000)}` }, { actor: operator }),
     () => commands.postMessage(orderId, { message: 'Looking good' }, { actor: operator }),
-    () => commands.recordRefund(orderId, { chargeId: 'ch_1', amountRefundedCents: 100, currency: 'usd', stripeEventId: `evt_${randomUUID()}` }, { actor: stripe }),
+    async () => commands.recordRefund(orderId, { chargeId: 'ch_1', paymentIntentId: await paidWith(), amountRefundedCents: 100, currency: 'usd', stripeEventId: `evt_${randomUUID()}` }, { actor: stripe }),
+    // Stripe's money reports after payment: a total above the payment, a failed refund, a dispute opened and closed.
+    async () => commands.recordRefund(orderId, { chargeId: 'ch_1', paymentIntentId: await paidWith(), amountRefundedCents: total * 1000, currency: 'usd', stripeEventId: `evt_${randomUUID()}` }, { actor: stripe }),
+    async () => commands.execute({ type: 'RecordRefundFailure', orderId, actor: stripe, now: new Date(), refundId: `re_${Math.floor(random() * 3)}`, paymentIntentId: await paidWith(), amountCents: 100, currency: 'usd', reason: pick(['expired_or_canceled_card', null]), stripeEventId: `evt_${randomUUID()}` }),
+    async () => commands.execute({ type: 'RecordDispute', orderId, actor: stripe, now: new Date(), phase: pick(['opened', 'closed'] as const), disputeId: 'dp_1', paymentIntentId: await paidWith(), amountCents: total, currency: 'usd', reason: 'fraudulent', status: pick(['needs_response', 'won', 'lost']), evidenceDueBy: pick([null, new Date(Date.UTC(2025, 2, 20, 23, 59, 59))]), stripeEventId: `evt_${randomUUID()}` }),
   ];
   for (let step = 0; step < steps; step += 1) {
     // Payments and the production steps come up more often, so many orders get far.
@@ -126,6 +132,30 @@ export async function randomOrderLife(commands: OrderCommands, random: () => num
       if (!isAppError(error)) throw error;
     }
   }
+  return orderId;
+}
+
+/**
+ * A paid order with every money flag Stripe can raise, so a comparison of tables is sure to meet
+ * them all whatever the random lives drew: an oversized refund, a failed refund, a dispute open
+ * (`closeDispute`: closed, with its final status).
+ */
+export async function moneyFlaggedOrder(commands: OrderCommands, closeDispute: boolean): Promise<string> {
+  const customer: Actor = { type: 'customer', id: randomUUID() };
+  const created = await commands.createOrder({ garmentId: 'classic-tee', designUrl: 'https://cdn.example.com/designs/money.png', sizes: [{ size: 'M', quantity: 2 }] }, { actor: customer });
+  const { orderId } = created;
+  const total = created.state.totalCents;
+  const sessionId = `cs_${randomUUID().slice(0, 8)}`;
+  const paymentIntentId = `pi_${randomUUID().slice(0, 8)}`;
+  const evt = (): string => `evt_${randomUUID()}`;
+  await commands.openCheckoutSession(orderId, { sessionId, checkoutUrl: `https://checkout.example.com/${sessionId}`, simulated: true }, { actor: { type: 'system', id: 'checkout' } });
+  await commands.confirmPayment(orderId, { sessionId, paymentIntentId, amountCents: total, currency: 'usd', stripeEventId: evt() }, { actor: stripe });
+  await commands.recordRefund(orderId, { chargeId: 'ch_1', paymentIntentId, amountRefundedCents: total * 1000, currency: 'usd', stripeEventId: evt() }, { actor: stripe });
+  const money = { orderId, actor: stripe, now: new Date(), paymentIntentId, amountCents: total, currency: 'usd' };
+  await commands.execute({ type: 'RecordRefundFailure', ...money, refundId: 're_1', reason: 'expired_or_canceled_card', stripeEventId: evt() });
+  const dispute = { type: 'RecordDispute', ...money, disputeId: 'dp_1', reason: 'fraudulent', evidenceDueBy: new Date(Date.UTC(2025, 2, 20, 23, 59, 59)) } as const;
+  await commands.execute({ ...dispute, phase: 'opened', status: 'needs_response', stripeEventId: evt() });
+  if (closeDispute) await commands.execute({ ...dispute, phase: 'closed', status: 'won', stripeEventId: evt() });
   return orderId;
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request, startStack, type Stack } from './harness.ts';
+import { newUserId, request, startStack, type Stack } from './harness.ts';
 
 describe('the OpenAPI document at /docs', () => {
   let stack: Stack;
@@ -22,6 +22,25 @@ describe('the OpenAPI document at /docs', () => {
     expect(body.properties.priority.enum).toEqual(['rush', 'standard', 'hold']);
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '502']));
     expect(Object.keys(spec.paths['/api/production/{id}'].patch.responses)).toEqual(expect.arrayContaining(['200', '409', '412']));
+  });
+
+  it('gives examples that succeed as they stand with "Try it out"', async () => {
+    const spec = (await request(stack.url, 'GET', '/docs/json')).body;
+    const createExample = spec.paths['/api/production'].post.requestBody.content['application/json'].schema.example;
+    const patchExample = spec.paths['/api/production/{id}'].patch.requestBody.content['application/json'].schema.example;
+    const customer = await stack.token(newUserId());
+    const created = await request(stack.url, 'POST', '/api/production', { token: customer, body: createExample });
+    expect(created.status).toBe(201);
+    const operatorId = newUserId();
+    stack.operators.add(operatorId);
+    const patched = await request(stack.url, 'PATCH', `/api/production/${created.body.orderId}`, { token: await stack.token(operatorId), body: patchExample });
+    expect(patched.status).toBe(200);
+    expect(patched.body.order).toMatchObject({ priority: 'Hold', notes: 'check the art' });
+  });
+
+  it('is linked from the index at /', async () => {
+    const index = await request(stack.url, 'GET', '/');
+    expect(index.body).toMatchObject({ graphql: '/graphql', docs: '/docs', rest: '/api/production', garments: '/api/garments' });
   });
 
   it('serves Swagger UI', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { createAuthenticator } from '../../src/auth/authenticate.ts';
 import { createTokenVerifier, mintToken } from '../../src/auth/tokens.ts';
 import { createMetrics } from '../../src/app/metrics.ts';
@@ -7,10 +7,11 @@ import type { EventStore } from '../../src/commands/eventStore.ts';
 import { createOrderCommands, createPostgresGarmentCatalog, createPostgresReferenceAllocator, type OrderCommands } from '../../src/commands/order/index.ts';
 import { toOrderEvent } from '../../src/commands/order/index.ts';
 import { createPostgresEventStore } from '../../src/commands/postgres/index.ts';
+import { loadInstallationSecret } from '../../src/db/installationSecret.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { orderStreamId, type OrderEvent } from '../../src/domain/order/index.ts';
-import { startReadModel, type ReadModel } from '../../src/projections/index.ts';
-import { buildApp, type AppDeps } from '../../src/http/app.ts';
+import { listGarments, startReadModel, type ReadModel } from '../../src/projections/index.ts';
+import { buildApp } from '../../src/http/app.ts';
 import { productionRoutes } from '../../src/http/routes/production.ts';
 import { apiDocsRoutes } from '../../src/http/routes/productionDocs.ts';
 import { orderResolvers } from '../../src/http/graphql/resolvers/orders/index.ts';
@@ -45,14 +46,12 @@ export interface Stack {
  * The real pieces on a fresh database: PostgreSQL event store, order command service, payments
  * (a fake Stripe over HTTP, or simulated), the production routes, the real app on a real port.
  */
-export async function startStack(
-  options: { readonly simulated?: boolean; readonly now?: () => Date; readonly docs?: boolean; readonly logger?: AppDeps['logger'] } = {},
-): Promise<Stack> {
+export async function startStack(options: { readonly simulated?: boolean; readonly now?: () => Date; readonly docs?: boolean; readonly logger?: FastifyServerOptions['logger'] } = {}): Promise<Stack> {
   const db = await createTestDatabase();
   await migrate(db.pool);
   const store = await createPostgresEventStore({ pool: db.pool });
   const garments = createPostgresGarmentCatalog(db.pool);
-  const commands = createOrderCommands({ eventStore: store, references: createPostgresReferenceAllocator(db.pool), garments, ...(options.now ? { clock: { now: options.now } } : {}) });
+  const commands = createOrderCommands({ eventStore: store, references: createPostgresReferenceAllocator(db.pool), garments, idSecret: await loadInstallationSecret(db.pool), ...(options.now ? { clock: { now: options.now } } : {}) });
   const fake = options.simulated ? undefined : await startFakeStripe();
   const payments = setUpPayments({
     config: {
@@ -76,10 +75,10 @@ export async function startStack(
     eventStore: store,
     authenticator,
     metrics: createMetrics({ defaultMetrics: false }),
-    garments: { list: () => Promise.resolve([]) },
+    garments: { list: () => listGarments(db.pool) },
     introspection: true,
-    graphqlResolvers: orderResolvers({ commands, readModel: { db: db.pool, changeFeed: readModel.changeFeed }, checkout: payments.checkout, garments, eventStore: store }),
-    ...(options.logger ? { logger: options.logger } : {}),
+    graphqlResolvers: orderResolvers({ commands, readModel: { db: db.pool, changeFeed: readModel.changeFeed }, checkout: payments.checkout, garments, eventStore: store, publicBaseUrl: PUBLIC_BASE_URL }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
     routes: [...(options.docs ? [apiDocsRoutes({ publicBaseUrl: PUBLIC_BASE_URL })] : []), ...payments.routes, productionRoutes({ commands, garments, checkout: payments.checkout, readModel: { db: db.pool, changeFeed: readModel.changeFeed } })],
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });

@@ -8,7 +8,7 @@ function captured() {
   return {
     stream: { write: (chunk: string) => void raw.push(...chunk.split('\n').filter(Boolean)) },
     raw,
-    lines: () => raw.map((line) => JSON.parse(line) as { level: number; reqId?: string; msg: string; statusCode?: number; url?: string }),
+    lines: () => raw.map((line) => JSON.parse(line) as { level: number; reqId?: string; msg: string; req?: { url: string }; res?: { statusCode: number } }),
   };
 }
 
@@ -53,7 +53,7 @@ describe('logs', () => {
     // One line per request: each request id appears once, on its completion line.
     const ids = lines.map((line) => line.reqId);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(lines.map((line) => line.statusCode)).toEqual(answers.map((a) => a.status));
+    expect(lines.map((line) => line.res?.statusCode)).toEqual(answers.map((a) => a.status));
   });
 
   it('keeps a 520 kB request body out of the logs, and every line short', async () => {

@@ -76,3 +76,59 @@ export function refundedCharge(fields: ChargeFields): Stripe.Charge {
 export function signatureFor(payload: string, secret: string, timestamp?: number): string {
   return Stripe.webhooks.generateTestHeaderString({ payload, secret, ...(timestamp === undefined ? {} : { timestamp }) });
 }
+
+export interface RefundFields {
+  readonly orderId?: string;
+  readonly paymentIntent: string;
+  readonly amount: number;
+  readonly status: string;
+  readonly failureReason?: string;
+}
+
+/** The fixture refund with our fields, as Stripe sends it in `refund.*` events (our requests set `metadata.orderId`). */
+export function refundObject(fields: RefundFields): Stripe.Refund {
+  const refund = refundFixture();
+  refund.id = `re_test_${Math.random().toString(36).slice(2, 12)}`;
+  refund.amount = fields.amount;
+  refund.payment_intent = fields.paymentIntent;
+  refund.status = fields.status;
+  refund.metadata = fields.orderId ? { orderId: fields.orderId } : {};
+  if (fields.failureReason !== undefined) refund.failure_reason = fields.failureReason;
+  return refund;
+}
+
+export interface DisputeFields {
+  readonly paymentIntent: string;
+  readonly amount: number;
+  readonly status: Stripe.Dispute.Status;
+  /** Unix seconds, as Stripe sends `evidence_details.due_by`. */
+  readonly dueBy: number | null;
+  readonly id?: string;
+}
+
+/**
+ * A `dispute` as Stripe sends it in `charge.dispute.*` events. Stripe's fixtures we copied have
+ * no dispute, so it is built on the fixture charge it disputes (id, currency, livemode, created)
+ * with the dispute's own fields named and typed as the SDK's `Stripe.Dispute`.
+ */
+export function disputeObject(fields: DisputeFields): Stripe.Dispute {
+  const charge = chargeFixture();
+  const dispute = {
+    id: fields.id ?? `dp_test_${Math.random().toString(36).slice(2, 12)}`,
+    object: 'dispute',
+    amount: fields.amount,
+    balance_transactions: [],
+    charge: charge.id,
+    created: charge.created,
+    currency: charge.currency,
+    evidence: {},
+    evidence_details: { due_by: fields.dueBy, has_evidence: false, past_due: false, submission_count: 0 },
+    is_charge_refundable: false,
+    livemode: charge.livemode,
+    metadata: {},
+    payment_intent: fields.paymentIntent,
+    reason: 'fraudulent',
+    status: fields.status,
+  };
+  return dispute as unknown as Stripe.Dispute;
+}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signalOf } from '../../src/webhooks/stripeSignal.ts';
-import { checkoutSession, refundedCharge, sessionFixture, stripeEvent } from './stripeFixtures.ts';
+import { checkoutSession, disputeObject, refundedCharge, refundFixture, refundObject, sessionFixture, stripeEvent } from './stripeFixtures.ts';
 
 
 
@@ -68,6 +68,29 @@ describe('what a Stripe event means for an order', () => {
   it('leaves the order of a charge without metadata to be found by its payment intent', () => {
     const charge = refundedCharge({ paymentIntent: 'pi_9', amount: 7400, amountRefunded: 7400 });
     expect(signalOf(stripeEvent('charge.refunded', charge))).toMatchObject({ kind: 'charge_refunded', orderId: null, paymentIntentId: 'pi_9' });
+  });
+
+  it.each(['refund.failed', 'refund.updated', 'charge.refund.updated'])('reads a failed refund in %s, with its order from our metadata and Stripe’s reason', (type) => {
+    const orderId = randomUUID();
+    const refund = refundObject({ orderId, paymentIntent: 'pi_9', amount: 7400, status: 'failed', failureReason: 'lost_or_stolen_card' });
+    expect(signalOf(stripeEvent(type, refund))).toEqual({
+      kind: 'refund_failed', orderId, refundId: refund.id, paymentIntentId: 'pi_9', amountCents: 7400, currency: 'usd', reason: 'lost_or_stolen_card',
+    });
+  });
+
+  it('ignores an update of a refund that did not fail, such as Stripe’s own fixture refund', () => {
+    const refund = refundFixture();
+    expect(signalOf(stripeEvent('refund.updated', refund))).toEqual({ kind: 'ignored', reason: `refund ${refund.id} is succeeded: only a failed refund changes the order` });
+  });
+
+  it('reads a dispute’s evidence deadline from Unix seconds, and a closed dispute’s final status', () => {
+    const opened = disputeObject({ paymentIntent: 'pi_9', amount: 7400, status: 'needs_response', dueBy: 1_767_225_599 });
+    expect(signalOf(stripeEvent('charge.dispute.created', opened))).toEqual({
+      kind: 'dispute', phase: 'opened', orderId: null, disputeId: opened.id, paymentIntentId: 'pi_9', amountCents: 7400, currency: 'usd',
+      reason: 'fraudulent', status: 'needs_response', evidenceDueBy: new Date('2025-12-31T23:59:59.000Z'),
+    });
+    const closed = disputeObject({ paymentIntent: 'pi_9', amount: 7400, status: 'won', dueBy: null });
+    expect(signalOf(stripeEvent('charge.dispute.closed', closed))).toMatchObject({ kind: 'dispute', phase: 'closed', status: 'won', evidenceDueBy: null });
   });
 
   it('ignores event types it does not handle, such as the fixture’s plan.created', () => {

@@ -169,8 +169,10 @@ describe('the Stripe webhook', () => {
 
   it('records a refund Stripe reports on a paid order, found through the charge metadata', async () => {
     const order = await placeOrder();
-    await deliver(stack.url, paidEvent(order));
-    const charge = refundedCharge({ orderId: order.orderId, paymentIntent: 'pi_refund', amount: ORDER_TOTAL_CENTS, amountRefunded: ORDER_TOTAL_CENTS });
+    const paid = paidEvent(order);
+    await deliver(stack.url, paid);
+    const paymentIntent = (paid.data.object as { payment_intent: string }).payment_intent;
+    const charge = refundedCharge({ orderId: order.orderId, paymentIntent, amount: ORDER_TOTAL_CENTS, amountRefunded: ORDER_TOTAL_CENTS });
     const answer = await deliver(stack.url, stripeEvent('charge.refunded', charge));
     expect(answer.body).toMatchObject({ outcome: 'applied', reason: 'RefundRecorded' });
     expect((await stack.orderEvents(order.orderId)).at(-1)).toMatchObject({ type: 'RefundRecorded', chargeId: charge.id, amountRefundedCents: ORDER_TOTAL_CENTS });

@@ -4,5 +4,5 @@ export type { OrderCommandResult, RunOptions } from './runOrderCommand.ts';
 export { systemClock, type Clock, type GarmentCatalog, type IdGenerator, type ReferenceAllocator } from './ports.ts';
 export { createInMemoryReferenceAllocator, createPostgresReferenceAllocator } from './references.ts';
 export { createInMemoryGarmentCatalog, createPostgresGarmentCatalog } from './garments.ts';
-export { idempotentOrderId, nameBasedUuid, randomIds } from './ids.ts';
+export { idempotentOrderId, nameBasedUuid, randomIds, type IdSecret } from './ids.ts';
 export { toNewEvent, toOrderEvent } from './eventMapping.ts';

@@ -7,17 +7,19 @@ import type {
   ConfirmPayment,
   CreateOrder,
   FailPayment,
+  IssueTrackingLink,
   OpenCheckoutSession,
   Order,
   OrderCommand,
   PostMessage,
   RecordRefund,
+  RevokeTrackingLink,
   SetOrderStatus,
   SetPriority,
   UpdateNotes,
 } from '../../domain/order/index.ts';
 import type { EventStore, GlobalPosition } from '../eventStore.ts';
-import { idempotentOrderId, randomIds } from './ids.ts';
+import { idempotentOrderId, randomIds, randomTrackingToken, type IdSecret } from './ids.ts';
 import { loadOrder, positionAt } from './orderStream.ts';
 import { systemClock, type Clock, type GarmentCatalog, type IdGenerator, type ReferenceAllocator } from './ports.ts';
 import { createOrderStateCache, DEFAULT_CACHE_ENTRIES } from './orderStateCache.ts';
@@ -42,8 +44,16 @@ export interface OrderCommandDeps {
   readonly garments: GarmentCatalog;
   readonly clock?: Clock;
   readonly ids?: IdGenerator;
+  /**
+   * The installation's secret (`loadInstallationSecret`, or `ID_SECRET`): order ids made from
+   * idempotency keys are keyed with it. Every process sharing the event store must hold the same
+   * one, or a retry reaching another process would make a second order.
+   */
+  readonly idSecret: IdSecret;
   /** Orders whose fold this instance keeps between commands (default 10,000); see orderStateCache.ts. */
   readonly cacheEntries?: number;
+  /** Makes public tracking link tokens (default: 192 random bits, base64url). */
+  readonly trackingTokens?: () => string;
 }
 
 /** The order as its events say, for reads that must not wait for the read model (dry runs, ETags). */
@@ -65,6 +75,10 @@ export interface OrderCommands {
   updateNotes(orderId: string, input: Input<UpdateNotes>, options: CommandOptions): Promise<OrderCommandResult>;
   postMessage(orderId: string, input: Input<PostMessage>, options: CommandOptions): Promise<OrderCommandResult>;
   recordRefund(orderId: string, input: Input<RecordRefund>, options: CommandOptions): Promise<OrderCommandResult>;
+  /** Issues the public tracking link with a fresh token, unless one is active (then nothing changes). */
+  issueTrackingLink(orderId: string, options: CommandOptions): Promise<OrderCommandResult>;
+  /** Revokes the active tracking link and issues a fresh one in its place. */
+  revokeTrackingLink(orderId: string, options: CommandOptions): Promise<OrderCommandResult>;
   /** Any command but CreateOrder, built by the caller (the webhook); `dryRun` decides without writing. */
   execute(command: OrderCommand, options?: RunOptions): Promise<OrderCommandResult>;
   load(orderId: string): Promise<LoadedOrderView>;
@@ -95,6 +109,7 @@ function checkOptions(options: { readonly expectedVersion?: number; readonly ide
 export function createOrderCommands(deps: OrderCommandDeps): OrderCommands {
   const clock = deps.clock ?? systemClock;
   const ids = deps.ids ?? randomIds;
+  const trackingToken = deps.trackingTokens ?? randomTrackingToken;
   // Per instance: two services over one store each keep their own, and neither trusts it blindly.
   const run = { eventStore: deps.eventStore, ids, cache: createOrderStateCache(deps.cacheEntries ?? DEFAULT_CACHE_ENTRIES), queue: createStreamQueue() };
 
@@ -115,7 +130,7 @@ export function createOrderCommands(deps: OrderCommandDeps): OrderCommands {
   async function createOrder(input: CreateOrderInput, options: CommandOptions): Promise<OrderCommandResult> {
     checkOptions(options);
     const { actor, idempotencyKey } = options;
-    const orderId = idempotencyKey === undefined ? ids.uuid() : idempotentOrderId(actor.id, idempotencyKey);
+    const orderId = idempotencyKey === undefined ? ids.uuid() : idempotentOrderId(deps.idSecret, actor.id, idempotencyKey);
     const garment = typeof input.garmentId === 'string' && input.garmentId !== '' ? await deps.garments.find(input.garmentId) : undefined;
     const lineItemIds = Array.isArray(input.sizes) ? input.sizes.map(() => ids.uuid()) : [];
     const now = clock.now();
@@ -139,6 +154,9 @@ export function createOrderCommands(deps: OrderCommandDeps): OrderCommands {
     updateNotes: on<UpdateNotes>('UpdateNotes'),
     postMessage: on<PostMessage>('PostMessage'),
     recordRefund: on<RecordRefund>('RecordRefund'),
+    // The token is drawn once per call, so a retry after a lost race decides with the same one.
+    issueTrackingLink: (orderId, options) => on<IssueTrackingLink>('IssueTrackingLink')(orderId, { token: trackingToken() }, options),
+    revokeTrackingLink: (orderId, options) => on<RevokeTrackingLink>('RevokeTrackingLink')(orderId, { token: trackingToken() }, options),
     execute,
     async load(orderId) {
       const loaded = await loadOrder(deps.eventStore, orderIdOf(orderId));

@@ -106,13 +106,60 @@ export interface PostMessage extends CommandBase {
   readonly message: string;
 }
 
-/** Stripe reports refunds on the order's charge; `amountRefundedCents` is the charge's running total. */
+/**
+ * Stripe reports refunds on the order's charge; `amountRefundedCents` is the charge's running
+ * total. Recorded up to the amount paid; above it, the excess is flagged for operators.
+ */
 export interface RecordRefund extends CommandBase {
   readonly type: 'RecordRefund';
   readonly chargeId: string;
+  /** The charge's payment intent: it must be the one that paid the order. */
+  readonly paymentIntentId: string | null;
   readonly amountRefundedCents: number;
   readonly currency: string;
   readonly stripeEventId: string | null;
+}
+
+/** Stripe reports a refund of the order's payment failed (`refund.failed`, or `refund.updated` to failed). */
+export interface RecordRefundFailure extends CommandBase {
+  readonly type: 'RecordRefundFailure';
+  readonly refundId: string;
+  /** The refund's payment intent: it must be the one that paid the order. */
+  readonly paymentIntentId: string | null;
+  readonly amountCents: number;
+  readonly currency: string;
+  readonly reason: string | null;
+  readonly stripeEventId: string | null;
+}
+
+/** Stripe reports a dispute on the order's payment opened (`charge.dispute.created`) or closed. */
+export interface RecordDispute extends CommandBase {
+  readonly type: 'RecordDispute';
+  readonly phase: 'opened' | 'closed';
+  readonly disputeId: string;
+  /** The disputed payment intent: it must be the one that paid the order. */
+  readonly paymentIntentId: string | null;
+  readonly amountCents: number;
+  readonly currency: string;
+  readonly reason: string | null;
+  readonly status: string;
+  /** The evidence deadline, when Stripe gives one. */
+  readonly evidenceDueBy: Date | null;
+  readonly stripeEventId: string | null;
+}
+
+/** The owner or an operator asks for a public tracking link; nothing to do when one is active. */
+export interface IssueTrackingLink extends CommandBase {
+  readonly type: 'IssueTrackingLink';
+  /** A fresh random token (made by the caller, as ids are), used only if none is active. */
+  readonly token: string;
+}
+
+/** An operator revokes the active tracking link and issues `token` in its place, in one append. */
+export interface RevokeTrackingLink extends CommandBase {
+  readonly type: 'RevokeTrackingLink';
+  /** The replacement's fresh random token. */
+  readonly token: string;
 }
 
 export type OrderCommand =
@@ -125,6 +172,10 @@ export type OrderCommand =
   | SetPriority
   | UpdateNotes
   | PostMessage
-  | RecordRefund;
+  | RecordRefund
+  | RecordRefundFailure
+  | RecordDispute
+  | IssueTrackingLink
+  | RevokeTrackingLink;
 
 export type OrderCommandType = OrderCommand['type'];

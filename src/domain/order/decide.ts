@@ -1,7 +1,9 @@
 import type { OrderCommand } from './commands.ts';
 import { decideCreate, eventBase } from './decideCreate.ts';
 import { cancel, decidePriority, decideStatus } from './decideOperator.ts';
+import { recordDispute, recordRefundFailure } from './decideMoney.ts';
 import { confirmPayment, failPayment, openCheckout, recordRefund } from './decideStripe.ts';
+import { issueTrackingLink, revokeTrackingLink } from './decideTracking.ts';
 import type { Actor, OrderEvent } from './events.ts';
 import type { Order, OrderStreamState } from './state.ts';
 import { fail, notFound, refusalOf } from './transitions.ts';
@@ -54,6 +56,14 @@ export function decide(command: OrderCommand, state: OrderStreamState): OrderEve
     }
     case 'RecordRefund':
       return recordRefund(command, state);
+    case 'RecordRefundFailure':
+      return recordRefundFailure(command, state);
+    case 'RecordDispute':
+      return recordDispute(command, state);
+    case 'IssueTrackingLink':
+      return issueTrackingLink(command, state);
+    case 'RevokeTrackingLink':
+      return revokeTrackingLink(command, state);
     default: {
       const _exhaustive: never = command;
       throw new Error(`Unknown order command ${JSON.stringify(_exhaustive)}`);

@@ -7,7 +7,26 @@ import type { Order } from './state.ts';
 import { actorRefusal, fail, stateRefusal } from './transitions.ts';
 import { FieldProblems, LIMITS } from './validation.ts';
 
-const wasApplied = (order: Order, stripeEventId: string | null): boolean => stripeEventId !== null && order.appliedStripeEventIds.has(stripeEventId);
+export const wasApplied = (order: Order, stripeEventId: string | null): boolean => stripeEventId !== null && order.appliedStripeEventIds.has(stripeEventId);
+
+/**
+ * A session other than the one opened for the order is not this order's payment, whatever its
+ * metadata says: nothing about money changes. An order with no session recorded (its opening
+ * failed after Stripe created one) takes the session that names it: that money was asked for it.
+ */
+function checkOwnSession(order: Order, sessionId: string): void {
+  const recorded = order.checkout?.sessionId;
+  if (recorded === undefined || recorded === sessionId) return;
+  throw new AppError('ILLEGAL_TRANSITION', `Checkout session ${sessionId} is not this order's (it opened ${recorded}): nothing recorded`, { sessionId, expectedSessionId: recorded });
+}
+
+/** Refunds and disputes must name the payment intent that paid the order; anything else is another payment's. */
+export function checkOwnPaymentIntent(order: Order, paymentIntentId: string | null, what: string): void {
+  const paidWith = order.payment?.paymentIntentId ?? null;
+  if (paidWith !== null && paymentIntentId === paidWith) return;
+  const message = paidWith === null ? 'the order was paid without a payment intent to match' : `it is not the payment intent that paid this order (${paidWith})`;
+  throw new AppError('ILLEGAL_TRANSITION', `${what} of payment intent ${paymentIntentId ?? '(none)'} does not apply: ${message}; nothing recorded`, { paymentIntentId, expectedPaymentIntentId: paidWith });
+}
 
 function checkStripeIds(problems: FieldProblems, sessionId: string | undefined, stripeEventId: string | null): void {
   if (sessionId !== undefined) problems.requiredText('sessionId', sessionId, LIMITS.shortText);
@@ -43,7 +62,9 @@ export function confirmPayment(command: ConfirmPayment, order: Order): OrderEven
   if (typeof command.currency !== 'string') problems.add('currency', 'must be text');
   else problems.optionalText('currency', command.currency, 10);
   problems.throwIfAny('payment');
-  if (wasApplied(order, command.stripeEventId) || order.payment !== null) return [];
+  if (wasApplied(order, command.stripeEventId)) return [];
+  checkOwnSession(order, command.sessionId);
+  if (order.payment !== null) return [];
   fail(stateRefusal('confirmPayment', order, command.actor));
   const { sessionId, amountCents, stripeEventId } = command;
   const currency = command.currency.toLowerCase();
@@ -61,6 +82,7 @@ export function failPayment(command: FailPayment, order: Order): OrderEvent[] {
   problems.requiredText('reason', command.reason, LIMITS.reason);
   problems.throwIfAny('payment failure');
   if (wasApplied(order, command.stripeEventId)) return [];
+  checkOwnSession(order, command.sessionId);
   fail(stateRefusal('failPayment', order, command.actor));
   return [{ type: 'PaymentFailed', ...eventBase(command), sessionId: command.sessionId, reason: command.reason.trim(), stripeEventId: command.stripeEventId }];
 }
@@ -75,8 +97,17 @@ export function recordRefund(command: RecordRefund, order: Order): OrderEvent[] 
   problems.throwIfAny('refund');
   if (wasApplied(order, command.stripeEventId)) return [];
   fail(stateRefusal('recordRefund', order, command.actor));
+  checkOwnPaymentIntent(order, command.paymentIntentId, `Refund on charge ${command.chargeId}`);
+  const { chargeId, stripeEventId } = command;
+  const currency = command.currency.toLowerCase();
+  const paidCents = order.payment?.amountCents ?? 0;
+  // Money returned is never more than was paid: the rest of an oversized total is flagged instead.
+  const returned = Math.min(command.amountRefundedCents, paidCents);
+  const events: OrderEvent[] = [];
   // Stripe reports the charge's running total; an older, smaller total arriving late adds nothing.
-  if (command.amountRefundedCents <= order.refundedCents) return [];
-  const { chargeId, amountRefundedCents, stripeEventId } = command;
-  return [{ type: 'RefundRecorded', ...eventBase(command), chargeId, amountRefundedCents, currency: command.currency.toLowerCase(), stripeEventId }];
+  if (returned > order.refundedCents) events.push({ type: 'RefundRecorded', ...eventBase(command), chargeId, amountRefundedCents: returned, currency, stripeEventId });
+  if (command.amountRefundedCents > paidCents && !order.refundExcess) {
+    events.push({ type: 'RefundExcessFlagged', ...eventBase(command), chargeId, reportedRefundedCents: command.amountRefundedCents, paidCents, currency, stripeEventId });
+  }
+  return events;
 }

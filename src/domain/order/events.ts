@@ -149,6 +149,69 @@ export interface RefundRecorded extends EventBase {
   readonly stripeEventId: string | null;
 }
 
+/**
+ * Stripe reported more refunded on the order's charge than was paid. The excess is not money
+ * returned (`RefundRecorded` never goes above the payment): operators look at it in Stripe.
+ */
+export interface RefundExcessFlagged extends EventBase {
+  readonly type: 'RefundExcessFlagged';
+  readonly chargeId: string;
+  /** The charge's refunded running total as Stripe reported it. */
+  readonly reportedRefundedCents: number;
+  readonly paidCents: number;
+  readonly currency: string;
+  readonly stripeEventId: string | null;
+}
+
+/** A refund failed (Stripe's `refund.failed`, or a refund updated to `failed`): that money was not returned. */
+export interface RefundFailed extends EventBase {
+  readonly type: 'RefundFailed';
+  readonly refundId: string;
+  readonly amountCents: number;
+  readonly currency: string;
+  /** Stripe's `failure_reason`, e.g. `expired_or_canceled_card`; null when it gave none. */
+  readonly reason: string | null;
+  readonly stripeEventId: string | null;
+}
+
+/** The cardholder disputed the payment (`charge.dispute.created`); operators answer by `evidenceDueBy`. */
+export interface DisputeOpened extends EventBase {
+  readonly type: 'DisputeOpened';
+  readonly disputeId: string;
+  readonly amountCents: number;
+  readonly currency: string;
+  /** Stripe's dispute reason, e.g. `fraudulent`. */
+  readonly reason: string | null;
+  /** Stripe's dispute status, e.g. `needs_response`. */
+  readonly status: string;
+  /** ISO-8601 evidence deadline (`evidence_details.due_by`); null when Stripe gave none. */
+  readonly evidenceDueBy: string | null;
+  readonly stripeEventId: string | null;
+}
+
+/** The dispute ended (`charge.dispute.closed`) with its final status (`won`, `lost`, …). */
+export interface DisputeClosed extends EventBase {
+  readonly type: 'DisputeClosed';
+  readonly disputeId: string;
+  readonly status: string;
+  readonly stripeEventId: string | null;
+}
+
+/**
+ * A public tracking link (`$PUBLIC_BASE_URL/track/<token>`) was issued: anyone holding the token
+ * may follow the order's progress, nothing else. The token is random, made outside the domain.
+ */
+export interface TrackingLinkIssued extends EventBase {
+  readonly type: 'TrackingLinkIssued';
+  readonly token: string;
+}
+
+/** The public tracking link with this token stopped working (a replacement is issued with it). */
+export interface TrackingLinkRevoked extends EventBase {
+  readonly type: 'TrackingLinkRevoked';
+  readonly token: string;
+}
+
 export type OrderEvent =
   | OrderCreated
   | CheckoutSessionOpened
@@ -162,7 +225,13 @@ export type OrderEvent =
   | PriorityChanged
   | NotesUpdated
   | MessagePosted
-  | RefundRecorded;
+  | RefundRecorded
+  | RefundExcessFlagged
+  | RefundFailed
+  | DisputeOpened
+  | DisputeClosed
+  | TrackingLinkIssued
+  | TrackingLinkRevoked;
 
 export type OrderEventType = OrderEvent['type'];
 
@@ -180,6 +249,12 @@ export const ORDER_EVENT_TYPES: readonly OrderEventType[] = [
   'NotesUpdated',
   'MessagePosted',
   'RefundRecorded',
+  'RefundExcessFlagged',
+  'RefundFailed',
+  'DisputeOpened',
+  'DisputeClosed',
+  'TrackingLinkIssued',
+  'TrackingLinkRevoked',
 ];
 
 /** The one place stream names are made: `order-<uuid>` (message-db's category-id form). */

@@ -29,9 +29,14 @@ function created(event: OrderCreated): Order {
     paymentFlagged: false,
     cancelation: null,
     refundedCents: 0,
+    refundExcess: false,
+    refundFailure: null,
+    dispute: null,
+    trackingToken: null,
     clock: startClock(event.priority),
     appliedIdempotencyKeys: new Set(event.idempotencyKey === undefined ? [] : [event.idempotencyKey]),
     appliedStripeEventIds: new Set(),
+    failedRefundIds: new Set(),
   };
 }
 
@@ -83,8 +88,28 @@ function changes(order: Order, event: OrderEvent): Partial<Order> | undefined {
       return { notes: event.notes === '' ? null : event.notes };
     case 'MessagePosted':
       return undefined;
-    case 'RefundRecorded':
-      return { refundedCents: Math.max(order.refundedCents, event.amountRefundedCents) };
+    case 'RefundRecorded': {
+      // Never above the payment: a total recorded before refunds were capped is capped here too.
+      const paid = order.payment?.amountCents ?? event.amountRefundedCents;
+      const refundedCents = Math.max(order.refundedCents, Math.min(event.amountRefundedCents, paid));
+      return { refundedCents, refundFailure: null, refundExcess: order.refundExcess || event.amountRefundedCents > paid };
+    }
+    case 'RefundExcessFlagged':
+      return { refundExcess: true };
+    case 'RefundFailed':
+      return {
+        refundedCents: Math.max(0, order.refundedCents - event.amountCents),
+        refundFailure: { reason: event.reason },
+        failedRefundIds: withAdded(order.failedRefundIds, event.refundId),
+      };
+    case 'DisputeOpened':
+      return { dispute: { disputeId: event.disputeId, status: event.status, evidenceDueBy: event.evidenceDueBy, open: true } };
+    case 'DisputeClosed':
+      return { dispute: { disputeId: event.disputeId, status: event.status, evidenceDueBy: null, open: false } };
+    case 'TrackingLinkIssued':
+      return { trackingToken: event.token };
+    case 'TrackingLinkRevoked':
+      return order.trackingToken === event.token ? { trackingToken: null } : undefined;
     default: {
       const _exhaustive: never = event;
       return undefined;

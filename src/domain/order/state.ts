@@ -17,6 +17,15 @@ export interface CancelationInfo {
   readonly refundDue: boolean;
 }
 
+/** A dispute on the order's payment, as Stripe last reported it. */
+export interface DisputeInfo {
+  readonly disputeId: string;
+  /** Stripe's status: `needs_response` while open, `won`, `lost`… once closed. */
+  readonly status: string;
+  readonly evidenceDueBy: string | null;
+  readonly open: boolean;
+}
+
 /** The fold of one order's events: everything `decide` needs, nothing it does not. */
 export interface Order {
   readonly id: string;
@@ -45,13 +54,22 @@ export interface Order {
   /** A payment that did not match the total was flagged for operators. */
   readonly paymentFlagged: boolean;
   readonly cancelation: CancelationInfo | null;
-  /** Running total Stripe reported refunded. */
+  /** Money returned: the running total Stripe reported refunded, never above the payment, less failed refunds. */
   readonly refundedCents: number;
+  /** Stripe once reported more refunded than was paid (flagged for operators). */
+  readonly refundExcess: boolean;
+  /** The last refund failed (cleared when a later refund is recorded); its reason, when Stripe gave one. */
+  readonly refundFailure: { readonly reason: string | null } | null;
+  readonly dispute: DisputeInfo | null;
+  /** The active public tracking link's token; null when none was issued or it was revoked. */
+  readonly trackingToken: string | null;
   readonly clock: EtaClock;
   /** Idempotency keys of the commands already applied (rule 7). */
   readonly appliedIdempotencyKeys: ReadonlySet<string>;
   /** Stripe event ids already applied, so a redelivered event changes nothing. */
   readonly appliedStripeEventIds: ReadonlySet<string>;
+  /** Refunds already recorded as failed (Stripe sends `refund.updated` and `refund.failed` for one failure). */
+  readonly failedRefundIds: ReadonlySet<string>;
 }
 
 /** Before `OrderCreated` there is no order: the stream state is null. */

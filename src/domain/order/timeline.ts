@@ -38,6 +38,20 @@ export function timelineMessage(event: OrderEvent): string {
       return event.message;
     case 'RefundRecorded':
       return `Refund recorded: ${money(event.amountRefundedCents, event.currency)} returned`;
+    case 'RefundExcessFlagged':
+      return `Stripe reported ${money(event.reportedRefundedCents, event.currency)} refunded, more than the ${money(event.paidCents, event.currency)} paid; the excess was not recorded; flagged for review`;
+    case 'RefundFailed':
+      return withText(`Refund of ${money(event.amountCents, event.currency)} failed`, event.reason);
+    case 'DisputeOpened': {
+      const due = event.evidenceDueBy === null ? '' : `; evidence due by ${event.evidenceDueBy}`;
+      return `Payment of ${money(event.amountCents, event.currency)} disputed${event.reason ? ` (${event.reason})` : ''}${due}; flagged for review`;
+    }
+    case 'DisputeClosed':
+      return `Dispute closed: ${event.status}`;
+    case 'TrackingLinkIssued':
+      return 'Public tracking link issued';
+    case 'TrackingLinkRevoked':
+      return 'Public tracking link revoked';
     default: {
       const _exhaustive: never = event;
       return String(_exhaustive);

@@ -19,7 +19,11 @@ export type OrderAction =
   | 'setPriority'
   | 'updateNotes'
   | 'postMessage'
-  | 'recordRefund';
+  | 'recordRefund'
+  | 'recordRefundFailure'
+  | 'recordDispute'
+  | 'issueTrackingLink'
+  | 'revokeTrackingLink';
 
 export interface TransitionRule {
   readonly action: OrderAction;
@@ -63,7 +67,11 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   rule({ action: 'setPriority', actors: ['operator'], from: LIVE, note: 'rush, standard or hold (hold needs a reason); rush or standard releases a hold' }),
   rule({ action: 'updateNotes', actors: ['operator'], from: ALL, note: 'replaces the notes' }),
   rule({ action: 'postMessage', actors: ['operator'], from: ALL, note: 'a timeline entry' }),
-  rule({ action: 'recordRefund', actors: ['stripe'], from: PAID, requiresPayment: true, note: 'Stripe reported money returned' }),
+  rule({ action: 'recordRefund', actors: ['stripe'], from: PAID, requiresPayment: true, note: 'Stripe reported money returned; never above the payment, an excess is flagged for operators' }),
+  rule({ action: 'recordRefundFailure', actors: ['stripe'], from: PAID, requiresPayment: true, note: 'a refund failed: that money was not returned; flagged for operators' }),
+  rule({ action: 'recordDispute', actors: ['stripe'], from: PAID, requiresPayment: true, note: 'a dispute opened (flagged with its evidence deadline) or closed (its final status)' }),
+  rule({ action: 'issueTrackingLink', actors: ['customer', 'operator'], from: ALL, note: 'the public tracking link; the owner only; nothing to do when one is active' }),
+  rule({ action: 'revokeTrackingLink', actors: ['operator'], from: ALL, note: 'the active link stops working and a new one replaces it' }),
 ];
 
 /** The actions a person can take on an order, as listed by `allowedActions`. */
@@ -81,6 +89,10 @@ const VERBS: Readonly<Record<OrderAction, string>> = {
   updateNotes: 'update the notes',
   postMessage: 'post a message',
   recordRefund: 'record a refund',
+  recordRefundFailure: 'record a failed refund',
+  recordDispute: 'record a dispute',
+  issueTrackingLink: 'issue a tracking link',
+  revokeTrackingLink: 'revoke a tracking link',
 };
 
 const ACTOR_NAMES: Readonly<Record<ActorType, string>> = { customer: 'the customer', operator: 'an operator', stripe: 'Stripe', system: 'the system' };

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { registerCreateRoute, type CreateRouteDeps } from './productionCreate.ts';
+import { registerListRoute } from './productionList.ts';
 import { registerReadRoute } from './productionRead.ts';
 import { registerUpdateRoute, type UpdateRouteDeps } from './productionUpdate.ts';
 
@@ -10,6 +11,7 @@ export function productionRoutes(deps: ProductionRouteDeps): FastifyPluginAsync 
   return (app) => {
     registerCreateRoute(app, deps);
     registerReadRoute(app, deps);
+    registerListRoute(app, deps);
     registerUpdateRoute(app, deps);
     return Promise.resolve();
   };

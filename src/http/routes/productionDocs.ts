@@ -24,8 +24,9 @@ export function apiDocsRoutes(options: { readonly publicBaseUrl: string }): Fast
         components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
         tags: [
           { name: 'production', description: 'Production orders' },
+          { name: 'catalog', description: 'The garment catalog' },
           { name: 'stripe', description: 'Stripe webhooks' },
-          { name: 'checkout', description: 'Simulated Stripe Checkout (only without STRIPE_SECRET_KEY)' },
+          { name: 'checkout', description: 'Simulated Stripe Checkout (only with PAYMENTS=simulated)' },
         ],
       },
       transform: jsonSchemaTransform,

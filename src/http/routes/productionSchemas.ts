@@ -34,7 +34,20 @@ export const createProductionOrderBody = z
     prompt: text(LIMITS.prompt).nullable().optional().describe('the prompt the design came from'),
     projectId: z.uuid('must be a uuid').nullable().optional(),
   })
-  .describe('A production order; prices come from the catalog, never from the client');
+  .describe('A production order; prices come from the catalog, never from the client')
+  // A body that succeeds as it stands against the seeded catalog: /docs's "Try it out" sends it.
+  .meta({
+    example: {
+      designUrl: 'https://images.example.com/designs/fox.png',
+      garmentId: 'classic-tee',
+      sizes: [
+        { size: 'M', quantity: 2 },
+        { size: 'L', quantity: 3, technique: 'screen' },
+      ],
+      priority: 'standard',
+      notes: 'Center the print, 10 in wide',
+    },
+  });
 export type CreateProductionOrderBody = z.infer<typeof createProductionOrderBody>;
 
 export const createProductionOrderReply = z.object({
@@ -53,7 +66,7 @@ export const patchProductionOrderBody = z
     priority: lowerEnum(PRIORITIES as [string, ...string[]]).optional(),
     notes: text(LIMITS.notes).optional().describe('replaces the notes; empty clears them'),
     message: text(LIMITS.message).optional().describe('timeline message for a status change; the reason when canceling'),
-    reason: text(LIMITS.reason).optional().describe('why the priority changes (required for hold)'),
+    reason: text(LIMITS.reason).optional().describe(`why the priority changes; a hold without one records "On hold (no reason given)"`),
     trackingNumber: text(LIMITS.shortText).optional(),
     trackingUrl: httpUrl.optional(),
     carrier: text(LIMITS.shortText).optional(),
@@ -61,7 +74,9 @@ export const patchProductionOrderBody = z
   .refine((body) => body.status !== undefined || body.priority !== undefined || body.notes !== undefined, {
     message: 'must change at least one of status, priority, notes',
     path: [],
-  });
+  })
+  // The spec's own body; it succeeds on any order that is not finished.
+  .meta({ example: { priority: 'hold', notes: 'check the art' } });
 export type PatchProductionOrderBody = z.infer<typeof patchProductionOrderBody>;
 
 export const orderIdParams = z.object({ id: z.uuid('must be a uuid') });

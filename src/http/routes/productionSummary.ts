@@ -8,7 +8,8 @@ import type { ProductionOrderView } from '../../projections/index.ts';
  * additions (version, totals, hold reason, route, payment flags).
  */
 const status = z.enum(STATUS_FLOW as [string, ...string[]]);
-const garment = z.object({ id: z.string(), title: z.string(), price: z.number().describe('dollars, as in the seed'), priceCents: z.number().int(), sizes: z.array(z.string()), imageUrl: z.string().nullable() });
+/** A garment of the catalog (and as kept on an order): the seed's dollars beside the cents. */
+export const garment = z.object({ id: z.string(), title: z.string(), price: z.number().describe('dollars, as in the seed'), priceCents: z.number().int(), sizes: z.array(z.string()), imageUrl: z.string().nullable() });
 
 export const productionOrderSummary = z.object({
   id: z.uuid(),

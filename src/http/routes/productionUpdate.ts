@@ -29,13 +29,19 @@ export function expectedVersionOf(header: string | undefined): number | undefine
   return Number(match[1]);
 }
 
+/**
+ * The reason recorded for a hold that the spec's body (`{ priority: "hold" }`) gives none for:
+ * the domain wants every hold explained on the timeline, and this says plainly that nobody did.
+ */
+export const DEFAULT_HOLD_REASON = 'On hold (no reason given)';
+
 /** The body as commands, notes and priority before status: releasing a hold lets an approval in the same request pass. */
 function commandsOf(body: PatchProductionOrderBody, orderId: string, actor: Actor, now: Date, key: string | undefined): OrderCommand[] {
   const keyed = (part: string) => (key === undefined ? {} : { idempotencyKey: `${key}:${part}` });
   const base = { orderId, actor, now };
   const commands: OrderCommand[] = [];
   if (body.notes !== undefined) commands.push({ ...base, ...keyed('notes'), type: 'UpdateNotes', notes: body.notes });
-  if (body.priority !== undefined) commands.push({ ...base, ...keyed('priority'), type: 'SetPriority', priority: body.priority, reason: body.reason ?? null });
+  if (body.priority !== undefined) commands.push({ ...base, ...keyed('priority'), type: 'SetPriority', priority: body.priority, reason: body.reason ?? (body.priority === 'hold' ? DEFAULT_HOLD_REASON : null) });
   if (body.status !== undefined) {
     const { message, trackingNumber, trackingUrl, carrier } = body;
     commands.push({ ...base, ...keyed('status'), type: 'SetOrderStatus', to: body.status, message: message ?? null, trackingNumber: trackingNumber ?? null, trackingUrl: trackingUrl ?? null, carrier: carrier ?? null });

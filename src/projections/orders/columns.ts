@@ -46,11 +46,19 @@ export const ORDER_COLUMNS = {
   tracking_number: 'text',
   tracking_url: 'text',
   carrier: 'text',
+  public_tracking_token: 'text',
   eta_clock: 'jsonb',
   eta_at: 'timestamptz',
   version: 'int4',
   position_commit: 'int8',
   position_prepare: 'int8',
+  refund_excess: 'bool',
+  refund_failed: 'bool',
+  refund_failure_reason: 'text',
+  dispute_id: 'text',
+  dispute_status: 'text',
+  dispute_evidence_due_by: 'timestamptz',
+  disputed: 'bool',
 } as const satisfies Record<string, ColumnKind>;
 
 export const LINE_ITEM_COLUMNS = {

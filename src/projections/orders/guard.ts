@@ -20,6 +20,7 @@ const bool: Check = (v) => typeof v === 'boolean';
 const object: Check = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const priority: Check = (v) => PRIORITIES.includes(v as never);
 const instant: Check = (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v));
+const instantOrNull: Check = (v) => v === null || instant(v);
 /** A check of an object's fields, each by its own check (the list made once, not per call). */
 const shape = (fields: Record<string, Check>): Check => {
   const list = Object.entries(fields);
@@ -49,6 +50,12 @@ const FIELDS: Readonly<Record<OrderEventType, Record<string, Check>>> = {
   NotesUpdated: { notes: text },
   MessagePosted: { message: text },
   RefundRecorded: { chargeId: text, amountRefundedCents: integer, currency: text },
+  RefundExcessFlagged: { chargeId: text, reportedRefundedCents: integer, paidCents: integer, currency: text },
+  RefundFailed: { refundId: text, amountCents: integer, currency: text, reason: textOrNull },
+  DisputeOpened: { disputeId: text, amountCents: integer, currency: text, reason: textOrNull, status: text, evidenceDueBy: instantOrNull },
+  DisputeClosed: { disputeId: text, status: text },
+  TrackingLinkIssued: { token: text },
+  TrackingLinkRevoked: { token: text },
 };
 
 /** The same, as lists: walked for every event of a rebuild. */

@@ -73,8 +73,8 @@ export function projectOrderEvent(current: ProjectedOrder | undefined, event: Re
   // holds every order in memory), as a state read back from its row lacks it too: line items
   // (written to their table now) and the command side's idempotency bookkeeping.
   const order =
-    evolved.lineItems.length > 0 || evolved.appliedIdempotencyKeys.size > 0 || evolved.appliedStripeEventIds.size > 0
-      ? { ...evolved, lineItems: [], appliedIdempotencyKeys: NO_KEYS, appliedStripeEventIds: NO_KEYS }
+    evolved.lineItems.length > 0 || evolved.appliedIdempotencyKeys.size > 0 || evolved.appliedStripeEventIds.size > 0 || evolved.failedRefundIds.size > 0
+      ? { ...evolved, lineItems: [], appliedIdempotencyKeys: NO_KEYS, appliedStripeEventIds: NO_KEYS, failedRefundIds: NO_KEYS }
       : evolved;
   const projected: ProjectedOrder = { order, extras: extrasAfter(current?.extras ?? NO_EXTRAS, typed), version: event.streamVersion, position: event.position };
   return {
@@ -120,6 +120,8 @@ function timelineDetails(event: OrderEvent): Record<string, unknown> {
   if (event.type === 'OrderCreated') {
     return { reference: event.reference, priority: event.priority, totalCents: event.totalCents, currency: event.currency };
   }
+  // The token is the link itself: the timeline (shown, logged, exported) never carries it.
+  if (event.type === 'TrackingLinkIssued' || event.type === 'TrackingLinkRevoked') return {};
   const details: Record<string, unknown> = {};
   const fields = event as unknown as Record<string, unknown>;
   // for…in, not Object.entries: no array per field, and the same order for a plain object.

@@ -1,7 +1,7 @@
 import { isUuid } from '../../domain/ids.ts';
 import type pg from 'pg';
 import { AppError, type FieldProblem } from '../../domain/errors.ts';
-import { ORDER_STATES, PRIORITIES, type OrderState, type Priority } from '../../domain/order/index.ts';
+import { ORDER_STATES, PRIORITIES, TRACKING_TOKEN_PATTERN, type OrderState, type Priority } from '../../domain/order/index.ts';
 import { decodeOrderCursor, encodeOrderCursor } from './cursor.ts';
 import type { OrderRow, TimelineJson } from './viewRows.ts';
 import { garmentView, orderView, timelineView, type GarmentView, type OrderSummaryView, type ProductionOrderView, type TimelineEntryView } from './views.ts';
@@ -57,7 +57,8 @@ const ORDER_FIELDS = `select o.id, o.user_id, o.project_id, o.reference, o.statu
   o.priority, o.hold_reason, o.prompt, o.design_url, o.garment, o.total_cents, o.currency, o.stripe_checkout_session_id,
   o.checkout_url, o.checkout_simulated, o.stripe_payment_intent_id, o.paid_cents, o.paid_currency, o.paid_at, o.payment_mismatch,
   o.last_payment_failure, o.refunded_cents, o.canceled, o.canceled_by, o.cancel_reason, o.refund_due, o.submitted_at, o.approved_at,
-  o.in_production_at, o.fulfilled_at, o.canceled_at, o.tracking_number, o.tracking_url, o.carrier, o.eta_clock, o.version,
+  o.in_production_at, o.fulfilled_at, o.canceled_at, o.tracking_number, o.tracking_url, o.carrier, o.public_tracking_token, o.eta_clock, o.version,
+  o.refund_excess, o.refund_failed, o.refund_failure_reason, o.dispute_status, o.dispute_evidence_due_by, o.disputed,
   o.position_commit::text || '-' || o.position_prepare::text as position,
   to_json(o.created_at) #>> '{}' as cursor_created_at,
   (select coalesce(json_agg(json_build_object('id', li.id, 'line_no', li.line_no, 'size', li.size, 'quantity', li.quantity,
@@ -88,6 +89,7 @@ const FIND_ONE = {
   idOwned: { name: 'orders.find_by_id_owned', text: `${ORDER_SELECT} where o.id = $1 and o.user_id = $2` },
   reference: { name: 'orders.find_by_reference', text: `${ORDER_SELECT} where o.reference = $1` },
   referenceOwned: { name: 'orders.find_by_reference_owned', text: `${ORDER_SELECT} where o.reference = $1 and o.user_id = $2` },
+  trackingToken: { name: 'orders.find_by_tracking_token', text: `${ORDER_SELECT} where o.public_tracking_token = $1` },
 } as const;
 
 type Statement = { readonly name: string; readonly text: string };
@@ -143,6 +145,17 @@ async function byIds<V>(db: Queryable, statement: Statement, ids: readonly strin
   const { rows } = await db.query<OrderRow>({ ...statement, values: [wanted] });
   for (const row of rows) found.set(row.id, toView(row, now));
   return found;
+}
+
+/**
+ * The order whose active public tracking link has this token (its unique index); null for an
+ * unknown or revoked token. What of it the public may see is the API's business.
+ */
+export async function findOrderByTrackingToken(db: Queryable, token: string, options: Pick<ReadOptions, 'now'> = {}): Promise<ProductionOrderView | null> {
+  if (!TRACKING_TOKEN_PATTERN.test(token)) return null;
+  const { rows } = await db.query<OrderRow>({ ...FIND_ONE.trackingToken, values: [token] });
+  const row = rows[0];
+  return row ? orderView(row, options.now ?? new Date()) : null;
 }
 
 /** The order with this reference (`PO-000123`); null when missing (or not the owner's). */

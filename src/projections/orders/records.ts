@@ -63,11 +63,19 @@ export interface OrderRecord {
   tracking_number: string | null;
   tracking_url: string | null;
   carrier: string | null;
+  public_tracking_token: string | null;
   eta_clock: EtaClock;
   eta_at: string | null;
   version: number;
   position_commit: string;
   position_prepare: string;
+  refund_excess: boolean;
+  refund_failed: boolean;
+  refund_failure_reason: string | null;
+  dispute_id: string | null;
+  dispute_status: string | null;
+  dispute_evidence_due_by: string | null;
+  disputed: boolean;
 }
 
 export function toOrderRecord(projected: ProjectedOrder): OrderRecord {
@@ -114,19 +122,27 @@ export function toOrderRecord(projected: ProjectedOrder): OrderRecord {
     tracking_number: extras.trackingNumber,
     tracking_url: extras.trackingUrl,
     carrier: extras.carrier,
+    public_tracking_token: order.trackingToken,
     eta_clock: order.clock,
     // The promise instant does not depend on "now"; only etaDays does (computed at read time).
     eta_at: etaOf(order.clock, new Date(0)).etaAt,
     version: projected.version,
     position_commit: projected.position.commit.toString(),
     position_prepare: projected.position.prepare.toString(),
+    refund_excess: order.refundExcess,
+    refund_failed: order.refundFailure !== null,
+    refund_failure_reason: order.refundFailure?.reason ?? null,
+    dispute_id: order.dispute?.disputeId ?? null,
+    dispute_status: order.dispute?.status ?? null,
+    dispute_evidence_due_by: order.dispute?.evidenceDueBy ?? null,
+    disputed: order.dispute?.open ?? false,
   };
 }
 
 /**
  * Back from a stored row (read with `readBack`) to what the fold continues from. Line items are
  * not reloaded: they are written once, from `OrderCreated`, and no later event touches them.
- * The idempotency-key sets are command-side bookkeeping the read model does not keep.
+ * The idempotency-key and failed-refund sets are command-side bookkeeping the read model does not keep.
  */
 export function fromOrderRecord(row: OrderRecord): ProjectedOrder {
   const reachedAt: Partial<Record<OrderState, string>> = { draft: row.created_at };
@@ -174,9 +190,17 @@ export function fromOrderRecord(row: OrderRecord): ProjectedOrder {
         ? null
         : { at: row.canceled_at, by: row.canceled_by as NonNullable<Order['cancelation']>['by'], reason: row.cancel_reason, refundDue: row.refund_due },
     refundedCents: Number(row.refunded_cents),
+    refundExcess: row.refund_excess,
+    refundFailure: row.refund_failed ? { reason: row.refund_failure_reason } : null,
+    dispute:
+      row.dispute_id === null
+        ? null
+        : { disputeId: row.dispute_id, status: row.dispute_status ?? '', evidenceDueBy: row.dispute_evidence_due_by, open: row.disputed },
+    trackingToken: row.public_tracking_token,
     clock: row.eta_clock,
     appliedIdempotencyKeys: NO_KEYS,
     appliedStripeEventIds: NO_KEYS,
+    failedRefundIds: NO_KEYS,
   };
   return {
     order,

@@ -42,7 +42,14 @@ export interface OrderRow {
   tracking_number: string | null;
   tracking_url: string | null;
   carrier: string | null;
+  public_tracking_token: string | null;
   eta_clock: EtaClock;
+  refund_excess: boolean;
+  refund_failed: boolean;
+  refund_failure_reason: string | null;
+  dispute_status: string | null;
+  dispute_evidence_due_by: Date | null;
+  disputed: boolean;
   version: number;
   position: string;
   line_items?: LineItemJson[];

@@ -84,9 +84,17 @@ export interface ProductionOrderView {
     readonly lastFailure: string | null;
     readonly refundedCents: number;
     readonly refundDue: boolean;
+    /** Stripe reported more refunded than was paid; the excess was not recorded. */
+    readonly refundExcess: boolean;
+    readonly refundFailed: boolean;
+    readonly refundFailureReason: string | null;
   };
+  /** The last dispute Stripe reported on the payment; null when there was none. */
+  readonly dispute: { readonly open: boolean; readonly status: string; readonly evidenceDueBy: string | null } | null;
   readonly cancelation: { readonly at: string; readonly by: string | null; readonly reason: string | null } | null;
   readonly tracking: { readonly number: string | null; readonly url: string | null; readonly carrier: string | null } | null;
+  /** The active public tracking link's token (owner and operators only: the API decides who sees it). */
+  readonly publicTrackingToken: string | null;
 }
 
 const iso = (value: Date | string): string => new Date(value).toISOString();
@@ -174,8 +182,13 @@ export function orderView(row: OrderRow, now: Date): ProductionOrderView {
       lastFailure: row.last_payment_failure,
       refundedCents: Number(row.refunded_cents),
       refundDue: row.refund_due,
+      refundExcess: row.refund_excess,
+      refundFailed: row.refund_failed,
+      refundFailureReason: row.refund_failure_reason,
     },
+    dispute: row.dispute_status === null ? null : { open: row.disputed, status: row.dispute_status, evidenceDueBy: isoOrNull(row.dispute_evidence_due_by) },
     cancelation: row.canceled && row.canceled_at ? { at: row.canceled_at.toISOString(), by: row.canceled_by, reason: row.cancel_reason } : null,
     tracking: hasTracking ? { number: row.tracking_number, url: row.tracking_url, carrier: row.carrier } : null,
+    publicTrackingToken: row.public_tracking_token,
   };
 }

@@ -54,6 +54,7 @@ function toRow(projected: ProjectedOrder, lineItems: readonly LineItemRecord[], 
     in_production_at: date(record.in_production_at),
     fulfilled_at: date(record.fulfilled_at),
     canceled_at: date(record.canceled_at),
+    dispute_evidence_due_by: date(record.dispute_evidence_due_by),
     position: `${record.position_commit}-${record.position_prepare}`,
     line_items: lineItems.map((item) => ({
       id: item.id,

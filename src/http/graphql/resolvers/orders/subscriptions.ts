@@ -15,13 +15,24 @@ import { isViewable } from './visibility.ts';
 const ORIGIN: GlobalPosition = { commit: 0n, prepare: 0n };
 /** Parsed once per view: a view is shared by every subscriber it goes to (ten dashboards: ten compares each). */
 const positions = new WeakMap<object, GlobalPosition>();
-const positionOf = (view: Pick<OrderSummaryView, 'position'>): GlobalPosition => {
+export const positionOf = (view: Pick<OrderSummaryView, 'position'>): GlobalPosition => {
   let position = positions.get(view);
   if (position === undefined) positions.set(view, (position = parsePosition(view.position) ?? ORIGIN));
   return position;
 };
-const isAfter = (a: GlobalPosition, b: GlobalPosition | undefined) => b === undefined || comparePositions(a, b) > 0;
-const passThrough = <T>(payload: T): T => payload;
+export const isAfter = (a: GlobalPosition, b: GlobalPosition | undefined) => b === undefined || comparePositions(a, b) > 0;
+export const passThrough = <T>(payload: T): T => payload;
+/** A subscription's `afterPosition` argument, parsed; BAD_USER_INPUT when it is not a position. */
+export function afterPositionOf(text: string | null | undefined): GlobalPosition | undefined {
+  const after = text ? parsePosition(text) : undefined;
+  if (text && !after) {
+    throw new AppError('BAD_USER_INPUT', 'afterPosition must be an order position as the API gives it (`<commit>-<prepare>`)', {
+      fields: [{ path: 'afterPosition', message: 'is not a position' }],
+    });
+  }
+  return after;
+}
+
 /** Orders a dashboard subscription remembers having sent (oldest forgotten first). */
 const MAX_REMEMBERED = 10_000;
 
@@ -77,12 +88,7 @@ export function orderSubscriptionResolvers(deps: OrderResolverDeps) {
         resolve: passThrough,
         subscribe: async (_: unknown, args: { id: string; afterPosition?: string | null }, context: GraphQLContext, info: GraphQLResolveInfo) => {
           const viewer = requireViewer(context.viewer);
-          const after = args.afterPosition ? parsePosition(args.afterPosition) : undefined;
-          if (args.afterPosition && !after) {
-            throw new AppError('BAD_USER_INPUT', 'afterPosition must be an order position as the API gives it (`<commit>-<prepare>`)', {
-              fields: [{ path: 'afterPosition', message: 'is not a position' }],
-            });
-          }
+          const after = afterPositionOf(args.afterPosition);
           const { orderId, changes, current } = await followVisibleOrder(context, viewer, args.id);
           const loadChange = loaderFor(info);
           return (async function* () {

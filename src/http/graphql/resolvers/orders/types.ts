@@ -2,6 +2,7 @@ import type { Viewer } from '../../../../auth/viewer.ts';
 import { allowedActions, routeOf, type Actor, type Order } from '../../../../domain/order/index.ts';
 import type { ProductionOrderView, TimelineEntryView } from '../../../../projections/index.ts';
 import type { GraphQLContext } from '../../context.ts';
+import { orderFlags, orderPayment } from './money.ts';
 
 /** The actor a viewer acts as: operators as operators, everyone else as the customer they are. */
 export const actorOf = (viewer: Viewer): Actor => ({ type: viewer.isOperator ? 'operator' : 'customer', id: viewer.id });
@@ -17,13 +18,19 @@ function rulesView(view: ProductionOrderView): Order {
   return { id: view.id, ownerId: view.userId, orderStatus: view.orderStatus, priority: view.priority, holdReason: view.holdReason, payment } as Order;
 }
 
+/** The route map of an order as `OrderRouteStop`s (the public tracking page shows it too). */
+export const routeView = (view: Pick<ProductionOrderView, 'orderStatus' | 'reachedAt'>) =>
+  routeOf(view.orderStatus, view.reachedAt).map((stop) => ({ ...stop, status: stop.label }));
+
 /** Field resolvers from the read model's views to the SDL's types (enum values map in `enums.ts`). */
 export const orderTypeResolvers = {
   ProductionOrder: {
     statusLabel: (view: ProductionOrderView) => view.status,
-    route: (view: ProductionOrderView) => routeOf(view.orderStatus, view.reachedAt).map((stop) => ({ ...stop, status: stop.label })),
+    route: routeView,
     allowedActions: (view: ProductionOrderView, _: unknown, context: GraphQLContext) =>
       context.viewer ? allowedActions(rulesView(view), actorOf(context.viewer)) : [],
+    payment: orderPayment,
+    flags: orderFlags,
   },
   FulfillmentEvent: {
     statusLabel: (entry: TimelineEntryView) => entry.status,

@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { GarmentCatalog } from '../graphql/resolvers/catalog.ts';
+import { garment } from './productionSummary.ts';
+
+const garmentsReply = z.object({ garments: z.array(garment) });
+
+/** `GET /api/garments`: the catalog, for anyone (what `POST /api/production` takes as `garmentId`). */
+export function registerGarmentRoutes(app: FastifyInstance, garments: GarmentCatalog): void {
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/api/garments',
+    {
+      config: { authenticate: false },
+      schema: { summary: 'The garment catalog', tags: ['catalog'], response: { 200: garmentsReply } },
+    },
+    async () => ({
+      garments: (await garments.list()).map((g) => ({ id: g.id, title: g.title, price: g.priceCents / 100, priceCents: g.priceCents, sizes: [...g.sizes], imageUrl: g.imageUrl })),
+    }),
+  );
+}
