@@ -155,6 +155,14 @@ describe('text PostgreSQL cannot store (NUL, lone surrogates)', () => {
     expect(reply).toMatch(/^HTTP\/1\.1 400 /);
   });
 
+  it('GET /api/production refuses a NUL byte in its query string with a 400 naming the parameter', async () => {
+    for (const name of ['search', 'after']) {
+      const answer = await request(stack.url, 'GET', `/api/production?${name}=a%00b`, { token: operator });
+      expect(answer.status).toBe(400);
+      expect(answer.body.errors).toContainEqual({ path: `query.${name}`, message: expect.stringMatching(/NUL/) });
+    }
+  });
+
   it('answers ids that are not uuids with 400 or 404, never 500', async () => {
     for (const id of ['not-a-uuid', '%00', '%ED%A0%80']) {
       const read = await request(stack.url, 'GET', `/api/production/${id}`, { token: operator });
