@@ -44,6 +44,7 @@ const schema = z
     AUTH_JWKS_URL: optionalUrl,
     AUTH_JWT_AUDIENCE: z.string().min(1).default('authenticated'),
     AUTH_JWT_ISSUER: z.string().min(1).optional(),
+    AUTH_MAX_TOKEN_LIFETIME: z.coerce.number().int().min(60, 'must be at least 60 (seconds)').max(366 * 24 * 3600, 'must be at most a year (in seconds)').default(24 * 3600),
     STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret key (sk_test_…, sk_live_…)').optional(),
     STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'must start with whsec_').optional(),
     STRIPE_API_BASE: optionalUrl,
@@ -102,6 +103,13 @@ const schema = z
       // and keeps the connection; the client-side timeout is for a server that no longer answers.
       ctx.addIssue({ code: 'custom', path: ['DATABASE_QUERY_TIMEOUT_MS'], message: 'must be greater than DATABASE_STATEMENT_TIMEOUT_MS' });
     }
+  })
+  // Only the generated dev secret goes without: tokens from a real identity provider name it.
+  // Checked even when other variables are bad (`when`), so it is listed with them.
+  .refine((env) => !((env.AUTH_JWT_SECRET || env.AUTH_JWKS_URL) && !env.AUTH_JWT_ISSUER), {
+    path: ['AUTH_JWT_ISSUER'],
+    message: 'is required with AUTH_JWT_SECRET or AUTH_JWKS_URL (the tokens\' "iss", e.g. https://<project>.supabase.co/auth/v1)',
+    when: () => true,
   });
 
 /**
@@ -157,7 +165,10 @@ export interface Config {
     readonly jwtSecret: string | undefined;
     readonly jwksUrl: string | undefined;
     readonly audience: string;
+    /** Required unless the dev secret is generated (no jwtSecret, no jwksUrl). */
     readonly issuer: string | undefined;
+    /** AUTH_MAX_TOKEN_LIFETIME: tokens living longer (`exp` further than this from now or from `iat`) are refused. */
+    readonly maxTokenLifetimeSeconds: number;
   };
   /**
    * How money moves (`PAYMENTS`): `stripe`, or `simulated` (our own checkout page, no money). Default:
@@ -268,7 +279,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       e.EVENT_STORE === 'eventstoredb'
         ? { kind: 'eventstoredb', connectionString: e.EVENTSTORE_CONNECTION_STRING ?? '' }
         : { kind: 'postgres' },
-    auth: { jwtSecret: e.AUTH_JWT_SECRET, jwksUrl: e.AUTH_JWKS_URL, audience: e.AUTH_JWT_AUDIENCE, issuer: e.AUTH_JWT_ISSUER },
+    auth: { jwtSecret: e.AUTH_JWT_SECRET, jwksUrl: e.AUTH_JWKS_URL, audience: e.AUTH_JWT_AUDIENCE, issuer: e.AUTH_JWT_ISSUER, maxTokenLifetimeSeconds: e.AUTH_MAX_TOKEN_LIFETIME },
     stripe:
       e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET
         ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE }

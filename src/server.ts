@@ -77,7 +77,7 @@ async function printWelcome(base: string, runtime: Runtime): Promise<void> {
   ];
   const { auth, config } = runtime;
   if (auth.devSecret && auth.key.kind === 'secret') {
-    const tokens = await devTokens({ dataDir: config.dataDir, secret: auth.key.secret, audience: config.auth.audience, issuer: config.auth.issuer, operators: auth.operators });
+    const tokens = await devTokens({ dataDir: config.dataDir, secret: auth.key.secret, audience: config.auth.audience, issuer: config.auth.issuer, maxLifetimeSeconds: config.auth.maxTokenLifetimeSeconds, operators: auth.operators });
     lines.push(
       '',
       `Development tokens (signed with the dev secret in ${config.dataDir}/dev-jwt-secret, valid 12 hours).`,

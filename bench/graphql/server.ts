@@ -53,6 +53,7 @@ export async function startBenchServer(options: { readonly postgresSettings?: Re
       DATABASE_URL: cluster.url,
       DATA_DIR: dataDir,
       AUTH_JWT_SECRET: secret,
+      AUTH_JWT_ISSUER: 'https://auth.bench.example/v1',
       HOST: '127.0.0.1',
       PORT: '0',
       LOG_LEVEL: 'silent',
@@ -65,7 +66,7 @@ export async function startBenchServer(options: { readonly postgresSettings?: Re
     runtime.listening(url);
     const operatorId = randomUUID();
     await runtime.auth.operators.grant(operatorId);
-    const token = (userId: string) => mintToken({ secret, userId, audience: config.auth.audience });
+    const token = (userId: string) => mintToken({ secret, userId, audience: config.auth.audience, issuer: config.auth.issuer });
     const { eventStore, readModel } = runtime;
     return {
       runtime,

@@ -19,6 +19,6 @@ export async function setUpAuth(config: Pick<Config, 'auth' | 'dataDir'>, pool: 
   // A server hears changes made by any process (the CLI, another server) at once; close
   // `operators` to stop listening. Without (a one-shot CLI command), answers live 2 s.
   const operators = createOperatorDirectory(pool, options.hearChanges === false ? {} : { listen: pool.options });
-  const verifier = createTokenVerifier({ key, audience: config.auth.audience, issuer: config.auth.issuer });
+  const verifier = createTokenVerifier({ key, audience: config.auth.audience, issuer: config.auth.issuer, maxLifetimeSeconds: config.auth.maxTokenLifetimeSeconds });
   return { key, devSecret: generated, operators, authenticator: createAuthenticator({ verifier, operators }) };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { OperatorDirectory } from '../auth/operators.ts';
-import { mintToken } from '../auth/tokens.ts';
+import { DEV_TOKEN_TTL_SECONDS, mintToken } from '../auth/tokens.ts';
 import { isUuid } from '../auth/viewer.ts';
 
 export interface DevUsers {
@@ -34,11 +34,14 @@ export async function devTokens(options: {
   readonly secret: string;
   readonly audience: string;
   readonly issuer: string | undefined;
+  /** AUTH_MAX_TOKEN_LIFETIME: the tokens live 12 h, or less when the server accepts less. */
+  readonly maxLifetimeSeconds: number;
   readonly operators: Pick<OperatorDirectory, 'grant'>;
 }): Promise<DevTokens> {
   const users = await loadOrCreate(join(resolve(options.dataDir), FILE));
   await options.operators.grant(users.operatorId);
-  const mint = (userId: string) => mintToken({ secret: options.secret, userId, audience: options.audience, issuer: options.issuer });
+  const ttlSeconds = Math.min(DEV_TOKEN_TTL_SECONDS, options.maxLifetimeSeconds);
+  const mint = (userId: string) => mintToken({ secret: options.secret, userId, audience: options.audience, issuer: options.issuer, ttlSeconds });
   return { ...users, operatorToken: await mint(users.operatorId), customerToken: await mint(users.customerId) };
 }
 

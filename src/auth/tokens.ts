@@ -5,10 +5,21 @@ import { isUuid } from './viewer.ts';
 /** Where signatures are checked against: one shared HS256 secret, or a JWKS (RS256/ES256). */
 export type TokenKey = { readonly kind: 'secret'; readonly secret: string } | { readonly kind: 'jwks'; readonly url: string };
 
+/** AUTH_MAX_TOKEN_LIFETIME's default: a working day and then some; Supabase's own tokens live 1 h. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
+/** What `mintToken` gives by default (development tokens, the CLI): under the default bound. */
+export const DEV_TOKEN_TTL_SECONDS = 12 * 3600;
+
 export interface VerifierOptions {
   readonly key: TokenKey;
   readonly audience: string;
   readonly issuer?: string | undefined;
+  /**
+   * Longest accepted lifetime in seconds (AUTH_MAX_TOKEN_LIFETIME): a token whose `exp` is further
+   * from now, or from its `iat`, is refused, so a leaked long-lived token is not good for years.
+   * {@link DEFAULT_MAX_TOKEN_LIFETIME_SECONDS} by default.
+   */
+  readonly maxLifetimeSeconds?: number;
   /** Injected clock, so expiry is testable without waiting. */
   readonly clock?: () => Date;
   /** Most verified HS256 tokens remembered (least recently used go first); 10,000 by default, 0 turns it off. */
@@ -35,6 +46,7 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
     options.key.kind === 'secret' ? encoder.encode(options.key.secret) : createRemoteJWKSet(new URL(options.key.url));
   const algorithms = options.key.kind === 'secret' ? ['HS256'] : ['RS256', 'ES256'];
   const clock = options.clock ?? (() => new Date());
+  const maxLifetime = options.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
   // Only with a shared secret: it cannot change under a running verifier, so a token it accepted
   // stays acceptable until its time claims say otherwise. A JWKS key can be withdrawn, so those
   // tokens are always checked against the current key set.
@@ -58,6 +70,11 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
       }
       const sub = payload.sub ?? '';
       if (!isUuid(sub)) throw new AppError('UNAUTHENTICATED', 'The token subject (sub) must be a user id (uuid)');
+      // requiredClaims made `exp` a number; a token lives from `iat` (or now) to `exp`.
+      const exp = payload.exp ?? 0;
+      if (exp - epochSeconds(clock()) > maxLifetime || (typeof payload.iat === 'number' && exp - payload.iat > maxLifetime)) {
+        throw new AppError('UNAUTHENTICATED', `The token lives longer than the ${maxLifetime} seconds this server accepts (its "exp" is too far ahead)`);
+      }
       // Every check above passed (requiredClaims makes `exp` a number): only successes are remembered.
       if (cache && payload.exp !== undefined) cache.put(token, { userId: sub.toLowerCase(), exp: payload.exp, nbf: payload.nbf });
       return { userId: sub.toLowerCase(), expiresAt: payload.exp === undefined ? undefined : new Date(payload.exp * 1000) };
@@ -127,7 +144,7 @@ export interface MintOptions {
   readonly audience: string;
   readonly issuer?: string | undefined;
   readonly now?: Date;
-  /** Seconds until expiry; 12 h by default. */
+  /** Seconds until expiry; {@link DEV_TOKEN_TTL_SECONDS} (12 h) by default. */
   readonly ttlSeconds?: number;
 }
 
@@ -140,7 +157,7 @@ export async function mintToken(options: MintOptions): Promise<string> {
     .setSubject(options.userId.toLowerCase())
     .setAudience(options.audience)
     .setIssuedAt(issuedAt)
-    .setExpirationTime(issuedAt + (options.ttlSeconds ?? 12 * 3600));
+    .setExpirationTime(issuedAt + (options.ttlSeconds ?? DEV_TOKEN_TTL_SECONDS));
   if (options.issuer) jwt.setIssuer(options.issuer);
   return jwt.sign(new TextEncoder().encode(options.secret));
 }

@@ -1,5 +1,5 @@
 import { resolveTokenKey } from '../auth/secret.ts';
-import { mintToken } from '../auth/tokens.ts';
+import { DEV_TOKEN_TTL_SECONDS, mintToken } from '../auth/tokens.ts';
 import { isUuid } from '../auth/viewer.ts';
 import { createOperatorDirectory } from '../auth/operators.ts';
 import { CliError, type CliContext } from './context.ts';
@@ -44,6 +44,8 @@ export async function tokenCommand(context: CliContext, userId: string | undefin
     await createOperatorDirectory(await context.pool(), { cacheMs: 0 }).grant(id);
     context.io.err(`${id} is now an operator`);
   }
-  const { audience, issuer } = context.config.auth;
-  context.io.out(await mintToken({ secret: key.secret, userId: id, audience, issuer }));
+  const { audience, issuer, maxTokenLifetimeSeconds } = context.config.auth;
+  // 12 h, or less when the server accepts less (AUTH_MAX_TOKEN_LIFETIME): a token it mints must work.
+  const ttlSeconds = Math.min(DEV_TOKEN_TTL_SECONDS, maxTokenLifetimeSeconds);
+  context.io.out(await mintToken({ secret: key.secret, userId: id, audience, issuer, ttlSeconds }));
 }

@@ -25,6 +25,26 @@ export interface FieldProblem {
 }
 
 /**
+ * At most this many field problems are listed (REST `errors`, GraphQL `extensions.fields`, the
+ * message); the rest are counted. A body of 30,000 bad line items must not answer megabytes.
+ */
+export const MAX_LISTED_PROBLEMS = 20;
+
+/** The first {@link MAX_LISTED_PROBLEMS} problems and how many more there were. */
+export function capProblems(problems: readonly FieldProblem[]): { readonly listed: readonly FieldProblem[]; readonly omitted: number } {
+  if (problems.length <= MAX_LISTED_PROBLEMS) return { listed: problems, omitted: 0 };
+  return { listed: problems.slice(0, MAX_LISTED_PROBLEMS), omitted: problems.length - MAX_LISTED_PROBLEMS };
+}
+
+/** `Invalid order: a: x; b: y; and 180 more`: the problems for people, capped like the list. */
+export function describeProblems(what: string, problems: readonly FieldProblem[]): string {
+  const { listed, omitted } = capProblems(problems);
+  const parts = listed.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message));
+  if (omitted > 0) parts.push(`and ${omitted} more`);
+  return `Invalid ${what}: ${parts.join('; ')}`;
+}
+
+/**
  * The one error type of the system: a code (mapped once to an HTTP status and to GraphQL's
  * `extensions.code`), a message for people, and optional details. Never throw strings.
  */

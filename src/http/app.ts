@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { IResolvers } from '@graphql-tools/utils';
 import type pg from 'pg';
@@ -13,6 +13,7 @@ import { registerGarmentImages } from './garments/images.ts';
 import { registerGraphQL } from './graphql/index.ts';
 import type { GarmentCatalog } from './graphql/resolvers/catalog.ts';
 import { registerHealthRoutes } from './health.ts';
+import { boundedLogger, registerRequestLog } from './logging.ts';
 import { registerGarmentRoutes } from './routes/garments.ts';
 import { registerMetrics } from './metricsRoutes.ts';
 import { createAuthGuard, registerWebhookGuard } from './rateLimits.ts';
@@ -41,7 +42,7 @@ export interface AppDeps {
   readonly routes?: readonly FastifyPluginAsync[];
   /** The built pages (`web/dist`) to serve at the page routes (src/http/pages.ts); omitted: no pages. */
   readonly pagesDir?: string;
-  /** pino options, or false for silence (tests). */
+  /** pino options (level, stream), or false for silence (tests); every line is bounded (`logging.ts`). */
   readonly logger?: FastifyServerOptions['logger'];
   /** Failed authentications and bad webhook signatures per address (order creations are the command service's). Default: the config's defaults. */
   readonly rateLimits?: Pick<RateLimits, 'authFailures' | 'webhookFailures'>;
@@ -64,7 +65,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const http = deps.limits?.http ?? defaults.http;
   const subscriptionLimits = deps.limits?.subscriptions ?? defaults.subscriptions;
   const app = Fastify({
-    logger: deps.logger ?? false,
+    logger: boundedLogger(deps.logger),
+    // registerRequestLog writes one line per request, not fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     // Refuse new requests during shutdown instead of starting work that close() must wait for.
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -90,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  registerRequestLog(app);
   registerMetrics(app, deps.metrics);
   // Headers first: every answer carries them, a refusal by a later hook too.
   await registerSecurityHeaders(app);

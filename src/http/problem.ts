@@ -1,7 +1,7 @@
 import type { FastifyError } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { knownError } from '../db/unavailable.ts';
-import type { FieldProblem } from '../domain/errors.ts';
+import { capProblems, type FieldProblem } from '../domain/errors.ts';
 
 /** RFC 9457 Problem Details, with our error `code` and, for 400, every invalid field. */
 export interface Problem {
@@ -11,6 +11,8 @@ export interface Problem {
   readonly detail: string;
   readonly code: string;
   readonly errors?: readonly FieldProblem[];
+  /** 400 only: invalid fields beyond those listed in `errors` (the list is capped). */
+  readonly omittedErrors?: number;
   /** The request id, for finding the log lines of a 500. */
   readonly instance?: string;
 }
@@ -33,13 +35,14 @@ const CODE_BY_STATUS: Readonly<Record<number, string>> = {
 };
 
 export function problem(status: number, code: string, detail: string, errors?: readonly FieldProblem[]): Problem {
+  const { listed, omitted } = capProblems(errors && errors.length > 0 ? errors : [{ path: '', message: detail }]);
   return {
     type: `/problems/${code.toLowerCase().replaceAll('_', '-')}`,
     title: titleOf(code),
     status,
     detail,
     code,
-    ...(status === 400 ? { errors: errors && errors.length > 0 ? errors : [{ path: '', message: detail }] } : {}),
+    ...(status === 400 ? { errors: listed, ...(omitted > 0 ? { omittedErrors: omitted } : {}) } : {}),
   };
 }
 

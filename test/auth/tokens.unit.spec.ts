@@ -63,6 +63,20 @@ describe('HS256 token verification', () => {
     expect((await refusal(verifier.verify(token))).code).toBe('UNAUTHENTICATED');
   });
 
+  it('refuses a token living longer than the configured maximum, counted from now or from its iat', async () => {
+    const hour = createTokenVerifier({ key: { kind: 'secret', secret }, audience, clock: () => now, maxLifetimeSeconds: 3600 });
+    const nowSeconds = Math.floor(now.getTime() / 1000);
+    const sign = (claims: { iat: number; exp: number }) =>
+      new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(randomUUID()).setAudience(audience).setIssuedAt(claims.iat).setExpirationTime(claims.exp).sign(new TextEncoder().encode(secret));
+    expect((await refusal(hour.verify(await sign({ iat: nowSeconds, exp: nowSeconds + 3601 })))).message).toBe(
+      'The token lives longer than the 3600 seconds this server accepts (its "exp" is too far ahead)',
+    );
+    expect((await refusal(hour.verify(await sign({ iat: nowSeconds - 7200, exp: nowSeconds + 60 })))).code).toBe('UNAUTHENTICATED');
+    expect((await hour.verify(await sign({ iat: nowSeconds, exp: nowSeconds + 3600 }))).expiresAt).toEqual(new Date((nowSeconds + 3600) * 1000));
+    // The default bound (24 h) admits the 12-hour development tokens.
+    expect((await verifier.verify(await mintToken({ secret, userId: randomUUID(), audience, now }))).userId).toMatch(/-/);
+  });
+
   it('refuses garbage', async () => {
     expect((await refusal(verifier.verify('not.a.jwt'))).code).toBe('UNAUTHENTICATED');
   });

@@ -100,7 +100,7 @@ describe('the CLI', () => {
 
   it('will not mint tokens when a JWKS is configured', async () => {
     const out: string[] = [];
-    const code = await runCli(['token', randomUUID()], { ...env, AUTH_JWKS_URL: 'https://auth.example/jwks.json' }, { out: (l) => out.push(l), err: (l) => out.push(l) });
+    const code = await runCli(['token', randomUUID()], { ...env, AUTH_JWKS_URL: 'https://auth.example/jwks.json', AUTH_JWT_ISSUER: 'https://auth.example/v1' }, { out: (l) => out.push(l), err: (l) => out.push(l) });
     expect(code).toBe(1);
     expect(out.join('\n')).toContain('AUTH_JWKS_URL is set');
   });

@@ -6,7 +6,7 @@ import { formatPosition } from '../../src/commands/eventStore.ts';
 import { orderStreamId } from '../../src/domain/order/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { graphql, waitFor, type GraphQLResponse, type Json } from './harness.ts';
-import { createStack, type Server, type Stack } from './stack.ts';
+import { createStack, ISSUER, type Server, type Stack } from './stack.ts';
 
 /**
  * Who asks, in issue 4 point 7's authorisation matrix. The rejected tokens all name the operator
@@ -37,13 +37,13 @@ const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base
 
 async function makeTokens(secret: string, users: World['users']): Promise<Record<Principal, string | undefined>> {
   const hourFromNow = Math.floor(Date.now() / 1000) + 3600;
-  const customerA = await mintToken({ secret, userId: users.customerA, audience: AUDIENCE });
+  const customerA = await mintToken({ secret, userId: users.customerA, audience: AUDIENCE, issuer: ISSUER });
   const [, payloadA = '', signatureA = ''] = customerA.split('.');
   const payload = JSON.parse(Buffer.from(payloadA, 'base64url').toString('utf8')) as Record<string, unknown>;
   return {
     customerA,
-    customerB: await mintToken({ secret, userId: users.customerB, audience: AUDIENCE }),
-    operator: await mintToken({ secret, userId: users.operator, audience: AUDIENCE }),
+    customerB: await mintToken({ secret, userId: users.customerB, audience: AUDIENCE, issuer: ISSUER }),
+    operator: await mintToken({ secret, userId: users.operator, audience: AUDIENCE, issuer: ISSUER }),
     roleClaims: await new SignJWT({
       role: 'operator',
       is_operator: true,
@@ -53,16 +53,17 @@ async function makeTokens(secret: string, users: World['users']): Promise<Record
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(users.roleClaims)
       .setAudience(AUDIENCE)
+      .setIssuer(ISSUER)
       .setIssuedAt()
       .setExpirationTime(hourFromNow)
       .sign(new TextEncoder().encode(secret)),
     noToken: undefined,
     // Issued 13 h ago with the usual 12 h lifetime: expired an hour ago.
-    expired: await mintToken({ secret, userId: users.operator, audience: AUDIENCE, now: new Date(Date.now() - 13 * 3600_000) }),
-    wrongSignature: await mintToken({ secret: randomBytes(32).toString('base64url'), userId: users.operator, audience: AUDIENCE }),
+    expired: await mintToken({ secret, userId: users.operator, audience: AUDIENCE, issuer: ISSUER, now: new Date(Date.now() - 13 * 3600_000) }),
+    wrongSignature: await mintToken({ secret: randomBytes(32).toString('base64url'), userId: users.operator, audience: AUDIENCE, issuer: ISSUER }),
     tamperedPayload: `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ ...payload, sub: users.operator })}.${signatureA}`,
-    algNone: `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: users.operator, aud: AUDIENCE, role: 'authenticated', exp: hourFromNow })}.`,
-    wrongAudience: await mintToken({ secret, userId: users.operator, audience: 'anon' }),
+    algNone: `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: users.operator, aud: AUDIENCE, iss: ISSUER, role: 'authenticated', exp: hourFromNow })}.`,
+    wrongAudience: await mintToken({ secret, userId: users.operator, audience: 'anon', issuer: ISSUER }),
   };
 }
 

@@ -32,6 +32,8 @@ export interface Stack {
 }
 
 const silent = { info: () => undefined, error: () => undefined };
+/** A configured secret needs an issuer (only the generated dev secret goes without). */
+export const ISSUER = 'https://auth.test.example/v1';
 
 /**
  * The real composition on a test database: event store, read model and projector, payments (simulated), the app.
@@ -42,7 +44,7 @@ export async function createStack(databaseUrl: string, env: Readonly<Record<stri
   const secret = randomBytes(32).toString('base64url');
   const dataDir = await mkdtemp(join(tmpdir(), 'po-stack-'));
   await chmod(dataDir, 0o755);
-  const config = loadConfig({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir, AUTH_JWT_SECRET: secret, PORT: '0', LOG_LEVEL: 'silent', PROJECTOR: 'on', ...env });
+  const config = loadConfig({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir, AUTH_JWT_SECRET: secret, AUTH_JWT_ISSUER: ISSUER, PORT: '0', LOG_LEVEL: 'silent', PROJECTOR: 'on', ...env });
   const servers: Server[] = [];
   const startServer = async (): Promise<Server> => {
     const runtime = await openRuntime(config, silent);
@@ -66,7 +68,7 @@ export async function createStack(databaseUrl: string, env: Readonly<Record<stri
     secret,
     first,
     startServer,
-    token: (userId) => mintToken({ secret, userId, audience: 'authenticated' }),
+    token: (userId) => mintToken({ secret, userId, audience: 'authenticated', issuer: ISSUER }),
     grantOperator: (userId) => first.runtime.auth.operators.grant(userId),
     async close() {
       for (const server of servers.reverse()) await server.close();

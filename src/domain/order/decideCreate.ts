@@ -1,6 +1,7 @@
 import { AppError } from '../errors.ts';
 import type { CreateOrder } from './commands.ts';
 import type { OrderCreated } from './events.ts';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../text.ts';
 import { priceLineItems } from './lineItems.ts';
 import type { OrderStreamState } from './state.ts';
 import { checkMetadata, cleanText, FieldProblems, isPriority, LIMITS, REFERENCE_PATTERN } from './validation.ts';
@@ -30,6 +31,7 @@ export function decideCreate(command: CreateOrder, state: OrderStreamState): Ord
   const problems = new FieldProblems();
   if (typeof command.reference !== 'string' || !REFERENCE_PATTERN.test(command.reference)) problems.add('reference', 'must look like PO-000123');
   if (typeof command.garmentId !== 'string' || command.garmentId.trim() === '') problems.add('garmentId', 'is required');
+  else if (!isStorableText(command.garmentId)) problems.add('garmentId', UNSTORABLE_TEXT_MESSAGE);
   else if (!garment || garment.id !== command.garmentId) problems.add('garmentId', `no garment ${command.garmentId} in the catalog`);
   problems.requiredUrl('designUrl', command.designUrl);
   const { lineItems, totalCents } = priceLineItems(problems, command.sizes, garment, command.lineItemIds);

@@ -1,5 +1,6 @@
 import type { SizeRequest } from './commands.ts';
 import type { GarmentSnapshot, OrderLineItem, Technique } from './events.ts';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../text.ts';
 import { DEFAULT_TECHNIQUE, type FieldProblems, isTechnique, LIMITS } from './validation.ts';
 
 /**
@@ -16,11 +17,15 @@ export function priceLineItems(
     problems.add('sizes', 'must list at least one size');
     return { lineItems: [], totalCents: 0 };
   }
+  // Bounded before any item is looked at: 30,000 items are one problem, not 30,000.
+  if (sizes.length > LIMITS.maxLineItems) {
+    problems.add('sizes', `must list at most ${LIMITS.maxLineItems} line items`);
+    return { lineItems: [], totalCents: 0 };
+  }
   if (lineItemIds.length < sizes.length) {
     // A caller bug, not bad input: the handler must hand one id per requested size.
     throw new Error(`CreateOrder needs one line item id per size (${sizes.length} sizes, ${lineItemIds.length} ids)`);
   }
-  if (sizes.length > LIMITS.maxLineItems) problems.add('sizes', `must list at most ${LIMITS.maxLineItems} line items`);
   const seen = new Set<string>();
   const lineItems: OrderLineItem[] = [];
   let totalCents = 0;
@@ -29,6 +34,7 @@ export function priceLineItems(
     const { size, quantity } = entry;
     const technique: unknown = entry.technique ?? DEFAULT_TECHNIQUE;
     if (typeof size !== 'string' || size.trim() === '') problems.add(`${path}.size`, 'is required');
+    else if (!isStorableText(size)) problems.add(`${path}.size`, UNSTORABLE_TEXT_MESSAGE);
     else if (garment && !garment.sizes.includes(size)) problems.add(`${path}.size`, `must be one of ${garment.sizes.join(', ')} for ${garment.title}`);
     if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < LIMITS.minQuantity || quantity > LIMITS.maxQuantity) {
       problems.add(`${path}.quantity`, `must be a whole number from ${LIMITS.minQuantity} to ${LIMITS.maxQuantity}`);

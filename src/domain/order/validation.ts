@@ -1,5 +1,6 @@
 import { isUuid } from '../ids.ts';
-import { AppError, type FieldProblem } from '../errors.ts';
+import { AppError, describeProblems, type FieldProblem } from '../errors.ts';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../text.ts';
 import type { Priority, Technique } from './events.ts';
 import { PRIORITIES } from './labels.ts';
 
@@ -36,21 +37,26 @@ export class FieldProblems {
 
   throwIfAny(what: string): void {
     if (this.problems.length === 0) return;
-    const summary = this.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
-    throw new AppError('BAD_USER_INPUT', `Invalid ${what}: ${summary}`, { fields: [...this.problems] });
+    throw new AppError('BAD_USER_INPUT', describeProblems(what, this.problems), { fields: [...this.problems] });
   }
 
   /** Optional text: absent, null or a string of at most `max` characters. */
   optionalText(path: string, value: unknown, max: number): void {
     if (value === undefined || value === null) return;
     if (typeof value !== 'string') this.add(path, 'must be text');
-    else if (value.length > max) this.add(path, `must be at most ${max} characters`);
+    else this.textWithin(path, value, max);
   }
 
   /** Required text: a string with something other than spaces, at most `max` characters. */
   requiredText(path: string, value: unknown, max: number): void {
     if (typeof value !== 'string' || value.trim() === '') this.add(path, 'is required');
-    else if (value.length > max) this.add(path, `must be at most ${max} characters`);
+    else this.textWithin(path, value, max);
+  }
+
+  /** Text the store can keep (see `isStorableText`), at most `max` characters. */
+  private textWithin(path: string, value: string, max: number): void {
+    if (value.length > max) this.add(path, `must be at most ${max} characters`);
+    else if (!isStorableText(value)) this.add(path, UNSTORABLE_TEXT_MESSAGE);
   }
 
   optionalUrl(path: string, value: unknown): void {
@@ -59,6 +65,7 @@ export class FieldProblems {
 
   requiredUrl(path: string, value: unknown): void {
     if (typeof value !== 'string' || !isHttpUrl(value)) this.add(path, 'must be an http(s) URL');
+    else if (!isStorableText(value)) this.add(path, UNSTORABLE_TEXT_MESSAGE);
     else if (value.length > LIMITS.url) this.add(path, `must be at most ${LIMITS.url} characters`);
   }
 
@@ -83,6 +90,9 @@ export const cleanText = (value: string | null | undefined): string | null => {
   return trimmed === '' ? null : trimmed;
 };
 
+/** `\u0000` or `\udXXX` as an escape (an odd number of backslashes before it), not text that spells it. */
+const ESCAPED_UNSTORABLE = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f])/i;
+
 export function checkMetadata(problems: FieldProblems, path: string, value: unknown): void {
   if (value === undefined) return;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -97,6 +107,8 @@ export function checkMetadata(problems: FieldProblems, path: string, value: unkn
     return;
   }
   if (json.length > LIMITS.metadataJson) problems.add(path, `must be at most ${LIMITS.metadataJson} characters as JSON`);
+  // JSON.stringify escapes a NUL and a lone surrogate (a pair stays as it is): jsonb refuses both escapes.
+  else if (ESCAPED_UNSTORABLE.test(json)) problems.add(path, UNSTORABLE_TEXT_MESSAGE);
 }
 
 /** The reference for the n-th order: `PO-000001`; past 999,999 it simply grows a digit. */

@@ -7,6 +7,7 @@ import type { AuthGuard } from '../rateLimits.ts';
 import { queryContext, type GraphQLContext } from './context.ts';
 import { GRAPHQL_LIMITS } from './limits.ts';
 import { JIT_OPTIONS, replyPayload, type ServerContext } from './server.ts';
+import { inputProblems, inputProblemsResult } from './inputGuard.ts';
 
 type Yoga = YogaServerInstance<ServerContext, GraphQLContext>;
 /** What yoga's envelop hands out, typed as we use it. */
@@ -16,6 +17,8 @@ interface Enveloped {
   readonly schema: GraphQLSchema;
 }
 type MaskError = (error: unknown, message: string) => Error;
+/** A compiled query with the document it came from (for the input guard). */
+type Compiled = CompiledQuery & { readonly document: DocumentNode };
 
 /** Documents kept compiled, by operation name and text; real clients send a few dozen. */
 const MAX_DOCUMENTS = 500;
@@ -38,9 +41,9 @@ const ANSWERED_BY_YOGA = 'yoga';
  */
 export function fastQueries(yoga: Yoga, deps: { readonly authenticator: Authenticator; readonly authGuard: AuthGuard; readonly maskError: MaskError; readonly answered: () => void }) {
   const { authenticator, maskError } = deps;
-  const documents = new Map<string, CompiledQuery | typeof ANSWERED_BY_YOGA>();
+  const documents = new Map<string, Compiled | typeof ANSWERED_BY_YOGA>();
 
-  function compiled(query: string, operationName: string | undefined): CompiledQuery | typeof ANSWERED_BY_YOGA {
+  function compiled(query: string, operationName: string | undefined): Compiled | typeof ANSWERED_BY_YOGA {
     const key = `${operationName ?? ''}\0${query}`;
     let entry = documents.get(key);
     if (entry === undefined) {
@@ -51,7 +54,7 @@ export function fastQueries(yoga: Yoga, deps: { readonly authenticator: Authenti
     return entry;
   }
 
-  function compile(query: string, operationName: string | undefined): CompiledQuery | typeof ANSWERED_BY_YOGA {
+  function compile(query: string, operationName: string | undefined): Compiled | typeof ANSWERED_BY_YOGA {
     // Yoga's own parse and validate: its parser cache, graphql-armor's limits, introspection.
     const { parse, validate, schema } = yoga.getEnveloped({}) as unknown as Enveloped;
     try {
@@ -59,7 +62,7 @@ export function fastQueries(yoga: Yoga, deps: { readonly authenticator: Authenti
       if (validate(schema, document).length > 0) return ANSWERED_BY_YOGA;
       if (getOperationAST(document, operationName)?.operation !== OperationTypeNode.QUERY) return ANSWERED_BY_YOGA;
       const result = compileQuery(schema, document, operationName, JIT_OPTIONS);
-      return isCompiledQuery(result) ? result : ANSWERED_BY_YOGA;
+      return isCompiledQuery(result) ? Object.assign(result, { document }) : ANSWERED_BY_YOGA;
     } catch {
       return ANSWERED_BY_YOGA;
     }
@@ -93,7 +96,9 @@ export function fastQueries(yoga: Yoga, deps: { readonly authenticator: Authenti
     } catch {
       return undefined; // yoga answers 401 in GraphQL's shape
     }
-    const result = (await query.query(undefined, queryContext(viewer, authenticator, request.ip), params.variables)) as ExecutionResult;
+    // Yoga's inputGuard, which this path skips with the rest of envelop's execute.
+    const problems = inputProblems(query.document, params.variables);
+    const result = problems.length > 0 ? inputProblemsResult(problems) : ((await query.query(undefined, queryContext(viewer, authenticator, request.ip), params.variables)) as ExecutionResult);
     deps.answered();
 
     if (result.errors?.length) {

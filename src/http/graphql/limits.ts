@@ -1,6 +1,7 @@
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { withoutSuggestions } from './errors.ts';
 
 /**
  * Limits every operation must pass before any resolver runs (parse and validation time, over
@@ -31,8 +32,21 @@ export function limitPlugins(options: { readonly introspection: boolean }): Plug
     blockFieldSuggestion: { enabled: true },
   });
   const plugins: Plugin[] = [queryLengthLimit(GRAPHQL_LIMITS.maxQueryLength), ...(armor.protect().plugins as Plugin[])];
-  if (!options.introspection) plugins.push(disableIntrospection());
+  if (!options.introspection) plugins.push(disableIntrospection(), hideSuggestions());
   return plugins;
+}
+
+/**
+ * graphql-armor hides field suggestions only; validation's others (enum values, arguments,
+ * types, input fields) go too when introspection is off. Execution's (variables) are stripped
+ * by the error mask (`createMaskError`).
+ */
+function hideSuggestions(): Plugin {
+  return {
+    onValidate: () => ({ valid, result, setResult }) => {
+      if (!valid) setResult((result as readonly Error[]).map((error) => withoutSuggestions(error)));
+    },
+  };
 }
 
 function queryLengthLimit(max: number): Plugin {

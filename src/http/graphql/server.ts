@@ -18,6 +18,7 @@ import { enumResolvers } from './resolvers/enums.ts';
 import { DateTime, JSON as JSONScalar } from './resolvers/scalars.ts';
 import { sharedSubscribe, sharedSubscriptionExecution } from './sharedExecution.ts';
 import { maskResult, SubscriptionTracker } from './subscriptions.ts';
+import { inputGuard, inputProblems, inputProblemsResult } from './inputGuard.ts';
 
 /** The SDL of contract section 4, schema-first. */
 export const typeDefs = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
@@ -64,7 +65,7 @@ export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
     resolvers: [{ DateTime, JSON: JSONScalar }, enumResolvers, catalogResolvers({ garments: deps.garments }), ...(deps.resolvers ?? [])],
   });
   const log = deps.log;
-  const maskError = createMaskError((error) => log.error({ err: error }, 'unexpected GraphQL error'));
+  const maskError = createMaskError((error) => log.error({ err: error }, 'unexpected GraphQL error'), { hideSuggestions: !deps.introspection });
   const shared = sharedSubscribe();
   // As yoga's own plugin does, an abort is never masked.
   const maskSubscriptionError = (error: unknown): Error => (error instanceof Error && error.name === 'AbortError' ? error : maskError(error, MASKED_MESSAGE));
@@ -90,7 +91,7 @@ export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
       error: (...args: unknown[]) => log.error(args.map(String).join(' ')),
     },
     // sharedSubscriptionExecution sets the subscribe function: it stays last.
-    plugins: [...limitPlugins({ introspection: deps.introspection }), compiledQueries(), subscriptions.plugin(), sharedSubscriptionExecution(shared)],
+    plugins: [...limitPlugins({ introspection: deps.introspection }), inputGuard(), compiledQueries(), subscriptions.plugin(), sharedSubscriptionExecution(shared)],
     context: async (initial) => {
       // WebSocket operations arrive with their context already built (authenticated at subscribe).
       if ('transport' in initial) return initial;
@@ -110,6 +111,9 @@ export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
     subscriptions,
     maskError,
     async subscribe(args) {
+      // The WebSocket's subscriptions skip envelop's onSubscribe: the input guard runs here for them.
+      const problems = inputProblems(args.document, args.variableValues);
+      if (problems.length > 0) return inputProblemsResult(problems);
       const result = await shared(args).catch((error: unknown) => ({ errors: [maskSubscriptionError(error) as GraphQLError] }));
       if (!isAsyncIterable(result)) return maskResult(result, maskSubscriptionError);
       return subscriptions.track(result, args.contextValue as InternalContext, maskSubscriptionError);

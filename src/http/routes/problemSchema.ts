@@ -8,13 +8,14 @@ export const problemSchema = z
     status: z.number().int(),
     detail: z.string(),
     code: z.string().describe('BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, ILLEGAL_TRANSITION, ORDER_ON_HOLD, VERSION_CONFLICT, …'),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe('400 only: every invalid field'),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe('400 only: the invalid fields, the first 20'),
+    omittedErrors: z.number().int().optional().describe('400 only: how many more invalid fields there were than listed'),
     instance: z.string().optional(),
   })
   .describe('application/problem+json');
 
 const DESCRIPTIONS: Readonly<Record<number, string>> = {
-  400: 'Bad input: every invalid field is listed in `errors`',
+  400: 'Bad input: the invalid fields are listed in `errors` (at most 20; `omittedErrors` counts the rest)',
   401: 'No or bad token',
   403: 'Not allowed for this user',
   404: 'Not found, or not yours',

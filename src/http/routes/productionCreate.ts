@@ -8,7 +8,7 @@ import type { CheckoutService } from '../../payments/checkout.ts';
 import { problemResponses } from './problemSchema.ts';
 import type { ReadModelAccess } from './productionAccess.ts';
 import { createProductionOrderBody, createProductionOrderReply } from './productionSchemas.ts';
-import { checkSameOrder, validateCreateBody } from './productionValidation.ts';
+import { checkSameOrder, tooManyLineItems, validateCreateBody } from './productionValidation.ts';
 import { requireViewer } from '../graphql/context.ts';
 
 export interface CreateRouteDeps {
@@ -24,7 +24,8 @@ const READ_YOUR_WRITES_MS = 5000;
 /** Visible ASCII, as Stripe and the IETF draft allow; at most 255 characters (Stripe's limit). */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-function idempotencyKeyOf(header: string | string[] | undefined): string | undefined {
+/** The `Idempotency-Key` header, checked: POST and PATCH keep it in the order's events. */
+export function idempotencyKeyOf(header: string | string[] | undefined): string | undefined {
   if (header === undefined) return undefined;
   if (typeof header !== 'string' || !IDEMPOTENCY_KEY.test(header)) {
     throw new AppError('BAD_USER_INPUT', 'Idempotency-Key must be 1 to 255 visible ASCII characters', {
@@ -46,6 +47,10 @@ export function registerCreateRoute(app: FastifyInstance, deps: CreateRouteDeps)
     {
       // The handler validates, so schema problems and catalog problems come back in one list.
       attachValidation: true,
+      // Before fastify's validation of the body, which would look at every item first.
+      preValidation: (request, _reply, done) => {
+        done(tooManyLineItems(request.body));
+      },
       schema: {
         summary: 'Place a production order and open its Stripe Checkout session',
         tags: ['production'],

@@ -7,6 +7,7 @@ import { listOrders, MAX_PAGE_SIZE, type OrderFilter } from '../../projections/i
 import { requireViewer } from '../graphql/context.ts';
 import type { OrderReadDeps } from './productionAccess.ts';
 import { problemResponses } from './problemSchema.ts';
+import { storable } from './productionSchemas.ts';
 import { productionOrderSummary, summaryOf } from './productionSummary.ts';
 
 /** `a,b` → ['a', 'b'], each lower-cased (the seed's values are accepted in either case). */
@@ -23,9 +24,9 @@ export const listProductionOrdersQuery = z.strictObject({
   createdFrom: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' }).optional().describe('created at or after'),
   createdTo: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time' }).optional().describe('created at or before'),
   userId: z.uuid('must be a uuid').optional().describe('operators: one customer\'s orders'),
-  search: z.string().max(200, 'must be at most 200 characters').optional().describe('part of the reference or the notes'),
+  search: storable().max(200, 'must be at most 200 characters').optional().describe('part of the reference or the notes'),
   first: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1).max(MAX_PAGE_SIZE).default(50),
-  after: z.string().max(500).optional().describe('`pageInfo.endCursor` of the previous page'),
+  after: storable().max(500).optional().describe('`pageInfo.endCursor` of the previous page'),
 });
 
 const listReply = z.object({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LIMITS, ORDER_STATES, PRIORITIES, TECHNIQUES } from '../../domain/order/index.ts';
 import { isHttpUrl } from '../../domain/order/validation.ts';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../../domain/text.ts';
 
 /**
  * The REST shapes of `/api/production`, one source for validation, types and the OpenAPI
@@ -8,11 +9,13 @@ import { isHttpUrl } from '../../domain/order/validation.ts';
  * checks everything again (garment, sizes offered) when the command runs.
  */
 
-const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
+/** Every string of the REST bodies and queries: text PostgreSQL can store (no NUL, no lone surrogate), else a 400 naming the field. */
+export const storable = () => z.string().refine(isStorableText, UNSTORABLE_TEXT_MESSAGE);
+const text = (max: number) => storable().max(max, `must be at most ${max} characters`);
 const httpUrl = text(LIMITS.url).refine(isHttpUrl, 'must be an http(s) URL');
 
 export const sizeRequest = z.strictObject({
-  size: z.string().trim().min(1, 'is required').max(LIMITS.shortText).describe('one of the sizes the garment offers'),
+  size: storable().trim().min(1, 'is required').max(LIMITS.shortText).describe('one of the sizes the garment offers'),
   quantity: z
     .number({ error: 'must be a number' })
     .int('must be a whole number')
@@ -24,7 +27,7 @@ export const sizeRequest = z.strictObject({
 export const createProductionOrderBody = z
   .strictObject({
     designUrl: httpUrl.describe('the design image, an http(s) URL'),
-    garmentId: z.string().trim().min(1, 'is required').max(LIMITS.shortText).describe('a garment of the catalog'),
+    garmentId: storable().trim().min(1, 'is required').max(LIMITS.shortText).describe('a garment of the catalog'),
     sizes: z.array(sizeRequest).min(1, 'must list at least one size').max(LIMITS.maxLineItems, `must list at most ${LIMITS.maxLineItems} line items`),
     priority: z.enum(PRIORITIES, { error: `must be one of ${PRIORITIES.join(', ')}` }).optional().describe('standard when omitted'),
     notes: text(LIMITS.notes).nullable().optional(),

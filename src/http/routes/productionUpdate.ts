@@ -2,10 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { OrderCommandResult, OrderCommands } from '../../commands/order/index.ts';
-import { AppError } from '../../domain/errors.ts';
+import { AppError, describeProblems } from '../../domain/errors.ts';
 import { decide, evolve, type Actor, type OrderCommand } from '../../domain/order/index.ts';
 import { requireOperator } from '../graphql/context.ts';
 import { fieldProblemsOf } from './fieldProblems.ts';
+import { idempotencyKeyOf } from './productionCreate.ts';
 import { visibleOrder, type OrderReadDeps } from './productionAccess.ts';
 import { etagOf } from './productionRead.ts';
 import { orderIdParams, patchProductionOrderBody, type PatchProductionOrderBody } from './productionSchemas.ts';
@@ -80,12 +81,12 @@ export function registerUpdateRoute(app: FastifyInstance, deps: UpdateRouteDeps)
       const parsed = patchProductionOrderBody.safeParse(request.body);
       if (!parsed.success) {
         const fields = fieldProblemsOf(parsed.error);
-        throw new AppError('BAD_USER_INPUT', `Invalid change: ${fields.map((f) => `${f.path || 'body'}: ${f.message}`).join('; ')}`, { fields });
+        throw new AppError('BAD_USER_INPUT', describeProblems('change', fields.map((f) => ({ ...f, path: f.path || 'body' }))), { fields });
       }
       const expectedVersion = expectedVersionOf(request.headers['if-match']);
-      const key = request.headers['idempotency-key'];
+      const key = idempotencyKeyOf(request.headers['idempotency-key']);
       const actor: Actor = { type: 'operator', id: viewer.id };
-      const commands = commandsOf(parsed.data, orderId, actor, new Date(), typeof key === 'string' ? key : undefined);
+      const commands = commandsOf(parsed.data, orderId, actor, new Date(), key);
 
       const loaded = await deps.commands.load(orderId);
       if (!loaded.state) throw new AppError('NOT_FOUND', `Order ${orderId} not found`, { orderId });
