@@ -42,5 +42,5 @@ describe('npm start stopped with Ctrl-C', () => {
     } finally {
       if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
     }
-  });
+  }, 180_000);
 });
