@@ -45,6 +45,16 @@ export async function devTokens(options: {
   return { ...users, operatorToken: await mint(users.operatorId), customerToken: await mint(users.customerId) };
 }
 
+/**
+ * The dev customer's token, for GraphiQL's headers in development: a fresh one per call, so a
+ * page opened after the banner's tokens expired still works. Never the operator's.
+ */
+export async function devCustomerToken(options: Omit<Parameters<typeof devTokens>[0], 'operators'>): Promise<string> {
+  const users = await loadOrCreate(join(resolve(options.dataDir), FILE));
+  const ttlSeconds = Math.min(DEV_TOKEN_TTL_SECONDS, options.maxLifetimeSeconds);
+  return mintToken({ secret: options.secret, userId: users.customerId, audience: options.audience, issuer: options.issuer, ttlSeconds });
+}
+
 async function loadOrCreate(file: string): Promise<DevUsers> {
   try {
     const stored = JSON.parse(await readFile(file, 'utf8')) as Partial<DevUsers>;

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
-import type { Config } from '../config.ts';
+import { isLoopbackHost, type Config } from '../config.ts';
 import type { EventStore } from '../commands/eventStore.ts';
 import {
   createOrderCommands,
@@ -19,6 +19,7 @@ import { setUpPayments, type Payments } from '../payments/setup.ts';
 import { createOrderCache, listGarments, projectionStatus, startReadModel, type ChangeFeed, type OrderCache, type ReadModel } from '../projections/index.ts';
 import { setUpAuth, type AuthSetup } from './auth.ts';
 import { Closables } from './closables.ts';
+import { devCustomerToken } from './devUsers.ts';
 import { withCommandMetrics } from './commandMetrics.ts';
 import { openDatabase } from './database.ts';
 import { openEventStore } from './eventStore.ts';
@@ -137,6 +138,11 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
         metrics,
         garments: { list: () => listGarments(pool) },
         introspection: config.graphqlIntrospection,
+        // Development only (a generated dev secret), and only on a loopback address: the dev
+        // customer's token, never the operator's.
+        ...(auth.devSecret && auth.key.kind === 'secret' && isLoopbackHost(config.host)
+          ? { graphiqlHeaders: graphiqlDevHeaders({ dataDir: config.dataDir, secret: auth.key.secret, audience: config.auth.audience, issuer: config.auth.issuer, maxLifetimeSeconds: config.auth.maxTokenLifetimeSeconds }) }
+          : {}),
         graphqlResolvers: orderResolvers({
           commands: placing,
           readModel: { db: pool, changeFeed: requestFeed, orders: orderCache },
@@ -166,6 +172,11 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
     await closeAll();
     throw error;
   }
+}
+
+/** GraphiQL's headers in development: the dev customer's token, minted afresh for each page. */
+function graphiqlDevHeaders(options: Parameters<typeof devCustomerToken>[0]): () => Promise<string> {
+  return async () => JSON.stringify({ Authorization: `Bearer ${await devCustomerToken(options)}` }, null, 2);
 }
 
 /**

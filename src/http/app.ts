@@ -30,6 +30,11 @@ export interface AppDeps {
   readonly garments: GarmentCatalog;
   /** GRAPHQL_INTROSPECTION: also turns GraphiQL off when false. */
   readonly introspection: boolean;
+  /**
+   * The headers GraphiQL's first tab starts with, made for each page (development on a loopback
+   * address: the dev customer's token, so the example query runs as a signed-in customer).
+   */
+  readonly graphiqlHeaders?: () => Promise<string>;
   /** Events not yet projected, from the projector's status; readiness and the lag gauge read it. */
   readonly projectionLag?: () => Promise<number | undefined>;
   /** Readiness fails above this lag (events). Default 10,000. */
@@ -117,6 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     metrics: deps.metrics,
     garments: deps.garments,
     introspection: deps.introspection,
+    ...(deps.graphiqlHeaders ? { graphiqlHeaders: deps.graphiqlHeaders } : {}),
     limits: subscriptionLimits,
     ...(deps.graphqlResolvers ? { resolvers: deps.graphqlResolvers } : {}),
   });

@@ -66,6 +66,8 @@ describe('security headers and CORS', () => {
     // GraphiQL's page: small, nothing inline that runs; its bundle a cacheable file of this origin.
     const html = await graphiql.text();
     expect(html.length).toBeLessThan(10_000);
+    // A server with its own secret (not the generated dev one) offers nobody's token.
+    expect(html).not.toContain('Bearer');
     const scripts = [...html.matchAll(/<script([^>]*)>/g)].map((match) => match[1]!);
     expect(scripts.every((attributes) => /\bsrc="\/graphiql\/|type="application\/json"/.test(attributes)), scripts.join(' | ')).toBe(true);
     const bundlePath = /<script src="([^"]+)"/.exec(html)![1]!;

@@ -117,6 +117,14 @@ describe('npm start', () => {
     await waitFor(() => expect(first.stdout()).toMatch(/operator {2}\S+\n/));
     expect(first.stdout()).toContain(`  customer  ${first.url}/signin#token=${first.customer.token}&next=/orders\n`);
     expect(first.stdout()).toContain(`  operator  ${first.url}/signin#token=${first.operator.token}&next=/ops/orders\n`);
+    // GraphiQL's first tab: a query that runs, as the dev customer (never the operator), whose
+    // token is in its Headers tab.
+    const graphiql = await (await fetch(`${first.url}/graphql`, { headers: { accept: 'text/html' } })).text();
+    const options = JSON.parse(/<script type="application\/json" id="graphiql-options">(.*?)<\/script>/s.exec(graphiql)![1]!) as { defaultQuery: string; headers: string };
+    const offered = (JSON.parse(options.headers) as { Authorization: string }).Authorization.replace('Bearer ', '');
+    const tab = await graphql(first.url, options.defaultQuery, { token: offered });
+    expect(tab.body.errors).toBeUndefined();
+    expect(tab.body.data.viewer).toEqual({ id: first.customer.id, isOperator: false });
 
     const key = randomUUID();
     const created = await createOrder(first.url, first.customer.token, key);
@@ -151,5 +159,5 @@ describe('npm start', () => {
     second.child.kill('SIGINT');
     expect(await exitOf(second.child)).toBe(0);
     expect(second.stderr()).not.toMatch(/error/i);
-  });
+  }, 300_000);
 });

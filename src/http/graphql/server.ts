@@ -32,6 +32,8 @@ export interface GraphQLDeps {
   /** Resolvers for the order queries, mutations and subscriptions, merged over the built-in ones. */
   readonly resolvers?: readonly IResolvers[];
   readonly introspection: boolean;
+  /** See AppDeps.graphiqlHeaders. */
+  readonly graphiqlHeaders?: () => Promise<string>;
   /** Caps on sockets, streams and subscriptions (WS_*, SSE_*); unset: none (unit tests). */
   readonly limits?: SubscriptionLimits;
   readonly log: FastifyBaseLogger;
@@ -53,6 +55,30 @@ export interface GraphQLServer {
    * SSE keeps yoga's own path.
    */
   subscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult>;
+}
+
+/** GraphiQL's first tab: a query that runs as it stands, signed in or not. */
+export const GRAPHIQL_QUERY = `# Ctrl-Enter runs it. Without a token (the Headers tab), viewer is null and orders refused.
+{
+  viewer { id isOperator }
+  garments { id title price sizes }
+  routeStops { id label }
+}
+`;
+
+/** With the dev customer's token in the Headers tab, the first tab also shows their orders. */
+export const GRAPHIQL_SIGNED_IN_QUERY = `# Ctrl-Enter runs it, as the development customer (their token is in the Headers tab).
+{
+  viewer { id isOperator }
+  garments { id title price sizes }
+  orders(first: 5) { edges { node { id reference statusLabel etaDays } } }
+}
+`;
+
+function graphiqlOptions(headers: (() => Promise<string>) | undefined) {
+  const title = 'Production orders';
+  if (!headers) return { title, defaultQuery: GRAPHIQL_QUERY };
+  return async () => ({ title, defaultQuery: GRAPHIQL_SIGNED_IN_QUERY, headers: await headers() });
 }
 
 /** Yoga's default text for a masked error. */
@@ -80,9 +106,7 @@ export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
     renderGraphiQL,
     // One operation per request: batching multiplies every other limit.
     batching: false,
-    graphiql: deps.introspection
-      ? { title: 'Production orders', defaultQuery: '{\n  viewer { id isOperator }\n  routeStops { id label }\n}\n' }
-      : false,
+    graphiql: deps.introspection ? graphiqlOptions(deps.graphiqlHeaders) : false,
     maskedErrors: { maskError },
     logging: {
       debug: (...args: unknown[]) => log.debug(args.map(String).join(' ')),
