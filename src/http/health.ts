@@ -27,7 +27,8 @@ interface CheckResult {
 export function registerHealthRoutes(app: FastifyInstance, deps: ReadinessDeps): void {
   const timeoutMs = deps.timeoutMs ?? 2000;
   const maxLag = deps.maxProjectionLag ?? 10_000;
-  const noAuth = { config: { authenticate: false } };
+  // Probes come every few seconds: their request lines would drown the log at the default level.
+  const noAuth = { config: { authenticate: false }, logLevel: 'warn' } as const;
 
   app.get('/healthz', noAuth, () => ({ status: 'ok' }));
 

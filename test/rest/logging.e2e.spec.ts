@@ -56,6 +56,14 @@ describe('logs', () => {
     expect(lines.map((line) => line.res?.statusCode)).toEqual(answers.map((a) => a.status));
   });
 
+  it('writes no line for health checks and metrics scrapes at the default level', async () => {
+    const from = log.raw.length;
+    for (const path of ['/healthz', '/readyz', '/metrics', '/healthz']) expect((await request(stack.url, 'GET', path)).status).toBe(200);
+    await request(stack.url, 'GET', '/api/garments');
+    const lines = await requestLines(from, 1);
+    expect(lines.map((line) => line.req?.url)).toEqual(['/api/garments']);
+  });
+
   it('keeps a 520 kB request body out of the logs, and every line short', async () => {
     const from = log.raw.length;
     const marker = 'SECRET-BODY-';
