@@ -20,6 +20,8 @@ const SIMULATED_SESSION = /^cs_sim_([0-9a-f]{32})_[A-Za-z0-9_-]{43}$/;
 
 export const simulatedPaymentIntentId = (orderId: string): string => `pi_sim_${orderId}`;
 export const simulatedChargeId = (orderId: string): string => `ch_sim_${orderId}`;
+/** The one refund a simulated payment gets (the refund reactor asks once per order). */
+export const simulatedRefundId = (orderId: string): string => `re_sim_${orderId}`;
 /** Stripe ids are letters, digits and underscores: the order id without its dashes. */
 const compact = (orderId: string): string => orderId.replaceAll('-', '');
 
@@ -145,10 +147,10 @@ export function simulatedChargeRefunded(refund: SimulatedRefund, now: Date, opti
   return eventEnvelope(options.eventId ?? `evt_sim_refunded_${compact(refund.orderId)}`, 'charge.refunded', charge, now);
 }
 
-/** `refund.failed` for the simulated refund of the order (`re_sim_…`), as when the card was closed meanwhile. */
+/** `refund.failed` for the simulated refund of the order (the id the gateway answered), as when the card was closed meanwhile. */
 export function simulatedRefundFailed(refund: SimulatedRefund, now: Date, eventId: string): StripeEventEnvelope {
   const object = {
-    id: `re_sim_${compact(refund.orderId)}`,
+    id: simulatedRefundId(refund.orderId),
     object: 'refund',
     amount: refund.amountCents,
     charge: simulatedChargeId(refund.orderId),

@@ -74,7 +74,10 @@ describe('npm run cli -- stripe send (simulated payments, a running server)', ()
 
     const failed = await cli(['stripe', 'send', 'refund.failed', order.orderId]);
     expect(failed.out).toMatch(/refund\.failed .*: applied: RefundFailed$/);
-    expect((await stateOf(order.orderId))?.refundFailure).toEqual({ reason: 'expired_or_canceled_card' });
+    const afterFailure = await stateOf(order.orderId);
+    expect(afterFailure?.refundFailure).toEqual({ reason: 'expired_or_canceled_card' });
+    // The refund the simulated gateway answers a refund request with: the one that failed.
+    expect([...(afterFailure?.failedRefundIds ?? [])]).toEqual([`re_sim_${order.orderId}`]);
     expect((await cli(['stripe', 'send', 'refund.failed', order.orderId])).out).toMatch(/: ignored: already applied/);
 
     const disputed = await cli(['stripe', 'send', 'charge.dispute.created', order.orderId]);
