@@ -87,6 +87,9 @@ const schema = z
     REBUILD_DROP_LOCK_TIMEOUT_MS: ms.default(5000),
     READ_YOUR_WRITES_TIMEOUT_MS: ms.default(5000),
   })
+  // The cross-field checks run even when other variables are bad (`when`), so one start lists every
+  // problem at once. A field that failed to parse may then hold its raw input (or nothing): each
+  // check below only compares values it can read, and says nothing about the rest.
   .superRefine((env, ctx) => {
     if (env.EVENT_STORE === 'eventstoredb' && !env.EVENTSTORE_CONNECTION_STRING) {
       ctx.addIssue({ code: 'custom', path: ['EVENTSTORE_CONNECTION_STRING'], message: 'is required when EVENT_STORE=eventstoredb' });
@@ -98,12 +101,12 @@ const schema = z
     if (env.AUTH_JWT_SECRET && env.AUTH_JWKS_URL) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'cannot be combined with AUTH_JWT_SECRET; choose one' });
     }
-    if (env.DATABASE_QUERY_TIMEOUT_MS <= env.DATABASE_STATEMENT_TIMEOUT_MS) {
+    if (typeof env.DATABASE_QUERY_TIMEOUT_MS === 'number' && typeof env.DATABASE_STATEMENT_TIMEOUT_MS === 'number' && env.DATABASE_QUERY_TIMEOUT_MS <= env.DATABASE_STATEMENT_TIMEOUT_MS) {
       // The server's own cancel (statement_timeout) must come first: it ends the statement cleanly
       // and keeps the connection; the client-side timeout is for a server that no longer answers.
       ctx.addIssue({ code: 'custom', path: ['DATABASE_QUERY_TIMEOUT_MS'], message: 'must be greater than DATABASE_STATEMENT_TIMEOUT_MS' });
     }
-  })
+  }, { when: () => true })
   // Only the generated dev secret goes without: tokens from a real identity provider name it.
   // Checked even when other variables are bad (`when`), so it is listed with them.
   .refine((env) => !((env.AUTH_JWT_SECRET || env.AUTH_JWKS_URL) && !env.AUTH_JWT_ISSUER), {
@@ -144,7 +147,7 @@ function paymentProblems(env: { readonly HOST: string; readonly PAYMENTS?: 'stri
   if (env.STRIPE_WEBHOOK_SECRET && !env.STRIPE_SECRET_KEY) {
     problems.push({ path: ['STRIPE_WEBHOOK_SECRET'], message: 'is set without STRIPE_SECRET_KEY; set both for Stripe, or neither' });
   }
-  if (env.PAYMENTS === undefined && !env.STRIPE_SECRET_KEY && !isLoopbackHost(env.HOST)) {
+  if (env.PAYMENTS === undefined && !env.STRIPE_SECRET_KEY && typeof env.HOST === 'string' && !isLoopbackHost(env.HOST)) {
     problems.push({
       path: ['PAYMENTS'],
       message: `HOST ${env.HOST} is not a loopback address and STRIPE_SECRET_KEY is unset: set the Stripe keys, or PAYMENTS=simulated to run payments that move no money on purpose`,

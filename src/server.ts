@@ -71,7 +71,7 @@ async function printWelcome(base: string, runtime: Runtime): Promise<void> {
     `  REST      ${base}/api/production`,
     `  Health    ${base}/healthz   ready: ${base}/readyz   metrics: ${base}/metrics`,
     runtime.payments.simulated
-      ? `  Payments  simulated: the checkout is this server's own page, no money moves`
+      ? `  Payments  simulated: the checkout is this server's own page, no money moves; other Stripe events: npm run cli -- stripe send <event> <order>`
       : `  Payments  Stripe${runtime.config.stripeApiBase ? ` at ${runtime.config.stripeApiBase}` : ''}`,
     `  Database  ${runtime.embeddedDatabase ? `embedded PostgreSQL in ${runtime.config.dataDir}/postgres` : 'DATABASE_URL'}; events in ${runtime.eventStore.kind}; projector ${runtime.config.projector ? 'on' : 'off'}`,
   ];

@@ -15,6 +15,7 @@ import { orderResolvers } from '../http/graphql/resolvers/orders/index.ts';
 import { productionRoutes } from '../http/routes/production.ts';
 import { apiDocsRoutes } from '../http/routes/productionDocs.ts';
 import { DEFAULT_PAGES_DIR } from '../http/pages.ts';
+import { loadDevWebhookSecret } from '../payments/devWebhookSecret.ts';
 import { setUpPayments, type Payments } from '../payments/setup.ts';
 import { createOrderCache, listGarments, projectionStatus, startReadModel, type ChangeFeed, type OrderCache, type ReadModel } from '../projections/index.ts';
 import { setUpAuth, type AuthSetup } from './auth.ts';
@@ -93,7 +94,9 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
       createOrderCommands({ eventStore, references: createPostgresReferenceAllocator(pool), garments: garmentCatalog, idSecret }),
       metrics,
     );
-    const payments = setUpPayments({ config, eventStore, commands, pool });
+    // Simulated payments sign with the installation's secret, so every process and the CLI's `stripe send` agree.
+    const devWebhookSecret = config.stripe ? undefined : await loadDevWebhookSecret(pool);
+    const payments = setUpPayments({ config, eventStore, commands, pool, devWebhookSecret });
     // What the transports (REST, GraphQL over HTTP and WebSocket) place orders through: one budget per user for all three.
     const placing = withOrderCreationLimit(commands, config.rateLimits.orderCreation);
     const trackingLookups = createRateLimiter(config.rateLimits.trackingLookups);

@@ -27,7 +27,10 @@ export interface PaymentsDeps {
   readonly now?: () => Date;
   /** Tests: a prepared SDK client instead of one built from the config. */
   readonly stripe?: Stripe;
-  /** Simulated payments: the signing secret (default: a random one per process; only we sign and verify). */
+  /**
+   * Simulated payments: the signing secret, the installation's (`loadDevWebhookSecret`) so other
+   * processes and the CLI can sign; unset: a random one for this process alone (tests).
+   */
   readonly devWebhookSecret?: string;
 }
 

@@ -1,7 +1,7 @@
 import type { CheckoutOrder } from './checkoutSession.ts';
 import type { OpenedCheckout, PaymentGateway, RefundRequest, RequestedRefund } from './gateway.ts';
 import type { DeliverToSelf } from './selfDelivery.ts';
-import { newSimulatedSessionId, simulatedChargeRefunded } from './simulatedObjects.ts';
+import { newSimulatedSessionId, simulatedChargeRefunded, simulatedRefundId } from './simulatedObjects.ts';
 
 export interface SimulatedGatewayOptions {
   readonly publicBaseUrl: string;
@@ -25,7 +25,7 @@ export function createSimulatedGateway(options: SimulatedGatewayOptions): Paymen
     },
     async requestRefund(request: RefundRequest): Promise<RequestedRefund> {
       await options.deliver(simulatedChargeRefunded(request, options.now()));
-      return { refundId: `re_sim_${request.orderId}`, status: 'succeeded' };
+      return { refundId: simulatedRefundId(request.orderId), status: 'succeeded' };
     },
   };
 }

@@ -20,6 +20,8 @@ const SIMULATED_SESSION = /^cs_sim_([0-9a-f]{32})_[A-Za-z0-9_-]{43}$/;
 
 export const simulatedPaymentIntentId = (orderId: string): string => `pi_sim_${orderId}`;
 export const simulatedChargeId = (orderId: string): string => `ch_sim_${orderId}`;
+/** The one refund a simulated payment gets (the refund reactor asks once per order). */
+export const simulatedRefundId = (orderId: string): string => `re_sim_${orderId}`;
 /** Stripe ids are letters, digits and underscores: the order id without its dashes. */
 const compact = (orderId: string): string => orderId.replaceAll('-', '');
 
@@ -75,27 +77,40 @@ export function eventEnvelope(id: string, type: string, object: Readonly<Record<
   };
 }
 
-/** `checkout.session.completed` for a simulated card payment of the order's full total, in session `sessionId`. */
-export function simulatedCheckoutCompleted(order: CheckoutOrder, sessionId: string, publicBaseUrl: string, now: Date): StripeEventEnvelope {
-  const session = {
+/** What a checkout session says of its order: the fields our sessions carry. */
+export type SessionOrder = Pick<CheckoutOrder, 'orderId' | 'userId' | 'currency' | 'totalCents'>;
+
+/**
+ * How a simulated session ended: `paid` (completed, or an async payment that succeeded), `unpaid`
+ * (an async payment that failed), `expired` (abandoned: no payment intent was ever made).
+ */
+export type SimulatedSessionOutcome = 'paid' | 'unpaid' | 'expired';
+
+/** A `checkout.session` for the order's full total, in session `sessionId`, as Stripe shows it once it ended `outcome`. */
+export function simulatedSession(order: SessionOrder, sessionId: string, publicBaseUrl: string, now: Date, outcome: SimulatedSessionOutcome = 'paid'): Readonly<Record<string, unknown>> {
+  return {
     id: sessionId,
     object: 'checkout.session',
     mode: 'payment',
-    status: 'complete',
-    payment_status: 'paid',
+    status: outcome === 'expired' ? 'expired' : 'complete',
+    payment_status: outcome === 'paid' ? 'paid' : 'unpaid',
     amount_subtotal: order.totalCents,
     amount_total: order.totalCents,
     currency: order.currency,
     client_reference_id: order.orderId,
     metadata: { orderId: order.orderId, userId: order.userId },
-    payment_intent: simulatedPaymentIntentId(order.orderId),
+    payment_intent: outcome === 'expired' ? null : simulatedPaymentIntentId(order.orderId),
     success_url: successUrl(publicBaseUrl, order.orderId),
     cancel_url: cancelUrl(publicBaseUrl, order.orderId),
     livemode: false,
     url: null,
     created: Math.floor(now.getTime() / 1000),
   };
-  return eventEnvelope(`evt_sim_completed_${compact(order.orderId)}`, 'checkout.session.completed', session, now);
+}
+
+/** `checkout.session.completed` for a simulated card payment of the order's full total, in session `sessionId`. */
+export function simulatedCheckoutCompleted(order: SessionOrder, sessionId: string, publicBaseUrl: string, now: Date): StripeEventEnvelope {
+  return eventEnvelope(`evt_sim_completed_${compact(order.orderId)}`, 'checkout.session.completed', simulatedSession(order, sessionId, publicBaseUrl, now), now);
 }
 
 export interface SimulatedRefund {
@@ -106,23 +121,74 @@ export interface SimulatedRefund {
   readonly currency: string;
 }
 
-/** `charge.refunded` for a full refund of a simulated payment. */
-export function simulatedChargeRefunded(refund: SimulatedRefund, now: Date): StripeEventEnvelope {
+/**
+ * `charge.refunded` for a simulated payment of `amountCents`: a full refund unless
+ * `amountRefundedCents` (the charge's refunded total so far, as Stripe reports it) says less.
+ * `eventId`: a new event rather than the refund's one, as `stripe trigger` sends.
+ */
+export function simulatedChargeRefunded(refund: SimulatedRefund, now: Date, options: { readonly eventId?: string; readonly amountRefundedCents?: number } = {}): StripeEventEnvelope {
+  const refundedCents = options.amountRefundedCents ?? refund.amountCents;
   const charge = {
     id: simulatedChargeId(refund.orderId),
     object: 'charge',
     amount: refund.amountCents,
     amount_captured: refund.amountCents,
-    amount_refunded: refund.amountCents,
+    amount_refunded: refundedCents,
     captured: true,
     currency: refund.currency,
     metadata: { orderId: refund.orderId, userId: refund.userId },
     paid: true,
     payment_intent: refund.paymentIntentId,
-    refunded: true,
+    refunded: refundedCents >= refund.amountCents,
     status: 'succeeded',
     livemode: false,
     created: Math.floor(now.getTime() / 1000),
   };
-  return eventEnvelope(`evt_sim_refunded_${compact(refund.orderId)}`, 'charge.refunded', charge, now);
+  return eventEnvelope(options.eventId ?? `evt_sim_refunded_${compact(refund.orderId)}`, 'charge.refunded', charge, now);
+}
+
+/** `refund.failed` for the simulated refund of the order (the id the gateway answered), as when the card was closed meanwhile. */
+export function simulatedRefundFailed(refund: SimulatedRefund, now: Date, eventId: string): StripeEventEnvelope {
+  const object = {
+    id: simulatedRefundId(refund.orderId),
+    object: 'refund',
+    amount: refund.amountCents,
+    charge: simulatedChargeId(refund.orderId),
+    currency: refund.currency,
+    // Our refund requests set the order in the refund's metadata (see the refund reactor).
+    metadata: { orderId: refund.orderId, userId: refund.userId },
+    payment_intent: refund.paymentIntentId,
+    reason: 'requested_by_customer',
+    status: 'failed',
+    failure_reason: 'expired_or_canceled_card',
+    created: Math.floor(now.getTime() / 1000),
+  };
+  return eventEnvelope(eventId, 'refund.failed', object, now);
+}
+
+/** How long Stripe gives to answer a dispute with evidence, about. */
+const EVIDENCE_WINDOW_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * `charge.dispute.created` (status `needs_response`) or `charge.dispute.closed` (`won` or `lost`)
+ * for the simulated payment of the order. A dispute carries none of our metadata, as with real
+ * Stripe: the webhook finds the order by its payment intent.
+ */
+export function simulatedDispute(refund: SimulatedRefund, phase: 'created' | 'closed', status: 'needs_response' | 'won' | 'lost', now: Date, eventId: string): StripeEventEnvelope {
+  const object = {
+    id: `dp_sim_${compact(refund.orderId)}`,
+    object: 'dispute',
+    amount: refund.amountCents,
+    charge: simulatedChargeId(refund.orderId),
+    currency: refund.currency,
+    evidence_details: { due_by: Math.floor((now.getTime() + EVIDENCE_WINDOW_MS) / 1000), has_evidence: false, past_due: false, submission_count: 0 },
+    is_charge_refundable: false,
+    livemode: false,
+    metadata: {},
+    payment_intent: refund.paymentIntentId,
+    reason: 'fraudulent',
+    status,
+    created: Math.floor(now.getTime() / 1000),
+  };
+  return eventEnvelope(eventId, `charge.dispute.${phase}`, object, now);
 }

@@ -34,3 +34,24 @@ describe('token configuration', () => {
     expect(problemsOf({ AUTH_MAX_TOKEN_LIFETIME: 'forever' })).toEqual([expect.stringMatching(/^AUTH_MAX_TOKEN_LIFETIME/)]);
   });
 });
+
+describe('every problem at once', () => {
+  it('lists a bad PORT with the cross-field problems (EVENT_STORE without its connection string, a webhook secret without a key) in one start', () => {
+    const problems = problemsOf({ PORT: 'http', EVENT_STORE: 'eventstoredb', STRIPE_WEBHOOK_SECRET: 'whsec_abc' });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^PORT: /),
+        'EVENTSTORE_CONNECTION_STRING: is required when EVENT_STORE=eventstoredb',
+        expect.stringMatching(/^STRIPE_WEBHOOK_SECRET: is set without STRIPE_SECRET_KEY/),
+      ]),
+    );
+    expect(problems).toHaveLength(3);
+  });
+
+  it('checks the timeouts against each other only when both parse', () => {
+    expect(problemsOf({ DATABASE_QUERY_TIMEOUT_MS: 'soon' })).toEqual([expect.stringMatching(/^DATABASE_QUERY_TIMEOUT_MS: /)]);
+    expect(problemsOf({ DATABASE_QUERY_TIMEOUT_MS: '100', PORT: '-1' })).toEqual(
+      expect.arrayContaining(['DATABASE_QUERY_TIMEOUT_MS: must be greater than DATABASE_STATEMENT_TIMEOUT_MS', expect.stringMatching(/^PORT: /)]),
+    );
+  });
+});

@@ -13,7 +13,8 @@ export interface StripeWebhookRouteOptions {
 
 export const STRIPE_WEBHOOK_PATH = '/api/stripe/webhook';
 
-const received = z
+/** The webhook's answer to a delivery it recorded; `stripe send` (the CLI) reads it too. */
+export const stripeWebhookAnswer = z
   .object({
     received: z.literal(true),
     duplicate: z.boolean().describe('true when this Stripe event id was already recorded: nothing changed'),
@@ -44,7 +45,7 @@ export const stripeWebhookRoutes: FastifyPluginAsync<StripeWebhookRouteOptions> 
           'Handles checkout.session.completed, .async_payment_succeeded, .async_payment_failed, .expired and charge.refunded. ' +
           'Every event is recorded once by its id; a repeat answers 200 and changes nothing.',
         tags: ['stripe'],
-        response: { 200: received },
+        response: { 200: stripeWebhookAnswer },
       },
     },
     async (request) => {
