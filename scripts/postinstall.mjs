@@ -26,6 +26,14 @@ function hydrateEmbeddedPostgres() {
 }
 
 function buildPages() {
+  // A production install (`npm ci --omit=dev`, the Docker image's last stage) has no build tools:
+  // its pages come built from an earlier stage.
+  try {
+    require.resolve('vite/package.json');
+  } catch {
+    console.warn('postinstall: vite is not installed (a production install): the pages are not built here');
+    return 0;
+  }
   const script = join(dirname(fileURLToPath(import.meta.url)), 'web.mjs');
   return spawnSync(process.execPath, [script, 'build'], { stdio: 'inherit' }).status ?? 1;
 }
