@@ -103,7 +103,7 @@ export function OpsLayout({ title, children }: { title: string; children: ReactN
           </>
         )}
       </main>
-      <footer className="site-footer">
+      <footer className="site-footer ops-footer">
         <p>
           Developers: the <a href="/graphql">GraphQL API</a> this console uses.
         </p>

@@ -2,8 +2,11 @@ import { useId, useState, type FormEvent } from 'react';
 import { customerClient } from '../client/clients.ts';
 import type { ProductionOrderState } from '../gql/graphql.ts';
 import { Link } from '../router.tsx';
-import { runBulk, type BulkItem, type BulkRequest, type BulkResult } from './bulk.ts';
+import { runBulk, type BulkItem, type BulkRequest, type BulkResult, type SendBulk } from './bulk.ts';
+import { BulkSetOrderStatusMutation } from './documents.ts';
 import { STATE_LABELS } from './filter.ts';
+
+const send: SendBulk = async (input) => (await customerClient.request(BulkSetOrderStatusMutation, { input })).bulkSetOrderStatus.results;
 
 /** The states an operator can move orders to (the others are reached by payment, never by hand). */
 const TARGETS: readonly ProductionOrderState[] = ['APPROVED', 'IN_PRODUCTION', 'FULFILLED', 'CANCELED'];
@@ -98,7 +101,7 @@ export function BulkPanel({ items, matching, selectingAll, selectAllError, maxSe
     setProgress(0);
     if (dryRun) setApplied(null);
     try {
-      const results = await runBulk(customerClient, { ...request, dryRun }, setProgress);
+      const results = await runBulk(send, { ...request, dryRun }, setProgress);
       if (dryRun) setPreview({ key, results });
       else {
         setPreview(null);
@@ -116,7 +119,7 @@ export function BulkPanel({ items, matching, selectingAll, selectAllError, maxSe
 
   const over = matching !== null && matching > maxSelection;
   return (
-    <section className="card bulk" aria-labelledby={`${ids}-heading`}>
+    <section id="bulk" tabIndex={-1} className="card bulk" aria-labelledby={`${ids}-heading`}>
       <h2 id={`${ids}-heading`}>Change the status of several orders</h2>
       <p data-testid="selection-count">
         <strong>{items.length}</strong> order{items.length === 1 ? '' : 's'} selected{items.length ? ' (kept across pages)' : ''}.{' '}

@@ -1,7 +1,5 @@
 import { ApiError } from '../client/errors.ts';
-import type { GraphQLClient } from '../client/graphqlClient.ts';
-import type { OpsOrderRowFragment, ProductionOrderState } from '../gql/graphql.ts';
-import { BulkSetOrderStatusMutation } from './documents.ts';
+import type { BulkSetOrderStatusInput, BulkSetOrderStatusMutation, OpsOrderRowFragment, ProductionOrderState } from '../gql/graphql.ts';
 
 /** `bulkSetOrderStatus` takes at most 100 items per call (the API refuses more with BAD_USER_INPUT). */
 export const BULK_CHUNK = 100;
@@ -35,6 +33,9 @@ export interface BulkResult {
   readonly order: OpsOrderRowFragment | null;
 }
 
+/** One call of `bulkSetOrderStatus`: its results (the page sends it with its client; tests with a fake). */
+export type SendBulk = (input: BulkSetOrderStatusInput) => Promise<BulkSetOrderStatusMutation['bulkSetOrderStatus']['results']>;
+
 export interface BulkRequest {
   readonly items: readonly BulkItem[];
   readonly status: ProductionOrderState;
@@ -47,20 +48,18 @@ export interface BulkRequest {
  * per item in the order given, each from the server's answer. A chunk whose request fails gives
  * `unknown` for its items (nothing is assumed) and the rest still go.
  */
-export async function runBulk(client: GraphQLClient, request: BulkRequest, onProgress?: (done: number) => void): Promise<BulkResult[]> {
+export async function runBulk(send: SendBulk, request: BulkRequest, onProgress?: (done: number) => void): Promise<BulkResult[]> {
   const results: BulkResult[] = [];
   for (let start = 0; start < request.items.length; start += BULK_CHUNK) {
     const chunk = request.items.slice(start, start + BULK_CHUNK);
     try {
-      const answer = await client.request(BulkSetOrderStatusMutation, {
-        input: {
-          items: chunk.map((item) => ({ id: item.id, expectedVersion: item.expectedVersion })),
-          status: request.status,
-          ...(request.message.trim() ? { message: request.message.trim() } : {}),
-          dryRun: request.dryRun,
-        },
+      const answer = await send({
+        items: chunk.map((item) => ({ id: item.id, expectedVersion: item.expectedVersion })),
+        status: request.status,
+        ...(request.message.trim() ? { message: request.message.trim() } : {}),
+        dryRun: request.dryRun,
       });
-      const byId = new Map(answer.bulkSetOrderStatus.results.map((result) => [result.id.toLowerCase(), result]));
+      const byId = new Map(answer.map((result) => [result.id.toLowerCase(), result]));
       for (const item of chunk) {
         const result = byId.get(item.id.toLowerCase());
         if (!result) {

@@ -294,6 +294,15 @@ function OrdersConsole() {
         </p>
       ) : null}
       <OrdersTable rows={page.rows} caption={caption} isSelected={isSelected} marks={marks} left={left} onToggle={toggle} onTogglePage={togglePage} />
+      {items.length > 0 ? (
+        // Kept in view while the operator picks rows down a long page: the bulk form is below the table.
+        <div className="selection-bar">
+          <span>
+            {items.length} order{items.length === 1 ? '' : 's'} selected
+          </span>
+          <a href="#bulk">Change their status</a>
+        </div>
+      ) : null}
       <BulkPanel
         items={items}
         matching={page.totalCount}
