@@ -39,8 +39,9 @@ export function EtaCell({ row }: { row: EtaRow }) {
   const shownNow = useSyncExternalStore(running ? subscribe : noSubscription, running ? snapshot : () => 0);
   const view = describeEta(eta, running ? shownNow : Date.now(), undefined);
   return (
-    <span className={`eta-cell eta-${view.state}`} data-eta-state={view.state}>
-      {view.state === 'canceled' ? 'No ETA' : view.text}
+    <span className={`eta-cell eta-${view.state}`} data-eta-state={view.state} title={view.text}>
+      {/* Short in a table cell; the full sentence is the title. */}
+      {view.state === 'canceled' ? 'No ETA' : view.state === 'not-started' ? `Unpaid (${eta.etaDays}d)` : view.text}
     </span>
   );
 }

@@ -52,7 +52,7 @@ const OrderRow = memo(function OrderRow({ row, selected, mark, left, onToggle }:
   }, [mark]);
   const label = row.canceled ? 'Canceled' : row.statusLabel;
   return (
-    <tr ref={ref} data-order-id={row.id} data-live={mark?.kind} data-left-filter={left || undefined} className={[selected ? "row-selected" : "", left ? "row-left" : ""].join(" ").trim() || undefined}>
+    <tr ref={ref} data-order-id={row.id} data-position={row.position} data-live={mark?.kind} data-left-filter={left || undefined} className={[selected ? "row-selected" : "", left ? "row-left" : ""].join(" ").trim() || undefined}>
       <td className="select-cell">
         <input type="checkbox" checked={selected} onChange={() => onToggle(row)} aria-label={`Select ${row.reference}`} />
       </td>
