@@ -94,6 +94,8 @@ describe.skipIf(skip)('the operator order list, /ops/orders', () => {
     const expected = seeded.filter((order) => order.rush && order.paid).length;
     await expect.poll(() => listStatus(page), { timeout: 10_000 }).toBe(`Orders 1–${expected} of ${expected} matching`);
     expect(new URL(page.url()).search).toBe('?status=SUBMITTED&priority=RUSH');
+    // The keyboard user stays where they were: on the button they pressed.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Apply filters');
 
     await page.reload();
     await expect.poll(() => listStatus(page), { timeout: 15_000 }).toBe(`Orders 1–${expected} of ${expected} matching`);

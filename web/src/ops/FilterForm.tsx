@@ -1,4 +1,5 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import { listFilterSearch } from './filter.ts';
 import { EMPTY_FILTER, ORDER_STATES, PRIORITY_NAMES, PRIORITY_VALUES, STATE_LABELS, type ListFilter } from './filter.ts';
 
 function toggled<T>(list: readonly T[], item: T, on: boolean): T[] {
@@ -7,11 +8,16 @@ function toggled<T>(list: readonly T[], item: T, on: boolean): T[] {
 
 /**
  * The list's filter. What the operator types stays a draft here until applied (Enter or "Apply
- * filters"): live changes to the list never touch it. The page mounts a new form when the
- * address changes (back, a shared link), so the draft starts from what is shown.
+ * filters"): live changes to the list never touch it. When the address changes (applied, back,
+ * a link) the draft takes what is shown; the form stays mounted, so focus stays on the button.
  */
 export function FilterForm({ filter, onApply }: { filter: ListFilter; onApply: (filter: ListFilter) => void }) {
   const [draft, setDraft] = useState<ListFilter>(filter);
+  const shown = listFilterSearch(filter);
+  useEffect(() => {
+    setDraft(filter);
+    // Keyed on the query string: only when what is shown changes, not on every equal filter object.
+  }, [shown]);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     onApply(draft);

@@ -59,7 +59,6 @@ function OrdersConsole() {
   const { search } = useLocation();
   const searchText = search.toString();
   const filter = useMemo(() => parseListFilter(new URLSearchParams(searchText)), [searchText]);
-  const filterKey = listFilterSearch(filter);
 
   const [page, setPage] = useState<PageState>(FIRST_PAGE);
   const pageRef = useRef(page);
@@ -247,7 +246,7 @@ function OrdersConsole() {
   return (
     <>
       <h1>All orders</h1>
-      <FilterForm key={filterKey} filter={filter} onApply={showFilter} />
+      <FilterForm filter={filter} onApply={showFilter} />
       <ConnectionBanner connection={connection} />
       {liveError ? (
         <p role="alert" className="error">
