@@ -206,6 +206,22 @@ describe.skipIf(skip)('the operator order list, /ops/orders', () => {
     await page.context().close();
   }, 120_000);
 
+  it('selects every order matching the filter, across pages, with one button', async () => {
+    const page = await operatorPage('/ops/orders?priority=STANDARD');
+    const matching = await totalCount({ priorities: ['STANDARD'] });
+    expect(matching).toBeGreaterThan(50);
+    await expect.poll(() => listStatus(page), { timeout: 15_000 }).toBe(`Orders 1–50 of ${matching} matching`);
+    await page.getByRole('button', { name: `Select all ${matching} matching the filter` }).click();
+    await expect.poll(() => page.getByTestId('selection-count').textContent(), { timeout: 15_000 }).toMatch(new RegExp(`^${matching} orders selected`));
+    // The second page's rows are selected too, and the selection survives going there.
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await expect.poll(() => listStatus(page), { timeout: 10_000 }).toMatch(/^Orders 51–/);
+    expect(await page.locator('tbody input[type="checkbox"]:not(:checked)').count()).toBe(0);
+    await page.getByRole('checkbox', { name: 'Select every order on this page' }).uncheck();
+    await expect.poll(() => page.getByTestId('selection-count').textContent()).toMatch(new RegExp(`^${matching - (await page.locator('tbody tr').count())} orders selected`));
+    await page.context().close();
+  }, 60_000);
+
   it('shows a customer a not-allowed page and sends no order data to their browser', async () => {
     const customer = await fx.customer();
     await fx.createOrder(customer.token);
