@@ -7,6 +7,9 @@
  * 3. commit → visible on the open order page, p50/p95 over BENCH_WEB_CHANGES (200) changes, beside
  *    the peer: the same changes seen by a bare graphql-ws client in Node subscribed to the same
  *    `orderUpdated`. "Commit" is the change's `occurredAt` (the server's clock, the same machine).
+ * 4. the operator list (`/ops/orders`) over BENCH_WEB_OPS_ORDERS (10,000) orders in the read model:
+ *    a filter changed in the form (Apply) → its first page of rows and total shown, p50/p95; and a
+ *    change to a listed order committed → its row updated in place, p50/p95.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -17,10 +20,15 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { Json } from '../test/http/harness.ts';
 import { launchBrowser } from '../test/support/browser.ts';
+import type { Browser } from 'playwright-core';
 import { startBenchServer, type BenchServer } from './graphql/server.ts';
+import { seedOrderEvents } from './projectionsSeed.ts';
 import { emit, progress, round } from './support/output.ts';
 
 const CHANGES = Number(process.env.BENCH_WEB_CHANGES ?? 200);
+const OPS_ORDERS = Number(process.env.BENCH_WEB_OPS_ORDERS ?? 10_000);
+const OPS_FILTER_SAMPLES = 30;
+const OPS_CHANGES = 50;
 const COLD_SAMPLES = Number(process.env.BENCH_WEB_COLD_SAMPLES ?? 10);
 const DIST = join(process.cwd(), 'web', 'dist');
 
@@ -132,11 +140,93 @@ export async function run(): Promise<void> {
       emit({ metric: `web_commit_to_visible_p${p}`, value: round(percentile(onPage, p)), unit: 'ms', peer: 'graphql-ws client (Node)', peerValue: round(percentile(onPeer, p)), n: onPage.length, conditions });
     }
     await context.close();
+    await opsList(server, browser);
   } finally {
     await browser.close();
     await server.close();
   }
 }
 export default run;
+
+/** 4. The operator list over many orders: filter → rows, and commit → row updated. */
+async function opsList(server: BenchServer, browser: Browser): Promise<void> {
+  progress(`web: seeding ${OPS_ORDERS} orders for the operator list`);
+  const count = async (filter: Record<string, unknown>) =>
+    (await gql(server, server.operatorToken, 'query ($filter: OrderFilter) { orders(filter: $filter, first: 1) { totalCount } }', { filter })).orders.totalCount as number;
+  const before = await count({});
+  await seedOrderEvents(server.runtime.pool, OPS_ORDERS * 7);
+  const deadline = Date.now() + 600_000;
+  while ((await count({})) < before + OPS_ORDERS) {
+    if (Date.now() > deadline) throw new Error('the read model never caught up with the seeded orders');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  const total = await count({});
+  const rush = await count({ priorities: ['RUSH'] });
+  const standard = await count({ priorities: ['STANDARD'] });
+
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await context.addInitScript((value) => localStorage.setItem('po.token', value), server.operatorToken);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/ops/orders`);
+  const status = page.getByTestId('list-status');
+  await status.filter({ hasText: `of ${total}` }).waitFor({ timeout: 30_000 });
+  await page.locator('[data-connection="online"]').waitFor({ timeout: 30_000 });
+
+  progress(`web: ${OPS_FILTER_SAMPLES} filter changes on the operator list`);
+  const rushBox = page.getByRole('checkbox', { name: 'Rush' });
+  const standardBox = page.getByRole('checkbox', { name: 'Standard' });
+  const steps: { set: () => Promise<void>; shows: string }[] = [
+    { set: () => rushBox.check(), shows: `of ${rush} matching` },
+    { set: async () => { await rushBox.uncheck(); await standardBox.check(); }, shows: `of ${standard} matching` },
+    { set: () => standardBox.uncheck(), shows: `of ${total}` },
+  ];
+  const filterTimes: number[] = [];
+  for (let i = 0; i < OPS_FILTER_SAMPLES; i++) {
+    const step = steps[i % steps.length]!;
+    await step.set();
+    const started = Date.now();
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await status.filter({ hasText: new RegExp(`^Orders 1–50 ${step.shows}$`) }).waitFor({ timeout: 30_000 });
+    filterTimes.push(Date.now() - started);
+  }
+  filterTimes.sort((a, b) => a - b);
+  const filterConditions = `${total} orders in the read model, 50 rows a page with totalCount; the form's Apply clicked → the first page and its total shown (rush ${rush}, standard ${standard}, all), headless Chromium; ${setting()}`;
+  for (const p of [50, 95]) emit({ metric: `web_ops_filter_to_rows_p${p}`, value: round(percentile(filterTimes, p)), unit: 'ms', n: filterTimes.length, conditions: filterConditions });
+
+  progress(`web: ${OPS_CHANGES} changes to listed orders on the operator list`);
+  const listed = await page.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-order-id') ?? ''));
+  // The page records when each row's position (the order's last change) turns to a new one.
+  await page.evaluate(() => {
+    const seen: Record<string, number> = {};
+    (window as unknown as { opsSeen: Record<string, number> }).opsSeen = seen;
+    new MutationObserver((records) => {
+      const now = Date.now();
+      for (const record of records) {
+        const row = record.target as Element;
+        const key = `${row.getAttribute('data-order-id')}@${row.getAttribute('data-position')}`;
+        seen[key] ??= now;
+      }
+    }).observe(document.querySelector('tbody')!, { attributes: true, attributeFilter: ['data-position'], subtree: true });
+  });
+  const committed = new Map<string, number>();
+  for (let i = 0; i < OPS_CHANGES; i++) {
+    const id = listed[i % listed.length]!;
+    const answer = await gql(server, server.operatorToken, 'mutation ($id: ID!, $message: String!) { postOrderMessage(id: $id, message: $message) { id position events { occurredAt } } }', { id, message: `ops-bench-${i}` });
+    const order = answer.postOrderMessage as { id: string; position: string; events: { occurredAt: string }[] };
+    committed.set(`${order.id}@${order.position}`, Date.parse(order.events.at(-1)!.occurredAt));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const until = Date.now() + 30_000;
+  let seen: Record<string, number> = {};
+  while (Date.now() < until) {
+    seen = await page.evaluate(() => (window as unknown as { opsSeen: Record<string, number> }).opsSeen);
+    if ([...committed.keys()].every((key) => seen[key] !== undefined)) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const updates = [...committed].flatMap(([key, at]) => (seen[key] === undefined ? [] : [Math.max(0, seen[key] - at)])).sort((a, b) => a - b);
+  const changeConditions = `${OPS_CHANGES} postOrderMessage changes 50 ms apart to orders on the list's first page (${total} orders, no filter), from the change's occurredAt to the row's position attribute updated in place; ${updates.length}/${OPS_CHANGES} seen; ${setting()}`;
+  for (const p of [50, 95]) emit({ metric: `web_ops_commit_to_row_p${p}`, value: round(percentile(updates, p)), unit: 'ms', n: updates.length, conditions: changeConditions });
+  await context.close();
+}
 
 const setting = (): string => `${cpus().length} cores shared by server, PostgreSQL, Chromium and whatever else runs (1-min load avg ${loadavg()[0]!.toFixed(1)})`;

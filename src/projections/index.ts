@@ -24,6 +24,7 @@ export {
   isOperator,
   listGarments,
   listOrders,
+  countOrders,
   MAX_PAGE_SIZE,
   type ListOrdersOptions,
   type OrderFilter,

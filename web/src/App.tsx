@@ -1,3 +1,4 @@
+import { OpsOrdersPage } from './pages/OpsOrdersPage.tsx';
 import { OpsPage } from './pages/OpsPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { OrderPage } from './pages/OrderPage.tsx';
@@ -25,6 +26,7 @@ export function App() {
   if (path === '/order-success') return <OrderSuccessPage orderId={search.get('order')} />;
   if ((match = /^\/track\/([^/]+)$/.exec(path)) && match[1]) return <TrackPage key={match[1]} token={decode(match[1])} />;
   if (path === '/signin') return <SignInPage />;
+  if (path === '/ops/orders') return <OpsOrdersPage />;
   if (path === '/ops' || path.startsWith('/ops/')) return <OpsPage />;
   return <NotFoundPage />;
 }

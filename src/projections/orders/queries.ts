@@ -184,23 +184,8 @@ export async function listOrders(db: Queryable, options: ListOrdersOptions = {})
   const filter = options.filter ?? {};
   const problems = checkList(first, filter, options.ownerId);
   const cursor = options.after === undefined || options.after === null ? undefined : decodeOrderCursor(options.after);
-  if (problems.length > 0) {
-    throw new AppError('BAD_USER_INPUT', `Invalid order list: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, { fields: problems });
-  }
-  const params: unknown[] = [];
-  const where: string[] = [];
-  const param = (value: unknown): string => {
-    params.push(value);
-    return `$${params.length}`;
-  };
-  if (options.ownerId !== undefined) where.push(`o.user_id = ${param(options.ownerId)}`);
-  if (filter.userId !== undefined) where.push(`o.user_id = ${param(filter.userId)}`);
-  if (filter.orderStatuses?.length) where.push(`o.status = any(${param(filter.orderStatuses)}::text[])`);
-  if (filter.priorities?.length) where.push(`o.priority = any(${param(filter.priorities)}::text[])`);
-  if (filter.createdFrom) where.push(`o.created_at >= ${param(filter.createdFrom.toISOString())}::timestamptz`);
-  if (filter.createdTo) where.push(`o.created_at <= ${param(filter.createdTo.toISOString())}::timestamptz`);
-  const search = filter.search?.trim();
-  if (search) where.push(`(o.reference || ' ' || coalesce(o.notes, '')) ilike ${param(`%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
+  if (problems.length > 0) throw invalidList(problems);
+  const { where, param, params } = filterWhere(filter, options.ownerId);
   if (cursor) where.push(`(o.created_at, o.id) < (${param(cursor.createdAt)}::timestamptz, ${param(cursor.id)}::uuid)`);
   const sql = `${ORDER_SELECT} ${where.length ? `where ${where.join(' and ')}` : ''} order by o.created_at desc, o.id desc limit ${param(first + 1)}`;
   const { rows } = await db.query<OrderRow & { cursor_created_at: string }>(sql, params);
@@ -211,6 +196,41 @@ export async function listOrders(db: Queryable, options: ListOrdersOptions = {})
     nodes: page.map((row) => orderView(row, now)),
     pageInfo: { hasNextPage: rows.length > first, endCursor: last ? encodeOrderCursor({ createdAt: last.cursor_created_at, id: last.id }) : null },
   };
+}
+
+/**
+ * How many orders `listOrders` would page through with this filter (no cursor): the same where
+ * clause, counted, so a list's total and its pages never disagree on what matches.
+ */
+export async function countOrders(db: Queryable, options: Pick<ListOrdersOptions, 'filter' | 'ownerId'> = {}): Promise<number> {
+  const filter = options.filter ?? {};
+  const problems = checkList(1, filter, options.ownerId);
+  if (problems.length > 0) throw invalidList(problems);
+  const { where, params } = filterWhere(filter, options.ownerId);
+  const { rows } = await db.query<{ n: string }>(`select count(*)::text as n from production_orders o ${where.length ? `where ${where.join(' and ')}` : ''}`, params);
+  return Number(rows[0]?.n ?? 0);
+}
+
+const invalidList = (problems: readonly FieldProblem[]) =>
+  new AppError('BAD_USER_INPUT', `Invalid order list: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, { fields: problems });
+
+/** The where terms of a (checked) filter, with its parameters; `param` adds more after them. */
+function filterWhere(filter: OrderFilter, ownerId: string | undefined) {
+  const params: unknown[] = [];
+  const where: string[] = [];
+  const param = (value: unknown): string => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  if (ownerId !== undefined) where.push(`o.user_id = ${param(ownerId)}`);
+  if (filter.userId !== undefined) where.push(`o.user_id = ${param(filter.userId)}`);
+  if (filter.orderStatuses?.length) where.push(`o.status = any(${param(filter.orderStatuses)}::text[])`);
+  if (filter.priorities?.length) where.push(`o.priority = any(${param(filter.priorities)}::text[])`);
+  if (filter.createdFrom) where.push(`o.created_at >= ${param(filter.createdFrom.toISOString())}::timestamptz`);
+  if (filter.createdTo) where.push(`o.created_at <= ${param(filter.createdTo.toISOString())}::timestamptz`);
+  const search = filter.search?.trim();
+  if (search) where.push(`(o.reference || ' ' || coalesce(o.notes, '')) ilike ${param(`%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
+  return { where, param, params };
 }
 
 function checkList(first: number, filter: OrderFilter, ownerId: string | undefined): FieldProblem[] {

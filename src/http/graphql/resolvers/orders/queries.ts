@@ -1,6 +1,6 @@
 import { AppError } from '../../../../domain/errors.ts';
 import type { OrderState, Priority } from '../../../../domain/order/index.ts';
-import { findOrderByReference, listOrders, type OrderFilter } from '../../../../projections/index.ts';
+import { countOrders, findOrderByReference, listOrders, type OrderFilter } from '../../../../projections/index.ts';
 import { encodeOrderCursor } from '../../../../projections/orders/cursor.ts';
 import { visibleOrder } from '../../../routes/productionAccess.ts';
 import { requireViewer, type GraphQLContext } from '../../context.ts';
@@ -60,11 +60,12 @@ export function orderQueryResolvers(deps: OrderResolverDeps) {
         if (filter.userId && !viewer.isOperator && filter.userId !== viewer.id) {
           throw new AppError('FORBIDDEN', 'Only operators can list other users\' orders', { fields: [{ path: 'filter.userId', message: 'operators only' }] });
         }
+        const ownerId = viewer.isOperator ? {} : { ownerId: viewer.id };
         const page = await listOrders(deps.readModel.db, {
           filter,
           first: args.first ?? 50,
           ...(args.after ? { after: args.after } : {}),
-          ...(viewer.isOperator ? {} : { ownerId: viewer.id }),
+          ...ownerId,
           now: now(),
         });
         // Keyset cursors: an edge's cursor continues right after it. created_at holds the
@@ -72,8 +73,13 @@ export function orderQueryResolvers(deps: OrderResolverDeps) {
         return {
           edges: page.nodes.map((node) => ({ node, cursor: encodeOrderCursor({ createdAt: node.createdAt, id: node.id }) })),
           pageInfo: page.pageInfo,
+          // Counted by the field's own resolver, so only when `totalCount` is selected.
+          count: () => countOrders(deps.readModel.db, { filter, ...ownerId }),
         };
       },
+    },
+    ProductionOrderConnection: {
+      totalCount: (connection: { count: () => Promise<number> }) => connection.count(),
     },
   };
 }
