@@ -106,6 +106,7 @@ describe.skipIf(skip)("the operator's order page", () => {
     expect(await start.getAttribute('aria-describedby')).toBeTruthy();
     expect(await action(page, 'START_PRODUCTION').getByTestId('reason').textContent()).toContain('on hold (Artwork resolution too low)');
     expect(await page.getByTestId('priority').textContent()).toBe('Hold priority');
+    await keepScreenshot(page, 'ops-order-on-hold');
 
     await expect.poll(() => customerPage.locator('[data-eta-state]').getAttribute('data-eta-state'), WAIT).toBe('paused');
     expect(await customerPage.textContent('main')).toContain('On hold: Artwork resolution too low');
@@ -120,6 +121,32 @@ describe.skipIf(skip)("the operator's order page", () => {
     await keepScreenshot(page, 'ops-order-released');
     await page.close();
     await context.close();
+  });
+
+  it('refuses an action on a version the page no longer matches: the conflict is told by the button, nothing changes, and the page shows the order as it is', async () => {
+    const { order, context } = await paidOrder();
+    await context.close();
+    const page = await operatorContext.newPage();
+    // No live update reaches this page: its sockets are refused, so it keeps showing an old version.
+    await page.routeWebSocket(/\/graphql$/, (route) => void route.close({ code: 3000, reason: 'cut by the test' }));
+    await page.goto(`${fx.url}/ops/orders/${order.id}`);
+    await expect.poll(() => page.getByTestId('reference').textContent(), WAIT).toBe(order.reference);
+    const shown = Number(await page.getByTestId('shown-version').textContent());
+    await fx.gql(fx.operator, 'mutation ($id: ID!, $message: String!) { postOrderMessage(id: $id, message: $message) { id } }', { id: order.id, message: 'Posted from elsewhere' });
+
+    await action(page, 'APPROVE').getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => outcomeOf(page, 'APPROVE').getAttribute('data-outcome'), WAIT).toBe('conflict');
+    expect(await outcomeOf(page, 'APPROVE').textContent()).toContain('someone changed the order meanwhile');
+    expect((await gqlOrder(order.id, 'orderStatus')).orderStatus).toBe('SUBMITTED');
+    // What the server has now replaces the stale order, though the socket is still cut.
+    await expect.poll(() => page.locator('.timeline').textContent(), WAIT).toContain('Posted from elsewhere');
+    expect(Number(await page.getByTestId('shown-version').textContent())).toBeGreaterThan(shown);
+    expect(await page.getByTestId('status').textContent()).toBe('Queued');
+
+    await action(page, 'APPROVE').getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => outcomeOf(page, 'APPROVE').textContent(), WAIT).toBe('Approved. Now Printing.');
+    expect((await gqlOrder(order.id, 'orderStatus')).orderStatus).toBe('APPROVED');
+    await page.close();
   });
 
   it('two operators edit the notes: the second sees the conflict and what changed, keeps their text, and saves it on retry', async () => {
@@ -146,6 +173,7 @@ describe.skipIf(skip)("the operator's order page", () => {
 
     await second.getByRole('button', { name: 'Save notes' }).click();
     await expect.poll(() => second.getByTestId('notes-outcome').getAttribute('data-outcome'), WAIT).toBe('conflict');
+    expect(await second.getByTestId('notes-outcome').textContent()).toMatch(/^Not saved: .*Your text is kept/);
     const conflict = second.getByTestId('notes-conflict');
     expect(await conflict.getByTestId('other-notes').textContent()).toBe('Check the sleeve print before packing');
     expect(await conflict.getByTestId('changed-fields').textContent()).toContain('Notes: (none) → Check the sleeve print before packing');

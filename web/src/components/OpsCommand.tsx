@@ -14,9 +14,9 @@ export interface Command {
   /**
    * Runs one command and shows its outcome only once the server answered (the mutations answer
    * once the read model has the change): `done` with `success(answer)`, or refused with the
-   * server's words, or a version conflict. Resolves true when it was done.
+   * server's words, or a version conflict (told as `conflictText`). Resolves true when it was done.
    */
-  run<T>(pendingText: string, send: () => Promise<T>, success: (answer: T) => string): Promise<boolean>;
+  run<T>(pendingText: string, send: () => Promise<T>, success: (answer: T) => string, conflictText?: string): Promise<boolean>;
   reset(): void;
 }
 
@@ -28,7 +28,7 @@ export function useCommand(): Command {
   return {
     outcome,
     pending: outcome.kind === 'pending',
-    async run(pendingText, send, success) {
+    async run(pendingText, send, success, conflictText = CONFLICT_TEXT) {
       // A second press while the first is on its way would send the command twice.
       if (running.current) return false;
       running.current = true;
@@ -38,7 +38,7 @@ export function useCommand(): Command {
         setOutcome({ kind: 'done', text: success(answer) });
         return true;
       } catch (error) {
-        if (error instanceof ApiError && error.code === 'VERSION_CONFLICT') setOutcome({ kind: 'conflict', text: CONFLICT_TEXT });
+        if (error instanceof ApiError && error.code === 'VERSION_CONFLICT') setOutcome({ kind: 'conflict', text: conflictText });
         else if (error instanceof ApiError) setOutcome({ kind: 'refused', text: `Not done: ${error.message}`, code: error.code });
         else setOutcome({ kind: 'refused', text: 'Not done: the request failed.', code: 'NETWORK' });
         return false;

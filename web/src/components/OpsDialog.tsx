@@ -40,6 +40,7 @@ export function OpsDialog({
   // Focus goes back once React has shown the answer (the button may be disabled or gone by then),
   // so it is returned from an effect after the close, not from the close event itself.
   const restorePending = useRef(false);
+  const closedBySubmit = useRef(false);
   const [closings, setClosings] = useState(0);
   useEffect(() => {
     if (!restorePending.current) return;
@@ -67,6 +68,11 @@ export function OpsDialog({
     } finally {
       setBusy(false);
       form.reset();
+      // Asked for here, not in the close event: that event comes a task later, and by then the
+      // answer may have removed this dialog, whose events then reach no handler.
+      restorePending.current = true;
+      closedBySubmit.current = true;
+      setClosings((count) => count + 1);
       dialog.current?.close();
     }
   };
@@ -77,6 +83,11 @@ export function OpsDialog({
         {busy ? busyLabel : label}
       </button>
       <dialog ref={dialog} className="ops-dialog" aria-labelledby={titleId} onClose={() => {
+          // Escape or Close; a submit's close has already asked for focus to come back.
+          if (closedBySubmit.current) {
+            closedBySubmit.current = false;
+            return;
+          }
           restorePending.current = true;
           setClosings((count) => count + 1);
         }}>

@@ -55,6 +55,7 @@ export function OpsNotes({ order, onOrder }: { order: OpsOrder; onOrder: (order:
         onOrder(answer.updateOrderNotes);
         return `Notes saved (version ${answer.updateOrderNotes.version}).`;
       },
+      'Not saved: someone else changed the order since you started editing. Your text is kept; see what changed above, then save again or discard it.',
     );
     if (ok) {
       setEdit(null);
