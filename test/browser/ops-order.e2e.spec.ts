@@ -212,6 +212,8 @@ describe.skipIf(skip)("the operator's order page", () => {
     await keepScreenshot(page, 'ops-order-fulfil-dialog');
     await dialog.getByRole('button', { name: 'Fulfil order' }).click();
     await expect.poll(() => outcomeOf(page, 'FULFILL').textContent(), WAIT).toBe('Fulfilled with tracking number 1Z999AA10123456784.');
+    // Fulfil… is disabled now, so focus went to its outcome, where a screen reader reads the result.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent), WAIT).toBe('Fulfilled with tracking number 1Z999AA10123456784.');
     const shipped = page.locator('.timeline li').filter({ hasText: 'shipped with UPS 1Z999AA10123456784' });
     expect(await shipped.count()).toBe(1);
     expect(await shipped.getByTestId('timeline-tracking').getByRole('link').getAttribute('href')).toBe('https://carrier.example/track/1Z999AA10123456784');
@@ -227,8 +229,15 @@ describe.skipIf(skip)("the operator's order page", () => {
     const paid = await paidOrder();
     const other = await opsPage(paid.order.id);
     const cancelButton = action(other, 'CANCEL').getByRole('button', { name: 'Cancel order…' });
-    await cancelButton.click();
+    // Escape closes the dialog and gives focus back to the button that opened it.
+    await cancelButton.focus();
+    await other.keyboard.press('Enter');
     const cancelDialog = other.getByRole('dialog', { name: `Cancel order ${paid.order.reference}` });
+    await expect.poll(() => cancelDialog.isVisible(), WAIT).toBe(true);
+    await other.keyboard.press('Escape');
+    await expect.poll(() => other.evaluate(() => document.activeElement?.textContent), WAIT).toBe('Cancel order…');
+    expect(await cancelDialog.isVisible()).toBe(false);
+    await cancelButton.click();
     expect(await cancelDialog.getByTestId('cancel-refund-note').textContent()).toBe('This order is paid: canceling it requests a refund of the payment.');
     // A reason is required: the form does not send without one.
     await cancelDialog.getByRole('button', { name: 'Cancel order' }).click();
