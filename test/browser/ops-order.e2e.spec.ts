@@ -1,6 +1,9 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulatedPaymentIntentId } from '../../src/payments/simulatedObjects.ts';
 import { newId } from '../http/stack.ts';
+import { deliver } from '../webhooks/deliver.ts';
+import { disputeObject, stripeEvent } from '../webhooks/stripeFixtures.ts';
 import { browserSkipReason, keepScreenshot, seriousAxeViolations } from '../support/browser.ts';
 import { openPagesFixture, type PagesFixture } from './pagesHarness.ts';
 
@@ -252,6 +255,27 @@ describe.skipIf(skip)("the operator's order page", () => {
     await expect.poll(() => paid.page.getByTestId('status').textContent(), WAIT).toBe('Canceled');
     await other.close();
     await paid.context.close();
+  });
+
+  it("shows the payment facts and a dispute's flag with its evidence deadline, live", async () => {
+    const { order, context } = await paidOrder();
+    await context.close();
+    const page = await opsPage(order.id);
+    expect(await page.getByTestId('paid').textContent()).toMatch(/^\$54\.00 on /);
+    expect(await page.locator('[data-flag]').count()).toBe(0);
+    // Stripe reports a dispute of the (simulated) payment, signed with the secret our webhook checks.
+    const dueBy = Math.floor(Date.UTC(2026, 11, 24, 23, 59, 59) / 1000);
+    const dispute = disputeObject({ paymentIntent: simulatedPaymentIntentId(order.id), amount: 5400, status: 'needs_response', dueBy });
+    const answer = await deliver(fx.url, stripeEvent('charge.dispute.created', dispute), { secret: fx.stack.first.runtime.payments.webhookSecrets[0]! });
+    expect(answer.body).toMatchObject({ outcome: 'applied' });
+    const flag = page.locator('[data-flag="disputed"]');
+    await expect.poll(() => flag.count(), WAIT).toBe(1);
+    const due = await page.evaluate((iso) => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)), '2026-12-24T23:59:59.000Z');
+    expect(await flag.textContent()).toBe(`Disputed (needs response): evidence due by ${due}.`);
+    expect(await page.locator('.timeline li').last().textContent()).toContain('by stripe');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await keepScreenshot(page, 'ops-order-disputed');
+    await page.close();
   });
 
   it('posts a message on the timeline and replaces the public tracking link', async () => {
