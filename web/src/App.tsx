@@ -1,5 +1,6 @@
 import { OpsOrdersPage } from './pages/OpsOrdersPage.tsx';
 import { OpsPage } from './pages/OpsPage.tsx';
+import { OpsOrderPage } from './pages/OpsOrderPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { OrderPage } from './pages/OrderPage.tsx';
 import { OrdersPage } from './pages/OrdersPage.tsx';
@@ -27,6 +28,7 @@ export function App() {
   if ((match = /^\/track\/([^/]+)$/.exec(path)) && match[1]) return <TrackPage key={match[1]} token={decode(match[1])} />;
   if (path === '/signin') return <SignInPage />;
   if (path === '/ops/orders') return <OpsOrdersPage />;
+  if ((match = /^\/ops\/orders\/([^/]+)$/.exec(path)) && match[1]) return <OpsOrderPage key={match[1]} id={decode(match[1])} />;
   if (path === '/ops' || path.startsWith('/ops/')) return <OpsPage />;
   return <NotFoundPage />;
 }

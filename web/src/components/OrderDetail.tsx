@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { ProductionOrder } from '../client/useProductionRealtime.ts';
 import { formatDateTime, formatMoney, techniqueLabel } from '../format.ts';
 import { EtaCountdown } from './EtaCountdown.tsx';
@@ -6,10 +6,25 @@ import { OrderActions } from './OrderActions.tsx';
 import { RefundFacts } from './RefundFacts.tsx';
 import { RouteMap } from './RouteMap.tsx';
 import { PriorityBadge, StatusBadge } from './StatusBadge.tsx';
-import { Timeline } from './Timeline.tsx';
+import { Timeline, type TimelineEntryView } from './Timeline.tsx';
+
+export interface OrderDetailProps {
+  readonly order: ProductionOrder;
+  /** Shows the answer of the customer's own actions (cancel); unused when `actions` is given. */
+  readonly onOrder?: (order: ProductionOrder) => void;
+  readonly offerPayment?: boolean;
+  /** Another page's actions in place of the customer's (the operator's page has its own). */
+  readonly actions?: ReactNode;
+  /** The timeline entries to show instead of the order's own labels (the operator's page adds actors). */
+  readonly timeline?: readonly TimelineEntryView[];
+  /** Shown beside the timeline, under it (the operator's message form). */
+  readonly timelineExtra?: ReactNode;
+  /** False where the page shows the tracking link itself. */
+  readonly showTrackingLink?: boolean;
+}
 
 /** The spec's Order Detail Page body: design, reference, status, priority, ETA, items, garment, route map, timeline. */
-export function OrderDetail({ order, onOrder, offerPayment = true }: { order: ProductionOrder; onOrder: (order: ProductionOrder) => void; offerPayment?: boolean }) {
+export function OrderDetail({ order, onOrder, offerPayment = true, actions, timeline, timelineExtra, showTrackingLink = true }: OrderDetailProps) {
   const paid = order.route.some((stop) => stop.status === 'QUEUED' && stop.reachedAt !== null);
   return (
     <>
@@ -41,8 +56,12 @@ export function OrderDetail({ order, onOrder, offerPayment = true }: { order: Pr
           </p>
         </div>
       </div>
-      <OrderActions order={order} onOrder={onOrder} offerPayment={offerPayment} />
-      {order.canceled && paid ? <RefundFacts orderId={order.id} position={order.position} /> : null}
+      {actions ?? (
+        <>
+          {onOrder ? <OrderActions order={order} onOrder={onOrder} offerPayment={offerPayment} /> : null}
+          {order.canceled && paid ? <RefundFacts orderId={order.id} position={order.position} /> : null}
+        </>
+      )}
       <RouteMap route={order.route} headingId="route-heading" />
       <div className="columns">
         <section className="card" aria-labelledby="items-heading">
@@ -74,9 +93,12 @@ export function OrderDetail({ order, onOrder, offerPayment = true }: { order: Pr
           </table>
           {order.prompt ? <p className="muted">Design prompt: {order.prompt}</p> : null}
         </section>
-        <Timeline headingId="timeline-heading" entries={order.events.map((event) => ({ id: event.id, label: event.statusLabel, message: event.message, occurredAt: event.occurredAt }))} />
+        <div>
+          <Timeline headingId="timeline-heading" entries={timeline ?? order.events.map((event) => ({ id: event.id, label: event.statusLabel, message: event.message, occurredAt: event.occurredAt }))} />
+          {timelineExtra}
+        </div>
       </div>
-      {order.publicTrackingUrl ? (
+      {showTrackingLink && order.publicTrackingUrl ? (
         <p>
           Anyone with this link can follow the order's progress (nothing personal is shown): <a href={order.publicTrackingUrl}>public tracking page</a>
         </p>

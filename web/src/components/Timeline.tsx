@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { formatDateTime } from '../format.ts';
 
 export interface TimelineEntryView {
@@ -6,6 +7,10 @@ export interface TimelineEntryView {
   readonly label: string;
   readonly message: string | null;
   readonly occurredAt: string;
+  /** Who made the change; operators' pages show it, the customer's leave it out. */
+  readonly actor?: { readonly type: string; readonly id: string } | undefined;
+  /** More of the entry (e.g. a shipment's tracking link), where a page shows it. */
+  readonly details?: ReactNode;
 }
 
 /** The order's timeline, oldest first, as the server keeps it. */
@@ -21,7 +26,13 @@ export function Timeline({ entries, headingId }: { entries: readonly TimelineEnt
             <li key={entry.id} data-entry={entry.id}>
               <span className="timeline-label">{entry.label}</span>
               {entry.message ? <span className="timeline-message">{entry.message}</span> : null}
+              {entry.details}
               <time dateTime={entry.occurredAt}>{formatDateTime(entry.occurredAt)}</time>
+              {entry.actor ? (
+                <span className="timeline-actor" data-testid="timeline-actor">
+                  by {entry.actor.type.toLowerCase()} <code>{entry.actor.id}</code>
+                </span>
+              ) : null}
             </li>
           ))}
         </ol>

@@ -1,0 +1,68 @@
+import { useCallback } from 'react';
+import { customerClient } from '../client/clients.ts';
+import { OpsOrderQuery, OpsOrderUpdatedSubscription } from '../client/opsOrderDocuments.ts';
+import { useProductionRealtime } from '../client/useProductionRealtime.ts';
+import { ConnectionBanner } from '../components/ConnectionBanner.tsx';
+import { Layout } from '../components/Layout.tsx';
+import { OpsMessageForm } from '../components/OpsMessageForm.tsx';
+import { OpsNotes } from '../components/OpsNotes.tsx';
+import { OpsOrderActions } from '../components/OpsOrderActions.tsx';
+import { OpsPaymentFacts } from '../components/OpsPaymentFacts.tsx';
+import { opsTimeline } from '../components/OpsTimelineDetails.tsx';
+import { OpsTrackingLink } from '../components/OpsTrackingLink.tsx';
+import { OrderDetail } from '../components/OrderDetail.tsx';
+import { RequireOperator } from '../components/RequireOperator.tsx';
+import type { OpsOrder } from '../opsOrderChanges.ts';
+import { Link } from '../router.tsx';
+import { NotFoundPage } from './NotFoundPage.tsx';
+import { OrderStates } from './OrderPage.tsx';
+import '../ops-order.css';
+
+const OPS_DOCUMENTS = { query: OpsOrderQuery, subscription: OpsOrderUpdatedSubscription };
+
+/** `/ops/orders/:id`: one order for operators. Nothing about the order is asked for until the viewer is known to be an operator. */
+export function OpsOrderPage({ id }: { id: string }) {
+  return <RequireOperator title="Order">{() => <OperatorOrder id={id} />}</RequireOperator>;
+}
+
+function OperatorOrder({ id }: { id: string }) {
+  // The same live hook as the customer's page (resumes from the last shown position), with the operator's selection.
+  const live = useProductionRealtime<OpsOrder>(id, customerClient, OPS_DOCUMENTS);
+  const { offer } = live;
+  const refresh = useCallback(() => {
+    customerClient.request(OpsOrderQuery, { id }).then(
+      (answer) => answer.order && offer(answer.order),
+      // The live feed is still there to catch up; a failed reload only leaves the page as it was.
+      () => undefined,
+    );
+  }, [id, offer]);
+  if (live.error?.code === 'NOT_FOUND') return <NotFoundPage what="order" />;
+  return (
+    <Layout title={live.order ? `Order ${live.order.reference} (operator)` : 'Order (operator)'}>
+      <nav aria-label="Breadcrumb" className="ops-breadcrumb">
+        <Link href="/ops/orders">All orders</Link>
+      </nav>
+      <ConnectionBanner connection={live.connection} />
+      <OrderStates live={live}>
+        {(order) => (
+          <OrderDetail
+            order={order}
+            showTrackingLink={false}
+            actions={
+              <>
+                <OpsOrderActions order={order} onOrder={offer} refresh={refresh} />
+                <div className="columns">
+                  <OpsNotes order={order} onOrder={offer} />
+                  <OpsPaymentFacts order={order} />
+                </div>
+                <OpsTrackingLink order={order} onOrder={offer} />
+              </>
+            }
+            timeline={opsTimeline(order)}
+            timelineExtra={<OpsMessageForm order={order} onOrder={offer} />}
+          />
+        )}
+      </OrderStates>
+    </Layout>
+  );
+}
