@@ -68,7 +68,8 @@ async function printWelcome(base: string, runtime: Runtime): Promise<void> {
     '',
     `Production orders is listening on ${base}`,
     `  GraphQL   ${base}/graphql   (GraphiQL in a browser; subscriptions over SSE and WebSocket)`,
-    `  REST      ${base}/api/production`,
+    `  REST      ${base}/api/production   (OpenAPI, with examples to try: ${base}/docs)`,
+    `  Pages     ${base}/orders   operators: ${base}/ops/orders   (sign-in links below in development)`,
     `  Health    ${base}/healthz   ready: ${base}/readyz   metrics: ${base}/metrics`,
     runtime.payments.simulated
       ? `  Payments  simulated: the checkout is this server's own page, no money moves; other Stripe events: npm run cli -- stripe send <event> <order>`

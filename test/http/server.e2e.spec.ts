@@ -107,6 +107,7 @@ describe('npm start', () => {
     const first = await startServer(dataDir);
     children.push(first.child);
     expect(first.banner).toMatch(/\n {2}Payments {2}simulated: /);
+    expect(first.banner).toContain(`${first.url}/docs`);
     expect(await (await fetch(`${first.url}/readyz`)).json()).toMatchObject({ payments: 'simulated' });
     expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
     const asOperator = await graphql(first.url, '{ viewer { id isOperator } }', { token: first.operator.token });
