@@ -1,3 +1,8 @@
+/**
+ * Fast path, see docs/adr/0008-bulk-event-reader.md. `$all` for a rebuild as binary COPY on a
+ * connection of its own, replacing the port's `readAll` pages (a query per 10,000 events, rows as
+ * pg objects) with the same events, order and horizon rule (tested against `readAll`).
+ */
 import pg from 'pg';
 import type { EventStore, GlobalPosition, JsonObject, RecordedEvent } from '../eventStore.ts';
 import { CopyOut, FieldReader } from './copyOut.ts';

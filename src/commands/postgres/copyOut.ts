@@ -1,3 +1,8 @@
+/**
+ * Fast path, see docs/adr/0008-bulk-event-reader.md. Replaces pg's query results (an object per
+ * row) with binary COPY TO STDOUT decoded straight from the socket, for the rebuild's bulk reader:
+ * pg's result objects were most of Node's time per event in a rebuild.
+ */
 import type pg from 'pg';
 import { utf8Slice } from '../../db/utf8.ts';
 

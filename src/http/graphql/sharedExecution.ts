@@ -1,3 +1,9 @@
+/**
+ * Fast path, see docs/adr/0004-shared-subscription-execution.md. Replaces yoga's subscribe
+ * function (graphql-js `subscribe`, one execution per subscriber per event) with one execution
+ * per payload for every subscription with the same document, variables and audience: our
+ * subscriptions are a few documents subscribed to by many.
+ */
 import { createSourceEventStream, execute, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { GraphQLContext } from './context.ts';

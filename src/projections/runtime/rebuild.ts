@@ -1,3 +1,9 @@
+/**
+ * A rebuild's phases: fresh tables beside the live ones, bulk-loaded, indexed, caught up, switched
+ * in. The bulk load bypasses the live projector's writes for COPY and the port's `readAll` for the
+ * store's bulk reader; why, with figures: docs/adr/0007-rebuild-bulk-load.md and
+ * docs/adr/0008-bulk-event-reader.md.
+ */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { withoutRequestTimeouts } from '../../db/timeouts.ts';

@@ -1,3 +1,8 @@
+/**
+ * Part of the rebuild's bulk load, see docs/adr/0007-rebuild-bulk-load.md: indexes built after
+ * the load, side by side and without parallel workers, keys attached afterwards, instead of
+ * indexes maintained row by row while loading.
+ */
 import type pg from 'pg';
 import { PROJECTED_TABLES, qualified, quoteIdent, type ProjectedTableName } from '../orders/columns.ts';
 import { indexBuilds, type IndexBuild } from './tableClone.ts';

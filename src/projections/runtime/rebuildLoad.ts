@@ -1,3 +1,9 @@
+/**
+ * Fast path, see docs/adr/0007-rebuild-bulk-load.md. Replaces, for a rebuild, the live
+ * projector's read → fold → write loop: events from the store's bulk reader (0008) instead of
+ * `readAll` pages, the same fold, rows streamed by COPY on connections of their own instead of
+ * `writeOrderChanges`. Why: a rebuild must get through millions of events in minutes.
+ */
 import type pg from 'pg';
 import { comparePositions, type EventStore, type GlobalPosition, type RecordedEvent } from '../../commands/eventStore.ts';
 import { bulkReaderOf } from '../../commands/postgres/index.ts';

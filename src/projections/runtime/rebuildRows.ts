@@ -1,3 +1,9 @@
+/**
+ * Fast path, see docs/adr/0007-rebuild-bulk-load.md. Written-out COPY encoders for the three read
+ * tables, replacing the generic `rowEncoder(columns)` of `copy.ts` (a unit test holds them equal),
+ * and the table writers with their two reused buffers: encoding is on Node's side of a rebuild,
+ * the busier one.
+ */
 import type pg from 'pg';
 import { utf8Write } from '../../db/utf8.ts';
 import { LINE_ITEM_COLUMNS, PROJECTED_TABLES, TIMELINE_COLUMNS, type ProjectedTableName } from '../orders/columns.ts';

@@ -1,3 +1,8 @@
+/**
+ * The rebuild's switch, see docs/adr/0007-rebuild-bulk-load.md: the fresh tables replace the live
+ * ones in one transaction that takes the checkpoint lock first, so readers see old or new tables,
+ * never a half-built one, and the live projector pauses for its length.
+ */
 import type pg from 'pg';
 import { comparePositions, type GlobalPosition, type RecordedEvent } from '../../commands/eventStore.ts';
 import { PROJECTED_TABLES, qualified, quoteIdent } from '../orders/columns.ts';
