@@ -8,9 +8,8 @@ import type pg from 'pg';
 import { qualified, type ColumnKind } from './columns.ts';
 
 /**
- * Bulk insert with COPY … FROM STDIN (text format), for a rebuild's load into fresh tables.
- * Measured here, the server spends about 4 µs of CPU per timeline row this way against 14 µs
- * through json_populate_recordset: the timeline is the one table with a row per event.
+ * Bulk insert with COPY … FROM STDIN (text format), for a rebuild's load into fresh tables
+ * (why, and the figures: docs/adr/0007-rebuild-bulk-load.md).
  * pg has no COPY support of its own (pg-copy-streams is not a dependency), so this is the small
  * "submittable" protocol pg offers for it: the client hands us the connection once COPY starts.
  */
