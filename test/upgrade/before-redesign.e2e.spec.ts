@@ -82,6 +82,7 @@ describe('a database made before the redesign (commit 5180101), opened by this c
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
     });
     return (await response.json()) as GraphQLAnswer;
   };
@@ -95,6 +96,7 @@ describe('a database made before the redesign (commit 5180101), opened by this c
       method,
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(30_000),
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> & { orders: { id: string }[]; orderId?: string; reference?: string; order?: unknown } };
   };
