@@ -145,7 +145,7 @@ describe('a database made before the redesign (commit 5180101), opened by this c
   };
 
   it('keeps every order with its status, history and fields, as its owner and an operator saw them', async () => {
-    expect(manifest.orders).toHaveLength(9);
+    expect(manifest.orders).toHaveLength(11);
     await expectEveryOrderAsBefore(stack.first);
   });
 
@@ -179,7 +179,7 @@ describe('a database made before the redesign (commit 5180101), opened by this c
     expect(release.status).toBe(200);
     expect(await order(stack.first, held.id, operator)).toMatchObject({ priority: 'RUSH', holdReason: null, version: (held.asOperator.version as number) + 1 });
 
-    const ready = story('ready');
+    const ready = story('ready, with notes');
     const note = await post(stack.first, operator, { query: 'mutation ($id: ID!) { postOrderMessage(id: $id, message: "Customer called: all good") { events { message } } }', variables: { id: ready.id } });
     expect(note.errors).toBeUndefined();
     expect(note.data!.postOrderMessage.events.at(-1)).toEqual({ message: 'Customer called: all good' });
