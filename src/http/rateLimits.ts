@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onErrorHookHandler, onRequestHookHandler } from 'fastify';
 import { addressKey, createRateLimiter } from '../app/rateLimiter.ts';
 import type { Authenticator } from '../auth/authenticate.ts';
 import type { Viewer } from '../auth/viewer.ts';
@@ -62,21 +62,34 @@ export function forwardedAddress(message: IncomingMessage, hops: number): string
  * Stripe webhook deliveries whose signature fails, counted per client address: past the budget,
  * that address's deliveries are answered 429 before the body is read. Per address, so a flood
  * from elsewhere never starves Stripe's own deliveries (which Stripe retries after a 429 anyway).
- * Hooks on the app, so they cover the route wherever payments register it.
+ * Hooks on the webhook route alone, added to it wherever payments register it (after this call):
+ * every other request passes no check at all.
  */
 export function registerWebhookGuard(app: FastifyInstance, limit: RateLimit): void {
   const failures = createRateLimiter(limit);
-  const isWebhook = (url: string | undefined) => url === STRIPE_WEBHOOK_PATH;
-  app.addHook('onRequest', (request, _reply, done) => {
+  // No address can be over its budget once the window of the last failure anywhere has passed
+  // (a window opens at an address's first failure): then a delivery needs no look-up at all.
+  let lastFailureAt = Number.NEGATIVE_INFINITY;
+  const refuseFlooded: onRequestHookHandler = (request, _reply, done) => {
     try {
-      if (isWebhook(request.routeOptions.url)) failures.check(addressKey(request.ip), 'webhook deliveries with a bad signature from this address');
+      if (Date.now() - lastFailureAt < limit.windowMs) failures.check(addressKey(request.ip), 'webhook deliveries with a bad signature from this address');
       done();
     } catch (error) {
       done(error as Error);
     }
-  });
-  app.addHook('onError', (request, _reply, error, done) => {
-    if (isWebhook(request.routeOptions.url) && isBadSignature(error)) failures.count(addressKey(request.ip));
+  };
+  const countBadSignature: onErrorHookHandler = (request, _reply, error, done) => {
+    if (isBadSignature(error)) {
+      lastFailureAt = Date.now();
+      failures.count(addressKey(request.ip));
+    }
     done();
+  };
+  app.addHook('onRoute', (route) => {
+    if (route.url !== STRIPE_WEBHOOK_PATH) return;
+    // After the route's own hooks of each kind (none, one or a list).
+    const { onRequest, onError } = route;
+    route.onRequest = onRequest === undefined ? [refuseFlooded] : Array.isArray(onRequest) ? [...onRequest, refuseFlooded] : [onRequest, refuseFlooded];
+    route.onError = onError === undefined ? [countBadSignature] : Array.isArray(onError) ? [...onError, countBadSignature] : [onError, countBadSignature];
   });
 }
