@@ -25,21 +25,49 @@ export interface AuthGuard {
 
 const FAILED_SIGN_INS = 'failed authentications from this address';
 
-export function createAuthGuard(authenticator: Authenticator, limit: RateLimit, trustProxyHops = 0): AuthGuard {
+/** Failures (of authentication, of webhook signatures) counted per client address. */
+interface FailuresByAddress {
+  /** Throws `RATE_LIMITED` when `address` has used up its budget (not counted). */
+  check(address: string | undefined, what: string): void;
+  blocked(address: string | undefined): boolean;
+  count(address: string | undefined): void;
+}
+
+/**
+ * No address can be over its budget once the window of the last failure anywhere has passed (an
+ * address's window opens at its first failure): until something fails again, a request costs no
+ * address normalisation and no look-up. Every request passes a check; failures are rare.
+ */
+function failuresByAddress(limit: RateLimit): FailuresByAddress {
   const failures = createRateLimiter(limit);
+  let lastFailureAt = Number.NEGATIVE_INFINITY;
+  const recent = () => Date.now() - lastFailureAt < limit.windowMs;
+  return {
+    check(address, what) {
+      if (recent()) failures.check(addressKey(address), what);
+    },
+    blocked: (address) => recent() && failures.retryAfterSeconds(addressKey(address)) > 0,
+    count(address) {
+      lastFailureAt = Date.now();
+      failures.count(addressKey(address));
+    },
+  };
+}
+
+export function createAuthGuard(authenticator: Authenticator, limit: RateLimit, trustProxyHops = 0): AuthGuard {
+  const failures = failuresByAddress(limit);
   return {
     async authenticate(address, credential) {
       if (credential === undefined || credential === null) return authenticator.authenticate(credential);
-      const key = addressKey(address);
-      failures.check(key, FAILED_SIGN_INS);
+      failures.check(address, FAILED_SIGN_INS);
       try {
         return await authenticator.authenticate(credential);
       } catch (error) {
-        if (isAppError(error) && error.code === 'UNAUTHENTICATED') failures.count(key);
+        if (isAppError(error) && error.code === 'UNAUTHENTICATED') failures.count(address);
         throw error;
       }
     },
-    blocked: (address) => failures.retryAfterSeconds(addressKey(address)) > 0,
+    blocked: (address) => failures.blocked(address),
     addressOf: (message) => forwardedAddress(message, trustProxyHops),
   };
 }
@@ -66,23 +94,18 @@ export function forwardedAddress(message: IncomingMessage, hops: number): string
  * every other request passes no check at all.
  */
 export function registerWebhookGuard(app: FastifyInstance, limit: RateLimit): void {
-  const failures = createRateLimiter(limit);
-  // No address can be over its budget once the window of the last failure anywhere has passed
-  // (a window opens at an address's first failure): then a delivery needs no look-up at all.
-  let lastFailureAt = Number.NEGATIVE_INFINITY;
+  const failures = failuresByAddress(limit);
   const refuseFlooded: onRequestHookHandler = (request, _reply, done) => {
+    let refused: Error | undefined;
     try {
-      if (Date.now() - lastFailureAt < limit.windowMs) failures.check(addressKey(request.ip), 'webhook deliveries with a bad signature from this address');
-      done();
+      failures.check(request.ip, 'webhook deliveries with a bad signature from this address');
     } catch (error) {
-      done(error as Error);
+      refused = error as Error;
     }
+    done(refused);
   };
   const countBadSignature: onErrorHookHandler = (request, _reply, error, done) => {
-    if (isBadSignature(error)) {
-      lastFailureAt = Date.now();
-      failures.count(addressKey(request.ip));
-    }
+    if (isBadSignature(error)) failures.count(request.ip);
     done();
   };
   app.addHook('onRoute', (route) => {
