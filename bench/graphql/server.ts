@@ -59,6 +59,9 @@ export async function startBenchServer(options: { readonly postgresSettings?: Re
       LOG_LEVEL: 'silent',
       PROJECTOR: 'on',
       GRAPHQL_INTROSPECTION: 'off',
+      // The subscription phase's one operator follows ~200 orders, a WebSocket each; the default
+      // cap (20 per user) is for people, and would refuse most of them.
+      WS_MAX_SOCKETS_PER_USER: '1000',
     });
     runtime = await openRuntime(config, silent);
     app = await buildApp({ ...runtime.appDeps(), logger: false });

@@ -101,7 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerRequestLog(app);
   registerMetrics(app, deps.metrics);
   // Headers first: every answer carries them, a refusal by a later hook too.
-  await registerSecurityHeaders(app);
+  registerSecurityHeaders(app);
   registerCors(app, deps.corsOrigins ?? []);
   const rateLimits = deps.rateLimits ?? loadConfig({}).rateLimits;
   const authGuard = createAuthGuard(deps.authenticator, rateLimits.authFailures, deps.trustProxyHops ?? 0);

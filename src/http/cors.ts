@@ -16,25 +16,28 @@ const MAX_AGE = 600;
  */
 export function registerCors(app: FastifyInstance, origins: readonly string[]): void {
   const allowed = new Set(origins);
-  app.addHook('onRequest', async (request, reply) => {
+  // A plain callback hook, not an async one: every request passes here, most with no Origin
+  // (same-origin pages, servers, Stripe), and a promise each was measurable in the benchmarks.
+  app.addHook('onRequest', (request, reply, done) => {
     const origin = request.headers.origin;
-    if (origin === undefined) return;
+    if (origin === undefined) return done();
     // The answer depends on Origin: caches must not hand one origin's answer to another.
     const vary = reply.getHeader('vary');
     void reply.header('vary', vary ? `${String(vary)}, Origin` : 'Origin');
     const preflight = request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
     if (!allowed.has(origin)) {
-      if (preflight) return reply.code(403).type(PROBLEM_CONTENT_TYPE).send(problem(403, 'FORBIDDEN', 'This origin may not call the API from a browser (CORS_ORIGINS)'));
-      return;
+      // Answered here: the hooks and the route after this one never run (done is not called).
+      if (preflight) return void reply.code(403).type(PROBLEM_CONTENT_TYPE).send(problem(403, 'FORBIDDEN', 'This origin may not call the API from a browser (CORS_ORIGINS)'));
+      return done();
     }
     void reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true');
     if (!preflight) {
       void reply.header('access-control-expose-headers', EXPOSED);
-      return;
+      return done();
     }
     // The origin is trusted: whatever headers its page asks to send (Authorization, Idempotency-Key, If-Match…).
     const askedHeaders = request.headers['access-control-request-headers'];
     if (askedHeaders) void reply.header('access-control-allow-headers', askedHeaders);
-    return reply.code(204).header('access-control-allow-methods', METHODS).header('access-control-max-age', String(MAX_AGE)).send();
+    void reply.code(204).header('access-control-allow-methods', METHODS).header('access-control-max-age', String(MAX_AGE)).send();
   });
 }

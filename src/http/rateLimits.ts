@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onErrorHookHandler, onRequestHookHandler } from 'fastify';
 import { addressKey, createRateLimiter } from '../app/rateLimiter.ts';
 import type { Authenticator } from '../auth/authenticate.ts';
 import type { Viewer } from '../auth/viewer.ts';
@@ -25,21 +25,49 @@ export interface AuthGuard {
 
 const FAILED_SIGN_INS = 'failed authentications from this address';
 
-export function createAuthGuard(authenticator: Authenticator, limit: RateLimit, trustProxyHops = 0): AuthGuard {
+/** Failures (of authentication, of webhook signatures) counted per client address. */
+interface FailuresByAddress {
+  /** Throws `RATE_LIMITED` when `address` has used up its budget (not counted). */
+  check(address: string | undefined, what: string): void;
+  blocked(address: string | undefined): boolean;
+  count(address: string | undefined): void;
+}
+
+/**
+ * No address can be over its budget once the window of the last failure anywhere has passed (an
+ * address's window opens at its first failure): until something fails again, a request costs no
+ * address normalisation and no look-up. Every request passes a check; failures are rare.
+ */
+function failuresByAddress(limit: RateLimit): FailuresByAddress {
   const failures = createRateLimiter(limit);
+  let lastFailureAt = Number.NEGATIVE_INFINITY;
+  const recent = () => Date.now() - lastFailureAt < limit.windowMs;
+  return {
+    check(address, what) {
+      if (recent()) failures.check(addressKey(address), what);
+    },
+    blocked: (address) => recent() && failures.retryAfterSeconds(addressKey(address)) > 0,
+    count(address) {
+      lastFailureAt = Date.now();
+      failures.count(addressKey(address));
+    },
+  };
+}
+
+export function createAuthGuard(authenticator: Authenticator, limit: RateLimit, trustProxyHops = 0): AuthGuard {
+  const failures = failuresByAddress(limit);
   return {
     async authenticate(address, credential) {
       if (credential === undefined || credential === null) return authenticator.authenticate(credential);
-      const key = addressKey(address);
-      failures.check(key, FAILED_SIGN_INS);
+      failures.check(address, FAILED_SIGN_INS);
       try {
         return await authenticator.authenticate(credential);
       } catch (error) {
-        if (isAppError(error) && error.code === 'UNAUTHENTICATED') failures.count(key);
+        if (isAppError(error) && error.code === 'UNAUTHENTICATED') failures.count(address);
         throw error;
       }
     },
-    blocked: (address) => failures.retryAfterSeconds(addressKey(address)) > 0,
+    blocked: (address) => failures.blocked(address),
     addressOf: (message) => forwardedAddress(message, trustProxyHops),
   };
 }
@@ -62,21 +90,29 @@ export function forwardedAddress(message: IncomingMessage, hops: number): string
  * Stripe webhook deliveries whose signature fails, counted per client address: past the budget,
  * that address's deliveries are answered 429 before the body is read. Per address, so a flood
  * from elsewhere never starves Stripe's own deliveries (which Stripe retries after a 429 anyway).
- * Hooks on the app, so they cover the route wherever payments register it.
+ * Hooks on the webhook route alone, added to it wherever payments register it (after this call):
+ * every other request passes no check at all.
  */
 export function registerWebhookGuard(app: FastifyInstance, limit: RateLimit): void {
-  const failures = createRateLimiter(limit);
-  const isWebhook = (url: string | undefined) => url === STRIPE_WEBHOOK_PATH;
-  app.addHook('onRequest', (request, _reply, done) => {
+  const failures = failuresByAddress(limit);
+  const refuseFlooded: onRequestHookHandler = (request, _reply, done) => {
+    let refused: Error | undefined;
     try {
-      if (isWebhook(request.routeOptions.url)) failures.check(addressKey(request.ip), 'webhook deliveries with a bad signature from this address');
-      done();
+      failures.check(request.ip, 'webhook deliveries with a bad signature from this address');
     } catch (error) {
-      done(error as Error);
+      refused = error as Error;
     }
-  });
-  app.addHook('onError', (request, _reply, error, done) => {
-    if (isWebhook(request.routeOptions.url) && isBadSignature(error)) failures.count(addressKey(request.ip));
+    done(refused);
+  };
+  const countBadSignature: onErrorHookHandler = (request, _reply, error, done) => {
+    if (isBadSignature(error)) failures.count(request.ip);
     done();
+  };
+  app.addHook('onRoute', (route) => {
+    if (route.url !== STRIPE_WEBHOOK_PATH) return;
+    // After the route's own hooks of each kind (none, one or a list).
+    const { onRequest, onError } = route;
+    route.onRequest = onRequest === undefined ? [refuseFlooded] : Array.isArray(onRequest) ? [...onRequest, refuseFlooded] : [onRequest, refuseFlooded];
+    route.onError = onError === undefined ? [countBadSignature] : Array.isArray(onError) ? [...onError, countBadSignature] : [onError, countBadSignature];
   });
 }
