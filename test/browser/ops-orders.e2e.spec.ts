@@ -144,6 +144,37 @@ describe.skipIf(skip)('the operator order list, /ops/orders', () => {
     await page.context().close();
   }, 120_000);
 
+  it('follows the list\'s whole filter live, as the server decides it: a row that left is marked, an order outside never shows', async () => {
+    const mark = `live-${newId().slice(0, 8)}`;
+    const customer = await fx.customer();
+    const first = await fx.createOrder(customer.token, { notes: `first ${mark}` });
+    const second = await fx.createOrder(customer.token, { notes: `second ${mark}` });
+    const context = await fx.context(fx.operator);
+    const page = await context.newPage();
+    const sent: string[] = [];
+    page.on('websocket', (socket) => socket.on('framesent', (frame) => sent.push(String(frame.payload))));
+    await page.goto(`${fx.url}/ops/orders?status=DRAFT&q=${mark}`);
+    await expect.poll(() => listStatus(page), { timeout: 15_000 }).toBe('Orders 1–2 of 2 matching');
+    await expect.poll(() => page.locator('[data-connection]').getAttribute('data-connection'), { timeout: 10_000 }).toBe('online');
+    // The feed is asked for the list's own filter, not a part of it the page would finish itself.
+    const subscribed = sent.map((text) => JSON.parse(text) as { type: string; payload?: { variables?: { filter?: unknown } } }).find((message) => message.type === 'subscribe');
+    expect(subscribed?.payload?.variables?.filter).toEqual({ orderStatuses: ['DRAFT'], search: mark });
+
+    const outside = await fx.createOrder(customer.token, { notes: 'no mark here' });
+    const inside = await fx.createOrder(customer.token, { notes: `third ${mark}` });
+    await expect.poll(() => rowOf(page, inside.id).getAttribute('data-live'), { timeout: 10_000 }).toBe('new');
+    expect(await rowOf(page, outside.id).count()).toBe(0);
+
+    await fx.gql(fx.operator, 'mutation ($id: ID!) { updateOrderNotes(id: $id, notes: "mark removed") { id } }', { id: first.id });
+    await expect.poll(() => rowOf(page, first.id).getAttribute('data-left-filter'), { timeout: 10_000 }).toBe('true');
+    expect(await rowOf(page, first.id).getByText('No longer matches the filter').count()).toBe(1);
+    expect(await rowOf(page, second.id).getAttribute('data-left-filter')).toBeNull();
+    await fx.gql(fx.operator, 'mutation ($id: ID!, $notes: String!) { updateOrderNotes(id: $id, notes: $notes) { id } }', { id: first.id, notes: `back ${mark}` });
+    await expect.poll(() => rowOf(page, first.id).getAttribute('data-left-filter'), { timeout: 10_000 }).toBeNull();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await context.close();
+  }, 60_000);
+
   it('previews a bulk change over 20 orders of mixed states without writing, then applies it with the same outcomes', async () => {
     const page = await operatorPage();
     await expect.poll(() => listStatus(page), { timeout: 15_000 }).toMatch(/^Orders 1–50 of \d+$/);

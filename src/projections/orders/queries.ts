@@ -1,25 +1,16 @@
 import { isUuid } from '../../domain/ids.ts';
 import type pg from 'pg';
 import { AppError, type FieldProblem } from '../../domain/errors.ts';
-import { ORDER_STATES, PRIORITIES, TRACKING_TOKEN_PATTERN, type OrderState, type Priority } from '../../domain/order/index.ts';
+import { ORDER_STATES, PRIORITIES, TRACKING_TOKEN_PATTERN } from '../../domain/order/index.ts';
 import { decodeOrderCursor, encodeOrderCursor } from './cursor.ts';
+import { orderFilterWhere, type OrderFilter } from './filter.ts';
 import type { OrderRow, TimelineJson } from './viewRows.ts';
 import { garmentView, orderView, timelineView, type GarmentView, type OrderSummaryView, type ProductionOrderView, type TimelineEntryView } from './views.ts';
 
+export type { OrderFilter } from './filter.ts';
+
 /** A pool or a client: every query here is one statement, so it reads one consistent snapshot. */
 export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.ClientBase, 'query'>;
-
-export interface OrderFilter {
-  readonly orderStatuses?: readonly OrderState[];
-  readonly priorities?: readonly Priority[];
-  /** Created at or after. */
-  readonly createdFrom?: Date;
-  /** Created at or before. */
-  readonly createdTo?: Date;
-  readonly userId?: string;
-  /** Case-insensitive substring of the reference or the notes. */
-  readonly search?: string;
-}
 
 export interface ReadOptions {
   /** Only this user's orders (customers); anyone else's order is "not found". */
@@ -223,13 +214,7 @@ function filterWhere(filter: OrderFilter, ownerId: string | undefined) {
     return `$${params.length}`;
   };
   if (ownerId !== undefined) where.push(`o.user_id = ${param(ownerId)}`);
-  if (filter.userId !== undefined) where.push(`o.user_id = ${param(filter.userId)}`);
-  if (filter.orderStatuses?.length) where.push(`o.status = any(${param(filter.orderStatuses)}::text[])`);
-  if (filter.priorities?.length) where.push(`o.priority = any(${param(filter.priorities)}::text[])`);
-  if (filter.createdFrom) where.push(`o.created_at >= ${param(filter.createdFrom.toISOString())}::timestamptz`);
-  if (filter.createdTo) where.push(`o.created_at <= ${param(filter.createdTo.toISOString())}::timestamptz`);
-  const search = filter.search?.trim();
-  if (search) where.push(`(o.reference || ' ' || coalesce(o.notes, '')) ilike ${param(`%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
+  where.push(...orderFilterWhere(filter, param));
   return { where, param, params };
 }
 
