@@ -253,6 +253,57 @@ describe.skipIf(skip)('the operator order list, /ops/orders', () => {
     await page.context().close();
   }, 60_000);
 
+  it('refuses to select all of more than 1,000 matching orders (narrow the filter) and sends nothing; at 1,000 it selects them', async () => {
+    // One customer's 1,001 drafts, straight through the command service, 20 at a time: the oldest
+    // marked apart, so a filter on the mark leaves exactly 1,000.
+    const { commands } = fx.stack.first.runtime;
+    const owner: Actor = { type: 'customer', id: newId() };
+    const oldest = await commands.createOrder({ ...design, notes: 'bulk-limit odd one' }, { actor: owner });
+    for (let made = 0; made < 1000; made += 20) {
+      await Promise.all(Array.from({ length: 20 }, () => commands.createOrder({ ...design, notes: 'bulk-limit batch' }, { actor: owner })));
+    }
+    await expect.poll(() => totalCount({ userId: owner.id }), { timeout: 30_000 }).toBe(1001);
+
+    const context = await fx.context(fx.operator);
+    const page = await context.newPage();
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/graphql')) asked.push(request.postData() ?? '');
+    });
+    await page.goto(`${fx.url}/ops/orders?customer=${owner.id}`);
+    await expect.poll(() => listStatus(page), { timeout: 15_000 }).toBe('Orders 1–50 of 1001 matching');
+    const selectAll = page.getByRole('button', { name: 'Select all 1001 matching the filter' });
+    expect(await selectAll.isDisabled()).toBe(true);
+    const reason = await page.getByTestId('narrow-the-filter').textContent();
+    expect(reason).toBe('1001 orders match: narrow the filter to 1,000 or fewer to select them all at once.');
+    expect(await selectAll.getAttribute('aria-describedby')).toBe(await page.getByTestId('narrow-the-filter').getAttribute('id'));
+    await selectAll.click({ force: true });
+    expect(await page.getByTestId('selection-count').textContent()).toMatch(/^0 orders selected/);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await keepScreenshot(page, 'ops-orders-narrow-the-filter');
+
+    // Narrowed to 1,000: selected, every one, 200 ids a request.
+    await page.getByLabel('Search reference and notes').fill('bulk-limit batch');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect.poll(() => listStatus(page), { timeout: 15_000 }).toBe('Orders 1–50 of 1000 matching');
+    await page.getByRole('button', { name: 'Select all 1000 matching the filter' }).click();
+    await expect.poll(() => page.getByTestId('selection-count').textContent(), { timeout: 30_000 }).toMatch(/^1000 orders selected/);
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+
+    // One more matches after the count was shown (the oldest, so not onto this page): the selection reads 1,001 and refuses.
+    await fx.gql(fx.operator, 'mutation ($id: ID!) { updateOrderNotes(id: $id, notes: "bulk-limit batch too") { id } }', { id: oldest.orderId });
+    await page.getByRole('button', { name: 'Select all 1000 matching the filter' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 30_000 }).toBe('The matching orders could not be selected: More than 1,000 orders match now: narrow the filter.');
+    expect(await page.getByTestId('selection-count').textContent()).toMatch(/^0 orders selected/);
+
+    const idReads = asked.filter((body) => body.includes('OpsOrderIds'));
+    // Five reads for the 1,000, six for the 1,001 refused; none while the count was over; no change sent at all.
+    expect(idReads).toHaveLength(11);
+    expect(idReads.every((body) => body.includes('bulk-limit batch'))).toBe(true);
+    expect(asked.filter((body) => body.includes('bulkSetOrderStatus'))).toEqual([]);
+    await context.close();
+  }, 180_000);
+
   it('shows a customer a not-allowed page and sends no order data to their browser', async () => {
     const customer = await fx.customer();
     await fx.createOrder(customer.token);

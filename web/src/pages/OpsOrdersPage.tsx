@@ -211,6 +211,11 @@ function OrdersConsole() {
   const isSelected = useCallback((id: string) => selection.has(id), [selection]);
 
   const selectAllMatching = async () => {
+    const counted = pageRef.current.totalCount;
+    if (counted !== null && counted > MAX_BULK_SELECTION) {
+      setSelectAllError(`${counted} orders match: narrow the filter to ${MAX_BULK_SELECTION.toLocaleString()} or fewer first. Nothing was selected.`);
+      return;
+    }
     setSelectingAll(true);
     setSelectAllError(null);
     try {
@@ -220,7 +225,8 @@ function OrdersConsole() {
       for (let round = 0; round <= MAX_BULK_SELECTION / ID_PAGE_SIZE; round++) {
         const answer: OpsOrderIdsResult = await customerClient.request(OpsOrderIdsQuery, { filter: apiFilter(filter), first: ID_PAGE_SIZE, after });
         for (const { node } of answer.orders.edges) picked.set(node.id, { id: node.id, reference: node.reference, expectedVersion: node.version });
-        if (picked.size > MAX_BULK_SELECTION) throw new ApiError(`More than ${MAX_BULK_SELECTION} orders match now: narrow the filter.`, 'TOO_MANY', false);
+        // The count was read with the page: more may match by now. Nothing is selected then.
+        if (picked.size > MAX_BULK_SELECTION) throw new ApiError(`More than ${MAX_BULK_SELECTION.toLocaleString()} orders match now: narrow the filter.`, 'TOO_MANY', false);
         if (!answer.orders.pageInfo.hasNextPage) break;
         after = answer.orders.pageInfo.endCursor;
       }
