@@ -70,6 +70,21 @@ describe('the dashboard feed applies the list\'s filter', () => {
     expect(await matching({ priorities: ['STANDARD'], search: 'ink', userId: one })).toBe('0100');
   });
 
+  it('refuses a bad filter in matches(filter:) and ordersChanged with the problems orders(filter:) names', async () => {
+    const bad = { userId: 'not-a-user', search: 'x'.repeat(201) };
+    const expected = { code: 'BAD_USER_INPUT', fields: [{ path: 'filter.userId', message: 'must be a uuid' }, { path: 'filter.search', message: 'must be text of at most 200 characters' }] };
+    const listed = await graphql(server.url, 'query ($filter: OrderFilter) { orders(filter: $filter) { totalCount } }', { token: fx.operator, variables: { filter: bad } });
+    expect(listed.body.errors[0].extensions).toMatchObject(expected);
+    const order = await place(await fx.stack.token(newId()), {});
+    const matched = await graphql(server.url, 'query ($id: ID!, $filter: OrderFilter) { order(id: $id) { matches(filter: $filter) } }', { token: fx.operator, variables: { id: order.id, filter: bad } });
+    expect(matched.body.errors[0].extensions).toMatchObject(expected);
+    const feed = fx.ws(server, fx.operator).iterate({ query: 'subscription ($filter: OrderFilter) { ordersChanged(filter: $filter) { id } }', variables: { filter: bad } });
+    const refusal = await feed.next().catch((error: unknown) => ({ value: { errors: error } }));
+    expect(JSON.stringify(refusal.value)).toContain('BAD_USER_INPUT');
+    expect(JSON.stringify(refusal.value)).toContain('filter.userId');
+    await feed.return?.();
+  });
+
   it('with leaving, also sends the change that takes an order out of the filter, once, with matches false', async () => {
     const mark = `mark-${newId().slice(0, 8)}`;
     const customer = await fx.stack.token(newId());

@@ -1,9 +1,9 @@
 import { isUuid } from '../../domain/ids.ts';
 import type pg from 'pg';
 import { AppError, type FieldProblem } from '../../domain/errors.ts';
-import { ORDER_STATES, PRIORITIES, TRACKING_TOKEN_PATTERN } from '../../domain/order/index.ts';
+import { TRACKING_TOKEN_PATTERN } from '../../domain/order/index.ts';
 import { decodeOrderCursor, encodeOrderCursor } from './cursor.ts';
-import { orderFilterWhere, type OrderFilter } from './filter.ts';
+import { orderFilterProblems, orderFilterWhere, type OrderFilter } from './filter.ts';
 import type { OrderRow, TimelineJson } from './viewRows.ts';
 import { garmentView, orderView, timelineView, type GarmentView, type OrderSummaryView, type ProductionOrderView, type TimelineEntryView } from './views.ts';
 
@@ -221,15 +221,8 @@ function filterWhere(filter: OrderFilter, ownerId: string | undefined) {
 function checkList(first: number, filter: OrderFilter, ownerId: string | undefined): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (!Number.isSafeInteger(first) || first < 1 || first > MAX_PAGE_SIZE) problems.push({ path: 'first', message: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` });
-  filter.orderStatuses?.forEach((s, i) => ORDER_STATES.includes(s) || problems.push({ path: `filter.orderStatuses.${i}`, message: `must be one of ${ORDER_STATES.join(', ')}` }));
-  filter.priorities?.forEach((p, i) => PRIORITIES.includes(p) || problems.push({ path: `filter.priorities.${i}`, message: `must be one of ${PRIORITIES.join(', ')}` }));
-  for (const key of ['createdFrom', 'createdTo'] as const) {
-    const value = filter[key];
-    if (value !== undefined && !(value instanceof Date && !Number.isNaN(value.getTime()))) problems.push({ path: `filter.${key}`, message: 'must be a valid date-time' });
-  }
-  if (filter.userId !== undefined && !isUuid(filter.userId)) problems.push({ path: 'filter.userId', message: 'must be a uuid' });
+  problems.push(...orderFilterProblems(filter));
   if (ownerId !== undefined && !isUuid(ownerId)) problems.push({ path: 'ownerId', message: 'must be a uuid' });
-  if (filter.search !== undefined && (typeof filter.search !== 'string' || filter.search.length > 200)) problems.push({ path: 'filter.search', message: 'must be text of at most 200 characters' });
   return problems;
 }
 

@@ -8,8 +8,8 @@ import { requireOperator, requireViewer, type GraphQLContext } from '../../conte
 import type { OrderResolverDeps } from './deps.ts';
 import { changeLoader } from './changeLoader.ts';
 import { createChangeHub, listenForChangeBatches, listenForChanges, sharedLoader } from './feed.ts';
-import { toOrderFilter, type OrderFilterInput } from './queries.ts';
-import { changeSelection, matchesResolver } from './filter.ts';
+import type { OrderFilterInput } from './queries.ts';
+import { changeSelection, checkedOrderFilter, matchesResolver } from './filter.ts';
 import { isViewable } from './visibility.ts';
 
 const ORIGIN: GlobalPosition = { commit: 0n, prepare: 0n };
@@ -134,7 +134,7 @@ export function orderSubscriptionResolvers(deps: OrderResolverDeps) {
         subscribe: (_: unknown, args: { filter?: OrderFilterInput | null; leaving?: boolean | null }, context: GraphQLContext, info: GraphQLResolveInfo) => {
           requireOperator(context.viewer);
           const loadChange = loaderFor(info);
-          const selected = changeSelection(toOrderFilter(args.filter), { leaving: args.leaving === true, remember: MAX_REMEMBERED });
+          const selected = changeSelection(checkedOrderFilter(args.filter), { leaving: args.leaving === true, remember: MAX_REMEMBERED });
           const batches = listenForChangeBatches(hub.all, context.signal);
           return (async function* () {
             // What was sent per order, so a change read late (it already shows a later one) is not sent twice.
