@@ -302,6 +302,44 @@ describe.skipIf(skip)("the operator's order page", () => {
     await context.close();
   });
 
+  it("lives in the operator console's frame, as the list does, with an unknown order not found there", async () => {
+    const { order, context, page: customerPage } = await paidOrder();
+    const page = await opsPage(order.id);
+    expect(await page.getByRole('navigation', { name: 'Operator' }).getByRole('link', { name: 'All orders' }).count()).toBe(1);
+    expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
+    expect(await page.locator('main').getAttribute('class')).toBe('ops-main');
+    await expect.poll(() => page.title(), WAIT).toBe(`Order ${order.reference} · Operator console`);
+
+    // This page's styles stay on it: a disabled button or a `.field` elsewhere is not restyled.
+    const styles = (target: Page) =>
+      target.evaluate(() => {
+        const probe = document.createElement('div');
+        probe.innerHTML = '<button type="button" disabled>Probe</button><p class="field">Probe</p>';
+        document.querySelector('main')!.append(probe);
+        const looks = { opacity: getComputedStyle(probe.querySelector('button')!).opacity, field: getComputedStyle(probe.querySelector('p')!).display };
+        probe.remove();
+        return looks;
+      });
+    expect(await styles(customerPage)).toEqual({ opacity: '1', field: 'block' });
+    // On this page they still apply: a Queued order cannot start production yet.
+    const startProduction = action(page, 'START_PRODUCTION').getByRole('button', { name: 'Start production' });
+    expect(await startProduction.isDisabled()).toBe(true);
+    expect(await startProduction.evaluate((button) => getComputedStyle(button).opacity)).toBe('0.6');
+    expect(await page.getByLabel('Notes for operators (customers never see them)').evaluate((notes) => getComputedStyle(notes.parentElement!).display)).toBe('flex');
+    await page.close();
+    await context.close();
+
+    const missing = await operatorContext.newPage();
+    await missing.goto(`${fx.url}/ops/orders/${newId()}`);
+    await expect.poll(() => missing.getByRole('heading', { level: 1 }).textContent(), WAIT).toBe('Order not found');
+    expect(await missing.getByRole('navigation', { name: 'Operator' }).count()).toBe(1);
+    expect(await missing.getByTestId('not-found').getByRole('link', { name: 'See all orders' }).getAttribute('href')).toBe('/ops/orders');
+    expect(await missing.title()).toBe('Order not found · Operator console');
+    expect(await seriousAxeViolations(missing)).toEqual([]);
+    await keepScreenshot(missing, 'ops-order-not-found');
+    await missing.close();
+  });
+
   it("gives a customer the not-allowed page for /ops/orders/<id>, with no order data in any response, even for their own order", async () => {
     const customer = await fx.customer();
     const order = await fx.createOrder(customer.token, { notes: 'Operator-only note' });

@@ -144,6 +144,37 @@ describe.skipIf(skip)('the operator order list, /ops/orders', () => {
     await page.context().close();
   }, 120_000);
 
+  it('follows the list\'s whole filter live, as the server decides it: a row that left is marked, an order outside never shows', async () => {
+    const mark = `live-${newId().slice(0, 8)}`;
+    const customer = await fx.customer();
+    const first = await fx.createOrder(customer.token, { notes: `first ${mark}` });
+    const second = await fx.createOrder(customer.token, { notes: `second ${mark}` });
+    const context = await fx.context(fx.operator);
+    const page = await context.newPage();
+    const sent: string[] = [];
+    page.on('websocket', (socket) => socket.on('framesent', (frame) => sent.push(String(frame.payload))));
+    await page.goto(`${fx.url}/ops/orders?status=DRAFT&q=${mark}`);
+    await expect.poll(() => listStatus(page), { timeout: 15_000 }).toBe('Orders 1–2 of 2 matching');
+    await expect.poll(() => page.locator('[data-connection]').getAttribute('data-connection'), { timeout: 10_000 }).toBe('online');
+    // The feed is asked for the list's own filter, not a part of it the page would finish itself.
+    const subscribed = sent.map((text) => JSON.parse(text) as { type: string; payload?: { variables?: { filter?: unknown } } }).find((message) => message.type === 'subscribe');
+    expect(subscribed?.payload?.variables?.filter).toEqual({ orderStatuses: ['DRAFT'], search: mark });
+
+    const outside = await fx.createOrder(customer.token, { notes: 'no mark here' });
+    const inside = await fx.createOrder(customer.token, { notes: `third ${mark}` });
+    await expect.poll(() => rowOf(page, inside.id).getAttribute('data-live'), { timeout: 10_000 }).toBe('new');
+    expect(await rowOf(page, outside.id).count()).toBe(0);
+
+    await fx.gql(fx.operator, 'mutation ($id: ID!) { updateOrderNotes(id: $id, notes: "mark removed") { id } }', { id: first.id });
+    await expect.poll(() => rowOf(page, first.id).getAttribute('data-left-filter'), { timeout: 10_000 }).toBe('true');
+    expect(await rowOf(page, first.id).getByText('No longer matches the filter').count()).toBe(1);
+    expect(await rowOf(page, second.id).getAttribute('data-left-filter')).toBeNull();
+    await fx.gql(fx.operator, 'mutation ($id: ID!, $notes: String!) { updateOrderNotes(id: $id, notes: $notes) { id } }', { id: first.id, notes: `back ${mark}` });
+    await expect.poll(() => rowOf(page, first.id).getAttribute('data-left-filter'), { timeout: 10_000 }).toBeNull();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await context.close();
+  }, 60_000);
+
   it('previews a bulk change over 20 orders of mixed states without writing, then applies it with the same outcomes', async () => {
     const page = await operatorPage();
     await expect.poll(() => listStatus(page), { timeout: 15_000 }).toMatch(/^Orders 1–50 of \d+$/);
@@ -221,6 +252,57 @@ describe.skipIf(skip)('the operator order list, /ops/orders', () => {
     await expect.poll(() => page.getByTestId('selection-count').textContent()).toMatch(new RegExp(`^${matching - (await page.locator('tbody tr').count())} orders selected`));
     await page.context().close();
   }, 60_000);
+
+  it('refuses to select all of more than 1,000 matching orders (narrow the filter) and sends nothing; at 1,000 it selects them', async () => {
+    // One customer's 1,001 drafts, straight through the command service, 20 at a time: the oldest
+    // marked apart, so a filter on the mark leaves exactly 1,000.
+    const { commands } = fx.stack.first.runtime;
+    const owner: Actor = { type: 'customer', id: newId() };
+    const oldest = await commands.createOrder({ ...design, notes: 'bulk-limit odd one' }, { actor: owner });
+    for (let made = 0; made < 1000; made += 20) {
+      await Promise.all(Array.from({ length: 20 }, () => commands.createOrder({ ...design, notes: 'bulk-limit batch' }, { actor: owner })));
+    }
+    await expect.poll(() => totalCount({ userId: owner.id }), { timeout: 30_000 }).toBe(1001);
+
+    const context = await fx.context(fx.operator);
+    const page = await context.newPage();
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/graphql')) asked.push(request.postData() ?? '');
+    });
+    await page.goto(`${fx.url}/ops/orders?customer=${owner.id}`);
+    await expect.poll(() => listStatus(page), { timeout: 15_000 }).toBe('Orders 1–50 of 1001 matching');
+    const selectAll = page.getByRole('button', { name: 'Select all 1001 matching the filter' });
+    expect(await selectAll.isDisabled()).toBe(true);
+    const reason = await page.getByTestId('narrow-the-filter').textContent();
+    expect(reason).toBe('1001 orders match: narrow the filter to 1,000 or fewer to select them all at once.');
+    expect(await selectAll.getAttribute('aria-describedby')).toBe(await page.getByTestId('narrow-the-filter').getAttribute('id'));
+    await selectAll.click({ force: true });
+    expect(await page.getByTestId('selection-count').textContent()).toMatch(/^0 orders selected/);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await keepScreenshot(page, 'ops-orders-narrow-the-filter');
+
+    // Narrowed to 1,000: selected, every one, 200 ids a request.
+    await page.getByLabel('Search reference and notes').fill('bulk-limit batch');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect.poll(() => listStatus(page), { timeout: 15_000 }).toBe('Orders 1–50 of 1000 matching');
+    await page.getByRole('button', { name: 'Select all 1000 matching the filter' }).click();
+    await expect.poll(() => page.getByTestId('selection-count').textContent(), { timeout: 30_000 }).toMatch(/^1000 orders selected/);
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+
+    // One more matches after the count was shown (the oldest, so not onto this page): the selection reads 1,001 and refuses.
+    await fx.gql(fx.operator, 'mutation ($id: ID!) { updateOrderNotes(id: $id, notes: "bulk-limit batch too") { id } }', { id: oldest.orderId });
+    await page.getByRole('button', { name: 'Select all 1000 matching the filter' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 30_000 }).toBe('The matching orders could not be selected: More than 1,000 orders match now: narrow the filter.');
+    expect(await page.getByTestId('selection-count').textContent()).toMatch(/^0 orders selected/);
+
+    const idReads = asked.filter((body) => body.includes('OpsOrderIds'));
+    // Five reads for the 1,000, six for the 1,001 refused; none while the count was over; no change sent at all.
+    expect(idReads).toHaveLength(11);
+    expect(idReads.every((body) => body.includes('bulk-limit batch'))).toBe(true);
+    expect(asked.filter((body) => body.includes('bulkSetOrderStatus'))).toEqual([]);
+    await context.close();
+  }, 180_000);
 
   it('shows a customer a not-allowed page and sends no order data to their browser', async () => {
     const customer = await fx.customer();

@@ -1,25 +1,16 @@
 import { isUuid } from '../../domain/ids.ts';
 import type pg from 'pg';
 import { AppError, type FieldProblem } from '../../domain/errors.ts';
-import { ORDER_STATES, PRIORITIES, TRACKING_TOKEN_PATTERN, type OrderState, type Priority } from '../../domain/order/index.ts';
+import { TRACKING_TOKEN_PATTERN } from '../../domain/order/index.ts';
 import { decodeOrderCursor, encodeOrderCursor } from './cursor.ts';
+import { orderFilterProblems, orderFilterWhere, type OrderFilter } from './filter.ts';
 import type { OrderRow, TimelineJson } from './viewRows.ts';
 import { garmentView, orderView, timelineView, type GarmentView, type OrderSummaryView, type ProductionOrderView, type TimelineEntryView } from './views.ts';
 
+export type { OrderFilter } from './filter.ts';
+
 /** A pool or a client: every query here is one statement, so it reads one consistent snapshot. */
 export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.ClientBase, 'query'>;
-
-export interface OrderFilter {
-  readonly orderStatuses?: readonly OrderState[];
-  readonly priorities?: readonly Priority[];
-  /** Created at or after. */
-  readonly createdFrom?: Date;
-  /** Created at or before. */
-  readonly createdTo?: Date;
-  readonly userId?: string;
-  /** Case-insensitive substring of the reference or the notes. */
-  readonly search?: string;
-}
 
 export interface ReadOptions {
   /** Only this user's orders (customers); anyone else's order is "not found". */
@@ -223,28 +214,15 @@ function filterWhere(filter: OrderFilter, ownerId: string | undefined) {
     return `$${params.length}`;
   };
   if (ownerId !== undefined) where.push(`o.user_id = ${param(ownerId)}`);
-  if (filter.userId !== undefined) where.push(`o.user_id = ${param(filter.userId)}`);
-  if (filter.orderStatuses?.length) where.push(`o.status = any(${param(filter.orderStatuses)}::text[])`);
-  if (filter.priorities?.length) where.push(`o.priority = any(${param(filter.priorities)}::text[])`);
-  if (filter.createdFrom) where.push(`o.created_at >= ${param(filter.createdFrom.toISOString())}::timestamptz`);
-  if (filter.createdTo) where.push(`o.created_at <= ${param(filter.createdTo.toISOString())}::timestamptz`);
-  const search = filter.search?.trim();
-  if (search) where.push(`(o.reference || ' ' || coalesce(o.notes, '')) ilike ${param(`%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
+  where.push(...orderFilterWhere(filter, param));
   return { where, param, params };
 }
 
 function checkList(first: number, filter: OrderFilter, ownerId: string | undefined): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (!Number.isSafeInteger(first) || first < 1 || first > MAX_PAGE_SIZE) problems.push({ path: 'first', message: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` });
-  filter.orderStatuses?.forEach((s, i) => ORDER_STATES.includes(s) || problems.push({ path: `filter.orderStatuses.${i}`, message: `must be one of ${ORDER_STATES.join(', ')}` }));
-  filter.priorities?.forEach((p, i) => PRIORITIES.includes(p) || problems.push({ path: `filter.priorities.${i}`, message: `must be one of ${PRIORITIES.join(', ')}` }));
-  for (const key of ['createdFrom', 'createdTo'] as const) {
-    const value = filter[key];
-    if (value !== undefined && !(value instanceof Date && !Number.isNaN(value.getTime()))) problems.push({ path: `filter.${key}`, message: 'must be a valid date-time' });
-  }
-  if (filter.userId !== undefined && !isUuid(filter.userId)) problems.push({ path: 'filter.userId', message: 'must be a uuid' });
+  problems.push(...orderFilterProblems(filter));
   if (ownerId !== undefined && !isUuid(ownerId)) problems.push({ path: 'ownerId', message: 'must be a uuid' });
-  if (filter.search !== undefined && (typeof filter.search !== 'string' || filter.search.length > 200)) problems.push({ path: 'filter.search', message: 'must be text of at most 200 characters' });
   return problems;
 }
 

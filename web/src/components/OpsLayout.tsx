@@ -5,6 +5,7 @@ import { readToken } from '../client/token.ts';
 import { ViewerQuery } from '../ops/documents.ts';
 import { Link } from '../router.tsx';
 import { NeedSignIn } from './NeedSignIn.tsx';
+import { SiteFrame } from './SiteFrame.tsx';
 
 export type OperatorGate =
   | { readonly state: 'checking' }
@@ -43,9 +44,18 @@ export function useOperatorGate(): OperatorGate {
   return gate;
 }
 
+const NAV = {
+  label: 'Operator',
+  links: [
+    { href: '/ops/orders', text: 'All orders' },
+    { href: '/signin', text: 'Sign in' },
+  ],
+};
+
 /**
- * The operator console's frame: landmarks, its own navigation, a wide main for tables, and the
- * operator check. `children` is mounted only once the viewer is known to be an operator.
+ * The operator console's frame (the shared landmarks, its own navigation, a wide main for
+ * tables) and the one operator check of its pages: `children` is mounted only once the viewer
+ * is known to be an operator, so nothing about orders is asked for anyone else.
  */
 export function OpsLayout({ title, children }: { title: string; children: ReactNode }) {
   const gate = useOperatorGate();
@@ -53,61 +63,38 @@ export function OpsLayout({ title, children }: { title: string; children: ReactN
     document.title = `${gate.state === 'not-operator' ? 'Not allowed' : title} · Operator console`;
   }, [title, gate.state]);
   return (
-    <>
-      <a className="skip" href="#main">
-        Skip to content
-      </a>
-      <header className="site-header ops-header">
-        <p className="brand">Production orders · Operator console</p>
-        <nav aria-label="Operator">
-          <ul>
-            <li>
-              <Link href="/ops/orders">All orders</Link>
-            </li>
-            <li>
-              <Link href="/signin">Sign in</Link>
-            </li>
-          </ul>
-        </nav>
-      </header>
-      <main id="main" tabIndex={-1} className="ops-main">
-        {gate.state === 'operator' ? (
-          children
-        ) : gate.state === 'checking' ? (
-          <>
-            <h1>{title}</h1>
-            <p role="status">Checking your access…</p>
-          </>
-        ) : gate.state === 'signed-out' ? (
-          <>
-            <h1>{title}</h1>
-            <NeedSignIn expired={gate.expired} />
-          </>
-        ) : gate.state === 'not-operator' ? (
-          <section aria-labelledby="not-allowed" data-testid="not-allowed">
-            <h1 id="not-allowed">Not allowed</h1>
-            <p>The operator console is for operators only, and your account is not an operator. Nothing was loaded.</p>
-            <p>
-              Looking for your own orders? See <Link href="/orders">My orders</Link>.
-            </p>
-          </section>
-        ) : (
-          <>
-            <h1>{title}</h1>
-            <p role="alert" className="error">
-              Your access could not be checked: {gate.error.message}
-            </p>
-            <button type="button" onClick={() => location.reload()}>
-              Try again
-            </button>
-          </>
-        )}
-      </main>
-      <footer className="site-footer ops-footer">
-        <p>
-          Developers: the <a href="/graphql">GraphQL API</a> this console uses.
-        </p>
-      </footer>
-    </>
+    <SiteFrame brand="Production orders · Operator console" nav={NAV} apiUsedBy="this console uses" variant="ops">
+      {gate.state === 'operator' ? (
+        children
+      ) : gate.state === 'checking' ? (
+        <>
+          <h1>{title}</h1>
+          <p role="status">Checking your access…</p>
+        </>
+      ) : gate.state === 'signed-out' ? (
+        <>
+          <h1>{title}</h1>
+          <NeedSignIn expired={gate.expired} />
+        </>
+      ) : gate.state === 'not-operator' ? (
+        <section aria-labelledby="not-allowed" data-testid="not-allowed">
+          <h1 id="not-allowed">Not allowed</h1>
+          <p>The operator console is for operators only, and your account is not an operator. Nothing was loaded.</p>
+          <p>
+            Looking for your own orders? See <Link href="/orders">My orders</Link>.
+          </p>
+        </section>
+      ) : (
+        <>
+          <h1>{title}</h1>
+          <p role="alert" className="error">
+            Your access could not be checked: {gate.error.message}
+          </p>
+          <button type="button" onClick={() => location.reload()}>
+            Try again
+          </button>
+        </>
+      )}
+    </SiteFrame>
   );
 }

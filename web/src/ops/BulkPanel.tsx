@@ -128,14 +128,15 @@ export function BulkPanel({ items, matching, selectingAll, selectAllError, maxSe
             Clear selection
           </button>
         ) : null}{' '}
-        {matching !== null && matching > 0 && !over ? (
-          <button type="button" onClick={onSelectAllMatching} disabled={selectingAll || busy !== null}>
+        {matching !== null && matching > 0 ? (
+          // Over the limit it stays, disabled, with the reason: the operator sees why and what to do.
+          <button type="button" onClick={onSelectAllMatching} disabled={over || selectingAll || busy !== null} aria-describedby={over ? `${ids}-too-many` : undefined}>
             {selectingAll ? 'Selecting…' : `Select all ${matching} matching the filter`}
           </button>
         ) : null}
       </p>
       {over ? (
-        <p className="muted">
+        <p className="muted" id={`${ids}-too-many`} data-testid="narrow-the-filter">
           {matching} orders match: narrow the filter to {maxSelection.toLocaleString()} or fewer to select them all at once.
         </p>
       ) : null}

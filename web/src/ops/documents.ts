@@ -50,9 +50,13 @@ export const OpsOrderIdsQuery = graphql(`
   }
 `);
 
+/**
+ * The list's own filter, applied by the server; `leaving` also brings the change that takes a
+ * listed order out of it, and `matches` (the server's answer, by the rule `orders` applies) tells which.
+ */
 export const OpsOrdersChangedSubscription = graphql(`
   subscription OpsOrdersChanged($filter: OrderFilter) {
-    ordersChanged(filter: $filter) { ...OpsOrderRow }
+    ordersChanged(filter: $filter, leaving: true) { ...OpsOrderRow matches(filter: $filter) }
   }
 `);
 

@@ -1,4 +1,4 @@
-import type { OpsOrderRowFragment, OrderFilter, Priority, ProductionOrderState } from '../gql/graphql.ts';
+import type { OrderFilter, Priority, ProductionOrderState } from '../gql/graphql.ts';
 
 /**
  * Every lifecycle state and priority with the label the console shows. Records over the
@@ -74,28 +74,16 @@ export function listFilterSearch(filter: ListFilter): string {
 const startOfDay = (day: string) => new Date(`${day}T00:00:00`).toISOString();
 const endOfDay = (day: string) => new Date(`${day}T23:59:59.999`).toISOString();
 
-/**
- * What the API is asked for. `live` keeps only what never changes for an order (its customer and
- * creation time): the live feed must also hear of a listed order that leaves the status or
- * priority selection (the server matches a change against its new state), so the row can say so.
- */
-export function apiFilter(filter: ListFilter, options: { live?: boolean } = {}): OrderFilter {
+/** What the API is asked for: the same filter for the list, its count, "select all" and the live feed. */
+export function apiFilter(filter: ListFilter): OrderFilter {
   return {
-    ...(!options.live && filter.statuses.length ? { orderStatuses: [...filter.statuses] } : {}),
-    ...(!options.live && filter.priorities.length ? { priorities: [...filter.priorities] } : {}),
+    ...(filter.statuses.length ? { orderStatuses: [...filter.statuses] } : {}),
+    ...(filter.priorities.length ? { priorities: [...filter.priorities] } : {}),
     ...(filter.from ? { createdFrom: startOfDay(filter.from) } : {}),
     ...(filter.to ? { createdTo: endOfDay(filter.to) } : {}),
     ...(filter.customer.trim() ? { userId: filter.customer.trim() } : {}),
-    ...(!options.live && filter.q.trim() ? { search: filter.q.trim() } : {}),
+    ...(filter.q.trim() ? { search: filter.q.trim() } : {}),
   };
-}
-
-/** Whether a row (as the live feed sent it) is in the selection the live filter leaves open. */
-export function rowMatches(row: Pick<OpsOrderRowFragment, 'orderStatus' | 'priority' | 'reference' | 'notes'>, filter: ListFilter): boolean {
-  if (filter.statuses.length && !filter.statuses.includes(row.orderStatus)) return false;
-  if (filter.priorities.length && !filter.priorities.includes(row.priority)) return false;
-  const q = filter.q.trim().toLowerCase();
-  return !q || `${row.reference} ${row.notes ?? ''}`.toLowerCase().includes(q);
 }
 
 /** True when any part is set. */

@@ -5,7 +5,8 @@ import type { OpsOrderRowFragment, OrderFilter } from '../gql/graphql.ts';
 import { OpsOrdersChangedSubscription } from './documents.ts';
 
 export interface LiveOrdersSink {
-  order(order: OpsOrderRowFragment): void;
+  /** A changed order, and whether it matches the filter now (the server's answer). */
+  order(order: OpsOrderRowFragment, matches: boolean): void;
   connection(connection: Connection, error: ApiError | null): void;
   /**
    * Live again after a drop: `ordersChanged` cannot replay what was missed, so the page reloads
@@ -55,7 +56,7 @@ export function followOrders(client: GraphQLClient, filter: OrderFilter, sink: L
         }
       },
       next: (result) => {
-        if (!stopped) sink.order(result.ordersChanged);
+        if (!stopped) sink.order(result.ordersChanged, result.ordersChanged.matches);
       },
       error: fail,
       complete: () => fail(new ApiError('The server ended the live updates.', 'SOCKET_CLOSED', true)),

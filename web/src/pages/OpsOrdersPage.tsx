@@ -8,7 +8,7 @@ import { OpsLayout } from '../components/OpsLayout.tsx';
 import { MAX_BULK_SELECTION, type BulkItem, type BulkResult } from '../ops/bulk.ts';
 import { BulkPanel } from '../ops/BulkPanel.tsx';
 import { OpsOrderIdsQuery, OpsOrdersQuery } from '../ops/documents.ts';
-import { apiFilter, isFiltered, listFilterSearch, parseListFilter, rowMatches, type ListFilter } from '../ops/filter.ts';
+import { apiFilter, isFiltered, listFilterSearch, parseListFilter, type ListFilter } from '../ops/filter.ts';
 import { FilterForm } from '../ops/FilterForm.tsx';
 import { followOrders } from '../ops/liveOrders.ts';
 import { OrdersTable, type LiveMark, type Row } from '../ops/OrdersTable.tsx';
@@ -111,31 +111,35 @@ function OrdersConsole() {
   }, []);
 
   // Live: each change folds into its row in place; a new order matching the filter appears at
-  // the top of the first page, or is counted in a notice on the others.
+  // the top of the first page, or is counted in a notice on the others. Whether an order matches
+  // is the server's answer (`matches`, with the feed's changes); a bulk answer does not say, so
+  // its rows change in place and the feed's copy of the same change then tells.
   const onOrder = useCallback(
-    (order: Row) => {
+    (order: Row, matches?: boolean) => {
       const shown = pageRef.current;
       const index = shown.rows.findIndex((row) => row.id === order.id);
       if (index >= 0) {
         const current = shown.rows[index]!;
-        if (!isAfter(order.position, current.position)) return;
+        if (isAfter(current.position, order.position)) return;
+        if (matches !== undefined) {
+          setLeft((before) => {
+            if (matches === !before.has(order.id)) return before;
+            const next = new Set(before);
+            if (matches) next.delete(order.id);
+            else next.add(order.id);
+            return next;
+          });
+        }
+        if (order.position === current.position) return;
         const rows = shown.rows.slice();
         rows[index] = order;
         pageRef.current = { ...shown, rows };
         setPage(pageRef.current);
-        setLeft((before) => {
-          const matches = rowMatches(order, filter);
-          if (matches === !before.has(order.id)) return before;
-          const next = new Set(before);
-          if (matches) next.delete(order.id);
-          else next.add(order.id);
-          return next;
-        });
         mark(order.id, 'updated');
         pendingAnnouncement.current.changed += 1;
         return;
       }
-      if (!rowMatches(order, filter)) return;
+      if (matches !== true) return;
       const onFirstPage = shown.starts.length === 1;
       const newest = onFirstPage ? shown.rows[0]?.createdAt : undefined;
       const oldestShown = shown.rows.at(-1)?.createdAt;
@@ -154,17 +158,17 @@ function OrdersConsole() {
         pendingAnnouncement.current.added += 1;
       }
     },
-    [filter, mark],
+    [mark],
   );
 
-  const followKey = JSON.stringify(apiFilter(filter, { live: true }));
+  const followKey = JSON.stringify(apiFilter(filter));
   const onOrderRef = useRef(onOrder);
   onOrderRef.current = onOrder;
   const reloadRef = useRef(() => undefined as unknown);
   reloadRef.current = () => load(pageRef.current.starts, { keepMarks: true });
   useEffect(() => {
     const stop = followOrders(customerClient, JSON.parse(followKey) as ReturnType<typeof apiFilter>, {
-      order: (order) => onOrderRef.current(order),
+      order: (order, matches) => onOrderRef.current(order, matches),
       connection: (state, error) => {
         setConnection(state);
         setLiveError(error);
@@ -207,6 +211,11 @@ function OrdersConsole() {
   const isSelected = useCallback((id: string) => selection.has(id), [selection]);
 
   const selectAllMatching = async () => {
+    const counted = pageRef.current.totalCount;
+    if (counted !== null && counted > MAX_BULK_SELECTION) {
+      setSelectAllError(`${counted} orders match: narrow the filter to ${MAX_BULK_SELECTION.toLocaleString()} or fewer first. Nothing was selected.`);
+      return;
+    }
     setSelectingAll(true);
     setSelectAllError(null);
     try {
@@ -216,7 +225,8 @@ function OrdersConsole() {
       for (let round = 0; round <= MAX_BULK_SELECTION / ID_PAGE_SIZE; round++) {
         const answer: OpsOrderIdsResult = await customerClient.request(OpsOrderIdsQuery, { filter: apiFilter(filter), first: ID_PAGE_SIZE, after });
         for (const { node } of answer.orders.edges) picked.set(node.id, { id: node.id, reference: node.reference, expectedVersion: node.version });
-        if (picked.size > MAX_BULK_SELECTION) throw new ApiError(`More than ${MAX_BULK_SELECTION} orders match now: narrow the filter.`, 'TOO_MANY', false);
+        // The count was read with the page: more may match by now. Nothing is selected then.
+        if (picked.size > MAX_BULK_SELECTION) throw new ApiError(`More than ${MAX_BULK_SELECTION.toLocaleString()} orders match now: narrow the filter.`, 'TOO_MANY', false);
         if (!answer.orders.pageInfo.hasNextPage) break;
         after = answer.orders.pageInfo.endCursor;
       }

@@ -8,8 +8,8 @@ import { requireOperator, requireViewer, type GraphQLContext } from '../../conte
 import type { OrderResolverDeps } from './deps.ts';
 import { changeLoader } from './changeLoader.ts';
 import { createChangeHub, listenForChangeBatches, listenForChanges, sharedLoader } from './feed.ts';
-import { toOrderFilter, type OrderFilterInput } from './queries.ts';
-import { matchesFilter } from './filter.ts';
+import type { OrderFilterInput } from './queries.ts';
+import { changeSelection, checkedOrderFilter, matchesResolver } from './filter.ts';
 import { isViewable } from './visibility.ts';
 
 const ORIGIN: GlobalPosition = { commit: 0n, prepare: 0n };
@@ -83,6 +83,7 @@ export function orderSubscriptionResolvers(deps: OrderResolverDeps) {
   };
 
   return {
+    ProductionOrder: { matches: matchesResolver },
     Subscription: {
       orderUpdated: {
         resolve: passThrough,
@@ -130,10 +131,10 @@ export function orderSubscriptionResolvers(deps: OrderResolverDeps) {
       },
       ordersChanged: {
         resolve: passThrough,
-        subscribe: (_: unknown, args: { filter?: OrderFilterInput | null }, context: GraphQLContext, info: GraphQLResolveInfo) => {
+        subscribe: (_: unknown, args: { filter?: OrderFilterInput | null; leaving?: boolean | null }, context: GraphQLContext, info: GraphQLResolveInfo) => {
           requireOperator(context.viewer);
           const loadChange = loaderFor(info);
-          const filter = toOrderFilter(args.filter);
+          const selected = changeSelection(checkedOrderFilter(args.filter), { leaving: args.leaving === true, remember: MAX_REMEMBERED });
           const batches = listenForChangeBatches(hub.all, context.signal);
           return (async function* () {
             // What was sent per order, so a change read late (it already shows a later one) is not sent twice.
@@ -149,7 +150,7 @@ export function orderSubscriptionResolvers(deps: OrderResolverDeps) {
                 const viewer = await context.recheckViewer();
                 if (!viewer?.isOperator) throw new AppError('FORBIDDEN', 'Only operators can follow every order');
                 const loaded = await view;
-                if (!loaded || !isAfter(positionOf(loaded), sent.get(loaded.id)) || !matchesFilter(loaded, filter)) continue;
+                if (!loaded || !isAfter(positionOf(loaded), sent.get(loaded.id)) || !selected(loaded)) continue;
                 sent.delete(loaded.id);
                 sent.set(loaded.id, positionOf(loaded));
                 if (sent.size > MAX_REMEMBERED) sent.delete(sent.keys().next().value as string);
