@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, isAppError } from '../domain/errors.ts';
-import type { EventStore, GlobalPosition, JsonObject, NewEvent, RecordedEvent } from './eventStore.ts';
+import type { EventStore, GlobalPosition, JsonObject, NewEvent, RecordedEvent } from '../eventstore/eventStore.ts';
 import { nameBasedUuid } from './nameBasedUuid.ts';
 
 /** Emmett's decider: pure decisions over a fold of the stream. `decide` may throw an AppError. */

@@ -1,6 +1,6 @@
 import { isAppError } from '../domain/errors.ts';
 import type { OrderCanceled } from '../domain/order/events.ts';
-import type { EventStore, RecordedEvent } from '../commands/eventStore.ts';
+import type { EventStore, RecordedEvent } from '../eventstore/eventStore.ts';
 import type { PaymentGateway, RequestedRefund } from './gateway.ts';
 import type { LoadOrder } from './orderFacts.ts';
 

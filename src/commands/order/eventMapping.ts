@@ -1,4 +1,4 @@
-import type { NewEvent, RecordedEvent } from '../eventStore.ts';
+import type { NewEvent, RecordedEvent } from '../../eventstore/eventStore.ts';
 import { ORDER_EVENT_TYPES, type OrderEvent, type OrderEventType } from '../../domain/order/index.ts';
 
 const KNOWN = new Set<string>(ORDER_EVENT_TYPES);

@@ -18,7 +18,7 @@ import type {
   SetPriority,
   UpdateNotes,
 } from '../../domain/order/index.ts';
-import type { EventStore, GlobalPosition } from '../eventStore.ts';
+import type { EventStore, GlobalPosition } from '../../eventstore/eventStore.ts';
 import { idempotentOrderId, randomIds, randomTrackingToken, type IdSecret } from './ids.ts';
 import { loadOrder, positionAt } from './orderStream.ts';
 import { systemClock, type Clock, type GarmentCatalog, type IdGenerator, type ReferenceAllocator } from './ports.ts';

@@ -1,5 +1,5 @@
 import type { Order } from '../../domain/order/index.ts';
-import type { GlobalPosition } from '../eventStore.ts';
+import type { GlobalPosition } from '../../eventstore/eventStore.ts';
 import { StateCache } from '../handleCommand.ts';
 
 /**

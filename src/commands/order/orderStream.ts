@@ -1,4 +1,4 @@
-import type { EventStore, GlobalPosition, RecordedEvent } from '../eventStore.ts';
+import type { EventStore, GlobalPosition, RecordedEvent } from '../../eventstore/eventStore.ts';
 import { evolve, orderStreamId, type Order, type OrderEvent } from '../../domain/order/index.ts';
 import { toOrderEvent } from './eventMapping.ts';
 

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { AppError, isAppError } from '../../domain/errors.ts';
 import { decide, evolve, orderStreamId, type Order, type OrderCommand, type OrderEvent } from '../../domain/order/index.ts';
-import type { EventStore, GlobalPosition } from '../eventStore.ts';
+import type { EventStore, GlobalPosition } from '../../eventstore/eventStore.ts';
 import { toNewEvent } from './eventMapping.ts';
 import { idempotentEventId } from './ids.ts';
 import { loadOrder, positionAt, stateAt, writtenWithKey } from './orderStream.ts';
