@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, isAppError } from '../domain/errors.ts';
 import type { EventStore, GlobalPosition, JsonObject, NewEvent, RecordedEvent } from '../eventstore/eventStore.ts';
-import { nameBasedUuid } from './nameBasedUuid.ts';
+import { nameBasedUuid } from './ids.ts';
 
 /** Emmett's decider: pure decisions over a fold of the stream. `decide` may throw an AppError. */
 export interface Decider<State, Command, Event extends { readonly type: string }> {

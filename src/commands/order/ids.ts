@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { nameBasedUuid, type IdSecret } from '../nameBasedUuid.ts';
+import { nameBasedUuid, type IdSecret } from '../ids.ts';
 import type { IdGenerator } from './ports.ts';
 
 export { nameBasedUuid, type IdSecret };

@@ -22,8 +22,8 @@ import type { EventStore, GlobalPosition } from '../../eventstore/eventStore.ts'
 import { idempotentOrderId, randomIds, randomTrackingToken, type IdSecret } from './ids.ts';
 import { loadOrder, positionAt } from './orderStream.ts';
 import { systemClock, type Clock, type GarmentCatalog, type IdGenerator, type ReferenceAllocator } from './ports.ts';
-import { createOrderStateCache, DEFAULT_CACHE_ENTRIES } from './orderStateCache.ts';
-import { createStreamQueue } from './streamQueue.ts';
+import { createOrderStateCache, DEFAULT_CACHE_ENTRIES } from '../stateCache.ts';
+import { createStreamQueue } from '../streamQueue.ts';
 import { runOrderCommand, type OrderCommandResult, type RunOptions } from './runOrderCommand.ts';
 
 /** Who asks, and the optional expected version (rule 6) and idempotency key (rule 7). */

@@ -5,9 +5,9 @@ import type { EventStore, GlobalPosition } from '../../eventstore/eventStore.ts'
 import { toNewEvent } from './eventMapping.ts';
 import { idempotentEventId } from './ids.ts';
 import { loadOrder, positionAt, stateAt, writtenWithKey } from './orderStream.ts';
-import { forget, remember, trustedSnapshot, type OrderStateCache } from './orderStateCache.ts';
+import { forget, remember, trustedSnapshot, type OrderStateCache } from '../stateCache.ts';
 import type { IdGenerator } from './ports.ts';
-import type { StreamQueue } from './streamQueue.ts';
+import type { StreamQueue } from '../streamQueue.ts';
 
 /** What every order command answers. */
 export interface OrderCommandResult {

@@ -1,6 +1,6 @@
-import type { Order } from '../../domain/order/index.ts';
-import type { GlobalPosition } from '../../eventstore/eventStore.ts';
-import { StateCache } from '../handleCommand.ts';
+import type { Order } from '../domain/order/index.ts';
+import type { GlobalPosition } from '../eventstore/eventStore.ts';
+import { StateCache } from './handleCommand.ts';
 
 /**
  * One order service instance's folds of the streams it touched lately (an LRU, bounded). Another
