@@ -6,8 +6,8 @@ import type { LoadOrder } from './orderFacts.ts';
 
 /**
  * Reacts to `OrderCanceled { refundDue: true }` by asking the payment gateway for the refund.
- * Once per order: a `RefundRequested` event in stream `refund_request-<orderId>` (appended
- * `no_stream`) records that it was asked; before that, Stripe's idempotency key
+ * Once per order: a `RefundRequested` event in stream `refund_request-<orderId>` (written once,
+ * through the command handler) records that it was asked; before that, Stripe's idempotency key
  * (`refund-<orderId>`) makes a repeated request after a crash refund once. The money itself is
  * recorded on the order when Stripe reports it (`charge.refunded` → `RefundRecorded`).
  */
