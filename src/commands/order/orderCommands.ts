@@ -23,11 +23,11 @@ import type {
 import { orderStreamId } from '../../domain/order/index.ts';
 import type { EventStore, GlobalPosition } from '../../eventstore/eventStore.ts';
 import { handleCommand, type CommandSource, type HandleCommandResult } from '../handleCommand.ts';
-import { idempotentOrderId, randomIds, randomTrackingToken, type IdSecret } from '../ids.ts';
+import { idempotentOrderId, randomIds, randomTrackingToken, type IdGenerator, type IdSecret } from '../ids.ts';
 import { DEFAULT_CACHE_ENTRIES, StateCache } from '../stateCache.ts';
 import { createStreamQueue } from '../streamQueue.ts';
 import { loadOrder, orderDecider } from './orderStream.ts';
-import { systemClock, type Clock, type GarmentCatalog, type IdGenerator, type ReferenceAllocator } from './ports.ts';
+import { systemClock, type Clock, type GarmentCatalog, type ReferenceAllocator } from './ports.ts';
 
 /** What every order command answers. */
 export interface OrderCommandResult {

@@ -5,8 +5,6 @@ export interface Clock {
   now(): Date;
 }
 
-export type { IdGenerator } from '../ids.ts';
-
 /** Hands out human-readable order references (`PO-000001`), each once. Gaps are allowed. */
 export interface ReferenceAllocator {
   next(): Promise<string>;
