@@ -110,7 +110,8 @@ async function decideUntilDone<State, Command, Event extends { readonly type: st
     }
     // A trusted snapshot is at the caller's version by construction, so this is always a fresh read.
     if (expectedVersion !== undefined && expectedVersion !== view.version) {
-      throw new AppError('VERSION_CONFLICT', `Stream ${streamId} is at version ${view.version}, not ${expectedVersion}`, { streamId, expectedVersion, actualVersion: view.version });
+      const subject = decider.describe ? decider.describe(streamId) : `Stream ${streamId}`;
+      throw new AppError('VERSION_CONFLICT', `${subject} is at version ${view.version}, not ${expectedVersion}`, { streamId, expectedVersion, actualVersion: view.version });
     }
     let events: readonly Event[];
     try {

@@ -19,6 +19,8 @@ export interface StreamDecider<State, Command, Event extends { readonly type: st
   readonly keyOf?: (event: Event) => string | undefined;
   /** The keys a fold has applied, when the state keeps them: a keyed command may then decide on a cached fold. */
   readonly appliedKeys?: (state: State) => ReadonlySet<string>;
+  /** How an error message names the stream to a caller (e.g. `Order <uuid>`). Default `Stream <id>`. */
+  readonly describe?: (streamId: string) => string;
 }
 
 /** A stream as read: the fold, and each stored event beside its domain form. */

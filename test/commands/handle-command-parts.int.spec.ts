@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleCommand, type HandleCommandOptions } from '../../src/commands/handleCommand.ts';
 import { idempotentEventId } from '../../src/commands/ids.ts';
+import { orderDecider } from '../../src/commands/order/orderStream.ts';
 import { StateCache } from '../../src/commands/stateCache.ts';
 import { createStreamQueue } from '../../src/commands/streamQueue.ts';
 import { isAppError } from '../../src/domain/errors.ts';
+import { orderStreamId } from '../../src/domain/order/index.ts';
 import type { EventStore } from '../../src/eventstore/eventStore.ts';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
@@ -81,5 +83,17 @@ describe('the command handler’s parts', () => {
     const stored = await store.readStream(id);
     expect(stored.events.map((e) => e.id)).toEqual([idempotentEventId(id, 'k-1', 0), idempotentEventId(id, 'k-2', 0)]);
     expect(stored.events.map((e) => e.metadata.idempotencyKey)).toEqual(['k-1', 'k-2']);
+  });
+
+  it('names the stream in a stale version’s refusal as its decider describes it: an order by its id', async () => {
+    const id = newStream();
+    await run(store, id, { type: 'Add', amount: 1 });
+    const described = { ...tallyDecider, describe: (streamId: string) => `Tally ${streamId.slice('tally-'.length)}` };
+    await expect(handleCommand(store, id, described, { type: 'Add', amount: 1 }, { expectedVersion: 0 })).rejects.toMatchObject({
+      code: 'VERSION_CONFLICT',
+      message: `Tally ${id.slice('tally-'.length)} is at version 1, not 0`,
+    });
+    const orderId = randomUUID();
+    expect(orderDecider.describe?.(orderStreamId(orderId))).toBe(`Order ${orderId}`);
   });
 });

@@ -19,6 +19,7 @@ export const orderDecider: StreamDecider<OrderStreamState, OrderCommand, OrderEv
   decode: toOrderEvent,
   keyOf: (event) => event.idempotencyKey,
   appliedKeys: (state) => state?.appliedIdempotencyKeys ?? NO_KEYS,
+  describe: (streamId) => `Order ${streamId.slice(orderStreamId('').length)}`,
 };
 
 /** The order as its stream says: the fold, its version and newest position, and each stored event. */
