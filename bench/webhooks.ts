@@ -23,7 +23,7 @@ import { createAuthenticator } from '../src/auth/authenticate.ts';
 import { createTokenVerifier } from '../src/auth/tokens.ts';
 import { createMetrics } from '../src/app/metrics.ts';
 import { createOrderCommands, createPostgresGarmentCatalog, createPostgresReferenceAllocator, type OrderCommands } from '../src/commands/order/index.ts';
-import { createPostgresEventStore } from '../src/commands/postgres/index.ts';
+import { createPostgresEventStore } from '../src/eventstore/postgres/index.ts';
 import { ensureEmbeddedPostgres } from '../src/db/embedded.ts';
 import { loadInstallationSecret } from '../src/db/installationSecret.ts';
 import { migrate } from '../src/db/migrate.ts';

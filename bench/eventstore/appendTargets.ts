@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PostgresEventStore as EmmettStore } from '@event-driven-io/emmett-postgresql';
-import type { EventStore, NewEvent } from '../../src/commands/eventStore.ts';
+import type { EventStore, NewEvent } from '../../src/eventstore/eventStore.ts';
 
 /** One system under test, seen as "append `count` events to a stream at an exact expected version". */
 export interface AppendTarget {

@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CommandHandler } from '@event-driven-io/emmett';
 import type { PostgresEventStore as EmmettStore } from '@event-driven-io/emmett-postgresql';
-import type { EventStore } from '../../src/commands/eventStore.ts';
-import { handleCommand, StateCache } from '../../src/commands/handleCommand.ts';
+import type { EventStore } from '../../src/eventstore/eventStore.ts';
+import { handleCommand } from '../../src/commands/handleCommand.ts';
+import { StateCache } from '../../src/commands/stateCache.ts';
 import { createInMemoryGarmentCatalog, createInMemoryReferenceAllocator, createOrderCommands } from '../../src/commands/order/index.ts';
 import { decide, evolve, initialState, orderStreamId, type Actor, type GarmentSnapshot, type OrderCommand, type OrderEvent, type OrderStreamState } from '../../src/domain/order/index.ts';
 

@@ -1,5 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { comparePositions, type GlobalPosition } from '../../src/commands/eventStore.ts';
+import { comparePositions, type GlobalPosition } from '../../src/eventstore/eventStore.ts';
 import type { OrderCommands } from '../../src/commands/order/index.ts';
 import type { ChangeFeed } from '../../src/projections/index.ts';
 import type { Actor } from '../../src/domain/order/index.ts';

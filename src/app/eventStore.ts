@@ -1,7 +1,7 @@
 import type { Config, DatabaseTimeouts } from '../config.ts';
-import type { EventStore } from '../commands/eventStore.ts';
-import { createEventStoreDbEventStore } from '../commands/eventstoredb/index.ts';
-import { createPostgresEventStore } from '../commands/postgres/index.ts';
+import type { EventStore } from '../eventstore/eventStore.ts';
+import { createEventStoreDbEventStore } from '../eventstore/eventstoredb/index.ts';
+import { createPostgresEventStore } from '../eventstore/postgres/index.ts';
 import { requestPoolConfig } from '../db/timeouts.ts';
 import type { Closables } from './closables.ts';
 

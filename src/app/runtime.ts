@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { isLoopbackHost, type Config } from '../config.ts';
-import type { EventStore } from '../commands/eventStore.ts';
+import type { EventStore } from '../eventstore/eventStore.ts';
 import {
   createOrderCommands,
   createPostgresGarmentCatalog,

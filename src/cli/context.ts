@@ -4,7 +4,7 @@ import { setUpAuth } from '../app/auth.ts';
 import { Closables } from '../app/closables.ts';
 import { openDatabase } from '../app/database.ts';
 import { openEventStore } from '../app/eventStore.ts';
-import type { EventStore } from '../commands/eventStore.ts';
+import type { EventStore } from '../eventstore/eventStore.ts';
 import type { Config } from '../config.ts';
 import { migrate } from '../db/migrate.ts';
 

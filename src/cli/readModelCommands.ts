@@ -1,4 +1,4 @@
-import { formatPosition, type GlobalPosition } from '../commands/eventStore.ts';
+import { formatPosition, type GlobalPosition } from '../eventstore/eventStore.ts';
 import { projectionStatus, rebuildProjections, RebuildBusyError } from '../projections/index.ts';
 import { CliError, type CliContext } from './context.ts';
 import { REFUND_REACTOR_LOCK_KEY } from '../db/leadership.ts';

@@ -1,32 +1,40 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { AppError, isAppError } from '../domain/errors.ts';
-import type { EventStore, GlobalPosition, JsonObject, NewEvent, RecordedEvent } from './eventStore.ts';
-import { nameBasedUuid } from './nameBasedUuid.ts';
+import type { EventStore, GlobalPosition, JsonObject, NewEvent } from '../eventstore/eventStore.ts';
+import { idempotentEventId } from './ids.ts';
+import type { Snapshot, StateCache } from './stateCache.ts';
+import { answerAt, firstWritten, loadStream, type Loaded, type StreamDecider } from './streamFold.ts';
+import type { StreamQueue } from './streamQueue.ts';
 
-/** Emmett's decider: pure decisions over a fold of the stream. `decide` may throw an AppError. */
-export interface Decider<State, Command, Event extends { readonly type: string }> {
-  decide(command: Command, state: State): readonly Event[];
-  evolve(state: State, event: Event): State;
-  initialState(): State;
-}
+export type { Decider, StreamDecider } from './streamFold.ts';
+
+/** The command, or how to make it from the stream as it is decided on (once per attempt). */
+export type CommandSource<State, Command> = Command | ((view: Snapshot<State>) => Command | Promise<Command>);
 
 export interface HandleCommandOptions<Event, State = unknown> {
   /** The stream version the caller saw. A different one is VERSION_CONFLICT: nothing written, no retry. */
   readonly expectedVersion?: number;
   /**
-   * Idempotency hook: a key already applied to this stream answers as the first time did
-   * (`replayed: true`), before the expected version is looked at. Its events get ids named after
-   * (stream, key, index), so two racing copies collapse into one append.
+   * A key already applied to this stream answers as the first time did (`replayed: true`), before
+   * the expected version is looked at. Its events get ids named after (stream, key, index), so
+   * racing copies collapse into one append.
    */
   readonly idempotencyKey?: string;
-  /** Ids of new events; default: random (or name-based with an idempotency key). */
-  readonly eventIds?: (index: number, event: Event) => string;
-  /** Lost races re-decided on a fresh read when the caller gave no expected version. Default 10. */
+  /** Lost races decided again, on the stream as it now is, before VERSION_CONFLICT is reported. Default 24. */
   readonly maxRetries?: number;
-  /** Added to every written event's metadata (e.g. correlation ids). */
+  /** Added to every written event's metadata (e.g. the command's type). */
   readonly metadata?: JsonObject;
-  /** Optional in-process fold cache; see {@link StateCache}. */
+  /** This process's folds; see {@link StateCache}. */
   readonly cache?: StateCache<State>;
+  /** This process's per-stream queue, so its own writers do not race each other; see streamQueue.ts. */
+  readonly queue?: StreamQueue;
+  /** Ids of the new events of a command without an idempotency key (default random); a keyed command's are always name-based. */
+  readonly eventIds?: (index: number, event: Event) => string;
+  /** Decide and answer as if written, writing nothing. */
+  readonly dryRun?: boolean;
+  /** The stream id was just drawn at random: the first attempt appends at version 0 without reading. */
+  readonly streamIsNew?: boolean;
 }
 
 export interface HandleCommandResult<State, Event> {
@@ -41,152 +49,161 @@ export interface HandleCommandResult<State, Event> {
   readonly replayed: boolean;
 }
 
-/** Rows keep `type` apart from the rest of the event; the event comes back as `{ ...data, type }`. */
-export const encodeEvent = <Event extends { readonly type: string }>(event: Event, id: string, metadata: JsonObject): NewEvent => {
-  const { type, ...data } = event;
-  return { id, type, data, metadata };
-};
-export const decodeEvent = <Event>(recorded: RecordedEvent): Event => ({ ...recorded.data, type: recorded.type }) as Event;
+const DEFAULT_MAX_RETRIES = 24;
 
-interface Loaded<State> {
-  readonly state: State;
-  readonly version: number;
-  readonly position: GlobalPosition | undefined;
-  readonly recorded?: readonly RecordedEvent[];
-}
+const isVersionConflict = (error: unknown): boolean => isAppError(error) && error.code === 'VERSION_CONFLICT';
 
 /**
- * Load → fold → decide → append at the version read (or the caller's). Only a version conflict
- * with no caller version is retried, on a fresh read; everything else is the answer.
+ * The one command handler: load the stream → fold → decide → append at the version read.
+ *
+ * One retry rule: an append that loses a race (VERSION_CONFLICT) is decided again on the stream as
+ * it now is, at most `maxRetries` times, when the caller named no version; a caller who named one
+ * is told VERSION_CONFLICT (unless a keyed retry finds its first answer). A keyed command whose
+ * ids are already stored as other events (a racing copy decided differently) is tried once more.
+ * Everything else (a refusal, nothing to do) is the answer.
+ *
+ * With a cache, an attempt may decide on this process's fold instead of reading. That is safe only
+ * because its one accepted outcome is an append at the cached version, which the store refuses if
+ * anyone wrote since: every other outcome (a replay, a refusal, nothing to do, a caller's version
+ * that is not the cached one) is answered only after a fresh read. A cached fold set aside costs a
+ * read, never a retry. With a queue, commands on one stream run one at a time in this process.
  */
 export async function handleCommand<State, Command, Event extends { readonly type: string }>(
   store: EventStore,
   streamId: string,
-  decider: Decider<State, Command, Event>,
-  command: Command,
+  decider: StreamDecider<State, Command, Event>,
+  command: CommandSource<State, Command>,
   options: HandleCommandOptions<Event, State> = {},
 ): Promise<HandleCommandResult<State, Event>> {
-  const { expectedVersion, idempotencyKey, maxRetries = 10, cache } = options;
-  for (let attempt = 0; ; attempt += 1) {
-    // A cached fold is only trusted for an append at its version: any other outcome is re-decided fresh.
-    const cached = idempotencyKey === undefined && attempt === 0 ? cache?.get(streamId) : undefined;
-    const usable = cached && (expectedVersion === undefined || expectedVersion === cached.version) ? cached : undefined;
-    const loaded: Loaded<State> = usable ?? (await load(store, streamId, decider));
+  const attempts = () => decideUntilDone(store, streamId, decider, command, options);
+  return options.queue ? options.queue(streamId, attempts) : attempts();
+}
 
-    if (idempotencyKey !== undefined) {
-      const replay = replayOf(loaded, decider, idempotencyKey);
-      if (replay) return replay;
+async function decideUntilDone<State, Command, Event extends { readonly type: string }>(
+  store: EventStore,
+  streamId: string,
+  decider: StreamDecider<State, Command, Event>,
+  source: CommandSource<State, Command>,
+  options: HandleCommandOptions<Event, State>,
+): Promise<HandleCommandResult<State, Event>> {
+  const { expectedVersion, idempotencyKey: key, cache } = options;
+  const maxAttempts = (options.maxRetries ?? DEFAULT_MAX_RETRIES) + 1;
+  const metadata = { ...options.metadata, ...(key !== undefined && !decider.keyOf ? { idempotencyKey: key } : {}) };
+  // Without appliedKeys a cached fold cannot tell whether a key was applied: keyed commands read.
+  let readFresh = options.dryRun === true || (key !== undefined && !decider.appliedKeys);
+  let retriedReusedIds = false;
+  // Counts appends that lost, not reads.
+  for (let attempt = 1; ; ) {
+    const trusted = readFresh ? undefined : trustedSnapshot(decider, cache, streamId, expectedVersion, options.streamIsNew === true && attempt === 1);
+    const loaded = trusted ? undefined : await loadStream(store, streamId, decider);
+    if (loaded) cache?.remember(streamId, loaded);
+    const view: Snapshot<State> = loaded ?? trusted!;
+    const command = typeof source === 'function' ? await (source as (view: Snapshot<State>) => Command | Promise<Command>)(view) : source;
+
+    if (key !== undefined && isApplied(decider, view, loaded, key)) {
+      if (!loaded) {
+        readFresh = true; // the first answer is in the stream, not in the cache
+        continue;
+      }
+      decider.decide(command, loaded.state); // its refusal stands (a stranger learns nothing); its events are not written again
+      return replayOf(loaded, decider, key);
     }
-    if (expectedVersion !== undefined && expectedVersion !== loaded.version) {
-      throw new AppError('VERSION_CONFLICT', `Stream ${streamId} is at version ${loaded.version}, not ${expectedVersion}`, {
-        streamId,
-        expectedVersion,
-        actualVersion: loaded.version,
-      });
+    // A trusted snapshot is at the caller's version by construction, so this is always a fresh read.
+    if (expectedVersion !== undefined && expectedVersion !== view.version) {
+      const subject = decider.describe ? decider.describe(streamId) : `Stream ${streamId}`;
+      throw new AppError('VERSION_CONFLICT', `${subject} is at version ${view.version}, not ${expectedVersion}`, { streamId, expectedVersion, actualVersion: view.version });
     }
     let events: readonly Event[];
     try {
-      events = decider.decide(command, loaded.state);
+      events = decider.decide(command, view.state);
     } catch (error) {
-      if (usable) continue;
-      throw error;
+      if (loaded) throw error;
+      readFresh = true; // a refusal may come from a stale fold: answer from the store
+      continue;
     }
     if (events.length === 0) {
-      if (usable) continue;
-      return { state: loaded.state, events, nextVersion: loaded.version, position: loaded.position, replayed: false };
+      if (loaded) return { state: loaded.state, events, nextVersion: loaded.version, position: loaded.position, replayed: false };
+      readFresh = true; // nothing to do is no append, so nothing would prove the fold current
+      continue;
     }
-    const state = events.reduce((s, e) => decider.evolve(s, e), loaded.state);
-    const metadata = { ...options.metadata, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) };
-    const newEvents = events.map((event, index) => encodeEvent(event, eventId(streamId, index, event, options), metadata));
+    const state = events.reduce((s, e) => decider.evolve(s, e), view.state);
+    if (options.dryRun) return { state, events, nextVersion: view.version + events.length, position: view.position, replayed: false };
+
+    const stored = events.map((event, index): NewEvent => {
+      const { type, ...data } = event;
+      return { id: key !== undefined ? idempotentEventId(streamId, key, index) : options.eventIds ? options.eventIds(index, event) : randomUUID(), type, data, metadata };
+    });
     try {
-      const result = await store.appendToStream(streamId, newEvents, { expectedVersion: loaded.version });
-      if (result.duplicate) return await answerRepeat(store, streamId, decider, idempotencyKey, events, result.nextVersion, result.position);
-      cache?.set(streamId, { state, version: result.nextVersion, position: result.position });
+      const result = await store.appendToStream(streamId, stored, { expectedVersion: view.version });
+      if (result.duplicate) return await repeatOf(store, streamId, decider, key, events, result);
+      cache?.remember(streamId, { state, version: result.nextVersion, position: result.position });
       return { state, events, nextVersion: result.nextVersion, position: result.position, replayed: false };
     } catch (error) {
-      if (!(isAppError(error) && error.code === 'VERSION_CONFLICT')) throw error;
-      cache?.delete(streamId);
-      // The caller's version was the one read, so it is stale now; unless a keyed retry may find its first answer.
-      const retry = usable !== undefined || expectedVersion === undefined || idempotencyKey !== undefined;
-      if (!retry || attempt >= maxRetries) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt + 1, 10)));
+      const conflict = isVersionConflict(error);
+      if (conflict) cache?.forget(streamId, view.version);
+      // A caller's version is judged on a read; an unversioned retry may use a fold a winner left.
+      if (!(conflict && expectedVersion === undefined)) readFresh = true;
+      // A keyed command always looks again: if a racing copy of it won, the caller gets its answer
+      // (the replay check comes first), else a caller's stale version still ends in VERSION_CONFLICT.
+      // A cached fold that lost is looked at again too: the store, not the cache, answers the caller.
+      const retryConflict = conflict && (expectedVersion === undefined || key !== undefined || !loaded);
+      const retryReusedIds = key !== undefined && isAppError(error) && error.code === 'BAD_USER_INPUT' && !retriedReusedIds;
+      if (!(retryConflict || retryReusedIds) || attempt >= maxAttempts) throw error;
+      if (retryReusedIds) retriedReusedIds = true;
     }
+    // A little jitter so writers that collided do not collide again in lockstep.
+    await delay(Math.random() * Math.min(attempt, 10));
+    attempt += 1;
   }
-}
-
-async function load<State, Command, Event extends { readonly type: string }>(store: EventStore, streamId: string, decider: Decider<State, Command, Event>): Promise<Loaded<State>> {
-  const { version, events } = await store.readStream(streamId);
-  const state = events.reduce((s, recorded) => decider.evolve(s, decodeEvent<Event>(recorded)), decider.initialState());
-  return { state, version, position: events.at(-1)?.position, recorded: events };
-}
-
-/** These event ids were stored already (a racing copy won): answer as that copy did. */
-async function answerRepeat<State, Command, Event extends { readonly type: string }>(
-  store: EventStore,
-  streamId: string,
-  decider: Decider<State, Command, Event>,
-  idempotencyKey: string | undefined,
-  events: readonly Event[],
-  nextVersion: number,
-  position: GlobalPosition,
-): Promise<HandleCommandResult<State, Event>> {
-  const fresh = await load(store, streamId, decider);
-  const replay = idempotencyKey === undefined ? undefined : replayOf(fresh, decider, idempotencyKey);
-  if (replay) return replay;
-  const upTo = (fresh.recorded ?? []).filter((e) => e.streamVersion <= nextVersion).map((e) => decodeEvent<Event>(e));
-  return { state: upTo.reduce((s, e) => decider.evolve(s, e), decider.initialState()), events, nextVersion, position, replayed: true };
-}
-
-function replayOf<State, Command, Event extends { readonly type: string }>(
-  loaded: Loaded<State>,
-  decider: Decider<State, Command, Event>,
-  idempotencyKey: string,
-): HandleCommandResult<State, Event> | undefined {
-  const recorded = loaded.recorded ?? [];
-  const first = recorded.filter((e) => e.metadata.idempotencyKey === idempotencyKey);
-  const last = first.at(-1);
-  if (!last) return undefined;
-  const before = recorded.filter((e) => e.streamVersion <= last.streamVersion).map((e) => decodeEvent<Event>(e));
-  return {
-    state: before.reduce((s, e) => decider.evolve(s, e), decider.initialState()),
-    events: first.map((e) => decodeEvent<Event>(e)),
-    nextVersion: last.streamVersion,
-    position: last.position,
-    replayed: true,
-  };
-}
-
-function eventId<Event, State>(streamId: string, index: number, event: Event, options: HandleCommandOptions<Event, State>): string {
-  if (options.eventIds) return options.eventIds(index, event);
-  if (options.idempotencyKey === undefined) return randomUUID();
-  return nameBasedUuid([streamId, options.idempotencyKey, String(index)]);
 }
 
 /**
- * An in-process LRU of folded streams. Correct across processes because it is only ever trusted
- * for an append at the cached version, which the store refuses when another process wrote since:
- * a stale entry costs one retry, never a wrong answer.
+ * The fold a first attempt may decide on without reading, or undefined to read. A caller's
+ * expected version that is not the entry's is never answered from the cache: another process may
+ * have brought the stream to exactly that version.
  */
-export class StateCache<State> {
-  readonly #entries = new Map<string, Loaded<State>>();
-  constructor(private readonly maxEntries = 10_000) {}
+function trustedSnapshot<State, Command, Event extends { readonly type: string }>(
+  decider: StreamDecider<State, Command, Event>,
+  cache: StateCache<State> | undefined,
+  streamId: string,
+  expectedVersion: number | undefined,
+  streamIsNew: boolean,
+): Snapshot<State> | undefined {
+  const snapshot = streamIsNew ? { state: decider.initialState(), version: 0, position: undefined } : cache?.get(streamId);
+  if (!snapshot) return undefined;
+  return expectedVersion === undefined || expectedVersion === snapshot.version ? snapshot : undefined;
+}
 
-  get(streamId: string): Loaded<State> | undefined {
-    const entry = this.#entries.get(streamId);
-    if (entry) {
-      this.#entries.delete(streamId);
-      this.#entries.set(streamId, entry);
-    }
-    return entry;
-  }
+function isApplied<State, Command, Event extends { readonly type: string }>(
+  decider: StreamDecider<State, Command, Event>,
+  view: Snapshot<State>,
+  loaded: Loaded<State, Event> | undefined,
+  key: string,
+): boolean {
+  if (decider.appliedKeys) return decider.appliedKeys(view.state).has(key);
+  return loaded !== undefined && firstWritten(loaded, decider, key) !== undefined;
+}
 
-  set(streamId: string, entry: Loaded<State>): void {
-    this.#entries.delete(streamId);
-    this.#entries.set(streamId, entry);
-    if (this.#entries.size > this.maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
-  }
+/** A key applied before: the events it wrote, and the stream as it was right after them. */
+function replayOf<State, Command, Event extends { readonly type: string }>(
+  loaded: Loaded<State, Event>,
+  decider: StreamDecider<State, Command, Event>,
+  key: string,
+): HandleCommandResult<State, Event> {
+  const first = firstWritten(loaded, decider, key)!;
+  return { ...answerAt(loaded, decider, first.version), events: first.events, replayed: true };
+}
 
-  delete(streamId: string): void {
-    this.#entries.delete(streamId);
-  }
+/** These event ids were stored already: a racing copy of this command won, so answer as it did. */
+async function repeatOf<State, Command, Event extends { readonly type: string }>(
+  store: EventStore,
+  streamId: string,
+  decider: StreamDecider<State, Command, Event>,
+  key: string | undefined,
+  events: readonly Event[],
+  result: { readonly nextVersion: number; readonly position: GlobalPosition },
+): Promise<HandleCommandResult<State, Event>> {
+  const fresh = await loadStream(store, streamId, decider);
+  if (key !== undefined && firstWritten(fresh, decider, key)) return replayOf(fresh, decider, key);
+  return { state: answerAt(fresh, decider, result.nextVersion).state, events, nextVersion: result.nextVersion, position: result.position, replayed: true };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 
-/** The secret that keys ids derived from idempotency keys (`nameBasedUuid(parts, secret)`). */
+/** The secret that keys ids derived from idempotency keys (`nameBasedUuid(parts, secret)`, `src/commands/ids.ts`). */
 export const ID_SECRET_NAME = 'ids';
 const SECRET_BYTES = 32;
 

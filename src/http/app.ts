@@ -3,7 +3,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { IResolvers } from '@graphql-tools/utils';
 import type pg from 'pg';
 import type { Authenticator } from '../auth/authenticate.ts';
-import type { EventStore } from '../commands/eventStore.ts';
+import type { EventStore } from '../eventstore/eventStore.ts';
 import type { Metrics } from '../app/metrics.ts';
 import { loadConfig, type Config, type HttpLimits, type RateLimits, type SubscriptionLimits } from '../config.ts';
 import { registerAuthentication } from './authentication.ts';

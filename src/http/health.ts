@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
-import type { EventStore } from '../commands/eventStore.ts';
+import type { EventStore } from '../eventstore/eventStore.ts';
 import type { Config } from '../config.ts';
 
 export interface ReadinessDeps {

@@ -1,4 +1,4 @@
-import type { GlobalPosition } from '../commands/eventStore.ts';
+import type { GlobalPosition } from '../eventstore/eventStore.ts';
 import type { OrderCommands } from '../commands/order/index.ts';
 import { AppError, isAppError } from '../domain/errors.ts';
 import type { Actor } from '../domain/order/index.ts';

@@ -1,13 +1,13 @@
-import { isAppError } from '../domain/errors.ts';
+import { handleCommand, type Decider } from '../commands/handleCommand.ts';
 import type { OrderCanceled } from '../domain/order/events.ts';
-import type { EventStore, RecordedEvent } from '../commands/eventStore.ts';
+import type { EventStore, RecordedEvent } from '../eventstore/eventStore.ts';
 import type { PaymentGateway, RequestedRefund } from './gateway.ts';
 import type { LoadOrder } from './orderFacts.ts';
 
 /**
  * Reacts to `OrderCanceled { refundDue: true }` by asking the payment gateway for the refund.
- * Once per order: a `RefundRequested` event in stream `refund_request-<orderId>` (appended
- * `no_stream`) records that it was asked; before that, Stripe's idempotency key
+ * Once per order: a `RefundRequested` event in stream `refund_request-<orderId>` (written once,
+ * through the command handler) records that it was asked; before that, Stripe's idempotency key
  * (`refund-<orderId>`) makes a repeated request after a crash refund once. The money itself is
  * recorded on the order when Stripe reports it (`charge.refunded` → `RefundRecorded`).
  */
@@ -45,16 +45,30 @@ export function createRefundReactor(deps: { readonly eventStore: EventStore; rea
   };
 }
 
+interface RecordRefundRequest {
+  readonly orderId: string;
+  readonly refund: RequestedRefund;
+  readonly now: Date;
+}
+interface RefundRequested {
+  readonly type: 'RefundRequested';
+  readonly orderId: string;
+  readonly refundId: string;
+  readonly status: string;
+  readonly requestedAt: string;
+}
+
+/** The marker stream's rule: a refund is recorded as requested once; after that nothing changes. */
+const refundRequestDecider: Decider<boolean, RecordRefundRequest, RefundRequested> = {
+  initialState: () => false,
+  evolve: () => true,
+  decide: ({ orderId, refund, now }, requested) =>
+    requested ? [] : [{ type: 'RefundRequested', orderId, refundId: refund.refundId, status: refund.status, requestedAt: now.toISOString() }],
+};
+
 async function recordRequest(deps: { readonly eventStore: EventStore; readonly now: () => Date }, orderId: string, refund: RequestedRefund): Promise<RefundReaction> {
-  try {
-    const result = await deps.eventStore.appendToStream(
-      refundRequestStreamId(orderId),
-      [{ id: crypto.randomUUID(), type: 'RefundRequested', data: { orderId, refundId: refund.refundId, status: refund.status, requestedAt: deps.now().toISOString() } }],
-      { expectedVersion: 'no_stream' },
-    );
-    return result.duplicate ? 'already_requested' : 'requested';
-  } catch (error) {
-    if (isAppError(error) && error.code === 'VERSION_CONFLICT') return 'already_requested';
-    throw error;
-  }
+  // The stream was empty a moment ago: the first attempt appends at version 0 without reading again,
+  // and one that loses to another reactor reads, finds the request recorded and writes nothing.
+  const { events } = await handleCommand(deps.eventStore, refundRequestStreamId(orderId), refundRequestDecider, { orderId, refund, now: deps.now() }, { streamIsNew: true });
+  return events.length > 0 ? 'requested' : 'already_requested';
 }

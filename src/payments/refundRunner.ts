@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
-import type { EventStore, GlobalPosition } from '../commands/eventStore.ts';
+import type { EventStore, GlobalPosition } from '../eventstore/eventStore.ts';
 import { REFUND_REACTOR_LOCK_KEY, whileLeading } from '../db/leadership.ts';
 import { ORDER_CATEGORY } from '../domain/order/events.ts';
 import type { RefundReactor } from './refundReactor.ts';

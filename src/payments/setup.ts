@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import type Stripe from 'stripe';
-import type { EventStore } from '../commands/eventStore.ts';
+import type { EventStore } from '../eventstore/eventStore.ts';
 import type { OrderCommands } from '../commands/order/index.ts';
 import type { Config } from '../config.ts';
 import { simulatedCheckoutRoutes } from '../http/routes/checkoutSimulated.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AppError, isAppError } from '../domain/errors.ts';
-import type { EventStore } from '../commands/eventStore.ts';
+import type { EventStore } from '../eventstore/eventStore.ts';
 
 /**
  * The webhook inbox: every Stripe delivery we acted on is one event in its own stream

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTokenKey } from '../../src/auth/secret.ts';
 import { createTokenVerifier } from '../../src/auth/tokens.ts';
 import { createOrderCommands, createPostgresGarmentCatalog, createPostgresReferenceAllocator } from '../../src/commands/order/index.ts';
-import { createPostgresEventStore } from '../../src/commands/postgres/index.ts';
+import { createPostgresEventStore } from '../../src/eventstore/postgres/index.ts';
 import { runCli } from '../../src/cli/run.ts';
 import { untilReadable } from '../eventstore/support.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';

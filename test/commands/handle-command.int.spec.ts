@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventStore } from '../../src/commands/eventStore.ts';
-import { handleCommand, StateCache, type HandleCommandOptions } from '../../src/commands/handleCommand.ts';
-import { createPostgresEventStore } from '../../src/commands/postgres/index.ts';
+import type { EventStore } from '../../src/eventstore/eventStore.ts';
+import { handleCommand, type HandleCommandOptions } from '../../src/commands/handleCommand.ts';
+import { StateCache } from '../../src/commands/stateCache.ts';
+import { createPostgresEventStore } from '../../src/eventstore/postgres/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { tallyDecider, type Tally, type TallyCommand, type TallyEvent } from './handle-command-decider.ts';
 

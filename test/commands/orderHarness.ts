@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { EventStore } from '../../src/commands/eventStore.ts';
+import type { EventStore } from '../../src/eventstore/eventStore.ts';
 import {
   createInMemoryGarmentCatalog,
   createOrderCommands,
@@ -7,7 +7,7 @@ import {
   type CreateOrderInput,
   type OrderCommands,
 } from '../../src/commands/order/index.ts';
-import { createPostgresEventStore } from '../../src/commands/postgres/index.ts';
+import { createPostgresEventStore } from '../../src/eventstore/postgres/index.ts';
 import { orderStreamId, type Actor, type GarmentSnapshot, type OrderEvent } from '../../src/domain/order/index.ts';
 import { toOrderEvent } from '../../src/commands/order/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { comparePositions, type EventStore, type NewEvent } from '../../src/commands/eventStore.ts';
+import { comparePositions, type EventStore, type NewEvent } from '../../src/eventstore/eventStore.ts';
 import { describeSubscriptionContract } from './contractSubscriptions.ts';
 import { describeStressContract } from './contractStress.ts';
 import { newEvents, readEverything, uniquePrefix, untilReadable } from './support.ts';

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { comparePositions, type RecordedEvent } from '../../src/commands/eventStore.ts';
+import { comparePositions, type RecordedEvent } from '../../src/eventstore/eventStore.ts';
 import type { EventStoreContractSubject } from './contract.ts';
 import { collect, newEvents, readEverything, sleep, uniquePrefix, waitFor } from './support.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventStore } from '../../src/commands/eventStore.ts';
+import type { EventStore } from '../../src/eventstore/eventStore.ts';
 import { collect, newEvents, uniquePrefix, waitFor } from './support.ts';
 
 /** Catch-up then live: the part of the contract projections and live updates stand on. */

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { appendOnce, type StreamAccess } from '../../src/commands/eventstoredb/appendFlow.ts';
-import { createKeyedQueue } from '../../src/commands/eventstoredb/keyedQueue.ts';
-import type { EsdbExpectedRevision } from '../../src/commands/eventstoredb/mapping.ts';
-import type { NewEvent, RecordedEvent } from '../../src/commands/eventStore.ts';
+import { appendOnce, type StreamAccess } from '../../src/eventstore/eventstoredb/appendFlow.ts';
+import { createKeyedQueue } from '../../src/eventstore/eventstoredb/keyedQueue.ts';
+import type { EsdbExpectedRevision } from '../../src/eventstore/eventstoredb/mapping.ts';
+import type { NewEvent, RecordedEvent } from '../../src/eventstore/eventStore.ts';
 import { newEvents } from './support.ts';
 
 /**

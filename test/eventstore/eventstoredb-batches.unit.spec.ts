@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readBatches } from '../../src/commands/eventstoredb/batches.ts';
+import { readBatches } from '../../src/eventstore/eventstoredb/batches.ts';
 import { waitFor } from './support.ts';
 
 /** readBatches over a plain object-mode stream, standing where the client's subscription stands. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import { describe, expect, it } from 'vitest';
-import { assertAppendable } from '../../src/commands/eventstoredb/appendRules.ts';
+import { assertAppendable } from '../../src/eventstore/eventstoredb/appendRules.ts';
 import {
   assertPrefixes,
   matchesStreams,
@@ -14,8 +14,8 @@ import {
   versionOfCurrentRevision,
   versionOfRevision,
   type EsdbRecord,
-} from '../../src/commands/eventstoredb/mapping.ts';
-import type { ExpectedVersion } from '../../src/commands/eventStore.ts';
+} from '../../src/eventstore/eventstoredb/mapping.ts';
+import type { ExpectedVersion } from '../../src/eventstore/eventStore.ts';
 
 describe('EventStoreDB mapping: versions and revisions', () => {
   it('maps an expected version (events in the stream) to the revision of the last event (0-based)', () => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { EventStoreDBClient, binaryEvent, jsonEvent } from '@eventstore/db-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { comparePositions, type EventStore } from '../../src/commands/eventStore.ts';
-import { createEventStoreDbEventStore } from '../../src/commands/eventstoredb/index.ts';
+import { comparePositions, type EventStore } from '../../src/eventstore/eventStore.ts';
+import { createEventStoreDbEventStore } from '../../src/eventstore/eventstoredb/index.ts';
 import { findKurrentDb, type KurrentDbServer } from '../support/kurrentdb.ts';
 import { describeEventStoreContract } from './contract.ts';
 import { collect, newEvents, uniquePrefix, waitFor } from './support.ts';

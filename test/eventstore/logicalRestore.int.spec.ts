@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresEventStore } from '../../src/commands/postgres/index.ts';
+import { createPostgresEventStore } from '../../src/eventstore/postgres/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
 /**

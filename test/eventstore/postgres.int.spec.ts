@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { comparePositions, type EventStore } from '../../src/commands/eventStore.ts';
-import { createPostgresEventStore } from '../../src/commands/postgres/index.ts';
+import { comparePositions, type EventStore } from '../../src/eventstore/eventStore.ts';
+import { createPostgresEventStore } from '../../src/eventstore/postgres/index.ts';
 import { describeEventStoreContract } from './contract.ts';
 import { openAppendTransaction, postgresSubject } from './postgresHarness.ts';
 import { startFreezingProxy } from '../support/proxy.ts';

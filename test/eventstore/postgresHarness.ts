@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { NewEvent } from '../../src/commands/eventStore.ts';
-import { createPostgresEventStore, type PostgresEventStoreTuning } from '../../src/commands/postgres/index.ts';
+import type { NewEvent } from '../../src/eventstore/eventStore.ts';
+import { createPostgresEventStore, type PostgresEventStoreTuning } from '../../src/eventstore/postgres/index.ts';
 import { createTestDatabase } from '../support/db.ts';
 import type { EventStoreContractSubject } from './contract.ts';
 

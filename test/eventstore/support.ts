@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { comparePositions, formatPosition, type EventStore, type GlobalPosition, type NewEvent, type RecordedEvent, type SubscribeOptions } from '../../src/commands/eventStore.ts';
+import { comparePositions, formatPosition, type EventStore, type GlobalPosition, type NewEvent, type RecordedEvent, type SubscribeOptions } from '../../src/eventstore/eventStore.ts';
 
 /** Polls `condition` until it holds; fails with `message` after `timeoutMs` (no fixed sleeps in tests). */
 export async function waitFor(condition: () => boolean, message: () => string, timeoutMs = 10_000): Promise<void> {

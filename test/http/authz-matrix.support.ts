@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { expect } from 'vitest';
 import { mintToken } from '../../src/auth/tokens.ts';
-import { formatPosition } from '../../src/commands/eventStore.ts';
+import { formatPosition } from '../../src/eventstore/eventStore.ts';
 import { orderStreamId } from '../../src/domain/order/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { graphql, waitFor, type GraphQLResponse, type Json } from './harness.ts';

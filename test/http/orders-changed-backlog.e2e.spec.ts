@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parsePosition, comparePositions } from '../../src/commands/eventStore.ts';
+import { parsePosition, comparePositions } from '../../src/eventstore/eventStore.ts';
 import { findOrders } from '../../src/projections/index.ts';
 import { graphql, waitFor } from './harness.ts';
 import { newId, openStackFixture, type Server, type StackFixture } from './stack.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventStore, RecordedEvent } from '../../src/commands/eventStore.ts';
+import type { EventStore, RecordedEvent } from '../../src/eventstore/eventStore.ts';
 import type { RefundReactor } from '../../src/payments/refundReactor.ts';
 import { loadCheckpoint, runRefundReactorLed, saveCheckpoint } from '../../src/payments/refundRunner.ts';
 import { waitFor } from '../http/harness.ts';

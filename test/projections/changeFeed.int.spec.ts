@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatPosition, type GlobalPosition } from '../../src/commands/eventStore.ts';
+import { formatPosition, type GlobalPosition } from '../../src/eventstore/eventStore.ts';
 import { findOrderSummaries, orderSummaryView, startChangeFeed, startReadModel, type ChangeFeedHandle, type OrderChange } from '../../src/projections/index.ts';
 import { LISTENER_APPLICATION_NAME } from '../../src/projections/runtime/changeFeed.ts';
 import { CHANGES_CHANNEL } from '../../src/projections/runtime/notifications.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { GlobalPosition } from '../../src/commands/eventStore.ts';
+import type { GlobalPosition } from '../../src/eventstore/eventStore.ts';
 import { createOrderCache, type OrderCache, type OrderChangeListener, type Queryable } from '../../src/projections/index.ts';
 import type { OrderRow } from '../../src/projections/orders/views.ts';
 

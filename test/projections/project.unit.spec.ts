@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { RecordedEvent } from '../../src/commands/eventStore.ts';
+import type { RecordedEvent } from '../../src/eventstore/eventStore.ts';
 import { PAYMENT_CONFIRMED_MESSAGE } from '../../src/domain/order/index.ts';
 import { foldOrderEvents, RebuildStoppedError } from '../../src/projections/orders/fold.ts';
 import { fromOrderRecord, toOrderRecord, type ProjectedOrder } from '../../src/projections/orders/records.ts';

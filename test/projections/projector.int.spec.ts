@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { comparePositions } from '../../src/commands/eventStore.ts';
+import { comparePositions } from '../../src/eventstore/eventStore.ts';
 import { findOrder, rebuildProjections, startChangeFeed, startProjector, startReadModel, type OrderChange } from '../../src/projections/index.ts';
 import { inParallel, randomOrderLife, readModelFixture, seededRandom, snapshotReadModel, waitUntilCaughtUp, type ReadModelFixture } from './support.ts';
 

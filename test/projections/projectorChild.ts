@@ -1,7 +1,7 @@
 // A projector in a process of its own, for the crash test: it prints "committing" right before
 // each batch's one message (begin, writes, commit) goes out and lingers there a moment, so the
 // parent's SIGKILL lands around the commit: before it is sent, or while the server runs it.
-import { createPostgresEventStore } from '../../src/commands/postgres/index.ts';
+import { createPostgresEventStore } from '../../src/eventstore/postgres/index.ts';
 import { startProjector } from '../../src/projections/index.ts';
 import pg from 'pg';
 

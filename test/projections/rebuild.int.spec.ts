@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventStore } from '../../src/commands/eventStore.ts';
+import type { EventStore } from '../../src/eventstore/eventStore.ts';
 import { findOrder, listOrders, projectionStatus, rebuildProjections, startChangeFeed, startReadModel, type ReadModel } from '../../src/projections/index.ts';
 import { inParallel, moneyFlaggedOrder, randomOrderLife, readModelFixture, seededRandom, snapshotReadModel, waitUntilCaughtUp, type ReadModelFixture } from './support.ts';
 

@@ -1,6 +1,6 @@
 import { Socket } from 'node:net';
 import pg from 'pg';
-import type { EventStore } from '../../src/commands/eventStore.ts';
+import type { EventStore } from '../../src/eventstore/eventStore.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLockHeld, REBUILD_LOCK_KEY } from '../../src/db/leadership.ts';
 import { rebuildProjections } from '../../src/projections/index.ts';

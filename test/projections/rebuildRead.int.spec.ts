@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventStore, NewEvent, RecordedEvent } from '../../src/commands/eventStore.ts';
-import { bulkReaderOf, createPostgresEventStore, type BulkEventReader } from '../../src/commands/postgres/index.ts';
+import type { EventStore, NewEvent, RecordedEvent } from '../../src/eventstore/eventStore.ts';
+import { bulkReaderOf, createPostgresEventStore, type BulkEventReader } from '../../src/eventstore/postgres/index.ts';
 import { readEverything, sleep, untilReadable } from '../eventstore/support.ts';
 import { openAppendTransaction } from '../eventstore/postgresHarness.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';

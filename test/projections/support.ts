@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { isAppError } from '../../src/domain/errors.ts';
-import type { EventStore } from '../../src/commands/eventStore.ts';
-import { createPostgresEventStore } from '../../src/commands/postgres/index.ts';
+import type { EventStore } from '../../src/eventstore/eventStore.ts';
+import { createPostgresEventStore } from '../../src/eventstore/postgres/index.ts';
 import { createInMemoryReferenceAllocator, createOrderCommands, createPostgresGarmentCatalog, type OrderCommands } from '../../src/commands/order/index.ts';
 import { loadInstallationSecret } from '../../src/db/installationSecret.ts';
 import { migrate } from '../../src/db/migrate.ts';

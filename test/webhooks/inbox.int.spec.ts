@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventStore } from '../../src/commands/eventStore.ts';
-import { createPostgresEventStore } from '../../src/commands/postgres/index.ts';
+import type { EventStore } from '../../src/eventstore/eventStore.ts';
+import { createPostgresEventStore } from '../../src/eventstore/postgres/index.ts';
 import { createWebhookInbox, inboxEventId, inboxStreamId, type DeliveryRecord } from '../../src/webhooks/inbox.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { newEventId } from './stripeFixtures.ts';

@@ -1,15 +1,9 @@
-import type { NewEvent, RecordedEvent } from '../eventStore.ts';
+import type { RecordedEvent } from '../../eventstore/eventStore.ts';
 import { ORDER_EVENT_TYPES, type OrderEvent, type OrderEventType } from '../../domain/order/index.ts';
 
 const KNOWN = new Set<string>(ORDER_EVENT_TYPES);
 
-/** Stored form: the type in the row, the rest as data. */
-export function toNewEvent(event: OrderEvent, id: string, commandType: string): NewEvent {
-  const { type, ...data } = event;
-  return { id, type, data, metadata: { command: commandType } };
-}
-
-/** The domain event back from its row; null for a type this version does not know. */
+/** The domain event back from its row (the type in the row, the rest as data); null for a type this version does not know. */
 export function toOrderEvent(recorded: RecordedEvent): OrderEvent | null {
   if (!KNOWN.has(recorded.type)) return null;
   return { ...recorded.data, type: recorded.type as OrderEventType } as unknown as OrderEvent;

@@ -11,6 +11,8 @@ import type {
   OpenCheckoutSession,
   Order,
   OrderCommand,
+  OrderEvent,
+  OrderStreamState,
   PostMessage,
   RecordRefund,
   RevokeTrackingLink,
@@ -18,13 +20,36 @@ import type {
   SetPriority,
   UpdateNotes,
 } from '../../domain/order/index.ts';
-import type { EventStore, GlobalPosition } from '../eventStore.ts';
-import { idempotentOrderId, randomIds, randomTrackingToken, type IdSecret } from './ids.ts';
-import { loadOrder, positionAt } from './orderStream.ts';
-import { systemClock, type Clock, type GarmentCatalog, type IdGenerator, type ReferenceAllocator } from './ports.ts';
-import { createOrderStateCache, DEFAULT_CACHE_ENTRIES } from './orderStateCache.ts';
-import { createStreamQueue } from './streamQueue.ts';
-import { runOrderCommand, type OrderCommandResult, type RunOptions } from './runOrderCommand.ts';
+import { orderStreamId } from '../../domain/order/index.ts';
+import type { EventStore, GlobalPosition } from '../../eventstore/eventStore.ts';
+import { handleCommand, type CommandSource, type HandleCommandResult } from '../handleCommand.ts';
+import { idempotentOrderId, randomIds, randomTrackingToken, type IdGenerator, type IdSecret } from '../ids.ts';
+import { DEFAULT_CACHE_ENTRIES, StateCache } from '../stateCache.ts';
+import { createStreamQueue } from '../streamQueue.ts';
+import { loadOrder, orderDecider } from './orderStream.ts';
+import { systemClock, type Clock, type GarmentCatalog, type ReferenceAllocator } from './ports.ts';
+
+/** What every order command answers. */
+export interface OrderCommandResult {
+  readonly orderId: string;
+  /** The stream's version after the command (for a repeated key: right after its first application). */
+  readonly version: number;
+  /** Position of the last event written (repeated key: of the last event it first wrote; nothing to do: of the order's newest event). */
+  readonly position: GlobalPosition;
+  /** The events written now, or those written the first time for a repeated key; empty when there was nothing to do. */
+  readonly events: readonly OrderEvent[];
+  /** The order after the command (for a repeated key: as the first application left it). */
+  readonly state: Order;
+  /** True when the idempotency key had already been applied and nothing was written now. */
+  readonly replayed: boolean;
+}
+
+export interface RunOptions {
+  /** The version the caller last saw; a different one is VERSION_CONFLICT and nothing is written. */
+  readonly expectedVersion?: number;
+  /** Decide, but write nothing (bulk dry runs). */
+  readonly dryRun?: boolean;
+}
 
 /** Who asks, and the optional expected version (rule 6) and idempotency key (rule 7). */
 export interface CommandOptions {
@@ -50,7 +75,7 @@ export interface OrderCommandDeps {
    * one, or a retry reaching another process would make a second order.
    */
   readonly idSecret: IdSecret;
-  /** Orders whose fold this instance keeps between commands (default 10,000); see orderStateCache.ts. */
+  /** Orders whose fold this instance keeps between commands (default 10,000); see src/commands/stateCache.ts. */
   readonly cacheEntries?: number;
   /** Makes public tracking link tokens (default: 192 random bits, base64url). */
   readonly trackingTokens?: () => string;
@@ -110,14 +135,17 @@ export function createOrderCommands(deps: OrderCommandDeps): OrderCommands {
   const clock = deps.clock ?? systemClock;
   const ids = deps.ids ?? randomIds;
   const trackingToken = deps.trackingTokens ?? randomTrackingToken;
-  // Per instance: two services over one store each keep their own, and neither trusts it blindly.
-  const run = { eventStore: deps.eventStore, ids, cache: createOrderStateCache(deps.cacheEntries ?? DEFAULT_CACHE_ENTRIES), queue: createStreamQueue() };
+  // Per instance: two services over one store each keep their own cache, and neither trusts it blindly.
+  const parts = { eventIds: () => ids.uuid(), cache: new StateCache<OrderStreamState>(deps.cacheEntries ?? DEFAULT_CACHE_ENTRIES), queue: createStreamQueue() };
+  const run = async (orderId: string, command: CommandSource<OrderStreamState, OrderCommand>, type: OrderCommand['type'], options: RunOptions & { readonly idempotencyKey?: string; readonly streamIsNew?: boolean }) =>
+    answer(orderId, await handleCommand(deps.eventStore, orderStreamId(orderId), orderDecider, command, { ...parts, ...options, metadata: { command: type } }));
 
   const execute = async (command: OrderCommand, options: RunOptions = {}): Promise<OrderCommandResult> => {
     if (command.type === 'CreateOrder') throw new Error('Create orders with createOrder: it allocates the reference and prices');
     checkOptions({ ...options, idempotencyKey: command.idempotencyKey });
     const orderId = orderIdOf(command.orderId);
-    return await runOrderCommand(run, orderId, () => ({ ...command, orderId }), options);
+    const { expectedVersion, dryRun } = options;
+    return await run(orderId, { ...command, orderId }, command.type, { expectedVersion, dryRun, idempotencyKey: command.idempotencyKey });
   };
 
   const on = <C extends OrderCommand>(type: C['type']) =>
@@ -135,12 +163,13 @@ export function createOrderCommands(deps: OrderCommandDeps): OrderCommands {
     const lineItemIds = Array.isArray(input.sizes) ? input.sizes.map(() => ids.uuid()) : [];
     const now = clock.now();
     let reference: string | undefined;
-    return runOrderCommand(run, orderId, async (view) => {
+    const create = async (view: { readonly state: OrderStreamState }): Promise<OrderCommand> => {
       // A number is taken only for an order about to be written, not for a repeat of one.
       if (view.state === null) reference ??= await deps.references.next();
       return { ...input, type: 'CreateOrder', orderId, actor, now, reference: reference ?? '', garment, lineItemIds, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) };
-      // A random id names no stream yet: the first attempt appends at version 0 without reading.
-    }, { ...(options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion }), isNew: idempotencyKey === undefined });
+    };
+    // A random id names no stream yet: the first attempt appends at version 0 without reading.
+    return run(orderId, create, 'CreateOrder', { expectedVersion: options.expectedVersion, idempotencyKey, streamIsNew: idempotencyKey === undefined });
   }
 
   return {
@@ -159,8 +188,18 @@ export function createOrderCommands(deps: OrderCommandDeps): OrderCommands {
     revokeTrackingLink: (orderId, options) => on<RevokeTrackingLink>('RevokeTrackingLink')(orderId, { token: trackingToken() }, options),
     execute,
     async load(orderId) {
-      const loaded = await loadOrder(deps.eventStore, orderIdOf(orderId));
-      return { state: loaded.state, version: loaded.version, position: positionAt(loaded, loaded.version) };
+      const { state, version, position } = await loadOrder(deps.eventStore, orderIdOf(orderId));
+      return { state, version, position };
     },
   };
+}
+
+const ORIGIN: GlobalPosition = { commit: 0n, prepare: 0n };
+
+function answer(orderId: string, result: HandleCommandResult<OrderStreamState, OrderEvent>): OrderCommandResult {
+  const { state, nextVersion: version, events, replayed } = result;
+  // Only reachable for an order that exists: decide answers NOT_FOUND before any of these.
+  if (!state) throw new Error(`Order ${orderId} has no events to answer with`);
+  // A dry run on a stream with no position yet cannot happen (no order, NOT_FOUND); the origin keeps the type honest.
+  return { orderId, version, position: result.position ?? ORIGIN, events, state, replayed };
 }

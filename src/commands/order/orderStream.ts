@@ -1,48 +1,26 @@
-import type { EventStore, GlobalPosition, RecordedEvent } from '../eventStore.ts';
-import { evolve, orderStreamId, type Order, type OrderEvent } from '../../domain/order/index.ts';
+import { decide, evolve, initialState, orderStreamId, type OrderCommand, type OrderEvent, type OrderStreamState } from '../../domain/order/index.ts';
+import type { EventStore } from '../../eventstore/eventStore.ts';
+import type { StreamDecider } from '../handleCommand.ts';
+import { loadStream, type Loaded } from '../streamFold.ts';
 import { toOrderEvent } from './eventMapping.ts';
 
-/** An order's stream as read: the fold, and each stored event beside its domain form. */
-export interface LoadedOrder {
-  readonly orderId: string;
-  readonly streamId: string;
-  /** Events in the stream (0: no order). */
-  readonly version: number;
-  readonly state: Order | null;
-  readonly recorded: readonly RecordedEvent[];
-  readonly events: readonly (OrderEvent | null)[];
-}
+const NO_KEYS: ReadonlySet<string> = new Set();
 
-export async function loadOrder(eventStore: EventStore, orderId: string): Promise<LoadedOrder> {
-  const streamId = orderStreamId(orderId);
-  const { version, events: recorded } = await eventStore.readStream(streamId);
-  const events = recorded.map(toOrderEvent);
-  let state: Order | null = null;
-  for (const event of events) if (event) state = evolve(state, event);
-  return { orderId, streamId, version, state, recorded, events };
-}
+/**
+ * The order decider as the command handler runs it on stream `order-<uuid>`: stored events of a
+ * type this version does not know are left out of the fold; every order event carries the
+ * idempotency key of the command that caused it, and the order keeps the keys it applied, so a
+ * keyed command may decide on a cached fold (the decider itself answers a repeat with no events).
+ */
+export const orderDecider: StreamDecider<OrderStreamState, OrderCommand, OrderEvent> = {
+  decide,
+  evolve,
+  initialState,
+  decode: toOrderEvent,
+  keyOf: (event) => event.idempotencyKey,
+  appliedKeys: (state) => state?.appliedIdempotencyKeys ?? NO_KEYS,
+  describe: (streamId) => `Order ${streamId.slice(orderStreamId('').length)}`,
+};
 
-/** Position of the newest event at or before `version`; undefined for an empty stream. */
-export const positionAt = (loaded: LoadedOrder, version: number): GlobalPosition | undefined =>
-  loaded.recorded.findLast((event) => event.streamVersion <= version)?.position;
-
-/** The order as it was right after `version`. */
-export function stateAt(loaded: LoadedOrder, version: number): Order | null {
-  let state: Order | null = null;
-  loaded.events.forEach((event, index) => {
-    if (event && (loaded.recorded[index]?.streamVersion ?? Infinity) <= version) state = evolve(state, event);
-  });
-  return state;
-}
-
-/** The events a keyed command wrote, with the version right after the last of them. */
-export function writtenWithKey(loaded: LoadedOrder, idempotencyKey: string): { events: OrderEvent[]; version: number } {
-  const events: OrderEvent[] = [];
-  let version = 0;
-  loaded.events.forEach((event, index) => {
-    if (event?.idempotencyKey !== idempotencyKey) return;
-    events.push(event);
-    version = Math.max(version, loaded.recorded[index]?.streamVersion ?? 0);
-  });
-  return { events, version };
-}
+/** The order as its stream says: the fold, its version and newest position, and each stored event. */
+export const loadOrder = (eventStore: EventStore, orderId: string): Promise<Loaded<OrderStreamState, OrderEvent>> => loadStream(eventStore, orderStreamId(orderId), orderDecider);

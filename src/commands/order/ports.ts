@@ -5,11 +5,6 @@ export interface Clock {
   now(): Date;
 }
 
-/** Fresh random ids (order ids without an idempotency key, line item ids, event ids). */
-export interface IdGenerator {
-  uuid(): string;
-}
-
 /** Hands out human-readable order references (`PO-000001`), each once. Gaps are allowed. */
 export interface ReferenceAllocator {
   next(): Promise<string>;

@@ -1,5 +1,5 @@
 import type { Viewer } from '../../auth/viewer.ts';
-import type { GlobalPosition } from '../../commands/eventStore.ts';
+import type { GlobalPosition } from '../../eventstore/eventStore.ts';
 import type { OrderCommands } from '../../commands/order/index.ts';
 import { AppError } from '../../domain/errors.ts';
 import { findOrder, type ChangeFeed, type OrderReader, type ProductionOrderView, type Queryable } from '../../projections/index.ts';

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../commands/eventStore.ts';
+import type { RecordedEvent } from '../../eventstore/eventStore.ts';
 import type { DeadLetter } from '../runtime/deadLetters.ts';
 import { ProjectionDataError, orderIdOfStream } from './guard.ts';
 import { projectOrderEvent, type LineItemRecord, type TimelineRecord } from './project.ts';

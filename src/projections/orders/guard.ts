@@ -1,5 +1,5 @@
 import { isUuid } from '../../domain/ids.ts';
-import type { RecordedEvent } from '../../commands/eventStore.ts';
+import type { RecordedEvent } from '../../eventstore/eventStore.ts';
 import { ORDER_EVENT_TYPES, PRIORITIES, TECHNIQUES, type OrderEvent, type OrderEventType } from '../../domain/order/index.ts';
 
 /** An event the projection cannot apply: odd data, a gap in the stream. Continuous mode dead-letters it. */

@@ -1,4 +1,4 @@
-import { comparePositions, type GlobalPosition } from '../../commands/eventStore.ts';
+import { comparePositions, type GlobalPosition } from '../../eventstore/eventStore.ts';
 import type { ChangeFeed } from '../runtime/changeFeed.ts';
 import { ORDERS_PROJECTION, readCheckpoint } from '../runtime/checkpoints.ts';
 import type { Queryable } from './queries.ts';

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../commands/eventStore.ts';
+import type { RecordedEvent } from '../../eventstore/eventStore.ts';
 import { STATUS_MAP, evolve, timelineMessage, type OrderEvent } from '../../domain/order/index.ts';
 import { ProjectionDataError, checkedOrderEvent, isKnownOrderEvent } from './guard.ts';
 import type { OrderExtras, ProjectedOrder } from './records.ts';

@@ -1,4 +1,4 @@
-import type { GlobalPosition } from '../../commands/eventStore.ts';
+import type { GlobalPosition } from '../../eventstore/eventStore.ts';
 import { etaOf, type EtaClock, type Order, type OrderState, type Priority } from '../../domain/order/index.ts';
 
 const NO_KEYS: ReadonlySet<string> = new Set();

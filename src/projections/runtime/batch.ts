@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { GlobalPosition, RecordedEvent } from '../../commands/eventStore.ts';
+import type { GlobalPosition, RecordedEvent } from '../../eventstore/eventStore.ts';
 import { foldOrderEvents, orderIdsOf } from '../orders/fold.ts';
 import { toOrderRecord, type ProjectedOrder } from '../orders/records.ts';
 import { loadOrders } from '../orders/store.ts';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { GlobalPosition } from '../../commands/eventStore.ts';
+import type { GlobalPosition } from '../../eventstore/eventStore.ts';
 import { LINE_ITEM_COLUMNS, ORDER_COLUMNS, TIMELINE_COLUMNS, qualified } from '../orders/columns.ts';
 import { ORDER_SUMMARIES_BY_IDS } from '../orders/queries.ts';
 import type { OrderWrites } from '../orders/store.ts';

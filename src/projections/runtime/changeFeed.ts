@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { comparePositions, type GlobalPosition } from '../../commands/eventStore.ts';
+import { comparePositions, type GlobalPosition } from '../../eventstore/eventStore.ts';
 import { endWithin, HEARTBEAT_TIMEOUT_MS, startHeartbeat } from '../../db/heartbeat.ts';
 import { ORDERS_PROJECTION, readCheckpoint } from './checkpoints.ts';
 import { CHANGES_CHANNEL, decodeChangeNotice } from './notifications.ts';

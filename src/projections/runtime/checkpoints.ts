@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { comparePositions, type GlobalPosition } from '../../commands/eventStore.ts';
+import { comparePositions, type GlobalPosition } from '../../eventstore/eventStore.ts';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { GlobalPosition, RecordedEvent } from '../../commands/eventStore.ts';
+import type { GlobalPosition, RecordedEvent } from '../../eventstore/eventStore.ts';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 

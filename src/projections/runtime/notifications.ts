@@ -1,4 +1,4 @@
-import { formatPosition, parsePosition, type GlobalPosition } from '../../commands/eventStore.ts';
+import { formatPosition, parsePosition, type GlobalPosition } from '../../eventstore/eventStore.ts';
 
 /** The channel the projector announces its commits on (LISTEN read_model_changes). */
 export const CHANGES_CHANNEL = 'read_model_changes';

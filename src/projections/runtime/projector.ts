@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { EventStore, GlobalPosition } from '../../commands/eventStore.ts';
+import type { EventStore, GlobalPosition } from '../../eventstore/eventStore.ts';
 import { OrderCache, projectBatch, type CommittedBatch, type ProjectorHooks } from './batch.ts';
 import { CheckpointMovedError, ORDERS_PROJECTION, readCheckpoint } from './checkpoints.ts';
 import { PROJECTOR_LOCK_KEY, whileLeading } from '../../db/leadership.ts';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { EventStore } from '../../commands/eventStore.ts';
+import type { EventStore } from '../../eventstore/eventStore.ts';
 import type { ProjectorHooks } from './batch.ts';
 import { startChangeFeed, type ChangeFeed } from './changeFeed.ts';
 import { startProjector, type Projector } from './projector.ts';

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { withoutRequestTimeouts } from '../../db/timeouts.ts';
-import type { EventStore, GlobalPosition } from '../../commands/eventStore.ts';
+import type { EventStore, GlobalPosition } from '../../eventstore/eventStore.ts';
 import { PROJECTED_TABLES, quoteIdent } from '../orders/columns.ts';
 import { REBUILD_LOCK_KEY, tryLead } from '../../db/leadership.ts';
 import { bulkLoad, catchUp, type LoadSettings } from './rebuildLoad.ts';

@@ -5,8 +5,8 @@
  * `writeOrderChanges`. Why: a rebuild must get through millions of events in minutes.
  */
 import type pg from 'pg';
-import { comparePositions, type EventStore, type GlobalPosition, type RecordedEvent } from '../../commands/eventStore.ts';
-import { bulkReaderOf } from '../../commands/postgres/index.ts';
+import { comparePositions, type EventStore, type GlobalPosition, type RecordedEvent } from '../../eventstore/eventStore.ts';
+import { bulkReaderOf } from '../../eventstore/postgres/index.ts';
 import { orderStreamId } from '../../domain/order/index.ts';
 import { foldOrderEvents, orderIdsOf, RebuildStoppedError } from '../orders/fold.ts';
 import { toOrderRecord, type ProjectedOrder } from '../orders/records.ts';

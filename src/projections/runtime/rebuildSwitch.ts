@@ -4,7 +4,7 @@
  * never a half-built one, and the live projector pauses for its length.
  */
 import type pg from 'pg';
-import { comparePositions, type GlobalPosition, type RecordedEvent } from '../../commands/eventStore.ts';
+import { comparePositions, type GlobalPosition, type RecordedEvent } from '../../eventstore/eventStore.ts';
 import { PROJECTED_TABLES, qualified, quoteIdent } from '../orders/columns.ts';
 import { ORDERS_CHANGED_AFTER } from '../orders/queries.ts';
 import { ORDERS_PROJECTION, lockCheckpoint, saveCheckpoint } from './checkpoints.ts';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { comparePositions, type EventStore, type GlobalPosition } from '../../commands/eventStore.ts';
+import { comparePositions, type EventStore, type GlobalPosition } from '../../eventstore/eventStore.ts';
 import { ORDERS_PROJECTION, readCheckpoint } from './checkpoints.ts';
 import { listDeadLetters, type DeadLetterRow } from './deadLetters.ts';
 import { PROJECTOR_LOCK_KEY, REBUILD_LOCK_KEY, isLockHeld } from '../../db/leadership.ts';

@@ -1,4 +1,4 @@
-import { formatPosition, type GlobalPosition } from '../../../../commands/eventStore.ts';
+import { formatPosition, type GlobalPosition } from '../../../../eventstore/eventStore.ts';
 import type { OrderChange } from '../../../../projections/index.ts';
 
 export interface ChangeLoaderOptions<V> {

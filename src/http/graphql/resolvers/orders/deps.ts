@@ -1,4 +1,4 @@
-import type { EventStore } from '../../../../commands/eventStore.ts';
+import type { EventStore } from '../../../../eventstore/eventStore.ts';
 import type { GarmentCatalog, OrderCommands } from '../../../../commands/order/index.ts';
 import type { CheckoutService } from '../../../../payments/checkout.ts';
 import type { ChangeFeed, OrderReader, Queryable } from '../../../../projections/index.ts';

@@ -1,5 +1,5 @@
 import type { Viewer } from '../../../../auth/viewer.ts';
-import { comparePositions, parsePosition, type GlobalPosition } from '../../../../commands/eventStore.ts';
+import { comparePositions, parsePosition, type GlobalPosition } from '../../../../eventstore/eventStore.ts';
 import { AppError } from '../../../../domain/errors.ts';
 import { Kind, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
 import { findOrderEvents, findOrders, findOrderSummaries, orderSummaryView, type OrderSummaryView, type TimelineEntryView } from '../../../../projections/index.ts';

@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 
 /** Namespace of every name-based id this service makes (a fixed random uuid). */
 const NAMESPACE = Buffer.from('5b0c2a7e8d9f4e1ab3c6d2f0a9e8b7c4', 'hex');
@@ -8,6 +8,13 @@ const NAMESPACE = Buffer.from('5b0c2a7e8d9f4e1ab3c6d2f0a9e8b7c4', 'hex');
  * `src/db/installationSecret.ts`): every process sharing the database holds the same one.
  */
 export type IdSecret = Uint8Array;
+
+/** Fresh random ids (order ids without an idempotency key, line item ids, event ids). */
+export interface IdGenerator {
+  uuid(): string;
+}
+
+export const randomIds: IdGenerator = { uuid: () => randomUUID() };
 
 /**
  * A name-based uuid: the same parts always give the same id. Parts are joined with NUL, which no
@@ -28,3 +35,20 @@ export function nameBasedUuid(parts: readonly string[], secret?: IdSecret): stri
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/**
+ * The id of the `index`-th event a keyed command writes to `streamId`. Two racing copies of the
+ * same command decide the same events with the same ids, so the store keeps one of them.
+ */
+export const idempotentEventId = (streamId: string, idempotencyKey: string, index: number): string =>
+  nameBasedUuid(['event', streamId, idempotencyKey, String(index)]);
+
+/**
+ * The order a keyed create makes: per user, so one user's key never finds another's order, and
+ * keyed with the installation's secret, so nobody outside can compute an order id from a user id
+ * and a key (order ids are not credentials, but nothing should hand them out in advance).
+ */
+export const idempotentOrderId = (secret: IdSecret, userId: string, idempotencyKey: string): string => nameBasedUuid(['order', userId, idempotencyKey], secret);
+
+/** A public tracking link's token: 192 random bits as base64url (32 characters), unguessable. */
+export const randomTrackingToken = (): string => randomBytes(24).toString('base64url');

@@ -152,7 +152,7 @@ async function refuseCounterBehind(pool: pg.Pool): Promise<void> {
     `The event store's newest event was written in transaction ${row.newest}, but this PostgreSQL cluster's transaction counter stands at ${row.next}: ` +
       'the database was restored logically (pg_dump/pg_restore), which does not carry the transaction counter. New events would sort before the ' +
       'restored ones and every subscriber (the projector, the refund reactor) would skip them, so the store refuses to open. Restore from a physical ' +
-      'backup (pg_basebackup, a replica) instead, or see "Logical restore" in src/commands/postgres/README.md.',
+      'backup (pg_basebackup, a replica) instead, or see "Logical restore" in src/eventstore/postgres/README.md.',
   );
 }
 
