@@ -70,7 +70,8 @@ create table if not exists metric_stage_days (
   primary key (technique, day, stage, priority)
 );
 
--- Lead time in minutes to three significant digits: a day holds a bounded set of values.
+-- Lead time in minutes, rounded down to a step that grows with it (leadMinutesBucket): a day holds
+-- a bounded set of values, whatever the number of orders.
 create table if not exists metric_lead_time_days (
   day date not null,
   priority text not null,

@@ -25,7 +25,7 @@ export interface StageDayRow {
   readonly exited_garments: number;
 }
 
-/** Orders made ready on a day with one lead time (to {@link leadMinutesBucket}'s precision). */
+/** Orders made ready on a day with one lead time (to {@link leadMinutesBucket}'s step). */
 export interface LeadTimeDayRow {
   readonly day: string;
   readonly priority: 'rush' | 'standard';
@@ -51,17 +51,24 @@ export interface DailyRows {
   readonly holdDays: HoldDayRow[];
 }
 
+/** Lead-time resolution by size, in minutes: finer where a few minutes matter, about 1-2% of the value above. */
+const LEAD_STEPS: readonly (readonly [below: number, step: number])[] = [
+  [120, 1], // to the minute under 2 hours
+  [24 * 60, 10], // to 10 minutes under a day
+  [7 * 24 * 60, 30], // to the half hour under a week
+];
+const LONG_LEAD_STEP = 120; // to 2 hours beyond
+
 /**
- * Lead time in whole minutes, kept to three significant digits (exact below 1,000 minutes, to
- * 10 minutes below 10,000, to 100 above): at most 1% off, and a day holds at most ~2,800
- * distinct values per priority and technique however many orders it has, so percentiles over a
- * month read a bounded number of rows.
+ * Lead time in whole minutes, rounded down to a readable step (minute, 10 minutes, half hour,
+ * 2 hours as it grows: never more than 2% under from a day up): a day holds at most ~300 values
+ * per priority and technique in the first week however many orders it has, so percentiles over
+ * a month read a bounded number of rows. Round hours (36 h, 5 days 12 h) stay exact.
  */
 export function leadMinutesBucket(leadMs: number): number {
   const minutes = Math.max(0, Math.floor(leadMs / 60_000));
-  if (minutes < 1000) return minutes;
-  const step = 10 ** (Math.floor(Math.log10(minutes)) - 2);
-  return Math.floor(minutes / step) * step;
+  const step = LEAD_STEPS.find(([below]) => minutes < below)?.[1] ?? LONG_LEAD_STEP;
+  return minutes - (minutes % step);
 }
 
 /** Each technique of the order with its garments, and `all` with the total. */
@@ -78,26 +85,18 @@ export function techniqueShares(garments: Garments): [TechniqueKey, number][] {
   return shares;
 }
 
-/** Sums contributions by day row, keeping the order rows first appeared in. */
+/** Day rows by key, each made at its first contribution (a rebuild adds millions: no copies per step). */
 class Sums<R extends object> {
-  private readonly rows = new Map<string, Record<string, unknown>>();
-  constructor(
-    private readonly keyColumns: readonly (keyof R & string)[],
-    private readonly counters: readonly (keyof R & string)[],
-  ) {}
-  add(key: Partial<R>, amounts: Partial<Record<keyof R & string, number>>, sign: number): void {
-    const id = this.keyColumns.map((column) => String(key[column])).join('\u0000');
+  private readonly rows = new Map<string, R>();
+  constructor(private readonly counters: readonly (keyof R & string)[]) {}
+  row(id: string, make: () => R): Record<string, number> {
     let row = this.rows.get(id);
-    if (!row) {
-      row = { ...key };
-      for (const counter of this.counters) row[counter] = 0;
-      this.rows.set(id, row);
-    }
-    for (const counter of this.counters) row[counter] = (row[counter] as number) + sign * (amounts[counter] ?? 0);
+    if (!row) this.rows.set(id, (row = make()));
+    return row as Record<string, number>;
   }
   /** Rows whose counters are not all zero (a live delta that cancels out writes nothing). */
   list(): R[] {
-    return [...this.rows.values()].filter((row) => this.counters.some((counter) => row[counter] !== 0)) as R[];
+    return [...this.rows.values()].filter((row) => this.counters.some((counter) => (row as Record<string, number>)[counter] !== 0));
   }
 }
 
@@ -110,29 +109,45 @@ export const HOLD_DAY_COUNTERS = ['holds', 'ended', 'held_ms'] as const satisfie
 
 /** Adds (sign 1) or takes away (sign -1) what fact rows contribute to the day rows. */
 export class DailySums {
-  private readonly stage = new Sums<StageDayRow>(STAGE_DAY_KEY, STAGE_DAY_COUNTERS);
-  private readonly lead = new Sums<LeadTimeDayRow>(LEAD_TIME_DAY_KEY, LEAD_TIME_DAY_COUNTERS);
-  private readonly hold = new Sums<HoldDayRow>(HOLD_DAY_KEY, HOLD_DAY_COUNTERS);
+  private readonly stage = new Sums<StageDayRow>(STAGE_DAY_COUNTERS);
+  private readonly lead = new Sums<LeadTimeDayRow>(LEAD_TIME_DAY_COUNTERS);
+  private readonly hold = new Sums<HoldDayRow>(HOLD_DAY_COUNTERS);
+
+  private stageDay(day: string, row: StageEntryRow, technique: TechniqueKey): Record<string, number> {
+    const { stage, priority } = row;
+    return this.stage.row(`${day}\u0000${stage}\u0000${priority}\u0000${technique}`, () => ({ day, stage, priority, technique, entered: 0, entered_garments: 0, exited: 0, exited_garments: 0 }));
+  }
 
   stageEntry(row: StageEntryRow, sign: number): void {
     for (const [technique, garments] of techniqueShares(row.garments)) {
-      const key = { stage: row.stage, priority: row.priority, technique };
-      this.stage.add({ ...key, day: row.entered_day }, { entered: 1, entered_garments: garments }, sign);
-      if (row.left_day !== null) this.stage.add({ ...key, day: row.left_day }, { exited: 1, exited_garments: garments }, sign);
+      const entered = this.stageDay(row.entered_day, row, technique);
+      entered.entered! += sign;
+      entered.entered_garments! += sign * garments;
+      if (row.left_day === null) continue;
+      const exited = this.stageDay(row.left_day, row, technique);
+      exited.exited! += sign;
+      exited.exited_garments! += sign * garments;
     }
   }
 
   completion(row: CompletionRow, sign: number): void {
+    const { ready_day: day, priority } = row;
     const lead_minutes = leadMinutesBucket(row.lead_ms);
     for (const [technique] of techniqueShares(row.garments)) {
-      this.lead.add({ day: row.ready_day, priority: row.priority, technique, lead_minutes }, { completed: 1, on_time: row.on_time ? 1 : 0 }, sign);
+      const sums = this.lead.row(`${day}\u0000${priority}\u0000${technique}\u0000${lead_minutes}`, () => ({ day, priority, technique, lead_minutes, completed: 0, on_time: 0 }));
+      sums.completed! += sign;
+      if (row.on_time) sums.on_time! += sign;
     }
   }
 
   holdRow(row: HoldRow, sign: number): void {
+    const { started_day: day, reason } = row;
     for (const [technique] of techniqueShares(row.garments)) {
-      const ended = row.ended_at === null ? {} : { ended: 1, held_ms: row.held_ms ?? 0 };
-      this.hold.add({ day: row.started_day, technique, reason: row.reason }, { holds: 1, ...ended }, sign);
+      const sums = this.hold.row(`${day}\u0000${technique}\u0000${reason}`, () => ({ day, technique, reason, holds: 0, ended: 0, held_ms: 0 }));
+      sums.holds! += sign;
+      if (row.ended_at === null) continue;
+      sums.ended! += sign;
+      sums.held_ms! += sign * (row.held_ms ?? 0);
     }
   }
 

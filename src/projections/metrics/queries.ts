@@ -38,7 +38,7 @@ export interface LeadTime {
   /** `rush`, `standard`, a technique, or `all`. */
   readonly group: string;
   readonly completed: number;
-  /** Payment to ready, nearest rank, in minutes (to three significant digits). */
+  /** Payment to ready, nearest rank, in minutes (to the step of `leadMinutesBucket`). */
   readonly p50Minutes: number;
   readonly p90Minutes: number;
 }
@@ -132,9 +132,22 @@ const STAGES_SQL = `
     'inProgressGarments', case when stage = $6 then null else in_progress_garments end
   ) order by day, n), '[]'::json) from series`;
 
-// Nearest rank: the smallest value with at least ceil(p × n) of the n values at or below it.
-const percentiles = (groups: string): string => `
-  with r as (${groups}),
+// One read of the period's lead-time rows feeds every group: `p:<priority>` and `p:all` from the
+// rows of the technique asked (or `all`), `t:<technique>` from each technique's rows. Nearest
+// rank: the smallest value with at least ceil(p × n) of the n values at or below it.
+const LEAD_TIMES_SQL = `
+  with r0 as (
+    select technique, priority, lead_minutes, sum(completed) as n from metric_lead_time_days
+    where technique = any($7::text[] || $3::text) and day between $1::date and $2::date and ($4::text is null or priority = $4)
+    group by technique, priority, lead_minutes
+  ),
+  r as (
+    select 'p:' || priority as grp, lead_minutes, n from r0 where technique = $3
+    union all
+    select 'p:all', lead_minutes, sum(n) from r0 where technique = $3 group by lead_minutes
+    union all
+    select 't:' || technique, lead_minutes, sum(n) from r0 where technique = any($7::text[]) group by technique, lead_minutes
+  ),
   c as (
     select grp, lead_minutes, sum(n) over (partition by grp order by lead_minutes) as cum, sum(n) over (partition by grp) as total from r
   ),
@@ -143,17 +156,6 @@ const percentiles = (groups: string): string => `
     from c group by grp, total
   )
   select coalesce(json_agg(json_build_object('group', grp, 'completed', total, 'p50Minutes', p50, 'p90Minutes', p90) order by grp), '[]'::json) from g`;
-
-const LEAD_BY_PRIORITY_SQL = percentiles(`
-  select priority as grp, lead_minutes, sum(completed) as n from metric_lead_time_days
-  where technique = $3 and day between $1::date and $2::date and ($4::text is null or priority = $4) group by priority, lead_minutes
-  union all
-  select 'all', lead_minutes, sum(completed) from metric_lead_time_days
-  where technique = $3 and day between $1::date and $2::date and ($4::text is null or priority = $4) group by lead_minutes`);
-
-const LEAD_BY_TECHNIQUE_SQL = percentiles(`
-  select technique as grp, lead_minutes, sum(completed) as n from metric_lead_time_days
-  where technique = any($7::text[]) and day between $1::date and $2::date and ($4::text is null or priority = $4) group by technique, lead_minutes`);
 
 const ON_TIME_SQL = `
   select coalesce(json_agg(json_build_object('weekStart', week, 'completed', completed, 'onTime', on_time, 'rate', on_time::float8 / completed) order by week), '[]'::json)
@@ -172,7 +174,7 @@ const HOLDS_SQL = `
     'topReasons', (select coalesce(json_agg(json_build_object('reason', reason, 'holds', holds, 'heldMs', held_ms) order by holds desc, reason), '[]'::json) from reasons)
   )`;
 
-export const SHOP_METRICS_SQL = `select (${STAGES_SQL}) as stages, (${LEAD_BY_PRIORITY_SQL}) as by_priority, (${LEAD_BY_TECHNIQUE_SQL}) as by_technique, (${ON_TIME_SQL}) as on_time, (${HOLDS_SQL}) as holds`;
+export const SHOP_METRICS_SQL = `select (${STAGES_SQL}) as stages, (${LEAD_TIMES_SQL}) as lead_times, (${ON_TIME_SQL}) as on_time, (${HOLDS_SQL}) as holds`;
 
 type Numeric = number | string;
 const num = (value: Numeric): number => Number(value);
@@ -184,13 +186,15 @@ export async function shopMetrics(db: Pick<pg.ClientBase, 'query'>, filter: Shop
   const techniques = filter.technique ? [filter.technique] : TECHNIQUES;
   const { rows } = await db.query<{
     stages: Record<string, Numeric | null>[];
-    by_priority: Record<string, Numeric>[];
-    by_technique: Record<string, Numeric>[];
+    lead_times: Record<string, Numeric>[];
     on_time: Record<string, Numeric>[];
     holds: { started: Numeric; ended: Numeric; heldMs: Numeric; topReasons: { reason: string; holds: Numeric; heldMs: Numeric }[] };
   }>(SHOP_METRICS_SQL, [filter.from, filter.to, technique, filter.priority ?? null, STAGES, LAST_STAGE, techniques]);
   const row = rows[0]!;
-  const lead = (r: Record<string, Numeric>): LeadTime => ({ group: String(r.group), completed: num(r.completed!), p50Minutes: num(r.p50Minutes!), p90Minutes: num(r.p90Minutes!) });
+  const lead = (prefix: string): LeadTime[] =>
+    row.lead_times
+      .filter((r) => String(r.group).startsWith(prefix))
+      .map((r) => ({ group: String(r.group).slice(prefix.length), completed: num(r.completed!), p50Minutes: num(r.p50Minutes!), p90Minutes: num(r.p90Minutes!) }));
   return {
     from: filter.from,
     to: filter.to,
@@ -202,7 +206,7 @@ export async function shopMetrics(db: Pick<pg.ClientBase, 'query'>, filter: Shop
       inProgress: r.inProgress === null ? null : num(r.inProgress!),
       inProgressGarments: r.inProgressGarments === null ? null : num(r.inProgressGarments!),
     })),
-    leadTimes: { byPriority: row.by_priority.map(lead), byTechnique: row.by_technique.map(lead) },
+    leadTimes: { byPriority: lead('p:'), byTechnique: lead('t:') },
     onTime: row.on_time.map((r) => ({ weekStart: String(r.weekStart), completed: num(r.completed!), onTime: num(r.onTime!), rate: num(r.rate!) })),
     holds: {
       started: num(row.holds.started),

@@ -116,10 +116,12 @@ describe('the day sums', () => {
     expect(queuedMonday).toHaveLength(6); // and rush dtg
   });
 
-  it('keep lead times to three significant digits in minutes', () => {
-    expect(leadMinutesBucket(999 * 60_000 + 59_999)).toBe(999);
-    expect(leadMinutesBucket(2165 * 60_000)).toBe(2160);
-    expect(leadMinutesBucket(10_250 * 60_000)).toBe(10_200);
+  it('keep lead times to the minute under 2 hours, 10 minutes under a day, the half hour under a week, 2 hours beyond', () => {
+    const minutes = (n: number) => n * 60_000;
+    expect(leadMinutesBucket(minutes(119) + 59_999)).toBe(119);
+    expect(leadMinutesBucket(minutes(125))).toBe(120);
+    expect(leadMinutesBucket(minutes(36 * 60 + 29))).toBe(36 * 60);
+    expect(leadMinutesBucket(minutes(170 * 60 + 119))).toBe(170 * 60);
     expect(leadMinutesBucket(-5)).toBe(0);
   });
 

@@ -59,6 +59,22 @@ afterAll(async () => {
 });
 
 describe('the metric tables', () => {
+  it('are made by migration 011 with exactly the columns, types and keys the projection writes', async () => {
+    for (const table of Object.values(METRIC_TABLES)) {
+      const { rows } = await db.pool.query<{ column_name: string; udt_name: string }>(
+        "select column_name, udt_name from information_schema.columns where table_schema = 'public' and table_name = $1 order by ordinal_position",
+        [table.name],
+      );
+      expect(rows.map((row) => [row.column_name, row.udt_name]), table.name).toEqual(table.columns.map(([name, type]) => [name, type]));
+      const key = await db.pool.query<{ column_name: string }>(
+        `select a.attname as column_name from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
+         where i.indrelid = $1::regclass and i.indisprimary order by array_position(i.indkey, a.attnum)`,
+        [table.name],
+      );
+      expect(key.rows.map((row) => row.column_name), table.name).toEqual(table.key);
+    }
+  });
+
   it('a rebuild gives the rows the live batches wrote, row for row', async () => {
     for (const table of Object.values(METRIC_TABLES)) {
       if (table.name === 'metric_order_states') continue; // the live side's memory, not a figure
