@@ -41,7 +41,7 @@ export function shopDay(instant: string | number, timeZone: string): string {
   const ms = typeof instant === 'number' ? instant : Date.parse(instant);
   const quarter = Math.floor(ms / QUARTER_HOUR_MS);
   let days = daysByQuarter.get(timeZone);
-  if (!days) daysByQuarter.set(timeZone, (days = new Map()));
+  if (!days) daysByQuarter.set(timeZone, (days = new Map<number, string>()));
   let day = days.get(quarter);
   if (day === undefined) {
     if (days.size >= MAX_REMEMBERED) days.clear();
