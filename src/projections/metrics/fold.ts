@@ -99,6 +99,9 @@ const MOVES: Partial<Record<OrderEvent['type'], OrderState>> = {
   OrderCanceled: 'canceled',
 };
 
+/** The events the figures read (a projection's `canHandle`): the rest change nothing here. */
+export const METRIC_EVENT_TYPES: ReadonlySet<OrderEvent['type']> = new Set<OrderEvent['type']>(['OrderCreated', 'PriorityChanged', ...(Object.keys(MOVES) as OrderEvent['type'][])]);
+
 const stageOf = (status: OrderState): Stage | undefined => ROUTE_STOPS.find((stop) => stop.orderStatus === status)?.id;
 
 export function garmentsOf(lineItems: readonly { readonly technique: Technique; readonly quantity: number }[]): Garments {

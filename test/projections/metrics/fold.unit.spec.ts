@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { foldMetricsBatch, rebuildMetricRows, type StoredMetricsState } from '../../../src/projections/metrics/batch.ts';
 import { dailyRowsOf, HOLD_DAY_COUNTERS, HOLD_DAY_KEY, LEAD_TIME_DAY_COUNTERS, LEAD_TIME_DAY_KEY, leadMinutesBucket, STAGE_DAY_COUNTERS, STAGE_DAY_KEY } from '../../../src/projections/metrics/daily.ts';
-import { orderMetrics, type MetricRows } from '../../../src/projections/metrics/fold.ts';
+import { METRIC_EVENT_TYPES, orderMetrics, type MetricRows } from '../../../src/projections/metrics/fold.ts';
 import { isTimeZone, shopDay } from '../../../src/projections/metrics/zone.ts';
 import { allEvents, at, IDS, ORDERS } from './history.ts';
 
@@ -70,6 +70,11 @@ describe('the metrics fold of one order', () => {
     ]);
     expect(rows.stageEntries.at(-1)).toMatchObject({ stage: 'queued', left_at: at(6, '15:00') });
     expect(rows.stageEntries.map((row) => row.stage)).toEqual(['spec-review', 'queued']);
+  });
+
+  it('reads only the events that change a figure: dropping the others gives the same rows', () => {
+    expect([...METRIC_EVENT_TYPES].sort()).toEqual(['OrderCanceled', 'OrderCreated', 'OrderFulfilled', 'PaymentConfirmed', 'PriorityChanged', 'ProductionStarted', 'SpecApproved']);
+    expect(orderMetrics(ORDERS.B.filter((event) => METRIC_EVENT_TYPES.has(event.type)), 'UTC')).toEqual(orderMetrics(ORDERS.B, 'UTC'));
   });
 
   it('a hold still running has no end yet', () => {
