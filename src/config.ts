@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { isTimeZone } from './projections/metrics/zone.ts';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const optionalUrl = z.string().url().optional();
@@ -86,6 +87,8 @@ const schema = z
     SSE_MAX_STREAMS: count.default(5000),
     REBUILD_DROP_LOCK_TIMEOUT_MS: ms.default(5000),
     READ_YOUR_WRITES_TIMEOUT_MS: ms.default(5000),
+    // The shop's days and weeks (its figures): an IANA name, e.g. America/Denver.
+    SHOP_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone name, e.g. Europe/Paris or America/New_York').default('UTC'),
   })
   // The cross-field checks run even when other variables are bad (`when`), so one start lists every
   // problem at once. A field that failed to parse may then hold its raw input (or nothing): each
@@ -206,6 +209,12 @@ export interface Config {
   readonly rebuildDropLockTimeoutMs: number;
   /** The longest a write's answer waits for the read model to show it (read-your-writes); then it answers with what the read model has. */
   readonly readYourWritesTimeoutMs: number;
+  /**
+   * `SHOP_TIME_ZONE`: where the shop's days and weeks are counted (throughput per day, on-time
+   * rate per week). The metric rows keep the days they were written with: after a change,
+   * rebuild the metrics projection.
+   */
+  readonly shopTimeZone: string;
 }
 
 /** At most `max` in any `windowMs`; `max` 0: no limit. */
@@ -323,6 +332,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     },
     rebuildDropLockTimeoutMs: e.REBUILD_DROP_LOCK_TIMEOUT_MS,
     readYourWritesTimeoutMs: e.READ_YOUR_WRITES_TIMEOUT_MS,
+    shopTimeZone: e.SHOP_TIME_ZONE,
   };
   return deepFreeze(config);
 }

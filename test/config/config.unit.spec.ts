@@ -55,3 +55,13 @@ describe('every problem at once', () => {
     );
   });
 });
+
+describe('the shop time zone', () => {
+  it('counts in UTC unless told an IANA zone, and refuses a name it does not know', () => {
+    expect(loadConfig({}).shopTimeZone).toBe('UTC');
+    expect(loadConfig({ SHOP_TIME_ZONE: 'America/Denver' }).shopTimeZone).toBe('America/Denver');
+    expect(problemsOf({ SHOP_TIME_ZONE: 'Mountain Time', PORT: 'x' })).toEqual(
+      expect.arrayContaining(['SHOP_TIME_ZONE: must be an IANA time zone name, e.g. Europe/Paris or America/New_York', expect.stringMatching(/^PORT: /)]),
+    );
+  });
+});
