@@ -3,14 +3,14 @@
  * rebuild and status, and the queries the API layers read through. Run `migrate(pool)`
  * (src/db/migrate.ts) before any of it.
  */
-export { startReadModel, type ReadModel, type ReadModelOptions } from './runtime/readModel.ts';
-export { startProjector, type Projector, type ProjectorOptions } from './runtime/projector.ts';
-export { startChangeFeed, type ChangeFeed, type ChangeFeedHandle, type ChangeFeedOptions, type OrderChange, type OrderChangeListener } from './runtime/changeFeed.ts';
-export { rebuildProjections, RebuildBusyError, type RebuildOptions, type RebuildPhase, type RebuildReport } from './runtime/rebuild.ts';
-export { projectionStatus, type ProjectionStatus, type ProjectionStatusOptions } from './runtime/status.ts';
-export { ORDERS_PROJECTION } from './runtime/checkpoints.ts';
-export type { CommittedBatch, ProjectorHooks } from './runtime/batch.ts';
-export type { DeadLetterRow } from './runtime/deadLetters.ts';
+export { startReadModel, type ReadModel, type ReadModelOptions } from './engine/readModel.ts';
+export { startProjector, type Projector, type ProjectorOptions } from './engine/projector.ts';
+export { startChangeFeed, type ChangeFeed, type ChangeFeedHandle, type ChangeFeedOptions, type OrderChange, type OrderChangeListener } from './engine/changeFeed.ts';
+export { rebuildProjections, RebuildBusyError, type RebuildOptions, type RebuildPhase, type RebuildReport } from './engine/rebuild.ts';
+export { projectionStatus, type ProjectionStatus, type ProjectionStatusOptions } from './engine/status.ts';
+export { ORDERS_PROJECTION } from './engine/checkpoints.ts';
+export type { CommittedBatch, ProjectorHooks } from './engine/batch.ts';
+export type { DeadLetterRow } from './engine/deadLetters.ts';
 export { RebuildStoppedError } from './orders/fold.ts';
 export {
   findOrder,

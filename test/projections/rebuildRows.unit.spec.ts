@@ -4,7 +4,7 @@ import { LINE_ITEM_COLUMNS, ORDER_COLUMNS, TIMELINE_COLUMNS } from '../../src/pr
 import { rowEncoder } from '../../src/projections/orders/copy.ts';
 import type { LineItemRecord, TimelineRecord } from '../../src/projections/orders/project.ts';
 import type { OrderRecord } from '../../src/projections/orders/records.ts';
-import { lineItemLine, orderLine, timelineLine } from '../../src/projections/runtime/rebuildRows.ts';
+import { lineItemLine, orderLine, timelineLine } from '../../src/projections/engine/rebuildRows.ts';
 import { ACTOR_TYPES } from '../../src/projections/orders/guard.ts';
 import { escapeText } from '../../src/projections/orders/copy.ts';
 import { ORDER_EVENT_TYPES, STATUS_MAP } from '../../src/domain/order/index.ts';

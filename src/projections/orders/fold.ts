@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../../commands/eventStore.ts';
-import type { DeadLetter } from '../runtime/deadLetters.ts';
+import type { DeadLetter } from '../engine/deadLetters.ts';
 import { ProjectionDataError, orderIdOfStream } from './guard.ts';
 import { projectOrderEvent, type LineItemRecord, type TimelineRecord } from './project.ts';
 import type { ProjectedOrder } from './records.ts';

@@ -1,6 +1,6 @@
 import { comparePositions, type GlobalPosition } from '../../commands/eventStore.ts';
-import type { ChangeFeed } from '../runtime/changeFeed.ts';
-import { ORDERS_PROJECTION, readCheckpoint } from '../runtime/checkpoints.ts';
+import type { ChangeFeed } from '../engine/changeFeed.ts';
+import { ORDERS_PROJECTION, readCheckpoint } from '../engine/checkpoints.ts';
 import type { Queryable } from './queries.ts';
 
 /** Whether rows cached so far can still be served, as far as the change feed cannot tell. */
