@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { utf8Write } from '../../db/utf8.ts';
 import { LINE_ITEM_COLUMNS, PROJECTED_TABLES, TIMELINE_COLUMNS, type ProjectedTableName } from '../orders/columns.ts';
-import { copyData, copyInSql, escapeText, rowEncoder } from '../orders/copy.ts';
+import { copyData, copyInSql, escapeText, rowEncoder } from './copy.ts';
 import type { LineItemRecord, TimelineRecord } from '../orders/project.ts';
 import type { OrderRecord } from '../orders/records.ts';
 

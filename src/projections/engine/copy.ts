@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { qualified, type ColumnKind } from './columns.ts';
+import { qualified, type ColumnKind } from '../orders/columns.ts';
 
 /**
  * Bulk insert with COPY … FROM STDIN (text format), for a rebuild's load into fresh tables.
