@@ -1,11 +1,7 @@
 import type pg from 'pg';
 import type { GlobalPosition } from '../../commands/eventStore.ts';
-import { LINE_ITEM_COLUMNS, ORDER_COLUMNS, TIMELINE_COLUMNS, qualified } from '../orders/columns.ts';
-import { ORDER_SUMMARIES_BY_IDS } from '../orders/queries.ts';
-import type { OrderWrites } from '../orders/store.ts';
-import type { OrderRow } from '../orders/viewRows.ts';
 import { CheckpointMovedError, readCheckpoint } from './checkpoints.ts';
-import type { DeadLetter } from './deadLetters.ts';
+import type { ProjectionDeadLetter } from './deadLetters.ts';
 import { CHANGES_CHANNEL, encodeChangeNotices } from './notifications.ts';
 
 /*
@@ -19,35 +15,17 @@ const NAME = /^[a-z0-9_@-]+$/;
 /** SQLSTATE raised by projection_checkpoint_at (migration 004) when the checkpoint moved. */
 const CHECKPOINT_MOVED = 'PJ001';
 
-const list = (columns: Record<string, unknown>): string => Object.keys(columns).join(', ');
-const populate = (schema: string, table: string, columns: Record<string, unknown>, param: string): string =>
-  `insert into ${qualified(schema, table)} (${list(columns)}) select ${list(columns)} from json_populate_recordset(null::${qualified(schema, table)}, ${param}::json)`;
-const ORDER_UPDATES = Object.keys(ORDER_COLUMNS).filter((c) => c !== 'id');
 
-const statements = new Map<string, string>();
+/** The engine's part of every batch: dead letters, every projection's checkpoint, the change notices (the NOTIFY is the final select). */
+const ENGINE_WRITES = `with
+  dead as (insert into projection_dead_letters (projection, event_id, stream_id, stream_version, event_type, position_commit, position_prepare, error, data, metadata, recorded_at)
+    select projection, event_id, stream_id, stream_version, event_type, position_commit, position_prepare, error, data, metadata, recorded_at
+    from json_populate_recordset(null::projection_dead_letters, $1::json)
+    on conflict (projection, event_id) do update set error = excluded.error, failed_at = now() returning 1),
+  checkpoint as (update projection_checkpoints set position_commit = $2, position_prepare = $3, updated_at = now() where name = any($4::text[]) returning 1)
+select pg_notify('${CHANGES_CHANNEL}', payload) from unnest($5::text[]) as payload`;
 
-function writeStatement(schema: string): string {
-  let sql = statements.get(schema);
-  if (!sql) {
-    // Data-modifying CTEs all run, in one statement and one snapshot; the NOTIFY is the final select.
-    sql = `with
-      upserted as (${populate(schema, 'production_orders', ORDER_COLUMNS, '$1')}
-        on conflict (id) do update set (${ORDER_UPDATES.join(', ')}) = (${ORDER_UPDATES.map((c) => `excluded.${c}`).join(', ')})
-        where production_orders.version < excluded.version returning 1),
-      line_items as (${populate(schema, 'production_line_items', LINE_ITEM_COLUMNS, '$2')} returning 1),
-      timeline as (${populate(schema, 'fulfillment_events', TIMELINE_COLUMNS, '$3')} returning 1),
-      dead as (insert into projection_dead_letters (projection, event_id, stream_id, stream_version, event_type, position_commit, position_prepare, error, data, metadata, recorded_at)
-        select projection, event_id, stream_id, stream_version, event_type, position_commit, position_prepare, error, data, metadata, recorded_at
-        from json_populate_recordset(null::projection_dead_letters, $4::json)
-        on conflict (projection, event_id) do update set error = excluded.error, failed_at = now() returning 1),
-      checkpoint as (update projection_checkpoints set position_commit = $5, position_prepare = $6, updated_at = now() where name = $7 returning 1)
-    select pg_notify('${CHANGES_CHANNEL}', payload) from unnest($8::text[]) as payload`;
-    statements.set(schema, sql);
-  }
-  return sql;
-}
-
-const deadLetterRow = (projection: string, { event, error }: DeadLetter) => ({
+const deadLetterRow = ({ projection, event, error }: ProjectionDeadLetter) => ({
   projection,
   event_id: event.id,
   stream_id: event.streamId,
@@ -73,7 +51,8 @@ export const sqlLiteral = (value: string): string =>
 /** Statements prepared on each connection, by name (SQL PREPARE lives per session). */
 const prepared = new WeakMap<pg.ClientBase, Set<string>>();
 
-async function prepareOnce(client: pg.ClientBase, name: string, prepare: () => string): Promise<string> {
+/** Prepares `prepare()`'s statement text under `name` on this connection once; returns the name to `execute`. */
+export async function prepareOnce(client: pg.ClientBase, name: string, prepare: () => string): Promise<string> {
   let names = prepared.get(client);
   if (!names?.has(name)) {
     await client.query(`prepare ${name} ${prepare()}`);
@@ -82,27 +61,32 @@ async function prepareOnce(client: pg.ClientBase, name: string, prepare: () => s
   return name;
 }
 
-const prepareWrite = (client: pg.ClientBase, schema: string): Promise<string> =>
-  prepareOnce(client, `projection_batch_${schema}`, () => `(json, json, json, json, bigint, bigint, text, text[]) as ${writeStatement(schema)}`);
+const prepareEngineWrites = (client: pg.ClientBase): Promise<string> =>
+  prepareOnce(client, 'projection_batch_engine', () => `(json, bigint, bigint, text[], text[]) as ${ENGINE_WRITES}`);
 
-/** The live tables' order summaries, read back inside the batch (always a generic plan: one shape, any number of ids). */
-const prepareReadBack = (client: pg.ClientBase): Promise<string> =>
-  prepareOnce(client, 'projection_read_back', () => `(uuid[]) as ${ORDER_SUMMARIES_BY_IDS}`);
+/** One projection's part of a batch. */
+export interface BatchPart<Summary> {
+  readonly projection: string;
+  /** Where its checkpoint must stand. */
+  readonly expected: GlobalPosition | undefined;
+  readonly statements: readonly string[];
+  readonly readBack: { readonly statement: string; idOf(row: Summary): string } | undefined;
+}
 
 /**
- * One batch, as one transaction sent as one message: the checkpoint row locked and checked to be
- * at `expected` (else CheckpointMovedError, nothing written), every write, the new checkpoint and
- * the change notices, then COMMIT. The NOTIFY goes out at COMMIT (and only then), so listeners
+ * One batch, as one transaction sent as one message: each projection's checkpoint row locked and
+ * checked to be at its `expected` (else CheckpointMovedError, nothing written), every
+ * projection's writes, the dead letters, the new checkpoints and the change notices, then COMMIT. The NOTIFY goes out at COMMIT (and only then), so listeners
  * never hear of rows they cannot read; it is sent even when no order changed (only dead letters),
  * because waiters on the position must wake.
  *
- * The writes are a prepared statement (planning it cost a quarter of running it), executed with
- * its arguments as escaped literals, since a message of several statements cannot carry bound
+ * The writes are prepared statements (`prepareOnce`: planning one cost a quarter of running it), executed with
+ * their arguments as escaped literals, since a message of several statements cannot carry bound
  * parameters. A rebuild's table switch makes PostgreSQL plan it again by itself.
  *
  * With `readBack` (the live projector, while this process has subscriptions to feed), the
- * changed orders' summary rows are read inside the transaction, after the writes, as
- * `findOrderSummaries` reads them: subscribers in this process then get them with the change
+ * projections' read-back statements run inside the transaction, after the writes (the orders':
+ * the changed orders' summary rows, as `findOrderSummaries` reads them): subscribers in this process then get them with the change
  * notice instead of each change costing them a read of their own, one more round trip away.
  *
  * The transaction commits without waiting for its WAL flush (`synchronous_commit = off`, this
@@ -111,41 +95,51 @@ const prepareReadBack = (client: pg.ClientBase): Promise<string> =>
  * the projector apply those events again, never skip them. What it saves is an fsync on the
  * path from every command to every subscriber and to every read-your-writes answer.
  */
-export async function commitBatch(
+export async function commitBatch<Summary>(
   client: pg.ClientBase,
-  target: { readonly projection: string; readonly schema: string },
-  expected: GlobalPosition | undefined,
-  writes: OrderWrites,
-  deadLetters: readonly DeadLetter[],
+  schema: string,
+  parts: readonly BatchPart<Summary>[],
+  deadLetters: readonly ProjectionDeadLetter[],
   position: GlobalPosition,
-  changedOrderIds: readonly string[],
+  changedIds: readonly string[],
   readBack = false,
-): Promise<ReadonlyMap<string, OrderRow> | undefined> {
-  if (!NAME.test(target.projection)) throw new Error(`Bad projection name ${target.projection}`);
-  if (readBack && target.schema !== 'public') throw new Error('Only the live tables are read back');
-  const statement = await prepareWrite(client, target.schema);
+): Promise<ReadonlyMap<string, Summary> | undefined> {
+  for (const part of parts) if (!NAME.test(part.projection)) throw new Error(`Bad projection name ${part.projection}`);
+  if (readBack && schema !== 'public') throw new Error('Only the live tables are read back');
+  const engine = await prepareEngineWrites(client);
   const text = sqlLiteral;
-  const notices = encodeChangeNotices(position, changedOrderIds).map(text).join(', ');
-  const reading = readBack && changedOrderIds.length > 0;
-  const readBackSql = reading
-    ? `set local plan_cache_mode = force_generic_plan; execute ${await prepareReadBack(client)}(${text(`{${changedOrderIds.join(',')}}`)});`
-    : '';
-  const sql = `begin; set local synchronous_commit = off;
-    select projection_checkpoint_at(${text(target.projection)}, ${expected ? `${expected.commit}, ${expected.prepare}` : 'null, null'});
-    execute ${statement}(${text(JSON.stringify(writes.orders))}, ${text(JSON.stringify(writes.lineItems))}, ${text(JSON.stringify(writes.timeline))},
-      ${text(JSON.stringify(deadLetters.map((letter) => deadLetterRow(target.projection, letter))))},
-      ${position.commit}, ${position.prepare}, ${text(target.projection)}, array[${notices}]::text[]);
-    ${readBackSql}
-    commit`;
+  const notices = encodeChangeNotices(position, changedIds).map(text).join(', ');
+  const sql = ['begin', 'set local synchronous_commit = off'];
+  for (const part of parts) {
+    sql.push(`select projection_checkpoint_at(${text(part.projection)}, ${part.expected ? `${part.expected.commit}, ${part.expected.prepare}` : 'null, null'})`);
+  }
+  for (const part of parts) sql.push(...part.statements);
+  sql.push(
+    `execute ${engine}(${text(JSON.stringify(deadLetters.map(deadLetterRow)))}, ${position.commit}, ${position.prepare}, array[${parts.map((part) => text(part.projection)).join(', ')}]::text[], array[${notices}]::text[])`,
+  );
+  // Where each read-back's rows come in the results: one result per statement of the message.
+  const readBacks: { readonly at: number; idOf(row: Summary): string }[] = [];
+  if (readBack && changedIds.length > 0) {
+    sql.push('set local plan_cache_mode = force_generic_plan');
+    for (const part of parts) {
+      if (!part.readBack) continue;
+      sql.push(part.readBack.statement);
+      readBacks.push({ at: sql.length - 1, idOf: (row) => part.readBack!.idOf(row) });
+    }
+  }
+  sql.push('commit');
   try {
-    const results = (await client.query(sql)) as unknown as pg.QueryResult<OrderRow>[];
-    if (!reading) return undefined;
-    // The read-back's rows are the second-last result (COMMIT's is the last).
-    const rows = results.at(-2)?.rows ?? [];
-    return new Map(rows.map((row) => [row.id, row]));
+    const results = (await client.query(sql.join(';\n'))) as unknown as pg.QueryResult[];
+    if (readBacks.length === 0) return undefined;
+    const summaries = new Map<string, Summary>();
+    for (const readBackAt of readBacks) for (const row of (results[readBackAt.at]?.rows ?? []) as Summary[]) summaries.set(readBackAt.idOf(row), row);
+    return summaries;
   } catch (error) {
     await client.query('rollback').catch(() => undefined);
-    if ((error as { code?: string }).code === CHECKPOINT_MOVED) throw new CheckpointMovedError((await readCheckpoint(client, target.projection)).position);
+    if ((error as { code?: string }).code === CHECKPOINT_MOVED) {
+      const part = parts[0];
+      throw new CheckpointMovedError(part ? (await readCheckpoint(client, part.projection)).position : undefined);
+    }
     throw error;
   }
 }

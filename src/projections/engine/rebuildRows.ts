@@ -1,40 +1,7 @@
 import type pg from 'pg';
 import { utf8Write } from '../../db/utf8.ts';
-import { LINE_ITEM_COLUMNS, PROJECTED_TABLES, TIMELINE_COLUMNS, type ProjectedTableName } from '../orders/columns.ts';
-import { copyData, copyInSql, escapeText, rowEncoder } from './copy.ts';
-import type { LineItemRecord, TimelineRecord } from '../orders/project.ts';
-import type { OrderRecord } from '../orders/records.ts';
-
-const anyTimeline = rowEncoder(TIMELINE_COLUMNS);
-const anyLineItem = rowEncoder(LINE_ITEM_COLUMNS);
-
-/**
- * A timeline row as a COPY text line: the bulk load writes one per event, so this is
- * `rowEncoder(TIMELINE_COLUMNS)` written out for the record's known shape (same output, a test
- * checks it). Ids, versions and positions are uuids and digits, and status, actor type and event
- * type come from fixed lists (status labels, the guard's actor types, known event types): none
- * needs escaping. Anything unexpected in them (a null) goes the generic way.
- */
-export function timelineLine(r: TimelineRecord): string {
-  if (r.message === null || r.id === null) return anyTimeline(r);
-  return `${r.id}\t${r.order_id}\t${r.stream_version}\t${r.status}\t${escapeText(r.message)}\t${escapeText(JSON.stringify(r.metadata))}\t${escapeText(r.occurred_at)}\t${r.actor_type}\t${escapeText(r.actor_id)}\t${r.event_type}\t${r.position_commit}\t${r.position_prepare}\n`;
-}
-
-/** A line item row as a COPY text line (see {@link timelineLine}). */
-export function lineItemLine(r: LineItemRecord): string {
-  if (r.id === null) return anyLineItem(r);
-  return `${r.id}\t${r.order_id}\t${r.line_no}\t${escapeText(r.size)}\t${r.quantity}\t${escapeText(r.technique)}\t${r.unit_price_cents}\t${escapeText(JSON.stringify(r.metadata))}\t${escapeText(r.created_at)}\n`;
-}
-
-// The values of `rowEncoder`'s field(), one per column kind, for a known shape.
-const t = (v: string | null | undefined): string => (v === null || v === undefined ? '\\N' : escapeText(v));
-const n = (v: string | number | null | undefined): string => (v === null || v === undefined ? '\\N' : String(v));
-const b = (v: boolean | null | undefined): string => (v === null || v === undefined ? '\\N' : v ? 't' : 'f');
-const j = (v: unknown): string => (v === null || v === undefined ? '\\N' : escapeText(JSON.stringify(v)));
-
-/** An order row as a COPY text line: `rowEncoder(ORDER_COLUMNS)` written out (a test checks they agree). */
-export const orderLine = (r: OrderRecord): string =>
-  `${n(r.id)}\t${n(r.user_id)}\t${n(r.project_id)}\t${t(r.reference)}\t${t(r.status)}\t${t(r.notes)}\t${j(r.metadata)}\t${t(r.created_at)}\t${t(r.updated_at)}\t${t(r.priority)}\t${t(r.hold_reason)}\t${t(r.prompt)}\t${t(r.design_url)}\t${t(r.garment_id)}\t${j(r.garment)}\t${n(r.total_cents)}\t${t(r.currency)}\t${t(r.stripe_checkout_session_id)}\t${t(r.checkout_url)}\t${b(r.checkout_simulated)}\t${t(r.payment_session_id)}\t${t(r.stripe_payment_intent_id)}\t${n(r.paid_cents)}\t${t(r.paid_currency)}\t${t(r.paid_at)}\t${b(r.payment_mismatch)}\t${t(r.last_payment_failure)}\t${n(r.refunded_cents)}\t${b(r.canceled)}\t${t(r.canceled_by)}\t${t(r.cancel_reason)}\t${b(r.refund_due)}\t${t(r.submitted_at)}\t${t(r.approved_at)}\t${t(r.in_production_at)}\t${t(r.fulfilled_at)}\t${t(r.canceled_at)}\t${t(r.tracking_number)}\t${t(r.tracking_url)}\t${t(r.carrier)}\t${t(r.public_tracking_token)}\t${j(r.eta_clock)}\t${t(r.eta_at)}\t${n(r.version)}\t${n(r.position_commit)}\t${n(r.position_prepare)}\t${b(r.refund_excess)}\t${b(r.refund_failed)}\t${t(r.refund_failure_reason)}\t${t(r.dispute_id)}\t${t(r.dispute_status)}\t${t(r.dispute_evidence_due_by)}\t${b(r.disputed)}\n`;
+import { copyData, copyInSql } from './copy.ts';
+import type { ReadTable } from './table.ts';
 
 /**
  * Rows for one table on a connection of its own, sent as one COPY per `flushRows` lines. One
@@ -55,10 +22,10 @@ export class TableWriter {
   constructor(
     private readonly client: pg.ClientBase,
     schema: string,
-    private readonly table: ProjectedTableName,
+    private readonly table: ReadTable,
     private readonly flushRows = 20_000,
   ) {
-    this.#sql = copyInSql(schema, table, PROJECTED_TABLES.find((t) => t.name === table)!.columns);
+    this.#sql = copyInSql(schema, table.name, table.columns);
   }
 
   /**
@@ -94,7 +61,7 @@ export class TableWriter {
     this.#length = 0;
     this.#rows = 0;
     this.#inFlight = copyData(this.client, this.#sql, data).catch((error: unknown) => {
-      throw refusedRow(error, this.table, data);
+      throw refusedRow(error, this.table.name, data);
     });
     // Seen by the next flush or finish; until then it must not count as unhandled.
     this.#inFlight.catch(() => undefined);
@@ -120,12 +87,12 @@ export class TableWriter {
 export class CopyRowRefusedError extends Error {
   override readonly name = 'CopyRowRefusedError';
   constructor(
-    readonly table: ProjectedTableName,
+    readonly table: string,
     readonly fields: readonly string[],
     cause: Error,
   ) {
-    // Every projected row names its order: the orders' own id comes first, the others' second.
-    super(`The database refused a ${table} row of order ${fields[table === 'production_orders' ? 0 : 1]}: ${cause.message}`, { cause });
+    // A row's first fields are its key (the orders': the order's id; the timeline's: event and order).
+    super(`The database refused a ${table} row (${fields.slice(0, 2).join(', ')}): ${cause.message}`, { cause });
   }
 }
 
@@ -133,7 +100,7 @@ export class CopyRowRefusedError extends Error {
  * The COPY's error, with the row it names when it names one: PostgreSQL reports the row's line
  * within the statement (`where`: "COPY <table>, line <n>, …"), and `data` is what was sent.
  */
-function refusedRow(error: unknown, table: ProjectedTableName, data: Buffer): unknown {
+function refusedRow(error: unknown, table: string, data: Buffer): unknown {
   const line = /^COPY [^,]+, line (\d+)/.exec((error as { where?: unknown }).where as string)?.[1];
   if (!line || !(error instanceof Error)) return error;
   let start = 0;
