@@ -135,12 +135,14 @@ async function inTransaction<S>(
     for (const letter of written?.deadLetters ?? []) deadLetters.push({ projection: slot.projection.name, ...letter });
     for (const event of refused) deadLetters.push({ projection: slot.projection.name, event, error: reason });
     for (const id of written?.changedIds ?? []) changed.add(id);
-    parts.push({ projection: slot.projection.name, expected: slot.position, statements: written?.statements ?? [], readBack: written?.readBack });
+    // A projection added later catches up while the others' checkpoints stay where they are.
+    const advances = !slot.position || comparePositions(last.position, slot.position) > 0;
+    parts.push({ projection: slot.projection.name, expected: slot.position, advances, statements: written?.statements ?? [], readBack: written?.readBack });
   }
   const changedOrderIds = [...changed];
   await target.hooks?.beforeCommit?.(events);
   const summaries = await commitBatch(target.client, target.schema, parts, deadLetters, last.position, changedOrderIds, target.readBack ?? false);
-  for (const slot of target.slots) slot.position = last.position;
+  for (const slot of target.slots) if (!slot.position || comparePositions(last.position, slot.position) > 0) slot.position = last.position;
   for (const written of writes) written.committed();
   return { position: last.position, changedOrderIds, deadLetters: deadLetters.length, ...(summaries ? { summaries } : {}) };
 }

@@ -69,6 +69,8 @@ export interface BatchPart<Summary> {
   readonly projection: string;
   /** Where its checkpoint must stand. */
   readonly expected: GlobalPosition | undefined;
+  /** Its checkpoint moves to the batch's position (false: it is past the batch already). */
+  readonly advances: boolean;
   readonly statements: readonly string[];
   readonly readBack: { readonly statement: string; idOf(row: Summary): string } | undefined;
 }
@@ -115,7 +117,7 @@ export async function commitBatch<Summary>(
   }
   for (const part of parts) sql.push(...part.statements);
   sql.push(
-    `execute ${engine}(${text(JSON.stringify(deadLetters.map(deadLetterRow)))}, ${position.commit}, ${position.prepare}, array[${parts.map((part) => text(part.projection)).join(', ')}]::text[], array[${notices}]::text[])`,
+    `execute ${engine}(${text(JSON.stringify(deadLetters.map(deadLetterRow)))}, ${position.commit}, ${position.prepare}, array[${parts.filter((part) => part.advances).map((part) => text(part.projection)).join(', ')}]::text[], array[${notices}]::text[])`,
   );
   // Where each read-back's rows come in the results: one result per statement of the message.
   const readBacks: { readonly at: number; idOf(row: Summary): string }[] = [];
