@@ -107,7 +107,7 @@ export const TIMELINE_TABLE = defineTable(
   { key: ['order_id', 'stream_version'], statistics: ['order_id', 'stream_version'], load: 'streamed' },
 );
 
-/** In the order a rebuild loads them: final-state tables last. */
+/** A rebuild builds the indexes of the last listed first (the largest: its sort starts at once). */
 export const ORDER_TABLES = [ORDERS_TABLE, LINE_ITEMS_TABLE, TIMELINE_TABLE] as const;
 
 /** A `production_orders` row as written. */
