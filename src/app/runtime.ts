@@ -17,7 +17,7 @@ import { apiDocsRoutes } from '../http/routes/productionDocs.ts';
 import { DEFAULT_PAGES_DIR } from '../http/pages.ts';
 import { loadDevWebhookSecret } from '../payments/devWebhookSecret.ts';
 import { setUpPayments, type Payments } from '../payments/setup.ts';
-import { createOrderCache, listGarments, projectionStatus, startReadModel, type ChangeFeed, type OrderCache, type ReadModel } from '../projections/index.ts';
+import { createOrderCache, listGarments, projectionStatus, READ_MODEL_PROJECTIONS, startReadModel, type ChangeFeed, type OrderCache, type ReadModel } from '../projections/index.ts';
 import { setUpAuth, type AuthSetup } from './auth.ts';
 import { Closables } from './closables.ts';
 import { devCustomerToken } from './devUsers.ts';
@@ -81,6 +81,8 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
       // The projector's batches and the feed's resyncs are bounded by their own heartbeats and retries.
       pool: backgroundPool,
       eventStore,
+      // The read model's projections (a metrics projection joins the orders one here).
+      projections: READ_MODEL_PROJECTIONS,
       projector: config.projector,
       onError: (error) => log.error({ err: error }, 'read model error'),
     });
@@ -111,8 +113,8 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
     }
 
     const projectionLag = async () => {
-      const [status] = await projectionStatus({ pool, eventStore, lagEventsLimit: MAX_PROJECTION_LAG + 1, deadLetterLimit: 0 });
-      return status?.lagEvents;
+      const statuses = await projectionStatus({ pool, eventStore, projections: READ_MODEL_PROJECTIONS, lagEventsLimit: MAX_PROJECTION_LAG + 1, deadLetterLimit: 0 });
+      return Math.max(0, ...statuses.map((status) => status.lagEvents));
     };
     const requestFeed = withWaitBound(readModel.changeFeed, config.readYourWritesTimeoutMs);
     const routes: FastifyPluginAsync[] = [

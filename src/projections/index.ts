@@ -2,16 +2,48 @@
  * The read model: projections from the events into PostgreSQL tables, the live change feed,
  * rebuild and status, and the queries the API layers read through. Run `migrate(pool)`
  * (src/db/migrate.ts) before any of it.
+ *
+ * The engine (`engine/`) runs any list of projections; the read model of this application is
+ * {@link READ_MODEL_PROJECTIONS}, which these entry points run unless given another list.
  */
-export { startReadModel, type ReadModel, type ReadModelOptions } from './runtime/readModel.ts';
-export { startProjector, type Projector, type ProjectorOptions } from './runtime/projector.ts';
-export { startChangeFeed, type ChangeFeed, type ChangeFeedHandle, type ChangeFeedOptions, type OrderChange, type OrderChangeListener } from './runtime/changeFeed.ts';
-export { rebuildProjections, RebuildBusyError, type RebuildOptions, type RebuildPhase, type RebuildReport } from './runtime/rebuild.ts';
-export { projectionStatus, type ProjectionStatus, type ProjectionStatusOptions } from './runtime/status.ts';
-export { ORDERS_PROJECTION } from './runtime/checkpoints.ts';
-export type { CommittedBatch, ProjectorHooks } from './runtime/batch.ts';
-export type { DeadLetterRow } from './runtime/deadLetters.ts';
-export { RebuildStoppedError } from './orders/fold.ts';
+import * as engine from './engine/index.ts';
+import type { Projection } from './engine/projection.ts';
+import { ordersProjection } from './orders/projection.ts';
+import type { OrderRow } from './orders/tables.ts';
+
+/** The projections the read model is made of: each writes its own tables, all in one transaction per batch, rebuilt together. */
+export const READ_MODEL_PROJECTIONS: readonly Projection<OrderRow>[] = [ordersProjection];
+
+type WithProjections<O extends { readonly projections: unknown }> = Omit<O, 'projections'> & Partial<Pick<O, 'projections'>>;
+
+export type ReadModelOptions = WithProjections<engine.ReadModelOptions<OrderRow>>;
+export type ReadModel = engine.ReadModel<OrderRow>;
+export type ProjectorOptions = WithProjections<engine.ProjectorOptions<OrderRow>>;
+export type ChangeFeedOptions = WithProjections<engine.ChangeFeedOptions>;
+export type ChangeFeed = engine.ChangeFeed<OrderRow>;
+export type ChangeFeedHandle = engine.ChangeFeedHandle<OrderRow>;
+export type OrderChange = engine.OrderChange<OrderRow>;
+export type OrderChangeListener = engine.OrderChangeListener<OrderRow>;
+export type CommittedBatch = engine.CommittedBatch<OrderRow>;
+export type RebuildOptions = WithProjections<engine.RebuildOptions>;
+export type ProjectionStatusOptions = WithProjections<engine.ProjectionStatusOptions>;
+/** What a rebuild did, and how many orders the new tables hold. */
+export type RebuildReport = engine.RebuildReport & { readonly orders: number };
+
+export const startReadModel = (options: ReadModelOptions): Promise<ReadModel> => engine.startReadModel({ projections: READ_MODEL_PROJECTIONS, ...options });
+export const startProjector = (options: ProjectorOptions): engine.Projector => engine.startProjector({ projections: READ_MODEL_PROJECTIONS, ...options });
+export const startChangeFeed = (options: ChangeFeedOptions): Promise<ChangeFeedHandle> => engine.startChangeFeed<OrderRow>({ projections: READ_MODEL_PROJECTIONS, ...options });
+export const projectionStatus = (options: ProjectionStatusOptions): Promise<engine.ProjectionStatus[]> => engine.projectionStatus({ projections: READ_MODEL_PROJECTIONS, ...options });
+
+/** Rebuilds the read model's projections (see the engine's `rebuildProjections`), and counts the orders it switched in. */
+export async function rebuildProjections(options: RebuildOptions): Promise<RebuildReport> {
+  const report = await engine.rebuildProjections({ projections: READ_MODEL_PROJECTIONS, ...options });
+  const { rows } = await options.pool.query<{ n: string }>('select count(*) as n from production_orders');
+  return { ...report, orders: Number(rows[0]?.n ?? 0) };
+}
+
+export { RebuildBusyError, RebuildStoppedError, type Projector, type RebuildPhase, type ProjectionStatus, type ProjectorHooks, type DeadLetterRow, type Projection } from './engine/index.ts';
+export { ORDERS_PROJECTION, ordersProjection } from './orders/projection.ts';
 export {
   findOrder,
   findOrderByReference,

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { sqlLiteral } from '../../src/projections/runtime/batchSql.ts';
+import { sqlLiteral } from '../../src/projections/engine/batchSql.ts';
 
 describe('the projector batch\'s SQL literals', () => {
   it('are the text pg\'s escapeLiteral gives, for quotes, backslashes, JSON escapes and any other character', () => {

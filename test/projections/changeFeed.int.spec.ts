@@ -4,8 +4,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPosition, type GlobalPosition } from '../../src/eventstore/eventStore.ts';
 import { findOrderSummaries, orderSummaryView, startChangeFeed, startReadModel, type ChangeFeedHandle, type OrderChange } from '../../src/projections/index.ts';
-import { LISTENER_APPLICATION_NAME } from '../../src/projections/runtime/changeFeed.ts';
-import { CHANGES_CHANNEL } from '../../src/projections/runtime/notifications.ts';
+import { LISTENER_APPLICATION_NAME } from '../../src/projections/engine/changeFeed.ts';
+import { CHANGES_CHANNEL } from '../../src/projections/engine/notifications.ts';
 import { startFreezingProxy } from '../support/proxy.ts';
 import { randomOrderLife, readModelFixture, seededRandom, waitUntilCaughtUp, type ReadModelFixture } from './support.ts';
 

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CopyOut } from '../../src/eventstore/postgres/copyOut.ts';
-import { copyData } from '../../src/projections/orders/copy.ts';
+import { copyData } from '../../src/projections/engine/copy.ts';
 import { sleep } from '../eventstore/support.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 

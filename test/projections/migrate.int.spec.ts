@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMigrations, migrate, MigrationError } from '../../src/db/migrate.ts';
-import { LINE_ITEM_COLUMNS, ORDER_COLUMNS, TIMELINE_COLUMNS } from '../../src/projections/orders/columns.ts';
+import { LINE_ITEM_COLUMNS, ORDER_COLUMNS, TIMELINE_COLUMNS } from '../../src/projections/orders/tables.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
 describe('migrate', () => {

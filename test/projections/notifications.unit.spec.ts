@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decodeOrderCursor, encodeOrderCursor } from '../../src/projections/orders/cursor.ts';
-import { decodeChangeNotice, encodeChangeNotices, type ChangeNotice } from '../../src/projections/runtime/notifications.ts';
+import { decodeChangeNotice, encodeChangeNotices, type ChangeNotice } from '../../src/projections/engine/notifications.ts';
 
 const decodeChangeNotices = (payloads: readonly string[]): ChangeNotice[] =>
   payloads.map(decodeChangeNotice).filter((notice): notice is ChangeNotice => notice !== undefined);

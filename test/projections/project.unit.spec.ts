@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { RecordedEvent } from '../../src/eventstore/eventStore.ts';
 import { PAYMENT_CONFIRMED_MESSAGE } from '../../src/domain/order/index.ts';
-import { foldOrderEvents, RebuildStoppedError } from '../../src/projections/orders/fold.ts';
+import { foldOrderEvents } from '../../src/projections/orders/fold.ts';
+import { RebuildStoppedError } from '../../src/projections/engine/projection.ts';
 import { fromOrderRecord, toOrderRecord, type ProjectedOrder } from '../../src/projections/orders/records.ts';
 
 const orderId = randomUUID();

@@ -4,7 +4,7 @@ import type { EventStore } from '../../src/eventstore/eventStore.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLockHeld, REBUILD_LOCK_KEY } from '../../src/db/leadership.ts';
 import { rebuildProjections } from '../../src/projections/index.ts';
-import { REBUILD_APPLICATION_NAME } from '../../src/projections/runtime/rebuild.ts';
+import { REBUILD_APPLICATION_NAME } from '../../src/projections/engine/rebuild.ts';
 import { projectingFixture, randomOrderLife, seededRandom, snapshotReadModel, waitUntilCaughtUp, type ReadModelFixture } from './support.ts';
 import { settledWithoutUncaught } from '../support/uncaught.ts';
 

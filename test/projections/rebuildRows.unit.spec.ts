@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { LINE_ITEM_COLUMNS, ORDER_COLUMNS, TIMELINE_COLUMNS } from '../../src/projections/orders/columns.ts';
-import { rowEncoder } from '../../src/projections/orders/copy.ts';
-import type { LineItemRecord, TimelineRecord } from '../../src/projections/orders/project.ts';
-import type { OrderRecord } from '../../src/projections/orders/records.ts';
-import { lineItemLine, orderLine, timelineLine } from '../../src/projections/runtime/rebuildRows.ts';
+import { LINE_ITEM_COLUMNS, ORDER_COLUMNS, TIMELINE_COLUMNS } from '../../src/projections/orders/tables.ts';
+import { rowEncoder } from '../../src/projections/engine/table.ts';
+import type { LineItemRecord, TimelineRecord } from '../../src/projections/orders/tables.ts';
+import type { OrderRecord } from '../../src/projections/orders/tables.ts';
+import { lineItemLine, orderLine, timelineLine } from '../../src/projections/orders/tables.ts';
 import { ACTOR_TYPES } from '../../src/projections/orders/guard.ts';
-import { escapeText } from '../../src/projections/orders/copy.ts';
+import { escapeText } from '../../src/projections/engine/table.ts';
 import { ORDER_EVENT_TYPES, STATUS_MAP } from '../../src/domain/order/index.ts';
 
 const ODD = 'tab\there\nnewline\r\\back "quoted" ünï 🎉';

@@ -1,5 +1,5 @@
 import type { OrderEvent } from '../../domain/order/events.ts';
-import { sqlLiteral } from '../runtime/batchSql.ts';
+import { sqlLiteral } from '../engine/batchSql.ts';
 import { dailyDeltas, dailyRowsOf, type DailyRows } from './daily.ts';
 import { emptyRows, holdKey, latestRows, stageEntryKey, stepMetrics, type MetricRows, type OrderMetricsState } from './fold.ts';
 import { METRIC_TABLES, type MetricTable } from './tables.ts';

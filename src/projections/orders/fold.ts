@@ -1,22 +1,13 @@
 import type { RecordedEvent } from '../../eventstore/eventStore.ts';
-import type { DeadLetter } from '../runtime/deadLetters.ts';
+import type { DeadLetter } from '../engine/deadLetters.ts';
+import { RebuildStoppedError } from '../engine/projection.ts';
 import { ProjectionDataError, orderIdOfStream } from './guard.ts';
-import { projectOrderEvent, type LineItemRecord, type TimelineRecord } from './project.ts';
+import { projectOrderEvent } from './project.ts';
 import type { ProjectedOrder } from './records.ts';
+import type { LineItemRecord, TimelineRecord } from './tables.ts';
 
 /** How an event that cannot be applied is treated: kept aside (live) or fatal (rebuild). */
 export type FoldPolicy = 'continuous' | 'strict';
-
-/** A rebuild met an event it cannot apply: it stops, and the live tables stay as they are. */
-export class RebuildStoppedError extends Error {
-  override readonly name = 'RebuildStoppedError';
-  constructor(
-    readonly event: RecordedEvent,
-    cause: unknown,
-  ) {
-    super(`Rebuild stopped at ${event.type} ${event.id} (v${event.streamVersion} of ${event.streamId}): ${(cause as Error).message}`, { cause });
-  }
-}
 
 export interface FoldOutcome {
   /** The orders this batch changed, in their final state. */

@@ -1,5 +1,5 @@
 import { etaOf } from '../../domain/order/index.ts';
-import type { ChangeFeed } from '../runtime/changeFeed.ts';
+import type { ChangeFeed } from '../engine/changeFeed.ts';
 import { isUuid } from '../../domain/ids.ts';
 import { findOrderRow, type Queryable, type ReadOptions } from './queries.ts';
 import { startTableWatch, type TableWatch } from './orderCacheWatch.ts';

@@ -1,6 +1,7 @@
 import { comparePositions, type GlobalPosition } from '../../eventstore/eventStore.ts';
-import type { ChangeFeed } from '../runtime/changeFeed.ts';
-import { ORDERS_PROJECTION, readCheckpoint } from '../runtime/checkpoints.ts';
+import type { ChangeFeed } from '../engine/changeFeed.ts';
+import { readCheckpoint } from '../engine/checkpoints.ts';
+import { ORDERS_PROJECTION } from './projection.ts';
 import type { Queryable } from './queries.ts';
 
 /** Whether rows cached so far can still be served, as far as the change feed cannot tell. */

@@ -1,36 +1,10 @@
 import type { RecordedEvent } from '../../eventstore/eventStore.ts';
 import { STATUS_MAP, evolve, timelineMessage, type OrderEvent } from '../../domain/order/index.ts';
 import { ProjectionDataError, checkedOrderEvent, isKnownOrderEvent } from './guard.ts';
-import type { OrderExtras, ProjectedOrder } from './records.ts';
+import { extrasAfter, NO_EXTRAS, type ProjectedOrder } from './records.ts';
+import type { LineItemRecord, TimelineRecord } from './tables.ts';
 
-/** A `production_line_items` row as written. */
-export interface LineItemRecord {
-  id: string;
-  order_id: string;
-  line_no: number;
-  size: string;
-  quantity: number;
-  technique: string;
-  unit_price_cents: string;
-  metadata: Readonly<Record<string, unknown>>;
-  created_at: string;
-}
-
-/** A `fulfillment_events` row as written: one per applied event. */
-export interface TimelineRecord {
-  id: string;
-  order_id: string;
-  stream_version: number;
-  status: string;
-  message: string;
-  metadata: Readonly<Record<string, unknown>>;
-  occurred_at: string;
-  actor_type: string;
-  actor_id: string;
-  event_type: string;
-  position_commit: string;
-  position_prepare: string;
-}
+export type { LineItemRecord, TimelineRecord } from './tables.ts';
 
 export type OrderEventOutcome =
   /** The event changed the order: write these. */
@@ -40,7 +14,6 @@ export type OrderEventOutcome =
   /** A type this code does not know (written by a newer version): only the version moves on. */
   | { readonly kind: 'skipped'; readonly order: ProjectedOrder | undefined };
 
-const NO_EXTRAS: OrderExtras = { trackingNumber: null, trackingUrl: null, carrier: null, lastPaymentFailure: null };
 const BASE_FIELDS = new Set(['type', 'orderId', 'actor', 'at', 'idempotencyKey']);
 const NO_KEYS: ReadonlySet<string> = new Set();
 
@@ -106,13 +79,6 @@ export function projectOrderEvent(current: ProjectedOrder | undefined, event: Re
       created_at: typed.at,
     })) : [],
   };
-}
-
-function extrasAfter(extras: OrderExtras, event: OrderEvent): OrderExtras {
-  if (event.type === 'OrderFulfilled') return { ...extras, trackingNumber: event.trackingNumber, trackingUrl: event.trackingUrl, carrier: event.carrier };
-  if (event.type === 'PaymentFailed') return { ...extras, lastPaymentFailure: event.reason };
-  if (event.type === 'PaymentConfirmed') return { ...extras, lastPaymentFailure: null };
-  return extras;
 }
 
 /** What the timeline entry keeps of the event: its own fields, minus what every event has. */

@@ -4,7 +4,8 @@ import { AppError, type FieldProblem } from '../../domain/errors.ts';
 import { TRACKING_TOKEN_PATTERN } from '../../domain/order/index.ts';
 import { decodeOrderCursor, encodeOrderCursor } from './cursor.ts';
 import { orderFilterProblems, orderFilterWhere, type OrderFilter } from './filter.ts';
-import type { OrderRow, TimelineJson } from './viewRows.ts';
+import { jsonObject, selectList } from '../engine/table.ts';
+import { LINE_ITEM_VIEW_COLUMNS, LINE_ITEMS_TABLE, ORDER_VIEW_COLUMNS, TIMELINE_TABLE, TIMELINE_VIEW_COLUMNS, type OrderRow, type TimelineJson } from './tables.ts';
 import { garmentView, orderView, timelineView, type GarmentView, type OrderSummaryView, type ProductionOrderView, type TimelineEntryView } from './views.ts';
 
 export type { OrderFilter } from './filter.ts';
@@ -44,16 +45,10 @@ export const ORDERS_CHANGED_AFTER = `select id from production_orders
 
 // Each order's line items and timeline come in the same statement (one snapshot, even across a
 // rebuild's table switch), each from its table's primary key.
-const ORDER_FIELDS = `select o.id, o.user_id, o.project_id, o.reference, o.status, o.notes, o.metadata, o.created_at, o.updated_at,
-  o.priority, o.hold_reason, o.prompt, o.design_url, o.garment, o.total_cents, o.currency, o.stripe_checkout_session_id,
-  o.checkout_url, o.checkout_simulated, o.stripe_payment_intent_id, o.paid_cents, o.paid_currency, o.paid_at, o.payment_mismatch,
-  o.last_payment_failure, o.refunded_cents, o.canceled, o.canceled_by, o.cancel_reason, o.refund_due, o.submitted_at, o.approved_at,
-  o.in_production_at, o.fulfilled_at, o.canceled_at, o.tracking_number, o.tracking_url, o.carrier, o.public_tracking_token, o.eta_clock, o.version,
-  o.refund_excess, o.refund_failed, o.refund_failure_reason, o.dispute_status, o.dispute_evidence_due_by, o.disputed,
+const ORDER_FIELDS = `select ${selectList('o', ORDER_VIEW_COLUMNS)},
   o.position_commit::text || '-' || o.position_prepare::text as position,
   to_json(o.created_at) #>> '{}' as cursor_created_at,
-  (select coalesce(json_agg(json_build_object('id', li.id, 'line_no', li.line_no, 'size', li.size, 'quantity', li.quantity,
-      'technique', li.technique, 'unit_price_cents', li.unit_price_cents::text) order by li.line_no), '[]'::json)
+  (select coalesce(json_agg(${jsonObject(LINE_ITEMS_TABLE, 'li', LINE_ITEM_VIEW_COLUMNS)} order by li.line_no), '[]'::json)
     from production_line_items li where li.order_id = o.id) as line_items`;
 const ORDER_SELECT = `${ORDER_FIELDS},
   (select coalesce(json_agg(${timelineJson('fe')} order by fe.stream_version), '[]'::json)
@@ -63,10 +58,7 @@ from production_orders o`;
 const ORDER_SUMMARY_SELECT = `${ORDER_FIELDS}, null::json as events from production_orders o`;
 
 function timelineJson(alias: string): string {
-  return `json_build_object('id', ${alias}.id, 'order_id', ${alias}.order_id, 'stream_version', ${alias}.stream_version, 'status', ${alias}.status,
-    'message', ${alias}.message, 'metadata', ${alias}.metadata, 'actor_type', ${alias}.actor_type, 'actor_id', ${alias}.actor_id,
-    'event_type', ${alias}.event_type, 'occurred_at', ${alias}.occurred_at,
-    'position', ${alias}.position_commit::text || '-' || ${alias}.position_prepare::text)`;
+  return jsonObject(TIMELINE_TABLE, alias, TIMELINE_VIEW_COLUMNS, `'position', ${alias}.position_commit::text || '-' || ${alias}.position_prepare::text`);
 }
 
 /**

@@ -1,5 +1,8 @@
 import type { GlobalPosition } from '../../eventstore/eventStore.ts';
-import { etaOf, type EtaClock, type Order, type OrderState, type Priority } from '../../domain/order/index.ts';
+import { etaOf, type Order, type OrderEvent, type OrderState } from '../../domain/order/index.ts';
+import type { OrderRecord } from './tables.ts';
+
+export type { OrderRecord } from './tables.ts';
 
 const NO_KEYS: ReadonlySet<string> = new Set();
 
@@ -11,6 +14,16 @@ export interface OrderExtras {
   readonly lastPaymentFailure: string | null;
 }
 
+export const NO_EXTRAS: OrderExtras = { trackingNumber: null, trackingUrl: null, carrier: null, lastPaymentFailure: null };
+
+/** The extras after an event: the fold keeps them beside the domain's state. */
+export function extrasAfter(extras: OrderExtras, event: OrderEvent): OrderExtras {
+  if (event.type === 'OrderFulfilled') return { ...extras, trackingNumber: event.trackingNumber, trackingUrl: event.trackingUrl, carrier: event.carrier };
+  if (event.type === 'PaymentFailed') return { ...extras, lastPaymentFailure: event.reason };
+  if (event.type === 'PaymentConfirmed') return { ...extras, lastPaymentFailure: null };
+  return extras;
+}
+
 /** One order as the projection holds it: the domain's fold plus extras, its version and position. */
 export interface ProjectedOrder {
   readonly order: Order;
@@ -19,63 +32,6 @@ export interface ProjectedOrder {
   readonly version: number;
   /** The $all position of that event. */
   readonly position: GlobalPosition;
-}
-
-/** A `production_orders` row as written (JSON-ready: bigints as decimal text, instants as ISO text). */
-export interface OrderRecord {
-  id: string;
-  user_id: string;
-  project_id: string | null;
-  reference: string;
-  status: OrderState;
-  notes: string | null;
-  metadata: Readonly<Record<string, unknown>>;
-  created_at: string;
-  updated_at: string;
-  priority: Priority;
-  hold_reason: string | null;
-  prompt: string | null;
-  design_url: string;
-  garment_id: string;
-  garment: Order['garment'];
-  total_cents: string;
-  currency: string;
-  stripe_checkout_session_id: string | null;
-  checkout_url: string | null;
-  checkout_simulated: boolean | null;
-  payment_session_id: string | null;
-  stripe_payment_intent_id: string | null;
-  paid_cents: string | null;
-  paid_currency: string | null;
-  paid_at: string | null;
-  payment_mismatch: boolean;
-  last_payment_failure: string | null;
-  refunded_cents: string;
-  canceled: boolean;
-  canceled_by: string | null;
-  cancel_reason: string | null;
-  refund_due: boolean;
-  submitted_at: string | null;
-  approved_at: string | null;
-  in_production_at: string | null;
-  fulfilled_at: string | null;
-  canceled_at: string | null;
-  tracking_number: string | null;
-  tracking_url: string | null;
-  carrier: string | null;
-  public_tracking_token: string | null;
-  eta_clock: EtaClock;
-  eta_at: string | null;
-  version: number;
-  position_commit: string;
-  position_prepare: string;
-  refund_excess: boolean;
-  refund_failed: boolean;
-  refund_failure_reason: string | null;
-  dispute_id: string | null;
-  dispute_status: string | null;
-  dispute_evidence_due_by: string | null;
-  disputed: boolean;
 }
 
 export function toOrderRecord(projected: ProjectedOrder): OrderRecord {

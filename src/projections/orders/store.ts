@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { LINE_ITEM_COLUMNS, ORDER_COLUMNS, TIMELINE_COLUMNS, qualified, readBack, type ColumnKind } from './columns.ts';
-import type { LineItemRecord, TimelineRecord } from './project.ts';
-import { fromOrderRecord, type OrderRecord, type ProjectedOrder } from './records.ts';
+import { qualified, readBackList } from '../engine/table.ts';
+import { fromOrderRecord, type ProjectedOrder } from './records.ts';
+import { LINE_ITEMS_TABLE, ORDERS_TABLE, TIMELINE_TABLE, type LineItemRecord, type OrderRecord, type TimelineRecord } from './tables.ts';
 
 /** What one transaction writes to the order tables. */
 export interface OrderWrites {
@@ -12,8 +12,7 @@ export interface OrderWrites {
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
-const names = (columns: Record<string, ColumnKind>): string[] => Object.keys(columns);
-const ORDER_NAMES = names(ORDER_COLUMNS);
+const ORDER_NAMES = ORDERS_TABLE.columnNames;
 const ORDER_UPDATES = ORDER_NAMES.filter((name) => name !== 'id');
 
 /**
@@ -35,9 +34,9 @@ function sqlFor(schema: string) {
       upsertOrders: `${insertSql(schema, 'production_orders', ORDER_NAMES)}
         on conflict (id) do update set (${ORDER_UPDATES.join(', ')}) = (${ORDER_UPDATES.map((c) => `excluded.${c}`).join(', ')})
         where production_orders.version < excluded.version`,
-      insertLineItems: insertSql(schema, 'production_line_items', names(LINE_ITEM_COLUMNS)),
-      insertTimeline: insertSql(schema, 'fulfillment_events', names(TIMELINE_COLUMNS)),
-      loadOrders: `select ${Object.entries(ORDER_COLUMNS).map(([c, kind]) => readBack(c, kind)).join(', ')}
+      insertLineItems: insertSql(schema, LINE_ITEMS_TABLE.name, LINE_ITEMS_TABLE.columnNames),
+      insertTimeline: insertSql(schema, TIMELINE_TABLE.name, TIMELINE_TABLE.columnNames),
+      loadOrders: `select ${readBackList(ORDERS_TABLE)}
         from ${qualified(schema, 'production_orders')} where id = any($1::uuid[])`,
     };
     statements.set(schema, sql);

@@ -1,7 +1,7 @@
 import { STATUS_MAP, etaOf, type Actor, type GarmentSnapshot, type OrderState, type Priority, type ProductionStatus, type Technique } from '../../domain/order/index.ts';
-import type { OrderRow, TimelineJson } from './viewRows.ts';
+import type { OrderRow, TimelineJson } from './tables.ts';
 
-export type { LineItemJson, OrderRow, TimelineJson } from './viewRows.ts';
+export type { LineItemJson, OrderRow, TimelineJson } from './tables.ts';
 
 /** A catalog entry or an order's garment snapshot. `price` is in dollars, as in the seed. */
 export interface GarmentView {

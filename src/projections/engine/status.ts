@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { comparePositions, type EventStore, type GlobalPosition } from '../../eventstore/eventStore.ts';
-import { ORDERS_PROJECTION, readCheckpoint } from './checkpoints.ts';
+import { readCheckpoint } from './checkpoints.ts';
+import type { Projection } from './projection.ts';
 import { listDeadLetters, type DeadLetterRow } from './deadLetters.ts';
 import { PROJECTOR_LOCK_KEY, REBUILD_LOCK_KEY, isLockHeld } from '../../db/leadership.ts';
 
@@ -28,6 +29,8 @@ export interface ProjectionStatus {
 export interface ProjectionStatusOptions {
   readonly pool: pg.Pool;
   readonly eventStore: EventStore;
+  /** Reported first, in this order. */
+  readonly projections: readonly Pick<Projection, 'name' | 'tables' | 'streamPrefixes'>[];
   readonly now?: () => Date;
   /** Stop counting lag past this many events. Default 100,000. */
   readonly lagEventsLimit?: number;
@@ -43,14 +46,31 @@ export interface ProjectionStatusOptions {
 export async function projectionStatus(options: ProjectionStatusOptions): Promise<ProjectionStatus[]> {
   const now = options.now?.() ?? new Date();
   const limit = options.lagEventsLimit ?? 100_000;
-  const [checkpoint, head, deadLetters, projectorRunning, rebuildRunning] = await Promise.all([
-    readCheckpoint(options.pool, ORDERS_PROJECTION),
+  const [head, projectorRunning, rebuildRunning] = await Promise.all([
     options.eventStore.headPosition(),
-    listDeadLetters(options.pool, ORDERS_PROJECTION, options.deadLetterLimit ?? 50),
     isLockHeld(options.pool, PROJECTOR_LOCK_KEY),
     isLockHeld(options.pool, REBUILD_LOCK_KEY),
   ]);
-  const lag = await measureLag(options.eventStore, checkpoint.position, head, limit, now);
+  const projections = await Promise.all(
+    options.projections.map(async (projection): Promise<ProjectionStatus> => {
+      const [checkpoint, deadLetters] = await Promise.all([
+        readCheckpoint(options.pool, projection.name),
+        listDeadLetters(options.pool, projection.name, options.deadLetterLimit ?? 50),
+      ]);
+      return {
+        name: projection.name,
+        kind: 'projection',
+        tables: projection.tables.map((table) => table.name),
+        position: checkpoint.position,
+        updatedAt: checkpoint.updatedAt,
+        head,
+        ...(await measureLag(options.eventStore, checkpoint.position, head, limit, now, projection.streamPrefixes)),
+        projectorRunning,
+        rebuildRunning,
+        deadLetters,
+      };
+    }),
+  );
   const reactors = await Promise.all(
     (options.reactors ?? []).map(async (reactor): Promise<ProjectionStatus> => {
       const [stored, running] = await Promise.all([readCheckpoint(options.pool, reactor.name), isLockHeld(options.pool, reactor.lockKey)]);
@@ -61,7 +81,7 @@ export async function projectionStatus(options: ProjectionStatusOptions): Promis
         position: stored.position,
         updatedAt: stored.updatedAt,
         head,
-        ...(await measureLag(options.eventStore, stored.position, head, limit, now)),
+        ...(await measureLag(options.eventStore, stored.position, head, limit, now, ['order-'])),
         projectorRunning: running,
         rebuildRunning: false,
         deadLetters: { total: 0, items: [] },
@@ -69,30 +89,19 @@ export async function projectionStatus(options: ProjectionStatusOptions): Promis
     }),
   );
   return [
-    {
-      name: ORDERS_PROJECTION,
-      kind: 'projection',
-      tables: ['production_orders', 'production_line_items', 'fulfillment_events'],
-      position: checkpoint.position,
-      updatedAt: checkpoint.updatedAt,
-      head,
-      ...lag,
-      projectorRunning,
-      rebuildRunning,
-      deadLetters,
-    },
+    ...projections,
     ...reactors,
   ];
 }
 
-/** Counts order events after the checkpoint by reading them (positions are not dense in every store). */
-async function measureLag(store: EventStore, position: GlobalPosition | undefined, head: GlobalPosition | undefined, limit: number, now: Date) {
+/** Counts the events of these streams after the checkpoint by reading them (positions are not dense in every store). */
+async function measureLag(store: EventStore, position: GlobalPosition | undefined, head: GlobalPosition | undefined, limit: number, now: Date, streamPrefixes: readonly string[]) {
   if (!head || (position && comparePositions(position, head) >= 0)) return { lagEvents: 0, lagEventsCapped: false, lagSeconds: 0 };
   let after = position;
   let lagEvents = 0;
   let oldest: Date | undefined;
   while (lagEvents < limit) {
-    const page = await store.readAll({ ...(after ? { after } : {}), maxCount: Math.min(10_000, limit - lagEvents), streamPrefixes: ['order-'] });
+    const page = await store.readAll({ ...(after ? { after } : {}), maxCount: Math.min(10_000, limit - lagEvents), streamPrefixes: [...streamPrefixes] });
     if (page.length === 0) break;
     oldest ??= page[0]!.recordedAt;
     lagEvents += page.length;

@@ -5,7 +5,7 @@
  * the statements' CPU per timeline row, the table with a row per event.
  */
 import type pg from 'pg';
-import { qualified, type ColumnKind } from './columns.ts';
+import { qualified, rowEncoder, type Columns } from './table.ts';
 
 /**
  * Bulk insert with COPY … FROM STDIN (text format), for a rebuild's load into fresh tables
@@ -69,43 +69,8 @@ class CopyIn implements pg.Submittable {
   handlePortalSuspended(): void {}
 }
 
-const NEEDS_ESCAPE = /[\\\n\r\t]/;
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-/** Text as COPY's text format wants it: backslash, newline, carriage return and tab escaped. */
-export const escapeText = (text: string): string => (NEEDS_ESCAPE.test(text) ? text.replace(/[\\\n\r\t]/g, (c) => ESCAPES[c]!) : text);
-
-/** One value in COPY's text format; `\N` is null. */
-function field(value: unknown, kind: ColumnKind): string {
-  if (value === null || value === undefined) return '\\N';
-  switch (kind) {
-    case 'jsonb':
-      return escapeText(JSON.stringify(value));
-    case 'bool':
-      return value ? 't' : 'f';
-    case 'text':
-    case 'timestamptz':
-      return escapeText(typeof value === 'string' ? value : JSON.stringify(value));
-    case 'uuid':
-    case 'int4':
-    case 'int8':
-      return typeof value === 'number' || typeof value === 'bigint' ? value.toString() : (value as string);
-  }
-}
-
-/** A row encoder for COPY's text format: the row (an object keyed by column) as one line, newline included. */
-export function rowEncoder(columns: Readonly<Record<string, ColumnKind>>): (row: object) => string {
-  const names = Object.keys(columns);
-  const kinds = Object.values(columns);
-  return (row) => {
-    const values = row as Record<string, unknown>;
-    let line = field(values[names[0]!], kinds[0]!);
-    for (let c = 1; c < names.length; c += 1) line += `\t${field(values[names[c]!], kinds[c]!)}`;
-    return `${line}\n`;
-  };
-}
-
 /** COPY's text-format statement for these columns of `schema.table`. */
-export const copyInSql = (schema: string, table: string, columns: Readonly<Record<string, ColumnKind>>): string =>
+export const copyInSql = (schema: string, table: string, columns: Columns): string =>
   `copy ${qualified(schema, table)} (${Object.keys(columns).join(', ')}) from stdin`;
 
 /** Sends encoded lines (COPY text format, each ending in a newline) in one COPY. */
@@ -117,7 +82,7 @@ export async function copyData(client: pg.ClientBase, sql: string, data: Buffer)
 }
 
 /** Inserts `rows` (objects keyed by column) into `schema.table` in one COPY. */
-export async function copyRows(client: pg.ClientBase, schema: string, table: string, columns: Readonly<Record<string, ColumnKind>>, rows: readonly object[]): Promise<void> {
+export async function copyRows(client: pg.ClientBase, schema: string, table: string, columns: Columns, rows: readonly object[]): Promise<void> {
   const encode = rowEncoder(columns);
   let lines = '';
   for (const row of rows) lines += encode(row);

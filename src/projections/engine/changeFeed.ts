@@ -1,20 +1,19 @@
 import pg from 'pg';
 import { comparePositions, type GlobalPosition } from '../../eventstore/eventStore.ts';
 import { endWithin, HEARTBEAT_TIMEOUT_MS, startHeartbeat } from '../../db/heartbeat.ts';
-import { ORDERS_PROJECTION, readCheckpoint } from './checkpoints.ts';
+import { readLowestCheckpoint } from './checkpoints.ts';
 import { CHANGES_CHANNEL, decodeChangeNotice } from './notifications.ts';
-import { ORDERS_CHANGED_AFTER } from '../orders/queries.ts';
-import type { OrderRow } from '../orders/viewRows.ts';
+import type { Projection } from './projection.ts';
 
-/** One order changed in the read model; the read model has reached `position` (and this change). */
-export interface OrderChange {
+/** One entity (an order) changed in the read model; the read model has reached `position` (and this change). */
+export interface OrderChange<Summary = unknown> {
   readonly orderId: string;
   readonly position: GlobalPosition;
   /**
-   * The order's summary row exactly as of `position` (`findOrderSummaries`' row), when this
+   * Its row exactly as of `position` (the orders': `findOrderSummaries`' row), when this
    * process's own projector read it back in the commit; otherwise undefined (read it yourself).
    */
-  readonly summary?: OrderRow | undefined;
+  readonly summary?: Summary | undefined;
 }
 
 export interface SubscribeOptions {
@@ -22,16 +21,16 @@ export interface SubscribeOptions {
   readonly summaries?: boolean;
 }
 
-export type OrderChangeListener = (change: OrderChange) => void;
+export type OrderChangeListener<Summary = unknown> = (change: OrderChange<Summary>) => void;
 
 /**
  * What the read model tells its readers (GraphQL subscriptions, read-your-writes answers).
  * Every process sharing the database sees every change: its own projector's commits at once,
  * other processes' through LISTEN/NOTIFY.
  */
-export interface ChangeFeed {
+export interface ChangeFeed<Summary = unknown> {
   /** Called for every order a projection commit changed, after the commit. Returns unsubscribe. */
-  subscribe(listener: OrderChangeListener, options?: SubscribeOptions): () => void;
+  subscribe(listener: OrderChangeListener<Summary>, options?: SubscribeOptions): () => void;
   /**
    * Resolves true once the read model has reached `position` (e.g. an append's position: the
    * change is then readable), false after `timeoutMs` (default 5000) or on abort.
@@ -42,8 +41,8 @@ export interface ChangeFeed {
 }
 
 /** The feed as its owner holds it: the local projector publishes into it; close() on shutdown. */
-export interface ChangeFeedHandle extends ChangeFeed {
-  publish(position: GlobalPosition, orderIds: readonly string[], summaries?: ReadonlyMap<string, OrderRow>): void;
+export interface ChangeFeedHandle<Summary = unknown> extends ChangeFeed<Summary> {
+  publish(position: GlobalPosition, orderIds: readonly string[], summaries?: ReadonlyMap<string, Summary>): void;
   /** True while some listener subscribed with `summaries`. */
   wantsSummaries(): boolean;
   /**
@@ -60,6 +59,8 @@ export interface ChangeFeedHandle extends ChangeFeed {
 
 export interface ChangeFeedOptions {
   readonly pool: pg.Pool;
+  /** The projections whose commits it follows: it stands at their lowest checkpoint, and tells what their `changedAfter` finds after a gap. */
+  readonly projections: readonly Pick<Projection, 'name' | 'changedAfter'>[];
   /** How often to look at the checkpoint while someone waits and no notice came (a safety net). Default 1000. */
   readonly pollIntervalMs?: number;
   readonly onError?: (error: unknown) => void;
@@ -78,21 +79,21 @@ interface Waiter {
 }
 
 /** Starts listening; resolves once the feed knows where the read model stands. */
-export async function startChangeFeed(options: ChangeFeedOptions): Promise<ChangeFeedHandle> {
-  const feed = new PostgresChangeFeed(options);
+export async function startChangeFeed<Summary = unknown>(options: ChangeFeedOptions): Promise<ChangeFeedHandle<Summary>> {
+  const feed = new PostgresChangeFeed<Summary>(options);
   await feed.start();
   return feed;
 }
 
-class PostgresChangeFeed implements ChangeFeedHandle {
+class PostgresChangeFeed<Summary> implements ChangeFeedHandle<Summary> {
   /** The newest commit heard of (maybe only some of its NOTIFY parts). */
   #current: GlobalPosition | undefined;
   /** The newest commit whose changed orders have all been told to the listeners. */
   #complete: GlobalPosition | undefined;
   /** Which NOTIFY parts of the current position were delivered; complete once all were. */
   #parts = { seen: new Set<number>(), complete: true };
-  readonly #listeners = new Set<OrderChangeListener>();
-  readonly #summaryListeners = new Set<OrderChangeListener>();
+  readonly #listeners = new Set<OrderChangeListener<Summary>>();
+  readonly #summaryListeners = new Set<OrderChangeListener<Summary>>();
   #projectorBackend: number | undefined;
   readonly #waiters = new Set<Waiter>();
   #client: pg.Client | undefined;
@@ -108,13 +109,17 @@ class PostgresChangeFeed implements ChangeFeedHandle {
   #gapFrom: GlobalPosition | undefined;
   #stopHeartbeat: (() => void) | undefined;
 
-  constructor(private readonly options: ChangeFeedOptions) {}
+  readonly #names: readonly string[];
+
+  constructor(private readonly options: ChangeFeedOptions) {
+    this.#names = options.projections.map((projection) => projection.name);
+  }
 
   async start(): Promise<void> {
     await this.#listen();
     try {
       // LISTEN first, then read where the model stands: nothing committed in between is missed.
-      const { position } = await readCheckpoint(this.options.pool, ORDERS_PROJECTION);
+      const position = await readLowestCheckpoint(this.options.pool, this.#names);
       if (position && (!this.#current || comparePositions(position, this.#current) > 0)) this.#current = position;
       if (position && (!this.#complete || comparePositions(position, this.#complete) > 0)) this.#complete = position;
     } catch (error) {
@@ -123,7 +128,7 @@ class PostgresChangeFeed implements ChangeFeedHandle {
     }
   }
 
-  subscribe(listener: OrderChangeListener, options: SubscribeOptions = {}): () => void {
+  subscribe(listener: OrderChangeListener<Summary>, options: SubscribeOptions = {}): () => void {
     this.#listeners.add(listener);
     if (options.summaries) this.#summaryListeners.add(listener);
     return () => {
@@ -168,7 +173,7 @@ class PostgresChangeFeed implements ChangeFeedHandle {
     });
   }
 
-  publish(position: GlobalPosition, orderIds: readonly string[], summaries?: ReadonlyMap<string, OrderRow>): void {
+  publish(position: GlobalPosition, orderIds: readonly string[], summaries?: ReadonlyMap<string, Summary>): void {
     this.#deliver(position, orderIds, undefined, summaries);
   }
 
@@ -201,7 +206,7 @@ class PostgresChangeFeed implements ChangeFeedHandle {
   }
 
   /** Delivers one commit's changes once: older positions and parts already seen are dropped. */
-  #deliver(position: GlobalPosition, orderIds: readonly string[], part: { index: number; of: number } | undefined, summaries?: ReadonlyMap<string, OrderRow>): void {
+  #deliver(position: GlobalPosition, orderIds: readonly string[], part: { index: number; of: number } | undefined, summaries?: ReadonlyMap<string, Summary>): void {
     const order = this.#current ? comparePositions(position, this.#current) : 1;
     if (order < 0) return;
     if (order === 0 && (this.#parts.complete || (part && this.#parts.seen.has(part.index)))) return;
@@ -217,9 +222,9 @@ class PostgresChangeFeed implements ChangeFeedHandle {
     this.#wakeWaiters();
   }
 
-  #tell(position: GlobalPosition, orderIds: readonly string[], summaries?: ReadonlyMap<string, OrderRow>): void {
+  #tell(position: GlobalPosition, orderIds: readonly string[], summaries?: ReadonlyMap<string, Summary>): void {
     for (const orderId of orderIds) {
-      const change: OrderChange = { orderId, position, summary: summaries?.get(orderId) };
+      const change: OrderChange<Summary> = { orderId, position, summary: summaries?.get(orderId) };
       for (const listener of this.#listeners) {
         try {
           listener(change);
@@ -312,10 +317,10 @@ class PostgresChangeFeed implements ChangeFeedHandle {
     this.#resyncing ??= (async () => {
       const listening = this.#client !== undefined;
       const gap = this.#gapFrom;
-      const { position } = await readCheckpoint(this.options.pool, ORDERS_PROJECTION);
+      const position = await readLowestCheckpoint(this.options.pool, this.#names);
       const from = gap ?? this.#complete;
       if (position && !(from && comparePositions(position, from) <= 0)) {
-        const changed = from ? await ordersChangedAfter(this.options.pool, from) : [];
+        const changed = from ? await changedAfter(this.options.pool, this.options.projections, from) : [];
         const order = this.#current ? comparePositions(position, this.#current) : 1;
         // Past what was heard, or completing a commit heard in part: delivered as a commit.
         if (order > 0 || (order === 0 && !this.#parts.complete)) this.#deliver(position, changed, undefined);
@@ -336,10 +341,13 @@ class PostgresChangeFeed implements ChangeFeedHandle {
   }
 }
 
-async function ordersChangedAfter(pool: pg.Pool, after: GlobalPosition): Promise<string[]> {
-  const { rows } = await pool.query<{ id: string }>(
-    `${ORDERS_CHANGED_AFTER} order by position_commit, position_prepare`,
-    [after.commit.toString(), after.prepare.toString()],
-  );
-  return rows.map((row) => row.id);
+/** What the projections that tell changes changed after `after`, oldest change first within each. */
+async function changedAfter(pool: pg.Pool, projections: ChangeFeedOptions['projections'], after: GlobalPosition): Promise<string[]> {
+  const ids = new Set<string>();
+  for (const { changedAfter: sql } of projections) {
+    if (!sql) continue;
+    const { rows } = await pool.query<{ id: string }>(`${sql} order by position_commit, position_prepare`, [after.commit.toString(), after.prepare.toString()]);
+    for (const row of rows) ids.add(row.id);
+  }
+  return [...ids];
 }

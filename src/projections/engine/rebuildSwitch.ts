@@ -5,12 +5,12 @@
  */
 import type pg from 'pg';
 import { comparePositions, type GlobalPosition, type RecordedEvent } from '../../eventstore/eventStore.ts';
-import { PROJECTED_TABLES, qualified, quoteIdent } from '../orders/columns.ts';
-import { ORDERS_CHANGED_AFTER } from '../orders/queries.ts';
-import { ORDERS_PROJECTION, lockCheckpoint, saveCheckpoint } from './checkpoints.ts';
+import { lockCheckpoint, saveCheckpoint } from './checkpoints.ts';
 import { clearDeadLettersUpTo } from './deadLetters.ts';
 import { CHANGES_CHANNEL, encodeChangeNotices } from './notifications.ts';
+import type { Projection } from './projection.ts';
 import { applyPage, type LoadSettings, type RebuildCursor } from './rebuildLoad.ts';
+import { qualified, quoteIdent } from './table.ts';
 import { resumeAutovacuum } from './tableClone.ts';
 
 /** The rebuild's lock session ended: another rebuild may be under way, so this one stops unswitched. */
@@ -53,24 +53,30 @@ export async function switchTables(
     try {
       await client.query('begin');
       await client.query("set local lock_timeout = '30s'");
-      const live = await lockCheckpoint(client, ORDERS_PROJECTION, 'any');
+      // Every projection's checkpoint first, in the order every live batch takes them.
+      const live: (GlobalPosition | undefined)[] = [];
+      for (const { projection } of settings.slots) live.push(await lockCheckpoint(client, projection.name, 'any'));
       // Rows are read back from the new tables here, so a retry starts from what is committed.
-      const pending: RebuildCursor = { position: cursor.position, events: cursor.events, state: undefined };
+      for (const slot of settings.slots) slot.rebuild.forget();
+      const pending: RebuildCursor = { position: cursor.position, events: cursor.events };
       await applyRemaining(client, settings, pending);
       await client.query(TABLE_LOCK_TIMEOUT_SQL);
-      await client.query(`lock table ${PROJECTED_TABLES.map((t) => qualified('public', t.name)).join(', ')} in access exclusive mode`);
+      const tables = settings.slots.flatMap((slot) => slot.projection.tables.map((table) => table.name));
+      await client.query(`lock table ${tables.map((name) => qualified('public', name)).join(', ')} in access exclusive mode`);
       const retired = quoteIdent(`${retiredPrefix}${settings.schema.slice(-12)}`);
       await client.query(`create schema ${retired}`);
-      for (const { name } of PROJECTED_TABLES) {
+      for (const name of tables) {
         await client.query(`alter table ${qualified('public', name)} set schema ${retired}`);
         await client.query(`alter table ${qualified(settings.schema, name)} set schema public`);
         await resumeAutovacuum(client, 'public', name);
       }
       let clearedDeadLetters = 0;
       if (pending.position) {
-        await saveCheckpoint(client, ORDERS_PROJECTION, pending.position);
-        clearedDeadLetters = await clearDeadLettersUpTo(client, ORDERS_PROJECTION, pending.position);
-        await announce(client, live, pending.position);
+        for (const [index, { projection }] of settings.slots.entries()) {
+          await saveCheckpoint(client, projection.name, pending.position);
+          clearedDeadLetters += await clearDeadLettersUpTo(client, projection.name, pending.position);
+          await announce(client, projection, live[index], pending.position);
+        }
       }
       // The last moment to find the rebuild's lock gone (another rebuild may be under way): nothing is switched yet.
       if (lockLost.aborted) throw new RebuildLockLostError();
@@ -111,26 +117,22 @@ export async function dropIfFree(client: pg.ClientBase, quotedSchema: string, lo
 }
 
 async function applyRemaining(client: pg.ClientBase, settings: LoadSettings, cursor: RebuildCursor): Promise<void> {
-  const changed = new Set<string>();
   for (;;) {
     const page: readonly RecordedEvent[] = await settings.eventStore.readAll({
       ...(cursor.position ? { after: cursor.position } : {}),
       maxCount: settings.pageSize,
-      streamPrefixes: ['order-'],
+      streamPrefixes: settings.streamPrefixes,
     });
     if (page.length === 0) return;
-    await applyPage(client, settings.schema, cursor, page, changed);
+    await applyPage(client, settings, cursor, page);
     if (page.length < settings.pageSize) return;
   }
 }
 
-/** Tells every process which orders the new tables have beyond what the live tables had. */
-async function announce(client: pg.ClientBase, live: GlobalPosition | undefined, position: GlobalPosition): Promise<void> {
-  if (live && comparePositions(position, live) <= 0) return;
-  const { rows } = await client.query<{ id: string }>(
-    ORDERS_CHANGED_AFTER,
-    [(live?.commit ?? -1n).toString(), (live?.prepare ?? -1n).toString()],
-  );
+/** Tells every process what the new tables have beyond what the live tables had. */
+async function announce(client: pg.ClientBase, projection: Projection, live: GlobalPosition | undefined, position: GlobalPosition): Promise<void> {
+  if (!projection.changedAfter || (live && comparePositions(position, live) <= 0)) return;
+  const { rows } = await client.query<{ id: string }>(projection.changedAfter, [(live?.commit ?? -1n).toString(), (live?.prepare ?? -1n).toString()]);
   await client.query('select pg_notify($1, payload) from unnest($2::text[]) as payload', [
     CHANGES_CHANNEL,
     encodeChangeNotices(

@@ -3,9 +3,6 @@ import { comparePositions, type GlobalPosition } from '../../eventstore/eventSto
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
-/** The one projection so far: it builds production_orders, production_line_items and fulfillment_events. */
-export const ORDERS_PROJECTION = 'orders';
-
 /** The live projector found the checkpoint elsewhere than it left it (another leader, or a rebuild switched tables). */
 export class CheckpointMovedError extends Error {
   override readonly name = 'CheckpointMovedError';
@@ -56,4 +53,23 @@ export async function saveCheckpoint(db: Queryable, name: string, position: Glob
     position.commit.toString(),
     position.prepare.toString(),
   ]);
+}
+
+/**
+ * Where the read model as a whole stands: the lowest checkpoint of these projections (every live
+ * batch moves them all, so they differ only while one added later catches up); undefined while
+ * any has none.
+ */
+export async function readLowestCheckpoint(db: Queryable, names: readonly string[]): Promise<GlobalPosition | undefined> {
+  const { rows } = await db.query<CheckpointRow & { name: string }>(
+    'select name, position_commit::text as commit, position_prepare::text as prepare, updated_at from projection_checkpoints where name = any($1::text[])',
+    [names],
+  );
+  let lowest: GlobalPosition | undefined;
+  for (const name of names) {
+    const position = toPosition(rows.find((row) => row.name === name));
+    if (!position) return undefined;
+    if (!lowest || comparePositions(position, lowest) < 0) lowest = position;
+  }
+  return lowest;
 }

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { qualified } from '../orders/columns.ts';
+import { qualified } from './table.ts';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 

@@ -1,15 +1,18 @@
 import type pg from 'pg';
-import type { EventStore, GlobalPosition } from '../../eventstore/eventStore.ts';
-import { OrderCache, projectBatch, type CommittedBatch, type ProjectorHooks } from './batch.ts';
-import { CheckpointMovedError, ORDERS_PROJECTION, readCheckpoint } from './checkpoints.ts';
+import { comparePositions, type EventStore } from '../../eventstore/eventStore.ts';
+import { projectBatch, type CommittedBatch, type LiveSlot, type ProjectorHooks } from './batch.ts';
+import { CheckpointMovedError, readCheckpoint } from './checkpoints.ts';
+import type { Projection } from './projection.ts';
 import { PROJECTOR_LOCK_KEY, whileLeading } from '../../db/leadership.ts';
 import { checkOut } from '../../db/transaction.ts';
 
-export interface ProjectorOptions {
+export interface ProjectorOptions<Summary = unknown> {
   readonly pool: pg.Pool;
   readonly eventStore: EventStore;
+  /** What it runs: every batch is one transaction of all of them. */
+  readonly projections: readonly Projection<Summary>[];
   /** Told of every commit at once, before any database round trip (the local change feed). */
-  readonly onCommitted?: (batch: CommittedBatch) => void;
+  readonly onCommitted?: (batch: CommittedBatch<Summary>) => void;
   /** Asked before each batch: read the changed orders' summaries back for `onCommitted` (see commitBatch). */
   readonly readBack?: () => boolean;
   /** The backend process id of the connection the projector now writes on; undefined once it let go of it. */
@@ -30,10 +33,12 @@ export interface Projector {
 }
 
 /**
- * Runs the `orders` projection in this process whenever it holds the lead: catch up from the
- * checkpoint, then follow live. Any number of processes may start one; exactly one projects.
+ * Runs the projections in this process whenever it holds the lead: catch up from the
+ * checkpoints, then follow live, every batch one transaction of all of them. Any number of
+ * processes may start one; exactly one projects.
  */
-export function startProjector(options: ProjectorOptions): Projector {
+export function startProjector<S>(options: ProjectorOptions<S>): Projector {
+  if (options.projections.length === 0) throw new Error('A projector needs a projection to run');
   const stopping = new AbortController();
   let leader = false;
   const loop = whileLeading(
@@ -63,32 +68,33 @@ export function startProjector(options: ProjectorOptions): Projector {
 }
 
 /** Projects while `signal` allows; returns (or throws) when it should stop leading. */
-async function lead(options: ProjectorOptions, signal: AbortSignal): Promise<void> {
+async function lead<S>(options: ProjectorOptions<S>, signal: AbortSignal): Promise<void> {
   const { client, release } = await checkOut(options.pool);
   options.onConnection?.((client as unknown as { processID: number | null }).processID ?? undefined);
   let failed: Error | undefined;
   try {
+    const streamPrefixes = [...new Set(options.projections.flatMap((projection) => projection.streamPrefixes))];
     while (!signal.aborted) {
-      let position: GlobalPosition | undefined = (await readCheckpoint(client, ORDERS_PROJECTION)).position;
-      // Per subscription: a restart (the checkpoint moved) ends the old one and forgets its cache.
+      // Per subscription: a restart (the checkpoint moved) ends the old one and forgets what the projections kept.
+      const slots: LiveSlot<S>[] = [];
+      for (const projection of options.projections) {
+        slots.push({ projection, live: projection.live(), position: (await readCheckpoint(client, projection.name)).position });
+      }
+      // From the lowest checkpoint: a projection added later catches up while the others skip what they have.
+      let from = slots[0]!.position;
+      for (const slot of slots) if (!slot.position || (from && comparePositions(slot.position, from) < 0)) from = slot.position;
       const subscription = new AbortController();
-      const cache = new OrderCache();
       try {
         const batches = prefetching(
           options.eventStore.subscribeToAll({
-            ...(position ? { after: position } : {}),
-            streamPrefixes: ['order-'],
+            ...(from ? { after: from } : {}),
+            streamPrefixes,
             maxBatchSize: options.batchSize ?? 1000,
             signal: AbortSignal.any([signal, subscription.signal]),
           }),
         );
         for await (const events of batches) {
-          const committed = await projectBatch(
-            { client, projection: ORDERS_PROJECTION, schema: 'public', cache, hooks: options.hooks, readBack: options.readBack?.() ?? false },
-            position,
-            events,
-          );
-          position = committed.position;
+          const committed = await projectBatch({ client, schema: 'public', slots, hooks: options.hooks, readBack: options.readBack?.() ?? false }, events);
           options.onCommitted?.(committed);
           if (signal.aborted) break;
         }

@@ -9,6 +9,11 @@ export interface DeadLetter {
   readonly error: string;
 }
 
+/** A dead letter of one projection (the key of its row: projection and event). */
+export interface ProjectionDeadLetter extends DeadLetter {
+  readonly projection: string;
+}
+
 export interface DeadLetterRow {
   readonly projection: string;
   readonly eventId: string;

@@ -4,7 +4,7 @@
  * indexes maintained row by row while loading.
  */
 import type pg from 'pg';
-import { PROJECTED_TABLES, qualified, quoteIdent, type ProjectedTableName } from '../orders/columns.ts';
+import { qualified, quoteIdent, type ReadTable } from './table.ts';
 import { indexBuilds, type IndexBuild } from './tableClone.ts';
 
 /**
@@ -12,13 +12,13 @@ import { indexBuilds, type IndexBuild } from './tableClone.ts';
  * largest table first, so its sort starts at once and the small ones fill the other
  * connections; then key constraints are attached (catalog only) and the tables analyzed, also
  * side by side. Each statement commits on its own, so none holds the event store's read horizon
- * long. `tables`: which of the projected tables (all by default): the append-only ones are
- * indexed while the orders are still being written.
+ * long. `tables`, as the projections list them (the streamed ones are indexed while the
+ * final-state ones are still being written).
  */
-export async function buildIndexes(connections: readonly pg.ClientBase[], schema: string, tables: readonly ProjectedTableName[] = ALL): Promise<void> {
+export async function buildIndexes(connections: readonly pg.ClientBase[], schema: string, tables: readonly ReadTable[]): Promise<void> {
   const [first] = connections;
   if (!first) throw new Error('buildIndexes needs a connection');
-  const chosen = [...PROJECTED_TABLES].reverse().filter((table) => tables.includes(table.name));
+  const chosen = [...tables].reverse();
   const builds: IndexBuild[] = [];
   for (const table of chosen) builds.push(...(await indexBuilds(first, schema, table.name)));
   const analyses = chosen.map((table) =>
@@ -28,8 +28,6 @@ export async function buildIndexes(connections: readonly pg.ClientBase[], schema
   for (const build of builds) if (build.attach) await first.query(build.attach);
   await drain(connections, analyses);
 }
-
-const ALL = PROJECTED_TABLES.map((table) => table.name);
 
 /** Runs the statements in order, each on whichever connection is free first. */
 async function drain(connections: readonly pg.ClientBase[], statements: readonly string[]): Promise<void> {
