@@ -21,7 +21,7 @@ import pg from 'pg';
 import Stripe from 'stripe';
 import { createAuthenticator } from '../src/auth/authenticate.ts';
 import { createTokenVerifier } from '../src/auth/tokens.ts';
-import { createMetrics } from '../src/app/metrics.ts';
+import { createMetrics } from '../src/metrics.ts';
 import { createOrderCommands, createPostgresGarmentCatalog, createPostgresReferenceAllocator, type OrderCommands } from '../src/commands/order/index.ts';
 import { createPostgresEventStore } from '../src/commands/postgres/index.ts';
 import { ensureEmbeddedPostgres } from '../src/db/embedded.ts';

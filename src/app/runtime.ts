@@ -12,9 +12,9 @@ import { loadInstallationSecret } from '../db/installationSecret.ts';
 import { migrate } from '../db/migrate.ts';
 import type { AppDeps } from '../http/app.ts';
 import { orderResolvers } from '../http/graphql/resolvers/orders/index.ts';
-import { productionRoutes } from '../http/routes/production.ts';
-import { apiDocsRoutes } from '../http/routes/productionDocs.ts';
-import { DEFAULT_PAGES_DIR } from '../http/pages.ts';
+import { productionRoutes } from '../http/routes/api/production/index.ts';
+import { apiDocsRoutes } from '../http/routes/docs/index.ts';
+import { DEFAULT_PAGES_DIR } from '../http/routes/pages.ts';
 import { loadDevWebhookSecret } from '../payments/devWebhookSecret.ts';
 import { setUpPayments, type Payments } from '../payments/setup.ts';
 import { createOrderCache, listGarments, projectionStatus, startReadModel, type ChangeFeed, type OrderCache, type ReadModel } from '../projections/index.ts';
@@ -24,8 +24,8 @@ import { devCustomerToken } from './devUsers.ts';
 import { withCommandMetrics } from './commandMetrics.ts';
 import { openDatabase } from './database.ts';
 import { openEventStore } from './eventStore.ts';
-import { addressKey, createRateLimiter, withOrderCreationLimit } from './rateLimiter.ts';
-import { createMetrics, type Metrics } from './metrics.ts';
+import { addressKey, createRateLimiter, withOrderCreationLimit } from '../application/rateLimiter.ts';
+import { createMetrics, type Metrics } from '../metrics.ts';
 
 /** Readiness fails when the read model is this many events behind. */
 const MAX_PROJECTION_LAG = 10_000;

@@ -4,21 +4,21 @@ import type { IResolvers } from '@graphql-tools/utils';
 import type pg from 'pg';
 import type { Authenticator } from '../auth/authenticate.ts';
 import type { EventStore } from '../commands/eventStore.ts';
-import type { Metrics } from '../app/metrics.ts';
+import type { Metrics } from '../metrics.ts';
 import { loadConfig, type Config, type HttpLimits, type RateLimits, type SubscriptionLimits } from '../config.ts';
 import { registerAuthentication } from './authentication.ts';
 import { registerCors } from './cors.ts';
 import { registerErrorHandling } from './errorHandler.ts';
-import { registerGarmentImages } from './garments/images.ts';
+import { registerGarmentImages } from './routes/garments/images.ts';
 import { registerGraphQL } from './graphql/index.ts';
 import type { GarmentCatalog } from './graphql/resolvers/catalog.ts';
-import { registerHealthRoutes } from './health.ts';
+import { registerHealthRoutes } from './routes/health.ts';
 import { boundedLogger, registerRequestLog } from './logging.ts';
-import { registerGarmentRoutes } from './routes/garments.ts';
-import { registerMetrics } from './metricsRoutes.ts';
+import { registerGarmentRoutes } from './routes/api/garments/index.ts';
+import { registerMetrics } from './routes/metrics.ts';
 import { createAuthGuard, registerWebhookGuard } from './rateLimits.ts';
 import { registerSecurityHeaders } from './securityHeaders.ts';
-import { registerPages } from './pages.ts';
+import { registerPages } from './routes/pages.ts';
 
 /** Everything the HTTP app uses, made by the caller (`src/app/`), so tests pass their own. */
 export interface AppDeps {
@@ -45,7 +45,7 @@ export interface AppDeps {
   readonly graphqlResolvers?: readonly IResolvers[];
   /** More routes (REST, webhooks), registered after the error handler and authentication. */
   readonly routes?: readonly FastifyPluginAsync[];
-  /** The built pages (`web/dist`) to serve at the page routes (src/http/pages.ts); omitted: no pages. */
+  /** The built pages (`web/dist`) to serve at the page routes (src/http/routes/pages.ts); omitted: no pages. */
   readonly pagesDir?: string;
   /** pino options (level, stream), or false for silence (tests); every line is bounded (`logging.ts`). */
   readonly logger?: FastifyServerOptions['logger'];

@@ -2,10 +2,10 @@ import type { Viewer } from '../../../../auth/viewer.ts';
 import type { CommandOptions, OrderCommandResult } from '../../../../commands/order/index.ts';
 import { AppError } from '../../../../domain/errors.ts';
 import type { Priority, Technique } from '../../../../domain/order/index.ts';
-import { visibleOrder } from '../../../routes/productionAccess.ts';
-import { checkSameOrder, validateCreateBody } from '../../../routes/productionValidation.ts';
+import { visibleOrder } from '../../../../application/orders/visibleOrder.ts';
+import { checkSameOrder, validateCreateBody } from '../../../../application/orders/validation.ts';
 import { requireOperator, requireViewer, type GraphQLContext } from '../../context.ts';
-import { bulkSetOrderStatus, type BulkInput } from './bulk.ts';
+import { bulkSetOrderStatus, type BulkInput } from '../../../../application/orders/bulk.ts';
 import type { OrderResolverDeps } from './deps.ts';
 import { actorOf } from './types.ts';
 

@@ -2,9 +2,9 @@ import { AppError } from '../../../../domain/errors.ts';
 import type { OrderState, Priority } from '../../../../domain/order/index.ts';
 import { countOrders, findOrderByReference, listOrders, type OrderFilter } from '../../../../projections/index.ts';
 import { encodeOrderCursor } from '../../../../projections/orders/cursor.ts';
-import { visibleOrder } from '../../../routes/productionAccess.ts';
+import { visibleOrder } from '../../../../application/orders/visibleOrder.ts';
 import { requireViewer, type GraphQLContext } from '../../context.ts';
-import { orderAsOf } from './asOf.ts';
+import { orderAsOf } from '../../../../application/orders/asOf.ts';
 import type { OrderResolverDeps } from './deps.ts';
 
 /** `OrderFilter` as GraphQL hands it over (enum values already mapped to the domain's). */

@@ -3,7 +3,7 @@ import type { Viewer } from '../../../../auth/viewer.ts';
 import type { OrderCommandResult } from '../../../../commands/order/index.ts';
 import { AppError } from '../../../../domain/errors.ts';
 import { findOrderByTrackingToken, findOrders, findOrderSummaries, orderSummaryView, type ProductionOrderView } from '../../../../projections/index.ts';
-import { visibleOrder } from '../../../routes/productionAccess.ts';
+import { visibleOrder } from '../../../../application/orders/visibleOrder.ts';
 import { requireOperator, requireViewer, type GraphQLContext } from '../../context.ts';
 import type { GarmentRecord } from '../catalog.ts';
 import { changeLoader } from './changeLoader.ts';
@@ -12,7 +12,7 @@ import { createChangeHub, listenForChanges } from './feed.ts';
 import { publicTracking } from './publicTracking.ts';
 import { afterPositionOf, isAfter, passThrough, positionOf, selectsField } from './subscriptions.ts';
 import { actorOf } from './types.ts';
-import { isViewable } from './visibility.ts';
+import { isViewable } from '../../../../application/orders/visibility.ts';
 
 /** The default: lookups by token are not limited here (the integrator wires the edge's limiter in). */
 export const noTrackingLookupLimit: TrackingLookupLimiter = () => undefined;

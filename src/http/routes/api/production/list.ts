@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../domain/errors.ts';
-import { ORDER_STATES, PRIORITIES, type OrderState, type Priority } from '../../domain/order/index.ts';
-import { listOrders, MAX_PAGE_SIZE, type OrderFilter } from '../../projections/index.ts';
-import { requireViewer } from '../graphql/context.ts';
-import type { OrderReadDeps } from './productionAccess.ts';
-import { problemResponses } from './problemSchema.ts';
-import { storable } from './productionSchemas.ts';
-import { productionOrderSummary, summaryOf } from './productionSummary.ts';
+import { AppError } from '../../../../domain/errors.ts';
+import { ORDER_STATES, PRIORITIES, type OrderState, type Priority } from '../../../../domain/order/index.ts';
+import { listOrders, MAX_PAGE_SIZE, type OrderFilter } from '../../../../projections/index.ts';
+import { requireViewer } from '../../../graphql/context.ts';
+import type { OrderReadDeps } from '../../../../application/orders/visibleOrder.ts';
+import { problemResponses } from '../../problemSchema.ts';
+import { storable } from '../../../../application/orders/inputs.ts';
+import { productionOrderSummary, summaryOf } from './summary.ts';
 
 /** `a,b` → ['a', 'b'], each lower-cased (the seed's values are accepted in either case). */
 const commaList = <T extends string>(values: readonly T[], what: string) =>

@@ -1,9 +1,9 @@
-import type { Viewer } from '../../../../auth/viewer.ts';
-import { AppError, isAppError } from '../../../../domain/errors.ts';
-import type { SetOrderStatus } from '../../../../domain/order/index.ts';
-import { visibleOrder } from '../../../routes/productionAccess.ts';
-import type { OrderResolverDeps } from './deps.ts';
-import { actorOf } from './types.ts';
+import type { Viewer } from '../../auth/viewer.ts';
+import { AppError, isAppError } from '../../domain/errors.ts';
+import type { SetOrderStatus } from '../../domain/order/index.ts';
+import { visibleOrder } from './visibleOrder.ts';
+import type { OrderResolverDeps } from '../../http/graphql/resolvers/orders/deps.ts';
+import { actorOf } from '../../http/graphql/resolvers/orders/types.ts';
 
 export interface BulkInput {
   readonly items: readonly { readonly id: string; readonly expectedVersion?: number | null }[];

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { StripeEventProcessor } from '../../webhooks/processor.ts';
-import { verifyStripeEvent } from '../../webhooks/signature.ts';
+import type { StripeEventProcessor } from '../../../../../webhooks/processor.ts';
+import { verifyStripeEvent } from '../../../../../webhooks/signature.ts';
 
 export interface StripeWebhookRouteOptions {
   readonly processor: StripeEventProcessor;

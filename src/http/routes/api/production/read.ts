@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireViewer } from '../graphql/context.ts';
-import { visibleOrder, type OrderReadDeps } from './productionAccess.ts';
-import { orderIdParams } from './productionSchemas.ts';
-import { problemResponses } from './problemSchema.ts';
-import { orderReply, summaryOf } from './productionSummary.ts';
+import { requireViewer } from '../../../graphql/context.ts';
+import { visibleOrder, type OrderReadDeps } from '../../../../application/orders/visibleOrder.ts';
+import { orderIdParams } from '../../../../application/orders/inputs.ts';
+import { problemResponses } from '../../problemSchema.ts';
+import { orderReply, summaryOf } from './summary.ts';
 
 /** The order's version as an HTTP entity tag: what If-Match sends back. */
 export const etagOf = (version: number): string => `"${version}"`;

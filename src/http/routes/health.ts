@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
-import type { EventStore } from '../commands/eventStore.ts';
-import type { Config } from '../config.ts';
+import type { EventStore } from '../../commands/eventStore.ts';
+import type { Config } from '../../config.ts';
 
 export interface ReadinessDeps {
   readonly pool: Pick<pg.Pool, 'query'>;

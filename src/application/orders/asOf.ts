@@ -1,12 +1,12 @@
-import { isUuid } from '../../../../domain/ids.ts';
-import type { Viewer } from '../../../../auth/viewer.ts';
-import { AppError } from '../../../../domain/errors.ts';
-import { orderStreamId } from '../../../../domain/order/index.ts';
+import { isUuid } from '../../domain/ids.ts';
+import type { Viewer } from '../../auth/viewer.ts';
+import { AppError } from '../../domain/errors.ts';
+import { orderStreamId } from '../../domain/order/index.ts';
 import { isViewable } from './visibility.ts';
-import { projectOrderEvent, type LineItemRecord, type TimelineRecord } from '../../../../projections/orders/project.ts';
-import { toOrderRecord, type ProjectedOrder } from '../../../../projections/orders/records.ts';
-import { orderView, type OrderRow, type ProductionOrderView } from '../../../../projections/orders/views.ts';
-import type { OrderResolverDeps } from './deps.ts';
+import { projectOrderEvent, type LineItemRecord, type TimelineRecord } from '../../projections/orders/project.ts';
+import { toOrderRecord, type ProjectedOrder } from '../../projections/orders/records.ts';
+import { orderView, type OrderRow, type ProductionOrderView } from '../../projections/orders/views.ts';
+import type { OrderResolverDeps } from '../../http/graphql/resolvers/orders/deps.ts';
 
 const date = (text: string | null): Date | null => (text === null ? null : new Date(text));
 

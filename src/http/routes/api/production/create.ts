@@ -1,15 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { GarmentCatalog, OrderCommands } from '../../commands/order/index.ts';
+import type { GarmentCatalog, OrderCommands } from '../../../../commands/order/index.ts';
 import { z } from 'zod';
-import { AppError } from '../../domain/errors.ts';
-import type { Actor } from '../../domain/order/index.ts';
-import type { CheckoutService } from '../../payments/checkout.ts';
-import { problemResponses } from './problemSchema.ts';
-import type { ReadModelAccess } from './productionAccess.ts';
-import { createProductionOrderBody, createProductionOrderReply } from './productionSchemas.ts';
-import { checkSameOrder, tooManyLineItems, validateCreateBody } from './productionValidation.ts';
-import { requireViewer } from '../graphql/context.ts';
+import { AppError } from '../../../../domain/errors.ts';
+import type { Actor } from '../../../../domain/order/index.ts';
+import type { CheckoutService } from '../../../../payments/checkout.ts';
+import { problemResponses } from '../../problemSchema.ts';
+import type { ReadModelAccess } from '../../../../application/orders/visibleOrder.ts';
+import { createProductionOrderBody, createProductionOrderReply } from '../../../../application/orders/inputs.ts';
+import { checkSameOrder, tooManyLineItems, validateCreateBody } from '../../../../application/orders/validation.ts';
+import { requireViewer } from '../../../graphql/context.ts';
 
 export interface CreateRouteDeps {
   readonly commands: Pick<OrderCommands, 'createOrder'>;

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { GarmentCatalog } from '../graphql/resolvers/catalog.ts';
-import { garment } from './productionSummary.ts';
+import type { GarmentCatalog } from '../../../graphql/resolvers/catalog.ts';
+import { garment } from '../production/summary.ts';
 
 const garmentsReply = z.object({ garments: z.array(garment) });
 

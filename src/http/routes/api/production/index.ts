@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { registerCreateRoute, type CreateRouteDeps } from './productionCreate.ts';
-import { registerListRoute } from './productionList.ts';
-import { registerReadRoute } from './productionRead.ts';
-import { registerUpdateRoute, type UpdateRouteDeps } from './productionUpdate.ts';
+import { registerCreateRoute, type CreateRouteDeps } from './create.ts';
+import { registerListRoute } from './list.ts';
+import { registerReadRoute } from './read.ts';
+import { registerUpdateRoute, type UpdateRouteDeps } from './update.ts';
 
 export type ProductionRouteDeps = CreateRouteDeps & UpdateRouteDeps & { readonly commands: CreateRouteDeps['commands'] & UpdateRouteDeps['commands'] };
 

@@ -2,12 +2,12 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../domain/errors.ts';
-import { cancelUrl, successUrl } from '../../payments/checkoutSession.ts';
-import { checkoutOrderOf, type LoadOrder } from '../../payments/orderFacts.ts';
-import type { DeliverToSelf } from '../../payments/selfDelivery.ts';
-import { isRecordedSession, orderIdOfSimulatedSession, simulatedCheckoutCompleted } from '../../payments/simulatedObjects.ts';
-import { SIMULATED_CHECKOUT_CSS_FILE, SIMULATED_CHECKOUT_STYLESHEET, simulatedCheckoutPage } from '../../payments/simulatedPage.ts';
+import { AppError } from '../../../../domain/errors.ts';
+import { cancelUrl, successUrl } from '../../../../payments/checkoutSession.ts';
+import { checkoutOrderOf, type LoadOrder } from '../../../../payments/orderFacts.ts';
+import type { DeliverToSelf } from '../../../../payments/selfDelivery.ts';
+import { isRecordedSession, orderIdOfSimulatedSession, simulatedCheckoutCompleted } from '../../../../payments/simulatedObjects.ts';
+import { SIMULATED_CHECKOUT_CSS_FILE, SIMULATED_CHECKOUT_STYLESHEET, simulatedCheckoutPage } from '../../../../payments/simulatedPage.ts';
 
 export interface SimulatedCheckoutRouteOptions {
   readonly loadOrder: LoadOrder;

@@ -3,10 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { PROBLEM_CONTENT_TYPE, problem } from './problem.ts';
+import { PROBLEM_CONTENT_TYPE, problem } from '../problem.ts';
 
 /** Where `npm install`/`npm start` build the pages (web/, `node scripts/web.mjs build`). */
-export const DEFAULT_PAGES_DIR = join(import.meta.dirname, '..', '..', 'web', 'dist');
+export const DEFAULT_PAGES_DIR = join(import.meta.dirname, '..', '..', '..', 'web', 'dist');
 
 /** The paths the pages' router answers; anything else keeps the API's JSON 404. */
 export const PAGE_ROUTES = ['/orders', '/orders/:id', '/order-success', '/track/:token', '/signin', '/ops', '/ops/*'] as const;

@@ -1,17 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { OrderCommandResult, OrderCommands } from '../../commands/order/index.ts';
-import { AppError, describeProblems } from '../../domain/errors.ts';
-import { decide, evolve, type Actor, type OrderCommand } from '../../domain/order/index.ts';
-import { requireOperator } from '../graphql/context.ts';
-import { fieldProblemsOf } from './fieldProblems.ts';
-import { idempotencyKeyOf } from './productionCreate.ts';
-import { visibleOrder, type OrderReadDeps } from './productionAccess.ts';
-import { etagOf } from './productionRead.ts';
-import { orderIdParams, patchProductionOrderBody, type PatchProductionOrderBody } from './productionSchemas.ts';
-import { orderReply, summaryOf } from './productionSummary.ts';
-import { problemResponses } from './problemSchema.ts';
+import type { OrderCommandResult, OrderCommands } from '../../../../commands/order/index.ts';
+import { AppError, describeProblems } from '../../../../domain/errors.ts';
+import { decide, evolve, type Actor, type OrderCommand } from '../../../../domain/order/index.ts';
+import { requireOperator } from '../../../graphql/context.ts';
+import { fieldProblemsOf } from '../../../../application/fieldProblems.ts';
+import { idempotencyKeyOf } from './create.ts';
+import { visibleOrder, type OrderReadDeps } from '../../../../application/orders/visibleOrder.ts';
+import { etagOf } from './read.ts';
+import { orderIdParams, patchProductionOrderBody, type PatchProductionOrderBody } from '../../../../application/orders/inputs.ts';
+import { orderReply, summaryOf } from './summary.ts';
+import { problemResponses } from '../../problemSchema.ts';
 
 export interface UpdateRouteDeps extends OrderReadDeps {
   readonly commands: Pick<OrderCommands, 'load' | 'execute'>;
