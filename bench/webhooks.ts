@@ -70,7 +70,7 @@ export async function run(): Promise<void> {
       metrics: createMetrics({ defaultMetrics: false }),
       garments: { list: () => Promise.resolve([]) },
       introspection: false,
-      routes: payments.routes,
+      paymentEndpoints: payments.endpoints,
     });
     const base = new URL(await app.listen({ host: '127.0.0.1', port: 0 }));
     // Seeding orders leaves the projector a backlog; the load starts once it has caught up.

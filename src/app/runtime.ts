@@ -1,4 +1,3 @@
-import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { isLoopbackHost, type Config } from '../config.ts';
 import type { EventStore } from '../commands/eventStore.ts';
@@ -11,9 +10,6 @@ import {
 import { loadInstallationSecret } from '../db/installationSecret.ts';
 import { migrate } from '../db/migrate.ts';
 import type { AppDeps } from '../http/app.ts';
-import { orderResolvers } from '../http/graphql/resolvers/orders/index.ts';
-import { productionRoutes } from '../http/routes/api/production/index.ts';
-import { apiDocsRoutes } from '../http/routes/docs/index.ts';
 import { DEFAULT_PAGES_DIR } from '../http/routes/pages.ts';
 import { loadDevWebhookSecret } from '../payments/devWebhookSecret.ts';
 import { setUpPayments, type Payments } from '../payments/setup.ts';
@@ -115,12 +111,6 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
       return status?.lagEvents;
     };
     const requestFeed = withWaitBound(readModel.changeFeed, config.readYourWritesTimeoutMs);
-    const routes: FastifyPluginAsync[] = [
-      // The OpenAPI document first: it describes the routes registered after it.
-      apiDocsRoutes({ publicBaseUrl: config.publicBaseUrl }),
-      ...payments.routes,
-      productionRoutes({ commands: placing, garments: garmentCatalog, checkout: payments.checkout, readModel: { db: pool, changeFeed: requestFeed, orders: orderCache } }),
-    ];
 
     return {
       config,
@@ -146,7 +136,8 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
         ...(auth.devSecret && auth.key.kind === 'secret' && isLoopbackHost(config.host)
           ? { graphiqlHeaders: graphiqlDevHeaders({ dataDir: config.dataDir, secret: auth.key.secret, audience: config.auth.audience, issuer: config.auth.issuer, maxLifetimeSeconds: config.auth.maxTokenLifetimeSeconds }) }
           : {}),
-        graphqlResolvers: orderResolvers({
+        // REST and GraphQL serve the orders through one application made from these.
+        orders: {
           commands: placing,
           readModel: { db: pool, changeFeed: requestFeed, orders: orderCache },
           checkout: payments.checkout,
@@ -156,11 +147,12 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
           publicBaseUrl: config.publicBaseUrl,
           // Per client address, found or not: a token is 192 random bits, but lookups still cost a read.
           limitTrackingLookup: ({ context }) => trackingLookups.take(addressKey(context.clientAddress), 'tracking link lookups'),
-        }),
+        },
+        apiDocs: { publicBaseUrl: config.publicBaseUrl },
+        paymentEndpoints: payments.endpoints,
         projectionLag,
         maxProjectionLag: MAX_PROJECTION_LAG,
         payments: payments.simulated ? 'simulated' : 'stripe',
-        routes,
         pagesDir: DEFAULT_PAGES_DIR,
         logger: { level: config.logLevel },
         rateLimits: config.rateLimits,

@@ -5,7 +5,7 @@ import type { Authenticator } from '../auth/authenticate.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { RateLimit } from '../config.ts';
 import { isAppError } from '../domain/errors.ts';
-import { STRIPE_WEBHOOK_PATH } from './routes/api/stripe/webhook/index.ts';
+import { STRIPE_WEBHOOK_PATH } from '../webhooks/path.ts';
 import { isBadSignature } from '../webhooks/signature.ts';
 
 /**

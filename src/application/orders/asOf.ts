@@ -6,7 +6,7 @@ import { isViewable } from './visibility.ts';
 import { projectOrderEvent, type LineItemRecord, type TimelineRecord } from '../../projections/orders/project.ts';
 import { toOrderRecord, type ProjectedOrder } from '../../projections/orders/records.ts';
 import { orderView, type OrderRow, type ProductionOrderView } from '../../projections/orders/views.ts';
-import type { OrderResolverDeps } from '../../http/graphql/resolvers/orders/deps.ts';
+import type { EventStore } from '../../commands/eventStore.ts';
 
 const date = (text: string | null): Date | null => (text === null ? null : new Date(text));
 
@@ -15,7 +15,7 @@ const date = (text: string | null): Date | null => (text === null ? null : new D
  * projection's pure fold (the same code the read model runs), so it shows exactly what the read
  * model showed then; `etaDays` is counted at `asOf` too. Same visibility rules as `order(id)`.
  */
-export async function orderAsOf(deps: Pick<OrderResolverDeps, 'eventStore'>, viewer: Viewer, id: string, asOf: Date): Promise<ProductionOrderView> {
+export async function orderAsOf(deps: { readonly eventStore: Pick<EventStore, 'readStream'> }, viewer: Viewer, id: string, asOf: Date): Promise<ProductionOrderView> {
   const missing = new AppError('NOT_FOUND', `Order ${id} not found`, { orderId: id });
   if (!isUuid(id)) throw missing;
   const orderId = id.toLowerCase();

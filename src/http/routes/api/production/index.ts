@@ -1,18 +1,19 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { registerCreateRoute, type CreateRouteDeps } from './create.ts';
+import type { OrderApplication } from '../../../../application/orders/index.ts';
+import { registerCreateRoute } from './create.ts';
 import { registerListRoute } from './list.ts';
 import { registerReadRoute } from './read.ts';
-import { registerUpdateRoute, type UpdateRouteDeps } from './update.ts';
+import { registerUpdateRoute } from './update.ts';
 
-export type ProductionRouteDeps = CreateRouteDeps & UpdateRouteDeps & { readonly commands: CreateRouteDeps['commands'] & UpdateRouteDeps['commands'] };
-
-/** `/api/production`: REST for production orders, for `buildApp({ routes })`. */
-export function productionRoutes(deps: ProductionRouteDeps): FastifyPluginAsync {
-  return (app) => {
-    registerCreateRoute(app, deps);
-    registerReadRoute(app, deps);
-    registerListRoute(app, deps);
-    registerUpdateRoute(app, deps);
-    return Promise.resolve();
-  };
+export interface ProductionRouteOptions {
+  readonly orders: OrderApplication;
 }
+
+/** `/api/production`: REST for production orders, each route a thin mapping onto the order application. */
+export const productionRoutes: FastifyPluginAsync<ProductionRouteOptions> = (app, { orders }) => {
+  registerCreateRoute(app, orders);
+  registerReadRoute(app, orders);
+  registerListRoute(app, orders);
+  registerUpdateRoute(app, orders);
+  return Promise.resolve();
+};
