@@ -12,7 +12,7 @@ import { registerAuthentication } from './authentication.ts';
 import { registerCors } from './cors.ts';
 import { registerErrorHandling } from './errorHandler.ts';
 import { registerGraphQL } from './graphql/index.ts';
-import type { GarmentCatalog } from './graphql/resolvers/catalog.ts';
+import type { GarmentCatalog } from '../application/garments.ts';
 import { orderResolvers, type OrderResolverDeps } from './graphql/resolvers/orders/index.ts';
 import { boundedLogger, registerRequestLog } from './logging.ts';
 import { createAuthGuard, registerWebhookGuard } from './rateLimits.ts';

@@ -29,7 +29,7 @@ const config: CodegenConfig = {
           FulfillmentEvent: `${projections}#TimelineEntryView`,
           // The domain's answer for every user action (USER_ACTIONS: the schema's OrderAction values).
           AllowedActionCheck: '../../../domain/order/index.ts#ActionAvailability',
-          Garment: '../resolvers/catalog.ts#GarmentRecord',
+          Garment: '../../../application/garments.ts#GarmentRecord',
           ProductionOrderConnection: '../resolvers/orders/queries.ts#OrderConnectionParent',
         },
         // The resolver maps are plain objects of functions, not classes with an index signature.

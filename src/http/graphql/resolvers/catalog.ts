@@ -1,19 +1,8 @@
 import { ROUTE_STOPS, type RouteStopId } from '../../../domain/order/labels.ts';
+import type { GarmentCatalog } from '../../../application/garments.ts';
 import type { Resolvers } from '../generated/resolvers.ts';
 
-/** A garment blank as the catalog read model holds it. */
-export interface GarmentRecord {
-  readonly id: string;
-  readonly title: string;
-  readonly priceCents: number;
-  readonly sizes: readonly string[];
-  readonly imageUrl: string | null;
-}
-
-/** The garment catalog the API reads (the `garments` read table). */
-export interface GarmentCatalog {
-  list(): Promise<readonly GarmentRecord[]>;
-}
+export type { GarmentCatalog, GarmentRecord } from '../../../application/garments.ts';
 
 /** The seed's lucide icon for each stop (`lib/productionRouteStops.ts`). */
 const ICONS: Readonly<Record<RouteStopId, string>> = {

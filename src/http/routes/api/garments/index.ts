@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { GarmentCatalog } from '../../../graphql/resolvers/catalog.ts';
+import type { GarmentCatalog } from '../../../../application/garments.ts';
 import { garment } from '../production/summary.ts';
 
 const garmentsReply = z.object({ garments: z.array(garment) });
