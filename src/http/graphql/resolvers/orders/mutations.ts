@@ -17,7 +17,8 @@ export function orderMutationResolvers(deps: OrderResolverDeps, orders: OrderApp
         const { idempotencyKey, holdReason, ...order } = input;
         // The same validation as POST /api/production: one BAD_USER_INPUT listing every problem.
         const placed = await orders.place(viewer, order, { ...(idempotencyKey == null ? {} : { idempotencyKey }), ...(holdReason ? { holdReason } : {}) });
-        return { order: await orders.order(viewer, placed.orderId, { atLeast: placed.position }), checkoutUrl: placed.checkoutUrl };
+        // Placing waited for the read model already: a second wait would only add one more bound when it lags.
+        return { order: await orders.order(viewer, placed.orderId), checkoutUrl: placed.checkoutUrl };
       },
       cancelOrder: (_, args, context) => orders.cancel(requireViewer(context.viewer), args.id, { reason: args.reason ?? null }, args),
       setOrderStatus: (_, args, context) => {
