@@ -137,7 +137,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   // One order application under both transports.
   const orders = deps.orders ? createOrderApplication(deps.orders) : undefined;
-  const graphqlResolvers = [...(deps.orders && orders ? orderResolvers({ ...deps.orders, orders }) : []), ...(deps.graphqlResolvers ?? [])];
+  const graphqlResolvers = [...(deps.orders ? orderResolvers({ ...deps.orders, ...(orders ? { orders } : {}) }) : []), ...(deps.graphqlResolvers ?? [])];
   registerGraphQL(app, {
     authenticator: deps.authenticator,
     authGuard,
