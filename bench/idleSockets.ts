@@ -27,7 +27,7 @@ async function serve(): Promise<void> {
     import('../src/http/app.ts'),
     import('../src/auth/authenticate.ts'),
     import('../src/auth/tokens.ts'),
-    import('../src/app/metrics.ts'),
+    import('../src/metrics.ts'),
     import('../src/config.ts'),
   ]);
   const config = loadConfig();

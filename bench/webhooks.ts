@@ -21,7 +21,7 @@ import pg from 'pg';
 import Stripe from 'stripe';
 import { createAuthenticator } from '../src/auth/authenticate.ts';
 import { createTokenVerifier } from '../src/auth/tokens.ts';
-import { createMetrics } from '../src/app/metrics.ts';
+import { createMetrics } from '../src/metrics.ts';
 import { createOrderCommands, createPostgresGarmentCatalog, createPostgresReferenceAllocator, type OrderCommands } from '../src/commands/order/index.ts';
 import { createPostgresEventStore } from '../src/eventstore/postgres/index.ts';
 import { ensureEmbeddedPostgres } from '../src/db/embedded.ts';
@@ -70,7 +70,7 @@ export async function run(): Promise<void> {
       metrics: createMetrics({ defaultMetrics: false }),
       garments: { list: () => Promise.resolve([]) },
       introspection: false,
-      routes: payments.routes,
+      paymentEndpoints: payments.endpoints,
     });
     const base = new URL(await app.listen({ host: '127.0.0.1', port: 0 }));
     // Seeding orders leaves the projector a backlog; the load starts once it has caught up.

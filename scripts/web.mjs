@@ -1,5 +1,6 @@
 // Builds the pages (web/): `node scripts/web.mjs codegen` writes the typed GraphQL documents
-// (web/src/gql/, generated, not committed) from the server's schema; `build` runs codegen and the
+// (web/src/gql/, generated, not committed) and the server's resolver types
+// (src/http/graphql/generated/, type-only, not committed) from the server's schema; `build` runs codegen and the
 // Vite build into web/dist/; `build --if-stale` builds only when web/dist is missing or older
 // than the pages' sources or the schema (`npm start` after a pull that changed them). Run by
 // postinstall, `npm start` and `npm run typecheck`.
@@ -25,7 +26,10 @@ function run(script, args) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-const codegen = () => run(binOf('@graphql-codegen/cli', 'graphql-codegen'), ['--config', 'web/codegen.ts', '--silent']);
+// Both from the server's schema: the pages' typed documents and the server's resolver types.
+const codegen = () => {
+  for (const config of ['web/codegen.ts', 'src/http/graphql/codegen.ts']) run(binOf('@graphql-codegen/cli', 'graphql-codegen'), ['--config', config, '--silent']);
+};
 const build = () => {
   codegen();
   run(binOf('vite', 'vite'), ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']);

@@ -1,6 +1,6 @@
 import type { OrderCommandResult, OrderCommands } from '../commands/order/index.ts';
 import type { OrderCommand } from '../domain/order/index.ts';
-import { measureCommand, type CommandMetrics } from './metrics.ts';
+import { measureCommand, type CommandMetrics } from '../metrics.ts';
 
 type CommandMethod = Exclude<keyof OrderCommands, 'execute' | 'load'>;
 

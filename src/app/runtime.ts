@@ -1,4 +1,3 @@
-import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import { isLoopbackHost, type Config } from '../config.ts';
 import type { EventStore } from '../eventstore/eventStore.ts';
@@ -11,10 +10,7 @@ import {
 import { loadInstallationSecret } from '../db/installationSecret.ts';
 import { migrate } from '../db/migrate.ts';
 import type { AppDeps } from '../http/app.ts';
-import { orderResolvers } from '../http/graphql/resolvers/orders/index.ts';
-import { productionRoutes } from '../http/routes/production.ts';
-import { apiDocsRoutes } from '../http/routes/productionDocs.ts';
-import { DEFAULT_PAGES_DIR } from '../http/pages.ts';
+import { DEFAULT_PAGES_DIR } from '../http/routes/pages.ts';
 import { loadDevWebhookSecret } from '../payments/devWebhookSecret.ts';
 import { setUpPayments, type Payments } from '../payments/setup.ts';
 import { createOrderCache, listGarments, projectionStatus, READ_MODEL_PROJECTIONS, startReadModel, type ChangeFeed, type OrderCache, type ReadModel } from '../projections/index.ts';
@@ -24,8 +20,8 @@ import { devCustomerToken } from './devUsers.ts';
 import { withCommandMetrics } from './commandMetrics.ts';
 import { openDatabase } from './database.ts';
 import { openEventStore } from './eventStore.ts';
-import { addressKey, createRateLimiter, withOrderCreationLimit } from './rateLimiter.ts';
-import { createMetrics, type Metrics } from './metrics.ts';
+import { addressKey, createRateLimiter, withOrderCreationLimit } from '../application/rateLimiter.ts';
+import { createMetrics, type Metrics } from '../metrics.ts';
 
 /** Readiness fails when the read model is this many events behind. */
 const MAX_PROJECTION_LAG = 10_000;
@@ -117,12 +113,6 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
       return Math.max(0, ...statuses.map((status) => status.lagEvents));
     };
     const requestFeed = withWaitBound(readModel.changeFeed, config.readYourWritesTimeoutMs);
-    const routes: FastifyPluginAsync[] = [
-      // The OpenAPI document first: it describes the routes registered after it.
-      apiDocsRoutes({ publicBaseUrl: config.publicBaseUrl }),
-      ...payments.routes,
-      productionRoutes({ commands: placing, garments: garmentCatalog, checkout: payments.checkout, readModel: { db: pool, changeFeed: requestFeed, orders: orderCache } }),
-    ];
 
     return {
       config,
@@ -148,7 +138,8 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
         ...(auth.devSecret && auth.key.kind === 'secret' && isLoopbackHost(config.host)
           ? { graphiqlHeaders: graphiqlDevHeaders({ dataDir: config.dataDir, secret: auth.key.secret, audience: config.auth.audience, issuer: config.auth.issuer, maxLifetimeSeconds: config.auth.maxTokenLifetimeSeconds }) }
           : {}),
-        graphqlResolvers: orderResolvers({
+        // REST and GraphQL serve the orders through one application made from these.
+        orders: {
           commands: placing,
           readModel: { db: pool, changeFeed: requestFeed, orders: orderCache },
           checkout: payments.checkout,
@@ -158,11 +149,12 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
           publicBaseUrl: config.publicBaseUrl,
           // Per client address, found or not: a token is 192 random bits, but lookups still cost a read.
           limitTrackingLookup: ({ context }) => trackingLookups.take(addressKey(context.clientAddress), 'tracking link lookups'),
-        }),
+        },
+        apiDocs: { publicBaseUrl: config.publicBaseUrl },
+        paymentEndpoints: payments.endpoints,
         projectionLag,
         maxProjectionLag: MAX_PROJECTION_LAG,
         payments: payments.simulated ? 'simulated' : 'stripe',
-        routes,
         pagesDir: DEFAULT_PAGES_DIR,
         logger: { level: config.logLevel },
         rateLimits: config.rateLimits,

@@ -3,7 +3,8 @@ import Stripe from 'stripe';
 import { loadOrder } from '../commands/order/orderStream.ts';
 import { isUuid } from '../domain/ids.ts';
 import type { Order } from '../domain/order/state.ts';
-import { STRIPE_WEBHOOK_PATH, stripeWebhookAnswer } from '../http/routes/stripeWebhook.ts';
+import { stripeWebhookAnswer } from '../http/routes/api/stripe/webhook/index.ts';
+import { STRIPE_WEBHOOK_PATH } from '../webhooks/path.ts';
 import { loadDevWebhookSecret } from '../payments/devWebhookSecret.ts';
 import {
   simulatedChargeRefunded,

@@ -4,21 +4,29 @@ import type { IResolvers } from '@graphql-tools/utils';
 import type pg from 'pg';
 import type { Authenticator } from '../auth/authenticate.ts';
 import type { EventStore } from '../eventstore/eventStore.ts';
-import type { Metrics } from '../app/metrics.ts';
+import type { Metrics } from '../metrics.ts';
 import { loadConfig, type Config, type HttpLimits, type RateLimits, type SubscriptionLimits } from '../config.ts';
+import { createOrderApplication } from '../application/orders/index.ts';
+import type { PaymentEndpoints } from '../payments/setup.ts';
 import { registerAuthentication } from './authentication.ts';
 import { registerCors } from './cors.ts';
 import { registerErrorHandling } from './errorHandler.ts';
-import { registerGarmentImages } from './garments/images.ts';
 import { registerGraphQL } from './graphql/index.ts';
-import type { GarmentCatalog } from './graphql/resolvers/catalog.ts';
-import { registerHealthRoutes } from './health.ts';
+import type { GarmentCatalog } from '../application/garments.ts';
+import { orderResolvers, type OrderResolverDeps } from './graphql/resolvers/orders/index.ts';
 import { boundedLogger, registerRequestLog } from './logging.ts';
-import { registerGarmentRoutes } from './routes/garments.ts';
-import { registerMetrics } from './metricsRoutes.ts';
 import { createAuthGuard, registerWebhookGuard } from './rateLimits.ts';
 import { registerSecurityHeaders } from './securityHeaders.ts';
-import { registerPages } from './pages.ts';
+import { garmentRoutes } from './routes/api/garments/index.ts';
+import { productionRoutes } from './routes/api/production/index.ts';
+import { stripeWebhookRoutes } from './routes/api/stripe/webhook/index.ts';
+import { simulatedCheckoutRoutes } from './routes/checkout/simulated/index.ts';
+import { apiDocsRoutes, type ApiDocsOptions } from './routes/docs/index.ts';
+import { garmentImageRoutes } from './routes/garments/images.ts';
+import { healthRoutes } from './routes/health.ts';
+import { homeRoutes } from './routes/home.ts';
+import { registerMetrics } from './routes/metrics.ts';
+import { pageRoutes } from './routes/pages.ts';
 
 /** Everything the HTTP app uses, made by the caller (`src/app/`), so tests pass their own. */
 export interface AppDeps {
@@ -41,11 +49,20 @@ export interface AppDeps {
   readonly maxProjectionLag?: number;
   /** Which payments run (`PAYMENTS`); `/readyz` says it. */
   readonly payments?: Config['payments'];
-  /** Order queries, mutations and subscriptions, merged over the built-in catalog resolvers. */
+  /**
+   * The orders, served by REST (`/api/production`) and GraphQL (the order queries, mutations and
+   * subscriptions) alike through one application (src/application/orders); omitted: neither.
+   */
+  readonly orders?: OrderResolverDeps;
+  /** The OpenAPI document at `/docs` (of the routes registered after it); omitted: none. */
+  readonly apiDocs?: ApiDocsOptions;
+  /** The Stripe webhook and, with simulated payments, the Checkout page (`setUpPayments(…).endpoints`); omitted: neither. */
+  readonly paymentEndpoints?: PaymentEndpoints;
+  /** More GraphQL resolvers (tests' own), merged over the built-in ones. */
   readonly graphqlResolvers?: readonly IResolvers[];
-  /** More routes (REST, webhooks), registered after the error handler and authentication. */
+  /** More routes (tests' own), registered after every built-in route but the pages. */
   readonly routes?: readonly FastifyPluginAsync[];
-  /** The built pages (`web/dist`) to serve at the page routes (src/http/pages.ts); omitted: no pages. */
+  /** The built pages (`web/dist`) to serve at the page routes (src/http/routes/pages.ts); omitted: no pages. */
   readonly pagesDir?: string;
   /** pino options (level, stream), or false for silence (tests); every line is bounded (`logging.ts`). */
   readonly logger?: FastifyServerOptions['logger'];
@@ -109,13 +126,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerWebhookGuard(app, rateLimits.webhookFailures);
   if (deps.projectionLag) deps.metrics.setProjectionLagSource(deps.projectionLag);
 
-  registerHealthRoutes(app, {
+  // The routes: each a plugin, in a folder named by its URL path (routes/), registered in the
+  // order they have always had (the OpenAPI document sees only what is registered after it).
+  await app.register(healthRoutes, {
     pool: deps.pool,
     eventStore: deps.eventStore,
     ...(deps.projectionLag ? { projectionLag: deps.projectionLag } : {}),
     ...(deps.maxProjectionLag === undefined ? {} : { maxProjectionLag: deps.maxProjectionLag }),
     ...(deps.payments === undefined ? {} : { payments: deps.payments }),
   });
+  // One order application under both transports.
+  const orders = deps.orders ? createOrderApplication(deps.orders) : undefined;
+  const graphqlResolvers = [...(deps.orders ? orderResolvers({ ...deps.orders, ...(orders ? { orders } : {}) }) : []), ...(deps.graphqlResolvers ?? [])];
   registerGraphQL(app, {
     authenticator: deps.authenticator,
     authGuard,
@@ -124,22 +146,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     introspection: deps.introspection,
     ...(deps.graphiqlHeaders ? { graphiqlHeaders: deps.graphiqlHeaders } : {}),
     limits: subscriptionLimits,
-    ...(deps.graphqlResolvers ? { resolvers: deps.graphqlResolvers } : {}),
+    ...(graphqlResolvers.length > 0 ? { resolvers: graphqlResolvers } : {}),
   });
-  registerGarmentRoutes(app, deps.garments);
-  registerGarmentImages(app);
-  app.get('/', { config: { authenticate: false } }, () => ({
-    graphql: '/graphql',
-    docs: '/docs',
-    rest: '/api/production',
-    garments: '/api/garments',
-    pages: { orders: '/orders', ops: '/ops/orders' },
-    health: '/healthz',
-    ready: '/readyz',
-    metrics: '/metrics',
-  }));
+  await app.register(garmentRoutes, { garments: deps.garments });
+  await app.register(garmentImageRoutes);
+  await app.register(homeRoutes);
+  if (deps.apiDocs) await app.register(apiDocsRoutes, deps.apiDocs);
+  if (deps.paymentEndpoints) {
+    await app.register(stripeWebhookRoutes, deps.paymentEndpoints.webhook);
+    if (deps.paymentEndpoints.simulatedCheckout) await app.register(simulatedCheckoutRoutes, deps.paymentEndpoints.simulatedCheckout);
+  }
+  if (orders) await app.register(productionRoutes, { orders });
   for (const routes of deps.routes ?? []) await app.register(routes);
-  if (deps.pagesDir) await registerPages(app, deps.pagesDir);
+  if (deps.pagesDir) await app.register(pageRoutes, { pagesDir: deps.pagesDir });
   await app.ready();
   return app;
 }

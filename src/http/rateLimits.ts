@@ -1,11 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, onErrorHookHandler, onRequestHookHandler } from 'fastify';
-import { addressKey, createRateLimiter } from '../app/rateLimiter.ts';
+import { addressKey, createRateLimiter } from '../application/rateLimiter.ts';
 import type { Authenticator } from '../auth/authenticate.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { RateLimit } from '../config.ts';
 import { isAppError } from '../domain/errors.ts';
-import { STRIPE_WEBHOOK_PATH } from './routes/stripeWebhook.ts';
+import { STRIPE_WEBHOOK_PATH } from '../webhooks/path.ts';
 import { isBadSignature } from '../webhooks/signature.ts';
 
 /**

@@ -1,19 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import type Stripe from 'stripe';
 import type { EventStore } from '../eventstore/eventStore.ts';
 import type { OrderCommands } from '../commands/order/index.ts';
 import type { Config } from '../config.ts';
-import { simulatedCheckoutRoutes } from '../http/routes/checkoutSimulated.ts';
-import { STRIPE_WEBHOOK_PATH, stripeWebhookRoutes } from '../http/routes/stripeWebhook.ts';
 import { createWebhookInbox } from '../webhooks/inbox.ts';
+import { STRIPE_WEBHOOK_PATH } from '../webhooks/path.ts';
 import { createStripeEventProcessor, type StripeEventProcessor } from '../webhooks/processor.ts';
 import { createCheckoutService, type CheckoutService } from './checkout.ts';
 import type { PaymentGateway } from './gateway.ts';
 import { createRefundReactor, type RefundReactor } from './refundReactor.ts';
 import { runRefundReactorLed } from './refundRunner.ts';
-import { createSelfDelivery } from './selfDelivery.ts';
+import type { LoadOrder } from './orderFacts.ts';
+import { createSelfDelivery, type DeliverToSelf } from './selfDelivery.ts';
 import { createSimulatedGateway } from './simulatedGateway.ts';
 import { createStripeClient } from './stripeClient.ts';
 import { createStripeGateway } from './stripeGateway.ts';
@@ -34,6 +33,28 @@ export interface PaymentsDeps {
   readonly devWebhookSecret?: string;
 }
 
+/** What `POST /api/stripe/webhook` (src/http/routes/api/stripe/webhook) serves with. */
+export interface StripeWebhookEndpoint {
+  readonly processor: StripeEventProcessor;
+  /** The endpoint's signing secrets (`STRIPE_WEBHOOK_SECRET`, or the dev secret of simulated payments). */
+  readonly webhookSecrets: readonly string[];
+  readonly now: () => Date;
+}
+
+/** What the simulated Checkout page (src/http/routes/checkout/simulated) serves with. */
+export interface SimulatedCheckoutEndpoint {
+  readonly loadOrder: LoadOrder;
+  readonly deliver: DeliverToSelf;
+  readonly publicBaseUrl: string;
+  readonly now: () => Date;
+}
+
+/** The HTTP endpoints payments need: the webhook always, the simulated Checkout page when payments are simulated. */
+export interface PaymentEndpoints {
+  readonly webhook: StripeWebhookEndpoint;
+  readonly simulatedCheckout?: SimulatedCheckoutEndpoint;
+}
+
 /** Everything payments: the gateway, checkout, the webhook and its processor, the refund reactor. */
 export interface Payments {
   readonly simulated: boolean;
@@ -42,8 +63,8 @@ export interface Payments {
   readonly processor: StripeEventProcessor;
   readonly refunds: RefundReactor;
   readonly webhookSecrets: readonly string[];
-  /** The webhook route, and the simulated Checkout page when payments are simulated: pass to `buildApp({ routes })`. */
-  readonly routes: readonly FastifyPluginAsync[];
+  /** What the webhook route, and the simulated Checkout page when payments are simulated, serve with: pass to `buildApp({ paymentEndpoints })`. */
+  readonly endpoints: PaymentEndpoints;
   /** Call once the server listens at `url` (`http://127.0.0.1:4000`): simulated payments post their webhooks there. */
   listening(url: string): void;
   /**
@@ -85,12 +106,7 @@ export function setUpPayments(deps: PaymentsDeps): Payments {
     now,
   });
   const refunds = createRefundReactor({ eventStore: deps.eventStore, loadOrder, gateway, now });
-  const webhook: FastifyPluginAsync = async (app) => {
-    await app.register(stripeWebhookRoutes, { processor, webhookSecrets, now });
-  };
-  const simulatedPage: FastifyPluginAsync = async (app) => {
-    await app.register(simulatedCheckoutRoutes, { loadOrder, deliver, publicBaseUrl, now });
-  };
+  const webhook: StripeWebhookEndpoint = { processor, webhookSecrets, now };
   return {
     simulated: gateway.simulated,
     gateway,
@@ -98,7 +114,7 @@ export function setUpPayments(deps: PaymentsDeps): Payments {
     processor,
     refunds,
     webhookSecrets,
-    routes: gateway.simulated ? [webhook, simulatedPage] : [webhook],
+    endpoints: gateway.simulated ? { webhook, simulatedCheckout: { loadOrder, deliver, publicBaseUrl, now } } : { webhook },
     listening: (url) => {
       selfUrl = url.replace(/\/$/, '');
     },

@@ -3,7 +3,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { createAuthenticator } from '../../src/auth/authenticate.ts';
 import { createTokenVerifier, mintToken } from '../../src/auth/tokens.ts';
-import { createMetrics, type Metrics } from '../../src/app/metrics.ts';
+import { createMetrics, type Metrics } from '../../src/metrics.ts';
 import { buildApp, type AppDeps } from '../../src/http/app.ts';
 import type { GarmentRecord } from '../../src/http/graphql/resolvers/catalog.ts';
 

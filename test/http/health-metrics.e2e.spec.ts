@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { measureCommand } from '../../src/app/metrics.ts';
+import { measureCommand } from '../../src/metrics.ts';
 import { AppError } from '../../src/domain/errors.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { graphql, startApp, type RunningApp } from './harness.ts';

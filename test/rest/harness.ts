@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { createAuthenticator } from '../../src/auth/authenticate.ts';
 import { createTokenVerifier, mintToken } from '../../src/auth/tokens.ts';
-import { createMetrics } from '../../src/app/metrics.ts';
+import { createMetrics } from '../../src/metrics.ts';
 import type { EventStore } from '../../src/eventstore/eventStore.ts';
 import { createOrderCommands, createPostgresGarmentCatalog, createPostgresReferenceAllocator, type OrderCommands } from '../../src/commands/order/index.ts';
 import { toOrderEvent } from '../../src/commands/order/index.ts';
@@ -12,9 +12,6 @@ import { migrate } from '../../src/db/migrate.ts';
 import { orderStreamId, type OrderEvent } from '../../src/domain/order/index.ts';
 import { listGarments, startReadModel, type ReadModel } from '../../src/projections/index.ts';
 import { buildApp } from '../../src/http/app.ts';
-import { productionRoutes } from '../../src/http/routes/production.ts';
-import { apiDocsRoutes } from '../../src/http/routes/productionDocs.ts';
-import { orderResolvers } from '../../src/http/graphql/resolvers/orders/index.ts';
 import { setUpPayments, type Payments } from '../../src/payments/setup.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { startFakeStripe, type FakeStripe } from '../support/fakeStripe.ts';
@@ -77,9 +74,10 @@ export async function startStack(options: { readonly simulated?: boolean; readon
     metrics: createMetrics({ defaultMetrics: false }),
     garments: { list: () => listGarments(db.pool) },
     introspection: true,
-    graphqlResolvers: orderResolvers({ commands, readModel: { db: db.pool, changeFeed: readModel.changeFeed }, checkout: payments.checkout, garments, eventStore: store, publicBaseUrl: PUBLIC_BASE_URL }),
+    orders: { commands, readModel: { db: db.pool, changeFeed: readModel.changeFeed }, checkout: payments.checkout, garments, eventStore: store, publicBaseUrl: PUBLIC_BASE_URL },
     ...(options.logger === undefined ? {} : { logger: options.logger }),
-    routes: [...(options.docs ? [apiDocsRoutes({ publicBaseUrl: PUBLIC_BASE_URL })] : []), ...payments.routes, productionRoutes({ commands, garments, checkout: payments.checkout, readModel: { db: db.pool, changeFeed: readModel.changeFeed } })],
+    ...(options.docs ? { apiDocs: { publicBaseUrl: PUBLIC_BASE_URL } } : {}),
+    paymentEndpoints: payments.endpoints,
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   payments.listening(url);

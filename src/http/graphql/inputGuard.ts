@@ -4,7 +4,7 @@ import { AppError, describeProblems, type FieldProblem } from '../../domain/erro
 import { LIMITS } from '../../domain/order/validation.ts';
 import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../../domain/text.ts';
 import { toGraphQLError } from './errors.ts';
-import { MAX_BULK_ITEMS } from './resolvers/orders/bulk.ts';
+import { MAX_BULK_ITEMS } from '../../application/orders/bulk.ts';
 
 /**
  * No list argument of the schema takes more items than this (bulk items, line items). A longer

@@ -8,7 +8,7 @@ import type { Authenticator } from '../../auth/authenticate.ts';
 import type { AuthGuard } from '../rateLimits.ts';
 import type { SubscriptionLimits } from '../../config.ts';
 import { isAppError } from '../../domain/errors.ts';
-import type { Metrics } from '../../app/metrics.ts';
+import type { Metrics } from '../../metrics.ts';
 import { createContext, type GraphQLContext, type InternalContext } from './context.ts';
 import { createMaskError, toGraphQLError } from './errors.ts';
 import { renderGraphiQL } from './graphiql.ts';

@@ -6,6 +6,7 @@
  */
 import { createSourceEventStream, execute, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import { audienceOf as visibilityAudience } from '../../application/orders/visibility.ts';
 import type { GraphQLContext } from './context.ts';
 
 type Shared = ExecutionResult | Promise<ExecutionResult>;
@@ -15,9 +16,7 @@ type Shared = ExecutionResult | Promise<ExecutionResult>;
  * depend on who they are), a customer only themself. Undefined: nothing is shared.
  */
 export function audienceOf(context: Pick<GraphQLContext, 'viewer'>): string | undefined {
-  const viewer = context.viewer;
-  if (!viewer) return undefined;
-  return viewer.isOperator ? 'operator' : `user:${viewer.id}`;
+  return context.viewer ? visibilityAudience(context.viewer) : undefined;
 }
 
 /**

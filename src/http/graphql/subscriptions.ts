@@ -2,7 +2,7 @@ import { GraphQLError, type ExecutionResult } from 'graphql';
 import { AppError } from '../../domain/errors.ts';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { isAppError } from '../../domain/errors.ts';
-import type { Metrics } from '../../app/metrics.ts';
+import type { Metrics } from '../../metrics.ts';
 import { CONTROLLER, type InternalContext } from './context.ts';
 import { toGraphQLError } from './errors.ts';
 

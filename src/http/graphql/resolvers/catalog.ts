@@ -1,19 +1,8 @@
 import { ROUTE_STOPS, type RouteStopId } from '../../../domain/order/labels.ts';
-import type { GraphQLContext } from '../context.ts';
+import type { GarmentCatalog } from '../../../application/garments.ts';
+import type { Resolvers } from '../generated/resolvers.ts';
 
-/** A garment blank as the catalog read model holds it. */
-export interface GarmentRecord {
-  readonly id: string;
-  readonly title: string;
-  readonly priceCents: number;
-  readonly sizes: readonly string[];
-  readonly imageUrl: string | null;
-}
-
-/** The garment catalog the API reads (the `garments` read table). */
-export interface GarmentCatalog {
-  list(): Promise<readonly GarmentRecord[]>;
-}
+export type { GarmentCatalog, GarmentRecord } from '../../../application/garments.ts';
 
 /** The seed's lucide icon for each stop (`lib/productionRouteStops.ts`). */
 const ICONS: Readonly<Record<RouteStopId, string>> = {
@@ -30,14 +19,14 @@ const routeStops = ROUTE_STOPS.map((stop) => ({ ...stop, status: stop.label, ico
 export function catalogResolvers(deps: { readonly garments: GarmentCatalog }) {
   return {
     Query: {
-      viewer: (_: unknown, __: unknown, context: GraphQLContext) =>
+      viewer: (_, __, context) =>
         context.viewer ? { id: context.viewer.id, isOperator: context.viewer.isOperator } : null,
       garments: () => deps.garments.list(),
       routeStops: () => routeStops,
     },
     Garment: {
       // The seed shows dollars; cents stay the source so totals never suffer float rounding.
-      price: (garment: GarmentRecord) => garment.priceCents / 100,
+      price: (garment) => garment.priceCents / 100,
     },
-  };
+  } satisfies Pick<Resolvers, 'Query' | 'Garment'>;
 }

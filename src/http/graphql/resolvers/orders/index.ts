@@ -1,4 +1,5 @@
 import type { IResolvers } from '@graphql-tools/utils';
+import { createOrderApplication } from '../../../../application/orders/index.ts';
 import type { OrderResolverDeps } from './deps.ts';
 import { orderMutationResolvers } from './mutations.ts';
 import { orderQueryResolvers } from './queries.ts';
@@ -9,7 +10,8 @@ import { orderTypeResolvers } from './types.ts';
 export type { OrderResolverDeps, TrackingLookupLimiter } from './deps.ts';
 export { noTrackingLookupLimit } from './tracking.ts';
 
-/** The order part of the schema: queries, mutations, subscriptions and the order types' fields. */
+/** The order part of the schema: queries, mutations, subscriptions and the order types' fields, over one order application. */
 export function orderResolvers(deps: OrderResolverDeps): IResolvers[] {
-  return [orderTypeResolvers, orderQueryResolvers(deps), orderMutationResolvers(deps), orderSubscriptionResolvers(deps), trackingResolvers(deps)] as IResolvers[];
+  const orders = deps.orders ?? createOrderApplication(deps);
+  return [orderTypeResolvers, orderQueryResolvers(deps, orders), orderMutationResolvers(deps, orders), orderSubscriptionResolvers(deps), trackingResolvers(deps, orders)] as IResolvers[];
 }

@@ -3,14 +3,14 @@ import { comparePositions, parsePosition, type GlobalPosition } from '../../../.
 import { AppError } from '../../../../domain/errors.ts';
 import { Kind, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
 import { findOrderEvents, findOrders, findOrderSummaries, orderSummaryView, type OrderSummaryView, type TimelineEntryView } from '../../../../projections/index.ts';
-import { visibleOrder } from '../../../routes/productionAccess.ts';
+import { visibleOrder } from '../../../../application/orders/visibleOrder.ts';
 import { requireOperator, requireViewer, type GraphQLContext } from '../../context.ts';
 import type { OrderResolverDeps } from './deps.ts';
 import { changeLoader } from './changeLoader.ts';
 import { createChangeHub, listenForChangeBatches, listenForChanges, sharedLoader } from './feed.ts';
 import type { OrderFilterInput } from './queries.ts';
 import { changeSelection, checkedOrderFilter, matchesResolver } from './filter.ts';
-import { isViewable } from './visibility.ts';
+import { isViewable } from '../../../../application/orders/visibility.ts';
 
 const ORIGIN: GlobalPosition = { commit: 0n, prepare: 0n };
 /** Parsed once per view: a view is shared by every subscriber it goes to (ten dashboards: ten compares each). */

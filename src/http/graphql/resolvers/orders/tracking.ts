@@ -1,18 +1,13 @@
-import type { GraphQLResolveInfo } from 'graphql';
-import type { Viewer } from '../../../../auth/viewer.ts';
-import type { OrderCommandResult } from '../../../../commands/order/index.ts';
+import { createOrderApplication, isCustomerOwner, isViewable, type OrderApplication } from '../../../../application/orders/index.ts';
 import { AppError } from '../../../../domain/errors.ts';
-import { findOrderByTrackingToken, findOrders, findOrderSummaries, orderSummaryView, type ProductionOrderView } from '../../../../projections/index.ts';
-import { visibleOrder } from '../../../routes/productionAccess.ts';
+import { findOrderByTrackingToken, findOrders, findOrderSummaries, orderSummaryView } from '../../../../projections/index.ts';
+import type { Resolvers } from '../../generated/resolvers.ts';
 import { requireOperator, requireViewer, type GraphQLContext } from '../../context.ts';
-import type { GarmentRecord } from '../catalog.ts';
 import { changeLoader } from './changeLoader.ts';
 import type { OrderResolverDeps, TrackingLookupLimiter } from './deps.ts';
 import { createChangeHub, listenForChanges } from './feed.ts';
 import { publicTracking } from './publicTracking.ts';
 import { afterPositionOf, isAfter, passThrough, positionOf, selectsField } from './subscriptions.ts';
-import { actorOf } from './types.ts';
-import { isViewable } from './visibility.ts';
 
 /** The default: lookups by token are not limited here (the integrator wires the edge's limiter in). */
 export const noTrackingLookupLimit: TrackingLookupLimiter = () => undefined;
@@ -24,12 +19,10 @@ const notTracked = () => new AppError('NOT_FOUND', 'No order is tracked with thi
  * its anonymous query and subscription) and our own garment images as absolute URLs.
  * The anonymous fields answer `PublicOrderTracking` only, never `ProductionOrder`.
  */
-export function trackingResolvers(deps: OrderResolverDeps) {
+export function trackingResolvers(deps: OrderResolverDeps, orders: OrderApplication = deps.orders ?? createOrderApplication(deps)) {
   const now = deps.clock ?? (() => new Date());
   const limit = deps.limitTrackingLookup ?? noTrackingLookupLimit;
   const { db, changeFeed } = deps.readModel;
-  const access = { readModel: deps.readModel, commands: deps.commands };
-  const answer = (viewer: Viewer, result: OrderCommandResult) => visibleOrder(access, viewer, result.orderId, result.position);
   const base = deps.publicBaseUrl.replace(/\/$/, '');
 
   // The same machinery as orderUpdated: one feed listener routed per order, one read per change.
@@ -49,39 +42,33 @@ export function trackingResolvers(deps: OrderResolverDeps) {
     ProductionOrder: {
       // Owner only. Operators get null even on their own orders: a subscription's result is
       // shared by every operator (sharedExecution.ts), so nothing in it may depend on which one asks.
-      checkoutUrl: (view: ProductionOrderView, _: unknown, context: GraphQLContext) =>
-        view.orderStatus === 'draft' && context.viewer && !context.viewer.isOperator && context.viewer.id === view.userId ? view.payment.checkoutUrl : null,
-      publicTrackingUrl: (view: ProductionOrderView, _: unknown, context: GraphQLContext) =>
+      checkoutUrl: (view, _, context) =>
+        view.orderStatus === 'draft' && context.viewer && isCustomerOwner(context.viewer, view.userId) ? view.payment.checkoutUrl : null,
+      publicTrackingUrl: (view, _, context) =>
         view.publicTrackingToken !== null && context.viewer && isViewable(context.viewer, view.userId) ? `${base}/track/${view.publicTrackingToken}` : null,
     },
     Garment: {
       // Our own images are stored as paths (`/garments/<id>.svg`, migration 010): absolute here,
       // so any client can load them wherever PUBLIC_BASE_URL puts the server.
-      imageUrl: (garment: GarmentRecord) =>
+      imageUrl: (garment) =>
         garment.imageUrl?.startsWith('/') && !garment.imageUrl.startsWith('//') ? `${base}${garment.imageUrl}` : garment.imageUrl,
     },
     Query: {
-      trackOrder: async (_: unknown, args: { token: string }, context: GraphQLContext) => {
+      trackOrder: async (_, args, context) => {
         const view = await lookUp(args.token, context);
         return view ? publicTracking(view) : null;
       },
     },
     Mutation: {
-      issueTrackingLink: async (_: unknown, args: { id: string }, context: GraphQLContext) => {
-        const viewer = requireViewer(context.viewer);
-        return answer(viewer, await deps.commands.issueTrackingLink(args.id, { actor: actorOf(viewer) }));
-      },
+      issueTrackingLink: (_, args, context) => orders.issueTrackingLink(requireViewer(context.viewer), args.id),
       // As the other operators' mutations: every customer is FORBIDDEN before any order is read,
       // so the answer is the same for their own order, someone else's and a missing one.
-      revokeTrackingLink: async (_: unknown, args: { id: string }, context: GraphQLContext) => {
-        const viewer = requireOperator(context.viewer);
-        return answer(viewer, await deps.commands.revokeTrackingLink(args.id, { actor: actorOf(viewer) }));
-      },
+      revokeTrackingLink: (_, args, context) => orders.revokeTrackingLink(requireOperator(context.viewer), args.id),
     },
     Subscription: {
       trackedOrderUpdated: {
         resolve: passThrough,
-        subscribe: async (_: unknown, args: { token: string; afterPosition?: string | null }, context: GraphQLContext, info: GraphQLResolveInfo) => {
+        subscribe: async (_, args, context, info) => {
           const after = afterPositionOf(args.afterPosition);
           const found = await lookUp(args.token, context);
           if (!found) throw notTracked();
@@ -118,5 +105,5 @@ export function trackingResolvers(deps: OrderResolverDeps) {
         },
       },
     },
-  };
+  } satisfies Pick<Resolvers, 'ProductionOrder' | 'Garment' | 'Query' | 'Mutation' | 'Subscription'>;
 }

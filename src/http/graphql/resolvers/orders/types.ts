@@ -1,11 +1,8 @@
-import type { Viewer } from '../../../../auth/viewer.ts';
-import { allowedActions, routeOf, type Actor, type Order } from '../../../../domain/order/index.ts';
-import type { ProductionOrderView, TimelineEntryView } from '../../../../projections/index.ts';
-import type { GraphQLContext } from '../../context.ts';
+import { actorOf } from '../../../../application/orders/index.ts';
+import { allowedActions, routeOf, type Order } from '../../../../domain/order/index.ts';
+import type { ProductionOrderView } from '../../../../projections/index.ts';
+import type { Resolvers } from '../../generated/resolvers.ts';
 import { orderFlags, orderPayment } from './money.ts';
-
-/** The actor a viewer acts as: operators as operators, everyone else as the customer they are. */
-export const actorOf = (viewer: Viewer): Actor => ({ type: viewer.isOperator ? 'operator' : 'customer', id: viewer.id });
 
 /**
  * The part of the domain's `Order` the transitions table reads (`refusalOf`: visibility, state,
@@ -25,14 +22,14 @@ export const routeView = (view: Pick<ProductionOrderView, 'orderStatus' | 'reach
 /** Field resolvers from the read model's views to the SDL's types (enum values map in `enums.ts`). */
 export const orderTypeResolvers = {
   ProductionOrder: {
-    statusLabel: (view: ProductionOrderView) => view.status,
+    statusLabel: (view) => view.status,
     route: routeView,
-    allowedActions: (view: ProductionOrderView, _: unknown, context: GraphQLContext) =>
+    allowedActions: (view, _, context) =>
       context.viewer ? allowedActions(rulesView(view), actorOf(context.viewer)) : [],
     payment: orderPayment,
     flags: orderFlags,
   },
   FulfillmentEvent: {
-    statusLabel: (entry: TimelineEntryView) => entry.status,
+    statusLabel: (entry) => entry.status,
   },
-};
+} satisfies Pick<Resolvers, 'ProductionOrder' | 'FulfillmentEvent'>;

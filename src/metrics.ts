@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { isAppError } from '../domain/errors.ts';
+import { isAppError } from './domain/errors.ts';
 
 /** What the command layer reports: one call per handled command. */
 export interface CommandMetrics {

@@ -1,17 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { StripeEventProcessor } from '../../webhooks/processor.ts';
-import { verifyStripeEvent } from '../../webhooks/signature.ts';
-
-export interface StripeWebhookRouteOptions {
-  readonly processor: StripeEventProcessor;
-  /** The endpoint's signing secrets (`STRIPE_WEBHOOK_SECRET`, or the dev secret of simulated payments). */
-  readonly webhookSecrets: readonly string[];
-  readonly now: () => Date;
-}
-
-export const STRIPE_WEBHOOK_PATH = '/api/stripe/webhook';
+import type { StripeWebhookEndpoint } from '../../../../../payments/setup.ts';
+import { verifyStripeEvent } from '../../../../../webhooks/signature.ts';
+import { STRIPE_WEBHOOK_PATH } from '../../../../../webhooks/path.ts';
 
 /** The webhook's answer to a delivery it recorded; `stripe send` (the CLI) reads it too. */
 export const stripeWebhookAnswer = z
@@ -29,7 +21,7 @@ export const stripeWebhookAnswer = z
  * it) applies to this route only. The signature is checked first; a bad one is 400 and nothing
  * is read or written.
  */
-export const stripeWebhookRoutes: FastifyPluginAsync<StripeWebhookRouteOptions> = (app, options) => {
+export const stripeWebhookRoutes: FastifyPluginAsync<StripeWebhookEndpoint> = (app, options) => {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (_request, body, done) => done(null, body));
 

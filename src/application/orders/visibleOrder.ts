@@ -3,6 +3,7 @@ import type { GlobalPosition } from '../../eventstore/eventStore.ts';
 import type { OrderCommands } from '../../commands/order/index.ts';
 import { AppError } from '../../domain/errors.ts';
 import { findOrder, type ChangeFeed, type OrderReader, type ProductionOrderView, type Queryable } from '../../projections/index.ts';
+import { isViewable, scopeOf } from './visibility.ts';
 
 export interface ReadModelAccess {
   readonly db: Queryable;
@@ -26,7 +27,7 @@ const CATCH_UP_MS = 5000;
  * right after the POST) is waited for too, rather than answered 404.
  */
 export async function visibleOrder(deps: OrderReadDeps, viewer: Viewer, orderId: string, atLeast?: GlobalPosition): Promise<ProductionOrderView> {
-  const scope = viewer.isOperator ? {} : { ownerId: viewer.id };
+  const scope = scopeOf(viewer);
   const { orders, db } = deps.readModel;
   if (atLeast) await deps.readModel.changeFeed.waitForPosition(atLeast, { timeoutMs: CATCH_UP_MS });
   // Through the order cache, also after a wait: the feed drops every order of a commit from it
@@ -34,7 +35,7 @@ export async function visibleOrder(deps: OrderReadDeps, viewer: Viewer, orderId:
   const view = await (orders ? orders.find(orderId, scope) : findOrder(db, orderId, scope));
   if (view) return view;
   const loaded = await deps.commands.load(orderId);
-  const maySee = loaded.state !== null && (viewer.isOperator || loaded.state.ownerId === viewer.id);
+  const maySee = loaded.state !== null && isViewable(viewer, loaded.state.ownerId);
   if (maySee && loaded.position && (await deps.readModel.changeFeed.waitForPosition(loaded.position, { timeoutMs: CATCH_UP_MS }))) {
     const caughtUp = await findOrder(db, orderId, scope);
     if (caughtUp) return caughtUp;

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Metrics } from '../app/metrics.ts';
+import type { Metrics } from '../../metrics.ts';
 
 /** Request latency for every route (by route pattern, never raw URL, to bound label values), and `/metrics`. */
 export function registerMetrics(app: FastifyInstance, metrics: Metrics): void {

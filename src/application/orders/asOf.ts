@@ -1,12 +1,12 @@
-import { isUuid } from '../../../../domain/ids.ts';
-import type { Viewer } from '../../../../auth/viewer.ts';
-import { AppError } from '../../../../domain/errors.ts';
-import { orderStreamId } from '../../../../domain/order/index.ts';
+import { isUuid } from '../../domain/ids.ts';
+import type { Viewer } from '../../auth/viewer.ts';
+import { AppError } from '../../domain/errors.ts';
+import { orderStreamId } from '../../domain/order/index.ts';
 import { isViewable } from './visibility.ts';
-import { projectOrderEvent, type LineItemRecord, type TimelineRecord } from '../../../../projections/orders/project.ts';
-import { toOrderRecord, type ProjectedOrder } from '../../../../projections/orders/records.ts';
-import { orderView, type OrderRow, type ProductionOrderView } from '../../../../projections/orders/views.ts';
-import type { OrderResolverDeps } from './deps.ts';
+import { projectOrderEvent, type LineItemRecord, type TimelineRecord } from '../../projections/orders/project.ts';
+import { toOrderRecord, type ProjectedOrder } from '../../projections/orders/records.ts';
+import { orderView, type OrderRow, type ProductionOrderView } from '../../projections/orders/views.ts';
+import type { EventStore } from '../../eventstore/eventStore.ts';
 
 const date = (text: string | null): Date | null => (text === null ? null : new Date(text));
 
@@ -15,7 +15,7 @@ const date = (text: string | null): Date | null => (text === null ? null : new D
  * projection's pure fold (the same code the read model runs), so it shows exactly what the read
  * model showed then; `etaDays` is counted at `asOf` too. Same visibility rules as `order(id)`.
  */
-export async function orderAsOf(deps: Pick<OrderResolverDeps, 'eventStore'>, viewer: Viewer, id: string, asOf: Date): Promise<ProductionOrderView> {
+export async function orderAsOf(deps: { readonly eventStore: Pick<EventStore, 'readStream'> }, viewer: Viewer, id: string, asOf: Date): Promise<ProductionOrderView> {
   const missing = new AppError('NOT_FOUND', `Order ${id} not found`, { orderId: id });
   if (!isUuid(id)) throw missing;
   const orderId = id.toLowerCase();
@@ -61,7 +61,7 @@ function toRow(projected: ProjectedOrder, lineItems: readonly LineItemRecord[], 
       line_no: item.line_no,
       size: item.size,
       quantity: item.quantity,
-      technique: item.technique as NonNullable<OrderRow['line_items']>[number]['technique'],
+      technique: item.technique,
       unit_price_cents: item.unit_price_cents,
     })),
     events: timeline.map((entry) => ({
@@ -71,7 +71,7 @@ function toRow(projected: ProjectedOrder, lineItems: readonly LineItemRecord[], 
       status: entry.status as NonNullable<OrderRow['events']>[number]['status'],
       message: entry.message,
       metadata: { ...entry.metadata },
-      actor_type: entry.actor_type as NonNullable<OrderRow['events']>[number]['actor_type'],
+      actor_type: entry.actor_type,
       actor_id: entry.actor_id,
       event_type: entry.event_type,
       occurred_at: entry.occurred_at,

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../domain/errors.ts';
+import { AppError } from '../../../domain/errors.ts';
 
 /** Where the seeded catalog points (migration 010): `/garments/<garment id>.svg`. */
 export const GARMENT_IMAGE_PREFIX = '/garments/';
@@ -38,7 +38,7 @@ const params = z.object({ file: z.string().max(100).describe('`<garment id>.svg`
  * pointed at an outside placeholder service before). Anyone may fetch them; scripts inside an
  * SVG never run under its own strict Content-Security-Policy, should a file ever carry one.
  */
-export function registerGarmentImages(app: FastifyInstance): void {
+export const garmentImageRoutes: FastifyPluginAsync = (app) => {
   const images = loadImages();
   app.withTypeProvider<ZodTypeProvider>().get(
     `${GARMENT_IMAGE_PREFIX}:file`,
@@ -55,4 +55,5 @@ export function registerGarmentImages(app: FastifyInstance): void {
       return reply.type('image/svg+xml').send(image.body);
     },
   );
-}
+  return Promise.resolve();
+};

@@ -1,25 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { GarmentCatalog, OrderCommands } from '../../commands/order/index.ts';
 import { z } from 'zod';
-import { AppError } from '../../domain/errors.ts';
-import type { Actor } from '../../domain/order/index.ts';
-import type { CheckoutService } from '../../payments/checkout.ts';
-import { problemResponses } from './problemSchema.ts';
-import type { ReadModelAccess } from './productionAccess.ts';
-import { createProductionOrderBody, createProductionOrderReply } from './productionSchemas.ts';
-import { checkSameOrder, tooManyLineItems, validateCreateBody } from './productionValidation.ts';
-import { requireViewer } from '../graphql/context.ts';
-
-export interface CreateRouteDeps {
-  readonly commands: Pick<OrderCommands, 'createOrder'>;
-  readonly garments: GarmentCatalog;
-  readonly checkout: CheckoutService;
-  readonly readModel: ReadModelAccess;
-}
-
-/** A GET right after the 201 must find the order; the answer waits (bounded) for the projector. */
-const READ_YOUR_WRITES_MS = 5000;
+import type { OrderApplication } from '../../../../application/orders/index.ts';
+import { createProductionOrderBody, createProductionOrderReply } from '../../../../application/orders/inputs.ts';
+import { tooManyLineItems } from '../../../../application/orders/validation.ts';
+import { requireViewer } from '../../../../auth/guards.ts';
+import { AppError } from '../../../../domain/errors.ts';
+import { problemResponses } from '../../problemSchema.ts';
 
 /** Visible ASCII, as Stripe and the IETF draft allow; at most 255 characters (Stripe's limit). */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -41,7 +28,7 @@ export function idempotencyKeyOf(header: string | string[] | undefined): string 
  * `201 { checkoutUrl, orderId, reference }`. With `Idempotency-Key`, a repeat answers exactly as
  * the first time (same order, same session) and writes nothing.
  */
-export function registerCreateRoute(app: FastifyInstance, deps: CreateRouteDeps): void {
+export function registerCreateRoute(app: FastifyInstance, orders: Pick<OrderApplication, 'place'>): void {
   app.withTypeProvider<ZodTypeProvider>().post(
     '/api/production',
     {
@@ -62,21 +49,14 @@ export function registerCreateRoute(app: FastifyInstance, deps: CreateRouteDeps)
     },
     async (request, reply) => {
       const viewer = requireViewer(request.viewer);
-      const actor: Actor = { type: viewer.isOperator ? 'operator' : 'customer', id: viewer.id };
       const idempotencyKey = idempotencyKeyOf(request.headers['idempotency-key']);
-      const body = await validateCreateBody(request.body, deps.garments, actor);
-      const created = await deps.commands.createOrder(
-        { designUrl: body.designUrl, garmentId: body.garmentId.trim(), sizes: body.sizes, priority: body.priority, notes: body.notes, prompt: body.prompt, projectId: body.projectId },
-        { actor, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) },
-      );
-      if (created.replayed) checkSameOrder(body, created.state);
-      const { checkoutUrl, position } = await deps.checkout.open(created.orderId);
-      if (position) await deps.readModel.changeFeed.waitForPosition(position, { timeoutMs: READ_YOUR_WRITES_MS });
-      if (created.replayed) void reply.header('idempotent-replayed', 'true');
+      // Validated in full by the application: the schema's problems and the catalog's in one list.
+      const placed = await orders.place(viewer, request.body, idempotencyKey === undefined ? {} : { idempotencyKey });
+      if (placed.replayed) void reply.header('idempotent-replayed', 'true');
       return reply
         .status(201)
-        .header('location', `/api/production/${created.orderId}`)
-        .send({ checkoutUrl, orderId: created.orderId, reference: created.state.reference });
+        .header('location', `/api/production/${placed.orderId}`)
+        .send({ checkoutUrl: placed.checkoutUrl, orderId: placed.orderId, reference: placed.reference });
     },
   );
 }

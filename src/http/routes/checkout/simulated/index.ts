@@ -2,19 +2,12 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../domain/errors.ts';
-import { cancelUrl, successUrl } from '../../payments/checkoutSession.ts';
-import { checkoutOrderOf, type LoadOrder } from '../../payments/orderFacts.ts';
-import type { DeliverToSelf } from '../../payments/selfDelivery.ts';
-import { isRecordedSession, orderIdOfSimulatedSession, simulatedCheckoutCompleted } from '../../payments/simulatedObjects.ts';
-import { SIMULATED_CHECKOUT_CSS_FILE, SIMULATED_CHECKOUT_STYLESHEET, simulatedCheckoutPage } from '../../payments/simulatedPage.ts';
-
-export interface SimulatedCheckoutRouteOptions {
-  readonly loadOrder: LoadOrder;
-  readonly deliver: DeliverToSelf;
-  readonly publicBaseUrl: string;
-  readonly now: () => Date;
-}
+import { AppError } from '../../../../domain/errors.ts';
+import { cancelUrl, successUrl } from '../../../../payments/checkoutSession.ts';
+import { checkoutOrderOf } from '../../../../payments/orderFacts.ts';
+import type { SimulatedCheckoutEndpoint } from '../../../../payments/setup.ts';
+import { isRecordedSession, orderIdOfSimulatedSession, simulatedCheckoutCompleted } from '../../../../payments/simulatedObjects.ts';
+import { SIMULATED_CHECKOUT_CSS_FILE, SIMULATED_CHECKOUT_STYLESHEET, simulatedCheckoutPage } from '../../../../payments/simulatedPage.ts';
 
 /**
  * The request as the access log shows it, without the session id: the URL is the credential, and
@@ -31,7 +24,7 @@ const params = z.object({ sessionId: z.string().max(200).describe('the simulated
  * correctly signed `checkout.session.completed` over real HTTP, then redirects to the success URL
  * as Stripe does; the order is submitted by the webhook, exactly as with Stripe.
  */
-export const simulatedCheckoutRoutes: FastifyPluginAsync<SimulatedCheckoutRouteOptions> = async (app, options) => {
+export const simulatedCheckoutRoutes: FastifyPluginAsync<SimulatedCheckoutEndpoint> = async (app, options) => {
   const css = await readFile(SIMULATED_CHECKOUT_CSS_FILE, 'utf8');
   // The Pay form posts `application/x-www-form-urlencoded`; it carries nothing we read.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 }, (_request, _body, done) => done(null, {}));

@@ -1,13 +1,13 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { GarmentCatalog } from '../graphql/resolvers/catalog.ts';
-import { garment } from './productionSummary.ts';
+import type { GarmentCatalog } from '../../../../application/garments.ts';
+import { garment } from '../production/summary.ts';
 
 const garmentsReply = z.object({ garments: z.array(garment) });
 
 /** `GET /api/garments`: the catalog, for anyone (what `POST /api/production` takes as `garmentId`). */
-export function registerGarmentRoutes(app: FastifyInstance, garments: GarmentCatalog): void {
+export const garmentRoutes: FastifyPluginAsync<{ readonly garments: GarmentCatalog }> = (app, { garments }) => {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/api/garments',
     {
@@ -18,4 +18,5 @@ export function registerGarmentRoutes(app: FastifyInstance, garments: GarmentCat
       garments: (await garments.list()).map((g) => ({ id: g.id, title: g.title, price: g.priceCents / 100, priceCents: g.priceCents, sizes: [...g.sizes], imageUrl: g.imageUrl })),
     }),
   );
-}
+  return Promise.resolve();
+};

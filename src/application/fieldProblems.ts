@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { FieldProblem } from '../../domain/errors.ts';
+import type { FieldProblem } from '../domain/errors.ts';
 
 /** `['sizes', 0, 'quantity']` → `sizes[0].quantity`, the form the domain's problems use. */
 export function pathOf(path: readonly PropertyKey[]): string {

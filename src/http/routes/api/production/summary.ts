@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ORDER_STATES, PRIORITY_LABELS, routeOf, STATUS_FLOW, TECHNIQUES } from '../../domain/order/index.ts';
-import type { ProductionOrderView } from '../../projections/index.ts';
+import { ORDER_STATES, PRIORITY_LABELS, routeOf, STATUS_FLOW, TECHNIQUES } from '../../../../domain/order/index.ts';
+import type { ProductionOrderView } from '../../../../projections/index.ts';
 
 /**
  * `ProductionOrderSummary` as REST shows it: the seed's fields with the seed's string values

@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
-import { PROBLEM_CONTENT_TYPE, problem } from './problem.ts';
+import type { FastifyPluginAsync } from 'fastify';
+import { PROBLEM_CONTENT_TYPE, problem } from '../problem.ts';
 
 /** Where `npm install`/`npm start` build the pages (web/, `node scripts/web.mjs build`). */
-export const DEFAULT_PAGES_DIR = join(import.meta.dirname, '..', '..', 'web', 'dist');
+export const DEFAULT_PAGES_DIR = join(import.meta.dirname, '..', '..', '..', 'web', 'dist');
 
 /** The paths the pages' router answers; anything else keeps the API's JSON 404. */
 export const PAGE_ROUTES = ['/orders', '/orders/:id', '/order-success', '/track/:token', '/signin', '/ops', '/ops/*'] as const;
@@ -18,7 +18,7 @@ export const PAGE_ROUTES = ['/orders', '/orders/:id', '/order-success', '/track/
  * rebuild while the server runs replaces the hashed files it names. Pages need no token to be
  * served (the browser sends none); they call `/graphql` with it.
  */
-export async function registerPages(app: FastifyInstance, pagesDir: string): Promise<void> {
+export const pageRoutes: FastifyPluginAsync<{ readonly pagesDir: string }> = async (app, { pagesDir }) => {
   const indexFile = join(pagesDir, 'index.html');
   const assetsDir = join(pagesDir, 'assets');
   if (existsSync(assetsDir)) {
@@ -44,4 +44,4 @@ export async function registerPages(app: FastifyInstance, pagesDir: string): Pro
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
     });
   }
-}
+};

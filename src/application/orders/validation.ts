@@ -4,8 +4,8 @@ import { AppError, describeProblems, isAppError, type FieldProblem } from '../..
 import { decide, type Actor, type CreateOrder, type Order } from '../../domain/order/index.ts';
 import { cleanText, DEFAULT_TECHNIQUE, LIMITS } from '../../domain/order/validation.ts';
 import { isStorableText } from '../../domain/text.ts';
-import { fieldProblemsOf, mergeProblems } from './fieldProblems.ts';
-import { createProductionOrderBody, type CreateProductionOrderBody } from './productionSchemas.ts';
+import { fieldProblemsOf, mergeProblems } from '../fieldProblems.ts';
+import { createProductionOrderBody, type CreateProductionOrderBody } from './inputs.ts';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 

@@ -1,17 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireViewer } from '../graphql/context.ts';
-import { visibleOrder, type OrderReadDeps } from './productionAccess.ts';
-import { orderIdParams } from './productionSchemas.ts';
-import { problemResponses } from './problemSchema.ts';
-import { orderReply, summaryOf } from './productionSummary.ts';
+import type { OrderApplication } from '../../../../application/orders/index.ts';
+import { requireViewer } from '../../../../auth/guards.ts';
+import { orderIdParams } from '../../../../application/orders/inputs.ts';
+import { problemResponses } from '../../problemSchema.ts';
+import { orderReply, summaryOf } from './summary.ts';
 
 /** The order's version as an HTTP entity tag: what If-Match sends back. */
 export const etagOf = (version: number): string => `"${version}"`;
 
 /** `GET /api/production/:id`: the owner's or an operator's view; `ETag` = version. */
-export function registerReadRoute(app: FastifyInstance, deps: OrderReadDeps): void {
+export function registerReadRoute(app: FastifyInstance, orders: Pick<OrderApplication, 'order'>): void {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/api/production/:id',
     {
@@ -25,7 +25,7 @@ export function registerReadRoute(app: FastifyInstance, deps: OrderReadDeps): vo
     },
     async (request, reply) => {
       const viewer = requireViewer(request.viewer);
-      const view = await visibleOrder(deps, viewer, request.params.id.toLowerCase());
+      const view = await orders.order(viewer, request.params.id.toLowerCase());
       const etag = etagOf(view.version);
       void reply.header('etag', etag).header('cache-control', 'private, no-cache');
       if (request.headers['if-none-match'] === etag) return reply.status(304).send(null);

@@ -1,7 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
-import type { EventStore } from '../eventstore/eventStore.ts';
-import type { Config } from '../config.ts';
+import type { EventStore } from '../../eventstore/eventStore.ts';
+import type { Config } from '../../config.ts';
 
 export interface ReadinessDeps {
   readonly pool: Pick<pg.Pool, 'query'>;
@@ -24,7 +24,7 @@ interface CheckResult {
 }
 
 /** `/healthz`: the process is alive. `/readyz`: it can serve (database, event store, projection lag). */
-export function registerHealthRoutes(app: FastifyInstance, deps: ReadinessDeps): void {
+export const healthRoutes: FastifyPluginAsync<ReadinessDeps> = (app, deps) => {
   const timeoutMs = deps.timeoutMs ?? 2000;
   const maxLag = deps.maxProjectionLag ?? 10_000;
   // Probes come every few seconds: their request lines would drown the log at the default level.
@@ -53,7 +53,8 @@ export function registerHealthRoutes(app: FastifyInstance, deps: ReadinessDeps):
     const ready = Object.values(checks).every((c) => c.ok);
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', ...(deps.payments === undefined ? {} : { payments: deps.payments }), checks });
   });
-}
+  return Promise.resolve();
+};
 
 async function check(timeoutMs: number, run: () => Promise<void>): Promise<CheckResult> {
   const started = performance.now();

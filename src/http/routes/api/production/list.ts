@@ -1,14 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../domain/errors.ts';
-import { ORDER_STATES, PRIORITIES, type OrderState, type Priority } from '../../domain/order/index.ts';
-import { listOrders, MAX_PAGE_SIZE, type OrderFilter } from '../../projections/index.ts';
-import { requireViewer } from '../graphql/context.ts';
-import type { OrderReadDeps } from './productionAccess.ts';
-import { problemResponses } from './problemSchema.ts';
-import { storable } from './productionSchemas.ts';
-import { productionOrderSummary, summaryOf } from './productionSummary.ts';
+import type { OrderApplication } from '../../../../application/orders/index.ts';
+import { requireViewer } from '../../../../auth/guards.ts';
+import { ORDER_STATES, PRIORITIES, type OrderState, type Priority } from '../../../../domain/order/index.ts';
+import { MAX_PAGE_SIZE, type OrderFilter } from '../../../../projections/index.ts';
+import { problemResponses } from '../../problemSchema.ts';
+import { storable } from '../../../../application/orders/inputs.ts';
+import { productionOrderSummary, summaryOf } from './summary.ts';
 
 /** `a,b` → ['a', 'b'], each lower-cased (the seed's values are accepted in either case). */
 const commaList = <T extends string>(values: readonly T[], what: string) =>
@@ -34,16 +33,11 @@ const listReply = z.object({
   pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable().describe('pass as `after` for the next page') }),
 });
 
-export interface ListRouteDeps extends Pick<OrderReadDeps, 'readModel'> {
-  readonly clock?: () => Date;
-}
-
 /**
  * `GET /api/production`: the orders the caller may see (customers their own, operators all),
  * newest first, in pages, with the GraphQL `orders` filters as query parameters.
  */
-export function registerListRoute(app: FastifyInstance, deps: ListRouteDeps): void {
-  const now = deps.clock ?? (() => new Date());
+export function registerListRoute(app: FastifyInstance, orders: Pick<OrderApplication, 'list'>): void {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/api/production',
     {
@@ -58,9 +52,6 @@ export function registerListRoute(app: FastifyInstance, deps: ListRouteDeps): vo
     async (request) => {
       const viewer = requireViewer(request.viewer);
       const query = request.query;
-      if (query.userId && !viewer.isOperator && query.userId.toLowerCase() !== viewer.id) {
-        throw new AppError('FORBIDDEN', "Only operators can list other users' orders", { fields: [{ path: 'query.userId', message: 'operators only' }] });
-      }
       const filter: OrderFilter = {
         ...(query.status ? { orderStatuses: query.status } : {}),
         ...(query.priority ? { priorities: query.priority } : {}),
@@ -69,13 +60,7 @@ export function registerListRoute(app: FastifyInstance, deps: ListRouteDeps): vo
         ...(query.userId ? { userId: query.userId.toLowerCase() } : {}),
         ...(query.search ? { search: query.search } : {}),
       };
-      const page = await listOrders(deps.readModel.db, {
-        filter,
-        first: query.first,
-        ...(query.after ? { after: query.after } : {}),
-        ...(viewer.isOperator ? {} : { ownerId: viewer.id }),
-        now: now(),
-      });
+      const { page } = await orders.list(viewer, { filter, first: query.first, ...(query.after ? { after: query.after } : {}), userIdPath: 'query.userId' });
       return { orders: page.nodes.map(summaryOf), pageInfo: page.pageInfo };
     },
   );
