@@ -25,8 +25,11 @@ export type Priority = z.infer<typeof PrioritySchema>;
 export const TechniqueSchema = z.enum(['dtg', 'screen', 'embroidery']);
 export type Technique = z.infer<typeof TechniqueSchema>;
 
-/** An ISO-8601 instant with its zone (`toISOString()` writes them): the read model's timestamptz. */
-const instant = z.iso.datetime({ offset: true });
+/**
+ * An instant: the decider writes `toISOString()`. Read back, any text `Date.parse` reads passes,
+ * as it always has; what PostgreSQL's timestamptz then refuses is dead-lettered with its error.
+ */
+const instant = z.string().refine((value) => !Number.isNaN(Date.parse(value)));
 const text = z.string();
 const textOrNull = z.string().nullable();
 /** Cents, counts: whole numbers a JavaScript number holds exactly (as the bigint columns need). */
