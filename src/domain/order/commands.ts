@@ -1,4 +1,4 @@
-import type { Actor, GarmentSnapshot } from './events.ts';
+import type { Actor, EventFields, GarmentSnapshot } from './events.ts';
 
 /**
  * What someone asks of an order. Everything the decision needs comes in here, so `decide` stays
@@ -6,6 +6,8 @@ import type { Actor, GarmentSnapshot } from './events.ts';
  * outside sends are typed loosely (`string`, `number`) on purpose: the domain checks them and
  * lists every problem at once, so adapters only need to parse the JSON shape.
  * Expected versions are not here: the command handler checks them against the stream.
+ * Where a command carries what its event will record, its fields are the event's own
+ * (`EventFields<…>`, from the event's schema), so the two cannot drift apart.
  */
 export interface CommandBase {
   readonly orderId: string;
@@ -22,70 +24,55 @@ export interface SizeRequest {
   readonly technique?: string;
 }
 
-export interface CreateOrder extends CommandBase {
+/**
+ * `reference` (allocated by the caller, `PO-000123`, fixed for ever in the first event) and
+ * `designUrl` as `OrderCreated` records them; the optional texts, `projectId` and `metadata`
+ * likewise, absent meaning none. Sizes and priority are asked loosely and checked by `decide`.
+ */
+export interface CreateOrder
+  extends CommandBase,
+    Pick<EventFields<'OrderCreated'>, 'reference' | 'designUrl'>,
+    Partial<Pick<EventFields<'OrderCreated'>, 'holdReason' | 'notes' | 'prompt' | 'projectId' | 'metadata'>> {
   readonly type: 'CreateOrder';
-  /** Allocated by the caller (`PO-000123`), fixed for ever in the first event. */
-  readonly reference: string;
   readonly garmentId: string;
   /** The catalog entry for `garmentId` as it is now; undefined when the catalog has none. */
   readonly garment: GarmentSnapshot | undefined;
-  readonly designUrl: string;
   readonly sizes: readonly SizeRequest[];
   /** One fresh id per entry of `sizes`, in the same order. */
   readonly lineItemIds: readonly string[];
   readonly priority?: string;
-  readonly holdReason?: string | null;
-  readonly notes?: string | null;
-  readonly prompt?: string | null;
-  readonly projectId?: string | null;
-  readonly metadata?: Readonly<Record<string, unknown>>;
 }
 
-export interface OpenCheckoutSession extends CommandBase {
+export interface OpenCheckoutSession extends CommandBase, EventFields<'CheckoutSessionOpened'> {
   readonly type: 'OpenCheckoutSession';
-  readonly sessionId: string;
-  readonly checkoutUrl: string;
-  readonly simulated: boolean;
 }
 
 /**
  * Stripe says the session is paid. Submits the order when amount and currency equal its total;
  * otherwise records `PaymentMismatchFlagged` and leaves the order as it is.
  */
-export interface ConfirmPayment extends CommandBase {
+export interface ConfirmPayment extends CommandBase, EventFields<'PaymentConfirmed'> {
   readonly type: 'ConfirmPayment';
-  readonly sessionId: string;
-  readonly paymentIntentId: string | null;
-  readonly amountCents: number;
-  readonly currency: string;
-  readonly stripeEventId: string | null;
 }
 
-export interface FailPayment extends CommandBase {
+export interface FailPayment extends CommandBase, EventFields<'PaymentFailed'> {
   readonly type: 'FailPayment';
-  readonly sessionId: string;
-  readonly reason: string;
-  readonly stripeEventId: string | null;
 }
 
 /**
  * An operator moves the order to `to`. `approved`, `in_production` and `fulfilled` are the
  * production steps; `canceled` is a cancel with `message` as its reason; `submitted` and
  * `draft` are always refused (payment is the only way to `submitted`; nothing goes back).
+ * The message and the tracking fields are `OrderFulfilled`'s, each optional.
  */
-export interface SetOrderStatus extends CommandBase {
+export interface SetOrderStatus extends CommandBase, Partial<EventFields<'OrderFulfilled'>> {
   readonly type: 'SetOrderStatus';
   readonly to: string;
-  readonly message?: string | null;
-  readonly trackingNumber?: string | null;
-  readonly trackingUrl?: string | null;
-  readonly carrier?: string | null;
 }
 
 /** Customer (owner), operator (reason required) or Stripe (checkout expired, draft only). */
-export interface CancelOrder extends CommandBase {
+export interface CancelOrder extends CommandBase, Partial<Pick<EventFields<'OrderCanceled'>, 'reason'>> {
   readonly type: 'CancelOrder';
-  readonly reason?: string | null;
 }
 
 export interface SetPriority extends CommandBase {
@@ -95,71 +82,56 @@ export interface SetPriority extends CommandBase {
   readonly reason?: string | null;
 }
 
-export interface UpdateNotes extends CommandBase {
+/** `notes` is the whole new text; empty clears the notes. */
+export interface UpdateNotes extends CommandBase, EventFields<'NotesUpdated'> {
   readonly type: 'UpdateNotes';
-  /** The whole new text; empty clears the notes. */
-  readonly notes: string;
 }
 
-export interface PostMessage extends CommandBase {
+export interface PostMessage extends CommandBase, EventFields<'MessagePosted'> {
   readonly type: 'PostMessage';
-  readonly message: string;
 }
 
 /**
  * Stripe reports refunds on the order's charge; `amountRefundedCents` is the charge's running
  * total. Recorded up to the amount paid; above it, the excess is flagged for operators.
  */
-export interface RecordRefund extends CommandBase {
+export interface RecordRefund extends CommandBase, EventFields<'RefundRecorded'> {
   readonly type: 'RecordRefund';
-  readonly chargeId: string;
   /** The charge's payment intent: it must be the one that paid the order. */
   readonly paymentIntentId: string | null;
-  readonly amountRefundedCents: number;
-  readonly currency: string;
-  readonly stripeEventId: string | null;
 }
 
 /** Stripe reports a refund of the order's payment failed (`refund.failed`, or `refund.updated` to failed). */
-export interface RecordRefundFailure extends CommandBase {
+export interface RecordRefundFailure extends CommandBase, EventFields<'RefundFailed'> {
   readonly type: 'RecordRefundFailure';
-  readonly refundId: string;
   /** The refund's payment intent: it must be the one that paid the order. */
   readonly paymentIntentId: string | null;
-  readonly amountCents: number;
-  readonly currency: string;
-  readonly reason: string | null;
-  readonly stripeEventId: string | null;
 }
 
-/** Stripe reports a dispute on the order's payment opened (`charge.dispute.created`) or closed. */
-export interface RecordDispute extends CommandBase {
+/**
+ * Stripe reports a dispute on the order's payment opened (`charge.dispute.created`) or closed:
+ * `DisputeOpened`'s fields, the deadline as a `Date`.
+ */
+export interface RecordDispute extends CommandBase, Omit<EventFields<'DisputeOpened'>, 'evidenceDueBy'> {
   readonly type: 'RecordDispute';
   readonly phase: 'opened' | 'closed';
-  readonly disputeId: string;
   /** The disputed payment intent: it must be the one that paid the order. */
   readonly paymentIntentId: string | null;
-  readonly amountCents: number;
-  readonly currency: string;
-  readonly reason: string | null;
-  readonly status: string;
   /** The evidence deadline, when Stripe gives one. */
   readonly evidenceDueBy: Date | null;
-  readonly stripeEventId: string | null;
 }
 
-/** The owner or an operator asks for a public tracking link; nothing to do when one is active. */
-export interface IssueTrackingLink extends CommandBase {
+/**
+ * The owner or an operator asks for a public tracking link; nothing to do when one is active.
+ * `token`: a fresh random token (made by the caller, as ids are), used only if none is active.
+ */
+export interface IssueTrackingLink extends CommandBase, EventFields<'TrackingLinkIssued'> {
   readonly type: 'IssueTrackingLink';
-  /** A fresh random token (made by the caller, as ids are), used only if none is active. */
-  readonly token: string;
 }
 
-/** An operator revokes the active tracking link and issues `token` in its place, in one append. */
-export interface RevokeTrackingLink extends CommandBase {
+/** An operator revokes the active tracking link and issues `token` (a fresh random one) in its place, in one append. */
+export interface RevokeTrackingLink extends CommandBase, EventFields<'TrackingLinkIssued'> {
   readonly type: 'RevokeTrackingLink';
-  /** The replacement's fresh random token. */
-  readonly token: string;
 }
 
 export type OrderCommand =

@@ -2,260 +2,214 @@
  * The facts of an order's life, stored in stream `order-<uuid>`. Past tense; each carries who
  * did it (`actor`) and when (`at`, ISO-8601), and the idempotency key of the command that caused
  * it, if any. Once written, an event's shape never changes: add new event types instead.
+ *
+ * Each event is defined once, here, as a zod schema: the TypeScript types are inferred from it
+ * and the projection checks stored events against it (`projections/orders/guard.ts`). The
+ * schemas are as strict as the read model needs (uuids where its columns are uuid, safe integers
+ * for money, instants for times), no stricter, so every event the decider ever wrote passes.
+ * Adding an event type: its schema below, one entry in `ORDER_EVENT_SCHEMAS`, then `evolve`,
+ * `timelineMessage` and the decision that emits it (their exhaustive switches say where).
  */
+import { z } from 'zod';
+import { uuidSchema } from '../ids.ts';
 
-export type ActorType = 'customer' | 'operator' | 'stripe' | 'system';
-export interface Actor {
-  readonly type: ActorType;
-  readonly id: string;
-}
+export const ActorTypeSchema = z.enum(['customer', 'operator', 'stripe', 'system']);
+export type ActorType = z.infer<typeof ActorTypeSchema>;
+export const ActorSchema = z.object({ type: ActorTypeSchema, id: z.string() });
+export type Actor = z.infer<typeof ActorSchema>;
 
-export type OrderState = 'draft' | 'submitted' | 'approved' | 'in_production' | 'fulfilled' | 'canceled';
-export type Priority = 'rush' | 'standard' | 'hold';
-export type Technique = 'dtg' | 'screen' | 'embroidery';
+export const OrderStateSchema = z.enum(['draft', 'submitted', 'approved', 'in_production', 'fulfilled', 'canceled']);
+export type OrderState = z.infer<typeof OrderStateSchema>;
+export const PrioritySchema = z.enum(['rush', 'standard', 'hold']);
+export type Priority = z.infer<typeof PrioritySchema>;
+export const TechniqueSchema = z.enum(['dtg', 'screen', 'embroidery']);
+export type Technique = z.infer<typeof TechniqueSchema>;
 
-export interface EventBase {
-  readonly orderId: string;
-  readonly actor: Actor;
+/**
+ * An instant: the decider writes `toISOString()`. Read back, any text `Date.parse` reads passes,
+ * as it always has; what PostgreSQL's timestamptz then refuses is dead-lettered with its error.
+ */
+const instant = z.string().refine((value) => !Number.isNaN(Date.parse(value)));
+const text = z.string();
+const textOrNull = z.string().nullable();
+/** Cents, counts: whole numbers a JavaScript number holds exactly (as the bigint columns need). */
+const whole = z.int();
+
+/** What every event carries besides its type. */
+const eventBase = {
+  /** The order's id; the projection also holds it to the stream's. */
+  orderId: text,
+  actor: ActorSchema,
   /** ISO-8601 instant the change happened (from the command's clock). */
-  readonly at: string;
-  readonly idempotencyKey?: string;
-}
+  at: instant,
+  idempotencyKey: text.optional(),
+};
+
+/** An event's schema: its type tag, the common fields, then its own. */
+const event = <T extends string, F extends z.ZodRawShape>(type: T, fields: F) => z.object({ type: z.literal(type), ...eventBase, ...fields });
 
 /** The garment as it was when the order was placed; the price is kept so totals never move. */
-export interface GarmentSnapshot {
-  readonly id: string;
-  readonly title: string;
-  readonly priceCents: number;
-  readonly sizes: readonly string[];
-  readonly imageUrl: string | null;
-}
+export const GarmentSnapshotSchema = z.object({
+  id: text,
+  title: text,
+  priceCents: whole,
+  sizes: z.array(text).readonly(),
+  imageUrl: textOrNull,
+});
+export type GarmentSnapshot = z.infer<typeof GarmentSnapshotSchema>;
 
-export interface OrderLineItem {
-  readonly id: string;
-  readonly size: string;
-  readonly quantity: number;
-  readonly technique: Technique;
-  readonly unitPriceCents: number;
-}
+export const OrderLineItemSchema = z.object({ id: uuidSchema, size: text, quantity: whole, technique: TechniqueSchema, unitPriceCents: whole });
+export type OrderLineItem = z.infer<typeof OrderLineItemSchema>;
 
-export interface OrderCreated extends EventBase {
-  readonly type: 'OrderCreated';
-  readonly reference: string;
-  readonly userId: string;
-  readonly projectId: string | null;
-  readonly garment: GarmentSnapshot;
-  readonly designUrl: string;
-  readonly prompt: string | null;
-  readonly notes: string | null;
-  readonly priority: Priority;
+export const OrderCreatedSchema = event('OrderCreated', {
+  reference: text,
+  userId: uuidSchema,
+  projectId: uuidSchema.nullable(),
+  garment: GarmentSnapshotSchema,
+  designUrl: text,
+  prompt: textOrNull,
+  notes: textOrNull,
+  priority: PrioritySchema,
   /** Reason given when created on hold. */
-  readonly holdReason: string | null;
-  readonly lineItems: readonly OrderLineItem[];
-  readonly totalCents: number;
-  readonly currency: 'usd';
-  readonly metadata: Readonly<Record<string, unknown>>;
-}
+  holdReason: textOrNull,
+  lineItems: z.array(OrderLineItemSchema).readonly(),
+  totalCents: whole,
+  currency: z.literal('usd'),
+  metadata: z.record(z.string(), z.unknown()),
+});
 
 /** A Stripe Checkout session (real or simulated) was opened for the order. */
-export interface CheckoutSessionOpened extends EventBase {
-  readonly type: 'CheckoutSessionOpened';
-  readonly sessionId: string;
-  readonly checkoutUrl: string;
-  readonly simulated: boolean;
-}
+export const CheckoutSessionOpenedSchema = event('CheckoutSessionOpened', { sessionId: text, checkoutUrl: text, simulated: z.boolean() });
 
 /** Paid in full: draft → submitted. The ETA clock starts at `at`. */
-export interface PaymentConfirmed extends EventBase {
-  readonly type: 'PaymentConfirmed';
-  readonly sessionId: string;
-  readonly paymentIntentId: string | null;
-  readonly amountCents: number;
-  readonly currency: string;
-  readonly stripeEventId: string | null;
-}
+export const PaymentConfirmedSchema = event('PaymentConfirmed', {
+  sessionId: text,
+  paymentIntentId: textOrNull,
+  amountCents: whole,
+  currency: text,
+  stripeEventId: textOrNull,
+});
 
 /** An asynchronous payment failed; the order stays draft. */
-export interface PaymentFailed extends EventBase {
-  readonly type: 'PaymentFailed';
-  readonly sessionId: string;
-  readonly reason: string;
-  readonly stripeEventId: string | null;
-}
+export const PaymentFailedSchema = event('PaymentFailed', { sessionId: text, reason: text, stripeEventId: textOrNull });
 
 /** Money arrived that does not equal the order total; the order is not submitted, operators look. */
-export interface PaymentMismatchFlagged extends EventBase {
-  readonly type: 'PaymentMismatchFlagged';
-  readonly sessionId: string;
-  readonly amountCents: number;
-  readonly currency: string;
-  readonly expectedAmountCents: number;
-  readonly expectedCurrency: string;
-  readonly stripeEventId: string | null;
-}
+export const PaymentMismatchFlaggedSchema = event('PaymentMismatchFlagged', {
+  sessionId: text,
+  amountCents: whole,
+  currency: text,
+  expectedAmountCents: whole,
+  expectedCurrency: text,
+  stripeEventId: textOrNull,
+});
 
 /** submitted → approved (operator). */
-export interface SpecApproved extends EventBase {
-  readonly type: 'SpecApproved';
-  readonly message: string | null;
-}
+export const SpecApprovedSchema = event('SpecApproved', { message: textOrNull });
 
 /** approved → in_production (operator). */
-export interface ProductionStarted extends EventBase {
-  readonly type: 'ProductionStarted';
-  readonly message: string | null;
-}
+export const ProductionStartedSchema = event('ProductionStarted', { message: textOrNull });
 
 /** in_production → fulfilled (operator). The ETA clock stops. */
-export interface OrderFulfilled extends EventBase {
-  readonly type: 'OrderFulfilled';
-  readonly message: string | null;
-  readonly trackingNumber: string | null;
-  readonly trackingUrl: string | null;
-  readonly carrier: string | null;
-}
+export const OrderFulfilledSchema = event('OrderFulfilled', { message: textOrNull, trackingNumber: textOrNull, trackingUrl: textOrNull, carrier: textOrNull });
 
-export interface OrderCanceled extends EventBase {
-  readonly type: 'OrderCanceled';
-  readonly reason: string | null;
+export const OrderCanceledSchema = event('OrderCanceled', {
+  reason: textOrNull,
   /** The order was paid, so a refund is owed and will be requested from Stripe. */
-  readonly refundDue: boolean;
-}
+  refundDue: z.boolean(),
+});
 
 /** Priority changed (operator). `hold` pauses the ETA clock; leaving hold resumes it. */
-export interface PriorityChanged extends EventBase {
-  readonly type: 'PriorityChanged';
-  readonly from: Priority;
-  readonly to: Priority;
-  readonly reason: string | null;
-}
+export const PriorityChangedSchema = event('PriorityChanged', { from: PrioritySchema, to: PrioritySchema, reason: textOrNull });
 
-export interface NotesUpdated extends EventBase {
-  readonly type: 'NotesUpdated';
-  readonly notes: string;
-}
+export const NotesUpdatedSchema = event('NotesUpdated', { notes: text });
 
-export interface MessagePosted extends EventBase {
-  readonly type: 'MessagePosted';
-  readonly message: string;
-}
+export const MessagePostedSchema = event('MessagePosted', { message: text });
 
 /** Stripe reported money returned for the order's charge. */
-export interface RefundRecorded extends EventBase {
-  readonly type: 'RefundRecorded';
-  readonly chargeId: string;
-  readonly amountRefundedCents: number;
-  readonly currency: string;
-  readonly stripeEventId: string | null;
-}
+export const RefundRecordedSchema = event('RefundRecorded', { chargeId: text, amountRefundedCents: whole, currency: text, stripeEventId: textOrNull });
 
 /**
  * Stripe reported more refunded on the order's charge than was paid. The excess is not money
  * returned (`RefundRecorded` never goes above the payment): operators look at it in Stripe.
  */
-export interface RefundExcessFlagged extends EventBase {
-  readonly type: 'RefundExcessFlagged';
-  readonly chargeId: string;
+export const RefundExcessFlaggedSchema = event('RefundExcessFlagged', {
+  chargeId: text,
   /** The charge's refunded running total as Stripe reported it. */
-  readonly reportedRefundedCents: number;
-  readonly paidCents: number;
-  readonly currency: string;
-  readonly stripeEventId: string | null;
-}
+  reportedRefundedCents: whole,
+  paidCents: whole,
+  currency: text,
+  stripeEventId: textOrNull,
+});
 
 /** A refund failed (Stripe's `refund.failed`, or a refund updated to `failed`): that money was not returned. */
-export interface RefundFailed extends EventBase {
-  readonly type: 'RefundFailed';
-  readonly refundId: string;
-  readonly amountCents: number;
-  readonly currency: string;
+export const RefundFailedSchema = event('RefundFailed', {
+  refundId: text,
+  amountCents: whole,
+  currency: text,
   /** Stripe's `failure_reason`, e.g. `expired_or_canceled_card`; null when it gave none. */
-  readonly reason: string | null;
-  readonly stripeEventId: string | null;
-}
+  reason: textOrNull,
+  stripeEventId: textOrNull,
+});
 
 /** The cardholder disputed the payment (`charge.dispute.created`); operators answer by `evidenceDueBy`. */
-export interface DisputeOpened extends EventBase {
-  readonly type: 'DisputeOpened';
-  readonly disputeId: string;
-  readonly amountCents: number;
-  readonly currency: string;
+export const DisputeOpenedSchema = event('DisputeOpened', {
+  disputeId: text,
+  amountCents: whole,
+  currency: text,
   /** Stripe's dispute reason, e.g. `fraudulent`. */
-  readonly reason: string | null;
+  reason: textOrNull,
   /** Stripe's dispute status, e.g. `needs_response`. */
-  readonly status: string;
+  status: text,
   /** ISO-8601 evidence deadline (`evidence_details.due_by`); null when Stripe gave none. */
-  readonly evidenceDueBy: string | null;
-  readonly stripeEventId: string | null;
-}
+  evidenceDueBy: instant.nullable(),
+  stripeEventId: textOrNull,
+});
 
 /** The dispute ended (`charge.dispute.closed`) with its final status (`won`, `lost`, …). */
-export interface DisputeClosed extends EventBase {
-  readonly type: 'DisputeClosed';
-  readonly disputeId: string;
-  readonly status: string;
-  readonly stripeEventId: string | null;
-}
+export const DisputeClosedSchema = event('DisputeClosed', { disputeId: text, status: text, stripeEventId: textOrNull });
 
 /**
  * A public tracking link (`$PUBLIC_BASE_URL/track/<token>`) was issued: anyone holding the token
  * may follow the order's progress, nothing else. The token is random, made outside the domain.
  */
-export interface TrackingLinkIssued extends EventBase {
-  readonly type: 'TrackingLinkIssued';
-  readonly token: string;
-}
+export const TrackingLinkIssuedSchema = event('TrackingLinkIssued', { token: text });
 
 /** The public tracking link with this token stopped working (a replacement is issued with it). */
-export interface TrackingLinkRevoked extends EventBase {
-  readonly type: 'TrackingLinkRevoked';
-  readonly token: string;
-}
+export const TrackingLinkRevokedSchema = event('TrackingLinkRevoked', { token: text });
 
-export type OrderEvent =
-  | OrderCreated
-  | CheckoutSessionOpened
-  | PaymentConfirmed
-  | PaymentFailed
-  | PaymentMismatchFlagged
-  | SpecApproved
-  | ProductionStarted
-  | OrderFulfilled
-  | OrderCanceled
-  | PriorityChanged
-  | NotesUpdated
-  | MessagePosted
-  | RefundRecorded
-  | RefundExcessFlagged
-  | RefundFailed
-  | DisputeOpened
-  | DisputeClosed
-  | TrackingLinkIssued
-  | TrackingLinkRevoked;
+/** Every order event, discriminated on `type`: the one list the union type, `ORDER_EVENT_TYPES` and the projection's check come from. */
+export const OrderEventSchema = z.discriminatedUnion('type', [
+  OrderCreatedSchema,
+  CheckoutSessionOpenedSchema,
+  PaymentConfirmedSchema,
+  PaymentFailedSchema,
+  PaymentMismatchFlaggedSchema,
+  SpecApprovedSchema,
+  ProductionStartedSchema,
+  OrderFulfilledSchema,
+  OrderCanceledSchema,
+  PriorityChangedSchema,
+  NotesUpdatedSchema,
+  MessagePostedSchema,
+  RefundRecordedSchema,
+  RefundExcessFlaggedSchema,
+  RefundFailedSchema,
+  DisputeOpenedSchema,
+  DisputeClosedSchema,
+  TrackingLinkIssuedSchema,
+  TrackingLinkRevokedSchema,
+]);
 
+export type OrderEvent = z.infer<typeof OrderEventSchema>;
 export type OrderEventType = OrderEvent['type'];
+/** The event of one type: `OrderEventOf<'OrderCreated'>`. */
+export type OrderEventOf<T extends OrderEventType> = Extract<OrderEvent, { type: T }>;
+/** What an event of this type carries besides what every event has: its own fields. */
+export type EventFields<T extends OrderEventType> = Omit<OrderEventOf<T>, 'type' | keyof typeof eventBase>;
+export type OrderCreated = OrderEventOf<'OrderCreated'>;
+export type OrderCanceled = OrderEventOf<'OrderCanceled'>;
 
-export const ORDER_EVENT_TYPES: readonly OrderEventType[] = [
-  'OrderCreated',
-  'CheckoutSessionOpened',
-  'PaymentConfirmed',
-  'PaymentFailed',
-  'PaymentMismatchFlagged',
-  'SpecApproved',
-  'ProductionStarted',
-  'OrderFulfilled',
-  'OrderCanceled',
-  'PriorityChanged',
-  'NotesUpdated',
-  'MessagePosted',
-  'RefundRecorded',
-  'RefundExcessFlagged',
-  'RefundFailed',
-  'DisputeOpened',
-  'DisputeClosed',
-  'TrackingLinkIssued',
-  'TrackingLinkRevoked',
-];
+export const ORDER_EVENT_TYPES: readonly OrderEventType[] = OrderEventSchema.options.map((schema) => schema.shape.type.value);
 
 /** The one place stream names are made: `order-<uuid>` (message-db's category-id form). */
 export const orderStreamId = (orderId: string): string => `order-${orderId}`;

@@ -1,4 +1,4 @@
-import type { OrderState, Priority } from './events.ts';
+import { OrderStateSchema, PrioritySchema, type OrderState, type Priority } from './events.ts';
 
 /** The label a customer sees for where the order is, as in the seed. */
 export type ProductionStatus = 'Spec Review' | 'Queued' | 'Printing' | 'Finishing' | 'Ready';
@@ -17,8 +17,8 @@ export const STATUS_MAP: Readonly<Record<OrderState, ProductionStatus>> = {
   canceled: 'Spec Review',
 };
 
-export const ORDER_STATES: readonly OrderState[] = ['draft', 'submitted', 'approved', 'in_production', 'fulfilled', 'canceled'];
-export const PRIORITIES: readonly Priority[] = ['rush', 'standard', 'hold'];
+export const ORDER_STATES: readonly OrderState[] = OrderStateSchema.options;
+export const PRIORITIES: readonly Priority[] = PrioritySchema.options;
 
 export const PRIORITY_LABELS: Readonly<Record<Priority, PriorityLabel>> = {
   rush: 'Rush',

@@ -1,7 +1,7 @@
 import { isUuid } from '../ids.ts';
 import { AppError, describeProblems, type FieldProblem } from '../errors.ts';
 import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../text.ts';
-import type { Priority, Technique } from './events.ts';
+import { TechniqueSchema, type Priority, type Technique } from './events.ts';
 import { PRIORITIES } from './labels.ts';
 
 /** Input limits; the API docs and forms read them from here. */
@@ -18,7 +18,7 @@ export const LIMITS = {
   metadataJson: 8192,
 } as const;
 
-export const TECHNIQUES: readonly Technique[] = ['dtg', 'screen', 'embroidery'];
+export const TECHNIQUES: readonly Technique[] = TechniqueSchema.options;
 export const DEFAULT_TECHNIQUE: Technique = 'dtg';
 /** `PO-` and at least six digits: `PO-000123`. */
 export const REFERENCE_PATTERN = /^PO-\d{6,}$/;
