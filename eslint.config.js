@@ -4,7 +4,19 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   // web/src/gql and src/http/graphql/generated are generated (GraphQL Codegen); web/dist is the built pages.
-  { ignores: ['node_modules/', '.data/', 'dist/', 'coverage/', 'scripts/*.mjs', 'eslint.config.js', 'web/dist/', 'web/src/gql/', 'src/http/graphql/generated/'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.data/',
+      'dist/',
+      'coverage/',
+      'scripts/*.mjs',
+      'eslint.config.js',
+      'web/dist/',
+      'web/src/gql/',
+      'src/http/graphql/generated/',
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {

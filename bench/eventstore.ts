@@ -48,7 +48,12 @@ export async function run(): Promise<void> {
     const conditions = `embedded ${setting}; ${cpus().length} cores shared by client and server (load avg at start ${loadavg()[0]!.toFixed(1)}); ${DURATION_MS / 1000} s after ${WARMUP_MS / 1000} s warm-up; peer in the same process, same cluster, own database, run right after ours`;
 
     const scenarios: Scenario[] = [];
-    for (const [events, writers] of [[1, 1], [1, 64], [10, 1], [10, 64]] as const) {
+    for (const [events, writers] of [
+      [1, 1],
+      [1, 64],
+      [10, 1],
+      [10, 64],
+    ] as const) {
       scenarios.push({
         name: `eventstore.append_${events}_event${events > 1 ? 's' : ''}.writers_${writers}`,
         what: `appends of ${events} event${events > 1 ? 's' : ''} at an exact expected version, ${writers} writer${writers > 1 ? 's' : ''} in flight`,
@@ -80,9 +85,19 @@ export async function run(): Promise<void> {
 
     for (const scenario of scenarios) {
       progress(`${scenario.name}: ours`);
-      const mine = await runLoad({ concurrency: scenario.concurrency, warmupMs: WARMUP_MS, durationMs: DURATION_MS, operation: scenario.ours });
+      const mine = await runLoad({
+        concurrency: scenario.concurrency,
+        warmupMs: WARMUP_MS,
+        durationMs: DURATION_MS,
+        operation: scenario.ours,
+      });
       progress(`${scenario.name}: ${PEER}`);
-      const theirs = await runLoad({ concurrency: scenario.concurrency, warmupMs: WARMUP_MS, durationMs: DURATION_MS, operation: scenario.peer });
+      const theirs = await runLoad({
+        concurrency: scenario.concurrency,
+        warmupMs: WARMUP_MS,
+        durationMs: DURATION_MS,
+        operation: scenario.peer,
+      });
       report(scenario, mine, theirs, conditions);
     }
   } finally {
@@ -99,7 +114,13 @@ function report(scenario: Scenario, mine: LoadResult, theirs: LoadResult, condit
     ['p50', mine.p50Ms, theirs.p50Ms, 'ms'],
     ['p99', mine.p99Ms, theirs.p99Ms, 'ms'],
   ];
-  if (scenario.events > 1) lines.splice(1, 0, ['events_throughput', mine.perSecond * scenario.events, theirs.perSecond * scenario.events, 'events/s']);
+  if (scenario.events > 1)
+    lines.splice(1, 0, [
+      'events_throughput',
+      mine.perSecond * scenario.events,
+      theirs.perSecond * scenario.events,
+      'events/s',
+    ]);
   for (const [suffix, value, peerValue, unit] of lines) {
     emit({
       metric: `${scenario.name}.${suffix}`,

@@ -21,7 +21,9 @@ import { printStatements, resetStatements, STATEMENT_SETTINGS, statementsWanted 
 import { subscriptionPhase } from './graphql/subscriptionPhase.ts';
 
 const ORDERS = 1000;
-const PHASES = new Set((process.env.BENCH_GRAPHQL_PHASES ?? 'queries,subscriptions').split(',').map((phase) => phase.trim()));
+const PHASES = new Set(
+  (process.env.BENCH_GRAPHQL_PHASES ?? 'queries,subscriptions').split(',').map((phase) => phase.trim()),
+);
 
 export async function run(): Promise<void> {
   progress('graphql: starting embedded PostgreSQL and the server');

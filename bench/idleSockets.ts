@@ -23,19 +23,23 @@ interface Memory {
 }
 
 async function serve(): Promise<void> {
-  const [{ buildApp }, { createAuthenticator }, { createTokenVerifier }, { createMetrics }, { loadConfig }] = await Promise.all([
-    import('../src/http/app.ts'),
-    import('../src/auth/authenticate.ts'),
-    import('../src/auth/tokens.ts'),
-    import('../src/metrics.ts'),
-    import('../src/config.ts'),
-  ]);
+  const [{ buildApp }, { createAuthenticator }, { createTokenVerifier }, { createMetrics }, { loadConfig }] =
+    await Promise.all([
+      import('../src/http/app.ts'),
+      import('../src/auth/authenticate.ts'),
+      import('../src/auth/tokens.ts'),
+      import('../src/metrics.ts'),
+      import('../src/config.ts'),
+    ]);
   const config = loadConfig();
   const app = await buildApp({
     pool: { query: (() => Promise.resolve({ rows: [] })) as never },
     eventStore: { headPosition: () => Promise.resolve(undefined) },
     authenticator: createAuthenticator({
-      verifier: createTokenVerifier({ key: { kind: 'secret', secret: randomBytes(32).toString('base64url') }, audience: 'authenticated' }),
+      verifier: createTokenVerifier({
+        key: { kind: 'secret', secret: randomBytes(32).toString('base64url') },
+        audience: 'authenticated',
+      }),
       operators: { isOperator: () => Promise.resolve(false) },
     }),
     metrics: createMetrics({ defaultMetrics: false }),
@@ -51,7 +55,9 @@ async function serve(): Promise<void> {
     const gc = (globalThis as { gc?: () => void }).gc;
     for (let i = 0; i < 3; i += 1) gc?.();
     const usage = process.memoryUsage();
-    const sockets = await new Promise<number>((resolve) => app.server.getConnections((_error, count) => resolve(count)));
+    const sockets = await new Promise<number>((resolve) =>
+      app.server.getConnections((_error, count) => resolve(count)),
+    );
     const memory: Memory = { rssMb: mb(usage.rss), heapUsedMb: mb(usage.heapUsed), openSockets: sockets };
     process.stdout.write(`${JSON.stringify(memory)}\n`);
   }
@@ -63,7 +69,10 @@ const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 1
 async function measure(): Promise<void> {
   const count = Number(process.env.SOCKETS ?? 2000);
   const idleMs = Number(process.env.WS_IDLE_TIMEOUT_MS ?? 30_000);
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), 'serve'], { stdio: ['pipe', 'pipe', 'inherit'], env: process.env });
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), 'serve'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: process.env,
+  });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const next = async (): Promise<string> => {
     const line = await lines.next();
@@ -75,7 +84,8 @@ async function measure(): Promise<void> {
     child.stdin.write('memory\n');
     return JSON.parse(await next()) as Memory;
   };
-  const report = (at: string, value: Memory, extra: object = {}) => process.stdout.write(`${JSON.stringify({ bench: 'idle-sockets', at, sockets: count, ...value, ...extra })}\n`);
+  const report = (at: string, value: Memory, extra: object = {}) =>
+    process.stdout.write(`${JSON.stringify({ bench: 'idle-sockets', at, sockets: count, ...value, ...extra })}\n`);
 
   report('before', await memory());
   const sockets: WebSocket[] = [];
@@ -94,7 +104,10 @@ async function measure(): Promise<void> {
   const open = await memory();
   report('open', open);
   await new Promise((resolve) => setTimeout(resolve, idleMs + 2000));
-  report('after-idle-timeout', await memory(), { closedByServer: closed.length, stillOpen: sockets.filter((ws) => ws.readyState === WebSocket.OPEN).length });
+  report('after-idle-timeout', await memory(), {
+    closedByServer: closed.length,
+    stillOpen: sockets.filter((ws) => ws.readyState === WebSocket.OPEN).length,
+  });
   for (const ws of sockets) ws.terminate();
   child.stdin.end();
   await new Promise((resolve) => child.once('exit', resolve));

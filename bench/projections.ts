@@ -13,7 +13,12 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createOrderCommands, createPostgresGarmentCatalog, createPostgresReferenceAllocator, type OrderCommands } from '../src/commands/order/index.ts';
+import {
+  createOrderCommands,
+  createPostgresGarmentCatalog,
+  createPostgresReferenceAllocator,
+  type OrderCommands,
+} from '../src/commands/order/index.ts';
 import { createPostgresEventStore } from '../src/eventstore/postgres/index.ts';
 import type { EventStore } from '../src/eventstore/eventStore.ts';
 import { createDatabaseIfMissing, ensureEmbeddedPostgres } from '../src/db/embedded.ts';
@@ -33,7 +38,9 @@ export async function run(): Promise<void> {
   // The cluster may run as the `postgres` user (when we are root): it must reach its folder.
   await chmod(dataDir, 0o755);
   const external = process.env.BENCH_DATABASE_URL;
-  const embedded = external ? undefined : await ensureEmbeddedPostgres({ dataDir, database: 'postgres', throwaway: true, log: () => undefined });
+  const embedded = external
+    ? undefined
+    : await ensureEmbeddedPostgres({ dataDir, database: 'postgres', throwaway: true, log: () => undefined });
   const adminUrl = external ?? embedded!.adminUrl;
   try {
     // Either part can be skipped (0) when iterating on the other.
@@ -74,16 +81,26 @@ async function rebuildRate(url: string): Promise<void> {
     // A store as a rebuild meets it in production: settled, not seconds old. Right after the seed,
     // the first reader sets every row's hint bits (writing the whole table again) while
     // autovacuum and the seed's checkpoint compete with it, which measured the seed, not the rebuild.
-    progress(`seeded ${seeded.events} events (${seeded.orders} orders) in ${(seeded.ms / 1000).toFixed(1)} s; vacuum, checkpoint, then rebuilding`);
+    progress(
+      `seeded ${seeded.events} events (${seeded.orders} orders) in ${(seeded.ms / 1000).toFixed(1)} s; vacuum, checkpoint, then rebuilding`,
+    );
     await pool.query('vacuum (analyze) es_events, es_streams');
     await pool.query('checkpoint');
-    const report = await rebuildProjections({ pool, eventStore: store, onProgress: ({ phase, events }) => progress(`  ${phase} ${events}`) });
-    if (report.events !== seeded.events) throw new Error(`rebuild applied ${report.events} events, ${seeded.events} were seeded`);
-    const phases = Object.entries(report.phasesMs).map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(1)} s`).join(', ');
+    const report = await rebuildProjections({
+      pool,
+      eventStore: store,
+      onProgress: ({ phase, events }) => progress(`  ${phase} ${events}`),
+    });
+    if (report.events !== seeded.events)
+      throw new Error(`rebuild applied ${report.events} events, ${seeded.events} were seeded`);
+    const phases = Object.entries(report.phasesMs)
+      .map(([phase, ms]) => `${phase} ${(ms / 1000).toFixed(1)} s`)
+      .join(', ');
     const load = loadavg()[0]!.toFixed(2);
     progress('the same events through a plain read-fold-upsert loop (the peer)');
     const plain = await plainReadFoldUpsert(pool);
-    if (plain.events !== seeded.events) throw new Error(`the plain loop read ${plain.events} events, ${seeded.events} were seeded`);
+    if (plain.events !== seeded.events)
+      throw new Error(`the plain loop read ${plain.events} events, ${seeded.events} were seeded`);
     const plainRate = (plain.events / plain.ms) * 1000;
     emit({
       metric: 'projections.rebuild.rate',
@@ -102,11 +119,17 @@ async function rebuildRate(url: string): Promise<void> {
 async function projectionLag(url: string): Promise<void> {
   const { pool, store, close } = await open(url);
   const readModel = await startReadModel({ pool, eventStore: store, projector: true });
-  const commands = createOrderCommands({ eventStore: store, references: createPostgresReferenceAllocator(pool), garments: createPostgresGarmentCatalog(pool), idSecret: await loadInstallationSecret(pool) });
+  const commands = createOrderCommands({
+    eventStore: store,
+    references: createPostgresReferenceAllocator(pool),
+    garments: createPostgresGarmentCatalog(pool),
+    idSecret: await loadInstallationSecret(pool),
+  });
   try {
     progress('creating 2,000 orders to work on');
     const orders: string[] = [];
-    for (let i = 0; i < 2000; i += 50) orders.push(...(await Promise.all(Array.from({ length: 50 }, () => createOne(commands)))));
+    for (let i = 0; i < 2000; i += 50)
+      orders.push(...(await Promise.all(Array.from({ length: 50 }, () => createOne(commands)))));
     progress(`driving ${COMMANDS_PER_SECOND} commands/s for ${LAG_SECONDS} s`);
     const lags: number[] = [];
     let failed = 0;
@@ -121,7 +144,8 @@ async function projectionLag(url: string): Promise<void> {
         const task = oneCommand(commands, orders, issued)
           .then(async (position) => {
             const committed = performance.now();
-            if (!(await readModel.changeFeed.waitForPosition(position, { timeoutMs: 30_000 }))) throw new Error('read model never reached the position');
+            if (!(await readModel.changeFeed.waitForPosition(position, { timeoutMs: 30_000 })))
+              throw new Error('read model never reached the position');
             lags.push(performance.now() - committed);
           })
           .catch(() => void (failed += 1))
@@ -138,7 +162,14 @@ async function projectionLag(url: string): Promise<void> {
     const conditions = `${lags.length} commands at ${round(lags.length / seconds)}/s offered ${COMMANDS_PER_SECOND}/s (${failed} refused or failed) through the order command service; projector in the same process, change feed wake-up; durable embedded PostgreSQL 18, 2 cores shared`;
     emit({ metric: 'projections.lag.p50', value: round(at(0.5)), unit: 'ms', n: lags.length, conditions });
     emit({ metric: 'projections.lag.p99', value: round(at(0.99)), unit: 'ms', n: lags.length, conditions });
-    emit({ metric: 'projections.lag.skipped_events', value: skipped, unit: 'events', n: lags.length, conditions: 'order events in the store without their timeline entry, or orders whose version differs from their stream, after the run' });
+    emit({
+      metric: 'projections.lag.skipped_events',
+      value: skipped,
+      unit: 'events',
+      n: lags.length,
+      conditions:
+        'order events in the store without their timeline entry, or orders whose version differs from their stream, after the run',
+    });
   } finally {
     await readModel.close();
     await close();
@@ -149,7 +180,18 @@ const customer = { type: 'customer', id: randomUUID() } as const;
 const operator = { type: 'operator', id: randomUUID() } as const;
 
 async function createOne(commands: OrderCommands): Promise<string> {
-  const result = await commands.createOrder({ garmentId: 'classic-tee', designUrl: 'https://cdn.example.com/d.png', sizes: [{ size: 'M', quantity: 2 }, { size: 'L', quantity: 1 }], priority: 'standard' }, { actor: customer });
+  const result = await commands.createOrder(
+    {
+      garmentId: 'classic-tee',
+      designUrl: 'https://cdn.example.com/d.png',
+      sizes: [
+        { size: 'M', quantity: 2 },
+        { size: 'L', quantity: 1 },
+      ],
+      priority: 'standard',
+    },
+    { actor: customer },
+  );
   return result.orderId;
 }
 
@@ -158,10 +200,20 @@ async function oneCommand(commands: OrderCommands, orders: readonly string[], n:
   const orderId = orders[(n * 7919) % orders.length]!;
   switch (n % 10) {
     case 0:
-      return (await commands.createOrder({ garmentId: 'pullover-hoodie', designUrl: 'https://cdn.example.com/e.png', sizes: [{ size: 'M', quantity: 1 }] }, { actor: customer })).position;
+      return (
+        await commands.createOrder(
+          {
+            garmentId: 'pullover-hoodie',
+            designUrl: 'https://cdn.example.com/e.png',
+            sizes: [{ size: 'M', quantity: 1 }],
+          },
+          { actor: customer },
+        )
+      ).position;
     case 1:
     case 2:
-      return (await commands.setPriority(orderId, { priority: n % 20 < 10 ? 'rush' : 'standard' }, { actor: operator })).position;
+      return (await commands.setPriority(orderId, { priority: n % 20 < 10 ? 'rush' : 'standard' }, { actor: operator }))
+        .position;
     case 3:
     case 4:
       return (await commands.updateNotes(orderId, { notes: `Batch ${n}` }, { actor: operator })).position;

@@ -10,13 +10,22 @@ import type pg from 'pg';
  */
 export async function plainReadFoldUpsert(pool: pg.Pool): Promise<{ events: number; orders: number; ms: number }> {
   await pool.query('drop table if exists bench_plain_orders');
-  await pool.query('create table bench_plain_orders (id text primary key, status text not null, version bigint not null, updated_at timestamptz not null)');
+  await pool.query(
+    'create table bench_plain_orders (id text primary key, status text not null, version bigint not null, updated_at timestamptz not null)',
+  );
   const started = performance.now();
   const state = new Map<string, { status: string; version: number; at: string }>();
   let after = { commit: '0', prepare: '0' };
   let events = 0;
   for (;;) {
-    const { rows } = await pool.query<{ type: string; data: { at: string }; stream: string; version: string; commit: string; prepare: string }>(
+    const { rows } = await pool.query<{
+      type: string;
+      data: { at: string };
+      stream: string;
+      version: string;
+      commit: string;
+      prepare: string;
+    }>(
       `select event_type as type, data, stream_id as stream, stream_version as version, transaction_id::text as commit, global_position as prepare
        from es_events where (transaction_id, global_position) > ($1::xid8, $2::bigint) and starts_with(stream_id, 'order-')
        order by transaction_id, global_position limit 10000`,
@@ -26,7 +35,11 @@ export async function plainReadFoldUpsert(pool: pg.Pool): Promise<{ events: numb
     const changed = new Set<string>();
     for (const row of rows) {
       const previous = state.get(row.stream);
-      state.set(row.stream, { status: STATUS_AFTER[row.type] ?? previous?.status ?? 'draft', version: Number(row.version), at: row.data.at });
+      state.set(row.stream, {
+        status: STATUS_AFTER[row.type] ?? previous?.status ?? 'draft',
+        version: Number(row.version),
+        at: row.data.at,
+      });
       changed.add(row.stream);
     }
     const ids = [...changed];

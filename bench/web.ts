@@ -32,10 +32,20 @@ const OPS_CHANGES = 50;
 const COLD_SAMPLES = Number(process.env.BENCH_WEB_COLD_SAMPLES ?? 10);
 const DIST = join(process.cwd(), 'web', 'dist');
 
-const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 
-async function gql(server: BenchServer, token: string, query: string, variables: Record<string, unknown>): Promise<Json> {
-  const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+async function gql(
+  server: BenchServer,
+  token: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<Json> {
+  const response = await fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await response.json()) as { data?: unknown; errors?: unknown };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
@@ -43,13 +53,23 @@ async function gql(server: BenchServer, token: string, query: string, variables:
 
 function bundleSize(): void {
   const html = readFileSync(join(DIST, 'index.html'), 'utf8');
-  const scripts = [...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
+  const scripts = [
+    ...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="(\/assets\/[^"]+\.js)"/g),
+  ].map((m) => m[1]!);
   const bytes = scripts.reduce((sum, src) => sum + gzipSync(readFileSync(join(DIST, src))).length, 0);
-  emit({ metric: 'web_order_page_js_gzip', value: round(bytes / 1024), unit: 'kB', n: scripts.length, conditions: `gzip -6 of the JavaScript the order page's HTML loads (${scripts.length} file(s)); budget 150 kB` });
+  emit({
+    metric: 'web_order_page_js_gzip',
+    value: round(bytes / 1024),
+    unit: 'kB',
+    n: scripts.length,
+    conditions: `gzip -6 of the JavaScript the order page's HTML loads (${scripts.length} file(s)); budget 150 kB`,
+  });
 }
 
 export async function run(): Promise<void> {
-  const built = spawnSync(process.execPath, ['scripts/web.mjs', 'build', '--if-missing'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const built = spawnSync(process.execPath, ['scripts/web.mjs', 'build', '--if-missing'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   if (built.status !== 0) throw new Error('building the pages failed');
   bundleSize();
 
@@ -59,9 +79,18 @@ export async function run(): Promise<void> {
   try {
     const customerId = crypto.randomUUID();
     const token = await server.token(customerId);
-    const created = await gql(server, token, 'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id reference } } }', {
-      input: { designUrl: 'https://designs.example.com/bench.png', garmentId: 'classic-tee', sizes: [{ size: 'M', quantity: 1 }] },
-    });
+    const created = await gql(
+      server,
+      token,
+      'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id reference } } }',
+      {
+        input: {
+          designUrl: 'https://designs.example.com/bench.png',
+          garmentId: 'classic-tee',
+          sizes: [{ size: 'M', quantity: 1 }],
+        },
+      },
+    );
     const { id, reference } = created.createProductionOrder.order as { id: string; reference: string };
     const pageUrl = `${server.url}/orders/${id}`;
 
@@ -79,7 +108,13 @@ export async function run(): Promise<void> {
       await context.close();
     }
     cold.sort((a, b) => a - b);
-    emit({ metric: 'web_order_page_cold_load_p50', value: round(percentile(cold, 50)), unit: 'ms', n: cold.length, conditions: `fresh browser context per load (empty cache), headless Chromium, 127.0.0.1; navigation start to the order's reference shown; ${setting()}` });
+    emit({
+      metric: 'web_order_page_cold_load_p50',
+      value: round(percentile(cold, 50)),
+      unit: 'ms',
+      n: cold.length,
+      conditions: `fresh browser context per load (empty cache), headless Chromium, 127.0.0.1; navigation start to the order's reference shown; ${setting()}`,
+    });
 
     progress(`web: ${CHANGES} changes seen on the page and by a bare graphql-ws client`);
     const context = await browser.newContext();
@@ -100,13 +135,18 @@ export async function run(): Promise<void> {
       }).observe(document.body, { childList: true, subtree: true, characterData: true });
     });
     const peerSeen = new Map<string, number>();
-    const peer = createClient({ url: `${server.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` } });
+    const peer = createClient({
+      url: `${server.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+    });
     const stopPeer = peer.subscribe<{ orderUpdated: { events: { message: string | null }[] } }>(
       { query: 'subscription ($id: ID!) { orderUpdated(id: $id) { events { message } } }', variables: { id } },
       {
         next: ({ data }) => {
           const now = Date.now();
-          for (const event of data?.orderUpdated.events ?? []) if (event.message?.startsWith('bench-') && !peerSeen.has(event.message)) peerSeen.set(event.message, now);
+          for (const event of data?.orderUpdated.events ?? [])
+            if (event.message?.startsWith('bench-') && !peerSeen.has(event.message)) peerSeen.set(event.message, now);
         },
         error: (error) => progress(`web: peer subscription failed: ${String(error)}`),
         complete: () => undefined,
@@ -114,7 +154,12 @@ export async function run(): Promise<void> {
     );
     await new Promise((resolve) => setTimeout(resolve, 500));
     for (let i = 0; i < CHANGES; i++) {
-      await gql(server, server.operatorToken, 'mutation ($id: ID!, $message: String!) { postOrderMessage(id: $id, message: $message) { id } }', { id, message: `bench-${i}` });
+      await gql(
+        server,
+        server.operatorToken,
+        'mutation ($id: ID!, $message: String!) { postOrderMessage(id: $id, message: $message) { id } }',
+        { id, message: `bench-${i}` },
+      );
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const deadline = Date.now() + 30_000;
@@ -126,18 +171,34 @@ export async function run(): Promise<void> {
     }
     stopPeer();
     await peer.dispose();
-    const timeline = await gql(server, token, 'query ($id: ID!) { order(id: $id) { events { message occurredAt } } }', { id });
-    const committed = new Map<string, number>((timeline.order.events as { message: string | null; occurredAt: string }[]).filter((e) => e.message?.startsWith('bench-')).map((e) => [e.message!, Date.parse(e.occurredAt)]));
+    const timeline = await gql(server, token, 'query ($id: ID!) { order(id: $id) { events { message occurredAt } } }', {
+      id,
+    });
+    const committed = new Map<string, number>(
+      (timeline.order.events as { message: string | null; occurredAt: string }[])
+        .filter((e) => e.message?.startsWith('bench-'))
+        .map((e) => [e.message!, Date.parse(e.occurredAt)]),
+    );
     const latencies = (seen: (message: string) => number | undefined) =>
-      [...committed].flatMap(([message, at]) => {
-        const when = seen(message);
-        return when === undefined ? [] : [Math.max(0, when - at)];
-      }).sort((a, b) => a - b);
+      [...committed]
+        .flatMap(([message, at]) => {
+          const when = seen(message);
+          return when === undefined ? [] : [Math.max(0, when - at)];
+        })
+        .sort((a, b) => a - b);
     const onPage = latencies((message) => pageSeen[message]);
     const onPeer = latencies((message) => peerSeen.get(message));
     const conditions = `${CHANGES} postOrderMessage changes 20 ms apart, one order page open in headless Chromium (React render included) vs a bare graphql-ws client in Node, same order; from the change's occurredAt; ${onPage.length}/${CHANGES} seen on the page, ${onPeer.length}/${CHANGES} by the peer; ${setting()}`;
     for (const p of [50, 95]) {
-      emit({ metric: `web_commit_to_visible_p${p}`, value: round(percentile(onPage, p)), unit: 'ms', peer: 'graphql-ws client (Node)', peerValue: round(percentile(onPeer, p)), n: onPage.length, conditions });
+      emit({
+        metric: `web_commit_to_visible_p${p}`,
+        value: round(percentile(onPage, p)),
+        unit: 'ms',
+        peer: 'graphql-ws client (Node)',
+        peerValue: round(percentile(onPeer, p)),
+        n: onPage.length,
+        conditions,
+      });
     }
     await context.close();
     await opsList(server, browser);
@@ -152,7 +213,14 @@ export default run;
 async function opsList(server: BenchServer, browser: Browser): Promise<void> {
   progress(`web: seeding ${OPS_ORDERS} orders for the operator list`);
   const count = async (filter: Record<string, unknown>) =>
-    (await gql(server, server.operatorToken, 'query ($filter: OrderFilter) { orders(filter: $filter, first: 1) { totalCount } }', { filter })).orders.totalCount as number;
+    (
+      await gql(
+        server,
+        server.operatorToken,
+        'query ($filter: OrderFilter) { orders(filter: $filter, first: 1) { totalCount } }',
+        { filter },
+      )
+    ).orders.totalCount as number;
   const before = await count({});
   await seedOrderEvents(server.runtime.pool, OPS_ORDERS * 7);
   const deadline = Date.now() + 600_000;
@@ -177,7 +245,13 @@ async function opsList(server: BenchServer, browser: Browser): Promise<void> {
   const standardBox = page.getByRole('checkbox', { name: 'Standard' });
   const steps: { set: () => Promise<void>; shows: string }[] = [
     { set: () => rushBox.check(), shows: `of ${rush} matching` },
-    { set: async () => { await rushBox.uncheck(); await standardBox.check(); }, shows: `of ${standard} matching` },
+    {
+      set: async () => {
+        await rushBox.uncheck();
+        await standardBox.check();
+      },
+      shows: `of ${standard} matching`,
+    },
     { set: () => standardBox.uncheck(), shows: `of ${total}` },
   ];
   const filterTimes: number[] = [];
@@ -191,10 +265,19 @@ async function opsList(server: BenchServer, browser: Browser): Promise<void> {
   }
   filterTimes.sort((a, b) => a - b);
   const filterConditions = `${total} orders in the read model, 50 rows a page with totalCount; the form's Apply clicked → the first page and its total shown (rush ${rush}, standard ${standard}, all), headless Chromium; ${setting()}`;
-  for (const p of [50, 95]) emit({ metric: `web_ops_filter_to_rows_p${p}`, value: round(percentile(filterTimes, p)), unit: 'ms', n: filterTimes.length, conditions: filterConditions });
+  for (const p of [50, 95])
+    emit({
+      metric: `web_ops_filter_to_rows_p${p}`,
+      value: round(percentile(filterTimes, p)),
+      unit: 'ms',
+      n: filterTimes.length,
+      conditions: filterConditions,
+    });
 
   progress(`web: ${OPS_CHANGES} changes to listed orders on the operator list`);
-  const listed = await page.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-order-id') ?? ''));
+  const listed = await page
+    .locator('tbody tr')
+    .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-order-id') ?? ''));
   // The page records when each row's position (the order's last change) turns to a new one.
   await page.evaluate(() => {
     const seen: Record<string, number> = {};
@@ -206,12 +289,21 @@ async function opsList(server: BenchServer, browser: Browser): Promise<void> {
         const key = `${row.getAttribute('data-order-id')}@${row.getAttribute('data-position')}`;
         seen[key] ??= now;
       }
-    }).observe(document.querySelector('tbody')!, { attributes: true, attributeFilter: ['data-position'], subtree: true });
+    }).observe(document.querySelector('tbody')!, {
+      attributes: true,
+      attributeFilter: ['data-position'],
+      subtree: true,
+    });
   });
   const committed = new Map<string, number>();
   for (let i = 0; i < OPS_CHANGES; i++) {
     const id = listed[i % listed.length]!;
-    const answer = await gql(server, server.operatorToken, 'mutation ($id: ID!, $message: String!) { postOrderMessage(id: $id, message: $message) { id position events { occurredAt } } }', { id, message: `ops-bench-${i}` });
+    const answer = await gql(
+      server,
+      server.operatorToken,
+      'mutation ($id: ID!, $message: String!) { postOrderMessage(id: $id, message: $message) { id position events { occurredAt } } }',
+      { id, message: `ops-bench-${i}` },
+    );
     const order = answer.postOrderMessage as { id: string; position: string; events: { occurredAt: string }[] };
     committed.set(`${order.id}@${order.position}`, Date.parse(order.events.at(-1)!.occurredAt));
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -223,10 +315,20 @@ async function opsList(server: BenchServer, browser: Browser): Promise<void> {
     if ([...committed.keys()].every((key) => seen[key] !== undefined)) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  const updates = [...committed].flatMap(([key, at]) => (seen[key] === undefined ? [] : [Math.max(0, seen[key] - at)])).sort((a, b) => a - b);
+  const updates = [...committed]
+    .flatMap(([key, at]) => (seen[key] === undefined ? [] : [Math.max(0, seen[key] - at)]))
+    .sort((a, b) => a - b);
   const changeConditions = `${OPS_CHANGES} postOrderMessage changes 50 ms apart to orders on the list's first page (${total} orders, no filter), from the change's occurredAt to the row's position attribute updated in place; ${updates.length}/${OPS_CHANGES} seen; ${setting()}`;
-  for (const p of [50, 95]) emit({ metric: `web_ops_commit_to_row_p${p}`, value: round(percentile(updates, p)), unit: 'ms', n: updates.length, conditions: changeConditions });
+  for (const p of [50, 95])
+    emit({
+      metric: `web_ops_commit_to_row_p${p}`,
+      value: round(percentile(updates, p)),
+      unit: 'ms',
+      n: updates.length,
+      conditions: changeConditions,
+    });
   await context.close();
 }
 
-const setting = (): string => `${cpus().length} cores shared by server, PostgreSQL, Chromium and whatever else runs (1-min load avg ${loadavg()[0]!.toFixed(1)})`;
+const setting = (): string =>
+  `${cpus().length} cores shared by server, PostgreSQL, Chromium and whatever else runs (1-min load avg ${loadavg()[0]!.toFixed(1)})`;

@@ -22,7 +22,12 @@ import Stripe from 'stripe';
 import { createAuthenticator } from '../src/auth/authenticate.ts';
 import { createTokenVerifier } from '../src/auth/tokens.ts';
 import { createMetrics } from '../src/metrics.ts';
-import { createOrderCommands, createPostgresGarmentCatalog, createPostgresReferenceAllocator, type OrderCommands } from '../src/commands/order/index.ts';
+import {
+  createOrderCommands,
+  createPostgresGarmentCatalog,
+  createPostgresReferenceAllocator,
+  type OrderCommands,
+} from '../src/commands/order/index.ts';
 import { createPostgresEventStore } from '../src/eventstore/postgres/index.ts';
 import { ensureEmbeddedPostgres } from '../src/db/embedded.ts';
 import { loadInstallationSecret } from '../src/db/installationSecret.ts';
@@ -52,7 +57,12 @@ interface Delivery {
 export async function run(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-webhooks-'));
   await chmod(dataDir, 0o755);
-  const cluster = await ensureEmbeddedPostgres({ dataDir, database: 'bench_webhooks', throwaway: true, log: () => undefined });
+  const cluster = await ensureEmbeddedPostgres({
+    dataDir,
+    database: 'bench_webhooks',
+    throwaway: true,
+    log: () => undefined,
+  });
   const pool = new pg.Pool({ connectionString: cluster.url, max: 16 });
   // pool.end() resolves while its clients are still closing; the cluster stopping right after must not crash the run.
   pool.on('error', () => undefined);
@@ -60,13 +70,33 @@ export async function run(): Promise<void> {
   try {
     await migrate(pool);
     const store = await createPostgresEventStore({ connectionString: cluster.url, maxConnections: 16 });
-    const commands = createOrderCommands({ eventStore: store, references: createPostgresReferenceAllocator(pool), garments: createPostgresGarmentCatalog(pool), idSecret: await loadInstallationSecret(pool) });
-    const payments = setUpPayments({ config: { stripe: { secretKey: 'sk_test_bench', webhookSecret: SECRET, apiBase: 'http://127.0.0.1:9' }, publicBaseUrl: 'http://127.0.0.1' }, eventStore: store, commands, pool });
-    const readModel = await startReadModel({ pool, eventStore: store, projector: process.env.BENCH_WEBHOOK_PROJECTOR !== 'off' });
+    const commands = createOrderCommands({
+      eventStore: store,
+      references: createPostgresReferenceAllocator(pool),
+      garments: createPostgresGarmentCatalog(pool),
+      idSecret: await loadInstallationSecret(pool),
+    });
+    const payments = setUpPayments({
+      config: {
+        stripe: { secretKey: 'sk_test_bench', webhookSecret: SECRET, apiBase: 'http://127.0.0.1:9' },
+        publicBaseUrl: 'http://127.0.0.1',
+      },
+      eventStore: store,
+      commands,
+      pool,
+    });
+    const readModel = await startReadModel({
+      pool,
+      eventStore: store,
+      projector: process.env.BENCH_WEBHOOK_PROJECTOR !== 'off',
+    });
     const app = await buildApp({
       pool,
       eventStore: store,
-      authenticator: createAuthenticator({ verifier: createTokenVerifier({ key: { kind: 'secret', secret: 'x'.repeat(32) }, audience: 'authenticated' }), operators: { isOperator: () => Promise.resolve(false) } }),
+      authenticator: createAuthenticator({
+        verifier: createTokenVerifier({ key: { kind: 'secret', secret: 'x'.repeat(32) }, audience: 'authenticated' }),
+        operators: { isOperator: () => Promise.resolve(false) },
+      }),
       metrics: createMetrics({ defaultMetrics: false }),
       garments: { list: () => Promise.resolve([]) },
       introspection: false,
@@ -83,12 +113,33 @@ export async function run(): Promise<void> {
       const post = (delivery: Delivery) => deliver(agent, base, delivery);
 
       progress(`webhooks: open loop at ${RATE}/s for ${WARMUP_SECONDS} s warm-up + ${OPEN_LOOP_SECONDS} s`);
-      const openDeliveries = await deliveries(commands, (RATE * (WARMUP_SECONDS + OPEN_LOOP_SECONDS)) / DELIVERIES_PER_EVENT);
+      const openDeliveries = await deliveries(
+        commands,
+        (RATE * (WARMUP_SECONDS + OPEN_LOOP_SECONDS)) / DELIVERIES_PER_EVENT,
+      );
       await caughtUp();
       const open = await openLoop(openDeliveries, post);
-      emit({ metric: 'webhooks.delivery_ms.p99.at_1000_per_s', value: round(open.p99), unit: 'ms', n: open.n, conditions: `${conditions}; open loop, ${open.errors} non-2xx` });
-      emit({ metric: 'webhooks.delivery_ms.p50.at_1000_per_s', value: round(open.p50), unit: 'ms', n: open.n, conditions: `${conditions}; open loop` });
-      emit({ metric: 'webhooks.deliveries_per_s.offered_1000', value: round(open.perSecond), unit: 'deliveries/s', n: open.n, conditions: `${conditions}; achieved rate of the open loop` });
+      emit({
+        metric: 'webhooks.delivery_ms.p99.at_1000_per_s',
+        value: round(open.p99),
+        unit: 'ms',
+        n: open.n,
+        conditions: `${conditions}; open loop, ${open.errors} non-2xx`,
+      });
+      emit({
+        metric: 'webhooks.delivery_ms.p50.at_1000_per_s',
+        value: round(open.p50),
+        unit: 'ms',
+        n: open.n,
+        conditions: `${conditions}; open loop`,
+      });
+      emit({
+        metric: 'webhooks.deliveries_per_s.offered_1000',
+        value: round(open.perSecond),
+        unit: 'deliveries/s',
+        n: open.n,
+        conditions: `${conditions}; achieved rate of the open loop`,
+      });
 
       progress(`webhooks: closed loop, ${CLOSED_CONCURRENCY} in flight`);
       const pending = await deliveries(commands, 5000);
@@ -103,10 +154,23 @@ export async function run(): Promise<void> {
           if ((await post(delivery)) >= 300) throw new Error('webhook refused a delivery');
         },
       });
-      emit({ metric: 'webhooks.deliveries_per_s.max', value: round(closed.perSecond), unit: 'deliveries/s', n: closed.operations, conditions: `${conditions}; closed loop, ${CLOSED_CONCURRENCY} in flight, p99 ${round(closed.p99Ms)} ms` });
+      emit({
+        metric: 'webhooks.deliveries_per_s.max',
+        value: round(closed.perSecond),
+        unit: 'deliveries/s',
+        n: closed.operations,
+        conditions: `${conditions}; closed loop, ${CLOSED_CONCURRENCY} in flight, p99 ${round(closed.p99Ms)} ms`,
+      });
 
       const duplicates = await duplicateEffects(pool);
-      emit({ metric: 'webhooks.duplicate_effects', value: duplicates, unit: 'count', n: open.n + closed.operations, conditions: 'orders with more than one PaymentConfirmed plus Stripe events recorded more than once, after both runs' });
+      emit({
+        metric: 'webhooks.duplicate_effects',
+        value: duplicates,
+        unit: 'count',
+        n: open.n + closed.operations,
+        conditions:
+          'orders with more than one PaymentConfirmed plus Stripe events recorded more than once, after both runs',
+      });
     } finally {
       await app.close();
       await readModel.close();
@@ -133,7 +197,14 @@ async function deliveries(commands: OrderCommands, events: number): Promise<Deli
         let orderId: string = randomUUID();
         let total = 3600;
         if ((i + j) % 10 !== 0) {
-          const created = await commands.createOrder({ garmentId: 'classic-tee', designUrl: 'https://cdn.example.com/d.png', sizes: [{ size: 'M', quantity: 2 }] }, { actor: { type: 'customer', id: userId } });
+          const created = await commands.createOrder(
+            {
+              garmentId: 'classic-tee',
+              designUrl: 'https://cdn.example.com/d.png',
+              sizes: [{ size: 'M', quantity: 2 }],
+            },
+            { actor: { type: 'customer', id: userId } },
+          );
           orderId = created.orderId;
           total = created.state.totalCents;
         }
@@ -154,23 +225,64 @@ function spread(events: readonly Delivery[]): Delivery[] {
   const slots = events.length * DELIVERIES_PER_EVENT;
   const keyed = events.flatMap((delivery, i) => {
     const first = (i * slots) / events.length;
-    return [{ at: first, delivery }, ...Array.from({ length: DELIVERIES_PER_EVENT - 1 }, () => ({ at: first + Math.random() * REDELIVERY_WINDOW, delivery }))];
+    return [
+      { at: first, delivery },
+      ...Array.from({ length: DELIVERIES_PER_EVENT - 1 }, () => ({
+        at: first + Math.random() * REDELIVERY_WINDOW,
+        delivery,
+      })),
+    ];
   });
   return keyed.sort((a, b) => a.at - b.at).map((entry) => entry.delivery);
 }
 
 function sign(orderId: string, userId: string, total: number): Delivery {
-  const session = { id: `cs_test_${randomUUID().replaceAll('-', '')}`, object: 'checkout.session', mode: 'payment', status: 'complete', payment_status: 'paid', amount_total: total, currency: 'usd', client_reference_id: orderId, metadata: { orderId, userId }, payment_intent: `pi_${randomUUID().replaceAll('-', '')}` };
-  const event = { id: `evt_${randomUUID().replaceAll('-', '')}`, object: 'event', api_version: '2026-10-28.endive', created: Math.floor(Date.now() / 1000), livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, type: 'checkout.session.completed', data: { object: session } };
+  const session = {
+    id: `cs_test_${randomUUID().replaceAll('-', '')}`,
+    object: 'checkout.session',
+    mode: 'payment',
+    status: 'complete',
+    payment_status: 'paid',
+    amount_total: total,
+    currency: 'usd',
+    client_reference_id: orderId,
+    metadata: { orderId, userId },
+    payment_intent: `pi_${randomUUID().replaceAll('-', '')}`,
+  };
+  const event = {
+    id: `evt_${randomUUID().replaceAll('-', '')}`,
+    object: 'event',
+    api_version: '2026-10-28.endive',
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    pending_webhooks: 1,
+    request: { id: null, idempotency_key: null },
+    type: 'checkout.session.completed',
+    data: { object: session },
+  };
   const payload = JSON.stringify(event, null, 2);
   // Signed when due would be fairer to the 300 s tolerance; the runs are far shorter than that.
-  return { body: Buffer.from(payload), signature: Stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET }) };
+  return {
+    body: Buffer.from(payload),
+    signature: Stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET }),
+  };
 }
 
 function deliver(agent: Agent, base: URL, delivery: Delivery): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { agent, host: base.hostname, port: base.port, path: '/api/stripe/webhook', method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': delivery.body.length, 'stripe-signature': delivery.signature } },
+      {
+        agent,
+        host: base.hostname,
+        port: base.port,
+        path: '/api/stripe/webhook',
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': delivery.body.length,
+          'stripe-signature': delivery.signature,
+        },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
@@ -185,7 +297,10 @@ function deliver(agent: Agent, base: URL, delivery: Delivery): Promise<number> {
  * Sends each delivery at its due time whether or not earlier ones were answered (open loop);
  * a delivery's latency counts from when it was due, so a stall anywhere shows in the figures.
  */
-async function openLoop(all: readonly Delivery[], post: (d: Delivery) => Promise<number>): Promise<{ p50: number; p99: number; n: number; errors: number; perSecond: number }> {
+async function openLoop(
+  all: readonly Delivery[],
+  post: (d: Delivery) => Promise<number>,
+): Promise<{ p50: number; p99: number; n: number; errors: number; perSecond: number }> {
   const start = performance.now() + 50;
   const measureFrom = start + WARMUP_SECONDS * 1000;
   const latencies: number[] = [];
@@ -217,7 +332,9 @@ async function openLoop(all: readonly Delivery[], post: (d: Delivery) => Promise
   const elapsed = (performance.now() - measureFrom) / 1000;
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
-  progress(`webhooks: open loop p90 ${at(0.9).toFixed(1)} ms, p99 ${at(0.99).toFixed(1)} ms, p99.9 ${at(0.999).toFixed(1)} ms; worst per second: ${worstBySecond.map((ms) => ms.toFixed(0)).join(' ')}`);
+  progress(
+    `webhooks: open loop p90 ${at(0.9).toFixed(1)} ms, p99 ${at(0.99).toFixed(1)} ms, p99.9 ${at(0.999).toFixed(1)} ms; worst per second: ${worstBySecond.map((ms) => ms.toFixed(0)).join(' ')}`,
+  );
   return { p50: at(0.5), p99: at(0.99), n: latencies.length, errors, perSecond: latencies.length / elapsed };
 }
 

@@ -17,7 +17,9 @@ function hydrateEmbeddedPostgres() {
     // The package's `exports` hides package.json; its entry is dist/index.js.
     root = dirname(dirname(require.resolve(platformPackage)));
   } catch {
-    console.warn(`postinstall: ${platformPackage} is not installed; embedded PostgreSQL is unavailable on this platform`);
+    console.warn(
+      `postinstall: ${platformPackage} is not installed; embedded PostgreSQL is unavailable on this platform`,
+    );
     return 0;
   }
   const script = join(root, 'scripts', 'hydrate-symlinks.js');

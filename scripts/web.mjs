@@ -28,7 +28,8 @@ function run(script, args) {
 
 // Both from the server's schema: the pages' typed documents and the server's resolver types.
 const codegen = () => {
-  for (const config of ['web/codegen.ts', 'src/http/graphql/codegen.ts']) run(binOf('@graphql-codegen/cli', 'graphql-codegen'), ['--config', config, '--silent']);
+  for (const config of ['web/codegen.ts', 'src/http/graphql/codegen.ts'])
+    run(binOf('@graphql-codegen/cli', 'graphql-codegen'), ['--config', config, '--silent']);
 };
 const build = () => {
   codegen();

@@ -11,7 +11,12 @@ const windowSeconds = z.coerce.number().int().min(1).max(86_400);
 /** `https://shop.example.com,http://localhost:5173`: exact origins (scheme, host, port), no paths, no `null`. */
 const origins = z
   .string()
-  .transform((text) => text.split(',').map((item) => item.trim()).filter(Boolean))
+  .transform((text) =>
+    text
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  )
   .pipe(
     z.array(
       z.string().refine((item) => {
@@ -45,9 +50,20 @@ const schema = z
     AUTH_JWKS_URL: optionalUrl,
     AUTH_JWT_AUDIENCE: z.string().min(1).default('authenticated'),
     AUTH_JWT_ISSUER: z.string().min(1).optional(),
-    AUTH_MAX_TOKEN_LIFETIME: z.coerce.number().int().min(60, 'must be at least 60 (seconds)').max(366 * 24 * 3600, 'must be at most a year (in seconds)').default(24 * 3600),
-    STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret key (sk_test_…, sk_live_…)').optional(),
-    STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_/, 'must start with whsec_').optional(),
+    AUTH_MAX_TOKEN_LIFETIME: z.coerce
+      .number()
+      .int()
+      .min(60, 'must be at least 60 (seconds)')
+      .max(366 * 24 * 3600, 'must be at most a year (in seconds)')
+      .default(24 * 3600),
+    STRIPE_SECRET_KEY: z
+      .string()
+      .regex(/^(sk|rk)_(test|live)_/, 'must be a Stripe secret key (sk_test_…, sk_live_…)')
+      .optional(),
+    STRIPE_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^whsec_/, 'must start with whsec_')
+      .optional(),
     STRIPE_API_BASE: optionalUrl,
     PAYMENTS: z.enum(['stripe', 'simulated']).optional(),
     ID_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -88,33 +104,60 @@ const schema = z
     REBUILD_DROP_LOCK_TIMEOUT_MS: ms.default(5000),
     READ_YOUR_WRITES_TIMEOUT_MS: ms.default(5000),
     // The shop's days and weeks (its figures): an IANA name, e.g. America/Denver.
-    SHOP_TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone name, e.g. Europe/Paris or America/New_York').default('UTC'),
+    SHOP_TIME_ZONE: z
+      .string()
+      .refine(isTimeZone, 'must be an IANA time zone name, e.g. Europe/Paris or America/New_York')
+      .default('UTC'),
   })
   // The cross-field checks run even when other variables are bad (`when`), so one start lists every
   // problem at once. A field that failed to parse may then hold its raw input (or nothing): each
   // check below only compares values it can read, and says nothing about the rest.
-  .superRefine((env, ctx) => {
-    if (env.EVENT_STORE === 'eventstoredb' && !env.EVENTSTORE_CONNECTION_STRING) {
-      ctx.addIssue({ code: 'custom', path: ['EVENTSTORE_CONNECTION_STRING'], message: 'is required when EVENT_STORE=eventstoredb' });
-    }
-    if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['STRIPE_WEBHOOK_SECRET'], message: 'is required when STRIPE_SECRET_KEY is set' });
-    }
-    for (const problem of paymentProblems(env)) ctx.addIssue({ code: 'custom', ...problem });
-    if (env.AUTH_JWT_SECRET && env.AUTH_JWKS_URL) {
-      ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'cannot be combined with AUTH_JWT_SECRET; choose one' });
-    }
-    if (typeof env.DATABASE_QUERY_TIMEOUT_MS === 'number' && typeof env.DATABASE_STATEMENT_TIMEOUT_MS === 'number' && env.DATABASE_QUERY_TIMEOUT_MS <= env.DATABASE_STATEMENT_TIMEOUT_MS) {
-      // The server's own cancel (statement_timeout) must come first: it ends the statement cleanly
-      // and keeps the connection; the client-side timeout is for a server that no longer answers.
-      ctx.addIssue({ code: 'custom', path: ['DATABASE_QUERY_TIMEOUT_MS'], message: 'must be greater than DATABASE_STATEMENT_TIMEOUT_MS' });
-    }
-  }, { when: () => true })
+  .superRefine(
+    (env, ctx) => {
+      if (env.EVENT_STORE === 'eventstoredb' && !env.EVENTSTORE_CONNECTION_STRING) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['EVENTSTORE_CONNECTION_STRING'],
+          message: 'is required when EVENT_STORE=eventstoredb',
+        });
+      }
+      if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['STRIPE_WEBHOOK_SECRET'],
+          message: 'is required when STRIPE_SECRET_KEY is set',
+        });
+      }
+      for (const problem of paymentProblems(env)) ctx.addIssue({ code: 'custom', ...problem });
+      if (env.AUTH_JWT_SECRET && env.AUTH_JWKS_URL) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['AUTH_JWKS_URL'],
+          message: 'cannot be combined with AUTH_JWT_SECRET; choose one',
+        });
+      }
+      if (
+        typeof env.DATABASE_QUERY_TIMEOUT_MS === 'number' &&
+        typeof env.DATABASE_STATEMENT_TIMEOUT_MS === 'number' &&
+        env.DATABASE_QUERY_TIMEOUT_MS <= env.DATABASE_STATEMENT_TIMEOUT_MS
+      ) {
+        // The server's own cancel (statement_timeout) must come first: it ends the statement cleanly
+        // and keeps the connection; the client-side timeout is for a server that no longer answers.
+        ctx.addIssue({
+          code: 'custom',
+          path: ['DATABASE_QUERY_TIMEOUT_MS'],
+          message: 'must be greater than DATABASE_STATEMENT_TIMEOUT_MS',
+        });
+      }
+    },
+    { when: () => true },
+  )
   // Only the generated dev secret goes without: tokens from a real identity provider name it.
   // Checked even when other variables are bad (`when`), so it is listed with them.
   .refine((env) => !((env.AUTH_JWT_SECRET || env.AUTH_JWKS_URL) && !env.AUTH_JWT_ISSUER), {
     path: ['AUTH_JWT_ISSUER'],
-    message: 'is required with AUTH_JWT_SECRET or AUTH_JWKS_URL (the tokens\' "iss", e.g. https://<project>.supabase.co/auth/v1)',
+    message:
+      'is required with AUTH_JWT_SECRET or AUTH_JWKS_URL (the tokens\' "iss", e.g. https://<project>.supabase.co/auth/v1)',
     when: () => true,
   });
 
@@ -141,16 +184,34 @@ export function isLoopbackHost(host: string): boolean {
  * Payments are chosen, never fallen into: with no Stripe key a server reachable from other
  * machines would otherwise take orders that anyone can mark paid for free.
  */
-function paymentProblems(env: { readonly HOST: string; readonly PAYMENTS?: 'stripe' | 'simulated' | undefined; readonly STRIPE_SECRET_KEY?: string | undefined; readonly STRIPE_WEBHOOK_SECRET?: string | undefined }): { path: string[]; message: string }[] {
+function paymentProblems(env: {
+  readonly HOST: string;
+  readonly PAYMENTS?: 'stripe' | 'simulated' | undefined;
+  readonly STRIPE_SECRET_KEY?: string | undefined;
+  readonly STRIPE_WEBHOOK_SECRET?: string | undefined;
+}): { path: string[]; message: string }[] {
   const problems: { path: string[]; message: string }[] = [];
-  if (env.PAYMENTS === 'stripe' && !env.STRIPE_SECRET_KEY) problems.push({ path: ['STRIPE_SECRET_KEY'], message: 'is required when PAYMENTS=stripe' });
+  if (env.PAYMENTS === 'stripe' && !env.STRIPE_SECRET_KEY)
+    problems.push({ path: ['STRIPE_SECRET_KEY'], message: 'is required when PAYMENTS=stripe' });
   if (env.PAYMENTS === 'simulated' && env.STRIPE_SECRET_KEY) {
-    problems.push({ path: ['PAYMENTS'], message: 'is simulated but STRIPE_SECRET_KEY is set; unset one of them (PAYMENTS=stripe, or no key, to say which)' });
+    problems.push({
+      path: ['PAYMENTS'],
+      message:
+        'is simulated but STRIPE_SECRET_KEY is set; unset one of them (PAYMENTS=stripe, or no key, to say which)',
+    });
   }
   if (env.STRIPE_WEBHOOK_SECRET && !env.STRIPE_SECRET_KEY) {
-    problems.push({ path: ['STRIPE_WEBHOOK_SECRET'], message: 'is set without STRIPE_SECRET_KEY; set both for Stripe, or neither' });
+    problems.push({
+      path: ['STRIPE_WEBHOOK_SECRET'],
+      message: 'is set without STRIPE_SECRET_KEY; set both for Stripe, or neither',
+    });
   }
-  if (env.PAYMENTS === undefined && !env.STRIPE_SECRET_KEY && typeof env.HOST === 'string' && !isLoopbackHost(env.HOST)) {
+  if (
+    env.PAYMENTS === undefined &&
+    !env.STRIPE_SECRET_KEY &&
+    typeof env.HOST === 'string' &&
+    !isLoopbackHost(env.HOST)
+  ) {
     problems.push({
       path: ['PAYMENTS'],
       message: `HOST ${env.HOST} is not a loopback address and STRIPE_SECRET_KEY is unset: set the Stripe keys, or PAYMENTS=simulated to run payments that move no money on purpose`,
@@ -165,7 +226,8 @@ export interface Config {
   readonly host: string;
   /** Unset: the embedded PostgreSQL in `${dataDir}/postgres`. */
   readonly databaseUrl: string | undefined;
-  readonly eventStore: { readonly kind: 'postgres' } | { readonly kind: 'eventstoredb'; readonly connectionString: string };
+  readonly eventStore:
+    { readonly kind: 'postgres' } | { readonly kind: 'eventstoredb'; readonly connectionString: string };
   readonly auth: {
     /** Unset (and no JWKS): a dev secret generated once into the data dir. */
     readonly jwtSecret: string | undefined;
@@ -182,7 +244,8 @@ export interface Config {
    */
   readonly payments: 'stripe' | 'simulated';
   /** Set exactly when `payments` is `stripe`. */
-  readonly stripe: { readonly secretKey: string; readonly webhookSecret: string; readonly apiBase: string | undefined } | undefined;
+  readonly stripe:
+    { readonly secretKey: string; readonly webhookSecret: string; readonly apiBase: string | undefined } | undefined;
   readonly stripeApiBase: string | undefined;
   readonly publicBaseUrl: string;
   readonly projector: boolean;
@@ -291,14 +354,23 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       e.EVENT_STORE === 'eventstoredb'
         ? { kind: 'eventstoredb', connectionString: e.EVENTSTORE_CONNECTION_STRING ?? '' }
         : { kind: 'postgres' },
-    auth: { jwtSecret: e.AUTH_JWT_SECRET, jwksUrl: e.AUTH_JWKS_URL, audience: e.AUTH_JWT_AUDIENCE, issuer: e.AUTH_JWT_ISSUER, maxTokenLifetimeSeconds: e.AUTH_MAX_TOKEN_LIFETIME },
+    auth: {
+      jwtSecret: e.AUTH_JWT_SECRET,
+      jwksUrl: e.AUTH_JWKS_URL,
+      audience: e.AUTH_JWT_AUDIENCE,
+      issuer: e.AUTH_JWT_ISSUER,
+      maxTokenLifetimeSeconds: e.AUTH_MAX_TOKEN_LIFETIME,
+    },
     stripe:
       e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET
         ? { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE }
         : undefined,
     payments: e.STRIPE_SECRET_KEY ? 'stripe' : 'simulated',
     stripeApiBase: e.STRIPE_API_BASE,
-    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(/\/$/, ''),
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://${e.HOST === '0.0.0.0' ? '127.0.0.1' : e.HOST}:${e.PORT}`).replace(
+      /\/$/,
+      '',
+    ),
     projector: e.PROJECTOR === 'on',
     logLevel: e.LOG_LEVEL,
     graphqlIntrospection: e.GRAPHQL_INTROSPECTION === 'on',
@@ -309,13 +381,26 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
         customer: { max: e.RATE_LIMIT_ORDERS_PER_CUSTOMER, windowMs: e.RATE_LIMIT_ORDERS_WINDOW_SECONDS * 1000 },
         operator: { max: e.RATE_LIMIT_ORDERS_PER_OPERATOR, windowMs: e.RATE_LIMIT_ORDERS_WINDOW_SECONDS * 1000 },
       },
-      authFailures: { max: e.RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS, windowMs: e.RATE_LIMIT_AUTH_FAILURES_WINDOW_SECONDS * 1000 },
-      webhookFailures: { max: e.RATE_LIMIT_WEBHOOK_FAILURES_PER_ADDRESS, windowMs: e.RATE_LIMIT_WEBHOOK_FAILURES_WINDOW_SECONDS * 1000 },
-      trackingLookups: { max: e.RATE_LIMIT_TRACKING_LOOKUPS_PER_ADDRESS, windowMs: e.RATE_LIMIT_TRACKING_LOOKUPS_WINDOW_SECONDS * 1000 },
+      authFailures: {
+        max: e.RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS,
+        windowMs: e.RATE_LIMIT_AUTH_FAILURES_WINDOW_SECONDS * 1000,
+      },
+      webhookFailures: {
+        max: e.RATE_LIMIT_WEBHOOK_FAILURES_PER_ADDRESS,
+        windowMs: e.RATE_LIMIT_WEBHOOK_FAILURES_WINDOW_SECONDS * 1000,
+      },
+      trackingLookups: {
+        max: e.RATE_LIMIT_TRACKING_LOOKUPS_PER_ADDRESS,
+        windowMs: e.RATE_LIMIT_TRACKING_LOOKUPS_WINDOW_SECONDS * 1000,
+      },
     },
     corsOrigins: e.CORS_ORIGINS.map((origin) => new URL(origin).origin),
     trustProxyHops: e.TRUST_PROXY_HOPS,
-    http: { requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS, maxConnections: e.HTTP_MAX_CONNECTIONS },
+    http: {
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
+    },
     database: {
       connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,

@@ -54,7 +54,7 @@ export function createMetrics(options: { readonly defaultMetrics?: boolean } = {
   });
   const directAnswers = new Counter({
     name: 'graphql_direct_answers_total',
-    help: 'GraphQL queries POSTed as JSON and answered without yoga\'s fetch layer; every other GraphQL request goes through yoga',
+    help: "GraphQL queries POSTed as JSON and answered without yoga's fetch layer; every other GraphQL request goes through yoga",
     registers: [registry],
   });
   let lagSource: (() => Promise<number | undefined>) | undefined;

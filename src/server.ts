@@ -31,7 +31,10 @@ async function main(): Promise<void> {
   let app: FastifyInstance | undefined;
   const log: RuntimeLog = {
     info: (message) => (app ? app.log.info(message) : process.stderr.write(`${message}\n`)),
-    error: (details, message) => (app ? app.log.error(details, message) : process.stderr.write(`${message}: ${String((details as { err?: unknown }).err)}\n`)),
+    error: (details, message) =>
+      app
+        ? app.log.error(details, message)
+        : process.stderr.write(`${message}: ${String((details as { err?: unknown }).err)}\n`),
   };
   const runtime = await openRuntime(config, log);
   try {
@@ -78,7 +81,14 @@ async function printWelcome(base: string, runtime: Runtime): Promise<void> {
   ];
   const { auth, config } = runtime;
   if (auth.devSecret && auth.key.kind === 'secret') {
-    const tokens = await devTokens({ dataDir: config.dataDir, secret: auth.key.secret, audience: config.auth.audience, issuer: config.auth.issuer, maxLifetimeSeconds: config.auth.maxTokenLifetimeSeconds, operators: auth.operators });
+    const tokens = await devTokens({
+      dataDir: config.dataDir,
+      secret: auth.key.secret,
+      audience: config.auth.audience,
+      issuer: config.auth.issuer,
+      maxLifetimeSeconds: config.auth.maxTokenLifetimeSeconds,
+      operators: auth.operators,
+    });
     lines.push(
       '',
       `Development tokens (signed with the dev secret in ${config.dataDir}/dev-jwt-secret, valid 12 hours).`,

@@ -1,7 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
-// The pages, built into web/dist and served by the API server itself (src/http/pages.ts): hashed
+// The pages, built into web/dist and served by the API server itself (src/http/routes/pages.ts): hashed
 // files under /assets/, no inline script (the Content-Security-Policy allows scripts from 'self').
 export default defineConfig({
   root: import.meta.dirname,

@@ -19,7 +19,12 @@ const payload = (index: number) => ({
 export function ourAppends(store: EventStore): AppendTarget {
   return {
     async append(streamId, count, expectedVersion) {
-      const events: NewEvent[] = Array.from({ length: count }, (_, i) => ({ id: randomUUID(), type: 'MessagePosted', data: payload(i), metadata: {} }));
+      const events: NewEvent[] = Array.from({ length: count }, (_, i) => ({
+        id: randomUUID(),
+        type: 'MessagePosted',
+        data: payload(i),
+        metadata: {},
+      }));
       return (await store.appendToStream(streamId, events, { expectedVersion })).nextVersion;
     },
   };
@@ -44,7 +49,11 @@ export function appendWorkload(target: AppendTarget, eventsPerAppend: number, st
   return async (worker: number): Promise<void> => {
     let own = streams.get(worker);
     if (!own) {
-      own = { ids: Array.from({ length: streamsPerWorker }, () => `bench-${randomUUID()}`), versions: new Array<number>(streamsPerWorker).fill(0), next: 0 };
+      own = {
+        ids: Array.from({ length: streamsPerWorker }, () => `bench-${randomUUID()}`),
+        versions: new Array<number>(streamsPerWorker).fill(0),
+        next: 0,
+      };
       streams.set(worker, own);
     }
     const slot = own.next++ % streamsPerWorker;

@@ -4,15 +4,35 @@ import type { PostgresEventStore as EmmettStore } from '@event-driven-io/emmett-
 import type { EventStore } from '../../src/eventstore/eventStore.ts';
 import { handleCommand } from '../../src/commands/handleCommand.ts';
 import { StateCache } from '../../src/commands/stateCache.ts';
-import { createInMemoryGarmentCatalog, createInMemoryReferenceAllocator, createOrderCommands } from '../../src/commands/order/index.ts';
-import { decide, evolve, initialState, orderStreamId, type Actor, type GarmentSnapshot, type OrderCommand, type OrderEvent, type OrderStreamState } from '../../src/domain/order/index.ts';
+import {
+  createInMemoryGarmentCatalog,
+  createInMemoryReferenceAllocator,
+  createOrderCommands,
+} from '../../src/commands/order/index.ts';
+import {
+  decide,
+  evolve,
+  initialState,
+  orderStreamId,
+  type Actor,
+  type GarmentSnapshot,
+  type OrderCommand,
+  type OrderEvent,
+  type OrderStreamState,
+} from '../../src/domain/order/index.ts';
 
 /**
  * A whole order life per worker, over and over: create, open checkout, confirm payment, approve,
  * start production, fulfil. Six commands, each loading the order's stream (1 to 5 events),
  * deciding with the real order rules and appending at the version read.
  */
-const GARMENT: GarmentSnapshot = { id: 'tee-classic', title: 'Classic Tee', priceCents: 1850, sizes: ['S', 'M', 'L'], imageUrl: null };
+const GARMENT: GarmentSnapshot = {
+  id: 'tee-classic',
+  title: 'Classic Tee',
+  priceCents: 1850,
+  sizes: ['S', 'M', 'L'],
+  imageUrl: null,
+};
 const STEPS = 6;
 const operator: Actor = { type: 'operator', id: randomUUID() };
 const stripe: Actor = { type: 'stripe', id: 'stripe' };
@@ -42,19 +62,41 @@ const sessionOf = (orderId: string): string => `cs_bench_${orderId}`;
 
 /** Ours: the order command service over our store (as the API calls it). */
 export function ourOrderLives(store: EventStore) {
-  const orders = createOrderCommands({ eventStore: store, references: createInMemoryReferenceAllocator(), garments: createInMemoryGarmentCatalog([GARMENT]), idSecret: randomBytes(32) });
+  const orders = createOrderCommands({
+    eventStore: store,
+    references: createInMemoryReferenceAllocator(),
+    garments: createInMemoryGarmentCatalog([GARMENT]),
+    idSecret: randomBytes(32),
+  });
   const lifeOf = lives();
   return async (worker: number): Promise<void> => {
     const life = lifeOf(worker);
     const { orderId } = life;
     if (life.step === 0) {
-      const created = await orders.createOrder({ garmentId: GARMENT.id, designUrl: 'https://cdn.example/design.png', sizes: [{ size: 'M', quantity: 12 }] }, { actor: life.customer });
+      const created = await orders.createOrder(
+        { garmentId: GARMENT.id, designUrl: 'https://cdn.example/design.png', sizes: [{ size: 'M', quantity: 12 }] },
+        { actor: life.customer },
+      );
       life.orderId = created.orderId;
       life.totalCents = created.state.totalCents;
     } else if (life.step === 1) {
-      await orders.openCheckoutSession(orderId, { sessionId: sessionOf(orderId), checkoutUrl: `https://pay.example/${orderId}`, simulated: true }, { actor: system });
+      await orders.openCheckoutSession(
+        orderId,
+        { sessionId: sessionOf(orderId), checkoutUrl: `https://pay.example/${orderId}`, simulated: true },
+        { actor: system },
+      );
     } else if (life.step === 2) {
-      await orders.confirmPayment(orderId, { sessionId: sessionOf(orderId), paymentIntentId: null, amountCents: life.totalCents, currency: 'usd', stripeEventId: `evt_${orderId}` }, { actor: stripe });
+      await orders.confirmPayment(
+        orderId,
+        {
+          sessionId: sessionOf(orderId),
+          paymentIntentId: null,
+          amountCents: life.totalCents,
+          currency: 'usd',
+          stripeEventId: `evt_${orderId}`,
+        },
+        { actor: stripe },
+      );
     } else {
       await orders.setOrderStatus(orderId, { status: STATUSES[life.step - 3]! }, { actor: operator });
     }
@@ -72,10 +114,41 @@ function commandBuilder() {
     const now = new Date();
     if (life.step === 0) {
       const reference_ = `PO-${String(++reference).padStart(6, '0')}`;
-      return { type: 'CreateOrder', orderId, actor: life.customer, now, reference: reference_, garmentId: GARMENT.id, garment: GARMENT, designUrl: 'https://cdn.example/design.png', sizes: [{ size: 'M', quantity: 12 }], lineItemIds: [randomUUID()] };
+      return {
+        type: 'CreateOrder',
+        orderId,
+        actor: life.customer,
+        now,
+        reference: reference_,
+        garmentId: GARMENT.id,
+        garment: GARMENT,
+        designUrl: 'https://cdn.example/design.png',
+        sizes: [{ size: 'M', quantity: 12 }],
+        lineItemIds: [randomUUID()],
+      };
     }
-    if (life.step === 1) return { type: 'OpenCheckoutSession', orderId, actor: system, now, sessionId: sessionOf(orderId), checkoutUrl: `https://pay.example/${orderId}`, simulated: true };
-    if (life.step === 2) return { type: 'ConfirmPayment', orderId, actor: stripe, now, sessionId: sessionOf(orderId), paymentIntentId: null, amountCents: life.totalCents, currency: 'usd', stripeEventId: `evt_${orderId}` };
+    if (life.step === 1)
+      return {
+        type: 'OpenCheckoutSession',
+        orderId,
+        actor: system,
+        now,
+        sessionId: sessionOf(orderId),
+        checkoutUrl: `https://pay.example/${orderId}`,
+        simulated: true,
+      };
+    if (life.step === 2)
+      return {
+        type: 'ConfirmPayment',
+        orderId,
+        actor: stripe,
+        now,
+        sessionId: sessionOf(orderId),
+        paymentIntentId: null,
+        amountCents: life.totalCents,
+        currency: 'usd',
+        stripeEventId: `evt_${orderId}`,
+      };
     return { type: 'SetOrderStatus', orderId, actor: operator, now, to: STATUSES[life.step - 3]! };
   };
 }
@@ -91,7 +164,9 @@ export function emmettOrderLives(store: EmmettStore) {
   return async (worker: number): Promise<void> => {
     const life = lifeOf(worker);
     const command = commandOf(life);
-    const result = await handle(store, orderStreamId(life.orderId), (state) => decide(command, state).map(({ type, ...data }) => ({ type, data })));
+    const result = await handle(store, orderStreamId(life.orderId), (state) =>
+      decide(command, state).map(({ type, ...data }) => ({ type, data })),
+    );
     if (life.step === 0) life.totalCents = result.newState?.totalCents ?? 0;
     life.step += 1;
   };

@@ -10,7 +10,11 @@ export interface CpuSpent {
   readonly clientMs: number;
 }
 
-export async function spending<T>(server: BenchServer, client: LoadClient, work: () => Promise<T>): Promise<{ result: T; cpu: CpuSpent }> {
+export async function spending<T>(
+  server: BenchServer,
+  client: LoadClient,
+  work: () => Promise<T>,
+): Promise<{ result: T; cpu: CpuSpent }> {
   const before = await cpuSnapshot(server.postmasterPid);
   const clientBefore = await client.ask({ kind: 'cpu' });
   const result = await work();

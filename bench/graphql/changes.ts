@@ -54,7 +54,8 @@ export async function runChanges(
     notices.set(change.orderId, seen);
   });
   const returned: [string, GlobalPosition, number][] = [];
-  const projectedAt = ([orderId, position]: [string, GlobalPosition, number]) => notices.get(orderId)?.find(([at]) => comparePositions(at, position) >= 0)?.[1];
+  const projectedAt = ([orderId, position]: [string, GlobalPosition, number]) =>
+    notices.get(orderId)?.find(([at]) => comparePositions(at, position) >= 0)?.[1];
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
   const start = now();
@@ -104,10 +105,12 @@ export async function runChanges(
   await waitUntil(() => returned.every((change) => projectedAt(change) !== undefined), 10_000);
   unsubscribe();
   const command = summarise(commandMs);
-  const projected = summarise(returned.flatMap((change) => {
-    const at = projectedAt(change);
-    return at === undefined ? [] : [at - change[2]];
-  }));
+  const projected = summarise(
+    returned.flatMap((change) => {
+      const at = projectedAt(change);
+      return at === undefined ? [] : [at - change[2]];
+    }),
+  );
   return {
     commits,
     sent: scheduled - notSent,

@@ -39,7 +39,9 @@ async function handle(request: ClientRequest): Promise<ClientReply> {
 const send = (reply: ClientReply) => process.send?.(reply);
 
 process.on('message', (request: ClientRequest) => {
-  handle(request).then(send, (error: unknown) => send({ kind: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
+  handle(request).then(send, (error: unknown) =>
+    send({ kind: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+  );
 });
 // The bench gone (it crashed or was killed): nothing is left to answer, so stop too.
 process.on('disconnect', () => {

@@ -2,7 +2,20 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { now, type ClientReply, type ClientRequest } from './protocol.ts';
 
-type ReplyTo<K extends ClientRequest['kind']> = Extract<ClientReply, { kind: K extends 'subscribe' ? 'subscribed' : K extends 'settle' ? 'settled' : K extends 'unsubscribe' ? 'unsubscribed' : K extends 'peer' ? 'queries' : K }>;
+type ReplyTo<K extends ClientRequest['kind']> = Extract<
+  ClientReply,
+  {
+    kind: K extends 'subscribe'
+      ? 'subscribed'
+      : K extends 'settle'
+        ? 'settled'
+        : K extends 'unsubscribe'
+          ? 'unsubscribed'
+          : K extends 'peer'
+            ? 'queries'
+            : K;
+  }
+>;
 
 /** The load client in its own Node process; one request at a time. */
 export interface LoadClient {

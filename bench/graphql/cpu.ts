@@ -15,10 +15,16 @@ const TICKS_PER_SECOND = 100;
 
 export async function cpuSnapshot(postmasterPid: number | undefined): Promise<CpuSnapshot> {
   const usage = process.cpuUsage();
-  return { serverMs: (usage.user + usage.system) / 1000, postgresMs: postmasterPid === undefined ? Number.NaN : await clusterCpuMs(postmasterPid) };
+  return {
+    serverMs: (usage.user + usage.system) / 1000,
+    postgresMs: postmasterPid === undefined ? Number.NaN : await clusterCpuMs(postmasterPid),
+  };
 }
 
-export const cpuBetween = (from: CpuSnapshot, to: CpuSnapshot): CpuSnapshot => ({ serverMs: to.serverMs - from.serverMs, postgresMs: to.postgresMs - from.postgresMs });
+export const cpuBetween = (from: CpuSnapshot, to: CpuSnapshot): CpuSnapshot => ({
+  serverMs: to.serverMs - from.serverMs,
+  postgresMs: to.postgresMs - from.postgresMs,
+});
 
 /** The postmaster's pid from its data directory (first line of postmaster.pid); undefined off Linux or when absent. */
 export async function postmasterPidOf(clusterDir: string): Promise<number | undefined> {
@@ -43,14 +49,17 @@ async function clusterCpuMs(postmasterPid: number): Promise<number> {
     return Number.NaN;
   }
   await Promise.all(
-    entries.filter((name) => /^\d+$/.test(name)).map(async (pid) => {
-      const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-      if (!stat) return;
-      // Fields after the parenthesised command name: state is field 3, ppid 4, utime 14, stime 15, cutime 16, cstime 17.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(pid) === postmasterPid) ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-      else if (Number(fields[1]) === postmasterPid) ticks += Number(fields[11]) + Number(fields[12]);
-    }),
+    entries
+      .filter((name) => /^\d+$/.test(name))
+      .map(async (pid) => {
+        const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+        if (!stat) return;
+        // Fields after the parenthesised command name: state is field 3, ppid 4, utime 14, stime 15, cutime 16, cstime 17.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        if (Number(pid) === postmasterPid)
+          ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+        else if (Number(fields[1]) === postmasterPid) ticks += Number(fields[11]) + Number(fields[12]);
+      }),
   );
   return (ticks * 1000) / TICKS_PER_SECOND;
 }

@@ -28,8 +28,19 @@ export type Commit = readonly [orderId: string, version: number, committedAt: nu
 export type ClientRequest =
   | { readonly kind: 'clock' }
   | { readonly kind: 'cpu' }
-  | ({ readonly kind: 'queries'; readonly url: string; readonly query: string; readonly operatorToken: string; readonly targets: readonly QueryTarget[] } & LoadShape)
-  | ({ readonly kind: 'peer'; readonly databaseUrl: string; readonly poolSize: number; readonly targets: readonly QueryTarget[] } & LoadShape)
+  | ({
+      readonly kind: 'queries';
+      readonly url: string;
+      readonly query: string;
+      readonly operatorToken: string;
+      readonly targets: readonly QueryTarget[];
+    } & LoadShape)
+  | ({
+      readonly kind: 'peer';
+      readonly databaseUrl: string;
+      readonly poolSize: number;
+      readonly targets: readonly QueryTarget[];
+    } & LoadShape)
   | { readonly kind: 'subscribe'; readonly url: string; readonly subscribers: readonly SubscriberSpec[] }
   | { readonly kind: 'settle'; readonly quietMs: number; readonly maxMs: number }
   | { readonly kind: 'latencies'; readonly commits: readonly Commit[] }

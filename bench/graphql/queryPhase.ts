@@ -22,23 +22,49 @@ const SERVER_POOL = 20;
 const PEER = 'pg 8 findOrder (the same SELECT, no HTTP/GraphQL)';
 
 /** `order(id)` over HTTP at 100 connections, with the order cache and without, then the same rows straight from PostgreSQL. */
-export async function queryPhase(server: BenchServer, client: LoadClient, targets: readonly QueryTarget[], conditions: string): Promise<void> {
+export async function queryPhase(
+  server: BenchServer,
+  client: LoadClient,
+  targets: readonly QueryTarget[],
+  conditions: string,
+): Promise<void> {
   const shape = { concurrency: CONCURRENCY, warmupMs: WARMUP_MS, durationMs: DURATION_MS };
   const cache = server.runtime.orderCache;
-  const overHttp = () => client.ask({ kind: 'queries', url: server.url, query: ORDER_QUERY, operatorToken: server.operatorToken, targets, ...shape });
+  const overHttp = () =>
+    client.ask({
+      kind: 'queries',
+      url: server.url,
+      query: ORDER_QUERY,
+      operatorToken: server.operatorToken,
+      targets,
+      ...shape,
+    });
   // Unmeasured: V8's compilation and each token's first verification would otherwise land on
   // whichever run goes first. The cache is emptied after it, so the cached run starts cold.
   progress('graphql: order(id) queries, process warm-up (not measured)');
-  await client.ask({ kind: 'queries', url: server.url, query: ORDER_QUERY, operatorToken: server.operatorToken, targets, concurrency: CONCURRENCY, warmupMs: 0, durationMs: WARMUP_MS });
+  await client.ask({
+    kind: 'queries',
+    url: server.url,
+    query: ORDER_QUERY,
+    operatorToken: server.operatorToken,
+    targets,
+    concurrency: CONCURRENCY,
+    warmupMs: 0,
+    durationMs: WARMUP_MS,
+  });
   cache.setEnabled(false);
   cache.setEnabled(true);
-  progress(`graphql: order(id) queries, ${CONCURRENCY} connections, ${DURATION_MS / 1000} s, order cache on (starting cold)`);
+  progress(
+    `graphql: order(id) queries, ${CONCURRENCY} connections, ${DURATION_MS / 1000} s, order cache on (starting cold)`,
+  );
   const before = cache.stats();
   const { result: ours, cpu: ourCpu } = await spending(server, client, overHttp);
   const after = cache.stats();
   progress(`graphql: order(id) queries, ${CONCURRENCY} connections, ${DURATION_MS / 1000} s, order cache off`);
   cache.setEnabled(false);
-  const { result: uncached, cpu: uncachedCpu } = await spending(server, client, overHttp).finally(() => cache.setEnabled(true));
+  const { result: uncached, cpu: uncachedCpu } = await spending(server, client, overHttp).finally(() =>
+    cache.setEnabled(true),
+  );
   progress(`graphql: peer, the same rows through pg, ${CONCURRENCY} in flight`);
   const { result: peer, cpu: peerCpu } = await spending(server, client, () =>
     client.ask({ kind: 'peer', databaseUrl: server.databaseUrl, poolSize: SERVER_POOL, targets, ...shape }),
@@ -57,19 +83,64 @@ export async function queryPhase(server: BenchServer, client: LoadClient, target
   const setting = `${conditions}; ${targets.length} orders (1-3 line items, ${timeline}, draft to in production, a tenth on hold), random id per request, half as its owner and half as an operator; ${CONCURRENCY} keep-alive HTTP/1.1 connections (undici Pool) from a separate client process; ${DURATION_MS / 1000} s after ${WARMUP_MS / 1000} s warm-up; fields: summary, garment, lineItems, events with actor, allowedActions; peer run right after ours from the same client process with a pg pool of ${SERVER_POOL} (the server's)`;
   const peerCost = `peer's ${perOperation(peerCpu, peer.completed, 'row read')}`;
   report('graphql.order_query', ours, peer, ourCpu, `${setting}; ${cached}`, peerCost);
-  report('graphql.order_query_uncached', uncached, peer, uncachedCpu, `${setting}; order cache off: every request reads its order from PostgreSQL`, peerCost);
+  report(
+    'graphql.order_query_uncached',
+    uncached,
+    peer,
+    uncachedCpu,
+    `${setting}; order cache off: every request reads its order from PostgreSQL`,
+    peerCost,
+  );
 }
 
-function report(metric: string, ours: QueryReport, peer: QueryReport, cpu: CpuSpent, setting: string, peerCost: string): void {
+function report(
+  metric: string,
+  ours: QueryReport,
+  peer: QueryReport,
+  cpu: CpuSpent,
+  setting: string,
+  peerCost: string,
+): void {
   const errors = `${ours.errors} errors; ${perOperation(cpu, ours.completed, 'request')}; ${peerCost}`;
-  emit({ metric: `${metric}.per_s`, value: round(ours.perSecond), unit: 'req/s', peer: PEER, peerValue: round(peer.perSecond), n: ours.operations, conditions: `${setting}; ${errors}` });
-  emit({ metric: `${metric}_ms.p50`, value: round(ours.p50Ms), unit: 'ms', peer: PEER, peerValue: round(peer.p50Ms), n: ours.operations, conditions: setting });
-  emit({ metric: `${metric}_ms.p99`, value: round(ours.p99Ms), unit: 'ms', peer: PEER, peerValue: round(peer.p99Ms), n: ours.operations, conditions: setting });
-  emit({ metric: `${metric}.server_cpu_us`, value: round((cpu.serverMs * 1000) / ours.completed), unit: 'µs/req', n: ours.completed, conditions: `${setting}; server process CPU time per request (user+system), warm-up included; independent of the other load on the machine; ${errors}` });
+  emit({
+    metric: `${metric}.per_s`,
+    value: round(ours.perSecond),
+    unit: 'req/s',
+    peer: PEER,
+    peerValue: round(peer.perSecond),
+    n: ours.operations,
+    conditions: `${setting}; ${errors}`,
+  });
+  emit({
+    metric: `${metric}_ms.p50`,
+    value: round(ours.p50Ms),
+    unit: 'ms',
+    peer: PEER,
+    peerValue: round(peer.p50Ms),
+    n: ours.operations,
+    conditions: setting,
+  });
+  emit({
+    metric: `${metric}_ms.p99`,
+    value: round(ours.p99Ms),
+    unit: 'ms',
+    peer: PEER,
+    peerValue: round(peer.p99Ms),
+    n: ours.operations,
+    conditions: setting,
+  });
+  emit({
+    metric: `${metric}.server_cpu_us`,
+    value: round((cpu.serverMs * 1000) / ours.completed),
+    unit: 'µs/req',
+    n: ours.completed,
+    conditions: `${setting}; server process CPU time per request (user+system), warm-up included; independent of the other load on the machine; ${errors}`,
+  });
 }
 
 /** A run with wrong answers measured the wrong thing: a few are reported, more stop the bench. */
 function checkErrors(what: string, report: QueryReport): void {
   if (report.errors > 0) progress(`graphql: ${what}: ${report.errors} wrong answers, first: ${report.firstError}`);
-  if (report.errors > report.operations / 100) throw new Error(`${what} answered ${report.errors} of ${report.operations} requests wrongly: ${report.firstError}`);
+  if (report.errors > report.operations / 100)
+    throw new Error(`${what} answered ${report.errors} of ${report.operations} requests wrongly: ${report.firstError}`);
 }

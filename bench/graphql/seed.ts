@@ -34,7 +34,9 @@ async function placeOne(server: BenchServer, index: number): Promise<SeededOrder
   const operator: Actor = { type: 'operator', id: server.operatorId };
   const ownerId = randomUUID();
   const priority = index % 10 === 0 ? 'hold' : index % 3 === 0 ? 'rush' : 'standard';
-  const sizes = ['S', 'M', 'L'].slice(0, 1 + (index % 3)).map((size, i) => ({ size, quantity: 1 + ((index + i) % 40), technique: i === 1 ? 'screen' : 'dtg' }));
+  const sizes = ['S', 'M', 'L']
+    .slice(0, 1 + (index % 3))
+    .map((size, i) => ({ size, quantity: 1 + ((index + i) % 40), technique: i === 1 ? 'screen' : 'dtg' }));
   const created = await commands.createOrder(
     {
       garmentId: 'classic-tee',
@@ -52,12 +54,19 @@ async function placeOne(server: BenchServer, index: number): Promise<SeededOrder
     const checkout = await payments.checkout.open(id);
     await commands.confirmPayment(
       id,
-      { sessionId: checkout.sessionId, paymentIntentId: `pi_bench_${index}`, amountCents: created.state.totalCents, currency: 'usd', stripeEventId: `evt_bench_${index}` },
+      {
+        sessionId: checkout.sessionId,
+        paymentIntentId: `pi_bench_${index}`,
+        amountCents: created.state.totalCents,
+        currency: 'usd',
+        stripeEventId: `evt_bench_${index}`,
+      },
       { actor: STRIPE },
     );
     if (index % 4 >= 2 && priority !== 'hold') {
       await commands.setOrderStatus(id, { status: 'approved', message: 'Spec approved' }, { actor: operator });
-      if (index % 4 === 3) await commands.setOrderStatus(id, { status: 'in_production', message: null }, { actor: operator });
+      if (index % 4 === 3)
+        await commands.setOrderStatus(id, { status: 'in_production', message: null }, { actor: operator });
     }
   }
   await commands.postMessage(id, { message: 'Thanks, we are on it' }, { actor: operator });

@@ -29,16 +29,26 @@ export interface BenchServer {
   close(): Promise<void>;
 }
 
-const silent = { info: () => undefined, error: (details: object, message: string) => progress(`server error: ${message} ${JSON.stringify(details)}`) };
+const silent = {
+  info: () => undefined,
+  error: (details: object, message: string) => progress(`server error: ${message} ${JSON.stringify(details)}`),
+};
 
 /**
  * Durable embedded PostgreSQL (default fsync and synchronous_commit) in a temp dir, deleted on
  * close; the runtime with its projector; the app listening on 127.0.0.1 only.
  */
-export async function startBenchServer(options: { readonly postgresSettings?: Readonly<Record<string, string>> } = {}): Promise<BenchServer> {
+export async function startBenchServer(
+  options: { readonly postgresSettings?: Readonly<Record<string, string>> } = {},
+): Promise<BenchServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'po-bench-graphql-'));
   await chmod(dataDir, 0o755);
-  const cluster = await ensureEmbeddedPostgres({ dataDir, database: 'bench_graphql', throwaway: true, ...(options.postgresSettings ? { settings: options.postgresSettings } : {}) });
+  const cluster = await ensureEmbeddedPostgres({
+    dataDir,
+    database: 'bench_graphql',
+    throwaway: true,
+    ...(options.postgresSettings ? { settings: options.postgresSettings } : {}),
+  });
   let runtime: Runtime | undefined;
   let app: FastifyInstance | undefined;
   const close = async () => {
@@ -69,7 +79,8 @@ export async function startBenchServer(options: { readonly postgresSettings?: Re
     runtime.listening(url);
     const operatorId = randomUUID();
     await runtime.auth.operators.grant(operatorId);
-    const token = (userId: string) => mintToken({ secret, userId, audience: config.auth.audience, issuer: config.auth.issuer });
+    const token = (userId: string) =>
+      mintToken({ secret, userId, audience: config.auth.audience, issuer: config.auth.issuer });
     const { eventStore, readModel } = runtime;
     return {
       runtime,
@@ -82,7 +93,8 @@ export async function startBenchServer(options: { readonly postgresSettings?: Re
       token,
       async caughtUp() {
         const head = await eventStore.headPosition();
-        if (head && !(await readModel.changeFeed.waitForPosition(head, { timeoutMs: 60_000 }))) throw new Error('the projector did not catch up within 60 s');
+        if (head && !(await readModel.changeFeed.waitForPosition(head, { timeoutMs: 60_000 })))
+          throw new Error('the projector did not catch up within 60 s');
       },
       close,
     };

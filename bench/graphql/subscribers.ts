@@ -11,7 +11,8 @@ export const ORDER_PAGE_SUBSCRIPTION = `subscription ($id: ID!) { orderUpdated(i
   allowedActions { action allowed reason }
 } }`;
 /** The operators' live dashboard row. */
-export const DASHBOARD_SUBSCRIPTION = 'subscription { ordersChanged { id reference userId version orderStatus status priority etaDays updatedAt } }';
+export const DASHBOARD_SUBSCRIPTION =
+  'subscription { ordersChanged { id reference userId version orderStatus status priority etaDays updatedAt } }';
 
 interface Subscriber {
   readonly spec: SubscriberSpec;
@@ -30,7 +31,10 @@ export class Subscribers {
   readonly #all: Subscriber[] = [];
   readonly #loopDelay = monitorEventLoopDelay({ resolution: 5 });
 
-  async connect(url: string, specs: readonly SubscriberSpec[]): Promise<{ connected: number; failed: number; firstError?: string }> {
+  async connect(
+    url: string,
+    specs: readonly SubscriberSpec[],
+  ): Promise<{ connected: number; failed: number; firstError?: string }> {
     const wsUrl = `${url.replace(/^http/, 'ws')}/graphql`;
     let failed = 0;
     let firstError: string | undefined;
@@ -107,13 +111,17 @@ export class Subscribers {
         connectionParams: { authorization: `Bearer ${spec.token}` },
         on: {
           connected: () => resolve(true),
-          closed: (event) => resolve(`closed ${(event as { code?: number }).code ?? ''} before the connection was acknowledged`),
+          closed: (event) =>
+            resolve(`closed ${(event as { code?: number }).code ?? ''} before the connection was acknowledged`),
           error: (error) => resolve(`connection failed: ${String(error)}`),
         },
       });
       const subscriber: Subscriber = { spec, client, received: [] };
       this.#all.push(subscriber);
-      const [field, query, variables] = spec.kind === 'order' ? (['orderUpdated', ORDER_PAGE_SUBSCRIPTION, { id: spec.orderId }] as const) : (['ordersChanged', DASHBOARD_SUBSCRIPTION, {}] as const);
+      const [field, query, variables] =
+        spec.kind === 'order'
+          ? (['orderUpdated', ORDER_PAGE_SUBSCRIPTION, { id: spec.orderId }] as const)
+          : (['ordersChanged', DASHBOARD_SUBSCRIPTION, {}] as const);
       client.subscribe<Record<string, { id: string; version: number }>>(
         { query, variables },
         {
@@ -122,7 +130,8 @@ export class Subscribers {
             if (order) subscriber.received.push([order.id, order.version, now()]);
             else process.stderr.write(`[bench] subscriber got no order: ${JSON.stringify(result).slice(0, 300)}\n`);
           },
-          error: (error) => process.stderr.write(`[bench] subscription failed: ${JSON.stringify(error).slice(0, 300)}\n`),
+          error: (error) =>
+            process.stderr.write(`[bench] subscription failed: ${JSON.stringify(error).slice(0, 300)}\n`),
           complete: () => undefined,
         },
       );

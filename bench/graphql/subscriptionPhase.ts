@@ -25,7 +25,12 @@ const SETTLE_MAX_MS = 15_000;
  * would give each a 60-event stream within the run, and the command service's full-stream
  * reload would be measured instead of the delivery path.
  */
-export async function subscriptionPhase(server: BenchServer, client: LoadClient, orders: readonly SeededOrder[], conditions: string): Promise<void> {
+export async function subscriptionPhase(
+  server: BenchServer,
+  client: LoadClient,
+  orders: readonly SeededOrder[],
+  conditions: string,
+): Promise<void> {
   const watched = orders.slice(0, WATCHED_ORDERS);
   const specs: SubscriberSpec[] = [];
   for (let i = 0; i < DASHBOARDS; i++) {
@@ -40,22 +45,32 @@ export async function subscriptionPhase(server: BenchServer, client: LoadClient,
 
   progress(`graphql: opening ${specs.length} WebSocket subscribers`);
   const opened = await client.ask({ kind: 'subscribe', url: server.url, subscribers: specs });
-  if (opened.failed > 0) throw new Error(`${opened.failed} of ${specs.length} subscribers could not connect: ${opened.firstError}`);
+  if (opened.failed > 0)
+    throw new Error(`${opened.failed} of ${specs.length} subscribers could not connect: ${opened.firstError}`);
   await subscriptionsOpen(server.url, specs.length);
   const clock = await client.clockOffset();
 
   progress(`graphql: ${RATE} changes/s for ${(WARMUP_MS + DURATION_MS) / 1000} s`);
   const { result: run, cpu } = await spending(server, client, async () => {
-    const changes = await runChanges({ commands: server.runtime.commands, changeFeed: server.runtime.readModel.changeFeed }, { type: 'operator', id: server.operatorId }, orders.map((order) => order.id), {
-      rate: RATE,
-      warmupMs: WARMUP_MS,
-      durationMs: DURATION_MS,
-      maxInFlight: RATE,
-    });
+    const changes = await runChanges(
+      { commands: server.runtime.commands, changeFeed: server.runtime.readModel.changeFeed },
+      { type: 'operator', id: server.operatorId },
+      orders.map((order) => order.id),
+      {
+        rate: RATE,
+        warmupMs: WARMUP_MS,
+        durationMs: DURATION_MS,
+        maxInFlight: RATE,
+      },
+    );
     return { changes, settled: await client.ask({ kind: 'settle', quietMs: 500, maxMs: SETTLE_MAX_MS }) };
   });
   const { changes, settled } = run;
-  const onClientClock: Commit[] = changes.commits.map(([orderId, version, at]) => [orderId, version, at + clock.offsetMs]);
+  const onClientClock: Commit[] = changes.commits.map(([orderId, version, at]) => [
+    orderId,
+    version,
+    at + clock.offsetMs,
+  ]);
   const report = await client.ask({ kind: 'latencies', commits: onClientClock });
   await client.ask({ kind: 'unsubscribe' });
   if (changes.failed > 0) progress(`graphql: ${changes.failed} changes failed, first: ${changes.firstError}`);
@@ -69,16 +84,46 @@ export async function subscriptionPhase(server: BenchServer, client: LoadClient,
     `${perOperation(cpu, changes.sent, 'change')} (a change: the command, its projection and every delivery of it); ${perOperation(cpu, settled.deliveries, 'delivery')} (all work divided by deliveries)`,
     `deliveries: ${report.all.n} of ${report.expected} expected, ${report.skipped} versions not delivered (coalesced into a later version of the order, or still pending ${SETTLE_MAX_MS / 1000} s after the last change); order pages p99 ${ms(report.orderPages.p99Ms)} (n ${report.orderPages.n}), dashboards p99 ${ms(report.dashboards.p99Ms)} (n ${report.dashboards.n}); max ${ms(report.all.maxMs)}`,
   ].join('; ');
-  for (const [name, value] of [['p50', report.all.p50Ms], ['p95', report.all.p95Ms], ['p99', report.all.p99Ms]] as const) {
-    emit({ metric: `graphql.subscription_latency_ms.${name}`, value: round(value), unit: 'ms', n: report.all.n, conditions: setting });
+  for (const [name, value] of [
+    ['p50', report.all.p50Ms],
+    ['p95', report.all.p95Ms],
+    ['p99', report.all.p99Ms],
+  ] as const) {
+    emit({
+      metric: `graphql.subscription_latency_ms.${name}`,
+      value: round(value),
+      unit: 'ms',
+      n: report.all.n,
+      conditions: setting,
+    });
   }
-  emit({ metric: 'graphql.subscription_latency_ms.order_pages.p99', value: round(report.orderPages.p99Ms), unit: 'ms', n: report.orderPages.n, conditions: `orderUpdated subscribers only (p50 ${round(report.orderPages.p50Ms)} ms); ${setting}` });
-  if (DASHBOARDS > 0) emit({ metric: 'graphql.subscription_latency_ms.dashboards.p99', value: round(report.dashboards.p99Ms), unit: 'ms', n: report.dashboards.n, conditions: `ordersChanged subscribers only (p50 ${round(report.dashboards.p50Ms)} ms); ${setting}` });
-  emit({ metric: 'graphql.subscription_deliveries.per_s', value: round(report.all.n / (DURATION_MS / 1000)), unit: 'deliveries/s', n: report.all.n, conditions: `${setting}; ${settled.deliveries} deliveries in all, warm-up included` });
+  emit({
+    metric: 'graphql.subscription_latency_ms.order_pages.p99',
+    value: round(report.orderPages.p99Ms),
+    unit: 'ms',
+    n: report.orderPages.n,
+    conditions: `orderUpdated subscribers only (p50 ${round(report.orderPages.p50Ms)} ms); ${setting}`,
+  });
+  if (DASHBOARDS > 0)
+    emit({
+      metric: 'graphql.subscription_latency_ms.dashboards.p99',
+      value: round(report.dashboards.p99Ms),
+      unit: 'ms',
+      n: report.dashboards.n,
+      conditions: `ordersChanged subscribers only (p50 ${round(report.dashboards.p50Ms)} ms); ${setting}`,
+    });
+  emit({
+    metric: 'graphql.subscription_deliveries.per_s',
+    value: round(report.all.n / (DURATION_MS / 1000)),
+    unit: 'deliveries/s',
+    n: report.all.n,
+    conditions: `${setting}; ${settled.deliveries} deliveries in all, warm-up included`,
+  });
 }
 
 /** A latency for the conditions text; an empty sample set arrives as null (NaN does not survive IPC's JSON). */
-const ms = (value: number | null): string => (typeof value === 'number' && Number.isFinite(value) ? `${round(value)} ms` : 'none');
+const ms = (value: number | null): string =>
+  typeof value === 'number' && Number.isFinite(value) ? `${round(value)} ms` : 'none';
 
 /** Waits until the server counts every WebSocket subscription as open (its resolver is listening). */
 async function subscriptionsOpen(url: string, count: number): Promise<void> {

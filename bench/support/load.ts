@@ -35,6 +35,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     }),
   );
   latencies.sort((a, b) => a - b);
-  const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
-  return { operations: latencies.length, perSecond: latencies.length / (options.durationMs / 1000), p50Ms: at(0.5), p99Ms: at(0.99) };
+  const at = (q: number): number =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+  return {
+    operations: latencies.length,
+    perSecond: latencies.length / (options.durationMs / 1000),
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+  };
 }

@@ -20,9 +20,11 @@ const COMMAND_TYPES: Readonly<Record<CommandMethod, OrderCommand['type']>> = {
 };
 
 /** `ok`, `replayed` (idempotent repeat), `unchanged` (nothing to do), the error code, or `error`. */
-const outcomeOf = (result: OrderCommandResult): string => (result.replayed ? 'replayed' : result.events.length === 0 ? 'unchanged' : 'ok');
+const outcomeOf = (result: OrderCommandResult): string =>
+  result.replayed ? 'replayed' : result.events.length === 0 ? 'unchanged' : 'ok';
 
-const measured = (metrics: CommandMetrics, type: string, run: () => Promise<OrderCommandResult>) => measureCommand(metrics, type, run, outcomeOf);
+const measured = (metrics: CommandMetrics, type: string, run: () => Promise<OrderCommandResult>) =>
+  measureCommand(metrics, type, run, outcomeOf);
 
 /**
  * The command service, counted: every command by type and outcome in `commands_total` and its
@@ -32,7 +34,9 @@ export function withCommandMetrics(commands: OrderCommands, metrics: CommandMetr
   const wrapped = { ...commands } as Record<CommandMethod, (...args: never[]) => Promise<OrderCommandResult>>;
   for (const [method, type] of Object.entries(COMMAND_TYPES) as [CommandMethod, string][]) {
     wrapped[method] = (...args: unknown[]) =>
-      measured(metrics, type, () => (commands[method] as (...a: unknown[]) => Promise<OrderCommandResult>).call(commands, ...args));
+      measured(metrics, type, () =>
+        (commands[method] as (...a: unknown[]) => Promise<OrderCommandResult>).call(commands, ...args),
+      );
   }
   return {
     ...commands,

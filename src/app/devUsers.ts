@@ -22,7 +22,8 @@ const FILE = 'dev-users.json';
  * rides in the fragment, which browsers never send to a server (nor to logs or proxies); the
  * page stores it and goes on to `next`.
  */
-export const devSignInUrl = (base: string, token: string, next: string): string => `${base}/signin#token=${token}&next=${next}`;
+export const devSignInUrl = (base: string, token: string, next: string): string =>
+  `${base}/signin#token=${token}&next=${next}`;
 
 /**
  * The two development users the server prints tokens for. Their ids are kept in the data dir,
@@ -41,7 +42,8 @@ export async function devTokens(options: {
   const users = await loadOrCreate(join(resolve(options.dataDir), FILE));
   await options.operators.grant(users.operatorId);
   const ttlSeconds = Math.min(DEV_TOKEN_TTL_SECONDS, options.maxLifetimeSeconds);
-  const mint = (userId: string) => mintToken({ secret: options.secret, userId, audience: options.audience, issuer: options.issuer, ttlSeconds });
+  const mint = (userId: string) =>
+    mintToken({ secret: options.secret, userId, audience: options.audience, issuer: options.issuer, ttlSeconds });
   return { ...users, operatorToken: await mint(users.operatorId), customerToken: await mint(users.customerId) };
 }
 
@@ -52,13 +54,24 @@ export async function devTokens(options: {
 export async function devCustomerToken(options: Omit<Parameters<typeof devTokens>[0], 'operators'>): Promise<string> {
   const users = await loadOrCreate(join(resolve(options.dataDir), FILE));
   const ttlSeconds = Math.min(DEV_TOKEN_TTL_SECONDS, options.maxLifetimeSeconds);
-  return mintToken({ secret: options.secret, userId: users.customerId, audience: options.audience, issuer: options.issuer, ttlSeconds });
+  return mintToken({
+    secret: options.secret,
+    userId: users.customerId,
+    audience: options.audience,
+    issuer: options.issuer,
+    ttlSeconds,
+  });
 }
 
 async function loadOrCreate(file: string): Promise<DevUsers> {
   try {
     const stored = JSON.parse(await readFile(file, 'utf8')) as Partial<DevUsers>;
-    if (typeof stored.operatorId === 'string' && isUuid(stored.operatorId) && typeof stored.customerId === 'string' && isUuid(stored.customerId)) {
+    if (
+      typeof stored.operatorId === 'string' &&
+      isUuid(stored.operatorId) &&
+      typeof stored.customerId === 'string' &&
+      isUuid(stored.customerId)
+    ) {
       return { operatorId: stored.operatorId, customerId: stored.customerId };
     }
   } catch (error) {

@@ -10,12 +10,19 @@ import type { Closables } from './closables.ts';
  * EventStoreDB/KurrentDB. With `timeouts` (the server) the PostgreSQL store's pool, which serves
  * requests, bounds every wait as the read-model pool does.
  */
-export async function openEventStore(config: Pick<Config, 'eventStore'>, databaseUrl: string, closables: Closables, timeouts?: DatabaseTimeouts): Promise<EventStore> {
+export async function openEventStore(
+  config: Pick<Config, 'eventStore'>,
+  databaseUrl: string,
+  closables: Closables,
+  timeouts?: DatabaseTimeouts,
+): Promise<EventStore> {
   const store: EventStore =
     config.eventStore.kind === 'eventstoredb'
       ? createEventStoreDbEventStore({ connectionString: config.eventStore.connectionString })
-      : await createPostgresEventStore({ connectionString: databaseUrl, ...(timeouts ? { poolConfig: requestPoolConfig(timeouts) } : {}) });
+      : await createPostgresEventStore({
+          connectionString: databaseUrl,
+          ...(timeouts ? { poolConfig: requestPoolConfig(timeouts) } : {}),
+        });
   closables.add(`event store (${store.kind})`, () => store.close());
   return store;
 }
-

@@ -13,7 +13,16 @@ import type { AppDeps } from '../http/app.ts';
 import { DEFAULT_PAGES_DIR } from '../http/routes/pages.ts';
 import { loadDevWebhookSecret } from '../payments/devWebhookSecret.ts';
 import { setUpPayments, type Payments } from '../payments/setup.ts';
-import { createOrderCache, listGarments, projectionStatus, READ_MODEL_PROJECTIONS, startReadModel, type ChangeFeed, type OrderCache, type ReadModel } from '../projections/index.ts';
+import {
+  createOrderCache,
+  listGarments,
+  projectionStatus,
+  READ_MODEL_PROJECTIONS,
+  startReadModel,
+  type ChangeFeed,
+  type OrderCache,
+  type ReadModel,
+} from '../projections/index.ts';
 import { setUpAuth, type AuthSetup } from './auth.ts';
 import { Closables } from './closables.ts';
 import { devCustomerToken } from './devUsers.ts';
@@ -83,13 +92,23 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
       onError: (error) => log.error({ err: error }, 'read model error'),
     });
     closables.add('read model', () => readModel.close());
-    const orderCache = createOrderCache({ db: pool, changeFeed: readModel.changeFeed, onError: (error) => log.error({ err: error }, 'order cache watch failed') });
+    const orderCache = createOrderCache({
+      db: pool,
+      changeFeed: readModel.changeFeed,
+      onError: (error) => log.error({ err: error }, 'order cache watch failed'),
+    });
     closables.add('order cache', () => Promise.resolve(orderCache.close()));
 
     const garmentCatalog = createPostgresGarmentCatalog(pool);
-    const idSecret = config.idSecret === undefined ? await loadInstallationSecret(pool) : Buffer.from(config.idSecret, 'utf8');
+    const idSecret =
+      config.idSecret === undefined ? await loadInstallationSecret(pool) : Buffer.from(config.idSecret, 'utf8');
     const commands = withCommandMetrics(
-      createOrderCommands({ eventStore, references: createPostgresReferenceAllocator(pool), garments: garmentCatalog, idSecret }),
+      createOrderCommands({
+        eventStore,
+        references: createPostgresReferenceAllocator(pool),
+        garments: garmentCatalog,
+        idSecret,
+      }),
       metrics,
     );
     // Simulated payments sign with the installation's secret, so every process and the CLI's `stripe send` agree.
@@ -101,7 +120,9 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
     if (config.projector) {
       // Background work runs beside the projector, in the processes that take such work.
       const stopRefunds = new AbortController();
-      const refunds = payments.runRefunds(stopRefunds.signal, log).catch((error: unknown) => log.error({ err: error }, 'refund reactor stopped'));
+      const refunds = payments
+        .runRefunds(stopRefunds.signal, log)
+        .catch((error: unknown) => log.error({ err: error }, 'refund reactor stopped'));
       closables.add('refund reactor', async () => {
         stopRefunds.abort();
         await refunds;
@@ -109,7 +130,13 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
     }
 
     const projectionLag = async () => {
-      const statuses = await projectionStatus({ pool, eventStore, projections: READ_MODEL_PROJECTIONS, lagEventsLimit: MAX_PROJECTION_LAG + 1, deadLetterLimit: 0 });
+      const statuses = await projectionStatus({
+        pool,
+        eventStore,
+        projections: READ_MODEL_PROJECTIONS,
+        lagEventsLimit: MAX_PROJECTION_LAG + 1,
+        deadLetterLimit: 0,
+      });
       return Math.max(0, ...statuses.map((status) => status.lagEvents));
     };
     const requestFeed = withWaitBound(readModel.changeFeed, config.readYourWritesTimeoutMs);
@@ -136,7 +163,15 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
         // Development only (a generated dev secret), and only on a loopback address: the dev
         // customer's token, never the operator's.
         ...(auth.devSecret && auth.key.kind === 'secret' && isLoopbackHost(config.host)
-          ? { graphiqlHeaders: graphiqlDevHeaders({ dataDir: config.dataDir, secret: auth.key.secret, audience: config.auth.audience, issuer: config.auth.issuer, maxLifetimeSeconds: config.auth.maxTokenLifetimeSeconds }) }
+          ? {
+              graphiqlHeaders: graphiqlDevHeaders({
+                dataDir: config.dataDir,
+                secret: auth.key.secret,
+                audience: config.auth.audience,
+                issuer: config.auth.issuer,
+                maxLifetimeSeconds: config.auth.maxTokenLifetimeSeconds,
+              }),
+            }
           : {}),
         // REST and GraphQL serve the orders through one application made from these.
         orders: {
@@ -148,7 +183,8 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
           logError: (error, message) => log.error({ err: error }, message),
           publicBaseUrl: config.publicBaseUrl,
           // Per client address, found or not: a token is 192 random bits, but lookups still cost a read.
-          limitTrackingLookup: ({ context }) => trackingLookups.take(addressKey(context.clientAddress), 'tracking link lookups'),
+          limitTrackingLookup: ({ context }) =>
+            trackingLookups.take(addressKey(context.clientAddress), 'tracking link lookups'),
         },
         apiDocs: { publicBaseUrl: config.publicBaseUrl },
         paymentEndpoints: payments.endpoints,
@@ -185,6 +221,7 @@ function withWaitBound(feed: ChangeFeed, maxMs: number): ChangeFeed {
   return {
     subscribe: (listener, options) => feed.subscribe(listener, options),
     currentPosition: () => feed.currentPosition(),
-    waitForPosition: (position, options = {}) => feed.waitForPosition(position, { ...options, timeoutMs: Math.min(options.timeoutMs ?? maxMs, maxMs) }),
+    waitForPosition: (position, options = {}) =>
+      feed.waitForPosition(position, { ...options, timeoutMs: Math.min(options.timeoutMs ?? maxMs, maxMs) }),
   };
 }

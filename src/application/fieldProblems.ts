@@ -3,7 +3,10 @@ import type { FieldProblem } from '../domain/errors.ts';
 
 /** `['sizes', 0, 'quantity']` → `sizes[0].quantity`, the form the domain's problems use. */
 export function pathOf(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)), '');
+  return path.reduce<string>(
+    (text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)),
+    '',
+  );
 }
 
 /** Every zod issue as a field problem; an unknown field is named by its own path. */

@@ -6,8 +6,18 @@ import { AppError } from '../domain/errors.ts';
 
 /** @fastify/rate-limit's in-memory store (fixed windows in an LRU); its package exports it untyped. */
 interface LocalStore {
-  incr(key: string, done: (error: Error | null, result: { current: number; ttl: number }) => void, windowMs: number, max: number): void;
-  read(key: string, done: (error: Error | null, result: { current: number; ttl: number }) => void, windowMs: number, max: number): void;
+  incr(
+    key: string,
+    done: (error: Error | null, result: { current: number; ttl: number }) => void,
+    windowMs: number,
+    max: number,
+  ): void;
+  read(
+    key: string,
+    done: (error: Error | null, result: { current: number; ttl: number }) => void,
+    windowMs: number,
+    max: number,
+  ): void;
 }
 type LocalStoreClass = new (continueExceeding: boolean, exponentialBackoff: boolean, cache: number) => LocalStore;
 const LocalStore = createRequire(import.meta.url)('@fastify/rate-limit/store/LocalStore') as LocalStoreClass;
@@ -38,10 +48,15 @@ export function createRateLimiter(limit: RateLimit): RateLimiter {
   // The local store answers synchronously; its callback style is for Redis-backed ones.
   const run = (method: 'incr' | 'read', key: string) => {
     let state = { current: 0, ttl: 0 };
-    store[method](key, (error, result) => {
-      if (error) throw error;
-      state = result;
-    }, windowMs, max);
+    store[method](
+      key,
+      (error, result) => {
+        if (error) throw error;
+        state = result;
+      },
+      windowMs,
+      max,
+    );
     return state;
   };
   const refuse = (what: string, ttl: number): never => {
@@ -82,7 +97,10 @@ export function addressKey(address: string | undefined): string {
  * WebSocket), so the three count against one budget; a refused creation writes nothing.
  * Operators, who may place many orders for customers, have their own larger budget.
  */
-export function withOrderCreationLimit<C extends Pick<OrderCommands, 'createOrder'>>(commands: C, limits: RateLimits['orderCreation']): C {
+export function withOrderCreationLimit<C extends Pick<OrderCommands, 'createOrder'>>(
+  commands: C,
+  limits: RateLimits['orderCreation'],
+): C {
   const customers = createRateLimiter(limits.customer);
   const operators = createRateLimiter(limits.operator);
   return {

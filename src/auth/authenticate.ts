@@ -44,10 +44,13 @@ export function createAuthenticator(deps: {
         return Promise.reject(new AppError('UNAUTHENTICATED', 'The token has expired'));
       }
       const known = deps.operators.cachedIsOperator?.(viewer.id);
-      return known === undefined ? deps.operators.isOperator(viewer.id).then((isOperator) => withRight(viewer, isOperator)) : withRight(viewer, known);
+      return known === undefined
+        ? deps.operators.isOperator(viewer.id).then((isOperator) => withRight(viewer, isOperator))
+        : withRight(viewer, known);
     },
   };
 }
 
 /** Unchanged, the same viewer: subscriptions recheck before every delivery. */
-const withRight = (viewer: Viewer, isOperator: boolean): Viewer => (isOperator === viewer.isOperator ? viewer : { ...viewer, isOperator });
+const withRight = (viewer: Viewer, isOperator: boolean): Viewer =>
+  isOperator === viewer.isOperator ? viewer : { ...viewer, isOperator };

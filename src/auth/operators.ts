@@ -46,7 +46,10 @@ const HEARTBEAT_TIMEOUT_MS = 5000;
  * otherwise each cost a query); grants and revokes through this object clear it at once, and
  * with `listen` so do those made anywhere else.
  */
-export function createOperatorDirectory(pool: Pick<pg.Pool, 'query'>, options: OperatorDirectoryOptions = {}): OperatorDirectory {
+export function createOperatorDirectory(
+  pool: Pick<pg.Pool, 'query'>,
+  options: OperatorDirectoryOptions = {},
+): OperatorDirectory {
   const cacheMs = options.cacheMs ?? 2000;
   const heardCacheMs = options.heardCacheMs ?? 60_000;
   const maxEntries = options.maxEntries ?? 10_000;
@@ -55,7 +58,10 @@ export function createOperatorDirectory(pool: Pick<pg.Pool, 'query'>, options: O
   const listener = options.listen && cacheMs > 0 ? new ChangeListener(options.listen, cache) : undefined;
 
   const set = async (userId: string, isOperator: boolean) => {
-    if (!isUuid(userId)) throw new AppError('BAD_USER_INPUT', `User id must be a uuid, got "${userId}"`, { fields: [{ path: 'userId', message: 'must be a uuid' }] });
+    if (!isUuid(userId))
+      throw new AppError('BAD_USER_INPUT', `User id must be a uuid, got "${userId}"`, {
+        fields: [{ path: 'userId', message: 'must be a uuid' }],
+      });
     const id = userId.toLowerCase();
     await pool.query(
       `insert into user_profiles (user_id, is_operator) values ($1, $2)
@@ -76,7 +82,10 @@ export function createOperatorDirectory(pool: Pick<pg.Pool, 'query'>, options: O
       const hit = cached(userId);
       if (hit !== undefined) return hit;
       const generation = listener?.generation;
-      const { rows } = await pool.query<{ is_operator: boolean }>('select is_operator from user_profiles where user_id = $1', [userId]);
+      const { rows } = await pool.query<{ is_operator: boolean }>(
+        'select is_operator from user_profiles where user_id = $1',
+        [userId],
+      );
       const value = rows[0]?.is_operator === true;
       // A change heard while the read was out may have come after the row it read: not kept.
       if (cacheMs > 0 && listener?.generation === generation) {

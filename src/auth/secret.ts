@@ -17,7 +17,10 @@ export const DEV_SECRET_FILE = 'dev-jwt-secret';
  * `<dataDir>/dev-jwt-secret` and reused, so tokens survive restarts and the CLI mints tokens
  * the running server accepts.
  */
-export async function resolveTokenKey(config: { readonly auth: Pick<Config['auth'], 'jwtSecret' | 'jwksUrl'> & Partial<Config['auth']>; readonly dataDir: string }): Promise<ResolvedTokenKey> {
+export async function resolveTokenKey(config: {
+  readonly auth: Pick<Config['auth'], 'jwtSecret' | 'jwksUrl'> & Partial<Config['auth']>;
+  readonly dataDir: string;
+}): Promise<ResolvedTokenKey> {
   if (config.auth.jwtSecret) return { key: { kind: 'secret', secret: config.auth.jwtSecret }, generated: false };
   if (config.auth.jwksUrl) return { key: { kind: 'jwks', url: config.auth.jwksUrl }, generated: false };
   return { key: { kind: 'secret', secret: await devSecret(config.dataDir) }, generated: true };

@@ -3,7 +3,8 @@ import { AppError } from '../domain/errors.ts';
 import { isUuid } from './viewer.ts';
 
 /** Where signatures are checked against: one shared HS256 secret, or a JWKS (RS256/ES256). */
-export type TokenKey = { readonly kind: 'secret'; readonly secret: string } | { readonly kind: 'jwks'; readonly url: string };
+export type TokenKey =
+  { readonly kind: 'secret'; readonly secret: string } | { readonly kind: 'jwks'; readonly url: string };
 
 /** AUTH_MAX_TOKEN_LIFETIME's default: a working day and then some; Supabase's own tokens live 1 h. */
 export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
@@ -72,12 +73,22 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
       if (!isUuid(sub)) throw new AppError('UNAUTHENTICATED', 'The token subject (sub) must be a user id (uuid)');
       // requiredClaims made `exp` a number; a token lives from `iat` (or now) to `exp`.
       const exp = payload.exp ?? 0;
-      if (exp - epochSeconds(clock()) > maxLifetime || (typeof payload.iat === 'number' && exp - payload.iat > maxLifetime)) {
-        throw new AppError('UNAUTHENTICATED', `The token lives longer than the ${maxLifetime} seconds this server accepts (its "exp" is too far ahead)`);
+      if (
+        exp - epochSeconds(clock()) > maxLifetime ||
+        (typeof payload.iat === 'number' && exp - payload.iat > maxLifetime)
+      ) {
+        throw new AppError(
+          'UNAUTHENTICATED',
+          `The token lives longer than the ${maxLifetime} seconds this server accepts (its "exp" is too far ahead)`,
+        );
       }
       // Every check above passed (requiredClaims makes `exp` a number): only successes are remembered.
-      if (cache && payload.exp !== undefined) cache.put(token, { userId: sub.toLowerCase(), exp: payload.exp, nbf: payload.nbf });
-      return { userId: sub.toLowerCase(), expiresAt: payload.exp === undefined ? undefined : new Date(payload.exp * 1000) };
+      if (cache && payload.exp !== undefined)
+        cache.put(token, { userId: sub.toLowerCase(), exp: payload.exp, nbf: payload.nbf });
+      return {
+        userId: sub.toLowerCase(),
+        expiresAt: payload.exp === undefined ? undefined : new Date(payload.exp * 1000),
+      };
     },
   };
 }
@@ -130,7 +141,8 @@ function describeJoseError(error: unknown): string {
   if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid) throw error;
   if (error instanceof joseErrors.JWTExpired) return 'The token has expired';
   if (error instanceof joseErrors.JWTClaimValidationFailed) return `The token's "${error.claim}" claim is not accepted`;
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'The token is signed with an algorithm that is not accepted';
+  if (error instanceof joseErrors.JOSEAlgNotAllowed)
+    return 'The token is signed with an algorithm that is not accepted';
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'The token signature is not valid';
   if (error instanceof joseErrors.JWKSNoMatchingKey) return 'The token is signed with an unknown key';
   if (error instanceof joseErrors.JOSEError) return 'The token is not a valid signed JWT';

@@ -16,10 +16,16 @@ const garment = z
       .min(1)
       .max(30)
       .refine((sizes) => new Set(sizes).size === sizes.length, 'must not repeat a size'),
-    /** An outside URL, or one of our own pictures (`/garments/<id>.svg`, src/http/garments/). */
-    imageUrl: z.union([z.url(), z.string().regex(/^\/garments\/[a-z0-9-]+\.svg$/, 'must be a URL or /garments/<id>.svg')]).nullable().optional(),
+    /** An outside URL, or one of our own pictures (`/garments/<id>.svg`, src/http/routes/garments/). */
+    imageUrl: z
+      .union([z.url(), z.string().regex(/^\/garments\/[a-z0-9-]+\.svg$/, 'must be a URL or /garments/<id>.svg')])
+      .nullable()
+      .optional(),
   })
-  .refine((g) => (g.price === undefined) !== (g.priceCents === undefined), { message: 'give either price (dollars) or priceCents', path: ['price'] });
+  .refine((g) => (g.price === undefined) !== (g.priceCents === undefined), {
+    message: 'give either price (dollars) or priceCents',
+    path: ['price'],
+  });
 
 const catalog = z
   .array(garment)
@@ -31,7 +37,11 @@ const catalog = z
  * written if any), then every garment is upserted by id in one transaction. Orders keep the
  * garment and price they were placed with; only new orders see the change.
  */
-export async function garmentsCommand(context: CliContext, action: string | undefined, file: string | undefined): Promise<void> {
+export async function garmentsCommand(
+  context: CliContext,
+  action: string | undefined,
+  file: string | undefined,
+): Promise<void> {
   if (action !== 'import' || file === undefined) throw new CliError('usage: garments import <file.json>', 2);
   let parsed: unknown;
   try {
@@ -41,7 +51,10 @@ export async function garmentsCommand(context: CliContext, action: string | unde
   }
   const result = catalog.safeParse(parsed);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `  - ${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('') || '(file)'}: ${issue.message}`);
+    const problems = result.error.issues.map(
+      (issue) =>
+        `  - ${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('') || '(file)'}: ${issue.message}`,
+    );
     throw new CliError(`${file} is not a valid garment list; nothing was imported:\n${problems.join('\n')}`);
   }
   const pool = await context.pool();
@@ -59,5 +72,7 @@ export async function garmentsCommand(context: CliContext, action: string | unde
       if (rows[0]?.inserted) inserted += 1;
     }
   });
-  context.io.out(`imported ${result.data.length} garment(s): ${inserted} new, ${result.data.length - inserted} updated`);
+  context.io.out(
+    `imported ${result.data.length} garment(s): ${inserted} new, ${result.data.length - inserted} updated`,
+  );
 }

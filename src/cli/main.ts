@@ -6,5 +6,8 @@ import type { CliIo } from './context.ts';
 import { environmentWithDotEnv } from '../envFile.ts';
 import { runCli } from './run.ts';
 
-const io: CliIo = { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) };
+const io: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
 process.exitCode = await runCli(process.argv.slice(2), environmentWithDotEnv(), io);

@@ -14,14 +14,21 @@ function userIdArgument(value: string | undefined): string {
  * `operators grant|revoke <userId>`: the only way a user becomes (or stops being) an operator.
  * `operators list`: who is one now, one user id a line on stdout (a count on stderr).
  */
-export async function operatorsCommand(context: CliContext, action: string | undefined, userId: string | undefined): Promise<void> {
+export async function operatorsCommand(
+  context: CliContext,
+  action: string | undefined,
+  userId: string | undefined,
+): Promise<void> {
   if (action === 'list' && userId === undefined) {
-    const { rows } = await (await context.pool()).query<{ user_id: string }>('select user_id from user_profiles where is_operator order by user_id');
+    const { rows } = await (
+      await context.pool()
+    ).query<{ user_id: string }>('select user_id from user_profiles where is_operator order by user_id');
     for (const row of rows) context.io.out(row.user_id);
     context.io.err(`${rows.length} operator(s)`);
     return;
   }
-  if (action !== 'grant' && action !== 'revoke') throw new CliError('usage: operators grant <userId> | operators revoke <userId> | operators list', 2);
+  if (action !== 'grant' && action !== 'revoke')
+    throw new CliError('usage: operators grant <userId> | operators revoke <userId> | operators list', 2);
   const id = userIdArgument(userId);
   const operators = createOperatorDirectory(await context.pool(), { cacheMs: 0 });
   if (action === 'grant') await operators.grant(id);
@@ -34,7 +41,11 @@ export async function operatorsCommand(context: CliContext, action: string | und
  * `token <userId> [--operator]`: a 12-hour HS256 token signed with AUTH_JWT_SECRET or the dev
  * secret, printed alone on stdout so `$(npm run -s cli -- token …)` works. `--operator` grants too.
  */
-export async function tokenCommand(context: CliContext, userId: string | undefined, flags: ReadonlySet<string>): Promise<void> {
+export async function tokenCommand(
+  context: CliContext,
+  userId: string | undefined,
+  flags: ReadonlySet<string>,
+): Promise<void> {
   const id = userIdArgument(userId);
   const { key } = await resolveTokenKey(context.config);
   if (key.kind !== 'secret') {

@@ -31,7 +31,12 @@ const FLAGS = new Set(['--operator', '--json']);
 const VALUED_FLAGS = new Set(['--amount', '--status']);
 
 /** Splits the command line into words, bare flags and valued flags; a valued flag without its value is a usage mistake. */
-function parseArguments(argv: readonly string[]): { words: string[]; flags: Set<string>; values: Map<string, string>; missing: string[] } {
+function parseArguments(argv: readonly string[]): {
+  words: string[];
+  flags: Set<string>;
+  values: Map<string, string>;
+  missing: string[];
+} {
   const words: string[] = [];
   const flags = new Set<string>();
   const values = new Map<string, string>();
@@ -42,21 +47,28 @@ function parseArguments(argv: readonly string[]): { words: string[]; flags: Set<
       words.push(arg);
       continue;
     }
-    const [name = arg, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [name = arg, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
     if (!VALUED_FLAGS.has(name)) {
       flags.add(arg);
       continue;
     }
     const value = inline ?? argv[index + 1];
     if (inline === undefined) index += 1;
-    if (value === undefined || value === '' || (inline === undefined && value.startsWith('--'))) missing.push(`${name} needs a value`);
+    if (value === undefined || value === '' || (inline === undefined && value.startsWith('--')))
+      missing.push(`${name} needs a value`);
     else values.set(name, value);
   }
   return { words, flags, values, missing };
 }
 
 /** Runs one command line; returns the exit code. Never calls process.exit, so tests can run it. */
-export async function runCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: CliIo): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  io: CliIo,
+): Promise<number> {
   const { words, flags, values, missing } = parseArguments(argv);
   // Only `stripe send <event> <order>` takes a third word.
   const [command, first, second, ...more] = words;
@@ -80,7 +92,9 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
     config = loadConfig(env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    io.err(`the configuration has ${error.problems.length} problem(s):\n${error.problems.map((p) => `  - ${p}`).join('\n')}`);
+    io.err(
+      `the configuration has ${error.problems.length} problem(s):\n${error.problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     return 1;
   }
   const context = new CliContext(config, io);
@@ -101,7 +115,10 @@ export async function runCli(argv: readonly string[], env: Readonly<Record<strin
         await garmentsCommand(context, first, second);
         break;
       case 'stripe':
-        await stripeCommand(context, first, second, more[0], { amount: values.get('--amount'), status: values.get('--status') });
+        await stripeCommand(context, first, second, more[0], {
+          amount: values.get('--amount'),
+          status: values.get('--status'),
+        });
         break;
       default:
         throw new CliError(`unknown command "${command}"\n\n${USAGE}`, 2);

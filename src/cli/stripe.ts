@@ -50,9 +50,17 @@ export interface StripeSendOptions {
  * webhook route, so a new user sees what each event does. Simulated payments only: with real
  * Stripe the events come from Stripe (`stripe trigger`, the Dashboard).
  */
-export async function stripeCommand(context: CliContext, action: string | undefined, eventType: string | undefined, orderArgument: string | undefined, options: StripeSendOptions): Promise<void> {
-  if (action !== 'send' || eventType === undefined || orderArgument === undefined) throw new CliError(STRIPE_SEND_USAGE, 2);
-  if (!isSendable(eventType)) throw new CliError(`"${eventType}" is not an event stripe send makes\n\n${STRIPE_SEND_USAGE}`, 2);
+export async function stripeCommand(
+  context: CliContext,
+  action: string | undefined,
+  eventType: string | undefined,
+  orderArgument: string | undefined,
+  options: StripeSendOptions,
+): Promise<void> {
+  if (action !== 'send' || eventType === undefined || orderArgument === undefined)
+    throw new CliError(STRIPE_SEND_USAGE, 2);
+  if (!isSendable(eventType))
+    throw new CliError(`"${eventType}" is not an event stripe send makes\n\n${STRIPE_SEND_USAGE}`, 2);
   const amountRefundedCents = refundedAmountOption(eventType, options.amount);
   const disputeStatus = disputeStatusOption(eventType, options.status);
   if (context.config.payments === 'stripe') {
@@ -66,7 +74,10 @@ export async function stripeCommand(context: CliContext, action: string | undefi
   const secret = await loadDevWebhookSecret(await context.pool());
   const answer = await deliver(`${context.config.publicBaseUrl}${STRIPE_WEBHOOK_PATH}`, event, secret, now);
   const label = `${event.type} ${event.id} for order ${order.reference} (${order.id})`;
-  if (answer.duplicate) context.io.out(`${label}: ignored: event already recorded, nothing changed (first delivery: ${answer.outcome}: ${answer.reason})`);
+  if (answer.duplicate)
+    context.io.out(
+      `${label}: ignored: event already recorded, nothing changed (first delivery: ${answer.outcome}: ${answer.reason})`,
+    );
   else context.io.out(`${label}: ${answer.outcome}: ${answer.reason}`);
 }
 
@@ -74,14 +85,17 @@ const isSendable = (value: string): value is SendableEvent => (SENDABLE_EVENTS a
 
 function refundedAmountOption(eventType: SendableEvent, amount: string | undefined): number | undefined {
   if (amount === undefined) return undefined;
-  if (eventType !== 'charge.refunded') throw new CliError(`--amount applies to charge.refunded only\n\n${STRIPE_SEND_USAGE}`, 2);
-  if (!/^\d{1,9}$/.test(amount) || Number(amount) === 0) throw new CliError(`--amount must be a whole number of cents above 0, got "${amount}"`, 2);
+  if (eventType !== 'charge.refunded')
+    throw new CliError(`--amount applies to charge.refunded only\n\n${STRIPE_SEND_USAGE}`, 2);
+  if (!/^\d{1,9}$/.test(amount) || Number(amount) === 0)
+    throw new CliError(`--amount must be a whole number of cents above 0, got "${amount}"`, 2);
   return Number(amount);
 }
 
 function disputeStatusOption(eventType: SendableEvent, status: string | undefined): 'won' | 'lost' {
   if (status === undefined) return 'lost';
-  if (eventType !== 'charge.dispute.closed') throw new CliError(`--status applies to charge.dispute.closed only\n\n${STRIPE_SEND_USAGE}`, 2);
+  if (eventType !== 'charge.dispute.closed')
+    throw new CliError(`--status applies to charge.dispute.closed only\n\n${STRIPE_SEND_USAGE}`, 2);
   if (status !== 'won' && status !== 'lost') throw new CliError(`--status must be won or lost, got "${status}"`, 2);
   return status;
 }
@@ -90,7 +104,9 @@ function disputeStatusOption(eventType: SendableEvent, status: string | undefine
 async function findOrder(context: CliContext, argument: string): Promise<Order> {
   let orderId = argument.toLowerCase();
   if (!isUuid(argument)) {
-    const { rows } = await (await context.pool()).query<{ id: string }>('select id from production_orders where upper(reference) = upper($1) limit 1', [argument]);
+    const { rows } = await (
+      await context.pool()
+    ).query<{ id: string }>('select id from production_orders where upper(reference) = upper($1) limit 1', [argument]);
     const found = rows[0]?.id;
     if (!found) throw new CliError(`no order has id or reference "${argument}"`);
     orderId = found;
@@ -104,13 +120,32 @@ async function findOrder(context: CliContext, argument: string): Promise<Order> 
  * The event as Stripe would send it for this order. Each send is a new event (its own id), as
  * `stripe trigger` makes: a repeat reaches the order, which says whether it changes anything.
  */
-function eventFor(order: Order, eventType: SendableEvent, now: Date, publicBaseUrl: string, options: { readonly amountRefundedCents: number | undefined; readonly disputeStatus: 'won' | 'lost' }): StripeEventEnvelope {
+function eventFor(
+  order: Order,
+  eventType: SendableEvent,
+  now: Date,
+  publicBaseUrl: string,
+  options: { readonly amountRefundedCents: number | undefined; readonly disputeStatus: 'won' | 'lost' },
+): StripeEventEnvelope {
   const eventId = `evt_sim_cli_${randomBytes(12).toString('hex')}`;
-  const sessionOrder = { orderId: order.id, userId: order.ownerId, currency: order.currency, totalCents: order.totalCents };
+  const sessionOrder = {
+    orderId: order.id,
+    userId: order.ownerId,
+    currency: order.currency,
+    totalCents: order.totalCents,
+  };
   const session = (outcome: 'paid' | 'unpaid' | 'expired') => {
     const sessionId = order.checkout?.sessionId;
-    if (!sessionId) throw new CliError(`order ${order.reference} has no checkout session: it opens one when placed, so a session event has nothing to name`);
-    return eventEnvelope(eventId, eventType, simulatedSession(sessionOrder, sessionId, publicBaseUrl, now, outcome), now);
+    if (!sessionId)
+      throw new CliError(
+        `order ${order.reference} has no checkout session: it opens one when placed, so a session event has nothing to name`,
+      );
+    return eventEnvelope(
+      eventId,
+      eventType,
+      simulatedSession(sessionOrder, sessionId, publicBaseUrl, now, outcome),
+      now,
+    );
   };
   // The payment the order recorded; before one, what Stripe would have charged: its total, on the session's payment intent.
   const payment: SimulatedRefund = {
@@ -129,7 +164,10 @@ function eventFor(order: Order, eventType: SendableEvent, now: Date, publicBaseU
     case 'checkout.session.expired':
       return session('expired');
     case 'charge.refunded':
-      return simulatedChargeRefunded(payment, now, { eventId, ...(options.amountRefundedCents === undefined ? {} : { amountRefundedCents: options.amountRefundedCents }) });
+      return simulatedChargeRefunded(payment, now, {
+        eventId,
+        ...(options.amountRefundedCents === undefined ? {} : { amountRefundedCents: options.amountRefundedCents }),
+      });
     case 'refund.failed':
       return simulatedRefundFailed(payment, now, eventId);
     case 'charge.dispute.created':
@@ -142,7 +180,11 @@ function eventFor(order: Order, eventType: SendableEvent, now: Date, publicBaseU
 /** Signed as Stripe signs (the same header our route verifies), posted once, with a bounded wait. */
 async function deliver(url: string, event: StripeEventEnvelope, secret: string, now: Date) {
   const payload = JSON.stringify(event);
-  const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp: Math.floor(now.getTime() / 1000) });
+  const signature = Stripe.webhooks.generateTestHeaderString({
+    payload,
+    secret,
+    timestamp: Math.floor(now.getTime() / 1000),
+  });
   let response: Response;
   let text: string;
   try {
@@ -154,11 +196,16 @@ async function deliver(url: string, event: StripeEventEnvelope, secret: string, 
     });
     text = await response.text();
   } catch (error) {
-    const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
-    throw new CliError(`the server is not reachable at ${url} (${cause}): start it (npm start), or set PUBLIC_BASE_URL (or HOST and PORT) to where it listens`);
+    const cause =
+      error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+    throw new CliError(
+      `the server is not reachable at ${url} (${cause}): start it (npm start), or set PUBLIC_BASE_URL (or HOST and PORT) to where it listens`,
+    );
   }
   if (response.status === 400 && /signature/i.test(text)) {
-    throw new CliError(`the server at ${url} refused the signature: it is not using this database's simulated webhook secret (is it another installation, or running real Stripe?): ${text.slice(0, 300)}`);
+    throw new CliError(
+      `the server at ${url} refused the signature: it is not using this database's simulated webhook secret (is it another installation, or running real Stripe?): ${text.slice(0, 300)}`,
+    );
   }
   if (!response.ok) throw new CliError(`the server at ${url} answered ${response.status}: ${text.slice(0, 300)}`);
   let body: unknown;
@@ -168,6 +215,7 @@ async function deliver(url: string, event: StripeEventEnvelope, secret: string, 
     body = undefined;
   }
   const answer = stripeWebhookAnswer.safeParse(body);
-  if (!answer.success) throw new CliError(`the server at ${url} answered 200 but not as our webhook does: ${text.slice(0, 300)}`);
+  if (!answer.success)
+    throw new CliError(`the server at ${url} answered 200 but not as our webhook does: ${text.slice(0, 300)}`);
   return answer.data;
 }

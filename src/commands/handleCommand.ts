@@ -93,12 +93,17 @@ async function decideUntilDone<State, Command, Event extends { readonly type: st
   let readFresh = options.dryRun === true || (key !== undefined && !decider.appliedKeys);
   let retriedReusedIds = false;
   // Counts appends that lost, not reads.
-  for (let attempt = 1; ; ) {
-    const trusted = readFresh ? undefined : trustedSnapshot(decider, cache, streamId, expectedVersion, options.streamIsNew === true && attempt === 1);
+  for (let attempt = 1; ;) {
+    const trusted = readFresh
+      ? undefined
+      : trustedSnapshot(decider, cache, streamId, expectedVersion, options.streamIsNew === true && attempt === 1);
     const loaded = trusted ? undefined : await loadStream(store, streamId, decider);
     if (loaded) cache?.remember(streamId, loaded);
     const view: Snapshot<State> = loaded ?? trusted!;
-    const command = typeof source === 'function' ? await (source as (view: Snapshot<State>) => Command | Promise<Command>)(view) : source;
+    const command =
+      typeof source === 'function'
+        ? await (source as (view: Snapshot<State>) => Command | Promise<Command>)(view)
+        : source;
 
     if (key !== undefined && isApplied(decider, view, loaded, key)) {
       if (!loaded) {
@@ -111,7 +116,11 @@ async function decideUntilDone<State, Command, Event extends { readonly type: st
     // A trusted snapshot is at the caller's version by construction, so this is always a fresh read.
     if (expectedVersion !== undefined && expectedVersion !== view.version) {
       const subject = decider.describe ? decider.describe(streamId) : `Stream ${streamId}`;
-      throw new AppError('VERSION_CONFLICT', `${subject} is at version ${view.version}, not ${expectedVersion}`, { streamId, expectedVersion, actualVersion: view.version });
+      throw new AppError('VERSION_CONFLICT', `${subject} is at version ${view.version}, not ${expectedVersion}`, {
+        streamId,
+        expectedVersion,
+        actualVersion: view.version,
+      });
     }
     let events: readonly Event[];
     try {
@@ -122,16 +131,28 @@ async function decideUntilDone<State, Command, Event extends { readonly type: st
       continue;
     }
     if (events.length === 0) {
-      if (loaded) return { state: loaded.state, events, nextVersion: loaded.version, position: loaded.position, replayed: false };
+      if (loaded)
+        return { state: loaded.state, events, nextVersion: loaded.version, position: loaded.position, replayed: false };
       readFresh = true; // nothing to do is no append, so nothing would prove the fold current
       continue;
     }
     const state = events.reduce((s, e) => decider.evolve(s, e), view.state);
-    if (options.dryRun) return { state, events, nextVersion: view.version + events.length, position: view.position, replayed: false };
+    if (options.dryRun)
+      return { state, events, nextVersion: view.version + events.length, position: view.position, replayed: false };
 
     const stored = events.map((event, index): NewEvent => {
       const { type, ...data } = event;
-      return { id: key !== undefined ? idempotentEventId(streamId, key, index) : options.eventIds ? options.eventIds(index, event) : randomUUID(), type, data, metadata };
+      return {
+        id:
+          key !== undefined
+            ? idempotentEventId(streamId, key, index)
+            : options.eventIds
+              ? options.eventIds(index, event)
+              : randomUUID(),
+        type,
+        data,
+        metadata,
+      };
     });
     try {
       const result = await store.appendToStream(streamId, stored, { expectedVersion: view.version });
@@ -147,7 +168,8 @@ async function decideUntilDone<State, Command, Event extends { readonly type: st
       // (the replay check comes first), else a caller's stale version still ends in VERSION_CONFLICT.
       // A cached fold that lost is looked at again too: the store, not the cache, answers the caller.
       const retryConflict = conflict && (expectedVersion === undefined || key !== undefined || !loaded);
-      const retryReusedIds = key !== undefined && isAppError(error) && error.code === 'BAD_USER_INPUT' && !retriedReusedIds;
+      const retryReusedIds =
+        key !== undefined && isAppError(error) && error.code === 'BAD_USER_INPUT' && !retriedReusedIds;
       if (!(retryConflict || retryReusedIds) || attempt >= maxAttempts) throw error;
       if (retryReusedIds) retriedReusedIds = true;
     }
@@ -169,7 +191,9 @@ function trustedSnapshot<State, Command, Event extends { readonly type: string }
   expectedVersion: number | undefined,
   streamIsNew: boolean,
 ): Snapshot<State> | undefined {
-  const snapshot = streamIsNew ? { state: decider.initialState(), version: 0, position: undefined } : cache?.get(streamId);
+  const snapshot = streamIsNew
+    ? { state: decider.initialState(), version: 0, position: undefined }
+    : cache?.get(streamId);
   if (!snapshot) return undefined;
   return expectedVersion === undefined || expectedVersion === snapshot.version ? snapshot : undefined;
 }
@@ -205,5 +229,11 @@ async function repeatOf<State, Command, Event extends { readonly type: string }>
 ): Promise<HandleCommandResult<State, Event>> {
   const fresh = await loadStream(store, streamId, decider);
   if (key !== undefined && firstWritten(fresh, decider, key)) return replayOf(fresh, decider, key);
-  return { state: answerAt(fresh, decider, result.nextVersion).state, events, nextVersion: result.nextVersion, position: result.position, replayed: true };
+  return {
+    state: answerAt(fresh, decider, result.nextVersion).state,
+    events,
+    nextVersion: result.nextVersion,
+    position: result.position,
+    replayed: true,
+  };
 }

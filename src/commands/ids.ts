@@ -28,7 +28,10 @@ export const randomIds: IdGenerator = { uuid: () => randomUUID() };
  */
 export function nameBasedUuid(parts: readonly string[], secret?: IdSecret): string {
   const name = parts.join('\u0000');
-  const digest = secret === undefined ? createHash('sha1').update(NAMESPACE).update(name).digest() : createHmac('sha256', secret).update(NAMESPACE).update(name).digest();
+  const digest =
+    secret === undefined
+      ? createHash('sha1').update(NAMESPACE).update(name).digest()
+      : createHmac('sha256', secret).update(NAMESPACE).update(name).digest();
   const bytes = digest.subarray(0, 16);
   bytes[6] = (bytes[6]! & 0x0f) | (secret === undefined ? 0x50 : 0x80);
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
@@ -48,7 +51,8 @@ export const idempotentEventId = (streamId: string, idempotencyKey: string, inde
  * keyed with the installation's secret, so nobody outside can compute an order id from a user id
  * and a key (order ids are not credentials, but nothing should hand them out in advance).
  */
-export const idempotentOrderId = (secret: IdSecret, userId: string, idempotencyKey: string): string => nameBasedUuid(['order', userId, idempotencyKey], secret);
+export const idempotentOrderId = (secret: IdSecret, userId: string, idempotencyKey: string): string =>
+  nameBasedUuid(['order', userId, idempotencyKey], secret);
 
 /** A public tracking link's token: 192 random bits as base64url (32 characters), unguessable. */
 export const randomTrackingToken = (): string => randomBytes(24).toString('base64url');

@@ -20,7 +20,8 @@ export class StateCache<State> {
   readonly #entries = new Map<string, Snapshot<State>>();
 
   constructor(private readonly maxEntries = DEFAULT_CACHE_ENTRIES) {
-    if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) throw new Error(`A state cache holds 1 or more entries, not ${maxEntries}`);
+    if (!Number.isSafeInteger(maxEntries) || maxEntries < 1)
+      throw new Error(`A state cache holds 1 or more entries, not ${maxEntries}`);
   }
 
   /** The fold last kept for this stream; it becomes the most recently used. */

@@ -9,7 +9,11 @@ export interface Decider<State, Command, Event extends { readonly type: string }
 }
 
 /** A decider and how its stream is stored, for the command handler. */
-export interface StreamDecider<State, Command, Event extends { readonly type: string }> extends Decider<State, Command, Event> {
+export interface StreamDecider<State, Command, Event extends { readonly type: string }> extends Decider<
+  State,
+  Command,
+  Event
+> {
   /** The domain event of a stored one; null for a type this version does not know (left out of the fold). Default `{ ...data, type }`. */
   readonly decode?: (recorded: RecordedEvent) => Event | null;
   /**

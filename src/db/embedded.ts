@@ -54,7 +54,8 @@ export async function ensureEmbeddedPostgres(options: EmbeddedOptions): Promise<
   // sides. The server listens on 127.0.0.1 too, for other tools.
   const socket = join(clusterDir, `.s.PGSQL.${settings.port}`);
   const socketDir = Buffer.byteLength(socket) <= MAX_SOCKET_PATH ? clusterDir : undefined;
-  const tcpUrlFor = (db: string) => `postgres://${USER}:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/${db}`;
+  const tcpUrlFor = (db: string) =>
+    `postgres://${USER}:${encodeURIComponent(settings.password)}@127.0.0.1:${settings.port}/${db}`;
   let urlFor = tcpUrlFor;
   const useSocket = () => {
     if (socketDir && existsSync(socket)) urlFor = (db) => `${tcpUrlFor(db)}?host=${encodeURIComponent(socketDir)}`;
@@ -100,9 +101,7 @@ export async function ensureEmbeddedPostgres(options: EmbeddedOptions): Promise<
       ...(socketDir ? { unix_socket_directories: socketDir } : {}),
       max_connections: '300',
       ...options.settings,
-    }).flatMap(
-      ([name, value]) => ['-c', `${name}=${value}`],
-    ),
+    }).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     onLog: (message: string) => {
       recent.push(message);
       if (recent.length > 20) recent.shift();
@@ -143,7 +142,11 @@ export async function ensureEmbeddedPostgres(options: EmbeddedOptions): Promise<
 async function inOwnProcessGroup<T>(start: () => Promise<T>): Promise<T> {
   const original = childProcess.spawn;
   const detaching = ((command: string, args: readonly string[], options: childProcess.SpawnOptions = {}) =>
-    original(command, args, /[\\/]postgres$/.test(command) ? { ...options, detached: true } : options)) as typeof childProcess.spawn;
+    original(
+      command,
+      args,
+      /[\\/]postgres$/.test(command) ? { ...options, detached: true } : options,
+    )) as typeof childProcess.spawn;
   childProcess.spawn = detaching;
   syncBuiltinESMExports();
   try {
@@ -238,7 +241,9 @@ function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

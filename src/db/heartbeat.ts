@@ -10,7 +10,11 @@ export const HEARTBEAT_TIMEOUT_MS = 4000;
  * silently, a host that vanished) fires neither `error` nor `end` on its own; without this its
  * owner would go on believing it listens, or leads. Returns stop.
  */
-export function startHeartbeat(client: pg.Client, onDead: () => void, options: { readonly everyMs?: number; readonly timeoutMs?: number } = {}): () => void {
+export function startHeartbeat(
+  client: pg.Client,
+  onDead: () => void,
+  options: { readonly everyMs?: number; readonly timeoutMs?: number } = {},
+): () => void {
   const everyMs = options.everyMs ?? 2000;
   const timeoutMs = options.timeoutMs ?? 5000;
   let stopped = false;

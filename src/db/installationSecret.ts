@@ -13,9 +13,17 @@ const SECRET_BYTES = 32;
  * It lives in the database because it must be the same wherever the same events are handled; the
  * table is outside the read model, so a rebuild never touches it.
  */
-export async function loadInstallationSecret(db: Pick<pg.Pool, 'query'>, name: string = ID_SECRET_NAME): Promise<Buffer> {
-  await db.query('insert into installation_secrets (name, secret) values ($1, $2) on conflict (name) do nothing', [name, randomBytes(SECRET_BYTES)]);
-  const { rows } = await db.query<{ secret: Buffer }>('select secret from installation_secrets where name = $1', [name]);
+export async function loadInstallationSecret(
+  db: Pick<pg.Pool, 'query'>,
+  name: string = ID_SECRET_NAME,
+): Promise<Buffer> {
+  await db.query('insert into installation_secrets (name, secret) values ($1, $2) on conflict (name) do nothing', [
+    name,
+    randomBytes(SECRET_BYTES),
+  ]);
+  const { rows } = await db.query<{ secret: Buffer }>('select secret from installation_secrets where name = $1', [
+    name,
+  ]);
   const secret = rows[0]?.secret;
   if (!secret) throw new Error(`installation secret ${name} is missing right after it was made`);
   return secret;

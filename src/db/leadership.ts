@@ -34,7 +34,11 @@ async function openSession(config: pg.ClientConfig): Promise<LockSession> {
   // network gone dark, a proxy whose backend is down) otherwise held the role's loop, and with
   // it every stop of the role, for good.
   // The session's own bounds (heartbeats, idle_session_timeout) apply, not a request pool's.
-  const client = new pg.Client({ ...withoutRequestTimeouts(config), keepAlive: true, connectionTimeoutMillis: Math.min(config.connectionTimeoutMillis || HEARTBEAT_TIMEOUT_MS, HEARTBEAT_TIMEOUT_MS) });
+  const client = new pg.Client({
+    ...withoutRequestTimeouts(config),
+    keepAlive: true,
+    connectionTimeoutMillis: Math.min(config.connectionTimeoutMillis || HEARTBEAT_TIMEOUT_MS, HEARTBEAT_TIMEOUT_MS),
+  });
   const broken = new AbortController();
   client.on('error', () => broken.abort());
   client.on('end', () => broken.abort());
@@ -42,9 +46,11 @@ async function openSession(config: pg.ClientConfig): Promise<LockSession> {
     await client.connect();
     // Older servers lack the setting: then only TCP keepalives cover a vanished host.
     // (A server, or a pooler, that refuses the setting is let be; one that does not answer is not.)
-    await client.query({ text: "set idle_session_timeout = '10s'", query_timeout: HEARTBEAT_TIMEOUT_MS } as pg.QueryConfig).catch((error: unknown) => {
-      if ((error as { code?: string }).code === undefined) throw error;
-    });
+    await client
+      .query({ text: "set idle_session_timeout = '10s'", query_timeout: HEARTBEAT_TIMEOUT_MS } as pg.QueryConfig)
+      .catch((error: unknown) => {
+        if ((error as { code?: string }).code === undefined) throw error;
+      });
   } catch (error) {
     await endWithin(client, HEARTBEAT_TIMEOUT_MS);
     throw error;
@@ -62,12 +68,19 @@ async function lockOn(session: LockSession, key: number): Promise<Leadership | u
   // A waiting connection gone half-open would otherwise hang here until TCP gives up (minutes),
   // with no follower able to take over meanwhile.
   // (pg reads query_timeout per query; its typings leave it out.)
-  const tryLock = { text: 'select pg_try_advisory_lock($1) as locked', values: [key], query_timeout: HEARTBEAT_TIMEOUT_MS } as pg.QueryConfig;
+  const tryLock = {
+    text: 'select pg_try_advisory_lock($1) as locked',
+    values: [key],
+    query_timeout: HEARTBEAT_TIMEOUT_MS,
+  } as pg.QueryConfig;
   const { rows } = await client.query<{ locked: boolean }>(tryLock);
   if (!rows[0]?.locked) return undefined;
   // A heartbeat that fails or hangs (a half-open connection, whose session the server ends after
   // idle_session_timeout, freeing the lock for another process) means the lead is lost.
-  const stopHeartbeat = startHeartbeat(client, () => broken.abort(), { everyMs: HEARTBEAT_MS, timeoutMs: HEARTBEAT_TIMEOUT_MS });
+  const stopHeartbeat = startHeartbeat(client, () => broken.abort(), {
+    everyMs: HEARTBEAT_MS,
+    timeoutMs: HEARTBEAT_TIMEOUT_MS,
+  });
   broken.signal.addEventListener('abort', stopHeartbeat, { once: true });
   return {
     lost: broken.signal,

@@ -69,21 +69,28 @@ async function applyPending(client: pg.PoolClient, migrations: readonly Migratio
     checksum text not null,
     applied_at timestamptz not null default now()
   )`);
-  const { rows } = await client.query<{ name: string; checksum: string }>('select name, checksum from schema_migrations');
+  const { rows } = await client.query<{ name: string; checksum: string }>(
+    'select name, checksum from schema_migrations',
+  );
   const applied = new Map(rows.map((row) => [row.name, row.checksum]));
   const done: string[] = [];
   for (const migration of migrations) {
     const checksum = applied.get(migration.name);
     if (checksum !== undefined) {
       if (checksum !== migration.checksum) {
-        throw new MigrationError(`Migration ${migration.name} was changed after it was applied; add a new migration instead`);
+        throw new MigrationError(
+          `Migration ${migration.name} was changed after it was applied; add a new migration instead`,
+        );
       }
       continue;
     }
     try {
       await client.query('begin');
       await client.query(migration.sql);
-      await client.query('insert into schema_migrations (name, checksum) values ($1, $2)', [migration.name, migration.checksum]);
+      await client.query('insert into schema_migrations (name, checksum) values ($1, $2)', [
+        migration.name,
+        migration.checksum,
+      ]);
       await client.query('commit');
     } catch (error) {
       await client.query('rollback').catch(() => undefined);

@@ -23,6 +23,11 @@ export function requestPoolConfig(timeouts: DatabaseTimeouts): pg.PoolConfig {
  * their heartbeats); the connect timeout stays.
  */
 export function withoutRequestTimeouts(config: pg.ClientConfig): pg.ClientConfig {
-  const { statement_timeout: _statement, query_timeout: _query, idle_in_transaction_session_timeout: _idle, ...rest } = config;
+  const {
+    statement_timeout: _statement,
+    query_timeout: _query,
+    idle_in_transaction_session_timeout: _idle,
+    ...rest
+  } = config;
   return rest;
 }

@@ -28,7 +28,10 @@ export async function checkOut(pool: pg.Pool): Promise<CheckedOut> {
       // still on their way. Such a client is destroyed, not pooled; it keeps this listener too
       // (harmless: it is never checked out again).
       const state = client as unknown as { _queryable?: boolean; _ending?: boolean };
-      const failed = broken ?? discard ?? (state._queryable === false || state._ending ? new Error('connection no longer usable') : undefined);
+      const failed =
+        broken ??
+        discard ??
+        (state._queryable === false || state._ending ? new Error('connection no longer usable') : undefined);
       if (!failed) client.off('error', onError);
       client.release(failed);
     },

@@ -10,7 +10,9 @@ interface Utf8Methods {
 }
 
 /** `buffer.toString('utf8', start, end)`; the range must lie within the buffer. */
-export const utf8Slice = (buffer: Buffer, start: number, end: number): string => (buffer as unknown as Utf8Methods).utf8Slice(start, end);
+export const utf8Slice = (buffer: Buffer, start: number, end: number): string =>
+  (buffer as unknown as Utf8Methods).utf8Slice(start, end);
 
 /** `buffer.write(text, offset)`: bytes written; the caller makes sure `text` fits (3 bytes per UTF-16 unit). */
-export const utf8Write = (buffer: Buffer, text: string, offset: number): number => (buffer as unknown as Utf8Methods).utf8Write(text, offset);
+export const utf8Write = (buffer: Buffer, text: string, offset: number): number =>
+  (buffer as unknown as Utf8Methods).utf8Write(text, offset);

@@ -31,7 +31,10 @@ export interface FieldProblem {
 export const MAX_LISTED_PROBLEMS = 20;
 
 /** The first {@link MAX_LISTED_PROBLEMS} problems and how many more there were. */
-export function capProblems(problems: readonly FieldProblem[]): { readonly listed: readonly FieldProblem[]; readonly omitted: number } {
+export function capProblems(problems: readonly FieldProblem[]): {
+  readonly listed: readonly FieldProblem[];
+  readonly omitted: number;
+} {
   if (problems.length <= MAX_LISTED_PROBLEMS) return { listed: problems, omitted: 0 };
   return { listed: problems.slice(0, MAX_LISTED_PROBLEMS), omitted: problems.length - MAX_LISTED_PROBLEMS };
 }

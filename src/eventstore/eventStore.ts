@@ -68,14 +68,25 @@ export interface SubscribeOptions {
 
 export interface EventStore {
   readonly kind: 'postgres' | 'eventstoredb';
-  appendToStream(streamId: string, events: readonly NewEvent[], options?: { readonly expectedVersion?: ExpectedVersion }): Promise<AppendResult>;
+  appendToStream(
+    streamId: string,
+    events: readonly NewEvent[],
+    options?: { readonly expectedVersion?: ExpectedVersion },
+  ): Promise<AppendResult>;
   /** `fromVersion`: the version of the first event returned (inclusive, default 1); `version` is always the whole stream's. */
-  readStream(streamId: string, options?: { readonly fromVersion?: number; readonly maxCount?: number }): Promise<ReadStreamResult>;
+  readStream(
+    streamId: string,
+    options?: { readonly fromVersion?: number; readonly maxCount?: number },
+  ): Promise<ReadStreamResult>;
   /**
    * Events in commit order strictly after `after`. Never returns an event while an earlier one
    * (in that order) may still commit, so a reader that checkpoints what it got never skips.
    */
-  readAll(options: { readonly after?: GlobalPosition; readonly maxCount: number; readonly streamPrefixes?: readonly string[] }): Promise<readonly RecordedEvent[]>;
+  readAll(options: {
+    readonly after?: GlobalPosition;
+    readonly maxCount: number;
+    readonly streamPrefixes?: readonly string[];
+  }): Promise<readonly RecordedEvent[]>;
   /** Catch up from `after`, then follow live; yields non-empty batches in commit order, ends when aborted. */
   subscribeToAll(options?: SubscribeOptions): AsyncIterable<readonly RecordedEvent[]>;
   /** The position of the newest committed, readable event, or undefined when the store is empty. */

@@ -1,4 +1,9 @@
-import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyServerOptions,
+} from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { IResolvers } from '@graphql-tools/utils';
 import type pg from 'pg';
@@ -137,7 +142,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   // One order application under both transports.
   const orders = deps.orders ? createOrderApplication(deps.orders) : undefined;
-  const graphqlResolvers = [...(deps.orders ? orderResolvers({ ...deps.orders, ...(orders ? { orders } : {}) }) : []), ...(deps.graphqlResolvers ?? [])];
+  const graphqlResolvers = [
+    ...(deps.orders ? orderResolvers({ ...deps.orders, ...(orders ? { orders } : {}) }) : []),
+    ...(deps.graphqlResolvers ?? []),
+  ];
   registerGraphQL(app, {
     authenticator: deps.authenticator,
     authGuard,
@@ -154,7 +162,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.apiDocs) await app.register(apiDocsRoutes, deps.apiDocs);
   if (deps.paymentEndpoints) {
     await app.register(stripeWebhookRoutes, deps.paymentEndpoints.webhook);
-    if (deps.paymentEndpoints.simulatedCheckout) await app.register(simulatedCheckoutRoutes, deps.paymentEndpoints.simulatedCheckout);
+    if (deps.paymentEndpoints.simulatedCheckout)
+      await app.register(simulatedCheckoutRoutes, deps.paymentEndpoints.simulatedCheckout);
   }
   if (orders) await app.register(productionRoutes, { orders });
   for (const routes of deps.routes ?? []) await app.register(routes);

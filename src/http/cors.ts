@@ -27,7 +27,11 @@ export function registerCors(app: FastifyInstance, origins: readonly string[]): 
     const preflight = request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
     if (!allowed.has(origin)) {
       // Answered here: the hooks and the route after this one never run (done is not called).
-      if (preflight) return void reply.code(403).type(PROBLEM_CONTENT_TYPE).send(problem(403, 'FORBIDDEN', 'This origin may not call the API from a browser (CORS_ORIGINS)'));
+      if (preflight)
+        return void reply
+          .code(403)
+          .type(PROBLEM_CONTENT_TYPE)
+          .send(problem(403, 'FORBIDDEN', 'This origin may not call the API from a browser (CORS_ORIGINS)'));
       return done();
     }
     void reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true');
@@ -38,6 +42,10 @@ export function registerCors(app: FastifyInstance, origins: readonly string[]): 
     // The origin is trusted: whatever headers its page asks to send (Authorization, Idempotency-Key, If-Match…).
     const askedHeaders = request.headers['access-control-request-headers'];
     if (askedHeaders) void reply.header('access-control-allow-headers', askedHeaders);
-    void reply.code(204).header('access-control-allow-methods', METHODS).header('access-control-max-age', String(MAX_AGE)).send();
+    void reply
+      .code(204)
+      .header('access-control-allow-methods', METHODS)
+      .header('access-control-max-age', String(MAX_AGE))
+      .send();
   });
 }

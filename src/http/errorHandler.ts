@@ -12,13 +12,17 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (body.code === 'SERVICE_UNAVAILABLE') request.log.warn({ err: error }, 'database unavailable');
     else if (body.status >= 500) request.log.error({ err: error }, 'unexpected error');
     else request.log.debug({ err: error }, 'request refused');
-    if (isAppError(error) && typeof error.details.retryAfterSeconds === 'number') void reply.header('retry-after', String(error.details.retryAfterSeconds));
+    if (isAppError(error) && typeof error.details.retryAfterSeconds === 'number')
+      void reply.header('retry-after', String(error.details.retryAfterSeconds));
     return reply
       .status(body.status)
       .type(PROBLEM_CONTENT_TYPE)
       .send(body.status >= 500 ? { ...body, instance: `urn:request:${request.id}` } : body);
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).type(PROBLEM_CONTENT_TYPE).send(problem(404, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0] ?? ''}`)),
+    reply
+      .status(404)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(problem(404, 'NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0] ?? ''}`)),
   );
 }

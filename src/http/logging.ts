@@ -11,7 +11,9 @@ const MAX_LOGGED_ITEMS = 20;
 const MAX_LOGGED_DEPTH = 4;
 
 const truncate = (text: string): string =>
-  text.length <= MAX_LOGGED_STRING ? text : `${text.slice(0, MAX_LOGGED_STRING)}… (${text.length - MAX_LOGGED_STRING} more characters)`;
+  text.length <= MAX_LOGGED_STRING
+    ? text
+    : `${text.slice(0, MAX_LOGGED_STRING)}… (${text.length - MAX_LOGGED_STRING} more characters)`;
 
 /** A copy of `value` small enough to log: strings cut, arrays and objects capped, errors serialized first. */
 export function bounded(value: unknown, depth = 0): unknown {
@@ -27,7 +29,9 @@ export function bounded(value: unknown, depth = 0): unknown {
     return value.length > MAX_LOGGED_ITEMS ? [...kept, `… (${value.length - MAX_LOGGED_ITEMS} more items)`] : kept;
   }
   const entries = Object.entries(value);
-  const kept = Object.fromEntries(entries.slice(0, MAX_LOGGED_ITEMS).map(([key, inner]) => [truncate(key), bounded(inner, depth + 1)]));
+  const kept = Object.fromEntries(
+    entries.slice(0, MAX_LOGGED_ITEMS).map(([key, inner]) => [truncate(key), bounded(inner, depth + 1)]),
+  );
   if (entries.length > MAX_LOGGED_ITEMS) kept['…'] = `${entries.length - MAX_LOGGED_ITEMS} more properties`;
   return kept;
 }
@@ -55,15 +59,25 @@ export function boundedLogger(logger: FastifyServerOptions['logger']): FastifySe
     ...options,
     serializers: {
       // A route may replace `req` with its own (`logSerializers`), e.g. to hide a credential in its path.
-      req: (request: FastifyRequest) => ({ method: request.method, url: truncate(request.url.split('?')[0] ?? ''), remoteAddress: request.ip }),
+      req: (request: FastifyRequest) => ({
+        method: request.method,
+        url: truncate(request.url.split('?')[0] ?? ''),
+        remoteAddress: request.ip,
+      }),
       ...options.serializers,
       err: (error: Error) => bounded(error) as { type: string; message: string; stack: string },
     },
-    formatters: { ...options.formatters, log: (object: Record<string, unknown>) => bounded(object) as Record<string, unknown> },
+    formatters: {
+      ...options.formatters,
+      log: (object: Record<string, unknown>) => bounded(object) as Record<string, unknown>,
+    },
     hooks: {
       ...options.hooks,
       logMethod(args, method) {
-        method.apply(this, args.map((arg: unknown) => (typeof arg === 'string' ? truncate(arg) : arg)) as Parameters<typeof method>);
+        method.apply(
+          this,
+          args.map((arg: unknown) => (typeof arg === 'string' ? truncate(arg) : arg)) as Parameters<typeof method>,
+        );
       },
     },
   };

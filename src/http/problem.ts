@@ -62,7 +62,10 @@ export function toProblem(error: unknown): Problem {
   if (known) return problem(known.httpStatus, known.code, known.message, known.details.fields);
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = (error as FastifyError).validationContext;
-    const fields = error.validation.map((issue) => ({ path: fieldPath(where, issue.instancePath), message: issue.message ?? 'is not valid' }));
+    const fields = error.validation.map((issue) => ({
+      path: fieldPath(where, issue.instancePath),
+      message: issue.message ?? 'is not valid',
+    }));
     return problem(400, 'BAD_USER_INPUT', `The request ${where ?? 'input'} is not valid`, fields);
   }
   const fastifyError = error as Partial<FastifyError>;

@@ -81,7 +81,11 @@ export function forwardedAddress(message: IncomingMessage, hops: number): string
   const socket = message.socket.remoteAddress;
   if (hops === 0) return socket;
   const header = message.headers['x-forwarded-for'];
-  const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((part) => part.trim()).filter(Boolean).reverse();
+  const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .reverse();
   const chain = [socket, ...forwarded];
   return chain[Math.min(hops, chain.length - 1)];
 }
@@ -112,7 +116,17 @@ export function registerWebhookGuard(app: FastifyInstance, limit: RateLimit): vo
     if (route.url !== STRIPE_WEBHOOK_PATH) return;
     // After the route's own hooks of each kind (none, one or a list).
     const { onRequest, onError } = route;
-    route.onRequest = onRequest === undefined ? [refuseFlooded] : Array.isArray(onRequest) ? [...onRequest, refuseFlooded] : [onRequest, refuseFlooded];
-    route.onError = onError === undefined ? [countBadSignature] : Array.isArray(onError) ? [...onError, countBadSignature] : [onError, countBadSignature];
+    route.onRequest =
+      onRequest === undefined
+        ? [refuseFlooded]
+        : Array.isArray(onRequest)
+          ? [...onRequest, refuseFlooded]
+          : [onRequest, refuseFlooded];
+    route.onError =
+      onError === undefined
+        ? [countBadSignature]
+        : Array.isArray(onError)
+          ? [...onError, countBadSignature]
+          : [onError, countBadSignature];
   });
 }

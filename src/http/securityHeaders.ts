@@ -38,7 +38,10 @@ export function policyHeader(directives: Readonly<Record<string, readonly string
  * neither can carry a nonce, and without them GraphiQL's editors' lines overlap (seen in
  * Chromium). Scripts stay 'self' only: nothing inline runs on any page.
  */
-export const DEVELOPER_PAGE_CONTENT_SECURITY_POLICY = policyHeader({ ...CONTENT_SECURITY_POLICY, styleSrc: ["'self'", "'unsafe-inline'"] });
+export const DEVELOPER_PAGE_CONTENT_SECURITY_POLICY = policyHeader({
+  ...CONTENT_SECURITY_POLICY,
+  styleSrc: ["'self'", "'unsafe-inline'"],
+});
 
 /**
  * helmet's options for every response: the CSP above, `X-Content-Type-Options: nosniff`,
@@ -59,7 +62,9 @@ interface HeaderRecorder {
   setHeader(name: string, value: string): void;
   removeHeader(name: string): void;
 }
-type Helmet = (options: FastifyHelmetOptions) => (request: object, response: HeaderRecorder, next: (error?: unknown) => void) => void;
+type Helmet = (
+  options: FastifyHelmetOptions,
+) => (request: object, response: HeaderRecorder, next: (error?: unknown) => void) => void;
 
 /**
  * helmet's headers for `options`, worked out once. @fastify/helmet builds helmet's middleware anew
@@ -75,7 +80,10 @@ function helmetHeaders(options: FastifyHelmetOptions): readonly HeaderChange[] {
   let failure: unknown;
   helmet(options)(
     {},
-    { setHeader: (name, value) => void changes.push([name, value]), removeHeader: (name) => void changes.push([name, undefined]) },
+    {
+      setHeader: (name, value) => void changes.push([name, value]),
+      removeHeader: (name) => void changes.push([name, undefined]),
+    },
     (error) => (failure = error),
   );
   if (failure !== undefined) throw new Error('helmet refused its options', { cause: failure });

@@ -22,14 +22,20 @@ export interface CheckoutService {
   open(orderId: string): Promise<OpenCheckout>;
 }
 
-export function createCheckoutService(deps: { readonly commands: Pick<OrderCommands, 'load' | 'openCheckoutSession'>; readonly gateway: PaymentGateway }): CheckoutService {
+export function createCheckoutService(deps: {
+  readonly commands: Pick<OrderCommands, 'load' | 'openCheckoutSession'>;
+  readonly gateway: PaymentGateway;
+}): CheckoutService {
   return {
     async open(orderId) {
       const { state, position } = await deps.commands.load(orderId);
       if (!state) throw new AppError('NOT_FOUND', `Order ${orderId} not found`, { orderId });
       if (state.checkout) return { ...state.checkout, position };
       if (state.orderStatus !== 'draft') {
-        throw new AppError('ILLEGAL_TRANSITION', `Cannot open a checkout session: the order is ${state.orderStatus}`, { orderId, orderStatus: state.orderStatus });
+        throw new AppError('ILLEGAL_TRANSITION', `Cannot open a checkout session: the order is ${state.orderStatus}`, {
+          orderId,
+          orderStatus: state.orderStatus,
+        });
       }
       const opened = await deps.gateway.openCheckout(checkoutOrderOf(state));
       try {

@@ -2,7 +2,10 @@ import type Stripe from 'stripe';
 import type { OrderCreated } from '../domain/order/events.ts';
 
 /** The part of the order a Checkout session is built from: its first event, where prices are fixed. */
-export type CheckoutOrder = Pick<OrderCreated, 'orderId' | 'userId' | 'garment' | 'designUrl' | 'lineItems' | 'currency' | 'totalCents'>;
+export type CheckoutOrder = Pick<
+  OrderCreated,
+  'orderId' | 'userId' | 'garment' | 'designUrl' | 'lineItems' | 'currency' | 'totalCents'
+>;
 
 /** Stripe keeps idempotency keys at least 24 h: a retry inside that window returns the first session. */
 export const checkoutIdempotencyKey = (orderId: string): string => `checkout-${orderId}`;
@@ -10,7 +13,8 @@ export const refundIdempotencyKey = (orderId: string): string => `refund-${order
 
 export const successUrl = (publicBaseUrl: string, orderId: string): string =>
   `${publicBaseUrl}/order-success?order=${encodeURIComponent(orderId)}`;
-export const cancelUrl = (publicBaseUrl: string, orderId: string): string => `${publicBaseUrl}/orders/${encodeURIComponent(orderId)}`;
+export const cancelUrl = (publicBaseUrl: string, orderId: string): string =>
+  `${publicBaseUrl}/orders/${encodeURIComponent(orderId)}`;
 
 /**
  * The Checkout session for an order (contract section 5): one line per line item at the unit
@@ -18,7 +22,10 @@ export const cancelUrl = (publicBaseUrl: string, orderId: string): string => `${
  * the order and user in `metadata`. `payment_intent_data.metadata` repeats them so the charge
  * and refund events Stripe sends later name the order without a read-model lookup.
  */
-export function checkoutSessionParams(order: CheckoutOrder, publicBaseUrl: string): Stripe.Checkout.SessionCreateParams {
+export function checkoutSessionParams(
+  order: CheckoutOrder,
+  publicBaseUrl: string,
+): Stripe.Checkout.SessionCreateParams {
   const metadata = { orderId: order.orderId, userId: order.userId };
   return {
     mode: 'payment',

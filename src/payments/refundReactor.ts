@@ -21,10 +21,16 @@ export interface RefundReactor {
   react(event: RecordedEvent): Promise<RefundReaction>;
 }
 
-export function createRefundReactor(deps: { readonly eventStore: EventStore; readonly loadOrder: LoadOrder; readonly gateway: PaymentGateway; readonly now: () => Date }): RefundReactor {
+export function createRefundReactor(deps: {
+  readonly eventStore: EventStore;
+  readonly loadOrder: LoadOrder;
+  readonly gateway: PaymentGateway;
+  readonly now: () => Date;
+}): RefundReactor {
   return {
     async react(event) {
-      if (event.type !== 'OrderCanceled' || (event.data as unknown as OrderCanceled).refundDue !== true) return 'not_due';
+      if (event.type !== 'OrderCanceled' || (event.data as unknown as OrderCanceled).refundDue !== true)
+        return 'not_due';
       const orderId = (event.data as unknown as OrderCanceled).orderId;
       const marker = refundRequestStreamId(orderId);
       if ((await deps.eventStore.readStream(marker, { maxCount: 1 })).version > 0) return 'already_requested';
@@ -32,7 +38,8 @@ export function createRefundReactor(deps: { readonly eventStore: EventStore; rea
       const { state: order } = await deps.loadOrder(orderId);
       const payment = order?.payment;
       // Without a payment intent there is nothing Stripe could refund: recorded, so operators see it.
-      if (!order || !payment?.paymentIntentId) return recordRequest(deps, orderId, { refundId: 'none', status: 'no_payment_intent' });
+      if (!order || !payment?.paymentIntentId)
+        return recordRequest(deps, orderId, { refundId: 'none', status: 'no_payment_intent' });
       const refund = await deps.gateway.requestRefund({
         orderId,
         userId: order.ownerId,
@@ -63,12 +70,32 @@ const refundRequestDecider: Decider<boolean, RecordRefundRequest, RefundRequeste
   initialState: () => false,
   evolve: () => true,
   decide: ({ orderId, refund, now }, requested) =>
-    requested ? [] : [{ type: 'RefundRequested', orderId, refundId: refund.refundId, status: refund.status, requestedAt: now.toISOString() }],
+    requested
+      ? []
+      : [
+          {
+            type: 'RefundRequested',
+            orderId,
+            refundId: refund.refundId,
+            status: refund.status,
+            requestedAt: now.toISOString(),
+          },
+        ],
 };
 
-async function recordRequest(deps: { readonly eventStore: EventStore; readonly now: () => Date }, orderId: string, refund: RequestedRefund): Promise<RefundReaction> {
+async function recordRequest(
+  deps: { readonly eventStore: EventStore; readonly now: () => Date },
+  orderId: string,
+  refund: RequestedRefund,
+): Promise<RefundReaction> {
   // The stream was empty a moment ago: the first attempt appends at version 0 without reading again,
   // and one that loses to another reactor reads, finds the request recorded and writes nothing.
-  const { events } = await handleCommand(deps.eventStore, refundRequestStreamId(orderId), refundRequestDecider, { orderId, refund, now: deps.now() }, { streamIsNew: true });
+  const { events } = await handleCommand(
+    deps.eventStore,
+    refundRequestStreamId(orderId),
+    refundRequestDecider,
+    { orderId, refund, now: deps.now() },
+    { streamIsNew: true },
+  );
   return events.length > 0 ? 'requested' : 'already_requested';
 }

@@ -37,10 +37,17 @@ export interface RefundRunnerOptions {
  * aborts.
  */
 export function runRefundReactorLed(options: RefundRunnerOptions & { readonly leaderRetryMs?: number }): Promise<void> {
-  return whileLeading(options.pool.options, REFUND_REACTOR_LOCK_KEY, options.signal, (leading) => runRefundReactor({ ...options, signal: leading }), {
-    retryMs: options.leaderRetryMs,
-    onError: (error) => options.log.error({ err: error }, 'refund reactor failed; it starts again from its checkpoint'),
-  });
+  return whileLeading(
+    options.pool.options,
+    REFUND_REACTOR_LOCK_KEY,
+    options.signal,
+    (leading) => runRefundReactor({ ...options, signal: leading }),
+    {
+      retryMs: options.leaderRetryMs,
+      onError: (error) =>
+        options.log.error({ err: error }, 'refund reactor failed; it starts again from its checkpoint'),
+    },
+  );
 }
 
 /**
@@ -53,7 +60,12 @@ export async function runRefundReactor(options: RefundRunnerOptions): Promise<vo
   const after = await loadCheckpoint(options.pool);
   const paceMs = options.paceMs ?? 500;
   const pacedStore = options.eventStore.kind === 'postgres';
-  const batches = options.eventStore.subscribeToAll({ streamPrefixes: [`${ORDER_CATEGORY}-`], signal: options.signal, maxBatchSize: BATCH, ...(after ? { after } : {}) });
+  const batches = options.eventStore.subscribeToAll({
+    streamPrefixes: [`${ORDER_CATEGORY}-`],
+    signal: options.signal,
+    maxBatchSize: BATCH,
+    ...(after ? { after } : {}),
+  });
   let readAt = performance.now();
   for await (const batch of batches) {
     for (const event of batch) {
@@ -106,4 +118,5 @@ export async function saveCheckpoint(pool: pg.Pool, position: GlobalPosition): P
 }
 
 /** False once aborted while waiting. */
-const sleepUnlessAborted = (ms: number, signal: AbortSignal): Promise<boolean> => sleep(ms, true, { signal }).catch(() => false);
+const sleepUnlessAborted = (ms: number, signal: AbortSignal): Promise<boolean> =>
+  sleep(ms, true, { signal }).catch(() => false);

@@ -33,7 +33,10 @@ export function createSelfDelivery(options: SelfDeliveryOptions): DeliverToSelf 
     // Drain the body so the connection is released.
     const text = await response.text();
     if (!response.ok) {
-      throw new AppError('PAYMENT_PROVIDER_UNAVAILABLE', `Simulated ${event.type} was refused by our webhook: ${response.status} ${text.slice(0, 200)}`);
+      throw new AppError(
+        'PAYMENT_PROVIDER_UNAVAILABLE',
+        `Simulated ${event.type} was refused by our webhook: ${response.status} ${text.slice(0, 200)}`,
+      );
     }
   };
 }

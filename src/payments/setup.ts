@@ -82,12 +82,15 @@ export interface Payments {
 export function setUpPayments(deps: PaymentsDeps): Payments {
   const now = deps.now ?? (() => new Date());
   const { stripe: stripeConfig, publicBaseUrl } = deps.config;
-  const webhookSecrets = stripeConfig ? [stripeConfig.webhookSecret] : [deps.devWebhookSecret ?? `whsec_dev_${randomBytes(24).toString('base64url')}`];
+  const webhookSecrets = stripeConfig
+    ? [stripeConfig.webhookSecret]
+    : [deps.devWebhookSecret ?? `whsec_dev_${randomBytes(24).toString('base64url')}`];
   let selfUrl: string | undefined;
   const deliver = createSelfDelivery({
     webhookSecret: webhookSecrets[0] ?? '',
     webhookUrl: () => {
-      if (!selfUrl) throw new Error('Simulated payments need the server to listen first (call payments.listening(url))');
+      if (!selfUrl)
+        throw new Error('Simulated payments need the server to listen first (call payments.listening(url))');
       return `${selfUrl}${STRIPE_WEBHOOK_PATH}`;
     },
     now,
@@ -100,7 +103,10 @@ export function setUpPayments(deps: PaymentsDeps): Payments {
     inbox: createWebhookInbox(deps.eventStore),
     execute: (command) => deps.commands.execute(command),
     orderIdForPaymentIntent: async (paymentIntentId) => {
-      const { rows } = await deps.pool.query<{ id: string }>('select id from production_orders where stripe_payment_intent_id = $1 limit 1', [paymentIntentId]);
+      const { rows } = await deps.pool.query<{ id: string }>(
+        'select id from production_orders where stripe_payment_intent_id = $1 limit 1',
+        [paymentIntentId],
+      );
       return rows[0]?.id;
     },
     now,
@@ -114,10 +120,13 @@ export function setUpPayments(deps: PaymentsDeps): Payments {
     processor,
     refunds,
     webhookSecrets,
-    endpoints: gateway.simulated ? { webhook, simulatedCheckout: { loadOrder, deliver, publicBaseUrl, now } } : { webhook },
+    endpoints: gateway.simulated
+      ? { webhook, simulatedCheckout: { loadOrder, deliver, publicBaseUrl, now } }
+      : { webhook },
     listening: (url) => {
       selfUrl = url.replace(/\/$/, '');
     },
-    runRefunds: (signal, log) => runRefundReactorLed({ eventStore: deps.eventStore, reactor: refunds, pool: deps.pool, signal, log }),
+    runRefunds: (signal, log) =>
+      runRefundReactorLed({ eventStore: deps.eventStore, reactor: refunds, pool: deps.pool, signal, log }),
   };
 }

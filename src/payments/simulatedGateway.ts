@@ -21,7 +21,11 @@ export function createSimulatedGateway(options: SimulatedGatewayOptions): Paymen
     // repeat (or a racing loser) with the recorded one, so an order still has one session.
     openCheckout(order: CheckoutOrder): Promise<OpenedCheckout> {
       const sessionId = newSimulatedSessionId(order.orderId);
-      return Promise.resolve({ sessionId, checkoutUrl: `${options.publicBaseUrl}/checkout/simulated/${sessionId}`, simulated: true });
+      return Promise.resolve({
+        sessionId,
+        checkoutUrl: `${options.publicBaseUrl}/checkout/simulated/${sessionId}`,
+        simulated: true,
+      });
     },
     async requestRefund(request: RefundRequest): Promise<RequestedRefund> {
       await options.deliver(simulatedChargeRefunded(request, options.now()));

@@ -63,7 +63,12 @@ export interface StripeEventEnvelope {
   readonly data: { readonly object: Readonly<Record<string, unknown>> };
 }
 
-export function eventEnvelope(id: string, type: string, object: Readonly<Record<string, unknown>>, now: Date): StripeEventEnvelope {
+export function eventEnvelope(
+  id: string,
+  type: string,
+  object: Readonly<Record<string, unknown>>,
+  now: Date,
+): StripeEventEnvelope {
   return {
     id,
     object: 'event',
@@ -87,7 +92,13 @@ export type SessionOrder = Pick<CheckoutOrder, 'orderId' | 'userId' | 'currency'
 export type SimulatedSessionOutcome = 'paid' | 'unpaid' | 'expired';
 
 /** A `checkout.session` for the order's full total, in session `sessionId`, as Stripe shows it once it ended `outcome`. */
-export function simulatedSession(order: SessionOrder, sessionId: string, publicBaseUrl: string, now: Date, outcome: SimulatedSessionOutcome = 'paid'): Readonly<Record<string, unknown>> {
+export function simulatedSession(
+  order: SessionOrder,
+  sessionId: string,
+  publicBaseUrl: string,
+  now: Date,
+  outcome: SimulatedSessionOutcome = 'paid',
+): Readonly<Record<string, unknown>> {
   return {
     id: sessionId,
     object: 'checkout.session',
@@ -109,8 +120,18 @@ export function simulatedSession(order: SessionOrder, sessionId: string, publicB
 }
 
 /** `checkout.session.completed` for a simulated card payment of the order's full total, in session `sessionId`. */
-export function simulatedCheckoutCompleted(order: SessionOrder, sessionId: string, publicBaseUrl: string, now: Date): StripeEventEnvelope {
-  return eventEnvelope(`evt_sim_completed_${compact(order.orderId)}`, 'checkout.session.completed', simulatedSession(order, sessionId, publicBaseUrl, now), now);
+export function simulatedCheckoutCompleted(
+  order: SessionOrder,
+  sessionId: string,
+  publicBaseUrl: string,
+  now: Date,
+): StripeEventEnvelope {
+  return eventEnvelope(
+    `evt_sim_completed_${compact(order.orderId)}`,
+    'checkout.session.completed',
+    simulatedSession(order, sessionId, publicBaseUrl, now),
+    now,
+  );
 }
 
 export interface SimulatedRefund {
@@ -126,7 +147,11 @@ export interface SimulatedRefund {
  * `amountRefundedCents` (the charge's refunded total so far, as Stripe reports it) says less.
  * `eventId`: a new event rather than the refund's one, as `stripe trigger` sends.
  */
-export function simulatedChargeRefunded(refund: SimulatedRefund, now: Date, options: { readonly eventId?: string; readonly amountRefundedCents?: number } = {}): StripeEventEnvelope {
+export function simulatedChargeRefunded(
+  refund: SimulatedRefund,
+  now: Date,
+  options: { readonly eventId?: string; readonly amountRefundedCents?: number } = {},
+): StripeEventEnvelope {
   const refundedCents = options.amountRefundedCents ?? refund.amountCents;
   const charge = {
     id: simulatedChargeId(refund.orderId),
@@ -144,7 +169,12 @@ export function simulatedChargeRefunded(refund: SimulatedRefund, now: Date, opti
     livemode: false,
     created: Math.floor(now.getTime() / 1000),
   };
-  return eventEnvelope(options.eventId ?? `evt_sim_refunded_${compact(refund.orderId)}`, 'charge.refunded', charge, now);
+  return eventEnvelope(
+    options.eventId ?? `evt_sim_refunded_${compact(refund.orderId)}`,
+    'charge.refunded',
+    charge,
+    now,
+  );
 }
 
 /** `refund.failed` for the simulated refund of the order (the id the gateway answered), as when the card was closed meanwhile. */
@@ -174,14 +204,25 @@ const EVIDENCE_WINDOW_MS = 7 * 24 * 3600 * 1000;
  * for the simulated payment of the order. A dispute carries none of our metadata, as with real
  * Stripe: the webhook finds the order by its payment intent.
  */
-export function simulatedDispute(refund: SimulatedRefund, phase: 'created' | 'closed', status: 'needs_response' | 'won' | 'lost', now: Date, eventId: string): StripeEventEnvelope {
+export function simulatedDispute(
+  refund: SimulatedRefund,
+  phase: 'created' | 'closed',
+  status: 'needs_response' | 'won' | 'lost',
+  now: Date,
+  eventId: string,
+): StripeEventEnvelope {
   const object = {
     id: `dp_sim_${compact(refund.orderId)}`,
     object: 'dispute',
     amount: refund.amountCents,
     charge: simulatedChargeId(refund.orderId),
     currency: refund.currency,
-    evidence_details: { due_by: Math.floor((now.getTime() + EVIDENCE_WINDOW_MS) / 1000), has_evidence: false, past_due: false, submission_count: 0 },
+    evidence_details: {
+      due_by: Math.floor((now.getTime() + EVIDENCE_WINDOW_MS) / 1000),
+      has_evidence: false,
+      past_due: false,
+      submission_count: 0,
+    },
     is_charge_refundable: false,
     livemode: false,
     metadata: {},

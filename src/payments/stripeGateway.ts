@@ -1,6 +1,11 @@
 import Stripe from 'stripe';
 import { AppError } from '../domain/errors.ts';
-import { checkoutIdempotencyKey, checkoutSessionParams, refundIdempotencyKey, type CheckoutOrder } from './checkoutSession.ts';
+import {
+  checkoutIdempotencyKey,
+  checkoutSessionParams,
+  refundIdempotencyKey,
+  type CheckoutOrder,
+} from './checkoutSession.ts';
 import type { OpenedCheckout, PaymentGateway, RefundRequest, RequestedRefund } from './gateway.ts';
 
 /** Real Stripe through the SDK. Every request carries an idempotency key derived from the order. */
@@ -13,13 +18,21 @@ export function createStripeGateway(stripe: Stripe, publicBaseUrl: string): Paym
           idempotencyKey: checkoutIdempotencyKey(order.orderId),
         }),
       );
-      if (!session.url) throw new AppError('PAYMENT_PROVIDER_UNAVAILABLE', `Stripe opened checkout session ${session.id} without a URL`);
+      if (!session.url)
+        throw new AppError(
+          'PAYMENT_PROVIDER_UNAVAILABLE',
+          `Stripe opened checkout session ${session.id} without a URL`,
+        );
       return { sessionId: session.id, checkoutUrl: session.url, simulated: false };
     },
     async requestRefund(request: RefundRequest): Promise<RequestedRefund> {
       const refund = await call(() =>
         stripe.refunds.create(
-          { payment_intent: request.paymentIntentId, reason: 'requested_by_customer', metadata: { orderId: request.orderId, userId: request.userId } },
+          {
+            payment_intent: request.paymentIntentId,
+            reason: 'requested_by_customer',
+            metadata: { orderId: request.orderId, userId: request.userId },
+          },
           { idempotencyKey: refundIdempotencyKey(request.orderId) },
         ),
       );

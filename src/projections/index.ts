@@ -14,7 +14,8 @@ import type { OrderRow } from './orders/tables.ts';
 /** The projections the read model is made of: each writes its own tables, all in one transaction per batch, rebuilt together. */
 export const READ_MODEL_PROJECTIONS: readonly Projection<OrderRow>[] = [ordersProjection];
 
-type WithProjections<O extends { readonly projections: unknown }> = Omit<O, 'projections'> & Partial<Pick<O, 'projections'>>;
+type WithProjections<O extends { readonly projections: unknown }> = Omit<O, 'projections'> &
+  Partial<Pick<O, 'projections'>>;
 
 export type ReadModelOptions = WithProjections<engine.ReadModelOptions<OrderRow>>;
 export type ReadModel = engine.ReadModel<OrderRow>;
@@ -30,10 +31,14 @@ export type ProjectionStatusOptions = WithProjections<engine.ProjectionStatusOpt
 /** What a rebuild did, and how many orders the new tables hold. */
 export type RebuildReport = engine.RebuildReport & { readonly orders: number };
 
-export const startReadModel = (options: ReadModelOptions): Promise<ReadModel> => engine.startReadModel({ projections: READ_MODEL_PROJECTIONS, ...options });
-export const startProjector = (options: ProjectorOptions): engine.Projector => engine.startProjector({ projections: READ_MODEL_PROJECTIONS, ...options });
-export const startChangeFeed = (options: ChangeFeedOptions): Promise<ChangeFeedHandle> => engine.startChangeFeed<OrderRow>({ projections: READ_MODEL_PROJECTIONS, ...options });
-export const projectionStatus = (options: ProjectionStatusOptions): Promise<engine.ProjectionStatus[]> => engine.projectionStatus({ projections: READ_MODEL_PROJECTIONS, ...options });
+export const startReadModel = (options: ReadModelOptions): Promise<ReadModel> =>
+  engine.startReadModel({ projections: READ_MODEL_PROJECTIONS, ...options });
+export const startProjector = (options: ProjectorOptions): engine.Projector =>
+  engine.startProjector({ projections: READ_MODEL_PROJECTIONS, ...options });
+export const startChangeFeed = (options: ChangeFeedOptions): Promise<ChangeFeedHandle> =>
+  engine.startChangeFeed<OrderRow>({ projections: READ_MODEL_PROJECTIONS, ...options });
+export const projectionStatus = (options: ProjectionStatusOptions): Promise<engine.ProjectionStatus[]> =>
+  engine.projectionStatus({ projections: READ_MODEL_PROJECTIONS, ...options });
 
 /** Rebuilds the read model's projections (see the engine's `rebuildProjections`), and counts the orders it switched in. */
 export async function rebuildProjections(options: RebuildOptions): Promise<RebuildReport> {
@@ -42,7 +47,16 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   return { ...report, orders: Number(rows[0]?.n ?? 0) };
 }
 
-export { RebuildBusyError, RebuildStoppedError, type Projector, type RebuildPhase, type ProjectionStatus, type ProjectorHooks, type DeadLetterRow, type Projection } from './engine/index.ts';
+export {
+  RebuildBusyError,
+  RebuildStoppedError,
+  type Projector,
+  type RebuildPhase,
+  type ProjectionStatus,
+  type ProjectorHooks,
+  type DeadLetterRow,
+  type Projection,
+} from './engine/index.ts';
 export { ORDERS_PROJECTION, ordersProjection } from './orders/projection.ts';
 export {
   findOrder,
@@ -64,5 +78,17 @@ export {
   type Queryable,
   type ReadOptions,
 } from './orders/queries.ts';
-export { createOrderCache, type OrderCache, type OrderCacheOptions, type OrderCacheStats, type OrderReader } from './orders/orderCache.ts';
-export type { GarmentView, LineItemView, OrderSummaryView, ProductionOrderView, TimelineEntryView } from './orders/views.ts';
+export {
+  createOrderCache,
+  type OrderCache,
+  type OrderCacheOptions,
+  type OrderCacheStats,
+  type OrderReader,
+} from './orders/orderCache.ts';
+export type {
+  GarmentView,
+  LineItemView,
+  OrderSummaryView,
+  ProductionOrderView,
+  TimelineEntryView,
+} from './orders/views.ts';

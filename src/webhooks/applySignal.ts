@@ -25,18 +25,39 @@ export interface Applied {
  * Anything else (a database down, a conflict that kept losing) is thrown: the delivery is not
  * recorded and Stripe retries it later.
  */
-const NO_LONGER_APPLIES: ReadonlySet<ErrorCode> = new Set(['NOT_FOUND', 'ILLEGAL_TRANSITION', 'ORDER_ON_HOLD', 'FORBIDDEN', 'BAD_USER_INPUT', 'PAYMENT_REQUIRED']);
+const NO_LONGER_APPLIES: ReadonlySet<ErrorCode> = new Set([
+  'NOT_FOUND',
+  'ILLEGAL_TRANSITION',
+  'ORDER_ON_HOLD',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'PAYMENT_REQUIRED',
+]);
 
-const ignored = (reason: string, orderId: string | null = null): Applied => ({ outcome: 'ignored', reason, orderId, orderEvents: [] });
+const ignored = (reason: string, orderId: string | null = null): Applied => ({
+  outcome: 'ignored',
+  reason,
+  orderId,
+  orderEvents: [],
+});
 
-export async function applySignal(deps: ApplyDeps, signal: StripeSignal, stripeEventId: string, now: Date): Promise<Applied> {
+export async function applySignal(
+  deps: ApplyDeps,
+  signal: StripeSignal,
+  stripeEventId: string,
+  now: Date,
+): Promise<Applied> {
   if (signal.kind === 'ignored') return ignored(signal.reason);
   const actor: Actor = { type: 'stripe', id: stripeEventId };
   const base = { actor, now, stripeEventId };
   let command: OrderCommand;
   switch (signal.kind) {
     case 'session_completed':
-      if (!signal.paid) return ignored('payment_status is unpaid: waiting for checkout.session.async_payment_succeeded or _failed', signal.orderId);
+      if (!signal.paid)
+        return ignored(
+          'payment_status is unpaid: waiting for checkout.session.async_payment_succeeded or _failed',
+          signal.orderId,
+        );
       command = {
         ...base,
         type: 'ConfirmPayment',
@@ -49,30 +70,72 @@ export async function applySignal(deps: ApplyDeps, signal: StripeSignal, stripeE
       };
       break;
     case 'payment_failed':
-      command = { ...base, type: 'FailPayment', orderId: signal.orderId, sessionId: signal.sessionId, reason: 'The asynchronous payment failed' };
+      command = {
+        ...base,
+        type: 'FailPayment',
+        orderId: signal.orderId,
+        sessionId: signal.sessionId,
+        reason: 'The asynchronous payment failed',
+      };
       break;
     case 'session_expired':
-      command = { type: 'CancelOrder', actor, now, orderId: signal.orderId, reason: `Checkout session ${signal.sessionId} expired unpaid` };
+      command = {
+        type: 'CancelOrder',
+        actor,
+        now,
+        orderId: signal.orderId,
+        reason: `Checkout session ${signal.sessionId} expired unpaid`,
+      };
       break;
     case 'charge_refunded': {
       const orderId = await orderOf(deps, signal);
-      if (!orderId) return ignored(`no order is known for charge ${signal.chargeId} (payment intent ${signal.paymentIntentId ?? 'none'})`);
+      if (!orderId)
+        return ignored(
+          `no order is known for charge ${signal.chargeId} (payment intent ${signal.paymentIntentId ?? 'none'})`,
+        );
       const { chargeId, paymentIntentId, amountRefundedCents, currency } = signal;
       command = { ...base, type: 'RecordRefund', orderId, chargeId, paymentIntentId, amountRefundedCents, currency };
       break;
     }
     case 'refund_failed': {
       const orderId = await orderOf(deps, signal);
-      if (!orderId) return ignored(`no order is known for refund ${signal.refundId} (payment intent ${signal.paymentIntentId ?? 'none'})`);
+      if (!orderId)
+        return ignored(
+          `no order is known for refund ${signal.refundId} (payment intent ${signal.paymentIntentId ?? 'none'})`,
+        );
       const { refundId, paymentIntentId, amountCents, currency, reason } = signal;
-      command = { ...base, type: 'RecordRefundFailure', orderId, refundId, paymentIntentId, amountCents, currency, reason };
+      command = {
+        ...base,
+        type: 'RecordRefundFailure',
+        orderId,
+        refundId,
+        paymentIntentId,
+        amountCents,
+        currency,
+        reason,
+      };
       break;
     }
     case 'dispute': {
       const orderId = await orderOf(deps, signal);
-      if (!orderId) return ignored(`no order is known for dispute ${signal.disputeId} (payment intent ${signal.paymentIntentId ?? 'none'})`);
+      if (!orderId)
+        return ignored(
+          `no order is known for dispute ${signal.disputeId} (payment intent ${signal.paymentIntentId ?? 'none'})`,
+        );
       const { phase, disputeId, paymentIntentId, amountCents, currency, reason, status, evidenceDueBy } = signal;
-      command = { ...base, type: 'RecordDispute', orderId, phase, disputeId, paymentIntentId, amountCents, currency, reason, status, evidenceDueBy };
+      command = {
+        ...base,
+        type: 'RecordDispute',
+        orderId,
+        phase,
+        disputeId,
+        paymentIntentId,
+        amountCents,
+        currency,
+        reason,
+        status,
+        evidenceDueBy,
+      };
       break;
     }
     default: {
@@ -87,12 +150,16 @@ export async function applySignal(deps: ApplyDeps, signal: StripeSignal, stripeE
  * The order a refund or dispute is about: our metadata when it carries it, else the order the
  * payment intent paid for. Either way the decider then checks the payment intent is the order's.
  */
-const orderOf = async (deps: ApplyDeps, signal: { readonly orderId: string | null; readonly paymentIntentId: string | null }): Promise<string | undefined> =>
+const orderOf = async (
+  deps: ApplyDeps,
+  signal: { readonly orderId: string | null; readonly paymentIntentId: string | null },
+): Promise<string | undefined> =>
   signal.orderId ?? (signal.paymentIntentId ? await deps.orderIdForPaymentIntent(signal.paymentIntentId) : undefined);
 
 /** Why an applied event mattered, for the inbox record: the flags first, they are what operators read. */
 function appliedReason(types: readonly string[]): string {
-  if (types.includes('PaymentMismatchFlagged')) return 'paid amount or currency differs from the order total: flagged for operators';
+  if (types.includes('PaymentMismatchFlagged'))
+    return 'paid amount or currency differs from the order total: flagged for operators';
   if (types.includes('RefundExcessFlagged')) {
     const recorded = types.includes('RefundRecorded') ? 'RefundRecorded up to the amount paid; ' : '';
     return `${recorded}refunded total above the amount paid: the excess is flagged for operators, not recorded`;
@@ -107,7 +174,8 @@ async function run(deps: ApplyDeps, command: OrderCommand): Promise<Applied> {
     const types = events.map((event) => event.type);
     return { outcome: 'applied', reason: appliedReason(types), orderId: command.orderId, orderEvents: types };
   } catch (error) {
-    if (isAppError(error) && NO_LONGER_APPLIES.has(error.code)) return ignored(`${error.code}: ${error.message}`, command.orderId);
+    if (isAppError(error) && NO_LONGER_APPLIES.has(error.code))
+      return ignored(`${error.code}: ${error.message}`, command.orderId);
     throw error;
   }
 }

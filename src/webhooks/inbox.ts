@@ -32,7 +32,9 @@ const STRIPE_ID = /^[A-Za-z0-9_]{1,200}$/;
 
 export function inboxStreamId(stripeEventId: string): string {
   if (!STRIPE_ID.test(stripeEventId)) {
-    throw new AppError('BAD_USER_INPUT', 'The Stripe event id is not valid', { fields: [{ path: 'id', message: 'must be a Stripe object id' }] });
+    throw new AppError('BAD_USER_INPUT', 'The Stripe event id is not valid', {
+      fields: [{ path: 'id', message: 'must be a Stripe object id' }],
+    });
   }
   return `${INBOX_CATEGORY}-${stripeEventId}`;
 }

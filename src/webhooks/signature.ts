@@ -11,7 +11,12 @@ export const SIGNATURE_TOLERANCE_SECONDS = 300;
  * future beyond the tolerance is refused too: the SDK checks age only.
  * Throws `BAD_USER_INPUT` (400) on any failure, before anything is read from the body.
  */
-export function verifyStripeEvent(rawBody: Buffer, header: string | string[] | undefined, secrets: readonly string[], now: Date): Stripe.Event {
+export function verifyStripeEvent(
+  rawBody: Buffer,
+  header: string | string[] | undefined,
+  secrets: readonly string[],
+  now: Date,
+): Stripe.Event {
   if (typeof header !== 'string' || header.length === 0) throw badSignature('the Stripe-Signature header is missing');
   const timestamp = /(?:^|,)t=(\d+)(?:,|$)/.exec(header)?.[1];
   if (timestamp && Number(timestamp) > now.getTime() / 1000 + SIGNATURE_TOLERANCE_SECONDS) {
@@ -20,8 +25,16 @@ export function verifyStripeEvent(rawBody: Buffer, header: string | string[] | u
   let lastProblem = 'no webhook secret is configured';
   for (const secret of secrets) {
     try {
-      const event = Stripe.webhooks.constructEvent(rawBody, header, secret, SIGNATURE_TOLERANCE_SECONDS, undefined, now.getTime());
-      if (typeof event?.id !== 'string' || typeof event.type !== 'string' || !event.data?.object) throw badSignature('the payload is not a Stripe event');
+      const event = Stripe.webhooks.constructEvent(
+        rawBody,
+        header,
+        secret,
+        SIGNATURE_TOLERANCE_SECONDS,
+        undefined,
+        now.getTime(),
+      );
+      if (typeof event?.id !== 'string' || typeof event.type !== 'string' || !event.data?.object)
+        throw badSignature('the payload is not a Stripe event');
       return event;
     } catch (error) {
       if (!(error instanceof Stripe.errors.StripeSignatureVerificationError)) {

@@ -68,7 +68,6 @@ export const HANDLED_EVENT_TYPES = [
   'charge.dispute.closed',
 ] as const;
 
-
 export function signalOf(event: Stripe.Event): StripeSignal {
   // if-chains rather than a switch: the SDK's event union has hundreds of members we ignore.
   if (event.type === 'checkout.session.completed' || event.type === 'checkout.session.async_payment_succeeded') {
@@ -83,10 +82,18 @@ export function signalOf(event: Stripe.Event): StripeSignal {
     }));
   }
   if (event.type === 'checkout.session.async_payment_failed') {
-    return withSessionOrder(event.data.object, (orderId, session) => ({ kind: 'payment_failed', orderId, sessionId: session.id }));
+    return withSessionOrder(event.data.object, (orderId, session) => ({
+      kind: 'payment_failed',
+      orderId,
+      sessionId: session.id,
+    }));
   }
   if (event.type === 'checkout.session.expired') {
-    return withSessionOrder(event.data.object, (orderId, session) => ({ kind: 'session_expired', orderId, sessionId: session.id }));
+    return withSessionOrder(event.data.object, (orderId, session) => ({
+      kind: 'session_expired',
+      orderId,
+      sessionId: session.id,
+    }));
   }
   if (event.type === 'charge.refunded') {
     const charge = event.data.object;
@@ -102,7 +109,11 @@ export function signalOf(event: Stripe.Event): StripeSignal {
   if (event.type === 'refund.failed' || event.type === 'refund.updated' || event.type === 'charge.refund.updated') {
     const refund = event.data.object;
     // A succeeded refund is reported by charge.refunded (with the charge's total); only a failure adds a fact.
-    if (refund.status !== 'failed') return { kind: 'ignored', reason: `refund ${refund.id} is ${refund.status ?? 'without a status'}: only a failed refund changes the order` };
+    if (refund.status !== 'failed')
+      return {
+        kind: 'ignored',
+        reason: `refund ${refund.id} is ${refund.status ?? 'without a status'}: only a failed refund changes the order`,
+      };
     return {
       kind: 'refund_failed',
       orderId: uuidOrNull(refund.metadata?.orderId),
@@ -133,11 +144,20 @@ export function signalOf(event: Stripe.Event): StripeSignal {
 }
 
 /** Our sessions name the order in `metadata.orderId` and `client_reference_id`; others are not ours. */
-function withSessionOrder(session: Stripe.Checkout.Session, signal: (orderId: string, session: Stripe.Checkout.Session) => StripeSignal): StripeSignal {
+function withSessionOrder(
+  session: Stripe.Checkout.Session,
+  signal: (orderId: string, session: Stripe.Checkout.Session) => StripeSignal,
+): StripeSignal {
   const orderId = uuidOrNull(session.metadata?.orderId) ?? uuidOrNull(session.client_reference_id);
-  if (!orderId) return { kind: 'ignored', reason: `checkout session ${session.id} names no order (no metadata.orderId or client_reference_id)` };
+  if (!orderId)
+    return {
+      kind: 'ignored',
+      reason: `checkout session ${session.id} names no order (no metadata.orderId or client_reference_id)`,
+    };
   return signal(orderId, session);
 }
 
-const uuidOrNull = (value: string | null | undefined): string | null => (value && isUuid(value) ? value.toLowerCase() : null);
-const idOf = (value: string | { readonly id: string } | null): string | null => (typeof value === 'string' ? value : (value?.id ?? null));
+const uuidOrNull = (value: string | null | undefined): string | null =>
+  value && isUuid(value) ? value.toLowerCase() : null;
+const idOf = (value: string | { readonly id: string } | null): string | null =>
+  typeof value === 'string' ? value : (value?.id ?? null);

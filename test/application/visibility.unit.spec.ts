@@ -1,10 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { actorOf, audienceOf, checkOwnerFilter, isCustomerOwner, isViewable, scopeOf } from '../../src/application/orders/visibility.ts';
+import {
+  actorOf,
+  audienceOf,
+  checkOwnerFilter,
+  isCustomerOwner,
+  isViewable,
+  scopeOf,
+} from '../../src/application/orders/visibility.ts';
 import type { Viewer } from '../../src/auth/viewer.ts';
 import { isAppError } from '../../src/domain/errors.ts';
 
-const viewer = (isOperator: boolean): Viewer => ({ id: randomUUID(), isOperator, expiresAt: undefined, credential: 'Bearer x' });
+const viewer = (isOperator: boolean): Viewer => ({
+  id: randomUUID(),
+  isOperator,
+  expiresAt: undefined,
+  credential: 'Bearer x',
+});
 
 describe('who sees which orders', () => {
   it('lets an operator see every order and narrows nothing for them', () => {
@@ -35,7 +47,9 @@ describe('who sees which orders', () => {
       refusal = error;
     }
     expect(isAppError(refusal) && refusal.code).toBe('FORBIDDEN');
-    expect(isAppError(refusal) && refusal.details.fields).toEqual([{ path: 'filter.userId', message: 'operators only' }]);
+    expect(isAppError(refusal) && refusal.details.fields).toEqual([
+      { path: 'filter.userId', message: 'operators only' },
+    ]);
   });
 
   it('treats only the owning customer as the owner, never an operator, and acts as what the viewer is', () => {

@@ -52,7 +52,7 @@ describe('authenticate', () => {
     await expect(authenticator.recheck(viewer!)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
-  it('rechecks from the directory\'s cached answer without a promise, and asks it when it has none', async () => {
+  it("rechecks from the directory's cached answer without a promise, and asks it when it has none", async () => {
     const { authenticator, token } = setUp();
     const userId = randomUUID();
     const viewer = (await authenticator.authenticate(`Bearer ${await token(userId)}`))!;

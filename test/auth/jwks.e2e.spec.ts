@@ -9,7 +9,10 @@ const audience = 'authenticated';
 const now = new Date('2026-03-01T12:00:00Z');
 
 async function refusal(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const error = (await promise.then(() => undefined, (e: unknown) => e)) as { code?: string; message?: string } | undefined;
+  const error = (await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )) as { code?: string; message?: string } | undefined;
   if (!error) throw new Error('expected the token to be refused');
   return { code: error.code ?? 'none', message: error.message ?? '' };
 }
@@ -34,8 +37,12 @@ describe('JWKS token verification', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   const sign = (alg: 'RS256' | 'HS256', key: CryptoKey | Uint8Array, userId = randomUUID()) =>
-    new SignJWT({}).setProtectedHeader({ alg, kid: 'k1' }).setSubject(userId).setAudience(audience)
-      .setExpirationTime(Math.floor(now.getTime() / 1000) + 600).sign(key);
+    new SignJWT({})
+      .setProtectedHeader({ alg, kid: 'k1' })
+      .setSubject(userId)
+      .setAudience(audience)
+      .setExpirationTime(Math.floor(now.getTime() / 1000) + 600)
+      .sign(key);
 
   it('accepts an RS256 token signed by a key the JWKS publishes', async () => {
     const jwks = createTokenVerifier({ key: { kind: 'jwks', url: jwksUrl }, audience, clock: () => now });
@@ -46,6 +53,9 @@ describe('JWKS token verification', () => {
   it('refuses an HS256 token made with the public key as secret (algorithm confusion)', async () => {
     const jwks = createTokenVerifier({ key: { kind: 'jwks', url: jwksUrl }, audience, clock: () => now });
     const forged = await sign('HS256', new TextEncoder().encode(JSON.stringify(publicJwk)));
-    expect(await refusal(jwks.verify(forged))).toEqual({ code: 'UNAUTHENTICATED', message: 'The token is signed with an algorithm that is not accepted' });
+    expect(await refusal(jwks.verify(forged))).toEqual({
+      code: 'UNAUTHENTICATED',
+      message: 'The token is signed with an algorithm that is not accepted',
+    });
   });
 });

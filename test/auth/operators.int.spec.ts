@@ -31,7 +31,12 @@ const listening = () => {
 const elsewhere = () => createOperatorDirectory(db.pool, { cacheMs: 0 });
 
 const listenerBackends = async () =>
-  (await db.pool.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database() and application_name = $1', [OPERATORS_LISTENER_NAME])).rows.map((r) => r.pid);
+  (
+    await db.pool.query<{ pid: number }>(
+      'select pid from pg_stat_activity where datname = current_database() and application_name = $1',
+      [OPERATORS_LISTENER_NAME],
+    )
+  ).rows.map((r) => r.pid);
 
 /** Polls `read` until it gives `expected`, failing after `withinMs`. */
 async function until(read: () => Promise<boolean>, expected: boolean, withinMs: number): Promise<number> {
@@ -70,7 +75,10 @@ describe('operator directory listening for changes', () => {
     await until(() => server.isOperator(userId), true, 2000);
 
     // Cut every directory's listener, then revoke before they can reconnect (they wait 1 s).
-    await db.pool.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = $1', [OPERATORS_LISTENER_NAME]);
+    await db.pool.query(
+      'select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = $1',
+      [OPERATORS_LISTENER_NAME],
+    );
     await elsewhere().revoke(userId);
     // Its minute-long answer is gone: dropped on the cut, or at the latest on reconnecting (1 s).
     await until(() => server.isOperator(userId), false, 2500);

@@ -26,13 +26,19 @@ describe('the token key', () => {
   it('uses AUTH_JWT_SECRET when set and writes nothing', async () => {
     const dataDir = await tempDir();
     const secret = 'x'.repeat(40);
-    expect(await resolveTokenKey({ auth: auth({ jwtSecret: secret }), dataDir })).toEqual({ key: { kind: 'secret', secret }, generated: false });
+    expect(await resolveTokenKey({ auth: auth({ jwtSecret: secret }), dataDir })).toEqual({
+      key: { kind: 'secret', secret },
+      generated: false,
+    });
     await expect(stat(join(dataDir, DEV_SECRET_FILE))).rejects.toThrow();
   });
 
   it('uses the JWKS when set', async () => {
     const url = 'https://auth.example/jwks.json';
-    expect(await resolveTokenKey({ auth: auth({ jwksUrl: url }), dataDir: await tempDir() })).toEqual({ key: { kind: 'jwks', url }, generated: false });
+    expect(await resolveTokenKey({ auth: auth({ jwksUrl: url }), dataDir: await tempDir() })).toEqual({
+      key: { kind: 'jwks', url },
+      generated: false,
+    });
   });
 
   it('generates a dev secret once, private to the user, and reuses it', async () => {

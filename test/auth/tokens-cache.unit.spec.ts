@@ -24,7 +24,10 @@ let now = start;
 const clock = () => now;
 
 async function refusal(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const error = (await promise.then(() => undefined, (e: unknown) => e)) as { code?: string; message?: string } | undefined;
+  const error = (await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )) as { code?: string; message?: string } | undefined;
   if (!error) throw new Error('expected the token to be refused');
   return { code: error.code ?? 'none', message: error.message ?? '' };
 }
@@ -62,9 +65,15 @@ describe('the verified-token cache', () => {
     expect((await verifier.verify(token)).userId).toMatch(/-/);
     expect(joseVerify.calls).toBe(1);
     now = new Date(start.getTime() + 60_000);
-    expect(await refusal(verifier.verify(token))).toEqual({ code: 'UNAUTHENTICATED', message: 'The token has expired' });
+    expect(await refusal(verifier.verify(token))).toEqual({
+      code: 'UNAUTHENTICATED',
+      message: 'The token has expired',
+    });
     // Still refused (and checked in full) when asked again: the expired entry is gone.
-    expect(await refusal(verifier.verify(token))).toEqual({ code: 'UNAUTHENTICATED', message: 'The token has expired' });
+    expect(await refusal(verifier.verify(token))).toEqual({
+      code: 'UNAUTHENTICATED',
+      message: 'The token has expired',
+    });
     expect(joseVerify.calls).toBe(3);
   });
 
@@ -93,7 +102,9 @@ describe('the verified-token cache', () => {
 
   it('forgets the least recently used token when full', async () => {
     const verifier = createTokenVerifier({ key: { kind: 'secret', secret }, audience, clock, cacheSize: 2 });
-    const [a, b, c] = await Promise.all([1, 2, 3].map(() => mintToken({ secret, userId: randomUUID(), audience, now })));
+    const [a, b, c] = await Promise.all(
+      [1, 2, 3].map(() => mintToken({ secret, userId: randomUUID(), audience, now })),
+    );
     for (const token of [a, b, a, c]) await verifier.verify(token!);
     expect(joseVerify.calls).toBe(3);
     await verifier.verify(a!);

@@ -20,12 +20,16 @@ describe.skipIf(skip)('signing in, the order list, and what other customers see'
     const context = await fx.context(stranger.token);
     const page = await context.newPage();
     await page.goto(`${fx.url}/orders/${order.id}`);
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 10_000 }).toBe('Not found');
+    await expect
+      .poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 10_000 })
+      .toBe('Not found');
     expect(await page.textContent('body')).not.toContain(order.reference);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await keepScreenshot(page, 'order-not-found');
     await page.goto(`${fx.url}/orders/00000000-0000-4000-8000-000000000000`);
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 10_000 }).toBe('Not found');
+    await expect
+      .poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 10_000 })
+      .toBe('Not found');
     await context.close();
   });
 
@@ -49,7 +53,9 @@ describe.skipIf(skip)('signing in, the order list, and what other customers see'
     const context = await fx.context();
     const page = await context.newPage();
     await page.goto(`${fx.url}/orders`);
-    await expect.poll(() => page.getByRole('heading', { level: 2 }).first().textContent(), { timeout: 10_000 }).toBe('Sign in to see your orders');
+    await expect
+      .poll(() => page.getByRole('heading', { level: 2 }).first().textContent(), { timeout: 10_000 })
+      .toBe('Sign in to see your orders');
     expect(await page.textContent('main')).toContain('npm run cli -- token <userId>');
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.goto(`${fx.url}/signin`);
@@ -63,11 +69,13 @@ describe.skipIf(skip)('signing in, the order list, and what other customers see'
     const context = await fx.context('not.a.valid-token');
     const page = await context.newPage();
     await page.goto(`${fx.url}/orders`);
-    await expect.poll(() => page.getByRole('heading', { level: 2 }).first().textContent(), { timeout: 10_000 }).toBe('Your sign-in is no longer valid');
+    await expect
+      .poll(() => page.getByRole('heading', { level: 2 }).first().textContent(), { timeout: 10_000 })
+      .toBe('Your sign-in is no longer valid');
     await context.close();
   });
 
-  it('lists the customer\'s own orders, newest first, a page at a time, each linking to its page', async () => {
+  it("lists the customer's own orders, newest first, a page at a time, each linking to its page", async () => {
     const customer = await fx.customer();
     const other = await fx.customer();
     await fx.createOrder(other.token);
@@ -96,10 +104,14 @@ describe.skipIf(skip)('signing in, the order list, and what other customers see'
     await page.goto(`${fx.url}/orders/${order.id}`);
     await page.getByRole('button', { name: 'Cancel order' }).click();
     await page.getByRole('button', { name: 'Yes, cancel order' }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'is canceled' }).count(), { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'is canceled' }).count(), { timeout: 10_000 })
+      .toBe(1);
     expect(await page.getByTestId('status').textContent()).toBe('Canceled');
     expect(await page.locator('[data-eta-state]').getAttribute('data-eta-state')).toBe('canceled');
-    const stored = (await fx.gql(customer.token, 'query ($id: ID!) { order(id: $id) { orderStatus canceled } }', { id: order.id })).order;
+    const stored = (
+      await fx.gql(customer.token, 'query ($id: ID!) { order(id: $id) { orderStatus canceled } }', { id: order.id })
+    ).order;
     expect(stored).toEqual({ orderStatus: 'CANCELED', canceled: true });
     expect(await seriousAxeViolations(page)).toEqual([]);
     await keepScreenshot(page, 'order-canceled');

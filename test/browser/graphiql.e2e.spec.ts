@@ -44,7 +44,9 @@ describe.skipIf(skipReason)('GraphiQL and the API docs in Chromium', () => {
     await page.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (event) => {
         (window as unknown as { __violations: string[] }).__violations ??= [];
-        (window as unknown as { __violations: string[] }).__violations.push(`${event.violatedDirective} ${event.blockedURI} at ${event.sourceFile}:${event.lineNumber}:${event.columnNumber} ${event.sample}`);
+        (window as unknown as { __violations: string[] }).__violations.push(
+          `${event.violatedDirective} ${event.blockedURI} at ${event.sourceFile}:${event.lineNumber}:${event.columnNumber} ${event.sample}`,
+        );
       });
     });
     page.on('console', (message) => {
@@ -62,7 +64,12 @@ describe.skipIf(skipReason)('GraphiQL and the API docs in Chromium', () => {
     expect(response?.status()).toBe(200);
     // Scripts from this origin only, nothing inline or evaluated; inline styles are allowed on
     // this page alone (its editor positions lines with style attributes).
-    const csp = Object.fromEntries((response?.headers()['content-security-policy'] ?? '').split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    const csp = Object.fromEntries(
+      (response?.headers()['content-security-policy'] ?? '')
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...values]) => [name, values]),
+    );
     expect(csp['script-src']).toEqual(["'self'"]);
     expect(csp['default-src']).toEqual(["'self'"]);
     expect(csp['connect-src']).toEqual(["'self'"]);
@@ -80,7 +87,10 @@ describe.skipIf(skipReason)('GraphiQL and the API docs in Chromium', () => {
     await page.keyboard.type('{ viewer { id isOperator } }');
 
     // The token goes in the Headers tab, as the start banner tells developers to do.
-    await page.getByRole('button', { name: /headers/i }).first().click();
+    await page
+      .getByRole('button', { name: /headers/i })
+      .first()
+      .click();
     const headers = page.locator('.graphiql-editor-tool .monaco-editor').last();
     await headers.waitFor({ state: 'visible', timeout: 10_000 });
     await headers.click();
@@ -88,13 +98,18 @@ describe.skipIf(skipReason)('GraphiQL and the API docs in Chromium', () => {
     await page.keyboard.press('Delete');
     await page.keyboard.insertText(JSON.stringify({ authorization: `Bearer ${token}` }));
 
-    await page.getByRole('button', { name: /execute query/i }).first().click();
+    await page
+      .getByRole('button', { name: /execute query/i })
+      .first()
+      .click();
     const result = page.locator('.graphiql-response');
     await expect.poll(async () => result.innerText(), { timeout: 20_000 }).toContain(userId);
     expect(await result.innerText()).toMatch(/"isOperator":\s*false/);
 
     await keepScreenshot(page, 'graphiql');
-    const pageViolations = await page.evaluate(() => (window as unknown as { __violations?: string[] }).__violations ?? []);
+    const pageViolations = await page.evaluate(
+      () => (window as unknown as { __violations?: string[] }).__violations ?? [],
+    );
     expect(pageViolations, 'securitypolicyviolation events').toEqual([]);
     expect(violations, 'CSP messages on the console').toEqual([]);
     expect(foreign, 'requests to other origins').toEqual([]);
@@ -107,9 +122,14 @@ describe.skipIf(skipReason)('GraphiQL and the API docs in Chromium', () => {
     const response = await page.goto(`${base}/docs/`, { waitUntil: 'load' });
     expect(response?.status()).toBe(200);
     await page.locator('.swagger-ui .info .title').waitFor({ state: 'visible', timeout: 20_000 });
-    await page.locator('.opblock-summary-path', { hasText: '/api/production' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+    await page
+      .locator('.opblock-summary-path', { hasText: '/api/production' })
+      .first()
+      .waitFor({ state: 'visible', timeout: 20_000 });
     await keepScreenshot(page, 'docs');
-    const pageViolations = await page.evaluate(() => (window as unknown as { __violations?: string[] }).__violations ?? []);
+    const pageViolations = await page.evaluate(
+      () => (window as unknown as { __violations?: string[] }).__violations ?? [],
+    );
     expect(pageViolations, 'securitypolicyviolation events').toEqual([]);
     expect(violations, 'CSP messages on the console').toEqual([]);
     expect(foreign, 'requests to other origins').toEqual([]);

@@ -42,7 +42,11 @@ describe.skipIf(skip)("the operator's order page", () => {
 
   const action = (page: Page, name: string) => page.locator(`[data-action="${name}"]`);
   const outcomeOf = (page: Page, name: string) => action(page, name).locator('[aria-live]');
-  const gqlOrder = async (id: string, fields: string): Promise<Record<string, unknown>> => (await fx.gql(fx.operator, `query ($id: ID!) { order(id: $id) { ${fields} } }`, { id })).order as Record<string, unknown>;
+  const gqlOrder = async (id: string, fields: string): Promise<Record<string, unknown>> =>
+    (await fx.gql(fx.operator, `query ($id: ID!) { order(id: $id) { ${fields} } }`, { id })).order as Record<
+      string,
+      unknown
+    >;
 
   it("approves from the order's page, and the customer's open page follows without a reload", async () => {
     const { order, context, page: customerPage } = await paidOrder();
@@ -52,7 +56,9 @@ describe.skipIf(skip)("the operator's order page", () => {
     const page = await opsPage(order.id);
     expect(await page.getByTestId('reference').textContent()).toBe(order.reference);
     // Who did what: the payment came from Stripe (simulated), the creation from the customer.
-    expect(await page.locator('.timeline [data-testid="timeline-actor"]').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^by customer /)]));
+    expect(await page.locator('.timeline [data-testid="timeline-actor"]').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^by customer /)]),
+    );
     const version = Number(await page.getByTestId('shown-version').textContent());
 
     await action(page, 'APPROVE').getByRole('button', { name: 'Approve' }).click();
@@ -79,8 +85,12 @@ describe.skipIf(skip)("the operator's order page", () => {
 
   it("holds with a reason, by keyboard: the customer's countdown pauses and start production is disabled with the hold reason", async () => {
     const { order, context, page: customerPage } = await paidOrder();
-    await fx.gql(fx.operator, 'mutation ($id: ID!) { setOrderStatus(id: $id, status: APPROVED) { id } }', { id: order.id });
-    await expect.poll(() => customerPage.locator('[data-eta-state]').getAttribute('data-eta-state'), WAIT).toBe('running');
+    await fx.gql(fx.operator, 'mutation ($id: ID!) { setOrderStatus(id: $id, status: APPROVED) { id } }', {
+      id: order.id,
+    });
+    await expect
+      .poll(() => customerPage.locator('[data-eta-state]').getAttribute('data-eta-state'), WAIT)
+      .toBe('running');
 
     const page = await opsPage(order.id);
     await expect.poll(() => page.getByTestId('status').textContent(), WAIT).toBe('Printing');
@@ -100,18 +110,29 @@ describe.skipIf(skip)("the operator's order page", () => {
     await page.keyboard.type('Artwork resolution too low');
     await page.keyboard.press('Enter');
 
-    await expect.poll(() => outcomeOf(page, 'SET_PRIORITY').textContent(), WAIT).toBe('On hold: Artwork resolution too low');
+    await expect
+      .poll(() => outcomeOf(page, 'SET_PRIORITY').textContent(), WAIT)
+      .toBe('On hold: Artwork resolution too low');
     expect(await dialog.isVisible()).toBe(false);
     // Focus came back by the action (its button is replaced by the release buttons, so to its outcome).
-    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[data-action]')?.getAttribute('data-action')), WAIT).toBe('SET_PRIORITY');
+    await expect
+      .poll(
+        () => page.evaluate(() => document.activeElement?.closest('[data-action]')?.getAttribute('data-action')),
+        WAIT,
+      )
+      .toBe('SET_PRIORITY');
 
     await expect.poll(() => start.isDisabled(), WAIT).toBe(true);
     expect(await start.getAttribute('aria-describedby')).toBeTruthy();
-    expect(await action(page, 'START_PRODUCTION').getByTestId('reason').textContent()).toContain('on hold (Artwork resolution too low)');
+    expect(await action(page, 'START_PRODUCTION').getByTestId('reason').textContent()).toContain(
+      'on hold (Artwork resolution too low)',
+    );
     expect(await page.getByTestId('priority').textContent()).toBe('Hold priority');
     await keepScreenshot(page, 'ops-order-on-hold');
 
-    await expect.poll(() => customerPage.locator('[data-eta-state]').getAttribute('data-eta-state'), WAIT).toBe('paused');
+    await expect
+      .poll(() => customerPage.locator('[data-eta-state]').getAttribute('data-eta-state'), WAIT)
+      .toBe('paused');
     expect(await customerPage.textContent('main')).toContain('On hold: Artwork resolution too low');
     await keepScreenshot(customerPage, 'ops-order-customer-paused');
 
@@ -119,7 +140,9 @@ describe.skipIf(skip)("the operator's order page", () => {
     await action(page, 'SET_PRIORITY').getByRole('button', { name: 'Release as rush' }).click();
     await expect.poll(() => outcomeOf(page, 'SET_PRIORITY').textContent(), WAIT).toBe('Rush priority now.');
     await expect.poll(() => start.isEnabled(), WAIT).toBe(true);
-    await expect.poll(() => customerPage.locator('[data-eta-state]').getAttribute('data-eta-state'), WAIT).toBe('running');
+    await expect
+      .poll(() => customerPage.locator('[data-eta-state]').getAttribute('data-eta-state'), WAIT)
+      .toBe('running');
     expect(await seriousAxeViolations(page)).toEqual([]);
     await keepScreenshot(page, 'ops-order-released');
     await page.close();
@@ -135,7 +158,11 @@ describe.skipIf(skip)("the operator's order page", () => {
     await page.goto(`${fx.url}/ops/orders/${order.id}`);
     await expect.poll(() => page.getByTestId('reference').textContent(), WAIT).toBe(order.reference);
     const shown = Number(await page.getByTestId('shown-version').textContent());
-    await fx.gql(fx.operator, 'mutation ($id: ID!, $message: String!) { postOrderMessage(id: $id, message: $message) { id } }', { id: order.id, message: 'Posted from elsewhere' });
+    await fx.gql(
+      fx.operator,
+      'mutation ($id: ID!, $message: String!) { postOrderMessage(id: $id, message: $message) { id } }',
+      { id: order.id, message: 'Posted from elsewhere' },
+    );
 
     await action(page, 'APPROVE').getByRole('button', { name: 'Approve' }).click();
     await expect.poll(() => outcomeOf(page, 'APPROVE').getAttribute('data-outcome'), WAIT).toBe('conflict');
@@ -179,7 +206,9 @@ describe.skipIf(skip)("the operator's order page", () => {
     expect(await second.getByTestId('notes-outcome').textContent()).toMatch(/^Not saved: .*Your text is kept/);
     const conflict = second.getByTestId('notes-conflict');
     expect(await conflict.getByTestId('other-notes').textContent()).toBe('Check the sleeve print before packing');
-    expect(await conflict.getByTestId('changed-fields').textContent()).toContain('Notes: (none) → Check the sleeve print before packing');
+    expect(await conflict.getByTestId('changed-fields').textContent()).toContain(
+      'Notes: (none) → Check the sleeve print before packing',
+    );
     expect(await conflict.getByTestId('new-entries').textContent()).toContain('Notes updated');
     expect(await second.getByTestId('notes').inputValue()).toBe('Customer asked for gift wrap');
     // Nothing of the second edit was written.
@@ -204,7 +233,9 @@ describe.skipIf(skip)("the operator's order page", () => {
     await action(page, 'APPROVE').getByRole('button', { name: 'Approve' }).click();
     await expect.poll(() => outcomeOf(page, 'APPROVE').textContent(), WAIT).toBe('Approved. Now Printing.');
     await action(page, 'START_PRODUCTION').getByRole('button', { name: 'Start production' }).click();
-    await expect.poll(() => outcomeOf(page, 'START_PRODUCTION').textContent(), WAIT).toBe('Production started. Now Finishing.');
+    await expect
+      .poll(() => outcomeOf(page, 'START_PRODUCTION').textContent(), WAIT)
+      .toBe('Production started. Now Finishing.');
 
     const fulfil = action(page, 'FULFILL').getByRole('button', { name: 'Fulfil…' });
     await fulfil.click();
@@ -214,13 +245,21 @@ describe.skipIf(skip)("the operator's order page", () => {
     await dialog.getByLabel('Carrier').fill('UPS');
     await keepScreenshot(page, 'ops-order-fulfil-dialog');
     await dialog.getByRole('button', { name: 'Fulfil order' }).click();
-    await expect.poll(() => outcomeOf(page, 'FULFILL').textContent(), WAIT).toBe('Fulfilled with tracking number 1Z999AA10123456784.');
+    await expect
+      .poll(() => outcomeOf(page, 'FULFILL').textContent(), WAIT)
+      .toBe('Fulfilled with tracking number 1Z999AA10123456784.');
     // Fulfil… is disabled now, so focus went to its outcome, where a screen reader reads the result.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent), WAIT).toBe('Fulfilled with tracking number 1Z999AA10123456784.');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.textContent), WAIT)
+      .toBe('Fulfilled with tracking number 1Z999AA10123456784.');
     const shipped = page.locator('.timeline li').filter({ hasText: 'shipped with UPS 1Z999AA10123456784' });
     expect(await shipped.count()).toBe(1);
-    expect(await shipped.getByTestId('timeline-tracking').getByRole('link').getAttribute('href')).toBe('https://carrier.example/track/1Z999AA10123456784');
-    await expect.poll(() => customerPage.locator('.timeline').textContent(), WAIT).toContain('shipped with UPS 1Z999AA10123456784');
+    expect(await shipped.getByTestId('timeline-tracking').getByRole('link').getAttribute('href')).toBe(
+      'https://carrier.example/track/1Z999AA10123456784',
+    );
+    await expect
+      .poll(() => customerPage.locator('.timeline').textContent(), WAIT)
+      .toContain('shipped with UPS 1Z999AA10123456784');
     // Fulfilled is final: cancel is refused, with the rules' reason.
     expect(await action(page, 'CANCEL').getByRole('button', { name: 'Cancel order…' }).isDisabled()).toBe(true);
     expect(await action(page, 'CANCEL').getByTestId('reason').textContent()).toContain('final');
@@ -241,7 +280,9 @@ describe.skipIf(skip)("the operator's order page", () => {
     await expect.poll(() => other.evaluate(() => document.activeElement?.textContent), WAIT).toBe('Cancel order…');
     expect(await cancelDialog.isVisible()).toBe(false);
     await cancelButton.click();
-    expect(await cancelDialog.getByTestId('cancel-refund-note').textContent()).toBe('This order is paid: canceling it requests a refund of the payment.');
+    expect(await cancelDialog.getByTestId('cancel-refund-note').textContent()).toBe(
+      'This order is paid: canceling it requests a refund of the payment.',
+    );
     // A reason is required: the form does not send without one.
     await cancelDialog.getByRole('button', { name: 'Cancel order' }).click();
     expect(await cancelDialog.isVisible()).toBe(true);
@@ -265,12 +306,22 @@ describe.skipIf(skip)("the operator's order page", () => {
     expect(await page.locator('[data-flag]').count()).toBe(0);
     // Stripe reports a dispute of the (simulated) payment, signed with the secret our webhook checks.
     const dueBy = Math.floor(Date.UTC(2026, 11, 24, 23, 59, 59) / 1000);
-    const dispute = disputeObject({ paymentIntent: simulatedPaymentIntentId(order.id), amount: 5400, status: 'needs_response', dueBy });
-    const answer = await deliver(fx.url, stripeEvent('charge.dispute.created', dispute), { secret: fx.stack.first.runtime.payments.webhookSecrets[0]! });
+    const dispute = disputeObject({
+      paymentIntent: simulatedPaymentIntentId(order.id),
+      amount: 5400,
+      status: 'needs_response',
+      dueBy,
+    });
+    const answer = await deliver(fx.url, stripeEvent('charge.dispute.created', dispute), {
+      secret: fx.stack.first.runtime.payments.webhookSecrets[0]!,
+    });
     expect(answer.body).toMatchObject({ outcome: 'applied' });
     const flag = page.locator('[data-flag="disputed"]');
     await expect.poll(() => flag.count(), WAIT).toBe(1);
-    const due = await page.evaluate((iso) => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)), '2026-12-24T23:59:59.000Z');
+    const due = await page.evaluate(
+      (iso) => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)),
+      '2026-12-24T23:59:59.000Z',
+    );
     expect(await flag.textContent()).toBe(`Disputed (needs response): evidence due by ${due}.`);
     expect(await page.locator('.timeline li').last().textContent()).toContain('by stripe');
     expect(await seriousAxeViolations(page)).toEqual([]);
@@ -281,10 +332,16 @@ describe.skipIf(skip)("the operator's order page", () => {
   it('posts a message on the timeline and replaces the public tracking link', async () => {
     const { order, context, page: customerPage } = await paidOrder();
     const page = await opsPage(order.id);
-    await page.getByLabel('Message for the timeline (the customer sees it)').fill('Your mockup is approved by our print team');
+    await page
+      .getByLabel('Message for the timeline (the customer sees it)')
+      .fill('Your mockup is approved by our print team');
     await page.getByRole('button', { name: 'Post message' }).click();
-    await expect.poll(() => page.getByTestId('message-outcome').textContent(), WAIT).toBe('Message posted on the timeline.');
-    await expect.poll(() => customerPage.locator('.timeline').textContent(), WAIT).toContain('Your mockup is approved by our print team');
+    await expect
+      .poll(() => page.getByTestId('message-outcome').textContent(), WAIT)
+      .toBe('Message posted on the timeline.');
+    await expect
+      .poll(() => customerPage.locator('.timeline').textContent(), WAIT)
+      .toContain('Your mockup is approved by our print team');
 
     await page.getByRole('button', { name: 'Issue tracking link' }).click();
     await expect.poll(() => page.getByTestId('tracking-outcome').textContent(), WAIT).toBe('Tracking link issued.');
@@ -292,12 +349,20 @@ describe.skipIf(skip)("the operator's order page", () => {
     expect(firstLink).toMatch(new RegExp(`^${fx.url}/track/`));
     await page.getByRole('button', { name: 'Revoke and replace' }).click();
     await page.getByRole('button', { name: 'Yes, revoke and replace' }).click();
-    await expect.poll(() => page.getByTestId('tracking-outcome').textContent(), WAIT).toBe('The old link no longer works; a new one replaces it.');
+    await expect
+      .poll(() => page.getByTestId('tracking-outcome').textContent(), WAIT)
+      .toBe('The old link no longer works; a new one replaces it.');
     const secondLink = await page.getByTestId('tracking-url').textContent();
     expect(secondLink).not.toBe(firstLink);
     const token = (link: string | null) => link!.split('/track/')[1];
-    expect((await fx.gql(undefined, 'query ($t: String!) { trackOrder(token: $t) { reference } }', { t: token(firstLink) })).trackOrder).toBeNull();
-    expect((await fx.gql(undefined, 'query ($t: String!) { trackOrder(token: $t) { reference } }', { t: token(secondLink) })).trackOrder.reference).toBe(order.reference);
+    expect(
+      (await fx.gql(undefined, 'query ($t: String!) { trackOrder(token: $t) { reference } }', { t: token(firstLink) }))
+        .trackOrder,
+    ).toBeNull();
+    expect(
+      (await fx.gql(undefined, 'query ($t: String!) { trackOrder(token: $t) { reference } }', { t: token(secondLink) }))
+        .trackOrder.reference,
+    ).toBe(order.reference);
     await page.close();
     await context.close();
   });
@@ -305,7 +370,9 @@ describe.skipIf(skip)("the operator's order page", () => {
   it("lives in the operator console's frame, as the list does, with an unknown order not found there", async () => {
     const { order, context, page: customerPage } = await paidOrder();
     const page = await opsPage(order.id);
-    expect(await page.getByRole('navigation', { name: 'Operator' }).getByRole('link', { name: 'All orders' }).count()).toBe(1);
+    expect(
+      await page.getByRole('navigation', { name: 'Operator' }).getByRole('link', { name: 'All orders' }).count(),
+    ).toBe(1);
     expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
     expect(await page.locator('main').getAttribute('class')).toBe('ops-main');
     await expect.poll(() => page.title(), WAIT).toBe(`Order ${order.reference} · Operator console`);
@@ -316,7 +383,10 @@ describe.skipIf(skip)("the operator's order page", () => {
         const probe = document.createElement('div');
         probe.innerHTML = '<button type="button" disabled>Probe</button><p class="field">Probe</p>';
         document.querySelector('main')!.append(probe);
-        const looks = { opacity: getComputedStyle(probe.querySelector('button')!).opacity, field: getComputedStyle(probe.querySelector('p')!).display };
+        const looks = {
+          opacity: getComputedStyle(probe.querySelector('button')!).opacity,
+          field: getComputedStyle(probe.querySelector('p')!).display,
+        };
         probe.remove();
         return looks;
       });
@@ -325,7 +395,11 @@ describe.skipIf(skip)("the operator's order page", () => {
     const startProduction = action(page, 'START_PRODUCTION').getByRole('button', { name: 'Start production' });
     expect(await startProduction.isDisabled()).toBe(true);
     expect(await startProduction.evaluate((button) => getComputedStyle(button).opacity)).toBe('0.6');
-    expect(await page.getByLabel('Notes for operators (customers never see them)').evaluate((notes) => getComputedStyle(notes.parentElement!).display)).toBe('flex');
+    expect(
+      await page
+        .getByLabel('Notes for operators (customers never see them)')
+        .evaluate((notes) => getComputedStyle(notes.parentElement!).display),
+    ).toBe('flex');
     await page.close();
     await context.close();
 
@@ -333,14 +407,16 @@ describe.skipIf(skip)("the operator's order page", () => {
     await missing.goto(`${fx.url}/ops/orders/${newId()}`);
     await expect.poll(() => missing.getByRole('heading', { level: 1 }).textContent(), WAIT).toBe('Order not found');
     expect(await missing.getByRole('navigation', { name: 'Operator' }).count()).toBe(1);
-    expect(await missing.getByTestId('not-found').getByRole('link', { name: 'See all orders' }).getAttribute('href')).toBe('/ops/orders');
+    expect(
+      await missing.getByTestId('not-found').getByRole('link', { name: 'See all orders' }).getAttribute('href'),
+    ).toBe('/ops/orders');
     expect(await missing.title()).toBe('Order not found · Operator console');
     expect(await seriousAxeViolations(missing)).toEqual([]);
     await keepScreenshot(missing, 'ops-order-not-found');
     await missing.close();
   });
 
-  it("gives a customer the not-allowed page for /ops/orders/<id>, with no order data in any response, even for their own order", async () => {
+  it('gives a customer the not-allowed page for /ops/orders/<id>, with no order data in any response, even for their own order', async () => {
     const customer = await fx.customer();
     const order = await fx.createOrder(customer.token, { notes: 'Operator-only note' });
     const context = await fx.context(customer.token);

@@ -47,30 +47,44 @@ describe.skipIf(skip)('the order page across a lost WebSocket', () => {
 
     await page.goto(`${fx.url}/orders/${order.id}`);
     await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 10_000 }).toBe('Queued');
-    await expect.poll(() => page.locator('[data-connection]').getAttribute('data-connection'), { timeout: 10_000 }).toBe('online');
+    await expect
+      .poll(() => page.locator('[data-connection]').getAttribute('data-connection'), { timeout: 10_000 })
+      .toBe('online');
     const shownBeforeCut = await page.locator('[data-position]').getAttribute('data-position');
     const first = connections.at(-1)!;
     expect(first.sent.find((m) => m.type === 'subscribe')?.payload?.variables?.afterPosition).toBe(shownBeforeCut);
 
     cut = true;
     await first.route.close({ code: 3000, reason: 'cut by the test' });
-    await expect.poll(() => page.locator('[data-connection]').getAttribute('data-connection'), { timeout: 10_000 }).toBe('offline');
+    await expect
+      .poll(() => page.locator('[data-connection]').getAttribute('data-connection'), { timeout: 10_000 })
+      .toBe('offline');
     expect(await page.getByRole('status').filter({ hasText: 'Offline' }).count()).toBe(1);
     await keepScreenshot(page, 'order-offline');
 
     const messages = ['First note while offline', 'Second note while offline', 'Third note while offline'];
     for (const message of messages) {
-      await fx.gql(fx.operator, 'mutation ($id: ID!, $message: String!) { postOrderMessage(id: $id, message: $message) { id } }', { id: order.id, message });
+      await fx.gql(
+        fx.operator,
+        'mutation ($id: ID!, $message: String!) { postOrderMessage(id: $id, message: $message) { id } }',
+        { id: order.id, message },
+      );
     }
-    const latest = (await fx.gql(customer.token, 'query ($id: ID!) { order(id: $id) { position } }', { id: order.id })).order.position;
+    const latest = (await fx.gql(customer.token, 'query ($id: ID!) { order(id: $id) { position } }', { id: order.id }))
+      .order.position;
     // Nothing reached the page while cut.
     expect(await page.locator('[data-position]').getAttribute('data-position')).toBe(shownBeforeCut);
     const connectionsWhileCut = connections.length;
 
     cut = false;
-    await expect.poll(() => page.locator('[data-position]').getAttribute('data-position'), { timeout: 30_000 }).toBe(latest);
-    await expect.poll(() => page.locator('[data-connection]').getAttribute('data-connection'), { timeout: 10_000 }).toBe('online');
-    for (const message of messages) expect(await page.locator('.timeline-message', { hasText: message }).count()).toBe(1);
+    await expect
+      .poll(() => page.locator('[data-position]').getAttribute('data-position'), { timeout: 30_000 })
+      .toBe(latest);
+    await expect
+      .poll(() => page.locator('[data-connection]').getAttribute('data-connection'), { timeout: 10_000 })
+      .toBe('online');
+    for (const message of messages)
+      expect(await page.locator('.timeline-message', { hasText: message }).count()).toBe(1);
 
     const resumed = connections.slice(connectionsWhileCut);
     expect(resumed).toHaveLength(1);
@@ -78,23 +92,41 @@ describe.skipIf(skip)('the order page across a lost WebSocket', () => {
     expect(subscribe?.payload?.variables).toEqual({ id: order.id, afterPosition: shownBeforeCut });
 
     // And it stays live on the new socket.
-    await fx.gql(fx.operator, 'mutation ($id: ID!) { setOrderStatus(id: $id, status: APPROVED) { id } }', { id: order.id });
+    await fx.gql(fx.operator, 'mutation ($id: ID!) { setOrderStatus(id: $id, status: APPROVED) { id } }', {
+      id: order.id,
+    });
     await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 10_000 }).toBe('Printing');
     expect(await page.locator('.timeline-message', { hasText: 'Third note while offline' }).count()).toBe(1);
     await context.close();
   });
 
   it('works under the Content-Security-Policy the server is to send: no inline script, no eval, live over its own origin', async () => {
-    const policy = "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data: https:; font-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+    const policy =
+      "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data: https:; font-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
     const customer = await fx.customer();
     const order = await fx.createOrder(customer.token);
     // A document the test fulfils counts as public to Chromium's local-network checks, which then
     // refuse its socket to 127.0.0.1: this browser runs without them.
-    const browser = await chromium.launch({ executablePath: chromiumPath()!, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-features=LocalNetworkAccessChecks,PrivateNetworkAccessChecks'] });
+    const browser = await chromium.launch({
+      executablePath: chromiumPath()!,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-features=LocalNetworkAccessChecks,PrivateNetworkAccessChecks',
+      ],
+    });
     try {
       const context = await browser.newContext();
       await context.addInitScript((token) => localStorage.setItem('po.token', token), customer.token);
-      await context.route('https://designs.example.com/**', (route) => route.fulfill({ status: 200, contentType: 'image/svg+xml', body: '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>' }));
+      await context.route('https://designs.example.com/**', (route) =>
+        route.fulfill({
+          status: 200,
+          contentType: 'image/svg+xml',
+          body: '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>',
+        }),
+      );
       // The policy added to the page's HTML here, as the helmet set-up of another part will.
       await context.route(`${fx.url}/orders/**`, async (route) => {
         const response = await route.fetch();
@@ -107,9 +139,17 @@ describe.skipIf(skip)('the order page across a lost WebSocket', () => {
       });
       await page.goto(`${fx.url}/orders/${order.id}`);
       await expect.poll(() => page.getByTestId('reference').textContent(), { timeout: 10_000 }).toBe(order.reference);
-      await expect.poll(() => page.locator('[data-connection]').getAttribute('data-connection'), { timeout: 10_000 }).toBe('online');
-      await fx.gql(fx.operator, 'mutation ($id: ID!, $message: String!) { postOrderMessage(id: $id, message: $message) { id } }', { id: order.id, message: 'Seen under the policy' });
-      await expect.poll(() => page.locator('.timeline').textContent(), { timeout: 10_000 }).toContain('Seen under the policy');
+      await expect
+        .poll(() => page.locator('[data-connection]').getAttribute('data-connection'), { timeout: 10_000 })
+        .toBe('online');
+      await fx.gql(
+        fx.operator,
+        'mutation ($id: ID!, $message: String!) { postOrderMessage(id: $id, message: $message) { id } }',
+        { id: order.id, message: 'Seen under the policy' },
+      );
+      await expect
+        .poll(() => page.locator('.timeline').textContent(), { timeout: 10_000 })
+        .toContain('Seen under the policy');
       expect(violations).toEqual([]);
     } finally {
       await browser.close();
@@ -117,7 +157,7 @@ describe.skipIf(skip)('the order page across a lost WebSocket', () => {
   });
 
   // Needs the webapi branch: it serves the garments' pictures at our origin.
-  it('loads nothing from another origin but the customer\'s design', async () => {
+  it("loads nothing from another origin but the customer's design", async () => {
     const customer = await fx.customer();
     const order = await fx.createOrder(customer.token);
     const context = await fx.context(customer.token);
@@ -125,7 +165,8 @@ describe.skipIf(skip)('the order page across a lost WebSocket', () => {
     const otherOrigins: string[] = [];
     page.on('request', (request) => {
       const url = new URL(request.url());
-      if (url.origin !== fx.url && !url.href.startsWith('https://designs.example.com/') && url.protocol !== 'data:') otherOrigins.push(url.href);
+      if (url.origin !== fx.url && !url.href.startsWith('https://designs.example.com/') && url.protocol !== 'data:')
+        otherOrigins.push(url.href);
     });
     await page.goto(`${fx.url}/orders/${order.id}`);
     await expect.poll(() => page.getByTestId('reference').textContent(), { timeout: 10_000 }).toBe(order.reference);

@@ -33,7 +33,9 @@ describe.skipIf(skip)('the customer order pages, in a browser', () => {
     await page.waitForURL(`${fx.url}/order-success?order=${order.id}`);
     await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 10_000 }).toBe('Queued');
     expect(await page.getByTestId('payment-state').textContent()).toContain('Payment confirmed');
-    await expect.poll(() => page.locator('.timeline').textContent(), { timeout: 10_000 }).toContain('Payment confirmed, order queued for production');
+    await expect
+      .poll(() => page.locator('.timeline').textContent(), { timeout: 10_000 })
+      .toContain('Payment confirmed, order queued for production');
     expect(await page.locator('[data-stop="queued"]').getAttribute('data-state')).toBe('CURRENT');
     expect(await page.locator('[data-stop="spec-review"]').getAttribute('data-state')).toBe('DONE');
     expect(await page.getByRole('link', { name: 'Pay now' }).count()).toBe(0);
@@ -50,15 +52,21 @@ describe.skipIf(skip)('the customer order pages, in a browser', () => {
     const success = await context.newPage();
     // Stripe may redirect before its webhook lands: the success page is open while the order is still a draft.
     await success.goto(`${fx.url}/order-success?order=${order.id}`);
-    await expect.poll(() => success.getByTestId('payment-state').textContent(), { timeout: 10_000 }).toBe('Payment received: confirming with the payment provider…');
-    await expect.poll(() => success.locator('[data-connection]').getAttribute('data-connection'), { timeout: 10_000 }).toBe('online');
+    await expect
+      .poll(() => success.getByTestId('payment-state').textContent(), { timeout: 10_000 })
+      .toBe('Payment received: confirming with the payment provider…');
+    await expect
+      .poll(() => success.locator('[data-connection]').getAttribute('data-connection'), { timeout: 10_000 })
+      .toBe('online');
     expect(await success.getByRole('link', { name: 'Pay now' }).count()).toBe(0);
     expect(await success.getByRole('button', { name: 'Cancel order' }).count()).toBe(0);
     expect(await seriousAxeViolations(success)).toEqual([]);
     await keepScreenshot(success, 'order-success-confirming');
 
     await fx.pay(await context.newPage(), order.checkoutUrl);
-    await expect.poll(() => success.getByTestId('payment-state').textContent(), { timeout: 10_000 }).toBe('Payment confirmed: your order is queued for production.');
+    await expect
+      .poll(() => success.getByTestId('payment-state').textContent(), { timeout: 10_000 })
+      .toBe('Payment confirmed: your order is queued for production.');
     expect(await success.getByTestId('status').textContent()).toBe('Queued');
     await context.close();
   });
@@ -82,13 +90,15 @@ describe.skipIf(skip)('the customer order pages, in a browser', () => {
     await page.keyboard.press('Shift+Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Yes, cancel order');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'is canceled' }).count(), { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'is canceled' }).count(), { timeout: 10_000 })
+      .toBe(1);
     expect(await page.getByTestId('status').textContent()).toBe('Canceled');
     await context.close();
   });
 
   // Needs the webapi branch (ProductionOrder.checkoutUrl).
-  it('offers a draft\'s checkout as Pay now, also on Stripe\'s cancel URL (the order page)', async () => {
+  it("offers a draft's checkout as Pay now, also on Stripe's cancel URL (the order page)", async () => {
     const customer = await fx.customer();
     const order = await fx.createOrder(customer.token);
     const context = await fx.context(customer.token);
@@ -111,19 +121,31 @@ describe.skipIf(skip)('the customer order pages, in a browser', () => {
     await fx.pay(page, order.checkoutUrl);
     await page.goto(`${fx.url}/orders/${order.id}`);
     await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 10_000 }).toBe('Queued');
-    await expect.poll(() => page.locator('[role=status][data-connection]').getAttribute('data-connection'), { timeout: 10_000 }).toBe('online');
+    await expect
+      .poll(() => page.locator('[role=status][data-connection]').getAttribute('data-connection'), { timeout: 10_000 })
+      .toBe('online');
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
     const ticking1 = await page.locator('[data-eta-state]').textContent();
     await expect.poll(() => page.locator('[data-eta-state]').textContent(), { timeout: 3000 }).not.toBe(ticking1);
 
-    await fx.gql(fx.operator, `mutation ($id: ID!) { setOrderStatus(id: $id, status: APPROVED, message: "Spec approved") { ${ORDER_FIELDS} } }`, { id: order.id });
+    await fx.gql(
+      fx.operator,
+      `mutation ($id: ID!) { setOrderStatus(id: $id, status: APPROVED, message: "Spec approved") { ${ORDER_FIELDS} } }`,
+      { id: order.id },
+    );
     await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 10_000 }).toBe('Printing');
     expect(await page.locator('[data-stop="printing"]').getAttribute('data-state')).toBe('CURRENT');
     expect(await page.locator('[data-stop="queued"]').getAttribute('data-state')).toBe('DONE');
     expect(await page.locator('[data-stop="printing"] time').count()).toBe(1);
 
-    await fx.gql(fx.operator, `mutation ($id: ID!) { setOrderPriority(id: $id, priority: HOLD, reason: "Artwork question") { ${ORDER_FIELDS} } }`, { id: order.id });
-    await expect.poll(() => page.locator('[data-eta-state]').getAttribute('data-eta-state'), { timeout: 10_000 }).toBe('paused');
+    await fx.gql(
+      fx.operator,
+      `mutation ($id: ID!) { setOrderPriority(id: $id, priority: HOLD, reason: "Artwork question") { ${ORDER_FIELDS} } }`,
+      { id: order.id },
+    );
+    await expect
+      .poll(() => page.locator('[data-eta-state]').getAttribute('data-eta-state'), { timeout: 10_000 })
+      .toBe('paused');
     const paused = await page.locator('[data-eta-state]').textContent();
     expect(paused).toMatch(/^Paused \(on hold\): 1d 23:\d\d:\d\d left$/);
     expect(await page.getByTestId('priority').textContent()).toBe('Hold priority');

@@ -34,7 +34,8 @@ async function freePort(): Promise<number> {
 }
 
 /** A small design served for the designs' outside URL: the tests reach no other host. */
-const DESIGN_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="180" height="180"><rect width="180" height="180" fill="#2b6cb0"/><circle cx="90" cy="90" r="50" fill="#f6e05e"/></svg>';
+const DESIGN_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="180" height="180"><rect width="180" height="180" fill="#2b6cb0"/><circle cx="90" cy="90" r="50" fill="#f6e05e"/></svg>';
 export const DESIGN_URL = 'https://designs.example.com/owl.svg';
 
 export interface PagesFixture {
@@ -50,7 +51,10 @@ export interface PagesFixture {
   /** GraphQL over HTTP; throws on errors. */
   gql(token: string | undefined, query: string, variables?: Record<string, unknown>): Promise<Json>;
   /** A draft order of `token`'s user: its id and checkout URL. */
-  createOrder(token: string, input?: Record<string, unknown>): Promise<{ id: string; reference: string; checkoutUrl: string }>;
+  createOrder(
+    token: string,
+    input?: Record<string, unknown>,
+  ): Promise<{ id: string; reference: string; checkoutUrl: string }>;
   /** Pays a draft on its simulated checkout page in `page` (Pay), landing on the success page. */
   pay(page: Page, checkoutUrl: string): Promise<void>;
   close(): Promise<void>;
@@ -87,7 +91,9 @@ export async function openPagesFixture(): Promise<PagesFixture> {
     async context(token) {
       const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
       contexts.push(context);
-      await context.route('https://designs.example.com/**', (route) => route.fulfill({ status: 200, contentType: 'image/svg+xml', body: DESIGN_SVG }));
+      await context.route('https://designs.example.com/**', (route) =>
+        route.fulfill({ status: 200, contentType: 'image/svg+xml', body: DESIGN_SVG }),
+      );
       if (token) {
         const page = await context.newPage();
         await page.goto(`${url}/signin#token=${encodeURIComponent(token)}&next=/orders`);
@@ -101,9 +107,23 @@ export async function openPagesFixture(): Promise<PagesFixture> {
       const data = await gql(
         token,
         'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id reference } checkoutUrl } }',
-        { input: { designUrl: DESIGN_URL, garmentId: 'classic-tee', sizes: [{ size: 'M', quantity: 2 }, { size: 'L', quantity: 1 }], ...input } },
+        {
+          input: {
+            designUrl: DESIGN_URL,
+            garmentId: 'classic-tee',
+            sizes: [
+              { size: 'M', quantity: 2 },
+              { size: 'L', quantity: 1 },
+            ],
+            ...input,
+          },
+        },
       );
-      return { id: data.createProductionOrder.order.id, reference: data.createProductionOrder.order.reference, checkoutUrl: data.createProductionOrder.checkoutUrl };
+      return {
+        id: data.createProductionOrder.order.id,
+        reference: data.createProductionOrder.order.reference,
+        checkoutUrl: data.createProductionOrder.checkoutUrl,
+      };
     },
     async pay(page, checkoutUrl) {
       await page.goto(checkoutUrl);

@@ -20,7 +20,11 @@ describe.skipIf(skip)('the public tracking page', () => {
     const order = await fx.createOrder(customer.token, { notes: 'Secret gift for Alex' });
     const payer = await fx.context(customer.token);
     await fx.pay(await payer.newPage(), order.checkoutUrl);
-    const issued = await fx.gql(customer.token, 'mutation ($id: ID!) { issueTrackingLink(id: $id) { publicTrackingUrl } }', { id: order.id });
+    const issued = await fx.gql(
+      customer.token,
+      'mutation ($id: ID!) { issueTrackingLink(id: $id) { publicTrackingUrl } }',
+      { id: order.id },
+    );
     const link: string = issued.issueTrackingLink.publicTrackingUrl;
     expect(link.startsWith(`${fx.url}/track/`)).toBe(true);
 
@@ -29,7 +33,9 @@ describe.skipIf(skip)('the public tracking page', () => {
     await page.goto(link);
     await expect.poll(() => page.getByTestId('reference').textContent(), { timeout: 10_000 }).toBe(order.reference);
     expect(await page.getByTestId('status').textContent()).toBe('Queued');
-    await expect.poll(() => page.locator('.timeline').textContent(), { timeout: 10_000 }).toContain('Payment confirmed, order queued for production');
+    await expect
+      .poll(() => page.locator('.timeline').textContent(), { timeout: 10_000 })
+      .toContain('Payment confirmed, order queued for production');
     const body = await page.textContent('body');
     expect(body).not.toContain('Secret gift');
     expect(body).not.toMatch(/\$\d/);
@@ -37,14 +43,24 @@ describe.skipIf(skip)('the public tracking page', () => {
     expect(await seriousAxeViolations(page)).toEqual([]);
     await keepScreenshot(page, 'track');
 
-    await expect.poll(() => page.locator('[data-connection]').getAttribute('data-connection'), { timeout: 10_000 }).toBe('online');
-    await fx.gql(fx.operator, 'mutation ($id: ID!) { setOrderStatus(id: $id, status: APPROVED) { id } }', { id: order.id });
+    await expect
+      .poll(() => page.locator('[data-connection]').getAttribute('data-connection'), { timeout: 10_000 })
+      .toBe('online');
+    await fx.gql(fx.operator, 'mutation ($id: ID!) { setOrderStatus(id: $id, status: APPROVED) { id } }', {
+      id: order.id,
+    });
     await expect.poll(() => page.getByTestId('status').textContent(), { timeout: 10_000 }).toBe('Printing');
     expect(await page.locator('[data-stop="printing"]').getAttribute('data-state')).toBe('CURRENT');
 
-    await fx.gql(fx.operator, 'mutation ($id: ID!) { revokeTrackingLink(id: $id) { publicTrackingUrl } }', { id: order.id });
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 20_000 }).toBe('This tracking link does not work');
+    await fx.gql(fx.operator, 'mutation ($id: ID!) { revokeTrackingLink(id: $id) { publicTrackingUrl } }', {
+      id: order.id,
+    });
+    await expect
+      .poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 20_000 })
+      .toBe('This tracking link does not work');
     await page.reload();
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 10_000 }).toBe('This tracking link does not work');
+    await expect
+      .poll(() => page.getByRole('heading', { level: 1 }).textContent(), { timeout: 10_000 })
+      .toBe('This tracking link does not work');
   });
 });

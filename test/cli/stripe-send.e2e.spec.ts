@@ -19,7 +19,12 @@ describe('npm run cli -- stripe send (simulated payments, a running server)', ()
     // The CLI's own data dir: it shares the server's database, not its files.
     dataDir = await mkdtemp(join(tmpdir(), 'po-cli-stripe-'));
     await chmod(dataDir, 0o755);
-    env = { DATABASE_URL: fixture.db.url, DATA_DIR: dataDir, LOG_LEVEL: 'silent', PUBLIC_BASE_URL: fixture.servers[0]?.url ?? '' };
+    env = {
+      DATABASE_URL: fixture.db.url,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      PUBLIC_BASE_URL: fixture.servers[0]?.url ?? '',
+    };
   });
   afterAll(async () => {
     await fixture.close();
@@ -41,12 +46,20 @@ describe('npm run cli -- stripe send (simulated payments, a running server)', ()
     return { ...(created.body as { orderId: string; reference: string }), token };
   }
   /** The order as its owner reads it through the API, once the read model shows `until`. */
-  async function shown(orderId: string, token: string, until: (order: { orderStatus: string; payment: { refundedCents: number; paidCents: number | null } }) => boolean) {
+  async function shown(
+    orderId: string,
+    token: string,
+    until: (order: { orderStatus: string; payment: { refundedCents: number; paidCents: number | null } }) => boolean,
+  ) {
     const deadline = Date.now() + 10_000;
     for (;;) {
       const answer = await request(url(), 'GET', `/api/production/${orderId}`, { token });
       expect(answer.status).toBe(200);
-      if (until(answer.body.order) || Date.now() > deadline) return answer.body.order as { orderStatus: string; payment: { refundedCents: number; paidCents: number | null } };
+      if (until(answer.body.order) || Date.now() > deadline)
+        return answer.body.order as {
+          orderStatus: string;
+          payment: { refundedCents: number; paidCents: number | null };
+        };
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
@@ -57,8 +70,15 @@ describe('npm run cli -- stripe send (simulated payments, a running server)', ()
 
     const paid = await cli(['stripe', 'send', 'checkout.session.completed', order.orderId]);
     expect(paid).toMatchObject({ code: 0, err: '' });
-    expect(paid.out).toMatch(new RegExp(`^checkout\\.session\\.completed evt_sim_cli_\\w+ for order ${order.reference} \\(${order.orderId}\\): applied: PaymentConfirmed`));
-    expect(await shown(order.orderId, order.token, (o) => o.orderStatus === 'submitted')).toMatchObject({ orderStatus: 'submitted', payment: { paidCents: ORDER_TOTAL_CENTS } });
+    expect(paid.out).toMatch(
+      new RegExp(
+        `^checkout\\.session\\.completed evt_sim_cli_\\w+ for order ${order.reference} \\(${order.orderId}\\): applied: PaymentConfirmed`,
+      ),
+    );
+    expect(await shown(order.orderId, order.token, (o) => o.orderStatus === 'submitted')).toMatchObject({
+      orderStatus: 'submitted',
+      payment: { paidCents: ORDER_TOTAL_CENTS },
+    });
 
     const again = await cli(['stripe', 'send', 'checkout.session.completed', order.reference]);
     expect(again.code).toBe(0);
@@ -66,10 +86,15 @@ describe('npm run cli -- stripe send (simulated payments, a running server)', ()
 
     const refunded = await cli(['stripe', 'send', 'charge.refunded', order.orderId, '--amount', '1000']);
     expect(refunded.out).toMatch(/charge\.refunded .*: applied: RefundRecorded$/);
-    expect((await shown(order.orderId, order.token, (o) => o.payment.refundedCents === 1000)).payment.refundedCents).toBe(1000);
+    expect(
+      (await shown(order.orderId, order.token, (o) => o.payment.refundedCents === 1000)).payment.refundedCents,
+    ).toBe(1000);
     const rest = await cli(['stripe', 'send', 'charge.refunded', order.orderId]);
     expect(rest.out).toMatch(/: applied: RefundRecorded$/);
-    expect((await shown(order.orderId, order.token, (o) => o.payment.refundedCents === ORDER_TOTAL_CENTS)).payment.refundedCents).toBe(ORDER_TOTAL_CENTS);
+    expect(
+      (await shown(order.orderId, order.token, (o) => o.payment.refundedCents === ORDER_TOTAL_CENTS)).payment
+        .refundedCents,
+    ).toBe(ORDER_TOTAL_CENTS);
     expect((await cli(['stripe', 'send', 'charge.refunded', order.orderId])).out).toMatch(/: ignored: already applied/);
 
     const failed = await cli(['stripe', 'send', 'refund.failed', order.orderId]);
@@ -99,20 +124,27 @@ describe('npm run cli -- stripe send (simulated payments, a running server)', ()
     expect(late.out).toMatch(/: ignored: ILLEGAL_TRANSITION: /);
   });
 
-  it('signs with the installation secret every server process shares, so another process takes the CLI\'s events too', async () => {
+  it("signs with the installation secret every server process shares, so another process takes the CLI's events too", async () => {
     const [first, second] = fixture.servers;
     const secret = await loadDevWebhookSecret(fixture.db.pool);
     expect(secret).toMatch(/^whsec_dev_[A-Za-z0-9_-]{43}$/);
     expect(first?.runtime.payments.webhookSecrets).toEqual([secret]);
     expect(second?.runtime.payments.webhookSecrets).toEqual([secret]);
     const order = await placeOrder();
-    const paid = await cli(['stripe', 'send', 'checkout.session.completed', order.orderId], { ...env, PUBLIC_BASE_URL: second?.url ?? '' });
+    const paid = await cli(['stripe', 'send', 'checkout.session.completed', order.orderId], {
+      ...env,
+      PUBLIC_BASE_URL: second?.url ?? '',
+    });
     expect(paid.out).toMatch(/: applied: PaymentConfirmed$/);
   });
 
   it('refuses with real payments, an unknown order, a server that is not there, and bad arguments', async () => {
     const order = await placeOrder();
-    const real = await cli(['stripe', 'send', 'checkout.session.completed', order.orderId], { ...env, STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: 'whsec_x' });
+    const real = await cli(['stripe', 'send', 'checkout.session.completed', order.orderId], {
+      ...env,
+      STRIPE_SECRET_KEY: 'sk_test_x',
+      STRIPE_WEBHOOK_SECRET: 'whsec_x',
+    });
     expect(real.code).toBe(1);
     expect(real.err).toContain('stripe trigger');
 
@@ -121,7 +153,10 @@ describe('npm run cli -- stripe send (simulated payments, a running server)', ()
     expect(unknown.err).toContain('no order has id or reference');
     expect((await cli(['stripe', 'send', 'charge.refunded', 'PO-NOPE'])).code).toBe(1);
 
-    const away = await cli(['stripe', 'send', 'checkout.session.completed', order.orderId], { ...env, PUBLIC_BASE_URL: 'http://127.0.0.1:9' });
+    const away = await cli(['stripe', 'send', 'checkout.session.completed', order.orderId], {
+      ...env,
+      PUBLIC_BASE_URL: 'http://127.0.0.1:9',
+    });
     expect(away.code).toBe(1);
     expect(away.err).toContain('the server is not reachable at http://127.0.0.1:9/api/stripe/webhook');
     expect((await stateOf(order.orderId))?.payment).toBeNull();

@@ -30,7 +30,12 @@ const counted = (store: EventStore) => {
 describe('the command handler’s parts', () => {
   let db: TestDatabase;
   let store: EventStore;
-  const run = (on: EventStore, streamId: string, command: TallyCommand, options?: HandleCommandOptions<TallyEvent, Tally>) => handleCommand(on, streamId, tallyDecider, command, options);
+  const run = (
+    on: EventStore,
+    streamId: string,
+    command: TallyCommand,
+    options?: HandleCommandOptions<TallyEvent, Tally>,
+  ) => handleCommand(on, streamId, tallyDecider, command, options);
   const newStream = () => `tally-${randomUUID()}`;
 
   beforeAll(async () => {
@@ -47,7 +52,9 @@ describe('the command handler’s parts', () => {
     const { counts, store: watched } = counted(store);
     const queue = createStreamQueue();
     const cache = new StateCache<Tally>();
-    const results = await Promise.all(Array.from({ length: 20 }, () => run(watched, id, { type: 'Add', amount: 1 }, { queue, cache })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => run(watched, id, { type: 'Add', amount: 1 }, { queue, cache })),
+    );
     expect(results.map((r) => r.nextVersion)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(counts.conflicts).toBe(0);
     expect((await store.readStream(id)).version).toBe(20);
@@ -72,7 +79,12 @@ describe('the command handler’s parts', () => {
     const id = newStream();
     await run(store, id, { type: 'Add', amount: 2 });
     const dry = await run(store, id, { type: 'Add', amount: 40 }, { dryRun: true });
-    expect(dry).toMatchObject({ nextVersion: 2, state: { total: 42 }, events: [{ type: 'Added', amount: 40 }], replayed: false });
+    expect(dry).toMatchObject({
+      nextVersion: 2,
+      state: { total: 42 },
+      events: [{ type: 'Added', amount: 40 }],
+      replayed: false,
+    });
     expect((await store.readStream(id)).version).toBe(1);
   });
 
@@ -89,7 +101,9 @@ describe('the command handler’s parts', () => {
     const id = newStream();
     await run(store, id, { type: 'Add', amount: 1 });
     const described = { ...tallyDecider, describe: (streamId: string) => `Tally ${streamId.slice('tally-'.length)}` };
-    await expect(handleCommand(store, id, described, { type: 'Add', amount: 1 }, { expectedVersion: 0 })).rejects.toMatchObject({
+    await expect(
+      handleCommand(store, id, described, { type: 'Add', amount: 1 }, { expectedVersion: 0 }),
+    ).rejects.toMatchObject({
       code: 'VERSION_CONFLICT',
       message: `Tally ${id.slice('tally-'.length)} is at version 1, not 0`,
     });

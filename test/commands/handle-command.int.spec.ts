@@ -20,8 +20,12 @@ const interfered = (store: EventStore, interfere: (streamId: string) => Promise<
 describe('handleCommand', () => {
   let db: TestDatabase;
   let store: EventStore;
-  const run = (streamId: string, command: TallyCommand, options?: HandleCommandOptions<TallyEvent, Tally>, on: EventStore = store) =>
-    handleCommand(on, streamId, tallyDecider, command, options);
+  const run = (
+    streamId: string,
+    command: TallyCommand,
+    options?: HandleCommandOptions<TallyEvent, Tally>,
+    on: EventStore = store,
+  ) => handleCommand(on, streamId, tallyDecider, command, options);
   const add = (amount: number): TallyCommand => ({ type: 'Add', amount });
   const newStream = () => `tally-${randomUUID()}`;
 
@@ -38,9 +42,17 @@ describe('handleCommand', () => {
     const id = newStream();
     await run(id, add(2));
     const result = await run(id, add(3));
-    expect(result).toMatchObject({ state: { total: 5, open: true }, events: [{ type: 'Added', amount: 3 }], nextVersion: 2, replayed: false });
+    expect(result).toMatchObject({
+      state: { total: 5, open: true },
+      events: [{ type: 'Added', amount: 3 }],
+      nextVersion: 2,
+      replayed: false,
+    });
     const stored = await store.readStream(id);
-    expect(stored.events.map((e) => [e.type, e.data])).toEqual([['Added', { amount: 2 }], ['Added', { amount: 3 }]]);
+    expect(stored.events.map((e) => [e.type, e.data])).toEqual([
+      ['Added', { amount: 2 }],
+      ['Added', { amount: 3 }],
+    ]);
     expect(result.position).toEqual(stored.events[1]!.position);
   });
 
@@ -48,7 +60,10 @@ describe('handleCommand', () => {
     const id = newStream();
     await run(id, add(1));
     await run(id, add(1));
-    await expect(run(id, add(5), { expectedVersion: 1 })).rejects.toMatchObject({ code: 'VERSION_CONFLICT', details: { actualVersion: 2 } });
+    await expect(run(id, add(5), { expectedVersion: 1 })).rejects.toMatchObject({
+      code: 'VERSION_CONFLICT',
+      details: { actualVersion: 2 },
+    });
     expect((await store.readStream(id)).version).toBe(2);
     expect((await run(id, add(5), { expectedVersion: 2 })).nextVersion).toBe(3);
   });
@@ -56,7 +71,9 @@ describe('handleCommand', () => {
   it('does not retry when the caller named a version and another writer got there first', async () => {
     const id = newStream();
     await run(id, add(1));
-    const racing = interfered(store, (streamId) => store.appendToStream(streamId, [{ id: randomUUID(), type: 'Added', data: { amount: 100 } }]));
+    const racing = interfered(store, (streamId) =>
+      store.appendToStream(streamId, [{ id: randomUUID(), type: 'Added', data: { amount: 100 } }]),
+    );
     await expect(run(id, add(5), { expectedVersion: 1 }, racing)).rejects.toMatchObject({ code: 'VERSION_CONFLICT' });
     expect((await run(id, { type: 'Close' })).state.total).toBe(101);
   });
@@ -64,7 +81,9 @@ describe('handleCommand', () => {
   it('re-decides a lost race on a fresh read when the caller named no version', async () => {
     const id = newStream();
     const results = await Promise.all(Array.from({ length: 20 }, () => run(id, add(1), { maxRetries: 50 })));
-    expect(results.map((r) => r.nextVersion).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(results.map((r) => r.nextVersion).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
     expect((await store.readStream(id)).version).toBe(20);
   });
 
@@ -83,7 +102,13 @@ describe('handleCommand', () => {
     const id = newStream();
     const closed = await run(id, { type: 'Close' });
     const again = await run(id, { type: 'Close' });
-    expect(again).toEqual({ state: { total: 0, open: false }, events: [], nextVersion: 1, position: closed.position, replayed: false });
+    expect(again).toEqual({
+      state: { total: 0, open: false },
+      events: [],
+      nextVersion: 1,
+      position: closed.position,
+      replayed: false,
+    });
   });
 
   it('lets the decider’s refusal through and writes nothing', async () => {
@@ -107,7 +132,8 @@ describe('handleCommand', () => {
       const id = newStream();
       const results = await Promise.all(Array.from({ length: 8 }, () => run(id, add(7), { idempotencyKey: 'race' })));
       expect((await store.readStream(id)).version).toBe(1);
-      for (const r of results) expect(r).toMatchObject({ nextVersion: 1, state: { total: 7 }, position: results[0]!.position });
+      for (const r of results)
+        expect(r).toMatchObject({ nextVersion: 1, state: { total: 7 }, position: results[0]!.position });
     });
   });
 
@@ -135,7 +161,10 @@ describe('handleCommand', () => {
       const cache = new StateCache<Tally>();
       await run(id, { type: 'Close' }, { cache });
       await run(id, { type: 'Reopen' }); // another process reopens; the cache still says closed
-      expect(await run(id, { type: 'Close' }, { cache })).toMatchObject({ events: [{ type: 'Closed' }], nextVersion: 3 });
+      expect(await run(id, { type: 'Close' }, { cache })).toMatchObject({
+        events: [{ type: 'Closed' }],
+        nextVersion: 3,
+      });
       await run(id, { type: 'Reopen' }); // again behind the cache's back
       expect(await run(id, add(3), { cache })).toMatchObject({ state: { total: 3, open: true }, nextVersion: 5 });
     });

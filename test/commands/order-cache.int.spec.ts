@@ -1,7 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInMemoryGarmentCatalog, createOrderCommands, createPostgresReferenceAllocator, type OrderCommands } from '../../src/commands/order/index.ts';
+import {
+  createInMemoryGarmentCatalog,
+  createOrderCommands,
+  createPostgresReferenceAllocator,
+  type OrderCommands,
+} from '../../src/commands/order/index.ts';
 import { AppError, type ErrorCode } from '../../src/domain/errors.ts';
-import { customer, GARMENT, operator, orderHarness, orderInput, stripe, system, TOTAL_CENTS, type Harness } from './orderHarness.ts';
+import {
+  customer,
+  GARMENT,
+  operator,
+  orderHarness,
+  orderInput,
+  stripe,
+  system,
+  TOTAL_CENTS,
+  type Harness,
+} from './orderHarness.ts';
 
 /**
  * Two service instances (two processes, two state caches) over one store: B writes behind A's
@@ -13,14 +28,23 @@ let b: OrderCommands;
 beforeAll(async () => {
   h = await orderHarness();
   a = h.orders;
-  b = createOrderCommands({ eventStore: h.store, references: createPostgresReferenceAllocator(h.db.pool), garments: createInMemoryGarmentCatalog([GARMENT]), clock: h.clock, idSecret: h.idSecret });
+  b = createOrderCommands({
+    eventStore: h.store,
+    references: createPostgresReferenceAllocator(h.db.pool),
+    garments: createInMemoryGarmentCatalog([GARMENT]),
+    clock: h.clock,
+    idSecret: h.idSecret,
+  });
 });
 afterAll(async () => {
   await h.close();
 });
 
 async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
-  const error: unknown = await promise.then(() => undefined, (e: unknown) => e);
+  const error: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(AppError);
   return (error as AppError).code;
 }
@@ -40,14 +64,21 @@ describe('two order service instances with their own caches over one store', () 
     const posted = await a.postMessage(orderId, { message: 'hello' }, { actor: operator, expectedVersion: 3 });
     expect(posted.version).toBe(4);
     expect(posted.state.notes).toBe('from B');
-    expect((await h.stored(orderId)).events.map((e) => [e.streamVersion, e.event?.type])).toEqual([[1, 'OrderCreated'], [2, 'NotesUpdated'], [3, 'NotesUpdated'], [4, 'MessagePosted']]);
+    expect((await h.stored(orderId)).events.map((e) => [e.streamVersion, e.event?.type])).toEqual([
+      [1, 'OrderCreated'],
+      [2, 'NotesUpdated'],
+      [3, 'NotesUpdated'],
+      [4, 'MessagePosted'],
+    ]);
   });
 
   it('refuses the version A cached once B moved past it, and writes nothing', async () => {
     const orderId = await orderCachedByA();
     await b.updateNotes(orderId, { notes: 'from B' }, { actor: operator });
     // The caller's version agrees with A's cache: only the store knows it is stale.
-    expect(await refusal(a.postMessage(orderId, { message: 'late' }, { actor: operator, expectedVersion: 2 }))).toBe('VERSION_CONFLICT');
+    expect(await refusal(a.postMessage(orderId, { message: 'late' }, { actor: operator, expectedVersion: 2 }))).toBe(
+      'VERSION_CONFLICT',
+    );
     expect((await h.stored(orderId)).version).toBe(3);
   });
 
@@ -63,8 +94,22 @@ describe('two order service instances with their own caches over one store', () 
 
   it('does not take a refusal from a stale cache: approves what B has since paid for', async () => {
     const orderId = await orderCachedByA();
-    await b.openCheckoutSession(orderId, { sessionId: `cs_${orderId}`, checkoutUrl: `https://checkout.example.com/${orderId}`, simulated: true }, { actor: system });
-    await b.confirmPayment(orderId, { sessionId: `cs_${orderId}`, paymentIntentId: null, amountCents: TOTAL_CENTS, currency: 'usd', stripeEventId: `evt_${orderId}` }, { actor: stripe });
+    await b.openCheckoutSession(
+      orderId,
+      { sessionId: `cs_${orderId}`, checkoutUrl: `https://checkout.example.com/${orderId}`, simulated: true },
+      { actor: system },
+    );
+    await b.confirmPayment(
+      orderId,
+      {
+        sessionId: `cs_${orderId}`,
+        paymentIntentId: null,
+        amountCents: TOTAL_CENTS,
+        currency: 'usd',
+        stripeEventId: `evt_${orderId}`,
+      },
+      { actor: stripe },
+    );
     const approved = await a.setOrderStatus(orderId, { status: 'approved' }, { actor: operator });
     expect(approved).toMatchObject({ version: 5, state: { orderStatus: 'approved' } });
   });
@@ -87,7 +132,10 @@ describe('two order service instances with their own caches over one store', () 
   it('answers a dry run from the store, not from a stale cache', async () => {
     const orderId = await orderCachedByA();
     await b.updateNotes(orderId, { notes: 'from B' }, { actor: operator });
-    const dry = await a.execute({ type: 'PostMessage', orderId, actor: operator, now: h.clock.now(), message: 'maybe' }, { dryRun: true });
+    const dry = await a.execute(
+      { type: 'PostMessage', orderId, actor: operator, now: h.clock.now(), message: 'maybe' },
+      { dryRun: true },
+    );
     expect(dry).toMatchObject({ version: 4, state: { notes: 'from B' } });
     expect((await h.stored(orderId)).version).toBe(3);
   });

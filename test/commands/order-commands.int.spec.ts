@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError, type ErrorCode } from '../../src/domain/errors.ts';
 import { etaOf } from '../../src/domain/order/index.ts';
-import { customer, operator, orderHarness, orderInput, stripe, system, TOTAL_CENTS, type Harness } from './orderHarness.ts';
+import {
+  customer,
+  operator,
+  orderHarness,
+  orderInput,
+  stripe,
+  system,
+  TOTAL_CENTS,
+  type Harness,
+} from './orderHarness.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -13,7 +22,10 @@ afterAll(async () => {
 });
 
 async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
-  const error: unknown = await promise.then(() => undefined, (e: unknown) => e);
+  const error: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(AppError);
   return (error as AppError).code;
 }
@@ -22,8 +34,22 @@ async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
 async function paidOrder(owner = customer()) {
   const created = await h.orders.createOrder(orderInput(), { actor: owner });
   const { orderId } = created;
-  await h.orders.openCheckoutSession(orderId, { sessionId: `cs_${orderId}`, checkoutUrl: `https://checkout.example.com/${orderId}`, simulated: true }, { actor: system });
-  const paid = await h.orders.confirmPayment(orderId, { sessionId: `cs_${orderId}`, paymentIntentId: 'pi_1', amountCents: TOTAL_CENTS, currency: 'usd', stripeEventId: `evt_${orderId}` }, { actor: stripe });
+  await h.orders.openCheckoutSession(
+    orderId,
+    { sessionId: `cs_${orderId}`, checkoutUrl: `https://checkout.example.com/${orderId}`, simulated: true },
+    { actor: system },
+  );
+  const paid = await h.orders.confirmPayment(
+    orderId,
+    {
+      sessionId: `cs_${orderId}`,
+      paymentIntentId: 'pi_1',
+      amountCents: TOTAL_CENTS,
+      currency: 'usd',
+      stripeEventId: `evt_${orderId}`,
+    },
+    { actor: stripe },
+  );
   return { orderId, owner, created, paid };
 }
 
@@ -32,31 +58,69 @@ describe('the order command service on PostgreSQL', () => {
     const owner = customer();
     const created = await h.orders.createOrder(orderInput({ notes: 'Fold neatly' }), { actor: owner });
     expect(created.version).toBe(1);
-    expect(created.state).toMatchObject({ orderStatus: 'draft', ownerId: owner.id, totalCents: TOTAL_CENTS, notes: 'Fold neatly' });
+    expect(created.state).toMatchObject({
+      orderStatus: 'draft',
+      ownerId: owner.id,
+      totalCents: TOTAL_CENTS,
+      notes: 'Fold neatly',
+    });
     expect(created.state.reference).toMatch(/^PO-\d{6}$/);
     const { orderId } = created;
 
-    await h.orders.openCheckoutSession(orderId, { sessionId: 'cs_life', checkoutUrl: 'https://checkout.example.com/cs_life', simulated: true }, { actor: system });
+    await h.orders.openCheckoutSession(
+      orderId,
+      { sessionId: 'cs_life', checkoutUrl: 'https://checkout.example.com/cs_life', simulated: true },
+      { actor: system },
+    );
     h.clock.advanceHours(1);
-    const paid = await h.orders.confirmPayment(orderId, { sessionId: 'cs_life', paymentIntentId: 'pi_life', amountCents: TOTAL_CENTS, currency: 'usd', stripeEventId: 'evt_life' }, { actor: stripe });
+    const paid = await h.orders.confirmPayment(
+      orderId,
+      {
+        sessionId: 'cs_life',
+        paymentIntentId: 'pi_life',
+        amountCents: TOTAL_CENTS,
+        currency: 'usd',
+        stripeEventId: 'evt_life',
+      },
+      { actor: stripe },
+    );
     expect(paid.state.orderStatus).toBe('submitted');
     expect(etaOf(paid.state.clock, h.clock.now()).etaDays).toBe(5);
 
     await h.orders.setPriority(orderId, { priority: 'hold', reason: 'Artwork check' }, { actor: operator });
-    expect(await refusal(h.orders.setOrderStatus(orderId, { status: 'approved' }, { actor: operator }))).toBe('ORDER_ON_HOLD');
+    expect(await refusal(h.orders.setOrderStatus(orderId, { status: 'approved' }, { actor: operator }))).toBe(
+      'ORDER_ON_HOLD',
+    );
     await h.orders.setPriority(orderId, { priority: 'rush', reason: null }, { actor: operator });
-    const approved = await h.orders.setOrderStatus(orderId, { status: 'approved', message: 'Looks good' }, { actor: operator, expectedVersion: 5 });
+    const approved = await h.orders.setOrderStatus(
+      orderId,
+      { status: 'approved', message: 'Looks good' },
+      { actor: operator, expectedVersion: 5 },
+    );
     expect(approved.version).toBe(6);
     await h.orders.setOrderStatus(orderId, { status: 'in_production' }, { actor: operator });
     await h.orders.postMessage(orderId, { message: 'Ink arrives tomorrow' }, { actor: operator });
-    const fulfilled = await h.orders.setOrderStatus(orderId, { status: 'fulfilled', trackingNumber: '1Z999', carrier: 'UPS' }, { actor: operator });
+    const fulfilled = await h.orders.setOrderStatus(
+      orderId,
+      { status: 'fulfilled', trackingNumber: '1Z999', carrier: 'UPS' },
+      { actor: operator },
+    );
 
     expect(fulfilled.state).toMatchObject({ orderStatus: 'fulfilled', priority: 'rush' });
-    expect(fulfilled.events).toEqual([expect.objectContaining({ type: 'OrderFulfilled', trackingNumber: '1Z999', carrier: 'UPS', actor: operator })]);
+    expect(fulfilled.events).toEqual([
+      expect.objectContaining({ type: 'OrderFulfilled', trackingNumber: '1Z999', carrier: 'UPS', actor: operator }),
+    ]);
     const stored = await h.stored(orderId);
     expect(stored.events.map((e) => [e.streamVersion, e.event?.type])).toEqual([
-      [1, 'OrderCreated'], [2, 'CheckoutSessionOpened'], [3, 'PaymentConfirmed'], [4, 'PriorityChanged'], [5, 'PriorityChanged'],
-      [6, 'SpecApproved'], [7, 'ProductionStarted'], [8, 'MessagePosted'], [9, 'OrderFulfilled'],
+      [1, 'OrderCreated'],
+      [2, 'CheckoutSessionOpened'],
+      [3, 'PaymentConfirmed'],
+      [4, 'PriorityChanged'],
+      [5, 'PriorityChanged'],
+      [6, 'SpecApproved'],
+      [7, 'ProductionStarted'],
+      [8, 'MessagePosted'],
+      [9, 'OrderFulfilled'],
     ]);
     expect(fulfilled.version).toBe(9);
     const head = (await h.store.readStream(`order-${orderId}`)).events.at(-1);
@@ -68,15 +132,22 @@ describe('the order command service on PostgreSQL', () => {
     const second = await h.orders.createOrder(orderInput(), { actor: customer() });
     const number = (ref: string) => Number(ref.slice(3));
     expect(number(second.state.reference)).toBe(number(first.state.reference) + 1);
-    expect((await h.stored(second.orderId)).events[0]?.event).toMatchObject({ type: 'OrderCreated', reference: second.state.reference });
+    expect((await h.stored(second.orderId)).events[0]?.event).toMatchObject({
+      type: 'OrderCreated',
+      reference: second.state.reference,
+    });
   });
 
   it('refuses a stale expected version with VERSION_CONFLICT and writes nothing', async () => {
     const { orderId, paid } = await paidOrder();
     expect(paid.version).toBe(3);
-    expect(await refusal(h.orders.setOrderStatus(orderId, { status: 'approved' }, { actor: operator, expectedVersion: 2 }))).toBe('VERSION_CONFLICT');
+    expect(
+      await refusal(h.orders.setOrderStatus(orderId, { status: 'approved' }, { actor: operator, expectedVersion: 2 })),
+    ).toBe('VERSION_CONFLICT');
     expect((await h.stored(orderId)).version).toBe(3);
-    expect((await h.orders.setOrderStatus(orderId, { status: 'approved' }, { actor: operator, expectedVersion: 3 })).version).toBe(4);
+    expect(
+      (await h.orders.setOrderStatus(orderId, { status: 'approved' }, { actor: operator, expectedVersion: 3 })).version,
+    ).toBe(4);
   });
 
   it('answers a repeated idempotency key as the first time, writing nothing, even with the old expected version', async () => {
@@ -103,13 +174,21 @@ describe('the order command service on PostgreSQL', () => {
 
   it('collapses racing copies of one keyed command into one append', async () => {
     const { orderId } = await paidOrder();
-    const results = await Promise.all(Array.from({ length: 12 }, () => h.orders.setOrderStatus(orderId, { status: 'approved' }, { actor: operator, idempotencyKey: 'race-approve' })));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        h.orders.setOrderStatus(orderId, { status: 'approved' }, { actor: operator, idempotencyKey: 'race-approve' }),
+      ),
+    );
     expect(new Set(results.map((r) => r.version))).toEqual(new Set([4]));
     expect(results.filter((r) => !r.replayed).length).toBeGreaterThanOrEqual(1);
     expect((await h.stored(orderId)).events.filter((e) => e.event?.type === 'SpecApproved')).toHaveLength(1);
 
     const owner = customer();
-    const creates = await Promise.all(Array.from({ length: 8 }, () => h.orders.createOrder(orderInput(), { actor: owner, idempotencyKey: 'race-create' })));
+    const creates = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        h.orders.createOrder(orderInput(), { actor: owner, idempotencyKey: 'race-create' }),
+      ),
+    );
     expect(new Set(creates.map((r) => r.orderId)).size).toBe(1);
     expect((await h.stored(creates[0]!.orderId)).version).toBe(1);
   });
@@ -127,7 +206,17 @@ describe('the order command service on PostgreSQL', () => {
       refusal(h.orders.updateNotes('not-a-uuid', { notes: 'x' }, { actor: operator })),
       refusal(h.orders.createOrder(orderInput({ sizes: [{ size: 'XXS', quantity: 0 }] }), { actor: owner })),
     ]);
-    expect(refusals).toEqual(['FORBIDDEN', 'NOT_FOUND', 'ILLEGAL_TRANSITION', 'ILLEGAL_TRANSITION', 'BAD_USER_INPUT', 'BAD_USER_INPUT', 'NOT_FOUND', 'NOT_FOUND', 'BAD_USER_INPUT']);
+    expect(refusals).toEqual([
+      'FORBIDDEN',
+      'NOT_FOUND',
+      'ILLEGAL_TRANSITION',
+      'ILLEGAL_TRANSITION',
+      'BAD_USER_INPUT',
+      'BAD_USER_INPUT',
+      'NOT_FOUND',
+      'NOT_FOUND',
+      'BAD_USER_INPUT',
+    ]);
     expect((await h.stored(orderId)).version).toBe(3);
   });
 
@@ -139,7 +228,10 @@ describe('the order command service on PostgreSQL', () => {
 
   it('decides a dry run without writing', async () => {
     const { orderId } = await paidOrder();
-    const dry = await h.orders.execute({ type: 'SetOrderStatus', orderId, actor: operator, now: h.clock.now(), to: 'approved' }, { dryRun: true });
+    const dry = await h.orders.execute(
+      { type: 'SetOrderStatus', orderId, actor: operator, now: h.clock.now(), to: 'approved' },
+      { dryRun: true },
+    );
     expect(dry.state.orderStatus).toBe('approved');
     expect(dry.version).toBe(4);
     expect((await h.stored(orderId)).version).toBe(3);

@@ -3,7 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderCommandResult } from '../../src/commands/order/index.ts';
 import { isAppError } from '../../src/domain/errors.ts';
 import type { OrderEvent } from '../../src/domain/order/index.ts';
-import { customer, operator, orderHarness, orderInput, stripe, system, TOTAL_CENTS, type Harness } from './orderHarness.ts';
+import {
+  customer,
+  operator,
+  orderHarness,
+  orderInput,
+  stripe,
+  system,
+  TOTAL_CENTS,
+  type Harness,
+} from './orderHarness.ts';
 
 /**
  * 50 writers issue 2,000 commands across 20 orders (valid and invalid, with and without expected
@@ -25,7 +34,10 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-type Outcome = { kind: 'accepted'; orderId: string; result: OrderCommandResult } | { kind: 'rejected'; code: string; versioned: boolean } | { kind: 'unexpected'; error: unknown };
+type Outcome =
+  | { kind: 'accepted'; orderId: string; result: OrderCommandResult }
+  | { kind: 'rejected'; code: string; versioned: boolean }
+  | { kind: 'unexpected'; error: unknown };
 /** The plans that name an expected version; only these may be told VERSION_CONFLICT. */
 const isVersioned = ({ roll, flip }: { roll: number; flip: number }): boolean =>
   (roll >= 0.3 && roll < 0.4) || (roll >= 0.62 && roll < 0.75 && flip < 0.5) || (roll >= 0.9 && roll < 0.95);
@@ -44,34 +56,71 @@ describe('the order command service under 50 concurrent writers', () => {
     const orderIds: string[] = [];
     for (let i = 0; i < ORDERS; i++) {
       const { orderId } = await h.orders.createOrder(orderInput(), { actor: customer() });
-      await h.orders.openCheckoutSession(orderId, { sessionId: `cs_${i}`, checkoutUrl: `https://checkout.example.com/cs_${i}`, simulated: true }, { actor: system });
-      await h.orders.confirmPayment(orderId, { sessionId: `cs_${i}`, paymentIntentId: null, amountCents: TOTAL_CENTS, currency: 'usd', stripeEventId: `evt_${i}` }, { actor: stripe });
+      await h.orders.openCheckoutSession(
+        orderId,
+        { sessionId: `cs_${i}`, checkoutUrl: `https://checkout.example.com/cs_${i}`, simulated: true },
+        { actor: system },
+      );
+      await h.orders.confirmPayment(
+        orderId,
+        {
+          sessionId: `cs_${i}`,
+          paymentIntentId: null,
+          amountCents: TOTAL_CENTS,
+          currency: 'usd',
+          stripeEventId: `evt_${i}`,
+        },
+        { actor: stripe },
+      );
       orderIds.push(orderId);
     }
 
     const random = mulberry32(20250303);
-    const plans = Array.from({ length: COMMANDS }, (_, i) => ({ i, orderId: orderIds[Math.floor(random() * ORDERS)]!, roll: random(), flip: random() }));
+    const plans = Array.from({ length: COMMANDS }, (_, i) => ({
+      i,
+      orderId: orderIds[Math.floor(random() * ORDERS)]!,
+      roll: random(),
+      flip: random(),
+    }));
 
     /** Commands by share: mostly valid, some refused by rules, some racing on a version read just before. */
     async function issue({ i, orderId, roll, flip }: (typeof plans)[number]): Promise<OrderCommandResult> {
       const o = h.orders;
       if (roll < 0.3) return o.postMessage(orderId, { message: `note ${i}` }, { actor: operator });
-      if (roll < 0.4) return o.postMessage(orderId, { message: `versioned ${i}` }, { actor: operator, expectedVersion: (await o.load(orderId)).version });
+      if (roll < 0.4)
+        return o.postMessage(
+          orderId,
+          { message: `versioned ${i}` },
+          { actor: operator, expectedVersion: (await o.load(orderId)).version },
+        );
       if (roll < 0.5) return o.updateNotes(orderId, { notes: `notes ${i}` }, { actor: operator });
       if (roll < 0.62) {
         const priority = flip < 0.45 ? 'rush' : flip < 0.9 ? 'standard' : 'hold';
-        return o.setPriority(orderId, { priority, reason: priority === 'hold' ? `held ${i}` : null }, { actor: operator });
+        return o.setPriority(
+          orderId,
+          { priority, reason: priority === 'hold' ? `held ${i}` : null },
+          { actor: operator },
+        );
       }
       if (roll < 0.75) {
         const { state, version } = await o.load(orderId);
-        const status = state && state.orderStatus in NEXT_STEP ? NEXT_STEP[state.orderStatus as keyof typeof NEXT_STEP] : 'approved';
-        return o.setOrderStatus(orderId, { status }, { actor: operator, ...(isVersioned({ roll, flip }) ? { expectedVersion: version } : {}) });
+        const status =
+          state && state.orderStatus in NEXT_STEP ? NEXT_STEP[state.orderStatus as keyof typeof NEXT_STEP] : 'approved';
+        return o.setOrderStatus(
+          orderId,
+          { status },
+          { actor: operator, ...(isVersioned({ roll, flip }) ? { expectedVersion: version } : {}) },
+        );
       }
       if (roll < 0.8) return o.setOrderStatus(orderId, { status: 'submitted' }, { actor: operator });
       if (roll < 0.85) return o.postMessage(orderId, { message: '   ' }, { actor: operator });
       if (roll < 0.9) return o.cancelOrder(orderId, { reason: null }, { actor: customer() });
       if (roll < 0.95) return o.updateNotes(orderId, { notes: `stale ${i}` }, { actor: operator, expectedVersion: 1 });
-      return o.postMessage(orderId, { message: `keyed ${i % 40}` }, { actor: operator, idempotencyKey: `msg-${i % 40}` });
+      return o.postMessage(
+        orderId,
+        { message: `keyed ${i % 40}` },
+        { actor: operator, idempotencyKey: `msg-${i % 40}` },
+      );
     }
 
     const outcomes: Outcome[] = [];
@@ -83,7 +132,11 @@ describe('the order command service under 50 concurrent writers', () => {
           try {
             outcomes.push({ kind: 'accepted', orderId: plan.orderId, result: await issue(plan) });
           } catch (error) {
-            outcomes.push(isAppError(error) ? { kind: 'rejected', code: error.code, versioned: isVersioned(plan) } : { kind: 'unexpected', error });
+            outcomes.push(
+              isAppError(error)
+                ? { kind: 'rejected', code: error.code, versioned: isVersioned(plan) }
+                : { kind: 'unexpected', error },
+            );
           }
         }
       }),
@@ -97,12 +150,18 @@ describe('the order command service under 50 concurrent writers', () => {
     // Without an expected version a lost race is retried, never reported.
     expect(outcomes.filter((o) => o.kind === 'rejected' && o.code === 'VERSION_CONFLICT' && !o.versioned)).toEqual([]);
     // Every kind of refusal happened, so the run really mixed valid, invalid and racing commands.
-    expect(new Set(rejected)).toEqual(new Set(['VERSION_CONFLICT', 'ILLEGAL_TRANSITION', 'BAD_USER_INPUT', 'NOT_FOUND', 'ORDER_ON_HOLD']));
+    expect(new Set(rejected)).toEqual(
+      new Set(['VERSION_CONFLICT', 'ILLEGAL_TRANSITION', 'BAD_USER_INPUT', 'NOT_FOUND', 'ORDER_ON_HOLD']),
+    );
 
     // What each accepted caller was told, by (order, version): claimed once, and equal to what is stored.
     // A repeated key is told the first answer: it claims nothing new, but must match the first.
     const claims = new Map<string, OrderEvent>();
-    const versionsOf = (orderId: string, result: OrderCommandResult) => result.events.map((event, index) => ({ key: `${orderId}:${result.version - result.events.length + 1 + index}`, event }));
+    const versionsOf = (orderId: string, result: OrderCommandResult) =>
+      result.events.map((event, index) => ({
+        key: `${orderId}:${result.version - result.events.length + 1 + index}`,
+        event,
+      }));
     for (const { orderId, result } of accepted.filter((a) => !a.result.replayed)) {
       for (const { key, event } of versionsOf(orderId, result)) {
         expect(claims.has(key), `version claimed twice: ${key}`).toBe(false);
@@ -121,18 +180,27 @@ describe('the order command service under 50 concurrent writers', () => {
       for (const { streamVersion, event } of events.slice(SETUP_EVENTS)) {
         storedAfterSetup++;
         const told = claims.get(`${orderId}:${streamVersion}`);
-        expect(told !== undefined && isDeepStrictEqual(told, event), `${orderId} v${streamVersion} stored but not told as written`).toBe(true);
+        expect(
+          told !== undefined && isDeepStrictEqual(told, event),
+          `${orderId} v${streamVersion} stored but not told as written`,
+        ).toBe(true);
       }
-      const steps = events.map((e) => e.event?.type).filter((t) => t === 'SpecApproved' || t === 'ProductionStarted' || t === 'OrderFulfilled');
+      const steps = events
+        .map((e) => e.event?.type)
+        .filter((t) => t === 'SpecApproved' || t === 'ProductionStarted' || t === 'OrderFulfilled');
       expect(['SpecApproved', 'ProductionStarted', 'OrderFulfilled'].slice(0, steps.length)).toEqual(steps);
     }
     expect(storedAfterSetup).toBe(claims.size);
-    expect(accepted.filter((a) => !a.result.replayed).reduce((sum, { result }) => sum + result.events.length, 0)).toBe(claims.size);
+    expect(accepted.filter((a) => !a.result.replayed).reduce((sum, { result }) => sum + result.events.length, 0)).toBe(
+      claims.size,
+    );
 
     const counts = new Map<string, number>();
     for (const code of rejected) counts.set(code, (counts.get(code) ?? 0) + 1);
     const byCode = [...counts].map(([code, n]) => `${code} ${n}`).join(', ');
     console.error(`[order-concurrency] rejected: ${byCode}`);
-    console.error(`[order-concurrency] ${COMMANDS} commands, ${WRITERS} writers, ${ORDERS} orders: ${accepted.length} accepted, ${rejected.length} rejected, ${claims.size} events in ${elapsedMs.toFixed(0)} ms (${((COMMANDS / elapsedMs) * 1000).toFixed(0)} commands/s)`);
+    console.error(
+      `[order-concurrency] ${COMMANDS} commands, ${WRITERS} writers, ${ORDERS} orders: ${accepted.length} accepted, ${rejected.length} rejected, ${claims.size} events in ${elapsedMs.toFixed(0)} ms (${((COMMANDS / elapsedMs) * 1000).toFixed(0)} commands/s)`,
+    );
   });
 });

@@ -12,7 +12,13 @@ import { orderStreamId, type Actor, type GarmentSnapshot, type OrderEvent } from
 import { toOrderEvent } from '../../src/commands/order/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
-export const GARMENT: GarmentSnapshot = { id: 'classic-tee', title: 'Classic Cotton Tee', priceCents: 1800, sizes: ['S', 'M', 'L', 'XL'], imageUrl: null };
+export const GARMENT: GarmentSnapshot = {
+  id: 'classic-tee',
+  title: 'Classic Cotton Tee',
+  priceCents: 1800,
+  sizes: ['S', 'M', 'L', 'XL'],
+  imageUrl: null,
+};
 /** 2 × M + 3 × L at 18.00. */
 export const TOTAL_CENTS = 9000;
 
@@ -24,7 +30,10 @@ export const system: Actor = { type: 'system', id: 'checkout' };
 export const orderInput = (overrides: Partial<CreateOrderInput> = {}): CreateOrderInput => ({
   garmentId: GARMENT.id,
   designUrl: 'https://cdn.example.com/designs/fox.png',
-  sizes: [{ size: 'M', quantity: 2 }, { size: 'L', quantity: 3 }],
+  sizes: [
+    { size: 'M', quantity: 2 },
+    { size: 'L', quantity: 3 },
+  ],
   ...overrides,
 });
 
@@ -53,7 +62,13 @@ export async function orderHarness(): Promise<Harness> {
   const clock = fakeClock();
   // One installation: a second service over this store (another process) must be given the same secret.
   const idSecret = randomBytes(32);
-  const orders = createOrderCommands({ eventStore: store, references: createPostgresReferenceAllocator(db.pool), garments: createInMemoryGarmentCatalog([GARMENT]), clock, idSecret });
+  const orders = createOrderCommands({
+    eventStore: store,
+    references: createPostgresReferenceAllocator(db.pool),
+    garments: createInMemoryGarmentCatalog([GARMENT]),
+    clock,
+    idSecret,
+  });
   return {
     db,
     store,

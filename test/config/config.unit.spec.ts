@@ -17,11 +17,15 @@ function problemsOf(env: Record<string, string>): readonly string[] {
 describe('token configuration', () => {
   it('requires AUTH_JWT_ISSUER with AUTH_JWT_SECRET, listed with the other problems', () => {
     const problems = problemsOf({ AUTH_JWT_SECRET: SECRET, PORT: 'nope' });
-    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^AUTH_JWT_ISSUER: is required/), expect.stringMatching(/^PORT/)]));
+    expect(problems).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^AUTH_JWT_ISSUER: is required/), expect.stringMatching(/^PORT/)]),
+    );
   });
 
   it('requires AUTH_JWT_ISSUER with AUTH_JWKS_URL', () => {
-    expect(problemsOf({ AUTH_JWKS_URL: 'https://auth.example/jwks.json' })).toEqual([expect.stringMatching(/^AUTH_JWT_ISSUER: is required/)]);
+    expect(problemsOf({ AUTH_JWKS_URL: 'https://auth.example/jwks.json' })).toEqual([
+      expect.stringMatching(/^AUTH_JWT_ISSUER: is required/),
+    ]);
   });
 
   it('needs no issuer in development, with the generated dev secret', () => {
@@ -29,9 +33,13 @@ describe('token configuration', () => {
   });
 
   it('bounds token lifetimes to 24 hours unless told otherwise', () => {
-    expect(loadConfig({ AUTH_JWT_SECRET: SECRET, AUTH_JWT_ISSUER: 'https://auth.example/v1' }).auth.maxTokenLifetimeSeconds).toBe(86_400);
+    expect(
+      loadConfig({ AUTH_JWT_SECRET: SECRET, AUTH_JWT_ISSUER: 'https://auth.example/v1' }).auth.maxTokenLifetimeSeconds,
+    ).toBe(86_400);
     expect(loadConfig({ AUTH_MAX_TOKEN_LIFETIME: '3600' }).auth.maxTokenLifetimeSeconds).toBe(3600);
-    expect(problemsOf({ AUTH_MAX_TOKEN_LIFETIME: 'forever' })).toEqual([expect.stringMatching(/^AUTH_MAX_TOKEN_LIFETIME/)]);
+    expect(problemsOf({ AUTH_MAX_TOKEN_LIFETIME: 'forever' })).toEqual([
+      expect.stringMatching(/^AUTH_MAX_TOKEN_LIFETIME/),
+    ]);
   });
 });
 
@@ -49,9 +57,14 @@ describe('every problem at once', () => {
   });
 
   it('checks the timeouts against each other only when both parse', () => {
-    expect(problemsOf({ DATABASE_QUERY_TIMEOUT_MS: 'soon' })).toEqual([expect.stringMatching(/^DATABASE_QUERY_TIMEOUT_MS: /)]);
+    expect(problemsOf({ DATABASE_QUERY_TIMEOUT_MS: 'soon' })).toEqual([
+      expect.stringMatching(/^DATABASE_QUERY_TIMEOUT_MS: /),
+    ]);
     expect(problemsOf({ DATABASE_QUERY_TIMEOUT_MS: '100', PORT: '-1' })).toEqual(
-      expect.arrayContaining(['DATABASE_QUERY_TIMEOUT_MS: must be greater than DATABASE_STATEMENT_TIMEOUT_MS', expect.stringMatching(/^PORT: /)]),
+      expect.arrayContaining([
+        'DATABASE_QUERY_TIMEOUT_MS: must be greater than DATABASE_STATEMENT_TIMEOUT_MS',
+        expect.stringMatching(/^PORT: /),
+      ]),
     );
   });
 });
@@ -61,7 +74,10 @@ describe('the shop time zone', () => {
     expect(loadConfig({}).shopTimeZone).toBe('UTC');
     expect(loadConfig({ SHOP_TIME_ZONE: 'America/Denver' }).shopTimeZone).toBe('America/Denver');
     expect(problemsOf({ SHOP_TIME_ZONE: 'Mountain Time', PORT: 'x' })).toEqual(
-      expect.arrayContaining(['SHOP_TIME_ZONE: must be an IANA time zone name, e.g. Europe/Paris or America/New_York', expect.stringMatching(/^PORT: /)]),
+      expect.arrayContaining([
+        'SHOP_TIME_ZONE: must be an IANA time zone name, e.g. Europe/Paris or America/New_York',
+        expect.stringMatching(/^PORT: /),
+      ]),
     );
   });
 });

@@ -20,7 +20,9 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The backends a process opened under `name`, now. */
 const backends = async (name: string): Promise<number[]> =>
-  (await admin.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [name])).rows.map((row) => row.pid);
+  (await admin.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [name])).rows.map(
+    (row) => row.pid,
+  );
 
 /** A process offering to run the role under `name`; `leading` turns true while its work runs. */
 function candidate(name: string, errors: unknown[], retryMs = 50) {
@@ -119,39 +121,43 @@ describe('a role led by one process among several', () => {
     }
   });
 
-  it('stops when told even while the network has gone dark, the server accepting connections and never answering', { timeout: 60_000 }, async () => {
-    const url = new URL(db.url);
-    const proxy = await startFreezingProxy({ host: url.hostname, port: Number(url.port) });
-    // Over TCP through the proxy (the test URL may name a Unix socket as its host).
-    url.hostname = '127.0.0.1';
-    url.port = String(proxy.port);
-    url.searchParams.delete('host');
-    const stop = new AbortController();
-    const state = { leading: false, lost: false };
-    const role = whileLeading(
-      { connectionString: url.toString() },
-      KEY + 1,
-      stop.signal,
-      async (leading) => {
-        state.leading = true;
-        await new Promise((resolve) => leading.addEventListener('abort', resolve, { once: true }));
-        state.lost = true;
-      },
-      { retryMs: 200, onError: () => undefined },
-    );
-    try {
-      await until(() => state.leading, 5000);
-      proxy.blackHole();
-      // The heartbeat gives the lead up (2 + 4 s); the role then keeps trying to open sessions into the dark.
-      await until(() => state.lost, 10_000);
-      await pause(1000);
-      stop.abort();
-      const started = Date.now();
-      await role;
-      expect(Date.now() - started).toBeLessThan(10_000);
-    } finally {
-      stop.abort();
-      await proxy.close();
-    }
-  });
+  it(
+    'stops when told even while the network has gone dark, the server accepting connections and never answering',
+    { timeout: 60_000 },
+    async () => {
+      const url = new URL(db.url);
+      const proxy = await startFreezingProxy({ host: url.hostname, port: Number(url.port) });
+      // Over TCP through the proxy (the test URL may name a Unix socket as its host).
+      url.hostname = '127.0.0.1';
+      url.port = String(proxy.port);
+      url.searchParams.delete('host');
+      const stop = new AbortController();
+      const state = { leading: false, lost: false };
+      const role = whileLeading(
+        { connectionString: url.toString() },
+        KEY + 1,
+        stop.signal,
+        async (leading) => {
+          state.leading = true;
+          await new Promise((resolve) => leading.addEventListener('abort', resolve, { once: true }));
+          state.lost = true;
+        },
+        { retryMs: 200, onError: () => undefined },
+      );
+      try {
+        await until(() => state.leading, 5000);
+        proxy.blackHole();
+        // The heartbeat gives the lead up (2 + 4 s); the role then keeps trying to open sessions into the dark.
+        await until(() => state.lost, 10_000);
+        await pause(1000);
+        stop.abort();
+        const started = Date.now();
+        await role;
+        expect(Date.now() - started).toBeLessThan(10_000);
+      } finally {
+        stop.abort();
+        await proxy.close();
+      }
+    },
+  );
 });

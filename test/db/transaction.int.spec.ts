@@ -56,7 +56,9 @@ describe('a checked-out connection that dies under its work', () => {
       const { result, uncaught } = await settledWithoutUncaught(async () => {
         const migrating = migrate(pool);
         for (;;) {
-          const { rows } = await admin.query<{ pid: number }>("select pid from pg_stat_activity where wait_event_type = 'Lock' and query like '%pg_advisory_lock%' and datname = current_database()");
+          const { rows } = await admin.query<{ pid: number }>(
+            "select pid from pg_stat_activity where wait_event_type = 'Lock' and query like '%pg_advisory_lock%' and datname = current_database()",
+          );
           if (rows[0]) {
             await terminate(rows[0].pid);
             break;

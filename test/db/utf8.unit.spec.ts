@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { utf8Slice, utf8Write } from '../../src/db/utf8.ts';
 
-const SAMPLES = ['', 'plain ascii', 'tab\there', 'ünïcödé', '漢字かな', 'emoji 🎉 and a lone surrogate \ud800 end', 'x'.repeat(70_000)];
+const SAMPLES = [
+  '',
+  'plain ascii',
+  'tab\there',
+  'ünïcödé',
+  '漢字かな',
+  'emoji 🎉 and a lone surrogate \ud800 end',
+  'x'.repeat(70_000),
+];
 
-describe('utf8Slice and utf8Write (Buffer\'s own, called directly)', () => {
+describe("utf8Slice and utf8Write (Buffer's own, called directly)", () => {
   it('give what toString and write give, multi-byte and odd text included', () => {
     for (const text of SAMPLES) {
       const expected = Buffer.from(text, 'utf8');

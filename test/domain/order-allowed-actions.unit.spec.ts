@@ -1,8 +1,26 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/domain/errors.ts';
-import { allowedActions, decide, transitionsMarkdown, USER_ACTIONS, type Actor, type OrderAction, type OrderCommand } from '../../src/domain/order/index.ts';
-import { ORDER_ID, STATE_NAMES, hoursLater, operator, otherCustomer, owner, stateOf, stripe, system } from './orderFixtures.ts';
+import {
+  allowedActions,
+  decide,
+  transitionsMarkdown,
+  USER_ACTIONS,
+  type Actor,
+  type OrderAction,
+  type OrderCommand,
+} from '../../src/domain/order/index.ts';
+import {
+  ORDER_ID,
+  STATE_NAMES,
+  hoursLater,
+  operator,
+  otherCustomer,
+  owner,
+  stateOf,
+  stripe,
+  system,
+} from './orderFixtures.ts';
 
 const base = { orderId: ORDER_ID, now: hoursLater(10) };
 /** A well-formed command for each person-facing action. */
@@ -26,7 +44,9 @@ const COMMANDS: Readonly<Record<OrderAction, ((actor: Actor) => OrderCommand) | 
 const ACTORS = { owner, otherCustomer, operator, stripe, system };
 
 describe('allowedActions', () => {
-  const cases = STATE_NAMES.flatMap((state) => Object.entries(ACTORS).map(([actorName, actor]) => ({ state, actorName, actor })));
+  const cases = STATE_NAMES.flatMap((state) =>
+    Object.entries(ACTORS).map(([actorName, actor]) => ({ state, actorName, actor })),
+  );
 
   it.each(cases)('agrees with decide on a $state order for $actorName', ({ state, actor }) => {
     const order = stateOf(state);
@@ -40,7 +60,12 @@ describe('allowedActions', () => {
         if (!(error instanceof AppError)) throw error;
         refusal = error;
       }
-      expect({ action, allowed, reason, code }).toEqual({ action, allowed: refusal === undefined, reason: refusal?.message ?? null, code: refusal?.code ?? null });
+      expect({ action, allowed, reason, code }).toEqual({
+        action,
+        allowed: refusal === undefined,
+        reason: refusal?.message ?? null,
+        code: refusal?.code ?? null,
+      });
     }
   });
 
@@ -49,8 +74,18 @@ describe('allowedActions', () => {
   });
 
   it('shows an operator what a submitted order on hold allows', () => {
-    const byAction = Object.fromEntries(allowedActions(stateOf('submitted·hold'), operator).map((a) => [a.action, a.allowed ? 'yes' : a.code]));
-    expect(byAction).toEqual({ approve: 'ORDER_ON_HOLD', startProduction: 'ILLEGAL_TRANSITION', fulfill: 'ILLEGAL_TRANSITION', cancel: 'yes', setPriority: 'yes', updateNotes: 'yes', postMessage: 'yes' });
+    const byAction = Object.fromEntries(
+      allowedActions(stateOf('submitted·hold'), operator).map((a) => [a.action, a.allowed ? 'yes' : a.code]),
+    );
+    expect(byAction).toEqual({
+      approve: 'ORDER_ON_HOLD',
+      startProduction: 'ILLEGAL_TRANSITION',
+      fulfill: 'ILLEGAL_TRANSITION',
+      cancel: 'yes',
+      setPriority: 'yes',
+      updateNotes: 'yes',
+      postMessage: 'yes',
+    });
   });
 
   it('shows the owner of a submitted order only the cancel, with readable reasons for the rest', () => {
@@ -70,11 +105,25 @@ describe('allowedActions', () => {
     };
     const late = thrown(COMMANDS.approve!(operator), 'fulfilled');
     expect(late).toBeInstanceOf(AppError);
-    expect(late).toMatchObject({ code: 'ILLEGAL_TRANSITION', details: { action: 'approve', orderStatus: 'fulfilled', allowedFrom: ['submitted'] } });
-    expect((late as AppError).message).toBe(allowedActions(stateOf('fulfilled'), operator).find((a) => a.action === 'approve')?.reason);
-    expect(thrown(COMMANDS.approve!(operator), 'submitted·hold')).toMatchObject({ code: 'ORDER_ON_HOLD', details: { action: 'approve' } });
-    expect(thrown(COMMANDS.approve!(owner), 'submitted')).toMatchObject({ code: 'FORBIDDEN', details: { action: 'approve' } });
-    expect(thrown(COMMANDS.cancel!(otherCustomer), 'draft')).toMatchObject({ code: 'NOT_FOUND', details: { orderId: ORDER_ID } });
+    expect(late).toMatchObject({
+      code: 'ILLEGAL_TRANSITION',
+      details: { action: 'approve', orderStatus: 'fulfilled', allowedFrom: ['submitted'] },
+    });
+    expect((late as AppError).message).toBe(
+      allowedActions(stateOf('fulfilled'), operator).find((a) => a.action === 'approve')?.reason,
+    );
+    expect(thrown(COMMANDS.approve!(operator), 'submitted·hold')).toMatchObject({
+      code: 'ORDER_ON_HOLD',
+      details: { action: 'approve' },
+    });
+    expect(thrown(COMMANDS.approve!(owner), 'submitted')).toMatchObject({
+      code: 'FORBIDDEN',
+      details: { action: 'approve' },
+    });
+    expect(thrown(COMMANDS.cancel!(otherCustomer), 'draft')).toMatchObject({
+      code: 'NOT_FOUND',
+      details: { orderId: ORDER_ID },
+    });
   });
 });
 

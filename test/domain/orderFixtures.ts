@@ -26,7 +26,13 @@ export const operator: Actor = { type: 'operator', id: randomUUID() };
 export const stripe: Actor = { type: 'stripe', id: 'stripe' };
 export const system: Actor = { type: 'system', id: 'checkout' };
 
-export const GARMENT: GarmentSnapshot = { id: 'tee-classic', title: 'Classic Tee', priceCents: 1850, sizes: ['S', 'M', 'L', 'XL'], imageUrl: 'https://cdn.example.com/tee.png' };
+export const GARMENT: GarmentSnapshot = {
+  id: 'tee-classic',
+  title: 'Classic Tee',
+  priceCents: 1850,
+  sizes: ['S', 'M', 'L', 'XL'],
+  imageUrl: 'https://cdn.example.com/tee.png',
+};
 /** 3 × M dtg + 2 × L screen at 18.50 = 92.50. */
 export const TOTAL_CENTS = 9250;
 export const LINE_ITEM_IDS = [randomUUID(), randomUUID(), randomUUID()];
@@ -41,7 +47,10 @@ export const createCommand = (overrides: Partial<CreateOrder> = {}): CreateOrder
   garmentId: GARMENT.id,
   garment: GARMENT,
   designUrl: 'https://cdn.example.com/designs/fox.png',
-  sizes: [{ size: 'M', quantity: 3 }, { size: 'L', quantity: 2, technique: 'screen' }],
+  sizes: [
+    { size: 'M', quantity: 3 },
+    { size: 'L', quantity: 2, technique: 'screen' },
+  ],
   lineItemIds: LINE_ITEM_IDS,
   ...overrides,
 });
@@ -51,22 +60,63 @@ const base = (actor: Actor, hours: number) => ({ orderId: ORDER_ID, actor, at: i
 /** Hand-written events, to build histories without going through `decide`. */
 export const ev = {
   created: (priority: Priority = 'standard'): OrderEvent => ({
-    type: 'OrderCreated', ...base(owner, 0), reference: 'PO-000042', userId: owner.id, projectId: null, garment: GARMENT,
-    designUrl: 'https://cdn.example.com/designs/fox.png', prompt: null, notes: null, priority,
+    type: 'OrderCreated',
+    ...base(owner, 0),
+    reference: 'PO-000042',
+    userId: owner.id,
+    projectId: null,
+    garment: GARMENT,
+    designUrl: 'https://cdn.example.com/designs/fox.png',
+    prompt: null,
+    notes: null,
+    priority,
     holdReason: priority === 'hold' ? HOLD_REASON : null,
     lineItems: [
       { id: LINE_ITEM_IDS[0]!, size: 'M', quantity: 3, technique: 'dtg', unitPriceCents: 1850 },
       { id: LINE_ITEM_IDS[1]!, size: 'L', quantity: 2, technique: 'screen', unitPriceCents: 1850 },
     ],
-    totalCents: TOTAL_CENTS, currency: 'usd', metadata: {},
+    totalCents: TOTAL_CENTS,
+    currency: 'usd',
+    metadata: {},
   }),
-  checkoutOpened: (hours = 0): OrderEvent => ({ type: 'CheckoutSessionOpened', ...base(owner, hours), sessionId: 'cs_1', checkoutUrl: 'https://checkout.example.com/cs_1', simulated: true }),
-  paid: (hours = 1): OrderEvent => ({ type: 'PaymentConfirmed', ...base(stripe, hours), sessionId: 'cs_1', paymentIntentId: 'pi_1', amountCents: TOTAL_CENTS, currency: 'usd', stripeEventId: 'evt_paid' }),
-  priority: (from: Priority, to: Priority, hours: number, reason: string | null = to === 'hold' ? HOLD_REASON : null): OrderEvent => ({ type: 'PriorityChanged', ...base(operator, hours), from, to, reason }),
+  checkoutOpened: (hours = 0): OrderEvent => ({
+    type: 'CheckoutSessionOpened',
+    ...base(owner, hours),
+    sessionId: 'cs_1',
+    checkoutUrl: 'https://checkout.example.com/cs_1',
+    simulated: true,
+  }),
+  paid: (hours = 1): OrderEvent => ({
+    type: 'PaymentConfirmed',
+    ...base(stripe, hours),
+    sessionId: 'cs_1',
+    paymentIntentId: 'pi_1',
+    amountCents: TOTAL_CENTS,
+    currency: 'usd',
+    stripeEventId: 'evt_paid',
+  }),
+  priority: (
+    from: Priority,
+    to: Priority,
+    hours: number,
+    reason: string | null = to === 'hold' ? HOLD_REASON : null,
+  ): OrderEvent => ({ type: 'PriorityChanged', ...base(operator, hours), from, to, reason }),
   approved: (hours = 2): OrderEvent => ({ type: 'SpecApproved', ...base(operator, hours), message: null }),
   started: (hours = 3): OrderEvent => ({ type: 'ProductionStarted', ...base(operator, hours), message: null }),
-  fulfilled: (hours = 4): OrderEvent => ({ type: 'OrderFulfilled', ...base(operator, hours), message: null, trackingNumber: null, trackingUrl: null, carrier: null }),
-  canceled: (actor: Actor, refundDue: boolean, hours = 5): OrderCanceled => ({ type: 'OrderCanceled', ...base(actor, hours), reason: 'changed plans', refundDue }),
+  fulfilled: (hours = 4): OrderEvent => ({
+    type: 'OrderFulfilled',
+    ...base(operator, hours),
+    message: null,
+    trackingNumber: null,
+    trackingUrl: null,
+    carrier: null,
+  }),
+  canceled: (actor: Actor, refundDue: boolean, hours = 5): OrderCanceled => ({
+    type: 'OrderCanceled',
+    ...base(actor, hours),
+    reason: 'changed plans',
+    refundDue,
+  }),
 };
 
 /** The lifecycle states the matrix walks, each as a history of events (`·hold`: priority hold). */
@@ -78,11 +128,24 @@ export const HISTORIES = {
   approved: [ev.created(), ev.checkoutOpened(), ev.paid(), ev.approved()],
   'approved·hold': [ev.created(), ev.checkoutOpened(), ev.paid(), ev.approved(), ev.priority('standard', 'hold', 2.5)],
   in_production: [ev.created(), ev.checkoutOpened(), ev.paid(), ev.approved(), ev.started()],
-  'in_production·hold': [ev.created(), ev.checkoutOpened(), ev.paid(), ev.approved(), ev.started(), ev.priority('standard', 'hold', 3.5)],
+  'in_production·hold': [
+    ev.created(),
+    ev.checkoutOpened(),
+    ev.paid(),
+    ev.approved(),
+    ev.started(),
+    ev.priority('standard', 'hold', 3.5),
+  ],
   fulfilled: [ev.created(), ev.checkoutOpened(), ev.paid(), ev.approved(), ev.started(), ev.fulfilled()],
   canceled: [ev.created(), ev.canceled(owner, false)],
   'canceled·paid': [ev.created(), ev.checkoutOpened(), ev.paid(), ev.canceled(operator, true)],
-  'canceled·hold': [ev.created(), ev.checkoutOpened(), ev.paid(), ev.priority('standard', 'hold', 1.5), ev.canceled(operator, true)],
+  'canceled·hold': [
+    ev.created(),
+    ev.checkoutOpened(),
+    ev.paid(),
+    ev.priority('standard', 'hold', 1.5),
+    ev.canceled(operator, true),
+  ],
 } satisfies Record<string, OrderEvent[]>;
 export type StateName = keyof typeof HISTORIES;
 export const STATE_NAMES = Object.keys(HISTORIES) as StateName[];

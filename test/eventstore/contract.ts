@@ -14,7 +14,11 @@ export interface EventStoreContractSubject {
    * that stays open `holdMs` before it commits, or is rolled back instead. The stress test mixes
    * these in, so readers meet events that commit out of position order and events that never commit.
    */
-  readonly slowAppend?: (streamId: string, events: readonly NewEvent[], options: { readonly holdMs: number; readonly rollback: boolean }) => Promise<void>;
+  readonly slowAppend?: (
+    streamId: string,
+    events: readonly NewEvent[],
+    options: { readonly holdMs: number; readonly rollback: boolean },
+  ) => Promise<void>;
 }
 
 export type EventStoreContractFactory = () => Promise<EventStoreContractSubject>;
@@ -75,7 +79,13 @@ export function describeEventStoreContract(name: string, factory: EventStoreCont
         const id = randomUUID();
         const bad: [NewEvent[], object][] = [
           [[], {}],
-          [[{ id, type: 'A', data: {} }, { id, type: 'B', data: {} }], {}],
+          [
+            [
+              { id, type: 'A', data: {} },
+              { id, type: 'B', data: {} },
+            ],
+            {},
+          ],
           [[{ id: 'not-a-uuid', type: 'A', data: {} }], {}],
           [[{ id: randomUUID(), type: '', data: {} }], {}],
           [newEvents(1), { expectedVersion: -1 }],
@@ -83,7 +93,9 @@ export function describeEventStoreContract(name: string, factory: EventStoreCont
           [newEvents(1), { expectedVersion: 'whatever' }],
         ];
         for (const [events, options] of bad) {
-          await expect(store().appendToStream(streamId, events, options)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+          await expect(store().appendToStream(streamId, events, options)).rejects.toMatchObject({
+            code: 'BAD_USER_INPUT',
+          });
         }
         await expect(store().appendToStream('', newEvents(1))).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
         expect((await store().readStream(streamId)).version).toBe(0);
@@ -95,21 +107,29 @@ export function describeEventStoreContract(name: string, factory: EventStoreCont
         const streamId = `${uniquePrefix()}s`;
         await store().appendToStream(streamId, newEvents(2), { expectedVersion: 0 });
         await store().appendToStream(streamId, newEvents(1), { expectedVersion: 2 });
-        await expect(store().appendToStream(streamId, newEvents(1), { expectedVersion: 2 })).rejects.toMatchObject({ code: 'VERSION_CONFLICT' });
-        await expect(store().appendToStream(streamId, newEvents(1), { expectedVersion: 7 })).rejects.toMatchObject({ code: 'VERSION_CONFLICT' });
+        await expect(store().appendToStream(streamId, newEvents(1), { expectedVersion: 2 })).rejects.toMatchObject({
+          code: 'VERSION_CONFLICT',
+        });
+        await expect(store().appendToStream(streamId, newEvents(1), { expectedVersion: 7 })).rejects.toMatchObject({
+          code: 'VERSION_CONFLICT',
+        });
         expect((await store().readStream(streamId)).version).toBe(3);
       });
 
       it('treats expected version 0 as "the stream must not exist yet"', async () => {
         const streamId = `${uniquePrefix()}s`;
         await store().appendToStream(streamId, newEvents(1), { expectedVersion: 0 });
-        await expect(store().appendToStream(streamId, newEvents(1), { expectedVersion: 0 })).rejects.toMatchObject({ code: 'VERSION_CONFLICT' });
+        await expect(store().appendToStream(streamId, newEvents(1), { expectedVersion: 0 })).rejects.toMatchObject({
+          code: 'VERSION_CONFLICT',
+        });
       });
 
       it('appends with no_stream only to a stream that does not exist', async () => {
         const streamId = `${uniquePrefix()}s`;
         await store().appendToStream(streamId, newEvents(1), { expectedVersion: 'no_stream' });
-        await expect(store().appendToStream(streamId, newEvents(1), { expectedVersion: 'no_stream' })).rejects.toMatchObject({
+        await expect(
+          store().appendToStream(streamId, newEvents(1), { expectedVersion: 'no_stream' }),
+        ).rejects.toMatchObject({
           code: 'VERSION_CONFLICT',
         });
         expect((await store().readStream(streamId)).version).toBe(1);
@@ -117,7 +137,9 @@ export function describeEventStoreContract(name: string, factory: EventStoreCont
 
       it('appends with stream_exists only to a stream that exists', async () => {
         const streamId = `${uniquePrefix()}s`;
-        await expect(store().appendToStream(streamId, newEvents(1), { expectedVersion: 'stream_exists' })).rejects.toMatchObject({
+        await expect(
+          store().appendToStream(streamId, newEvents(1), { expectedVersion: 'stream_exists' }),
+        ).rejects.toMatchObject({
           code: 'VERSION_CONFLICT',
         });
         expect((await store().readStream(streamId)).version).toBe(0);
@@ -137,9 +159,12 @@ export function describeEventStoreContract(name: string, factory: EventStoreCont
       it('lets exactly one of many racing appends at the same expected version win', async () => {
         const streamId = `${uniquePrefix()}s`;
         await store().appendToStream(streamId, newEvents(1));
-        const outcomes = await Promise.allSettled(Array.from({ length: 12 }, () => store().appendToStream(streamId, newEvents(2), { expectedVersion: 1 })));
+        const outcomes = await Promise.allSettled(
+          Array.from({ length: 12 }, () => store().appendToStream(streamId, newEvents(2), { expectedVersion: 1 })),
+        );
         expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
-        for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toMatchObject({ code: 'VERSION_CONFLICT' });
+        for (const o of outcomes)
+          if (o.status === 'rejected') expect(o.reason).toMatchObject({ code: 'VERSION_CONFLICT' });
         expect((await store().readStream(streamId)).version).toBe(3);
       });
     });
@@ -161,7 +186,10 @@ export function describeEventStoreContract(name: string, factory: EventStoreCont
         const first = await store().appendToStream(streamId, events, { expectedVersion: 1 });
         await store().appendToStream(streamId, newEvents(4));
         for (const expectedVersion of [1, 'any', 'stream_exists'] as const) {
-          expect(await store().appendToStream(streamId, events, { expectedVersion })).toEqual({ ...first, duplicate: true });
+          expect(await store().appendToStream(streamId, events, { expectedVersion })).toEqual({
+            ...first,
+            duplicate: true,
+          });
         }
         expect((await store().readStream(streamId)).version).toBe(7);
       });
@@ -189,7 +217,8 @@ export function describeEventStoreContract(name: string, factory: EventStoreCont
         }
         const all = await readEverything(store(), [prefix], 3);
         expect(all.map((e) => e.id)).toEqual(written);
-        for (let i = 1; i < all.length; i += 1) expect(comparePositions(all[i - 1]!.position, all[i]!.position)).toBe(-1);
+        for (let i = 1; i < all.length; i += 1)
+          expect(comparePositions(all[i - 1]!.position, all[i]!.position)).toBe(-1);
       });
 
       it('reads strictly after a given position and only the streams with the given prefixes', async () => {
@@ -198,7 +227,11 @@ export function describeEventStoreContract(name: string, factory: EventStoreCont
         const later = newEvents(2);
         await store().appendToStream(`${prefix}order-2`, later);
         await untilReadable(store(), (await store().appendToStream(`${prefix}other-1`, newEvents(2))).position);
-        const page = await store().readAll({ after: first.position, maxCount: 100, streamPrefixes: [`${prefix}order-`] });
+        const page = await store().readAll({
+          after: first.position,
+          maxCount: 100,
+          streamPrefixes: [`${prefix}order-`],
+        });
         expect(page.map((e) => e.id)).toEqual(later.map((e) => e.id));
         const both = await store().readAll({ maxCount: 100, streamPrefixes: [`${prefix}order-`, `${prefix}other-`] });
         expect(both).toHaveLength(6);

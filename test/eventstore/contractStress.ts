@@ -22,61 +22,72 @@ interface Ledger {
  */
 export function describeStressContract(subject: () => EventStoreContractSubject): void {
   describe('under concurrent load', () => {
-    it('delivers 100,000 events from concurrent writers to every reader with 0 missing and 0 duplicated', { timeout: 120_000 }, async () => {
-      const { store, slowAppend } = subject();
-      const prefix = uniquePrefix();
-      const ledger: Ledger = { committed: new Set(), refused: new Set() };
-      const early = collect(store, { streamPrefixes: [prefix], maxBatchSize: 1000 });
-      let late: ReturnType<typeof collect> | undefined;
-      let written = 0;
+    it(
+      'delivers 100,000 events from concurrent writers to every reader with 0 missing and 0 duplicated',
+      { timeout: 120_000 },
+      async () => {
+        const { store, slowAppend } = subject();
+        const prefix = uniquePrefix();
+        const ledger: Ledger = { committed: new Set(), refused: new Set() };
+        const early = collect(store, { streamPrefixes: [prefix], maxBatchSize: 1000 });
+        let late: ReturnType<typeof collect> | undefined;
+        let written = 0;
 
-      const writer = async (w: number): Promise<void> => {
-        const versions = new Array<number>(STREAMS_PER_WRITER).fill(0);
-        while (written < TOTAL_EVENTS) {
-          const s = randomInt(STREAMS_PER_WRITER);
-          const streamId = `${prefix}w${w}-${s}`;
-          const events = newEvents(randomInt(1, 11), 'Stressed', { w, s });
-          const dice = randomInt(100);
-          if (dice < 3 && slowAppend) {
-            // Held open then committed or rolled back, on a stream of its own so exact versions elsewhere stay known.
-            const rollback = dice === 0;
-            await slowAppend(`${prefix}slow${w}-${randomInt(4)}`, events, { holdMs: randomInt(1, 15), rollback });
-            for (const e of events) (rollback ? ledger.refused : ledger.committed).add(e.id);
-            if (!rollback) written += events.length;
-            continue;
+        const writer = async (w: number): Promise<void> => {
+          const versions = new Array<number>(STREAMS_PER_WRITER).fill(0);
+          while (written < TOTAL_EVENTS) {
+            const s = randomInt(STREAMS_PER_WRITER);
+            const streamId = `${prefix}w${w}-${s}`;
+            const events = newEvents(randomInt(1, 11), 'Stressed', { w, s });
+            const dice = randomInt(100);
+            if (dice < 3 && slowAppend) {
+              // Held open then committed or rolled back, on a stream of its own so exact versions elsewhere stay known.
+              const rollback = dice === 0;
+              await slowAppend(`${prefix}slow${w}-${randomInt(4)}`, events, { holdMs: randomInt(1, 15), rollback });
+              for (const e of events) (rollback ? ledger.refused : ledger.committed).add(e.id);
+              if (!rollback) written += events.length;
+              continue;
+            }
+            if (dice < 8) {
+              const stale = Math.max(0, versions[s]! - 1 - randomInt(3));
+              const wrong = dice % 2 === 0 && versions[s]! > 0 ? stale : versions[s]! + 1 + randomInt(3);
+              await expect(store.appendToStream(streamId, events, { expectedVersion: wrong })).rejects.toMatchObject({
+                code: 'VERSION_CONFLICT',
+              });
+              for (const e of events) ledger.refused.add(e.id);
+              continue;
+            }
+            if (dice < 20) await sleep(randomInt(3));
+            const result = await store.appendToStream(streamId, events, { expectedVersion: versions[s]! });
+            versions[s] = result.nextVersion;
+            for (const e of events) ledger.committed.add(e.id);
+            written += events.length;
+            if (!late && written > TOTAL_EVENTS / 2)
+              late = collect(store, { streamPrefixes: [prefix], maxBatchSize: 500 });
           }
-          if (dice < 8) {
-            const stale = Math.max(0, versions[s]! - 1 - randomInt(3));
-            const wrong = dice % 2 === 0 && versions[s]! > 0 ? stale : versions[s]! + 1 + randomInt(3);
-            await expect(store.appendToStream(streamId, events, { expectedVersion: wrong })).rejects.toMatchObject({ code: 'VERSION_CONFLICT' });
-            for (const e of events) ledger.refused.add(e.id);
-            continue;
-          }
-          if (dice < 20) await sleep(randomInt(3));
-          const result = await store.appendToStream(streamId, events, { expectedVersion: versions[s]! });
-          versions[s] = result.nextVersion;
-          for (const e of events) ledger.committed.add(e.id);
-          written += events.length;
-          if (!late && written > TOTAL_EVENTS / 2) late = collect(store, { streamPrefixes: [prefix], maxBatchSize: 500 });
-        }
-      };
+        };
 
-      try {
-        await Promise.all(Array.from({ length: WRITERS }, (_, w) => writer(w)));
-        const expected = ledger.committed.size;
-        for (const reader of [early, late!]) {
-          await waitFor(() => reader.events.length >= expected || reader.failure !== undefined, () => `delivered ${reader.events.length}/${expected}`, 60_000);
-          expect(reader.failure).toBeUndefined();
+        try {
+          await Promise.all(Array.from({ length: WRITERS }, (_, w) => writer(w)));
+          const expected = ledger.committed.size;
+          for (const reader of [early, late!]) {
+            await waitFor(
+              () => reader.events.length >= expected || reader.failure !== undefined,
+              () => `delivered ${reader.events.length}/${expected}`,
+              60_000,
+            );
+            expect(reader.failure).toBeUndefined();
+          }
+          const paged = await readEverything(store, [prefix], 5000);
+          for (const delivered of [early.events, late!.events, paged]) expectExactlyOnce(delivered, ledger);
+          expect(late!.events.map((e) => e.id)).toEqual(early.events.map((e) => e.id));
+          expect(paged.map((e) => e.id)).toEqual(early.events.map((e) => e.id));
+        } finally {
+          await early.stop();
+          await late?.stop();
         }
-        const paged = await readEverything(store, [prefix], 5000);
-        for (const delivered of [early.events, late!.events, paged]) expectExactlyOnce(delivered, ledger);
-        expect(late!.events.map((e) => e.id)).toEqual(early.events.map((e) => e.id));
-        expect(paged.map((e) => e.id)).toEqual(early.events.map((e) => e.id));
-      } finally {
-        await early.stop();
-        await late?.stop();
-      }
-    });
+      },
+    );
   });
 }
 
@@ -96,5 +107,10 @@ function expectExactlyOnce(delivered: readonly RecordedEvent[], ledger: Ledger):
     lastVersion.set(event.streamId, event.streamVersion);
   }
   const missing = [...ledger.committed].filter((id) => !seen.has(id)).length;
-  expect({ missing, duplicated, refused, outOfOrder }).toEqual({ missing: 0, duplicated: 0, refused: 0, outOfOrder: 0 });
+  expect({ missing, duplicated, refused, outOfOrder }).toEqual({
+    missing: 0,
+    duplicated: 0,
+    refused: 0,
+    outOfOrder: 0,
+  });
 }

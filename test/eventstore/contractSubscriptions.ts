@@ -12,11 +12,17 @@ export function describeSubscriptionContract(store: () => EventStore): void {
       await store().appendToStream(`${prefix}b`, before.slice(3));
       const subscription = collect(store(), { streamPrefixes: [prefix], maxBatchSize: 2 });
       try {
-        await waitFor(() => subscription.events.length >= 5, () => `caught up ${subscription.events.length}/5`);
+        await waitFor(
+          () => subscription.events.length >= 5,
+          () => `caught up ${subscription.events.length}/5`,
+        );
         const live = newEvents(4);
         await store().appendToStream(`${prefix}a`, live.slice(0, 1));
         await store().appendToStream(`${prefix}c`, live.slice(1));
-        await waitFor(() => subscription.events.length >= 9, () => `live ${subscription.events.length}/9`);
+        await waitFor(
+          () => subscription.events.length >= 9,
+          () => `live ${subscription.events.length}/9`,
+        );
         expect(subscription.events.map((e) => e.id)).toEqual([...before, ...live].map((e) => e.id));
         expect(subscription.failure).toBeUndefined();
       } finally {
@@ -31,7 +37,10 @@ export function describeSubscriptionContract(store: () => EventStore): void {
       await store().appendToStream(`${prefix}a`, later);
       const subscription = collect(store(), { streamPrefixes: [prefix], after: first.position });
       try {
-        await waitFor(() => subscription.events.length >= 2, () => `got ${subscription.events.length}/2`);
+        await waitFor(
+          () => subscription.events.length >= 2,
+          () => `got ${subscription.events.length}/2`,
+        );
         expect(subscription.events.map((e) => e.id)).toEqual(later.map((e) => e.id));
       } finally {
         await subscription.stop();
@@ -43,7 +52,10 @@ export function describeSubscriptionContract(store: () => EventStore): void {
       await store().appendToStream(`${prefix}a`, newEvents(7));
       const subscription = collect(store(), { streamPrefixes: [prefix], maxBatchSize: 3 });
       try {
-        await waitFor(() => subscription.events.length >= 7, () => `got ${subscription.events.length}/7`);
+        await waitFor(
+          () => subscription.events.length >= 7,
+          () => `got ${subscription.events.length}/7`,
+        );
         expect(subscription.batches).toBeGreaterThanOrEqual(3);
       } finally {
         await subscription.stop();
@@ -54,7 +66,11 @@ export function describeSubscriptionContract(store: () => EventStore): void {
       const controller = new AbortController();
       const iterate = (async () => {
         let batches = 0;
-        for await (const _batch of store().subscribeToAll({ streamPrefixes: [uniquePrefix()], signal: controller.signal })) batches += 1;
+        for await (const _batch of store().subscribeToAll({
+          streamPrefixes: [uniquePrefix()],
+          signal: controller.signal,
+        }))
+          batches += 1;
         return batches;
       })();
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -67,8 +83,14 @@ export function describeSubscriptionContract(store: () => EventStore): void {
       const subscriptions = Array.from({ length: 5 }, () => collect(store(), { streamPrefixes: [prefix] }));
       try {
         const written = newEvents(20);
-        await Promise.all(Array.from({ length: 4 }, (_, i) => store().appendToStream(`${prefix}${i}`, written.slice(i * 5, i * 5 + 5))));
-        for (const s of subscriptions) await waitFor(() => s.events.length >= 20, () => `got ${s.events.length}/20`);
+        await Promise.all(
+          Array.from({ length: 4 }, (_, i) => store().appendToStream(`${prefix}${i}`, written.slice(i * 5, i * 5 + 5))),
+        );
+        for (const s of subscriptions)
+          await waitFor(
+            () => s.events.length >= 20,
+            () => `got ${s.events.length}/20`,
+          );
         const order = subscriptions[0]!.events.map((e) => e.id);
         expect(new Set(order)).toEqual(new Set(written.map((e) => e.id)));
         for (const s of subscriptions) expect(s.events.map((e) => e.id)).toEqual(order);

@@ -17,17 +17,31 @@ function memoryAccess() {
   const write = vi.fn((id: string, events: readonly NewEvent[], expected: EsdbExpectedRevision) => {
     const current = stream(id);
     const last = BigInt(current.length) - 1n;
-    const ok = expected === 'any' || (expected === 'no_stream' ? current.length === 0 : expected === 'stream_exists' ? current.length > 0 : expected === last);
+    const ok =
+      expected === 'any' ||
+      (expected === 'no_stream'
+        ? current.length === 0
+        : expected === 'stream_exists'
+          ? current.length > 0
+          : expected === last);
     if (!ok) return Promise.resolve({ conflictAt: current.length });
     const written = events.map((e, i): RecordedEvent => {
       log += 10n;
-      return { ...e, metadata: e.metadata ?? {}, streamId: id, streamVersion: current.length + i + 1, position: { commit: log, prepare: log - 1n }, recordedAt: new Date() };
+      return {
+        ...e,
+        metadata: e.metadata ?? {},
+        streamId: id,
+        streamVersion: current.length + i + 1,
+        position: { commit: log, prepare: log - 1n },
+        recordedAt: new Date(),
+      };
     });
     streams.set(id, [...current, ...written]);
     return Promise.resolve({ written: BigInt(current.length + events.length - 1) });
   });
   const access: StreamAccess = {
-    readForwards: (id, from, maxCount) => Promise.resolve(stream(id).slice(Number(from), maxCount === undefined ? undefined : Number(from) + maxCount)),
+    readForwards: (id, from, maxCount) =>
+      Promise.resolve(stream(id).slice(Number(from), maxCount === undefined ? undefined : Number(from) + maxCount)),
     readBackwards: (id, from, maxCount) => {
       const events = stream(id);
       const start = from === 'end' ? events.length - 1 : Math.min(Number(from), events.length - 1);
@@ -78,7 +92,10 @@ describe('EventStoreDB append flow', () => {
     const { access, stream } = memoryAccess();
     await appendOnce(access, 'order-1', newEvents(2), 'any');
     const attempt = appendOnce(access, 'order-1', newEvents(1), 1);
-    await expect(attempt).rejects.toMatchObject({ code: 'VERSION_CONFLICT', details: { streamId: 'order-1', expectedVersion: 1, actualVersion: 2 } });
+    await expect(attempt).rejects.toMatchObject({
+      code: 'VERSION_CONFLICT',
+      details: { streamId: 'order-1', expectedVersion: 1, actualVersion: 2 },
+    });
     expect(stream('order-1')).toHaveLength(2);
   });
 
@@ -87,7 +104,9 @@ describe('EventStoreDB append flow', () => {
     const events = newEvents(2);
     await appendOnce(access, 'order-1', events, 'no_stream');
     const changed = [events[0]!, ...newEvents(1)];
-    await expect(appendOnce(access, 'order-1', changed, 'no_stream')).rejects.toMatchObject({ code: 'VERSION_CONFLICT' });
+    await expect(appendOnce(access, 'order-1', changed, 'no_stream')).rejects.toMatchObject({
+      code: 'VERSION_CONFLICT',
+    });
     await expect(appendOnce(access, 'order-1', changed, 'any')).rejects.toMatchObject({ code: 'VERSION_CONFLICT' });
   });
 
@@ -125,7 +144,11 @@ describe('EventStoreDB per-stream append queue', () => {
       trace.push(`${name}-`);
       return name;
     };
-    const results = await Promise.all([queue.run('a', task('a1', 20)), queue.run('a', task('a2', 1)), queue.run('b', task('b1', 5))]);
+    const results = await Promise.all([
+      queue.run('a', task('a1', 20)),
+      queue.run('a', task('a2', 1)),
+      queue.run('b', task('b1', 5)),
+    ]);
     expect(results).toEqual(['a1', 'a2', 'b1']);
     expect(trace.indexOf('a2+')).toBeGreaterThan(trace.indexOf('a1-'));
     expect(trace.indexOf('b1+')).toBeLessThan(trace.indexOf('a1-'));

@@ -19,21 +19,23 @@ describe('EventStoreDB subscription batches', () => {
     source.end();
     const { batches, done } = drain(source, 3);
     await done;
-    expect(batches).toEqual([
-      [1, 2, 3],
-      [4, 5, 6],
-      [7],
-    ]);
+    expect(batches).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
   });
 
   it('delivers live items as they come, without waiting for a batch to fill', async () => {
     const source = new PassThrough({ objectMode: true });
     const { batches, done } = drain(source, 100);
     source.write(1);
-    await waitFor(() => batches.length === 1, () => `batches ${JSON.stringify(batches)}`);
+    await waitFor(
+      () => batches.length === 1,
+      () => `batches ${JSON.stringify(batches)}`,
+    );
     source.write(2);
     source.write(3);
-    await waitFor(() => batches.flat().length === 3, () => `batches ${JSON.stringify(batches)}`);
+    await waitFor(
+      () => batches.flat().length === 3,
+      () => `batches ${JSON.stringify(batches)}`,
+    );
     source.end();
     await done;
     expect(batches.flat()).toEqual([1, 2, 3]);
@@ -45,7 +47,10 @@ describe('EventStoreDB subscription batches', () => {
     const controller = new AbortController();
     const { batches, done } = drain(source, 10, controller.signal);
     source.write(1);
-    await waitFor(() => batches.length === 1, () => 'first batch');
+    await waitFor(
+      () => batches.length === 1,
+      () => 'first batch',
+    );
     controller.abort();
     await done;
     expect(batches).toEqual([[1]]);

@@ -33,7 +33,9 @@ describe('EventStoreDB mapping: versions and revisions', () => {
 
   it('refuses an expected version that is negative, fractional, not a number or an unknown word', () => {
     for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 'whatever', 'ANY']) {
-      expect(() => toExpectedRevision(bad as ExpectedVersion)).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
+      expect(() => toExpectedRevision(bad as ExpectedVersion)).toThrow(
+        expect.objectContaining({ code: 'BAD_USER_INPUT' }),
+      );
     }
   });
 
@@ -75,10 +77,20 @@ describe('EventStoreDB mapping: errors', () => {
       attempt();
     } catch (error) {
       const fields = (error as { details: { fields: { path: string }[] } }).details.fields.map((f) => f.path);
-      expect(fields).toEqual(['streamId', 'events.1.id', 'events.1.type', 'events.1.data', 'events.2.id', 'events.2.type', 'events.2.metadata']);
+      expect(fields).toEqual([
+        'streamId',
+        'events.1.id',
+        'events.1.type',
+        'events.1.data',
+        'events.2.id',
+        'events.2.type',
+        'events.2.metadata',
+      ]);
     }
     expect(() => assertAppendable('order-1', [])).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
-    expect(() => assertAppendable('order-1', [{ id: randomUUID().toUpperCase(), type: 'A', data: { a: 1 }, metadata: { b: 2 } }])).not.toThrow();
+    expect(() =>
+      assertAppendable('order-1', [{ id: randomUUID().toUpperCase(), type: 'A', data: { a: 1 }, metadata: { b: 2 } }]),
+    ).not.toThrow();
   });
 
   it('accepts stream prefixes only as a non-empty list of non-empty strings, or none', () => {
@@ -107,7 +119,14 @@ describe('EventStoreDB mapping: events and positions', () => {
     const event = toRecordedEvent(source);
     expect(event.position).toEqual({ commit: 2n ** 60n + 7n, prepare: 2n ** 60n + 3n });
     expect(event.position).not.toBe(source.position);
-    expect(event).toMatchObject({ id: source.id, type: 'OrderCreated', streamId: 'order-1', streamVersion: 3, data: { a: 1 }, metadata: { actor: 'x' } });
+    expect(event).toMatchObject({
+      id: source.id,
+      type: 'OrderCreated',
+      streamId: 'order-1',
+      streamVersion: 3,
+      data: { a: 1 },
+      metadata: { actor: 'x' },
+    });
     expect(event.recordedAt.toISOString()).toBe('2025-01-02T03:04:05.678Z');
   });
 

@@ -14,8 +14,11 @@ import { collect, newEvents, uniquePrefix, waitFor } from './support.ts';
  */
 const target = await findKurrentDb();
 const title =
-  target.kind === 'unavailable' ? `EventStoreDB adapter (SKIPPED: ${target.reason})` : `EventStoreDB adapter on ${target.description}`;
-if (target.kind === 'unavailable') console.warn(`[eventstoredb.int.spec] skipping the EventStoreDB suite: ${target.reason}`);
+  target.kind === 'unavailable'
+    ? `EventStoreDB adapter (SKIPPED: ${target.reason})`
+    : `EventStoreDB adapter on ${target.description}`;
+if (target.kind === 'unavailable')
+  console.warn(`[eventstoredb.int.spec] skipping the EventStoreDB suite: ${target.reason}`);
 
 (target.kind === 'unavailable' ? describe.skip : describe)(title, () => {
   let server: KurrentDbServer | undefined;
@@ -54,7 +57,9 @@ if (target.kind === 'unavailable') console.warn(`[eventstoredb.int.spec] skippin
         code: 'VERSION_CONFLICT',
         details: { streamId, expectedVersion: 1, actualVersion: 2 },
       });
-      await expect(store.appendToStream(streamId, newEvents(1), { expectedVersion: 'no_stream' })).rejects.toMatchObject({
+      await expect(
+        store.appendToStream(streamId, newEvents(1), { expectedVersion: 'no_stream' }),
+      ).rejects.toMatchObject({
         details: { actualVersion: 2 },
       });
     });
@@ -75,7 +80,10 @@ if (target.kind === 'unavailable') console.warn(`[eventstoredb.int.spec] skippin
       const subscription = collect(store, { after: ours.position });
       try {
         const later = await store.appendToStream(`${prefix}b`, newEvents(1));
-        await waitFor(() => subscription.events.some((e) => comparePositions(e.position, later.position) === 0), () => 'the later event');
+        await waitFor(
+          () => subscription.events.some((e) => comparePositions(e.position, later.position) === 0),
+          () => 'the later event',
+        );
         expect(subscription.events.filter((e) => e.streamId.startsWith('$'))).toEqual([]);
       } finally {
         await subscription.stop();
@@ -93,7 +101,9 @@ if (target.kind === 'unavailable') console.warn(`[eventstoredb.int.spec] skippin
     });
 
     it('accepts KurrentDB connection-string schemes', async () => {
-      const kurrent = createEventStoreDbEventStore({ connectionString: connectionString().replace(/^esdb/, 'kurrentdb') });
+      const kurrent = createEventStoreDbEventStore({
+        connectionString: connectionString().replace(/^esdb/, 'kurrentdb'),
+      });
       try {
         expect((await kurrent.readStream(`${uniquePrefix()}none`)).version).toBe(0);
       } finally {
@@ -110,7 +120,9 @@ if (target.kind === 'unavailable') console.warn(`[eventstoredb.int.spec] skippin
       })();
       await closing.close();
       await expect(iterate).resolves.toBe(0);
-      await expect(closing.appendToStream(`${uniquePrefix()}x`, [{ id: randomUUID(), type: 'A', data: {} }])).rejects.toThrow(/closed/);
+      await expect(
+        closing.appendToStream(`${uniquePrefix()}x`, [{ id: randomUUID(), type: 'A', data: {} }]),
+      ).rejects.toThrow(/closed/);
     });
   });
 });

@@ -27,7 +27,9 @@ describe('the PostgreSQL store on a database restored logically', () => {
     );
     const before = (await db.pool.query<{ n: string }>('select count(*)::text as n from es_events')).rows[0]?.n;
 
-    await expect(createPostgresEventStore({ connectionString: db.url, maxConnections: 2 })).rejects.toThrow(/restored logically \(pg_dump\/pg_restore\).*refuses to open/);
+    await expect(createPostgresEventStore({ connectionString: db.url, maxConnections: 2 })).rejects.toThrow(
+      /restored logically \(pg_dump\/pg_restore\).*refuses to open/,
+    );
     expect((await db.pool.query<{ n: string }>('select count(*)::text as n from es_events')).rows[0]?.n).toBe(before);
   });
 

@@ -60,9 +60,14 @@ describe('PostgreSQL event store', () => {
       } finally {
         await held.commit();
       }
-      await waitFor(() => subscription.events.length >= 4, () => `got ${subscription.events.length}/4`);
+      await waitFor(
+        () => subscription.events.length >= 4,
+        () => `got ${subscription.events.length}/4`,
+      );
       expect(subscription.events.map((e) => e.id)).toEqual([...heldEvents, ...laterEvents].map((e) => e.id));
-      expect((await store.readAll({ maxCount: 10, streamPrefixes: [prefix] })).map((e) => e.id)).toEqual(subscription.events.map((e) => e.id));
+      expect((await store.readAll({ maxCount: 10, streamPrefixes: [prefix] })).map((e) => e.id)).toEqual(
+        subscription.events.map((e) => e.id),
+      );
     } finally {
       await subscription.stop();
     }
@@ -78,7 +83,9 @@ describe('PostgreSQL event store', () => {
       await client.query('select pg_current_xact_id()');
       const first = await store.appendToStream(`${prefix}b`, newEvents(1));
       const heldEvents = newEvents(1);
-      await client.query('select es_append_batch($1::jsonb)', [JSON.stringify([{ s: `${prefix}a`, e: -1, ev: heldEvents.map((e) => ({ i: e.id, t: e.type, d: e.data })) }])]);
+      await client.query('select es_append_batch($1::jsonb)', [
+        JSON.stringify([{ s: `${prefix}a`, e: -1, ev: heldEvents.map((e) => ({ i: e.id, t: e.type, d: e.data })) }]),
+      ]);
       await client.query('commit');
       // Reads hand out nothing above the oldest transaction running anywhere in the cluster
       // (another test file's may be open): wait until both are readable.
@@ -110,7 +117,9 @@ describe('PostgreSQL event store', () => {
     const prefix = uniquePrefix();
     await store.appendToStream(`${prefix}conflicted`, newEvents(1));
     const { good, conflicting } = await withQueuedBatch(prefix, () => ({
-      good: Array.from({ length: 8 }, (_, i) => store.appendToStream(`${prefix}good-${i}`, newEvents(2), { expectedVersion: 'no_stream' })),
+      good: Array.from({ length: 8 }, (_, i) =>
+        store.appendToStream(`${prefix}good-${i}`, newEvents(2), { expectedVersion: 'no_stream' }),
+      ),
       conflicting: store.appendToStream(`${prefix}conflicted`, newEvents(1), { expectedVersion: 0 }),
     }));
     await expect(conflicting).rejects.toMatchObject({ code: 'VERSION_CONFLICT', details: { actualVersion: 1 } });
@@ -125,7 +134,9 @@ describe('PostgreSQL event store', () => {
     const prefix = uniquePrefix();
     const { good, unstorable } = await withQueuedBatch(prefix, () => ({
       good: Array.from({ length: 4 }, (_, i) => store.appendToStream(`${prefix}good-${i}`, newEvents(1))),
-      unstorable: store.appendToStream(`${prefix}nul`, [{ id: crypto.randomUUID(), type: 'Bad', data: { text: 'a\u0000b' } }]),
+      unstorable: store.appendToStream(`${prefix}nul`, [
+        { id: crypto.randomUUID(), type: 'Bad', data: { text: 'a\u0000b' } },
+      ]),
     }));
     await expect(unstorable).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
     for (const r of await Promise.all(good)) expect(r.nextVersion).toBe(1);
@@ -137,7 +148,9 @@ describe('PostgreSQL event store', () => {
     const events = newEvents(1);
     await store.appendToStream(`${prefix}a`, events);
     await expect(store.appendToStream(`${prefix}b`, events)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
-    await expect(store.appendToStream(`${prefix}a`, [...events, ...newEvents(1)])).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await expect(store.appendToStream(`${prefix}a`, [...events, ...newEvents(1)])).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+    });
     expect((await store.readStream(`${prefix}b`)).version).toBe(0);
     expect((await store.readStream(`${prefix}a`)).version).toBe(1);
   });
@@ -148,12 +161,20 @@ describe('PostgreSQL event store', () => {
     const subscription = collect(other, { streamPrefixes: [prefix] });
     try {
       await store.appendToStream(`${prefix}a`, newEvents(1));
-      await waitFor(() => subscription.events.length === 1, () => 'the other process never read the first append', 5000);
+      await waitFor(
+        () => subscription.events.length === 1,
+        () => 'the other process never read the first append',
+        5000,
+      );
       // Now it sleeps on a 60 s poll: only the NOTIFY can bring the next event in time. Writers
       // look up once a second whether anyone else listens, so give that lookup its second.
       await sleep(1100);
       await store.appendToStream(`${prefix}a`, newEvents(1));
-      await waitFor(() => subscription.events.length === 2, () => 'the other process never heard of the append', 5000);
+      await waitFor(
+        () => subscription.events.length === 2,
+        () => 'the other process never heard of the append',
+        5000,
+      );
     } finally {
       await subscription.stop();
       await other.close();
@@ -172,7 +193,11 @@ describe('PostgreSQL event store', () => {
       const started = performance.now();
       subscription.current = collect(other, { streamPrefixes: [prefix] });
       const { events } = subscription.current;
-      await waitFor(() => events.length === 1, () => 'the subscriber never read the first append', 5000);
+      await waitFor(
+        () => events.length === 1,
+        () => 'the subscriber never read the first append',
+        5000,
+      );
       // Its LISTEN connection is up: it listened, then looked up the newest commit and woke it.
       await waitForListener(fresh.raw);
       await sleep(50);
@@ -180,7 +205,11 @@ describe('PostgreSQL event store', () => {
       // 60 s poll. Only the listener's second look, once writers have looked again, brings it.
       await fresh.store.appendToStream(`${prefix}a`, newEvents(1));
       expect(performance.now() - started).toBeLessThan(900);
-      await waitFor(() => events.length === 2, () => 'the subscriber never heard of the append made while the writer believed nobody listened', 5000);
+      await waitFor(
+        () => events.length === 2,
+        () => 'the subscriber never heard of the append made while the writer believed nobody listened',
+        5000,
+      );
     } finally {
       await subscription.current?.stop();
       await other.close();
@@ -188,41 +217,59 @@ describe('PostgreSQL event store', () => {
     }
   });
 
-  it('notices its LISTEN connection gone silent, listens again, and closes without waiting on it', { timeout: 60_000 }, async () => {
-    const url = new URL(subject.url);
-    const proxy = await startFreezingProxy({ host: url.hostname, port: Number(url.port) });
-    // Over TCP through the proxy (the test URL may name a Unix socket as its host).
-    url.port = String(proxy.port);
-    url.hostname = '127.0.0.1';
-    url.searchParams.delete('host');
-    const other = await createPostgresEventStore({ connectionString: url.toString(), pollIntervalMs: 60_000 });
-    const prefix = uniquePrefix();
-    const subscription = collect(other, { streamPrefixes: [prefix] });
-    try {
-      await store.appendToStream(`${prefix}a`, newEvents(1));
-      await waitFor(() => subscription.events.length === 1, () => 'the other process never read the first append', 5000);
-      expect(proxy.freezeMatching('es_listener')).toBe(1);
-      // Silent now: its heartbeat gives up within 2 + 4 s, and the next wait opens a new one.
-      const before = proxy.accepted;
-      await waitFor(() => proxy.accepted > before, () => 'no new LISTEN connection', 15_000);
-      await sleep(1500);
-      // Only a NOTIFY heard on the new connection brings this in time (the poll is 60 s).
-      await store.appendToStream(`${prefix}a`, newEvents(1));
-      await waitFor(() => subscription.events.length === 2, () => 'the other process never heard of the append', 5000);
-      expect(proxy.freezeMatching('es_listener')).toBe(2);
-      await subscription.stop();
-      const started = Date.now();
-      await other.close();
-      expect(Date.now() - started).toBeLessThan(6000);
-    } finally {
-      await subscription.stop();
-      await other.close();
-      await proxy.close();
-    }
-  });
+  it(
+    'notices its LISTEN connection gone silent, listens again, and closes without waiting on it',
+    { timeout: 60_000 },
+    async () => {
+      const url = new URL(subject.url);
+      const proxy = await startFreezingProxy({ host: url.hostname, port: Number(url.port) });
+      // Over TCP through the proxy (the test URL may name a Unix socket as its host).
+      url.port = String(proxy.port);
+      url.hostname = '127.0.0.1';
+      url.searchParams.delete('host');
+      const other = await createPostgresEventStore({ connectionString: url.toString(), pollIntervalMs: 60_000 });
+      const prefix = uniquePrefix();
+      const subscription = collect(other, { streamPrefixes: [prefix] });
+      try {
+        await store.appendToStream(`${prefix}a`, newEvents(1));
+        await waitFor(
+          () => subscription.events.length === 1,
+          () => 'the other process never read the first append',
+          5000,
+        );
+        expect(proxy.freezeMatching('es_listener')).toBe(1);
+        // Silent now: its heartbeat gives up within 2 + 4 s, and the next wait opens a new one.
+        const before = proxy.accepted;
+        await waitFor(
+          () => proxy.accepted > before,
+          () => 'no new LISTEN connection',
+          15_000,
+        );
+        await sleep(1500);
+        // Only a NOTIFY heard on the new connection brings this in time (the poll is 60 s).
+        await store.appendToStream(`${prefix}a`, newEvents(1));
+        await waitFor(
+          () => subscription.events.length === 2,
+          () => 'the other process never heard of the append',
+          5000,
+        );
+        expect(proxy.freezeMatching('es_listener')).toBe(2);
+        await subscription.stop();
+        const started = Date.now();
+        await other.close();
+        expect(Date.now() - started).toBeLessThan(6000);
+      } finally {
+        await subscription.stop();
+        await other.close();
+        await proxy.close();
+      }
+    },
+  );
 
   it('applies its schema again without harm, also from processes starting at once', async () => {
-    const stores = await Promise.all(Array.from({ length: 3 }, () => createPostgresEventStore({ connectionString: subject.url })));
+    const stores = await Promise.all(
+      Array.from({ length: 3 }, () => createPostgresEventStore({ connectionString: subject.url })),
+    );
     await Promise.all(stores.map((s) => s.close()));
     expect((await store.readStream(`${uniquePrefix()}x`)).version).toBe(0);
   });

@@ -6,7 +6,9 @@ import type { EventStoreContractSubject } from './contract.ts';
 
 /** The SQL function's argument for one append with expected version `any`, as the adapter sends it. */
 export const appendArgument = (streamId: string, events: readonly NewEvent[]): string =>
-  JSON.stringify([{ s: streamId, e: -1, ev: events.map((e) => ({ i: e.id, t: e.type, d: e.data, m: e.metadata ?? {} })) }]);
+  JSON.stringify([
+    { s: streamId, e: -1, ev: events.map((e) => ({ i: e.id, t: e.type, d: e.data, m: e.metadata ?? {} })) },
+  ]);
 
 /**
  * A raw transaction that appends through the same SQL function as the store and stays open until
@@ -15,7 +17,9 @@ export const appendArgument = (streamId: string, events: readonly NewEvent[]): s
 export async function openAppendTransaction(pool: pg.Pool, streamId: string, events: readonly NewEvent[]) {
   const client = await pool.connect();
   await client.query('begin');
-  const { rows } = await client.query<{ r_outcome: string }>('select r_outcome from es_append_batch($1::jsonb)', [appendArgument(streamId, events)]);
+  const { rows } = await client.query<{ r_outcome: string }>('select r_outcome from es_append_batch($1::jsonb)', [
+    appendArgument(streamId, events),
+  ]);
   if (rows[0]?.r_outcome !== 'ok') throw new Error(`held append answered ${rows[0]?.r_outcome}`);
   const finish = async (sql: 'commit' | 'rollback'): Promise<void> => {
     try {
@@ -28,7 +32,9 @@ export async function openAppendTransaction(pool: pg.Pool, streamId: string, eve
 }
 
 /** A store on a fresh database, with the held-open writer the contract's stress test mixes in. */
-export async function postgresSubject(tuning: PostgresEventStoreTuning = {}): Promise<EventStoreContractSubject & { url: string; raw: pg.Pool }> {
+export async function postgresSubject(
+  tuning: PostgresEventStoreTuning = {},
+): Promise<EventStoreContractSubject & { url: string; raw: pg.Pool }> {
   const db = await createTestDatabase();
   const store = await createPostgresEventStore({ connectionString: db.url, pollIntervalMs: 1000, ...tuning });
   return {

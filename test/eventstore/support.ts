@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { comparePositions, formatPosition, type EventStore, type GlobalPosition, type NewEvent, type RecordedEvent, type SubscribeOptions } from '../../src/eventstore/eventStore.ts';
+import {
+  comparePositions,
+  formatPosition,
+  type EventStore,
+  type GlobalPosition,
+  type NewEvent,
+  type RecordedEvent,
+  type SubscribeOptions,
+} from '../../src/eventstore/eventStore.ts';
 
 /** Polls `condition` until it holds; fails with `message` after `timeoutMs` (no fixed sleeps in tests). */
 export async function waitFor(condition: () => boolean, message: () => string, timeoutMs = 10_000): Promise<void> {
@@ -11,7 +19,12 @@ export async function waitFor(condition: () => boolean, message: () => string, t
 }
 
 export const newEvents = (count: number, type = 'Happened', extra: Record<string, unknown> = {}): NewEvent[] =>
-  Array.from({ length: count }, (_, index) => ({ id: randomUUID(), type, data: { index, ...extra }, metadata: { test: true } }));
+  Array.from({ length: count }, (_, index) => ({
+    id: randomUUID(),
+    type,
+    data: { index, ...extra },
+    metadata: { test: true },
+  }));
 
 /** A short unique stream-id prefix, so tests sharing one server only ever read their own streams. */
 export const uniquePrefix = (): string => `c${randomUUID().replaceAll('-', '').slice(0, 12)}-`;
@@ -66,13 +79,20 @@ export async function untilReadable(store: EventStore, position: GlobalPosition,
   for (;;) {
     const head = await store.headPosition();
     if (head && comparePositions(head, position) >= 0) return;
-    if (Date.now() > deadline) throw new Error(`readers never reached ${formatPosition(position)} (head ${head ? formatPosition(head) : 'none'})`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `readers never reached ${formatPosition(position)} (head ${head ? formatPosition(head) : 'none'})`,
+      );
     await sleep(10);
   }
 }
 
 /** Reads `$all` page by page from the start, as a checkpointing reader would. */
-export async function readEverything(store: EventStore, streamPrefixes: readonly string[], pageSize = 1000): Promise<RecordedEvent[]> {
+export async function readEverything(
+  store: EventStore,
+  streamPrefixes: readonly string[],
+  pageSize = 1000,
+): Promise<RecordedEvent[]> {
   const all: RecordedEvent[] = [];
   for (;;) {
     const last = all.at(-1);

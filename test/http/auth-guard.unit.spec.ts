@@ -4,10 +4,19 @@ import { AppError } from '../../src/domain/errors.ts';
 import { createAuthGuard } from '../../src/http/rateLimits.ts';
 
 const GOOD = 'Bearer good';
-const viewer = { id: '0b6f1b8e-5d55-4f0e-9a43-3f8d1f6c2a11', isOperator: false, expiresAt: undefined, credential: GOOD };
+const viewer = {
+  id: '0b6f1b8e-5d55-4f0e-9a43-3f8d1f6c2a11',
+  isOperator: false,
+  expiresAt: undefined,
+  credential: GOOD,
+};
 const authenticator: Authenticator = {
   authenticate: (credential) =>
-    credential === undefined || credential === null ? Promise.resolve(undefined) : credential === GOOD ? Promise.resolve(viewer) : Promise.reject(new AppError('UNAUTHENTICATED', 'bad token')),
+    credential === undefined || credential === null
+      ? Promise.resolve(undefined)
+      : credential === GOOD
+        ? Promise.resolve(viewer)
+        : Promise.reject(new AppError('UNAUTHENTICATED', 'bad token')),
   recheck: (v) => v,
 };
 
@@ -29,9 +38,13 @@ describe('the authentication guard', () => {
     const guard = createAuthGuard(authenticator, { max: 2, windowMs: 60_000 });
     await expect(guard.authenticate('203.0.113.7', GOOD)).resolves.toEqual(viewer);
     expect(guard.blocked('203.0.113.7')).toBe(false);
-    for (let i = 0; i < 2; i++) await expect(guard.authenticate('203.0.113.7', 'Bearer bad')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    for (let i = 0; i < 2; i++)
+      await expect(guard.authenticate('203.0.113.7', 'Bearer bad')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(guard.blocked('203.0.113.7')).toBe(true);
-    await expect(guard.authenticate('203.0.113.7', GOOD)).rejects.toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterSeconds: 60 } });
+    await expect(guard.authenticate('203.0.113.7', GOOD)).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+      details: { retryAfterSeconds: 60 },
+    });
     // The same client under its IPv4-mapped IPv6 address is the same address.
     await expect(guard.authenticate('::ffff:203.0.113.7', GOOD)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
     await expect(guard.authenticate('203.0.113.8', GOOD)).resolves.toEqual(viewer);
@@ -59,7 +72,8 @@ describe('the authentication guard', () => {
 
   it('refuses nothing with the limit off (max 0)', async () => {
     const guard = createAuthGuard(authenticator, { max: 0, windowMs: 60_000 });
-    for (let i = 0; i < 5; i++) await expect(guard.authenticate('203.0.113.7', 'Bearer bad')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    for (let i = 0; i < 5; i++)
+      await expect(guard.authenticate('203.0.113.7', 'Bearer bad')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(guard.blocked('203.0.113.7')).toBe(false);
   });
 });

@@ -4,8 +4,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOperatorDirectory } from '../../src/auth/operators.ts';
 import type { OrderChangeListener } from '../../src/projections/index.ts';
 import { graphql, waitFor, type Json } from './harness.ts';
-import { expectNothingWritten, expectOutcome, openWorld, type SeededOrder, type World } from './authz-matrix.support.ts';
-import { activeSubscriptions, expectRefusedWith, refusals, sseStream, wsClient, wsStream, type LiveStream } from './authz-matrix.streams.ts';
+import {
+  expectNothingWritten,
+  expectOutcome,
+  openWorld,
+  type SeededOrder,
+  type World,
+} from './authz-matrix.support.ts';
+import {
+  activeSubscriptions,
+  expectRefusedWith,
+  refusals,
+  sseStream,
+  wsClient,
+  wsStream,
+  type LiveStream,
+} from './authz-matrix.streams.ts';
 
 /**
  * Issue 4 point 7, rights over time: a revoked operator loses the right at once on every path,
@@ -30,10 +44,14 @@ afterAll(async () => {
 
 const DASHBOARD = 'subscription { ordersChanged { id events { message } } }';
 const post = async (message: string) => {
-  const { body } = await world.as('operator', `mutation { postOrderMessage(id: "${a1.id}", message: "${message}") { id } }`);
+  const { body } = await world.as(
+    'operator',
+    `mutation { postOrderMessage(id: "${a1.id}", message: "${message}") { id } }`,
+  );
   expect(body.errors).toBeUndefined();
 };
-const delivered = (stream: LiveStream, message: string) => stream.messages.some((m: Json) => m.data?.ordersChanged?.events.at(-1).message === message);
+const delivered = (stream: LiveStream, message: string) =>
+  stream.messages.some((m: Json) => m.data?.ordersChanged?.events.at(-1).message === message);
 const track = <T extends LiveStream>(stream: T): T => {
   streams.push(stream);
   return stream;
@@ -49,27 +67,41 @@ describe('an operator whose right is revoked', () => {
     const userId = randomUUID();
     await world.stack.grantOperator(userId);
     const token = await world.stack.token(userId);
-    const as = (query: string, variables?: Record<string, unknown>) => graphql(world.server.url, query, { token, ...(variables ? { variables } : {}) });
+    const as = (query: string, variables?: Record<string, unknown>) =>
+      graphql(world.server.url, query, { token, ...(variables ? { variables } : {}) });
     // The server now holds "operator" in its cache: the revoke below has to outlive that entry.
     expect((await as('{ viewer { isOperator } }')).body.data.viewer).toEqual({ isOperator: true });
 
     const baseline = (await activeSubscriptions(world.server, 'sse')) + (await activeSubscriptions(world.server, 'ws'));
     const sse = track(await sseStream(world.server.url, DASHBOARD, {}, token));
     const ws = track(wsStream(newWsClient(token), DASHBOARD, {}));
-    await waitFor(async () => expect((await activeSubscriptions(world.server, 'sse')) + (await activeSubscriptions(world.server, 'ws'))).toBe(baseline + 2));
+    await waitFor(async () =>
+      expect((await activeSubscriptions(world.server, 'sse')) + (await activeSubscriptions(world.server, 'ws'))).toBe(
+        baseline + 2,
+      ),
+    );
     await post('before the revoke');
-    await waitFor(() => expect([delivered(sse, 'before the revoke'), delivered(ws, 'before the revoke')]).toEqual([true, true]));
+    await waitFor(() =>
+      expect([delivered(sse, 'before the revoke'), delivered(ws, 'before the revoke')]).toEqual([true, true]),
+    );
 
     // As `npm run cli -- operators revoke` does it: its own directory (another process, as far as
     // this server knows), so only the database's notice can tell the server's cache.
     const revokedAt = Date.now();
     await createOperatorDirectory(world.db.pool, { cacheMs: 0 }).revoke(userId);
-    await waitFor(async () => expect((await as('{ viewer { isOperator } }')).body.data.viewer).toEqual({ isOperator: false }), 1000);
+    await waitFor(
+      async () => expect((await as('{ viewer { isOperator } }')).body.data.viewer).toEqual({ isOperator: false }),
+      1000,
+    );
     expect(Date.now() - revokedAt).toBeLessThan(1000);
 
-    const setStatus = await expectNothingWritten(world, [a1.id], () => as('mutation ($id: ID!) { postOrderMessage(id: $id, message: "revoked") { id } }', { id: a1.id }));
+    const setStatus = await expectNothingWritten(world, [a1.id], () =>
+      as('mutation ($id: ID!) { postOrderMessage(id: $id, message: "revoked") { id } }', { id: a1.id }),
+    );
     expectOutcome(setStatus, 'postOrderMessage', 'FORBIDDEN');
-    expectOutcome(await as('{ orders { edges { node { id } } } }'), 'orders', (connection: Json) => expect(connection.edges).toEqual([]));
+    expectOutcome(await as('{ orders { edges { node { id } } } }'), 'orders', (connection: Json) =>
+      expect(connection.edges).toEqual([]),
+    );
     expectOutcome(await as(`{ order(id: "${a1.id}") { id } }`), 'order', 'NOT_FOUND');
     await expectRefusedWith(track(await sseStream(world.server.url, DASHBOARD, {}, token)), 'FORBIDDEN');
 
@@ -86,7 +118,8 @@ describe('a user made an operator by another process', () => {
   it('is one at once', async () => {
     const userId = randomUUID();
     const token = await world.stack.token(userId);
-    const viewer = async (): Promise<Json> => (await graphql(world.server.url, '{ viewer { isOperator } }', { token })).body.data.viewer;
+    const viewer = async (): Promise<Json> =>
+      (await graphql(world.server.url, '{ viewer { isOperator } }', { token })).body.data.viewer;
     // The server now holds "not an operator" in its cache.
     expect(await viewer()).toEqual({ isOperator: false });
     const grantedAt = Date.now();
@@ -116,8 +149,14 @@ describe('a refused subscription', () => {
       const client = newWsClient(world.tokens.customerB);
       const refused: LiveStream[] = [];
       for (const id of [a1.id, randomUUID()]) {
-        for (const query of ['subscription ($id: ID!) { orderUpdated(id: $id) { id } }', 'subscription ($id: ID!) { orderEventAdded(id: $id) { id } }']) {
-          refused.push(track(await sseStream(world.server.url, query, { id }, world.tokens.customerB)), track(wsStream(client, query, { id })));
+        for (const query of [
+          'subscription ($id: ID!) { orderUpdated(id: $id) { id } }',
+          'subscription ($id: ID!) { orderEventAdded(id: $id) { id } }',
+        ]) {
+          refused.push(
+            track(await sseStream(world.server.url, query, { id }, world.tokens.customerB)),
+            track(wsStream(client, query, { id })),
+          );
         }
       }
       for (const stream of refused) await expectRefusedWith(stream, 'NOT_FOUND');

@@ -53,21 +53,35 @@ interface Mutation {
 }
 
 const userOf = (principal: Accepted): string | undefined => (world.users as Record<string, string>)[principal];
-const created = (principal: Accepted, actor: 'CUSTOMER' | 'OPERATOR'): Check => () => (payload: Json) => {
-  expect(payload.order).toMatchObject({ userId: userOf(principal), orderStatus: 'DRAFT' });
-  // The first timeline entry is the creation, made by this principal acting as `actor`.
-  expect(payload.order.events[0].actor).toEqual({ type: actor, id: userOf(principal) });
-};
-const canceled: Check = (target) => (order: Json) => expect(order).toMatchObject({ id: target.id, orderStatus: 'CANCELED' });
+const created =
+  (principal: Accepted, actor: 'CUSTOMER' | 'OPERATOR'): Check =>
+  () =>
+  (payload: Json) => {
+    expect(payload.order).toMatchObject({ userId: userOf(principal), orderStatus: 'DRAFT' });
+    // The first timeline entry is the creation, made by this principal acting as `actor`.
+    expect(payload.order.events[0].actor).toEqual({ type: actor, id: userOf(principal) });
+  };
+const canceled: Check = (target) => (order: Json) =>
+  expect(order).toMatchObject({ id: target.id, orderStatus: 'CANCELED' });
 const freshDraft = () => world.placeOrder('customerA', 'matrix fresh');
-const onlyOperators = { customerA: 'FORBIDDEN', customerB: 'FORBIDDEN', roleClaims: 'FORBIDDEN', noToken: 'UNAUTHENTICATED' } as const;
-const linked: Check = (target) => (order: Json) => expect(order).toEqual({ id: target.id, publicTrackingUrl: expect.stringMatching(/\/track\/[A-Za-z0-9_-]{22,}$/) as unknown });
+const onlyOperators = {
+  customerA: 'FORBIDDEN',
+  customerB: 'FORBIDDEN',
+  roleClaims: 'FORBIDDEN',
+  noToken: 'UNAUTHENTICATED',
+} as const;
+const linked: Check = (target) => (order: Json) =>
+  expect(order).toEqual({
+    id: target.id,
+    publicTrackingUrl: expect.stringMatching(/\/track\/[A-Za-z0-9_-]{22,}$/) as unknown,
+  });
 
 const MUTATIONS: readonly Mutation[] = [
   {
     name: 'createProductionOrder',
     field: 'createProductionOrder',
-    query: 'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { userId orderStatus events { actor { type id } } } } }',
+    query:
+      'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { userId orderStatus events { actor { type id } } } } }',
     variables: () => ({ input: ORDER_INPUT }),
     allowedTarget: () => a1,
     writes: false, // it writes a new order, not to the target; the head check below is for refusals
@@ -87,27 +101,44 @@ const MUTATIONS: readonly Mutation[] = [
     variables: (target) => ({ id: target.id, reason: 'matrix cancel' }),
     allowedTarget: freshDraft,
     writes: true,
-    expected: { customerA: canceled, operator: canceled, customerB: 'NOT_FOUND', roleClaims: 'NOT_FOUND', noToken: 'UNAUTHENTICATED' },
+    expected: {
+      customerA: canceled,
+      operator: canceled,
+      customerB: 'NOT_FOUND',
+      roleClaims: 'NOT_FOUND',
+      noToken: 'UNAUTHENTICATED',
+    },
   },
   {
     // The right version is the tempting oracle: a stranger must not learn it exists (or its version).
     name: 'cancelOrder(expectedVersion)',
     field: 'cancelOrder',
-    query: 'mutation ($id: ID!, $v: Int) { cancelOrder(id: $id, reason: "matrix cancel", expectedVersion: $v) { id orderStatus } }',
+    query:
+      'mutation ($id: ID!, $v: Int) { cancelOrder(id: $id, reason: "matrix cancel", expectedVersion: $v) { id orderStatus } }',
     variables: async (target) => ({ id: target.id, v: await world.storedVersion(target.id) }),
     allowedTarget: freshDraft,
     writes: true,
-    expected: { customerA: canceled, operator: canceled, customerB: 'NOT_FOUND', roleClaims: 'NOT_FOUND', noToken: 'UNAUTHENTICATED' },
+    expected: {
+      customerA: canceled,
+      operator: canceled,
+      customerB: 'NOT_FOUND',
+      roleClaims: 'NOT_FOUND',
+      noToken: 'UNAUTHENTICATED',
+    },
   },
   {
     name: 'setOrderStatus',
     field: 'setOrderStatus',
-    query: 'mutation ($id: ID!) { setOrderStatus(id: $id, status: APPROVED, message: "matrix approve") { id orderStatus } }',
+    query:
+      'mutation ($id: ID!) { setOrderStatus(id: $id, status: APPROVED, message: "matrix approve") { id orderStatus } }',
     variables: (target) => ({ id: target.id }),
     allowedTarget: () => a2,
     writes: true,
     // Even the owner may not move their own order: that is the operators' right.
-    expected: { ...onlyOperators, operator: (target) => (order: Json) => expect(order).toEqual({ id: target.id, orderStatus: 'APPROVED' }) },
+    expected: {
+      ...onlyOperators,
+      operator: (target) => (order: Json) => expect(order).toEqual({ id: target.id, orderStatus: 'APPROVED' }),
+    },
   },
   {
     name: 'setOrderPriority',
@@ -116,7 +147,10 @@ const MUTATIONS: readonly Mutation[] = [
     variables: (target) => ({ id: target.id }),
     allowedTarget: () => a1,
     writes: true,
-    expected: { ...onlyOperators, operator: (target) => (order: Json) => expect(order).toEqual({ id: target.id, priority: 'RUSH' }) },
+    expected: {
+      ...onlyOperators,
+      operator: (target) => (order: Json) => expect(order).toEqual({ id: target.id, priority: 'RUSH' }),
+    },
   },
   {
     name: 'updateOrderNotes',
@@ -125,7 +159,10 @@ const MUTATIONS: readonly Mutation[] = [
     variables: (target) => ({ id: target.id }),
     allowedTarget: () => a1,
     writes: true,
-    expected: { ...onlyOperators, operator: (target) => (order: Json) => expect(order).toEqual({ id: target.id, notes: 'matrix notes' }) },
+    expected: {
+      ...onlyOperators,
+      operator: (target) => (order: Json) => expect(order).toEqual({ id: target.id, notes: 'matrix notes' }),
+    },
   },
   {
     name: 'postOrderMessage',
@@ -134,7 +171,10 @@ const MUTATIONS: readonly Mutation[] = [
     variables: (target) => ({ id: target.id }),
     allowedTarget: () => a1,
     writes: true,
-    expected: { ...onlyOperators, operator: () => (order: Json) => expect(order.events.at(-1).message).toBe('matrix message') },
+    expected: {
+      ...onlyOperators,
+      operator: () => (order: Json) => expect(order.events.at(-1).message).toBe('matrix message'),
+    },
   },
   {
     name: 'issueTrackingLink',
@@ -144,7 +184,13 @@ const MUTATIONS: readonly Mutation[] = [
     // A fresh draft per allowed cell: on an order with a link, issuing writes nothing.
     allowedTarget: freshDraft,
     writes: true,
-    expected: { customerA: linked, operator: linked, customerB: 'NOT_FOUND', roleClaims: 'NOT_FOUND', noToken: 'UNAUTHENTICATED' },
+    expected: {
+      customerA: linked,
+      operator: linked,
+      customerB: 'NOT_FOUND',
+      roleClaims: 'NOT_FOUND',
+      noToken: 'UNAUTHENTICATED',
+    },
   },
   {
     name: 'revokeTrackingLink',
@@ -163,25 +209,29 @@ const MUTATIONS: readonly Mutation[] = [
   {
     name: 'bulkSetOrderStatus',
     field: 'bulkSetOrderStatus',
-    query: 'mutation ($id: ID!) { bulkSetOrderStatus(input: { items: [{ id: $id }], status: CANCELED, message: "matrix bulk" }) { results { id ok order { orderStatus } error { code } } } }',
+    query:
+      'mutation ($id: ID!) { bulkSetOrderStatus(input: { items: [{ id: $id }], status: CANCELED, message: "matrix bulk" }) { results { id ok order { orderStatus } error { code } } } }',
     variables: (target) => ({ id: target.id }),
     allowedTarget: freshDraft,
     writes: true,
     expected: {
       ...onlyOperators,
-      operator: (target) => (payload: Json) => expect(payload.results).toEqual([{ id: target.id, ok: true, order: { orderStatus: 'CANCELED' }, error: null }]),
+      operator: (target) => (payload: Json) =>
+        expect(payload.results).toEqual([{ id: target.id, ok: true, order: { orderStatus: 'CANCELED' }, error: null }]),
     },
   },
   {
     name: 'bulkSetOrderStatus(dryRun)',
     field: 'bulkSetOrderStatus',
-    query: 'mutation ($id: ID!) { bulkSetOrderStatus(input: { items: [{ id: $id }], status: CANCELED, message: "matrix dry", dryRun: true }) { results { id ok order { orderStatus } error { code } } } }',
+    query:
+      'mutation ($id: ID!) { bulkSetOrderStatus(input: { items: [{ id: $id }], status: CANCELED, message: "matrix dry", dryRun: true }) { results { id ok order { orderStatus } error { code } } } }',
     variables: (target) => ({ id: target.id }),
     allowedTarget: () => a1,
     writes: false,
     expected: {
       ...onlyOperators,
-      operator: (target) => (payload: Json) => expect(payload.results).toEqual([{ id: target.id, ok: true, order: { orderStatus: 'DRAFT' }, error: null }]),
+      operator: (target) => (payload: Json) =>
+        expect(payload.results).toEqual([{ id: target.id, ok: true, order: { orderStatus: 'DRAFT' }, error: null }]),
     },
   },
 ];
@@ -197,7 +247,11 @@ describe.each(MUTATIONS)('mutation $name', (mutation) => {
     if (typeof expected === 'function') {
       const target = await mutation.allowedTarget();
       const before = await world.storedVersion(target.id);
-      expectOutcome(await world.as(principal, mutation.query, await mutation.variables(target)), mutation.field, expected(target));
+      expectOutcome(
+        await world.as(principal, mutation.query, await mutation.variables(target)),
+        mutation.field,
+        expected(target),
+      );
       const after = await world.storedVersion(target.id);
       if (mutation.writes) expect(after).toBeGreaterThan(before);
       else expect(after).toBe(before);
@@ -205,7 +259,9 @@ describe.each(MUTATIONS)('mutation $name', (mutation) => {
     }
     // A refusal: nothing written anywhere, and the same answer as for an order that does not exist.
     const variables = await mutation.variables(a1);
-    const response = await expectNothingWritten(world, [a1.id, a2.id], () => world.as(principal, mutation.query, variables));
+    const response = await expectNothingWritten(world, [a1.id, a2.id], () =>
+      world.as(principal, mutation.query, variables),
+    );
     expectOutcome(response, mutation.field, expected);
     if ('id' in variables) {
       const missing = { id: randomUUID() };
@@ -220,17 +276,22 @@ describe("someone else's order through mutations", () => {
     const query = 'mutation ($id: ID!, $v: Int) { cancelOrder(id: $id, expectedVersion: $v) { id } }';
     const stale = (await world.storedVersion(a1.id)) + 5;
     const missing = randomUUID();
-    const ofOther = await expectNothingWritten(world, [a1.id], () => world.as('customerB', query, { id: a1.id, v: stale }));
+    const ofOther = await expectNothingWritten(world, [a1.id], () =>
+      world.as('customerB', query, { id: a1.id, v: stale }),
+    );
     expectOutcome(ofOther, 'cancelOrder', 'NOT_FOUND');
     expectIndistinguishable(ofOther, [a1.id], await world.as('customerB', query, { id: missing, v: stale }), [missing]);
   });
 
   it("gives a customer who replays another customer's key an order of their own, and leaves the first untouched", async () => {
-    const CREATE = 'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id userId } } }';
+    const CREATE =
+      'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id userId } } }';
     const key = `matrix-${randomUUID()}`;
-    const first = (await world.as('customerA', CREATE, { input: { ...ORDER_INPUT, idempotencyKey: key } })).body.data.createProductionOrder.order;
+    const first = (await world.as('customerA', CREATE, { input: { ...ORDER_INPUT, idempotencyKey: key } })).body.data
+      .createProductionOrder.order;
     const versionOfFirst = await world.storedVersion(first.id);
-    const second = (await world.as('customerB', CREATE, { input: { ...ORDER_INPUT, idempotencyKey: key } })).body.data.createProductionOrder.order;
+    const second = (await world.as('customerB', CREATE, { input: { ...ORDER_INPUT, idempotencyKey: key } })).body.data
+      .createProductionOrder.order;
     expect(second.userId).toBe(world.users.customerB);
     expect(second.id).not.toBe(first.id);
     expect(await world.storedVersion(first.id)).toBe(versionOfFirst);

@@ -30,7 +30,11 @@ beforeAll(async () => {
   a1 = await world.placeOrder('customerA', 'matrix first of A');
   a2 = await world.placeOrder('customerA', 'matrix second of A');
   b1 = await world.placeOrder('customerB', 'matrix of B');
-  const { body } = await world.as('customerA', 'mutation ($id: ID!) { issueTrackingLink(id: $id) { publicTrackingUrl } }', { id: a1.id });
+  const { body } = await world.as(
+    'customerA',
+    'mutation ($id: ID!) { issueTrackingLink(id: $id) { publicTrackingUrl } }',
+    { id: a1.id },
+  );
   trackingToken = (body.data.issueTrackingLink.publicTrackingUrl as string).split('/track/')[1]!;
   asOf = new Date().toISOString();
 });
@@ -44,14 +48,26 @@ interface Query {
   /** The same query for an order that does not exist, and what to blank out of each answer. */
   readonly missing?: () => { variables: Record<string, unknown>; target: string; named: string };
   /** Outcomes of the accepted principals; every rejected token must get 401. */
-  readonly expected: () => Record<Exclude<Principal, 'expired' | 'wrongSignature' | 'tamperedPayload' | 'algNone' | 'wrongAudience'>, Outcome>;
+  readonly expected: () => Record<
+    Exclude<Principal, 'expired' | 'wrongSignature' | 'tamperedPayload' | 'algNone' | 'wrongAudience'>,
+    Outcome
+  >;
 }
 
-const ids = (connection: Json): string[] => (connection.edges as Json[]).map((edge) => edge.node as { id: string }).map((node) => node.id);
+const ids = (connection: Json): string[] =>
+  (connection.edges as Json[]).map((edge) => edge.node as { id: string }).map((node) => node.id);
 const listsExactly = (expected: () => string[]) => (connection: Json) => expect(ids(connection)).toEqual(expected());
-const isOrder = (order: () => SeededOrder, owner: () => string) => (value: Json) => expect(value).toEqual({ id: order().id, userId: owner() });
+const isOrder = (order: () => SeededOrder, owner: () => string) => (value: Json) =>
+  expect(value).toEqual({ id: order().id, userId: owner() });
 const CATALOG = (garments: Json) => expect((garments as { id: string }[]).map((g) => g.id)).toContain('classic-tee');
-const ROUTE = (stops: Json) => expect((stops as { id: string }[]).map((s) => s.id)).toEqual(['spec-review', 'queued', 'printing', 'finishing', 'ready']);
+const ROUTE = (stops: Json) =>
+  expect((stops as { id: string }[]).map((s) => s.id)).toEqual([
+    'spec-review',
+    'queued',
+    'printing',
+    'finishing',
+    'ready',
+  ]);
 const TRACKED = (tracking: Json) => expect(tracking).toEqual({ reference: a1.reference, status: 'SPEC_REVIEW' });
 const hidden = { customerB: 'NOT_FOUND', roleClaims: 'NOT_FOUND', noToken: 'UNAUTHENTICATED' } as const;
 
@@ -79,7 +95,17 @@ const QUERIES: readonly Query[] = [
       const id = randomUUID();
       return { variables: { id }, target: a1.id, named: id };
     },
-    expected: () => ({ customerA: isOrder(() => a1, () => world.users.customerA), operator: isOrder(() => a1, () => world.users.customerA), ...hidden }),
+    expected: () => ({
+      customerA: isOrder(
+        () => a1,
+        () => world.users.customerA,
+      ),
+      operator: isOrder(
+        () => a1,
+        () => world.users.customerA,
+      ),
+      ...hidden,
+    }),
   },
   {
     name: 'order(asOf)',
@@ -90,7 +116,17 @@ const QUERIES: readonly Query[] = [
       const id = randomUUID();
       return { variables: { id, asOf }, target: a1.id, named: id };
     },
-    expected: () => ({ customerA: isOrder(() => a1, () => world.users.customerA), operator: isOrder(() => a1, () => world.users.customerA), ...hidden }),
+    expected: () => ({
+      customerA: isOrder(
+        () => a1,
+        () => world.users.customerA,
+      ),
+      operator: isOrder(
+        () => a1,
+        () => world.users.customerA,
+      ),
+      ...hidden,
+    }),
   },
   {
     name: 'orderByReference',
@@ -101,7 +137,17 @@ const QUERIES: readonly Query[] = [
       const reference = missingReference();
       return { variables: { reference }, target: a1.reference, named: reference };
     },
-    expected: () => ({ customerA: isOrder(() => a1, () => world.users.customerA), operator: isOrder(() => a1, () => world.users.customerA), ...hidden }),
+    expected: () => ({
+      customerA: isOrder(
+        () => a1,
+        () => world.users.customerA,
+      ),
+      operator: isOrder(
+        () => a1,
+        () => world.users.customerA,
+      ),
+      ...hidden,
+    }),
   },
   {
     name: 'orders',
@@ -149,7 +195,13 @@ const QUERIES: readonly Query[] = [
     query: '{ garments { id } }',
     variables: () => ({}),
     // The catalog is public: anyone may read it, but a bad token is still refused.
-    expected: () => ({ customerA: CATALOG, customerB: CATALOG, operator: CATALOG, roleClaims: CATALOG, noToken: CATALOG }),
+    expected: () => ({
+      customerA: CATALOG,
+      customerB: CATALOG,
+      operator: CATALOG,
+      roleClaims: CATALOG,
+      noToken: CATALOG,
+    }),
   },
   {
     name: 'trackOrder',
@@ -157,7 +209,13 @@ const QUERIES: readonly Query[] = [
     query: 'query ($token: String!) { trackOrder(token: $token) { reference status } }',
     variables: () => ({ token: trackingToken }),
     // Anyone holding the link, signed in or not (a bad token is still refused), sees the progress.
-    expected: () => ({ customerA: TRACKED, customerB: TRACKED, operator: TRACKED, roleClaims: TRACKED, noToken: TRACKED }),
+    expected: () => ({
+      customerA: TRACKED,
+      customerB: TRACKED,
+      operator: TRACKED,
+      roleClaims: TRACKED,
+      noToken: TRACKED,
+    }),
   },
   {
     name: 'routeStops',
@@ -176,7 +234,9 @@ const cells = (query: Query) =>
 
 describe.each(QUERIES)('query $name', (query) => {
   it.each(cells(query))('as $principal: $label, and writes nothing', async ({ principal, outcome }) => {
-    const response = await expectNothingWritten(world, [a1.id], () => world.as(principal, query.query, query.variables()));
+    const response = await expectNothingWritten(world, [a1.id], () =>
+      world.as(principal, query.query, query.variables()),
+    );
     expectOutcome(response, query.field, outcome);
     if (outcome === 'NOT_FOUND' && query.missing) {
       const missing = query.missing();

@@ -2,8 +2,26 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor, type Json } from './harness.ts';
-import { PRINCIPALS, describeOutcome, isRejected, openWorld, type Principal, type RejectedToken, type SeededOrder, type World } from './authz-matrix.support.ts';
-import { activeSubscriptions, expectRefusedWith, expectUnauthorised, sseStream, wsClient, wsStream, type LiveStream, type Transport } from './authz-matrix.streams.ts';
+import {
+  PRINCIPALS,
+  describeOutcome,
+  isRejected,
+  openWorld,
+  type Principal,
+  type RejectedToken,
+  type SeededOrder,
+  type World,
+} from './authz-matrix.support.ts';
+import {
+  activeSubscriptions,
+  expectRefusedWith,
+  expectUnauthorised,
+  sseStream,
+  wsClient,
+  wsStream,
+  type LiveStream,
+  type Transport,
+} from './authz-matrix.streams.ts';
 
 /**
  * Issue 4 point 7, subscriptions: every principal × every subscription × both transports. All
@@ -34,7 +52,13 @@ const SUBSCRIPTIONS: readonly Subscription[] = [
     name: 'orderUpdated',
     query: 'subscription ($id: ID!) { orderUpdated(id: $id) { id events { message } } }',
     perOrder: true,
-    expected: { customerA: sawLiveChange('orderUpdated', orderShowsLive), operator: sawLiveChange('orderUpdated', orderShowsLive), customerB: 'NOT_FOUND', roleClaims: 'NOT_FOUND', noToken: 'UNAUTHENTICATED' },
+    expected: {
+      customerA: sawLiveChange('orderUpdated', orderShowsLive),
+      operator: sawLiveChange('orderUpdated', orderShowsLive),
+      customerB: 'NOT_FOUND',
+      roleClaims: 'NOT_FOUND',
+      noToken: 'UNAUTHENTICATED',
+    },
   },
   {
     name: 'orderEventAdded',
@@ -52,24 +76,42 @@ const SUBSCRIPTIONS: readonly Subscription[] = [
     name: 'ordersChanged',
     query: 'subscription { ordersChanged { id events { message } } }',
     perOrder: false,
-    expected: { operator: sawLiveChange('ordersChanged', orderShowsLive), customerA: 'FORBIDDEN', customerB: 'FORBIDDEN', roleClaims: 'FORBIDDEN', noToken: 'UNAUTHENTICATED' },
+    expected: {
+      operator: sawLiveChange('ordersChanged', orderShowsLive),
+      customerA: 'FORBIDDEN',
+      customerB: 'FORBIDDEN',
+      roleClaims: 'FORBIDDEN',
+      noToken: 'UNAUTHENTICATED',
+    },
   },
 ];
 
-const expectedOf = (subscription: Subscription, principal: Principal): Expected => (isRejected(principal) ? '401' : subscription.expected[principal]);
-const key = (transport: Transport, name: string, principal: Principal, missing = false) => `${transport}|${name}|${principal}${missing ? '|missing' : ''}`;
+const expectedOf = (subscription: Subscription, principal: Principal): Expected =>
+  isRejected(principal) ? '401' : subscription.expected[principal];
+const key = (transport: Transport, name: string, principal: Principal, missing = false) =>
+  `${transport}|${name}|${principal}${missing ? '|missing' : ''}`;
 const streams = new Map<string, LiveStream>();
 const clients: Client[] = [];
 
-function open(transport: Transport, subscription: Subscription, principal: Principal, client: Client, id: string): Promise<LiveStream> {
+function open(
+  transport: Transport,
+  subscription: Subscription,
+  principal: Principal,
+  client: Client,
+  id: string,
+): Promise<LiveStream> {
   const variables = subscription.perOrder ? { id } : {};
-  return transport === 'sse' ? sseStream(world.server.url, subscription.query, variables, world.tokens[principal]) : Promise.resolve(wsStream(client, subscription.query, variables));
+  return transport === 'sse'
+    ? sseStream(world.server.url, subscription.query, variables, world.tokens[principal])
+    : Promise.resolve(wsStream(client, subscription.query, variables));
 }
 
 beforeAll(async () => {
   world = await openWorld();
   a1 = await world.placeOrder('customerA', 'matrix followed');
-  const wsClients = new Map(PRINCIPALS.map((principal) => [principal, wsClient(world.server.url, world.tokens[principal])]));
+  const wsClients = new Map(
+    PRINCIPALS.map((principal) => [principal, wsClient(world.server.url, world.tokens[principal])]),
+  );
   clients.push(...wsClients.values());
   let live = 0;
   for (const transport of TRANSPORTS) {
@@ -77,14 +119,27 @@ beforeAll(async () => {
       for (const principal of PRINCIPALS) {
         const expected = expectedOf(subscription, principal);
         const client = wsClients.get(principal)!;
-        streams.set(key(transport, subscription.name, principal), await open(transport, subscription, principal, client, a1.id));
+        streams.set(
+          key(transport, subscription.name, principal),
+          await open(transport, subscription, principal, client, a1.id),
+        );
         if (typeof expected === 'function') live++;
-        if (expected === 'NOT_FOUND') streams.set(key(transport, subscription.name, principal, true), await open(transport, subscription, principal, client, randomUUID()));
+        if (expected === 'NOT_FOUND')
+          streams.set(
+            key(transport, subscription.name, principal, true),
+            await open(transport, subscription, principal, client, randomUUID()),
+          );
       }
     }
   }
   // Every allowed subscription is listening before the change is made, so each must see it.
-  await waitFor(async () => expect((await activeSubscriptions(world.server, 'sse')) + (await activeSubscriptions(world.server, 'ws'))).toBe(live), 10_000);
+  await waitFor(
+    async () =>
+      expect((await activeSubscriptions(world.server, 'sse')) + (await activeSubscriptions(world.server, 'ws'))).toBe(
+        live,
+      ),
+    10_000,
+  );
   const posted = await world.as('operator', `mutation { postOrderMessage(id: "${a1.id}", message: "${LIVE}") { id } }`);
   expect(posted.body.errors).toBeUndefined();
   await waitFor(() => {
@@ -92,7 +147,8 @@ beforeAll(async () => {
       for (const subscription of SUBSCRIPTIONS) {
         for (const principal of PRINCIPALS) {
           const expected = expectedOf(subscription, principal);
-          if (typeof expected === 'function') expected(streams.get(key(transport, subscription.name, principal))!.messages);
+          if (typeof expected === 'function')
+            expected(streams.get(key(transport, subscription.name, principal))!.messages);
         }
       }
     }
@@ -108,7 +164,11 @@ afterAll(async () => {
 const cells = (subscription: Subscription) =>
   PRINCIPALS.map((principal) => {
     const expected = expectedOf(subscription, principal);
-    return { principal, expected, label: typeof expected === 'function' ? 'gets the change' : describeOutcome(expected) };
+    return {
+      principal,
+      expected,
+      label: typeof expected === 'function' ? 'gets the change' : describeOutcome(expected),
+    };
   });
 
 describe.each(TRANSPORTS)('over %s', (transport) => {
@@ -126,7 +186,8 @@ describe.each(TRANSPORTS)('over %s', (transport) => {
         if (expected === 'NOT_FOUND') {
           const missing = streams.get(key(transport, subscription.name, principal, true))!;
           await missing.ended;
-          const blank = (messages: readonly Json[]) => JSON.stringify(messages).replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>');
+          const blank = (messages: readonly Json[]) =>
+            JSON.stringify(messages).replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>');
           expect(blank(stream.messages)).toBe(blank(missing.messages));
         }
       }

@@ -21,11 +21,20 @@ export interface LiveStream {
 }
 
 /** GraphQL over SSE with fetch and `Accept: text/event-stream`, as a browser's EventSource would. */
-export async function sseStream(url: string, query: string, variables: Record<string, unknown>, token: string | undefined): Promise<LiveStream> {
+export async function sseStream(
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+  token: string | undefined,
+): Promise<LiveStream> {
   const controller = new AbortController();
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'text/event-stream',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify({ query, variables }),
     signal: controller.signal,
   });
@@ -94,7 +103,8 @@ export function wsStream(client: Client, query: string, variables: Record<string
       // protocol's `error` message (its GraphQL errors), kept like a `next` with errors.
       error: (error) => {
         if (Array.isArray(error)) messages.push({ errors: error });
-        else if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'number') closeCode = error.code;
+        else if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'number')
+          closeCode = error.code;
         else messages.push({ transportError: String(error) });
         finish();
       },
@@ -116,7 +126,10 @@ export function wsStream(client: Client, query: string, variables: Record<string
 
 /** The stream's messages as refusals: each one's error codes and data (null when absent). */
 export const refusals = (messages: readonly Json[]) =>
-  messages.map((message) => ({ codes: (message.errors as Json[] | undefined)?.map((e) => e.extensions?.code as string), data: message.data ?? null }));
+  messages.map((message) => ({
+    codes: (message.errors as Json[] | undefined)?.map((e) => e.extensions?.code as string),
+    data: message.data ?? null,
+  }));
 
 /** The stream ended after exactly one message: the refusal with this code, and no data. */
 export async function expectRefusedWith(stream: LiveStream, code: string): Promise<void> {
@@ -128,7 +141,10 @@ export async function expectRefusedWith(stream: LiveStream, code: string): Promi
 export async function expectUnauthorised(stream: LiveStream, transport: Transport): Promise<void> {
   await stream.ended;
   if (transport === 'sse') {
-    expect({ status: stream.status(), refusals: refusals(stream.messages) }).toEqual({ status: 401, refusals: [{ codes: ['UNAUTHENTICATED'], data: null }] });
+    expect({ status: stream.status(), refusals: refusals(stream.messages) }).toEqual({
+      status: 401,
+      refusals: [{ codes: ['UNAUTHENTICATED'], data: null }],
+    });
   } else {
     expect({ closeCode: stream.closeCode(), messages: stream.messages }).toEqual({ closeCode: 4401, messages: [] });
   }

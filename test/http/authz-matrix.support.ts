@@ -28,9 +28,16 @@ export const PRINCIPALS = [
   'wrongAudience',
 ] as const;
 export type Principal = (typeof PRINCIPALS)[number];
-export const REJECTED_TOKENS = ['expired', 'wrongSignature', 'tamperedPayload', 'algNone', 'wrongAudience'] as const satisfies readonly Principal[];
+export const REJECTED_TOKENS = [
+  'expired',
+  'wrongSignature',
+  'tamperedPayload',
+  'algNone',
+  'wrongAudience',
+] as const satisfies readonly Principal[];
 export type RejectedToken = (typeof REJECTED_TOKENS)[number];
-export const isRejected = (principal: Principal): principal is RejectedToken => (REJECTED_TOKENS as readonly Principal[]).includes(principal);
+export const isRejected = (principal: Principal): principal is RejectedToken =>
+  (REJECTED_TOKENS as readonly Principal[]).includes(principal);
 
 const AUDIENCE = 'authenticated';
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -59,8 +66,19 @@ async function makeTokens(secret: string, users: World['users']): Promise<Record
       .sign(new TextEncoder().encode(secret)),
     noToken: undefined,
     // Issued 13 h ago with the usual 12 h lifetime: expired an hour ago.
-    expired: await mintToken({ secret, userId: users.operator, audience: AUDIENCE, issuer: ISSUER, now: new Date(Date.now() - 13 * 3600_000) }),
-    wrongSignature: await mintToken({ secret: randomBytes(32).toString('base64url'), userId: users.operator, audience: AUDIENCE, issuer: ISSUER }),
+    expired: await mintToken({
+      secret,
+      userId: users.operator,
+      audience: AUDIENCE,
+      issuer: ISSUER,
+      now: new Date(Date.now() - 13 * 3600_000),
+    }),
+    wrongSignature: await mintToken({
+      secret: randomBytes(32).toString('base64url'),
+      userId: users.operator,
+      audience: AUDIENCE,
+      issuer: ISSUER,
+    }),
     tamperedPayload: `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ ...payload, sub: users.operator })}.${signatureA}`,
     algNone: `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: users.operator, aud: AUDIENCE, iss: ISSUER, role: 'authenticated', exp: hourFromNow })}.`,
     wrongAudience: await mintToken({ secret, userId: users.operator, audience: 'anon', issuer: ISSUER }),
@@ -78,7 +96,12 @@ export interface World {
   readonly stack: Stack;
   readonly server: Server;
   readonly db: TestDatabase;
-  readonly users: { readonly customerA: string; readonly customerB: string; readonly operator: string; readonly roleClaims: string };
+  readonly users: {
+    readonly customerA: string;
+    readonly customerB: string;
+    readonly operator: string;
+    readonly roleClaims: string;
+  };
   readonly tokens: Readonly<Record<Principal, string | undefined>>;
   as(principal: Principal, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse>;
   /** A new draft order placed by that (accepted) principal. */
@@ -90,14 +113,23 @@ export interface World {
   close(): Promise<void>;
 }
 
-const CREATE = 'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { checkoutUrl order { id reference } } }';
-export const ORDER_INPUT = { designUrl: 'https://cdn.example.com/designs/matrix.png', garmentId: 'classic-tee', sizes: [{ size: 'M', quantity: 1 }] };
+const CREATE =
+  'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { checkoutUrl order { id reference } } }';
+export const ORDER_INPUT = {
+  designUrl: 'https://cdn.example.com/designs/matrix.png',
+  garmentId: 'classic-tee',
+  sizes: [{ size: 'M', quantity: 1 }],
+};
 
 export async function openWorld(): Promise<World> {
   const db = await createTestDatabase();
   // The matrix sends hundreds of bad tokens and places dozens of orders from one address within
   // a minute: it tests who may do what, not the rate limits (test/http/rate-limits.e2e.spec.ts does), so they are off.
-  const stack = await createStack(db.url, { RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS: '0', RATE_LIMIT_ORDERS_PER_CUSTOMER: '0', RATE_LIMIT_ORDERS_PER_OPERATOR: '0' });
+  const stack = await createStack(db.url, {
+    RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS: '0',
+    RATE_LIMIT_ORDERS_PER_CUSTOMER: '0',
+    RATE_LIMIT_ORDERS_PER_OPERATOR: '0',
+  });
   const server = await stack.startServer();
   const users = { customerA: randomUUID(), customerB: randomUUID(), operator: randomUUID(), roleClaims: randomUUID() };
   await stack.grantOperator(users.operator);
@@ -123,7 +155,12 @@ export async function openWorld(): Promise<World> {
     },
     async pay(order) {
       const path = new URL(order.checkoutUrl).pathname;
-      const response = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '', redirect: 'manual' });
+      const response = await fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: '',
+        redirect: 'manual',
+      });
       expect(response.status).toBe(303);
       await waitFor(async () => {
         const { body } = await as('operator', `{ order(id: "${order.id}") { orderStatus } }`);
@@ -145,10 +182,20 @@ export async function headPosition(world: World): Promise<string> {
 }
 
 /** Runs `act` and checks that neither these orders' streams nor the store as a whole grew. */
-export async function expectNothingWritten<T>(world: World, orderIds: readonly string[], act: () => Promise<T>): Promise<T> {
-  const before = { head: await headPosition(world), versions: await Promise.all(orderIds.map((id) => world.storedVersion(id))) };
+export async function expectNothingWritten<T>(
+  world: World,
+  orderIds: readonly string[],
+  act: () => Promise<T>,
+): Promise<T> {
+  const before = {
+    head: await headPosition(world),
+    versions: await Promise.all(orderIds.map((id) => world.storedVersion(id))),
+  };
   const result = await act();
-  const after = { head: await headPosition(world), versions: await Promise.all(orderIds.map((id) => world.storedVersion(id))) };
+  const after = {
+    head: await headPosition(world),
+    versions: await Promise.all(orderIds.map((id) => world.storedVersion(id))),
+  };
   expect(after).toEqual(before);
   return result;
 }
@@ -159,16 +206,26 @@ export async function expectNothingWritten<T>(world: World, orderIds: readonly s
  */
 export type Outcome = '401' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | ((value: Json) => void);
 
-export const describeOutcome = (outcome: Outcome): string => (typeof outcome === 'function' ? 'allowed' : outcome === '401' ? '401 UNAUTHENTICATED' : outcome);
+export const describeOutcome = (outcome: Outcome): string =>
+  typeof outcome === 'function' ? 'allowed' : outcome === '401' ? '401 UNAUTHENTICATED' : outcome;
 
-export const codesOf = (body: Json): (string | undefined)[] => ((body?.errors ?? []) as Json[]).map((error) => error.extensions?.code as string | undefined);
+export const codesOf = (body: Json): (string | undefined)[] =>
+  ((body?.errors ?? []) as Json[]).map((error) => error.extensions?.code as string | undefined);
 
 export function expectOutcome(response: GraphQLResponse, field: string, outcome: Outcome): void {
   const { status, body } = response;
   if (outcome === '401') {
-    expect({ status, codes: codesOf(body), data: body.data }).toEqual({ status: 401, codes: ['UNAUTHENTICATED'], data: undefined });
+    expect({ status, codes: codesOf(body), data: body.data }).toEqual({
+      status: 401,
+      codes: ['UNAUTHENTICATED'],
+      data: undefined,
+    });
   } else if (typeof outcome === 'string') {
-    expect({ status, codes: codesOf(body), value: body.data?.[field] ?? null }).toEqual({ status: 200, codes: [outcome], value: null });
+    expect({ status, codes: codesOf(body), value: body.data?.[field] ?? null }).toEqual({
+      status: 200,
+      codes: [outcome],
+      value: null,
+    });
   } else {
     expect({ status, errors: body.errors }).toEqual({ status: 200, errors: undefined });
     outcome(body.data[field]);
@@ -179,7 +236,12 @@ export function expectOutcome(response: GraphQLResponse, field: string, outcome:
  * A refusal for someone else's order must not tell it from a missing one: the same status and
  * the same body once the id (or reference) each named is blanked out.
  */
-export function expectIndistinguishable(ofOther: GraphQLResponse, otherSecrets: readonly string[], ofMissing: GraphQLResponse, missingSecrets: readonly string[]): void {
+export function expectIndistinguishable(
+  ofOther: GraphQLResponse,
+  otherSecrets: readonly string[],
+  ofMissing: GraphQLResponse,
+  missingSecrets: readonly string[],
+): void {
   const blank = (response: GraphQLResponse, secrets: readonly string[]) => ({
     status: response.status,
     body: secrets.reduce((text, secret) => text.replaceAll(secret, '<named>'), JSON.stringify(response.body)),

@@ -10,8 +10,13 @@ const QUERY_TIMEOUT_MS = 1500;
 const BOUND_MS = QUERY_TIMEOUT_MS + CONNECT_TIMEOUT_MS + 1500;
 
 const LIST = '{ orders(first: 5) { edges { node { id } } } }';
-const CREATE = 'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id } } }';
-const input = () => ({ designUrl: 'https://cdn.example.com/designs/fox.png', garmentId: 'classic-tee', sizes: [{ size: 'M', quantity: 1 }] });
+const CREATE =
+  'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id } } }';
+const input = () => ({
+  designUrl: 'https://cdn.example.com/designs/fox.png',
+  garmentId: 'classic-tee',
+  sizes: [{ size: 'M', quantity: 1 }],
+});
 
 async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
   const started = performance.now();
@@ -19,7 +24,8 @@ async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number
   return { result, ms: performance.now() - started };
 }
 
-const codes = (response: GraphQLResponse): unknown[] => ((response.body.errors ?? []) as { extensions?: { code?: string } }[]).map((error) => error.extensions?.code);
+const codes = (response: GraphQLResponse): unknown[] =>
+  ((response.body.errors ?? []) as { extensions?: { code?: string } }[]).map((error) => error.extensions?.code);
 
 describe('a database that is frozen or down', () => {
   let db: TestDatabase;
@@ -72,7 +78,11 @@ describe('a database that is frozen or down', () => {
     expect(codes(mutation.result)).toEqual(['SERVICE_UNAVAILABLE']);
     const rest = await timed(async () => {
       const response = await createOverRest();
-      return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as { code: string; status: number } };
+      return {
+        status: response.status,
+        type: response.headers.get('content-type'),
+        body: (await response.json()) as { code: string; status: number },
+      };
     });
     expect(rest.result.status).toBe(503);
     expect(rest.result.type).toMatch(/^application\/problem\+json/);
@@ -96,7 +106,9 @@ describe('a database that is frozen or down', () => {
   it('answers 503 SERVICE_UNAVAILABLE within the bound while frozen, and serves again once it thaws, without a restart', async () => {
     proxy.blackHole();
     const times = await expectUnavailable();
-    process.stdout.write(`frozen database: answered 503 in ${times.map((ms) => Math.round(ms)).join(', ')} ms (query, mutation, REST)\n`);
+    process.stdout.write(
+      `frozen database: answered 503 in ${times.map((ms) => Math.round(ms)).join(', ')} ms (query, mutation, REST)\n`,
+    );
     proxy.thaw();
     await expectRecovered();
   }, 60_000);
@@ -104,7 +116,9 @@ describe('a database that is frozen or down', () => {
   it('answers 503 SERVICE_UNAVAILABLE when it refuses connections, and serves again once it is back', async () => {
     await proxy.refuse();
     const times = await expectUnavailable();
-    process.stdout.write(`database down: answered 503 in ${times.map((ms) => Math.round(ms)).join(', ')} ms (query, mutation, REST)\n`);
+    process.stdout.write(
+      `database down: answered 503 in ${times.map((ms) => Math.round(ms)).join(', ')} ms (query, mutation, REST)\n`,
+    );
     await proxy.restore();
     await expectRecovered();
   }, 60_000);

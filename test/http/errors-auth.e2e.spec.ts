@@ -13,10 +13,19 @@ const testRoutes: FastifyPluginAsync = async (app) => {
   const typed = app.withTypeProvider<ZodTypeProvider>();
   typed.post(
     '/test/orders',
-    { schema: { body: z.object({ garmentId: z.string().min(1), sizes: z.array(z.object({ size: z.string(), quantity: z.number().int().min(1) })).min(1) }) } },
+    {
+      schema: {
+        body: z.object({
+          garmentId: z.string().min(1),
+          sizes: z.array(z.object({ size: z.string(), quantity: z.number().int().min(1) })).min(1),
+        }),
+      },
+    },
     (request) => ({ ok: true, items: request.body.sizes.length }),
   );
-  typed.get('/test/me', (request) => ({ viewer: request.viewer ? { id: request.viewer.id, isOperator: request.viewer.isOperator } : null }));
+  typed.get('/test/me', (request) => ({
+    viewer: request.viewer ? { id: request.viewer.id, isOperator: request.viewer.isOperator } : null,
+  }));
   typed.get('/test/boom', () => {
     throw new Error('connection to 10.0.0.7:5432 refused: password for user admin');
   });
@@ -48,15 +57,29 @@ describe('errors and authentication over HTTP', () => {
 
   it.each([
     ['an expired token', async () => running.token(newUserId(), { now: new Date(Date.now() - 13 * 3600_000) })],
-    ['a token signed with another secret', async () => running.token(newUserId(), { secret: 'another-secret-of-at-least-32-characters!' })],
+    [
+      'a token signed with another secret',
+      async () => running.token(newUserId(), { secret: 'another-secret-of-at-least-32-characters!' }),
+    ],
     ['a token for another audience', async () => running.token(newUserId(), { audience: 'anon' })],
-    ['an unsigned token (alg: none)', () => Promise.resolve(`${b64({ alg: 'none' })}.${b64({ sub: randomUUID(), aud: 'authenticated', exp: 4102444800 })}.`)],
+    [
+      'an unsigned token (alg: none)',
+      () =>
+        Promise.resolve(
+          `${b64({ alg: 'none' })}.${b64({ sub: randomUUID(), aud: 'authenticated', exp: 4102444800 })}.`,
+        ),
+    ],
     ['a token that is not a JWT', () => Promise.resolve('abc')],
   ])('refuses %s with a 401 problem', async (_name, makeToken) => {
     const response = await get('/test/me', { authorization: `Bearer ${await makeToken()}` });
     expect(response.status).toBe(401);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
-    expect(await response.json()).toMatchObject({ status: 401, code: 'UNAUTHENTICATED', type: '/problems/unauthenticated', title: 'Unauthenticated' });
+    expect(await response.json()).toMatchObject({
+      status: 401,
+      code: 'UNAUTHENTICATED',
+      type: '/problems/unauthenticated',
+      title: 'Unauthenticated',
+    });
   });
 
   it('lists every invalid field of a body in one 400 problem', async () => {
@@ -68,18 +91,39 @@ describe('errors and authentication over HTTP', () => {
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     const body = await response.json();
-    expect(body).toMatchObject({ type: '/problems/bad-user-input', title: 'Bad user input', status: 400, code: 'BAD_USER_INPUT' });
-    expect(body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['garmentId', 'sizes.0.quantity', 'sizes.1.size']);
+    expect(body).toMatchObject({
+      type: '/problems/bad-user-input',
+      title: 'Bad user input',
+      status: 400,
+      code: 'BAD_USER_INPUT',
+    });
+    expect(body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'garmentId',
+      'sizes.0.quantity',
+      'sizes.1.size',
+    ]);
   });
 
   it('answers a malformed JSON body with 400, not 500', async () => {
-    const response = await fetch(`${running.url}/test/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"garmentId": ' });
+    const response = await fetch(`${running.url}/test/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"garmentId": ',
+    });
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ status: 400, code: 'BAD_USER_INPUT', errors: [expect.objectContaining({ path: '' })] });
+    expect(await response.json()).toMatchObject({
+      status: 400,
+      code: 'BAD_USER_INPUT',
+      errors: [expect.objectContaining({ path: '' })],
+    });
   });
 
   it('answers an unsupported content type with 415', async () => {
-    const response = await fetch(`${running.url}/test/orders`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<a/>' });
+    const response = await fetch(`${running.url}/test/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml' },
+      body: '<a/>',
+    });
     expect(response.status).toBe(415);
     expect(await response.json()).toMatchObject({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
   });
@@ -100,7 +144,11 @@ describe('errors and authentication over HTTP', () => {
     const response = await get('/test/boom');
     expect(response.status).toBe(500);
     const body = await response.json();
-    expect(body).toMatchObject({ status: 500, code: 'INTERNAL', detail: 'An unexpected error occurred; it has been logged.' });
+    expect(body).toMatchObject({
+      status: 500,
+      code: 'INTERNAL',
+      detail: 'An unexpected error occurred; it has been logged.',
+    });
     expect(JSON.stringify(body)).not.toContain('10.0.0.7');
     const requestId = String(body.instance).replace('urn:request:', '');
     expect(logged.some((line) => line.includes('10.0.0.7') && line.includes(requestId))).toBe(true);

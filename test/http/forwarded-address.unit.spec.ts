@@ -22,14 +22,21 @@ describe('the client address behind trusted proxies', () => {
   it.each(cases)('with %i hop(s) and X-Forwarded-For %s, is what fastify says it is', async (hops, header) => {
     const app = Fastify({ trustProxy: hops > 0 ? (_address: string, hop: number) => hop < hops : false });
     app.get('/', (request) => ({ ip: request.ip, ours: forwardedAddress(request.raw, hops) }));
-    const response = await app.inject({ url: '/', remoteAddress: '10.0.0.9', headers: header === undefined ? {} : { 'x-forwarded-for': header } });
+    const response = await app.inject({
+      url: '/',
+      remoteAddress: '10.0.0.9',
+      headers: header === undefined ? {} : { 'x-forwarded-for': header },
+    });
     const { ip, ours } = response.json<{ ip: string; ours: string }>();
     expect(ours).toBe(ip);
     await app.close();
   });
 
   it('is the connection address with no proxy trusted, whatever the header says', () => {
-    const message = { socket: { remoteAddress: '10.0.0.9' }, headers: { 'x-forwarded-for': '203.0.113.7' } } as unknown as IncomingMessage;
+    const message = {
+      socket: { remoteAddress: '10.0.0.9' },
+      headers: { 'x-forwarded-for': '203.0.113.7' },
+    } as unknown as IncomingMessage;
     expect(forwardedAddress(message, 0)).toBe('10.0.0.9');
     expect(forwardedAddress(message, 1)).toBe('203.0.113.7');
   });

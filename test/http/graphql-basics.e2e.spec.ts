@@ -20,8 +20,12 @@ describe('GraphQL over HTTP', () => {
     const customer = newUserId();
     const operator = newUserId();
     running.operators.add(operator);
-    const asCustomer = await graphql(running.url, '{ viewer { id isOperator } }', { token: await running.token(customer) });
-    const asOperator = await graphql(running.url, '{ viewer { id isOperator } }', { token: await running.token(operator) });
+    const asCustomer = await graphql(running.url, '{ viewer { id isOperator } }', {
+      token: await running.token(customer),
+    });
+    const asOperator = await graphql(running.url, '{ viewer { id isOperator } }', {
+      token: await running.token(operator),
+    });
     expect(asCustomer.body.data.viewer).toEqual({ id: customer, isOperator: false });
     expect(asOperator.body.data.viewer).toEqual({ id: operator, isOperator: true });
   });
@@ -44,14 +48,23 @@ describe('GraphQL over HTTP', () => {
 
   it.each([
     ['an expired token', () => running.token(newUserId(), { now: new Date(Date.now() - 13 * 3600_000) })],
-    ['a token signed with another secret', () => running.token(newUserId(), { secret: 'another-secret-of-at-least-32-characters!' })],
+    [
+      'a token signed with another secret',
+      () => running.token(newUserId(), { secret: 'another-secret-of-at-least-32-characters!' }),
+    ],
     ['a token for another audience', () => running.token(newUserId(), { audience: 'anon' })],
-    ['an unsigned token (alg: none)', () => Promise.resolve(`${b64({ alg: 'none' })}.${b64({ sub: newUserId(), aud: 'authenticated', exp: 4102444800 })}.`)],
+    [
+      'an unsigned token (alg: none)',
+      () =>
+        Promise.resolve(`${b64({ alg: 'none' })}.${b64({ sub: newUserId(), aud: 'authenticated', exp: 4102444800 })}.`),
+    ],
   ])('answers %s with 401 and UNAUTHENTICATED before any resolver runs', async (_name, makeToken) => {
     const { status, body } = await graphql(running.url, '{ viewer { id } }', { token: await makeToken() });
     expect(status).toBe(401);
     expect(body.data).toBeUndefined();
-    expect(body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) })]);
+    expect(body.errors).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) }),
+    ]);
   });
 
   it('serves GraphiQL to a browser', async () => {

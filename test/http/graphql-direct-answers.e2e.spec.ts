@@ -34,17 +34,35 @@ describe('queries answered beside yoga', () => {
     server = fx.servers[0]!;
     owner = await fx.stack.token(newId());
     stranger = await fx.stack.token(newId());
-    const { body } = await graphql(server.url, 'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id } } }', {
-      token: owner,
-      variables: { input: { designUrl: 'https://cdn.example.com/designs/fox.png', garmentId: 'classic-tee', sizes: [{ size: 'M', quantity: 2 }] } },
-    });
+    const { body } = await graphql(
+      server.url,
+      'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id } } }',
+      {
+        token: owner,
+        variables: {
+          input: {
+            designUrl: 'https://cdn.example.com/designs/fox.png',
+            garmentId: 'classic-tee',
+            sizes: [{ size: 'M', quantity: 2 }],
+          },
+        },
+      },
+    );
     orderId = body.data.createProductionOrder.order.id;
   });
   afterAll(() => fx.close());
 
   async function post(payload: Record<string, unknown>, headers: Record<string, string>): Promise<Answer> {
-    const response = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(payload) });
-    return { status: response.status, headers: Object.fromEntries(COMPARED_HEADERS.map((name) => [name, response.headers.get(name)])), body: await response.text() };
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(payload),
+    });
+    return {
+      status: response.status,
+      headers: Object.fromEntries(COMPARED_HEADERS.map((name) => [name, response.headers.get(name)])),
+      body: await response.text(),
+    };
   }
 
   async function directAnswers(): Promise<number> {
@@ -53,7 +71,10 @@ describe('queries answered beside yoga', () => {
   }
 
   /** Sends the request both ways; answers whether the plain one was answered directly. */
-  async function bothWays(payload: Record<string, unknown>, headers: Record<string, string>): Promise<{ direct: boolean; answer: Answer }> {
+  async function bothWays(
+    payload: Record<string, unknown>,
+    headers: Record<string, string>,
+  ): Promise<{ direct: boolean; answer: Answer }> {
     const before = await directAnswers();
     const plain = await post(payload, headers);
     const afterPlain = await directAnswers();
@@ -64,7 +85,10 @@ describe('queries answered beside yoga', () => {
   }
 
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-  const orderQuery = () => ({ query: `query Order($id: ID!) { order(id: $id) { ${ORDER} } }`, variables: { id: orderId } });
+  const orderQuery = () => ({
+    query: `query Order($id: ID!) { order(id: $id) { ${ORDER} } }`,
+    variables: { id: orderId },
+  });
 
   it.each([
     ['application/graphql-response+json', 'application/graphql-response+json; charset=utf-8'],
@@ -87,7 +111,11 @@ describe('queries answered beside yoga', () => {
   });
 
   it('adds the CORS headers for an allowed browser origin (CORS_ORIGINS), and none for another, as yoga does', async () => {
-    const allowed = await bothWays(orderQuery(), { ...bearer(owner), accept: 'application/json', origin: 'https://shop.example' });
+    const allowed = await bothWays(orderQuery(), {
+      ...bearer(owner),
+      accept: 'application/json',
+      origin: 'https://shop.example',
+    });
     expect(allowed.direct).toBe(true);
     expect(allowed.answer.headers['access-control-allow-origin']).toBe('https://shop.example');
     expect(allowed.answer.headers['access-control-allow-credentials']).toBe('true');
@@ -109,11 +137,20 @@ describe('queries answered beside yoga', () => {
   });
 
   it('answers a query without a token, variables that do not coerce and a chosen operation as yoga does', async () => {
-    const anonymous = await bothWays({ query: '{ viewer { id isOperator } routeStops { id label } }' }, { accept: 'application/json' });
+    const anonymous = await bothWays(
+      { query: '{ viewer { id isOperator } routeStops { id label } }' },
+      { accept: 'application/json' },
+    );
     expect(anonymous.direct).toBe(true);
     expect(JSON.parse(anonymous.answer.body).data.viewer).toBeNull();
 
-    const uncoerced = await bothWays({ query: 'query ($first: Int) { orders(first: $first) { edges { node { id } } } }', variables: { first: 'many' } }, { ...bearer(fx.operator), accept: 'application/graphql-response+json' });
+    const uncoerced = await bothWays(
+      {
+        query: 'query ($first: Int) { orders(first: $first) { edges { node { id } } } }',
+        variables: { first: 'many' },
+      },
+      { ...bearer(fx.operator), accept: 'application/graphql-response+json' },
+    );
     expect(uncoerced.direct).toBe(true);
     expect(JSON.parse(uncoerced.answer.body).errors).toHaveLength(1);
 
@@ -128,10 +165,26 @@ describe('queries answered beside yoga', () => {
   it('leaves to yoga what it must answer itself: a bad token, a document with errors, a limit, a mutation, GET', async () => {
     const yogaOnly: [Record<string, unknown>, Record<string, string>, number | undefined][] = [
       [orderQuery(), { authorization: 'Bearer not-a-token', accept: 'application/json' }, 401],
-      [{ query: '{ order(id: "x") { nosuchfield } }' }, { ...bearer(owner), accept: 'application/graphql-response+json' }, 400],
-      [{ query: `{ ${Array.from({ length: 20 }, (_, i) => `a${i}: viewer { id }`).join(' ')} }` }, { ...bearer(owner), accept: 'application/graphql-response+json' }, undefined],
-      [{ query: `mutation { cancelOrder(id: "${newId()}", expectedVersion: 1) { order { id } } }` }, { ...bearer(owner), accept: 'application/json' }, 200],
-      [{ query: '{ viewer { id } }', operationName: 'Missing' }, { ...bearer(owner), accept: 'application/graphql-response+json' }, 400],
+      [
+        { query: '{ order(id: "x") { nosuchfield } }' },
+        { ...bearer(owner), accept: 'application/graphql-response+json' },
+        400,
+      ],
+      [
+        { query: `{ ${Array.from({ length: 20 }, (_, i) => `a${i}: viewer { id }`).join(' ')} }` },
+        { ...bearer(owner), accept: 'application/graphql-response+json' },
+        undefined,
+      ],
+      [
+        { query: `mutation { cancelOrder(id: "${newId()}", expectedVersion: 1) { order { id } } }` },
+        { ...bearer(owner), accept: 'application/json' },
+        200,
+      ],
+      [
+        { query: '{ viewer { id } }', operationName: 'Missing' },
+        { ...bearer(owner), accept: 'application/graphql-response+json' },
+        400,
+      ],
     ];
     for (const [payload, headers, status] of yogaOnly) {
       const { direct, answer } = await bothWays(payload, headers);
@@ -139,7 +192,9 @@ describe('queries answered beside yoga', () => {
       if (status !== undefined) expect(answer.status, answer.body).toBe(status);
     }
     const before = await directAnswers();
-    const response = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ viewer { id } }')}`, { headers: { ...bearer(owner), accept: 'application/json' } });
+    const response = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ viewer { id } }')}`, {
+      headers: { ...bearer(owner), accept: 'application/json' },
+    });
     expect(response.status).toBe(200);
     expect(await directAnswers()).toBe(before);
   });
@@ -151,7 +206,9 @@ describe('the media type of a direct answer', () => {
     expect(regularMediaType('')).toBe('application/json');
     expect(regularMediaType('application/*')).toBe('application/json');
     expect(regularMediaType('application/json, application/graphql-response+json')).toBe('application/json');
-    expect(regularMediaType('application/graphql-response+json;charset=latin1, application/json')).toBe('application/json');
+    expect(regularMediaType('application/graphql-response+json;charset=latin1, application/json')).toBe(
+      'application/json',
+    );
     expect(regularMediaType('text/event-stream')).toBeUndefined();
     expect(regularMediaType('text/html')).toBeUndefined();
   });

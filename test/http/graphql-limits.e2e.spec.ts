@@ -4,7 +4,8 @@ import { GRAPHQL_LIMITS } from '../../src/http/graphql/limits.ts';
 import { graphql, startApp, type RunningApp } from './harness.ts';
 
 /** A selection nested `levels` deep through fields that do not exist: only the depth rule can object first. */
-const nested = (levels: number): string => Array.from({ length: levels }, (_, i) => `f${i} {`).join(' ') + ' id ' + '}'.repeat(levels);
+const nested = (levels: number): string =>
+  Array.from({ length: levels }, (_, i) => `f${i} {`).join(' ') + ' id ' + '}'.repeat(levels);
 
 describe('GraphQL limits', () => {
   let running: RunningApp;
@@ -38,7 +39,9 @@ describe('GraphQL limits', () => {
   });
 
   it('rejects more aliases than the limit', async () => {
-    const aliases = Array.from({ length: GRAPHQL_LIMITS.maxAliases + 1 }, (_, i) => `a${i}: routeStops { id }`).join(' ');
+    const aliases = Array.from({ length: GRAPHQL_LIMITS.maxAliases + 1 }, (_, i) => `a${i}: routeStops { id }`).join(
+      ' ',
+    );
     const { body } = await graphql(running.url, `{ ${aliases} }`);
     expect(messages(body)).toContain(`Aliases limit of ${GRAPHQL_LIMITS.maxAliases} exceeded`);
   });
@@ -61,12 +64,18 @@ describe('GraphQL limits', () => {
       lineItems { id size quantity technique } events { id message actor { type id } occurredAt }
       route { id state reachedAt } allowedActions { action allowed reason }`;
     const page = `{ edges { cursor node { ${order} } } pageInfo { hasNextPage endCursor } }`;
-    const { body } = await graphql(running.url, `{ ${Array.from({ length: 12 }, (_, i) => `o${i}: orders ${page}`).join(' ')} }`);
+    const { body } = await graphql(
+      running.url,
+      `{ ${Array.from({ length: 12 }, (_, i) => `o${i}: orders ${page}`).join(' ')} }`,
+    );
     expect(messages(body)).toContain(`Query Cost limit of ${GRAPHQL_LIMITS.maxCost} exceeded`);
   });
 
   it('rejects a query text longer than the limit', async () => {
-    const { status, body } = await graphql(running.url, `{ routeStops { id } } # ${'x'.repeat(GRAPHQL_LIMITS.maxQueryLength)}`);
+    const { status, body } = await graphql(
+      running.url,
+      `{ routeStops { id } } # ${'x'.repeat(GRAPHQL_LIMITS.maxQueryLength)}`,
+    );
     expect(status).toBe(400);
     expect(messages(body)).toContain(`the limit is ${GRAPHQL_LIMITS.maxQueryLength}`);
   });

@@ -10,7 +10,13 @@ import type { GarmentRecord } from '../../src/http/graphql/resolvers/catalog.ts'
 export const AUDIENCE = 'authenticated';
 
 export const GARMENTS: readonly GarmentRecord[] = [
-  { id: 'tee-heavy', title: 'Heavyweight Tee', priceCents: 2450, sizes: ['S', 'M', 'L'], imageUrl: 'https://img.example/tee.png' },
+  {
+    id: 'tee-heavy',
+    title: 'Heavyweight Tee',
+    priceCents: 2450,
+    sizes: ['S', 'M', 'L'],
+    imageUrl: 'https://img.example/tee.png',
+  },
   { id: 'hoodie', title: 'Pullover Hoodie', priceCents: 4800, sizes: ['M', 'L', 'XL'], imageUrl: null },
 ];
 
@@ -21,7 +27,10 @@ export interface RunningApp {
   readonly metrics: Metrics;
   /** Users made operators through the in-memory directory below. */
   readonly operators: Set<string>;
-  token(userId: string, options?: { ttlSeconds?: number; audience?: string; secret?: string; now?: Date }): Promise<string>;
+  token(
+    userId: string,
+    options?: { ttlSeconds?: number; audience?: string; secret?: string; now?: Date },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -29,12 +38,19 @@ export interface RunningApp {
  * The real app on a real port (127.0.0.1:0) with a real HS256 verifier; what is not this area's
  * (database, event store, catalog, operators) is the smallest stand-in the test needs.
  */
-export async function startApp(overrides: Partial<AppDeps> = {}, options: { readonly clock?: () => Date } = {}): Promise<RunningApp> {
+export async function startApp(
+  overrides: Partial<AppDeps> = {},
+  options: { readonly clock?: () => Date } = {},
+): Promise<RunningApp> {
   const secret = randomBytes(32).toString('base64url');
   const operators = new Set<string>();
   const metrics = overrides.metrics ?? createMetrics({ defaultMetrics: false });
   const authenticator = createAuthenticator({
-    verifier: createTokenVerifier({ key: { kind: 'secret', secret }, audience: AUDIENCE, ...(options.clock ? { clock: options.clock } : {}) }),
+    verifier: createTokenVerifier({
+      key: { kind: 'secret', secret },
+      audience: AUDIENCE,
+      ...(options.clock ? { clock: options.clock } : {}),
+    }),
     operators: { isOperator: (userId) => Promise.resolve(operators.has(userId)) },
     ...(options.clock ? { clock: options.clock } : {}),
   });
@@ -111,7 +127,11 @@ export interface SseSubscription {
   cancel(): void;
 }
 
-export async function subscribeSse(url: string, query: string, options: { token?: string; variables?: Record<string, unknown> } = {}): Promise<SseSubscription> {
+export async function subscribeSse(
+  url: string,
+  query: string,
+  options: { token?: string; variables?: Record<string, unknown> } = {},
+): Promise<SseSubscription> {
   // node:http rather than fetch: cancel() must close the connection as a browser's EventSource
   // does; fetch's abort leaves the socket to its keep-alive timer.
   const body = JSON.stringify({ query, variables: options.variables });

@@ -37,20 +37,30 @@ describe('health, readiness and metrics', () => {
     lag = 101;
     const response = await fetch(`${healthy.url}/readyz`);
     expect(response.status).toBe(503);
-    expect(await response.json()).toMatchObject({ status: 'unavailable', checks: { projector: { ok: false, lagEvents: 101 } } });
+    expect(await response.json()).toMatchObject({
+      status: 'unavailable',
+      checks: { projector: { ok: false, lagEvents: 101 } },
+    });
     lag = 0;
   });
 
   it('is not ready when the event store fails or hangs', async () => {
-    const failing = await startApp({ pool: db.pool, eventStore: { headPosition: () => Promise.reject(new Error('connection refused')) } });
+    const failing = await startApp({
+      pool: db.pool,
+      eventStore: { headPosition: () => Promise.reject(new Error('connection refused')) },
+    });
     const hanging = await startApp({ pool: db.pool, eventStore: { headPosition: () => new Promise(() => undefined) } });
     try {
       const refused = await fetch(`${failing.url}/readyz`);
       expect(refused.status).toBe(503);
-      expect(await refused.json()).toMatchObject({ checks: { database: { ok: true }, eventStore: { ok: false, detail: 'connection refused' } } });
+      expect(await refused.json()).toMatchObject({
+        checks: { database: { ok: true }, eventStore: { ok: false, detail: 'connection refused' } },
+      });
       const silent = await fetch(`${hanging.url}/readyz`);
       expect(silent.status).toBe(503);
-      expect(await silent.json()).toMatchObject({ checks: { eventStore: { ok: false, detail: 'no answer within 2000 ms' } } });
+      expect(await silent.json()).toMatchObject({
+        checks: { eventStore: { ok: false, detail: 'no answer within 2000 ms' } },
+      });
     } finally {
       await failing.close();
       await hanging.close();
@@ -62,11 +72,15 @@ describe('health, readiness and metrics', () => {
     await graphql(healthy.url, '{ routeStops { id } }');
     await fetch(`${healthy.url}/no/such/route/123`);
     await measureCommand(healthy.metrics, 'ApproveSpec', () => Promise.resolve('done'));
-    await measureCommand(healthy.metrics, 'ApproveSpec', () => Promise.reject(new AppError('ORDER_ON_HOLD', 'on hold'))).catch(() => undefined);
+    await measureCommand(healthy.metrics, 'ApproveSpec', () =>
+      Promise.reject(new AppError('ORDER_ON_HOLD', 'on hold')),
+    ).catch(() => undefined);
     const response = await fetch(`${healthy.url}/metrics`);
     expect(response.headers.get('content-type')).toContain('text/plain');
     const text = await response.text();
-    expect(text).toMatch(/http_request_duration_seconds_count\{route="\/graphql",method="POST",status_code="200"\} [1-9]/);
+    expect(text).toMatch(
+      /http_request_duration_seconds_count\{route="\/graphql",method="POST",status_code="200"\} [1-9]/,
+    );
     expect(text).toMatch(/http_request_duration_seconds_count\{route="unmatched",method="GET",status_code="404"\} 1/);
     expect(text).not.toContain('/no/such/route');
     expect(text).toContain('commands_total{type="ApproveSpec",outcome="ok"} 1');

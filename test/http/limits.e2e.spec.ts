@@ -4,7 +4,15 @@ import { createPubSub } from 'graphql-yoga';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLContext } from '../../src/http/graphql/context.ts';
-import { newUserId, startApp, subscribeSse, waitFor, type Json, type RunningApp, type SseSubscription } from './harness.ts';
+import {
+  newUserId,
+  startApp,
+  subscribeSse,
+  waitFor,
+  type Json,
+  type RunningApp,
+  type SseSubscription,
+} from './harness.ts';
 
 /** A stand-in for the order feed; signed-out viewers may subscribe too, as to a public tracking link. */
 const pubSub = createPubSub<{ event: [orderId: string, entry: Record<string, unknown>] }>();
@@ -17,11 +25,27 @@ const resolvers = {
   },
 };
 const SUBSCRIPTION = 'subscription ($id: ID!) { orderEventAdded(id: $id) { message } }';
-const entry = (message: string) => ({ id: newUserId(), status: 'Queued', statusLabel: 'Queued', message, actor: null, metadata: {}, occurredAt: new Date(), position: '1-1' });
+const entry = (message: string) => ({
+  id: newUserId(),
+  status: 'Queued',
+  statusLabel: 'Queued',
+  message,
+  actor: null,
+  metadata: {},
+  occurredAt: new Date(),
+  position: '1-1',
+});
 
 const LIMITS = {
   http: { requestTimeoutMs: 1000, keepAliveTimeoutMs: 5000, maxConnections: 1000 },
-  subscriptions: { wsIdleTimeoutMs: 700, wsMaxSubscriptionsPerSocket: 3, wsMaxSocketsPerUser: 2, wsMaxSockets: 100, sseMaxStreamsPerUser: 2, sseMaxStreams: 100 },
+  subscriptions: {
+    wsIdleTimeoutMs: 700,
+    wsMaxSubscriptionsPerSocket: 3,
+    wsMaxSocketsPerUser: 2,
+    wsMaxSockets: 100,
+    sseMaxStreamsPerUser: 2,
+    sseMaxStreams: 100,
+  },
 };
 
 /** A graphql-transport-ws socket spoken by hand, so close codes and silence are the test's to choose. */
@@ -46,21 +70,37 @@ async function rawSocket(url: string, token?: string): Promise<RawSocket> {
   ws.send(JSON.stringify({ type: 'connection_init', payload: token ? { authorization: `Bearer ${token}` } : {} }));
   opened = performance.now();
   await Promise.race([waitFor(() => expect(messages.some((m) => m.type === 'connection_ack')).toBe(true)), closed]);
-  return { messages, closed, isOpen: () => ws.readyState === WebSocket.OPEN, send: (message) => ws.send(JSON.stringify(message)), close: () => ws.close() };
+  return {
+    messages,
+    closed,
+    isOpen: () => ws.readyState === WebSocket.OPEN,
+    send: (message) => ws.send(JSON.stringify(message)),
+    close: () => ws.close(),
+  };
 }
 
 /** An SSE subscribe whose answer is read whole (a refusal ends at once). */
-function sseAnswer(url: string, token: string | undefined, orderId: string): Promise<{ status: number; retryAfter: string | undefined; body: string }> {
+function sseAnswer(
+  url: string,
+  token: string | undefined,
+  orderId: string,
+): Promise<{ status: number; retryAfter: string | undefined; body: string }> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(`${url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
     });
     request
       .on('response', (response) => {
         let body = '';
         response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'], body }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'], body }),
+        );
       })
       .on('error', reject)
       .end(JSON.stringify({ query: SUBSCRIPTION, variables: { id: orderId } }));
@@ -97,7 +137,9 @@ describe('limits on what a client may hold open', () => {
     const ended = new Promise<number>((resolve) => socket.on('close', () => resolve(performance.now())));
     socket.on('error', () => undefined);
     const started = performance.now();
-    socket.write('POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{');
+    socket.write(
+      'POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{',
+    );
     let sent = 1;
     // One byte a second: the 100-byte body would take 100 s.
     const trickle = setInterval(() => {
@@ -124,7 +166,11 @@ describe('limits on what a client may hold open', () => {
     await new Promise((resolve) => setTimeout(resolve, 2500));
     pubSub.publish('event', 'o-long', entry('still here'));
     expect(await stream.next()).toEqual({ data: { orderEventAdded: { message: 'still here' } } });
-    await waitFor(() => expect(socket.messages.find((m) => m.type === 'next')?.payload).toEqual({ data: { orderEventAdded: { message: 'still here' } } }));
+    await waitFor(() =>
+      expect(socket.messages.find((m) => m.type === 'next')?.payload).toEqual({
+        data: { orderEventAdded: { message: 'still here' } },
+      }),
+    );
     expect(socket.isOpen()).toBe(true);
   });
 
@@ -156,7 +202,14 @@ describe('limits on what a client may hold open', () => {
     expect(refused.payload[0].extensions.code).toBe('RATE_LIMITED');
     expect(refused.payload[0].message).toMatch(/At most 3/);
     pubSub.publish('event', 'o-cap', entry('to three'));
-    await waitFor(() => expect(socket.messages.filter((m) => m.type === 'next').map((m): string => m.id as string).sort()).toEqual(['a', 'b', 'c']));
+    await waitFor(() =>
+      expect(
+        socket.messages
+          .filter((m) => m.type === 'next')
+          .map((m): string => m.id as string)
+          .sort(),
+      ).toEqual(['a', 'b', 'c']),
+    );
     expect(socket.isOpen()).toBe(true);
   });
 
@@ -188,7 +241,8 @@ describe('limits on what a client may hold open', () => {
     expect(refused.body).toContain('RATE_LIMITED');
     // The two streams are still served.
     pubSub.publish('event', 'o-sse', entry('both'));
-    for (const stream of streams) expect(await stream.next()).toEqual({ data: { orderEventAdded: { message: 'both' } } });
+    for (const stream of streams)
+      expect(await stream.next()).toEqual({ data: { orderEventAdded: { message: 'both' } } });
   });
 });
 
@@ -199,7 +253,10 @@ describe('the server-wide caps', () => {
   beforeAll(async () => {
     running = await startApp({
       graphqlResolvers: [resolvers],
-      limits: { http: LIMITS.http, subscriptions: { ...LIMITS.subscriptions, wsIdleTimeoutMs: 60_000, wsMaxSockets: 2, sseMaxStreams: 1 } },
+      limits: {
+        http: LIMITS.http,
+        subscriptions: { ...LIMITS.subscriptions, wsIdleTimeoutMs: 60_000, wsMaxSockets: 2, sseMaxStreams: 1 },
+      },
     });
   });
   afterAll(async () => {
@@ -212,14 +269,21 @@ describe('the server-wide caps', () => {
     for (let i = 0; i < 2; i += 1) sockets.push(await rawSocket(running.url));
     const ws = new WebSocket(`${running.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
     ws.on('error', () => undefined);
-    const [code, reason] = await new Promise<[number, string]>((resolve) => ws.on('close', (closeCode, closeReason) => resolve([closeCode, closeReason.toString()])));
+    const [code, reason] = await new Promise<[number, string]>((resolve) =>
+      ws.on('close', (closeCode, closeReason) => resolve([closeCode, closeReason.toString()])),
+    );
     expect(code).toBe(1013);
     expect(reason).toMatch(/limit of WebSocket connections/);
     expect(sockets.every((socket) => socket.isOpen())).toBe(true);
   });
 
   it('refuses an SSE stream over the server’s cap with 429 RATE_LIMITED, whoever asks', async () => {
-    streams.push(await subscribeSse(running.url, SUBSCRIPTION, { token: await running.token(newUserId()), variables: { id: 'o-all' } }));
+    streams.push(
+      await subscribeSse(running.url, SUBSCRIPTION, {
+        token: await running.token(newUserId()),
+        variables: { id: 'o-all' },
+      }),
+    );
     const refused = await sseAnswer(running.url, await running.token(newUserId()), 'o-all');
     expect(refused.status).toBe(429);
     expect(refused.body).toContain('RATE_LIMITED');

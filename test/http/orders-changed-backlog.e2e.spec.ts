@@ -5,8 +5,13 @@ import { findOrders } from '../../src/projections/index.ts';
 import { graphql, waitFor } from './harness.ts';
 import { newId, openStackFixture, type Server, type StackFixture } from './stack.ts';
 
-const CREATE = 'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id } } }';
-const INPUT = { designUrl: 'https://cdn.example.com/designs/owl.png', garmentId: 'classic-tee', sizes: [{ size: 'S', quantity: 1 }] };
+const CREATE =
+  'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id } } }';
+const INPUT = {
+  designUrl: 'https://cdn.example.com/designs/owl.png',
+  garmentId: 'classic-tee',
+  sizes: [{ size: 'S', quantity: 1 }],
+};
 
 interface Delivered {
   readonly id: string;
@@ -33,7 +38,11 @@ describe('the dashboard under a burst of changes', () => {
     const errors: unknown[] = [];
     client.subscribe<{ ordersChanged: Delivered }>(
       { query: `subscription { ordersChanged${filter} { id version position priority } }` },
-      { next: (result) => (result.data ? delivered.push(result.data.ordersChanged) : errors.push(result.errors)), error: (e) => errors.push(e), complete: () => undefined },
+      {
+        next: (result) => (result.data ? delivered.push(result.data.ordersChanged) : errors.push(result.errors)),
+        error: (e) => errors.push(e),
+        complete: () => undefined,
+      },
     );
     return { delivered, errors };
   };
@@ -43,19 +52,30 @@ describe('the dashboard under a burst of changes', () => {
     return body.data as Record<string, unknown>;
   };
 
-  it('brings every dashboard to each order\'s newest state, never sending an order older than one it sent', async () => {
+  it("brings every dashboard to each order's newest state, never sending an order older than one it sent", async () => {
     const everything = dashboard('');
     const rushOnly = dashboard('(filter: { priorities: [RUSH] })');
     await new Promise((resolve) => setTimeout(resolve, 200)); // graphql-ws gives no "subscribed" signal
     const customer = await fx.stack.token(newId());
     const ids: string[] = [];
-    for (let i = 0; i < 4; i += 1) ids.push(((await graphql(a.url, CREATE, { token: customer, variables: { input: INPUT } })).body.data.createProductionOrder.order as { id: string }).id);
+    for (let i = 0; i < 4; i += 1)
+      ids.push(
+        (
+          (await graphql(a.url, CREATE, { token: customer, variables: { input: INPUT } })).body.data
+            .createProductionOrder.order as { id: string }
+        ).id,
+      );
     // Many changes to several orders at once: the dashboards fall behind and catch up in batches.
     const finals = await Promise.all(
       ids.map(async (id, i) => {
-        for (let n = 0; n < 5; n += 1) await mutate(`mutation { postOrderMessage(id: "${id}", message: "burst ${n}") { version } }`);
+        for (let n = 0; n < 5; n += 1)
+          await mutate(`mutation { postOrderMessage(id: "${id}", message: "burst ${n}") { version } }`);
         const priority = i % 2 === 0 ? 'RUSH' : 'STANDARD';
-        return (await mutate(`mutation { setOrderPriority(id: "${id}", priority: ${priority}) { id version position priority } }`)).setOrderPriority as Delivered;
+        return (
+          await mutate(
+            `mutation { setOrderPriority(id: "${id}", priority: ${priority}) { id version position priority } }`,
+          )
+        ).setOrderPriority as Delivered;
       }),
     );
     const newest = (seen: Delivered[], id: string) => seen.filter((d) => d.id === id).at(-1);
@@ -76,7 +96,10 @@ describe('the dashboard under a burst of changes', () => {
 
   it('reads several orders in one statement, leaving out ids that are missing or not uuids', async () => {
     const customer = await fx.stack.token(newId());
-    const id = ((await graphql(a.url, CREATE, { token: customer, variables: { input: INPUT } })).body.data.createProductionOrder.order as { id: string }).id;
+    const id = (
+      (await graphql(a.url, CREATE, { token: customer, variables: { input: INPUT } })).body.data.createProductionOrder
+        .order as { id: string }
+    ).id;
     const pool = new pg.Pool({ connectionString: fx.db.url, max: 1 });
     try {
       await waitFor(async () => (await findOrders(pool, [id])).size === 1 || undefined);

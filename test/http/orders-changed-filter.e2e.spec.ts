@@ -2,8 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql, waitFor, type Json } from './harness.ts';
 import { newId, openStackFixture, type Server, type StackFixture } from './stack.ts';
 
-const CREATE = 'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id createdAt } } }';
-const INPUT = { designUrl: 'https://cdn.example.com/designs/owl.png', garmentId: 'classic-tee', sizes: [{ size: 'S', quantity: 1 }] };
+const CREATE =
+  'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id createdAt } } }';
+const INPUT = {
+  designUrl: 'https://cdn.example.com/designs/owl.png',
+  garmentId: 'classic-tee',
+  sizes: [{ size: 'S', quantity: 1 }],
+};
 
 interface Change {
   readonly id: string;
@@ -11,7 +16,7 @@ interface Change {
   readonly matches: boolean;
 }
 
-describe('the dashboard feed applies the list\'s filter', () => {
+describe("the dashboard feed applies the list's filter", () => {
   let fx: StackFixture;
   let server: Server;
 
@@ -27,8 +32,12 @@ describe('the dashboard feed applies the list\'s filter', () => {
     return body.data;
   };
   const place = async (token: string, input: Record<string, unknown>) =>
-    (await gql(CREATE, { input: { ...INPUT, ...input } }, token)).createProductionOrder.order as { id: string; createdAt: string };
-  const setNotes = (id: string, notes: string) => gql('mutation ($id: ID!, $notes: String!) { updateOrderNotes(id: $id, notes: $notes) { id } }', { id, notes });
+    (await gql(CREATE, { input: { ...INPUT, ...input } }, token)).createProductionOrder.order as {
+      id: string;
+      createdAt: string;
+    };
+  const setNotes = (id: string, notes: string) =>
+    gql('mutation ($id: ID!, $notes: String!) { updateOrderNotes(id: $id, notes: $notes) { id } }', { id, notes });
 
   it('answers matches(filter:) for every order exactly as orders(filter:) lists it, for each part of the filter', async () => {
     const [one, two] = [newId(), newId()];
@@ -54,16 +63,36 @@ describe('the dashboard feed applies the list\'s filter', () => {
       { priorities: ['STANDARD'], search: 'ink', userId: one },
     ];
     for (const filter of filters) {
-      const listed = await gql('query ($filter: OrderFilter) { orders(filter: $filter, first: 50) { edges { node { id } } } }', { filter });
+      const listed = await gql(
+        'query ($filter: OrderFilter) { orders(filter: $filter, first: 50) { edges { node { id } } } }',
+        { filter },
+      );
       const inList = new Set((listed.orders.edges as { node: { id: string } }[]).map((edge) => edge.node.id));
       for (const { id } of placed) {
-        const { order } = await gql('query ($id: ID!, $filter: OrderFilter) { order(id: $id) { matches(filter: $filter) } }', { id, filter });
+        const { order } = await gql(
+          'query ($id: ID!, $filter: OrderFilter) { order(id: $id) { matches(filter: $filter) } }',
+          { id, filter },
+        );
         expect({ filter, id, matches: order.matches }).toEqual({ filter, id, matches: inList.has(id) });
       }
     }
     // The filters above tell the orders apart (a rule that ignored a part would pass nothing here).
     const matching = async (filter: Record<string, unknown>) =>
-      (await Promise.all(placed.map(async ({ id }) => (await gql('query ($id: ID!, $filter: OrderFilter) { order(id: $id) { matches(filter: $filter) } }', { id, filter })).order.matches as boolean))).map(Number).join('');
+      (
+        await Promise.all(
+          placed.map(
+            async ({ id }) =>
+              (
+                await gql('query ($id: ID!, $filter: OrderFilter) { order(id: $id) { matches(filter: $filter) } }', {
+                  id,
+                  filter,
+                })
+              ).order.matches as boolean,
+          ),
+        )
+      )
+        .map(Number)
+        .join('');
     expect(await matching({ search: '50%' })).toBe('1000');
     expect(await matching({ createdFrom: middle })).toBe('0011');
     expect(await matching({ createdTo: middle })).toBe('1110');
@@ -72,13 +101,30 @@ describe('the dashboard feed applies the list\'s filter', () => {
 
   it('refuses a bad filter in matches(filter:) and ordersChanged with the problems orders(filter:) names', async () => {
     const bad = { userId: 'not-a-user', search: 'x'.repeat(201) };
-    const expected = { code: 'BAD_USER_INPUT', fields: [{ path: 'filter.userId', message: 'must be a uuid' }, { path: 'filter.search', message: 'must be text of at most 200 characters' }] };
-    const listed = await graphql(server.url, 'query ($filter: OrderFilter) { orders(filter: $filter) { totalCount } }', { token: fx.operator, variables: { filter: bad } });
+    const expected = {
+      code: 'BAD_USER_INPUT',
+      fields: [
+        { path: 'filter.userId', message: 'must be a uuid' },
+        { path: 'filter.search', message: 'must be text of at most 200 characters' },
+      ],
+    };
+    const listed = await graphql(
+      server.url,
+      'query ($filter: OrderFilter) { orders(filter: $filter) { totalCount } }',
+      { token: fx.operator, variables: { filter: bad } },
+    );
     expect(listed.body.errors[0].extensions).toMatchObject(expected);
     const order = await place(await fx.stack.token(newId()), {});
-    const matched = await graphql(server.url, 'query ($id: ID!, $filter: OrderFilter) { order(id: $id) { matches(filter: $filter) } }', { token: fx.operator, variables: { id: order.id, filter: bad } });
+    const matched = await graphql(
+      server.url,
+      'query ($id: ID!, $filter: OrderFilter) { order(id: $id) { matches(filter: $filter) } }',
+      { token: fx.operator, variables: { id: order.id, filter: bad } },
+    );
     expect(matched.body.errors[0].extensions).toMatchObject(expected);
-    const feed = fx.ws(server, fx.operator).iterate({ query: 'subscription ($filter: OrderFilter) { ordersChanged(filter: $filter) { id } }', variables: { filter: bad } });
+    const feed = fx.ws(server, fx.operator).iterate({
+      query: 'subscription ($filter: OrderFilter) { ordersChanged(filter: $filter) { id } }',
+      variables: { filter: bad },
+    });
     const refusal = await feed.next().catch((error: unknown) => ({ value: { errors: error } }));
     expect(JSON.stringify(refusal.value)).toContain('BAD_USER_INPUT');
     expect(JSON.stringify(refusal.value)).toContain('filter.userId');
@@ -96,7 +142,11 @@ describe('the dashboard feed applies the list\'s filter', () => {
     const follow = (into: Change[], args: string) =>
       fx.ws(server, fx.operator).subscribe<{ ordersChanged: Change }>(
         { query: `subscription { ordersChanged(${args}) { id notes matches(${selection}) } }` },
-        { next: (result) => result.data && into.push(result.data.ordersChanged), error: (error) => into.push({ id: 'error', notes: JSON.stringify(error), matches: false }), complete: () => undefined },
+        {
+          next: (result) => result.data && into.push(result.data.ordersChanged),
+          error: (error) => into.push({ id: 'error', notes: JSON.stringify(error), matches: false }),
+          complete: () => undefined,
+        },
       );
     follow(leaving, `${selection}, leaving: true`);
     follow(plain, selection);
@@ -114,7 +164,9 @@ describe('the dashboard feed applies the list\'s filter', () => {
     await setNotes(other.id, 'still not in the filter');
     await setNotes(other.id, 'and again not');
     await setNotes(listed.id, 'left the filter');
-    await waitFor(() => expect(mine(leaving).at(-1)).toEqual({ id: listed.id, notes: 'left the filter', matches: false }));
+    await waitFor(() =>
+      expect(mine(leaving).at(-1)).toEqual({ id: listed.id, notes: 'left the filter', matches: false }),
+    );
     await setNotes(listed.id, 'still out');
     await setNotes(listed.id, `back ${mark}`);
     await waitFor(() => expect(mine(leaving).at(-1)).toEqual({ id: listed.id, notes: `back ${mark}`, matches: true }));

@@ -10,7 +10,10 @@ describe('the pages served by the API server', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'po-pages-'));
     await mkdir(join(dir, 'assets'));
-    await writeFile(join(dir, 'index.html'), '<!doctype html><title>pages</title><script type="module" src="/assets/app-abc123.js"></script>');
+    await writeFile(
+      join(dir, 'index.html'),
+      '<!doctype html><title>pages</title><script type="module" src="/assets/app-abc123.js"></script>',
+    );
     await writeFile(join(dir, 'assets', 'app-abc123.js'), 'console.log(1)');
     running = await startApp({ pagesDir: dir });
   });
@@ -20,7 +23,15 @@ describe('the pages served by the API server', () => {
   });
 
   it('answers each page route with the app, never cached without revalidation', async () => {
-    for (const path of ['/orders', '/orders/6f1c0c56-0000-4000-8000-000000000000', '/order-success?order=x', '/track/abc', '/signin', '/ops/orders', '/ops/board']) {
+    for (const path of [
+      '/orders',
+      '/orders/6f1c0c56-0000-4000-8000-000000000000',
+      '/order-success?order=x',
+      '/track/abc',
+      '/signin',
+      '/ops/orders',
+      '/ops/board',
+    ]) {
       const response = await fetch(`${running.url}${path}`);
       expect(response.status, path).toBe(200);
       expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');

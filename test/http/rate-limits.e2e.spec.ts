@@ -29,8 +29,18 @@ interface Reply {
 }
 
 /** One HTTP request from a chosen local address. */
-function send(url: string, method: string, path: string, options: { from?: string; headers?: Record<string, string>; body?: unknown } = {}): Promise<Reply> {
-  const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+function send(
+  url: string,
+  method: string,
+  path: string,
+  options: { from?: string; headers?: Record<string, string>; body?: unknown } = {},
+): Promise<Reply> {
+  const body =
+    options.body === undefined
+      ? undefined
+      : typeof options.body === 'string'
+        ? options.body
+        : JSON.stringify(options.body);
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${url}${path}`, {
       method,
@@ -57,8 +67,13 @@ function send(url: string, method: string, path: string, options: { from?: strin
   });
 }
 
-const INPUT = { designUrl: 'https://cdn.example.com/designs/owl.png', garmentId: 'classic-tee', sizes: [{ size: 'M', quantity: 1 }] };
-const CREATE = 'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id } checkoutUrl } }';
+const INPUT = {
+  designUrl: 'https://cdn.example.com/designs/owl.png',
+  garmentId: 'classic-tee',
+  sizes: [{ size: 'M', quantity: 1 }],
+};
+const CREATE =
+  'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id } checkoutUrl } }';
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe('rate limits', () => {
@@ -98,11 +113,15 @@ describe('rate limits', () => {
   async function overWs(client: Client, query: string, variables: Record<string, unknown>): Promise<Json> {
     return new Promise((resolve, reject) => {
       let result: Json;
-      client.subscribe({ query, variables }, { next: (value) => (result = value), error: reject, complete: () => resolve(result) });
+      client.subscribe(
+        { query, variables },
+        { next: (value) => (result = value), error: reject, complete: () => resolve(result) },
+      );
     });
   }
 
-  const eventCount = async () => Number((await fx.db.pool.query<{ n: string }>('select count(*) as n from es_events')).rows[0]!.n);
+  const eventCount = async () =>
+    Number((await fx.db.pool.query<{ n: string }>('select count(*) as n from es_events')).rows[0]!.n);
 
   it('limits lookups by public tracking token per address, found or not, over HTTP and WebSocket alike', async () => {
     const TRACK = 'query ($token: String!) { trackOrder(token: $token) { reference } }';
@@ -114,7 +133,9 @@ describe('rate limits', () => {
     const refused = await send(server.url, 'POST', '/graphql', { from: '127.0.0.6', body: guess() });
     expect(refused.body.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
     const subscribe = 'subscription ($token: String!) { trackedOrderUpdated(token: $token) { reference } }';
-    const overSocket = await overWs(wsClient('', '127.0.0.6'), subscribe, { token: randomBytes(24).toString('base64url') }).catch((errors: unknown) => ({ errors }));
+    const overSocket = await overWs(wsClient('', '127.0.0.6'), subscribe, {
+      token: randomBytes(24).toString('base64url'),
+    }).catch((errors: unknown) => ({ errors }));
     expect(JSON.stringify(overSocket)).toContain('RATE_LIMITED');
     // Another address is not held back.
     const other = await send(server.url, 'POST', '/graphql', { from: '127.0.0.7', body: guess() });
@@ -128,7 +149,10 @@ describe('rate limits', () => {
     // One of each transport: the budget of three is spent.
     const rest = await send(server.url, 'POST', '/api/production', { headers: bearer(token), body: INPUT });
     expect(rest.status).toBe(201);
-    const http = await send(server.url, 'POST', '/graphql', { headers: bearer(token), body: { query: CREATE, variables: { input: INPUT } } });
+    const http = await send(server.url, 'POST', '/graphql', {
+      headers: bearer(token),
+      body: { query: CREATE, variables: { input: INPUT } },
+    });
     expect(http.body.errors).toBeUndefined();
     const ws = await overWs(wsClient(token), CREATE, { input: INPUT });
     expect(ws.errors).toBeUndefined();
@@ -142,20 +166,32 @@ describe('rate limits', () => {
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(600);
 
-    const refusedHttp = await send(server.url, 'POST', '/graphql', { headers: bearer(token), body: { query: CREATE, variables: { input: INPUT } } });
+    const refusedHttp = await send(server.url, 'POST', '/graphql', {
+      headers: bearer(token),
+      body: { query: CREATE, variables: { input: INPUT } },
+    });
     expect(refusedHttp.body.data).toBeNull();
-    expect(refusedHttp.body.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+    expect(refusedHttp.body.errors[0].extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      retryAfter: expect.any(Number),
+    });
     expect(refusedHttp.body.errors[0].extensions.retryAfter).toBeGreaterThan(0);
 
     const refusedWs = await overWs(wsClient(token), CREATE, { input: INPUT });
     expect(refusedWs.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
 
     expect(await eventCount(), 'a refused creation writes no event').toBe(before);
-    const mine = await send(server.url, 'POST', '/graphql', { headers: bearer(token), body: { query: '{ orders { edges { node { id } } } }' } });
+    const mine = await send(server.url, 'POST', '/graphql', {
+      headers: bearer(token),
+      body: { query: '{ orders { edges { node { id } } } }' },
+    });
     expect(mine.body.data.orders.edges).toHaveLength(3);
 
     // Per user: another customer still places an order.
-    const other = await send(server.url, 'POST', '/api/production', { headers: bearer(await fx.stack.token(newId())), body: INPUT });
+    const other = await send(server.url, 'POST', '/api/production', {
+      headers: bearer(await fx.stack.token(newId())),
+      body: INPUT,
+    });
     expect(other.status).toBe(201);
   });
 
@@ -164,10 +200,20 @@ describe('rate limits', () => {
     const good = await fx.stack.token(newId());
     const bad = `${good.slice(0, -4)}AAAA`;
     // Four failures are answered as failures…
-    for (const path of ['/api/production/00000000-0000-4000-8000-000000000000', '/graphql', '/api/production/00000000-0000-4000-8000-000000000000', '/graphql']) {
-      const reply = path === '/graphql'
-        ? await send(server.url, 'POST', path, { from: flood, headers: bearer(bad), body: { query: '{ viewer { id } }' } })
-        : await send(server.url, 'GET', path, { from: flood, headers: bearer(bad) });
+    for (const path of [
+      '/api/production/00000000-0000-4000-8000-000000000000',
+      '/graphql',
+      '/api/production/00000000-0000-4000-8000-000000000000',
+      '/graphql',
+    ]) {
+      const reply =
+        path === '/graphql'
+          ? await send(server.url, 'POST', path, {
+              from: flood,
+              headers: bearer(bad),
+              body: { query: '{ viewer { id } }' },
+            })
+          : await send(server.url, 'GET', path, { from: flood, headers: bearer(bad) });
       expect(reply.status).toBe(401);
     }
     // …then the address is refused, whatever the token, until the window ends.
@@ -194,7 +240,11 @@ describe('rate limits', () => {
     // Anonymous requests from there are not refused (they cannot fail authentication)…
     expect((await send(server.url, 'GET', '/healthz', { from: flood })).status).toBe(200);
     // …and another address is not affected.
-    const elsewhere = await send(server.url, 'POST', '/graphql', { from: '127.0.0.4', headers: bearer(good), body: { query: '{ viewer { id } }' } });
+    const elsewhere = await send(server.url, 'POST', '/graphql', {
+      from: '127.0.0.4',
+      headers: bearer(good),
+      body: { query: '{ viewer { id } }' },
+    });
     expect(elsewhere.status).toBe(200);
     expect(elsewhere.body.data.viewer.id).toBeDefined();
   });
@@ -216,12 +266,24 @@ describe('rate limits', () => {
     // A paid simulated checkout makes the server deliver a correctly signed event to itself,
     // from 127.0.0.1, through the same route: it is not starved by the flood.
     const customer = await fx.stack.token(newId());
-    const placed = await send(server.url, 'POST', '/graphql', { headers: bearer(customer), body: { query: CREATE, variables: { input: INPUT } } });
-    const { checkoutUrl, order } = placed.body.data.createProductionOrder as { checkoutUrl: string; order: { id: string } };
-    const paid = await send(server.url, 'POST', new URL(checkoutUrl).pathname, { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+    const placed = await send(server.url, 'POST', '/graphql', {
+      headers: bearer(customer),
+      body: { query: CREATE, variables: { input: INPUT } },
+    });
+    const { checkoutUrl, order } = placed.body.data.createProductionOrder as {
+      checkoutUrl: string;
+      order: { id: string };
+    };
+    const paid = await send(server.url, 'POST', new URL(checkoutUrl).pathname, {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+    });
     expect(paid.status).toBe(303);
     await waitFor(async () => {
-      const { body } = await send(server.url, 'POST', '/graphql', { headers: bearer(customer), body: { query: `{ order(id: "${order.id}") { orderStatus } }` } });
+      const { body } = await send(server.url, 'POST', '/graphql', {
+        headers: bearer(customer),
+        body: { query: `{ order(id: "${order.id}") { orderStatus } }` },
+      });
       expect(body.data.order.orderStatus).toBe('SUBMITTED');
     }, 10_000);
   });
@@ -229,11 +291,17 @@ describe('rate limits', () => {
 
 describe('rate limits behind a trusted proxy (TRUST_PROXY_HOPS)', () => {
   it('counts failed authentications per forwarded client, over HTTP and WebSocket alike', async () => {
-    const running = await startApp({ trustProxyHops: 1, rateLimits: { authFailures: { max: 2, windowMs: 600_000 }, webhookFailures: { max: 0, windowMs: 1000 } } });
+    const running = await startApp({
+      trustProxyHops: 1,
+      rateLimits: { authFailures: { max: 2, windowMs: 600_000 }, webhookFailures: { max: 0, windowMs: 1000 } },
+    });
     try {
       const good = await running.token(newUserId());
       const viewer = (client: string, token: string) =>
-        send(running.url, 'POST', '/graphql', { headers: { ...bearer(token), 'x-forwarded-for': client }, body: { query: '{ viewer { id } }' } });
+        send(running.url, 'POST', '/graphql', {
+          headers: { ...bearer(token), 'x-forwarded-for': client },
+          body: { query: '{ viewer { id } }' },
+        });
       for (let i = 0; i < 2; i++) expect((await viewer('203.0.113.7', `${good}x`)).status).toBe(401);
       expect((await viewer('203.0.113.7', good)).status).toBe(429);
       // Another client behind the same proxy (the same connection address) is not refused.
@@ -241,8 +309,12 @@ describe('rate limits behind a trusted proxy (TRUST_PROXY_HOPS)', () => {
 
       // The flooded client over WebSocket, through the same proxy: refused too.
       const closed = await new Promise<number>((resolve, reject) => {
-        const socket = new WebSocket(`${running.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws', { headers: { 'x-forwarded-for': '203.0.113.7' } });
-        socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${good}` } })));
+        const socket = new WebSocket(`${running.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws', {
+          headers: { 'x-forwarded-for': '203.0.113.7' },
+        });
+        socket.on('open', () =>
+          socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${good}` } })),
+        );
         socket.on('close', (code) => resolve(code));
         socket.on('error', reject);
       });

@@ -3,7 +3,8 @@ import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { graphql } from './harness.ts';
 import { createStack, newId, type Stack } from './stack.ts';
 
-const CREATE = 'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id } } }';
+const CREATE =
+  'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id } } }';
 
 describe('a write whose change the read model does not show', () => {
   let db: TestDatabase;
@@ -23,7 +24,13 @@ describe('a write whose change the read model does not show', () => {
     const started = performance.now();
     const response = await graphql(stack.first.url, CREATE, {
       token,
-      variables: { input: { designUrl: 'https://cdn.example.com/designs/fox.png', garmentId: 'classic-tee', sizes: [{ size: 'M', quantity: 1 }] } },
+      variables: {
+        input: {
+          designUrl: 'https://cdn.example.com/designs/fox.png',
+          garmentId: 'classic-tee',
+          sizes: [{ size: 'M', quantity: 1 }],
+        },
+      },
     });
     const ms = performance.now() - started;
     expect(response.status).toBe(200);

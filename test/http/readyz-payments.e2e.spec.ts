@@ -20,6 +20,12 @@ describe('/readyz says which payments run', () => {
   });
 
   it('reports Stripe when the Stripe keys are set', async () => {
-    expect(await readyz({ STRIPE_SECRET_KEY: 'sk_test_readyz', STRIPE_WEBHOOK_SECRET: 'whsec_readyz', STRIPE_API_BASE: 'http://127.0.0.1:9' })).toMatchObject({ status: 'ready', payments: 'stripe' });
+    expect(
+      await readyz({
+        STRIPE_SECRET_KEY: 'sk_test_readyz',
+        STRIPE_WEBHOOK_SECRET: 'whsec_readyz',
+        STRIPE_API_BASE: 'http://127.0.0.1:9',
+      }),
+    ).toMatchObject({ status: 'ready', payments: 'stripe' });
   });
 });

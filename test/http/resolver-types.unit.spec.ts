@@ -29,10 +29,19 @@ function typeErrors(probe: keyof typeof PROBES): string[] {
         return [name, file];
       }),
     );
-    const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+    const config = ts.getParsedCommandLineOfConfigFile(
+      join(root, 'tsconfig.json'),
+      {},
+      { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+    );
     const program = ts.createProgram(Object.values(files), { ...config!.options, noEmit: true });
     checked = Object.fromEntries(
-      Object.entries(files).map(([name, file]) => [name, program.getSemanticDiagnostics(program.getSourceFile(file)).map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'))]),
+      Object.entries(files).map(([name, file]) => [
+        name,
+        program
+          .getSemanticDiagnostics(program.getSourceFile(file))
+          .map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')),
+      ]),
     ) as Record<keyof typeof PROBES, string[]>;
   }
   return checked[probe];

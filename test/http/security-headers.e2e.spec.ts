@@ -4,12 +4,23 @@ import { newId, openStackFixture, type Server, type StackFixture } from './stack
 
 const ALLOWED = 'https://shop.example';
 const REFUSED = ['https://evil.example', 'null', 'https://shop.example.evil.example'];
-const CREATE = 'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id } checkoutUrl } }';
-const INPUT = { designUrl: 'https://cdn.example.com/designs/owl.png', garmentId: 'classic-tee', sizes: [{ size: 'M', quantity: 1 }] };
+const CREATE =
+  'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id } checkoutUrl } }';
+const INPUT = {
+  designUrl: 'https://cdn.example.com/designs/owl.png',
+  garmentId: 'classic-tee',
+  sizes: [{ size: 'M', quantity: 1 }],
+};
 
 /** The CSP header as directive → sources. */
 function directives(header: string | null): Record<string, string[]> {
-  return Object.fromEntries((header ?? '').split(';').map((part) => part.trim().split(/\s+/)).filter(([name]) => name).map(([name, ...values]) => [name!, values]));
+  return Object.fromEntries(
+    (header ?? '')
+      .split(';')
+      .map((part) => part.trim().split(/\s+/))
+      .filter(([name]) => name)
+      .map(([name, ...values]) => [name!, values]),
+  );
 }
 
 /** The app's policy; developer pages (GraphiQL, /docs) also allow inline styles, never inline scripts. */
@@ -42,11 +53,19 @@ describe('security headers and CORS', () => {
   afterAll(() => fx.close());
 
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers }, body: JSON.stringify(body) });
+    fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
+      body: JSON.stringify(body),
+    });
   const preflight = (path: string, origin: string) =>
     fetch(`${server.url}${path}`, {
       method: 'OPTIONS',
-      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, idempotency-key' },
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type, idempotency-key',
+      },
     });
 
   it('sends the CSP, nosniff and frame-ancestors on a page, on /graphql and on /api', async () => {
@@ -69,7 +88,10 @@ describe('security headers and CORS', () => {
     // A server with its own secret (not the generated dev one) offers nobody's token.
     expect(html).not.toContain('Bearer');
     const scripts = [...html.matchAll(/<script([^>]*)>/g)].map((match) => match[1]!);
-    expect(scripts.every((attributes) => /\bsrc="\/graphiql\/|type="application\/json"/.test(attributes)), scripts.join(' | ')).toBe(true);
+    expect(
+      scripts.every((attributes) => /\bsrc="\/graphiql\/|type="application\/json"/.test(attributes)),
+      scripts.join(' | '),
+    ).toBe(true);
     const bundlePath = /<script src="([^"]+)"/.exec(html)![1]!;
     const bundle = await fetch(`${server.url}${bundlePath}`);
     expect(bundle.status).toBe(200);
@@ -79,8 +101,14 @@ describe('security headers and CORS', () => {
     expect((await fetch(`${server.url}/graphiql/0000000000000000/graphiql.js`)).status).toBe(404);
 
     expectHardened(await post('/graphql', { query: '{ viewer { id } }' }), '/graphql (a query)');
-    expectHardened(await post('/graphql', { query: CREATE, variables: { input: INPUT } }), '/graphql (a mutation, answered by yoga)');
-    expectHardened(await fetch(`${server.url}/api/production`, { headers: { authorization: `Bearer ${token}` } }), '/api/production');
+    expectHardened(
+      await post('/graphql', { query: CREATE, variables: { input: INPUT } }),
+      '/graphql (a mutation, answered by yoga)',
+    );
+    expectHardened(
+      await fetch(`${server.url}/api/production`, { headers: { authorization: `Bearer ${token}` } }),
+      '/api/production',
+    );
     expectHardened(await fetch(`${server.url}/api/production/not-a-route/x`), 'a 404');
   });
 
@@ -92,7 +120,9 @@ describe('security headers and CORS', () => {
     expect(allowed.headers.get('access-control-allow-methods')).toContain('POST');
     expect(allowed.headers.get('access-control-allow-headers')).toBe('authorization, content-type, idempotency-key');
     expect(allowed.headers.get('vary')).toContain('Origin');
-    expect((await preflight(path, 'http://localhost:5173')).headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect((await preflight(path, 'http://localhost:5173')).headers.get('access-control-allow-origin')).toBe(
+      'http://localhost:5173',
+    );
 
     for (const origin of REFUSED) {
       const refused = await preflight(path, origin);
@@ -124,10 +154,17 @@ describe('security headers and CORS', () => {
   it('sends no CORS headers at all without CORS_ORIGINS (same origin only)', async () => {
     const running = await startApp();
     try {
-      const query = await fetch(`${running.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', origin: ALLOWED }, body: JSON.stringify({ query: '{ viewer { id } }' }) });
+      const query = await fetch(`${running.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: ALLOWED },
+        body: JSON.stringify({ query: '{ viewer { id } }' }),
+      });
       expect(query.status).toBe(200);
       expect(query.headers.get('access-control-allow-origin')).toBeNull();
-      const refused = await fetch(`${running.url}/graphql`, { method: 'OPTIONS', headers: { origin: 'null', 'access-control-request-method': 'POST' } });
+      const refused = await fetch(`${running.url}/graphql`, {
+        method: 'OPTIONS',
+        headers: { origin: 'null', 'access-control-request-method': 'POST' },
+      });
       expect(refused.headers.get('access-control-allow-origin')).toBeNull();
     } finally {
       await running.close();

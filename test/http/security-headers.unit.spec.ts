@@ -24,7 +24,9 @@ describe('security headers worked out once', () => {
       done();
     });
     app.get('/json', () => ({ ok: true }));
-    app.get('/page', (_request, reply) => reply.type('text/html').header('content-security-policy', "default-src 'none'").send('<p>page</p>'));
+    app.get('/page', (_request, reply) =>
+      reply.type('text/html').header('content-security-policy', "default-src 'none'").send('<p>page</p>'),
+    );
     app.get('/raw', (_request, reply) => {
       reply.hijack();
       reply.raw.end('raw');
@@ -39,13 +41,16 @@ describe('security headers worked out once', () => {
     return { statusCode, headers: rest };
   };
 
-  it.each(['/json', '/page', '/raw', '/no-such-route', '/refused'])('sends on %s what @fastify/helmet sends', async (url) => {
-    const ours = await appWith((app) => Promise.resolve(registerSecurityHeaders(app)));
-    const plugin = await appWith(async (app) => {
-      await app.register(fastifyHelmet, HELMET_OPTIONS);
-    });
-    const expected = await headersOf(plugin, url);
-    expect(expected.headers['x-content-type-options']).toBe('nosniff');
-    expect(await headersOf(ours, url)).toEqual(expected);
-  });
+  it.each(['/json', '/page', '/raw', '/no-such-route', '/refused'])(
+    'sends on %s what @fastify/helmet sends',
+    async (url) => {
+      const ours = await appWith((app) => Promise.resolve(registerSecurityHeaders(app)));
+      const plugin = await appWith(async (app) => {
+        await app.register(fastifyHelmet, HELMET_OPTIONS);
+      });
+      const expected = await headersOf(plugin, url);
+      expect(expected.headers['x-content-type-options']).toBe('nosniff');
+      expect(await headersOf(ours, url)).toEqual(expected);
+    },
+  );
 });

@@ -49,7 +49,15 @@ async function startServer(dataDir: string): Promise<Started> {
       const customer = /customer (\S+)\n\s+\{"Authorization": "Bearer (\S+)"\}/.exec(stdout);
       if (url && operator?.[2] && customer?.[2]) {
         clearTimeout(timer);
-        resolve({ child, url, operator: { id: operator[1]!, token: operator[2] }, customer: { id: customer[1]!, token: customer[2] }, stdout: () => stdout, stderr: () => stderr, banner: stdout });
+        resolve({
+          child,
+          url,
+          operator: { id: operator[1]!, token: operator[2] },
+          customer: { id: customer[1]!, token: customer[2] },
+          stdout: () => stdout,
+          stderr: () => stderr,
+          banner: stdout,
+        });
       }
     });
   });
@@ -68,7 +76,11 @@ const createOrder = (url: string, token: string, key: string) =>
   fetch(`${url}/api/production`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': key },
-    body: JSON.stringify({ designUrl: 'https://img.example/design.png', garmentId: 'classic-tee', sizes: [{ size: 'M', quantity: 2 }] }),
+    body: JSON.stringify({
+      designUrl: 'https://img.example/design.png',
+      garmentId: 'classic-tee',
+      sizes: [{ size: 'M', quantity: 2 }],
+    }),
   });
 
 describe('npm start', () => {
@@ -94,7 +106,12 @@ describe('npm start', () => {
   });
 
   it('refuses to listen beyond loopback without Stripe keys unless PAYMENTS=simulated says so', async () => {
-    const child = spawnTs('src/server.ts', [], { DATA_DIR: dataDir, HOST: '0.0.0.0', PORT: '0', STRIPE_WEBHOOK_SECRET: 'whsec_alone' });
+    const child = spawnTs('src/server.ts', [], {
+      DATA_DIR: dataDir,
+      HOST: '0.0.0.0',
+      PORT: '0',
+      STRIPE_WEBHOOK_SECRET: 'whsec_alone',
+    });
     let err = '';
     child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
     expect(await exitOf(child)).toBe(1);
@@ -117,11 +134,15 @@ describe('npm start', () => {
     // Sign-in links for the pages, with the same tokens in the fragment.
     await waitFor(() => expect(first.stdout()).toMatch(/operator {2}\S+\n/));
     expect(first.stdout()).toContain(`  customer  ${first.url}/signin#token=${first.customer.token}&next=/orders\n`);
-    expect(first.stdout()).toContain(`  operator  ${first.url}/signin#token=${first.operator.token}&next=/ops/orders\n`);
+    expect(first.stdout()).toContain(
+      `  operator  ${first.url}/signin#token=${first.operator.token}&next=/ops/orders\n`,
+    );
     // GraphiQL's first tab: a query that runs, as the dev customer (never the operator), whose
     // token is in its Headers tab.
     const graphiql = await (await fetch(`${first.url}/graphql`, { headers: { accept: 'text/html' } })).text();
-    const options = JSON.parse(/<script type="application\/json" id="graphiql-options">(.*?)<\/script>/s.exec(graphiql)![1]!) as { defaultQuery: string; headers: string };
+    const options = JSON.parse(
+      /<script type="application\/json" id="graphiql-options">(.*?)<\/script>/s.exec(graphiql)![1]!,
+    ) as { defaultQuery: string; headers: string };
     const offered = (JSON.parse(options.headers) as { Authorization: string }).Authorization.replace('Bearer ', '');
     const tab = await graphql(first.url, options.defaultQuery, { token: offered });
     expect(tab.body.errors).toBeUndefined();

@@ -44,7 +44,16 @@ export async function createStack(databaseUrl: string, env: Readonly<Record<stri
   const secret = randomBytes(32).toString('base64url');
   const dataDir = await mkdtemp(join(tmpdir(), 'po-stack-'));
   await chmod(dataDir, 0o755);
-  const config = loadConfig({ DATABASE_URL: databaseUrl, DATA_DIR: dataDir, AUTH_JWT_SECRET: secret, AUTH_JWT_ISSUER: ISSUER, PORT: '0', LOG_LEVEL: 'silent', PROJECTOR: 'on', ...env });
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    AUTH_JWT_SECRET: secret,
+    AUTH_JWT_ISSUER: ISSUER,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    PROJECTOR: 'on',
+    ...env,
+  });
   const servers: Server[] = [];
   const startServer = async (): Promise<Server> => {
     const runtime = await openRuntime(config, silent);
@@ -110,7 +119,12 @@ export async function openStackFixture(servers = 1, env: Readonly<Record<string,
     operatorId,
     operator,
     ws(server, token) {
-      const client = createClient({ url: `${server.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+      const client = createClient({
+        url: `${server.url.replace('http', 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        connectionParams: { authorization: `Bearer ${token}` },
+      });
       clients.push(client);
       return client;
     },

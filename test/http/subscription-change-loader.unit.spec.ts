@@ -44,10 +44,16 @@ describe('the change loader', () => {
     const db = countingDatabase();
     let built = 0;
     const carried = new Map<string, ProductionOrderView>();
-    const load = changeLoader({ loadMany: db.loadMany, fromChange: (c) => (carried.has(c.orderId) ? (built++, carried.get(c.orderId)) : undefined) });
+    const load = changeLoader({
+      loadMany: db.loadMany,
+      fromChange: (c) => (carried.has(c.orderId) ? (built++, carried.get(c.orderId)) : undefined),
+    });
     const [withView, without] = [randomUUID(), randomUUID()];
     carried.set(withView, viewOf(withView, 99));
-    const views = await Promise.all([...Array.from({ length: 10 }, () => load(change(withView, 3))), load(change(without, 3))]);
+    const views = await Promise.all([
+      ...Array.from({ length: 10 }, () => load(change(withView, 3))),
+      load(change(without, 3)),
+    ]);
     expect(views.slice(0, 10).every((view) => view === carried.get(withView))).toBe(true);
     expect(built).toBe(1);
     expect(db.reads).toEqual([[without]]);
@@ -57,7 +63,14 @@ describe('the change loader', () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
     let now = 0;
-    const load = changeLoader({ loadMany: (ids) => Promise.resolve(new Map(ids.map((id) => [id, { id, big: 'x'.repeat(100_000) } as unknown as ProductionOrderView]))), ttlMs: 2000, clock: () => now });
+    const load = changeLoader({
+      loadMany: (ids) =>
+        Promise.resolve(
+          new Map(ids.map((id) => [id, { id, big: 'x'.repeat(100_000) } as unknown as ProductionOrderView])),
+        ),
+      ttlMs: 2000,
+      clock: () => now,
+    });
     const early: WeakRef<object>[] = [];
     for (let i = 0; i < 50; i++) early.push(new WeakRef((await load(change(randomUUID(), i)))!));
     now = 2001;

@@ -15,7 +15,12 @@ import { createAuthGuard } from '../../src/http/rateLimits.ts';
  */
 function setUp(subscribe: () => AsyncGenerator<unknown>, recheck: Authenticator['recheck'] = (viewer) => viewer) {
   const logged: unknown[] = [];
-  const log = { error: (details: { err?: unknown }) => logged.push(details.err), debug() {}, info() {}, warn() {} } as unknown as FastifyBaseLogger;
+  const log = {
+    error: (details: { err?: unknown }) => logged.push(details.err),
+    debug() {},
+    info() {},
+    warn() {},
+  } as unknown as FastifyBaseLogger;
   const authenticator: Authenticator = { authenticate: () => Promise.resolve(undefined), recheck };
   const server = createGraphQLServer({
     authenticator,
@@ -27,9 +32,17 @@ function setUp(subscribe: () => AsyncGenerator<unknown>, recheck: Authenticator[
     resolvers: [{ Subscription: { orderEventAdded: { subscribe, resolve: (payload: unknown) => payload } } }],
   });
   const run = async (): Promise<{ results: ExecutionResult[]; thrown?: Error }> => {
-    const context = createContext({ id: 'u1', isOperator: false, expiresAt: undefined, credential: 'x' }, 'ws', authenticator);
+    const context = createContext(
+      { id: 'u1', isOperator: false, expiresAt: undefined, credential: 'x' },
+      'ws',
+      authenticator,
+    );
     const { schema } = server.yoga.getEnveloped(context);
-    const result = await server.subscribe({ schema, document: parse('subscription { orderEventAdded(id: "o1") { message status } }'), contextValue: context });
+    const result = await server.subscribe({
+      schema,
+      document: parse('subscription { orderEventAdded(id: "o1") { message status } }'),
+      contextValue: context,
+    });
     if (!(Symbol.asyncIterator in result)) return { results: [result] };
     const results: ExecutionResult[] = [];
     try {
@@ -47,14 +60,20 @@ describe('WebSocket subscriptions mask their errors as yoga does', () => {
     const refused = setUp(() => {
       throw new AppError('NOT_FOUND', 'Order o1 not found');
     });
-    const { results: [notFound] } = await refused.run();
-    expect(notFound?.errors?.map((error) => [error.message, error.extensions.code])).toEqual([['Order o1 not found', 'NOT_FOUND']]);
+    const {
+      results: [notFound],
+    } = await refused.run();
+    expect(notFound?.errors?.map((error) => [error.message, error.extensions.code])).toEqual([
+      ['Order o1 not found', 'NOT_FOUND'],
+    ]);
     expect(refused.logged).toEqual([]);
 
     const broken = setUp(() => {
       throw new Error('connection to 10.0.0.7 refused');
     });
-    const { results: [unexpected] } = await broken.run();
+    const {
+      results: [unexpected],
+    } = await broken.run();
     expect(unexpected?.errors?.map((error) => error.message)).toEqual(['Unexpected error.']);
     expect(broken.logged).toHaveLength(1);
   });
@@ -85,7 +104,10 @@ describe('WebSocket subscriptions mask their errors as yoga does', () => {
       throw new AppError('FORBIDDEN', 'Only operators can follow every order');
     });
     const { thrown } = await run();
-    expect([thrown?.message, (thrown as { extensions?: { code?: string } }).extensions?.code]).toEqual(['Only operators can follow every order', 'FORBIDDEN']);
+    expect([thrown?.message, (thrown as { extensions?: { code?: string } }).extensions?.code]).toEqual([
+      'Only operators can follow every order',
+      'FORBIDDEN',
+    ]);
   });
 
   it('when the recheck before a delivery fails: an AppError ends it with its code, anything else is masked', async () => {
@@ -94,7 +116,9 @@ describe('WebSocket subscriptions mask their errors as yoga does', () => {
     };
     const expired = setUp(stream, () => Promise.reject(new AppError('UNAUTHENTICATED', 'The token has expired')));
     const { results } = await expired.run();
-    expect(results.map((result) => result.errors?.map((error) => [error.message, error.extensions.code]))).toEqual([[['The token has expired', 'UNAUTHENTICATED']]]);
+    expect(results.map((result) => result.errors?.map((error) => [error.message, error.extensions.code]))).toEqual([
+      [['The token has expired', 'UNAUTHENTICATED']],
+    ]);
     const down = setUp(stream, () => Promise.reject(new Error('connect ECONNREFUSED 10.0.0.7:5432')));
     const { thrown } = await down.run();
     expect(thrown?.message).toBe('Unexpected error.');

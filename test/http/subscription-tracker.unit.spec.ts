@@ -9,7 +9,11 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 const contextFor = (controller: AbortController) =>
-  ({ [CONTROLLER]: controller, signal: controller.signal, recheckViewer: () => Promise.resolve(undefined) }) as unknown as InternalContext;
+  ({
+    [CONTROLLER]: controller,
+    signal: controller.signal,
+    recheckViewer: () => Promise.resolve(undefined),
+  }) as unknown as InternalContext;
 
 describe('the subscription tracker', () => {
   it('keeps no delivered payload alive while the subscription stays open', async () => {

@@ -68,21 +68,37 @@ describe('subscriptions', () => {
 
   it('delivers over SSE and counts the subscription while it is open', async () => {
     const orderId = randomUUID();
-    const sse = await subscribeSse(running.url, SUBSCRIPTION, { token: await running.token(newUserId()), variables: { id: orderId } });
+    const sse = await subscribeSse(running.url, SUBSCRIPTION, {
+      token: await running.token(newUserId()),
+      variables: { id: orderId },
+    });
     await waitFor(async () => expect(await activeSubscriptions('sse')).toBe(1));
     pubSub.publish('event', orderId, entry('Payment confirmed, order queued for production'));
-    expect(await sse.next()).toEqual({ data: { orderEventAdded: { message: 'Payment confirmed, order queued for production', status: 'QUEUED', actor: { type: 'OPERATOR' } } } });
+    expect(await sse.next()).toEqual({
+      data: {
+        orderEventAdded: {
+          message: 'Payment confirmed, order queued for production',
+          status: 'QUEUED',
+          actor: { type: 'OPERATOR' },
+        },
+      },
+    });
     sse.cancel();
     await waitFor(async () => expect(await activeSubscriptions('sse')).toBe(0));
   });
 
   it('delivers over WebSocket with the token in connectionParams', async () => {
     const orderId = randomUUID();
-    const iterator = wsClient(await running.token(newUserId())).iterate({ query: SUBSCRIPTION, variables: { id: orderId } });
+    const iterator = wsClient(await running.token(newUserId())).iterate({
+      query: SUBSCRIPTION,
+      variables: { id: orderId },
+    });
     const first = iterator.next();
     await waitFor(async () => expect(await activeSubscriptions('ws')).toBe(1));
     pubSub.publish('event', orderId, entry('Printing started'));
-    expect((await first).value).toEqual({ data: { orderEventAdded: { message: 'Printing started', status: 'QUEUED', actor: { type: 'OPERATOR' } } } });
+    expect((await first).value).toEqual({
+      data: { orderEventAdded: { message: 'Printing started', status: 'QUEUED', actor: { type: 'OPERATOR' } } },
+    });
     await iterator.return?.();
     await waitFor(async () => expect(await activeSubscriptions('ws')).toBe(0));
   });
@@ -97,7 +113,10 @@ describe('subscriptions', () => {
 
   it('refuses a subscription of an anonymous WebSocket with UNAUTHENTICATED', async () => {
     const iterator = wsClient().iterate({ query: SUBSCRIPTION, variables: { id: randomUUID() } });
-    const result = await iterator.next().then((r): unknown => r.value, (errors: unknown) => ({ errors }));
+    const result = await iterator.next().then(
+      (r): unknown => r.value,
+      (errors: unknown) => ({ errors }),
+    );
     expect(JSON.stringify(result)).toContain('UNAUTHENTICATED');
   });
 
@@ -111,11 +130,17 @@ describe('subscriptions', () => {
     const second = await client
       .iterate({ query: SUBSCRIPTION, variables: { id: orderId } })
       .next()
-      .then((r): unknown => r.value, (errors: unknown) => ({ errors }));
+      .then(
+        (r): unknown => r.value,
+        (errors: unknown) => ({ errors }),
+      );
     expect(JSON.stringify(second)).toContain('UNAUTHENTICATED');
     // ...and the open one ends with UNAUTHENTICATED at its next delivery instead of delivering.
     pubSub.publish('event', orderId, entry('should not arrive'));
-    const delivered = await pending.then((r): unknown => r.value, (errors: unknown) => ({ errors }));
+    const delivered = await pending.then(
+      (r): unknown => r.value,
+      (errors: unknown) => ({ errors }),
+    );
     expect(JSON.stringify(delivered)).toContain('UNAUTHENTICATED');
     expect(JSON.stringify(delivered)).not.toContain('should not arrive');
     await waitFor(async () => expect(await activeSubscriptions('ws')).toBe(0));

@@ -4,7 +4,10 @@ import { AUDIENCE, graphql, newUserId, startApp, type RunningApp } from './harne
 
 /** A token signed with the app's own secret, with the claims given. */
 function signed(app: RunningApp, claims: { exp?: number; iat?: number }): Promise<string> {
-  const jwt = new SignJWT({ role: 'authenticated' }).setProtectedHeader({ alg: 'HS256' }).setSubject(newUserId()).setAudience(AUDIENCE);
+  const jwt = new SignJWT({ role: 'authenticated' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(newUserId())
+    .setAudience(AUDIENCE);
   if (claims.iat !== undefined) jwt.setIssuedAt(claims.iat);
   if (claims.exp !== undefined) jwt.setExpirationTime(claims.exp);
   return jwt.sign(new TextEncoder().encode(app.secret));
@@ -25,7 +28,10 @@ describe('token lifetime', () => {
     const token = await signed(app, { iat: nowSeconds(), exp: YEAR_9999 });
     const answer = await graphql(app.url, '{ viewer { id } }', { token });
     expect(answer.status).toBe(401);
-    expect(answer.body.errors[0]).toMatchObject({ message: expect.stringContaining('lives longer than the 86400 seconds'), extensions: { code: 'UNAUTHENTICATED' } });
+    expect(answer.body.errors[0]).toMatchObject({
+      message: expect.stringContaining('lives longer than the 86400 seconds'),
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
   });
 
   it('refuses a token issued long ago that still has time left, by its iat', async () => {
@@ -59,9 +65,21 @@ describe('with introspection off, errors do not spell out the schema', () => {
   });
 
   const cases = [
-    ['an enum value written in a query', '{ orders(filter: { orderStatuses: [APROVED] }) { edges { cursor } } }', undefined],
-    ['an enum value in a query variable', 'query($s: [ProductionOrderState!]) { orders(filter: { orderStatuses: $s }) { edges { cursor } } }', { s: ['APROVED'] }],
-    ['an enum value in a mutation variable', 'mutation($s: ProductionOrderState!) { setOrderStatus(id: "x", status: $s) { id } }', { s: 'APROVED' }],
+    [
+      'an enum value written in a query',
+      '{ orders(filter: { orderStatuses: [APROVED] }) { edges { cursor } } }',
+      undefined,
+    ],
+    [
+      'an enum value in a query variable',
+      'query($s: [ProductionOrderState!]) { orders(filter: { orderStatuses: $s }) { edges { cursor } } }',
+      { s: ['APROVED'] },
+    ],
+    [
+      'an enum value in a mutation variable',
+      'mutation($s: ProductionOrderState!) { setOrderStatus(id: "x", status: $s) { id } }',
+      { s: 'APROVED' },
+    ],
     ['an argument name', '{ orders(fist: 1) { edges { cursor } } }', undefined],
     ['an input field name', '{ orders(filter: { serch: "x" }) { edges { cursor } } }', undefined],
     ['a type name', 'query($s: ProductionOrderStat) { viewer { id } }', undefined],

@@ -26,7 +26,8 @@ const TRACK = `query ($token: String!) {
 }`;
 const ISSUE = 'mutation ($id: ID!) { issueTrackingLink(id: $id) { id version publicTrackingUrl } }';
 const REVOKE = 'mutation ($id: ID!) { revokeTrackingLink(id: $id) { id version publicTrackingUrl } }';
-const FOLLOW = 'subscription ($token: String!, $after: String) { trackedOrderUpdated(token: $token, afterPosition: $after) { reference status position events { message } } }';
+const FOLLOW =
+  'subscription ($token: String!, $after: String) { trackedOrderUpdated(token: $token, afterPosition: $after) { reference status position events { message } } }';
 
 const tokenOf = (url: string): string => {
   const match = /\/track\/([A-Za-z0-9_-]+)$/.exec(url);
@@ -52,7 +53,11 @@ describe('customer pages: checkout URL and public tracking links', () => {
 
   /** A graphql-ws client without any token, as the public tracking page connects. */
   const anonymousWs = () => {
-    const client = createClient({ url: `${url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+    const client = createClient({
+      url: `${url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+    });
     anonymous.push(client);
     return client;
   };
@@ -61,13 +66,26 @@ describe('customer pages: checkout URL and public tracking links', () => {
     const customer = await fx.stack.token(customerId);
     const { body } = await graphql(url, CREATE, { token: customer, variables: { input: INPUT } });
     expect(body.errors).toBeUndefined();
-    return { customer, customerId, checkoutUrl: body.data.createProductionOrder.checkoutUrl as string, order: body.data.createProductionOrder.order };
+    return {
+      customer,
+      customerId,
+      checkoutUrl: body.data.createProductionOrder.checkoutUrl as string,
+      order: body.data.createProductionOrder.order,
+    };
   };
   const pay = async (checkoutUrl: string) => {
-    const paid = await fetch(`${url}${new URL(checkoutUrl).pathname}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '', redirect: 'manual' });
+    const paid = await fetch(`${url}${new URL(checkoutUrl).pathname}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+      redirect: 'manual',
+    });
     expect(paid.status).toBe(303);
   };
-  const post = (id: string, message: string) => graphql(url, `mutation { postOrderMessage(id: "${id}", message: "${message}") { version position } }`, { token: fx.operator });
+  const post = (id: string, message: string) =>
+    graphql(url, `mutation { postOrderMessage(id: "${id}", message: "${message}") { version position } }`, {
+      token: fx.operator,
+    });
   const issue = async (id: string, token: string) => {
     const { body } = await graphql(url, ISSUE, { token, variables: { id } });
     expect(body.errors).toBeUndefined();
@@ -75,11 +93,15 @@ describe('customer pages: checkout URL and public tracking links', () => {
   };
   const track = (token: string) => graphql(url, TRACK, { variables: { token } });
 
-  it('shows a draft\'s checkout URL to its owner only, and to nobody once it is paid', async () => {
+  it("shows a draft's checkout URL to its owner only, and to nobody once it is paid", async () => {
     const { customer, checkoutUrl, order } = await place();
     expect(order.checkoutUrl).toBe(checkoutUrl);
-    expect((await graphql(url, ORDER, { token: customer, variables: { id: order.id } })).body.data.order).toMatchObject({ orderStatus: 'DRAFT', checkoutUrl });
-    expect((await graphql(url, ORDER, { token: fx.operator, variables: { id: order.id } })).body.data.order).toMatchObject({ orderStatus: 'DRAFT', checkoutUrl: null });
+    expect((await graphql(url, ORDER, { token: customer, variables: { id: order.id } })).body.data.order).toMatchObject(
+      { orderStatus: 'DRAFT', checkoutUrl },
+    );
+    expect(
+      (await graphql(url, ORDER, { token: fx.operator, variables: { id: order.id } })).body.data.order,
+    ).toMatchObject({ orderStatus: 'DRAFT', checkoutUrl: null });
     const stranger = await graphql(url, ORDER, { token: await fx.stack.token(newId()), variables: { id: order.id } });
     expect(stranger.body.data.order).toBeNull();
     expect(stranger.body.errors[0].extensions.code).toBe('NOT_FOUND');
@@ -97,15 +119,28 @@ describe('customer pages: checkout URL and public tracking links', () => {
     const { customer, customerId, checkoutUrl, order } = await place();
     expect(order.publicTrackingUrl).toBeNull();
     await pay(checkoutUrl);
-    await waitFor(async () => expect((await graphql(url, ORDER, { token: customer, variables: { id: order.id } })).body.data.order.orderStatus).toBe('SUBMITTED'));
-    await graphql(url, `mutation { setOrderStatus(id: "${order.id}", status: APPROVED, message: "Spec looks great") { id } }`, { token: fx.operator });
+    await waitFor(async () =>
+      expect(
+        (await graphql(url, ORDER, { token: customer, variables: { id: order.id } })).body.data.order.orderStatus,
+      ).toBe('SUBMITTED'),
+    );
+    await graphql(
+      url,
+      `mutation { setOrderStatus(id: "${order.id}", status: APPROVED, message: "Spec looks great") { id } }`,
+      { token: fx.operator },
+    );
 
     const issued = await issue(order.id, customer);
-    expect(issued.publicTrackingUrl).toMatch(new RegExp(`^${publicBaseUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/track/[A-Za-z0-9_-]{22,}$`));
+    expect(issued.publicTrackingUrl).toMatch(
+      new RegExp(`^${publicBaseUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/track/[A-Za-z0-9_-]{22,}$`),
+    );
     const token = tokenOf(issued.publicTrackingUrl);
     // Issuing again changes nothing; operators see the same link.
     expect(await issue(order.id, customer)).toEqual(issued);
-    expect((await graphql(url, ORDER, { token: fx.operator, variables: { id: order.id } })).body.data.order.publicTrackingUrl).toBe(issued.publicTrackingUrl);
+    expect(
+      (await graphql(url, ORDER, { token: fx.operator, variables: { id: order.id } })).body.data.order
+        .publicTrackingUrl,
+    ).toBe(issued.publicTrackingUrl);
 
     const response = await fetch(`${url}/graphql`, {
       method: 'POST',
@@ -114,15 +149,43 @@ describe('customer pages: checkout URL and public tracking links', () => {
     });
     const raw = await response.text();
     const tracked = JSON.parse(raw).data.trackOrder;
-    expect(tracked).toMatchObject({ reference: order.reference, status: 'PRINTING', statusLabel: 'Printing', orderStatus: 'APPROVED', canceled: false, priority: 'STANDARD', etaDays: 5, onHold: false });
+    expect(tracked).toMatchObject({
+      reference: order.reference,
+      status: 'PRINTING',
+      statusLabel: 'Printing',
+      orderStatus: 'APPROVED',
+      canceled: false,
+      priority: 'STANDARD',
+      etaDays: 5,
+      onHold: false,
+    });
     expect(tracked.etaAt).toEqual(expect.any(String));
-    expect((tracked.route as Json[]).map((stop: Json): unknown[] => [stop.id, stop.state])).toEqual([['spec-review', 'DONE'], ['queued', 'DONE'], ['printing', 'CURRENT'], ['finishing', 'UPCOMING'], ['ready', 'UPCOMING']]);
+    expect((tracked.route as Json[]).map((stop: Json): unknown[] => [stop.id, stop.state])).toEqual([
+      ['spec-review', 'DONE'],
+      ['queued', 'DONE'],
+      ['printing', 'CURRENT'],
+      ['finishing', 'UPCOMING'],
+      ['ready', 'UPCOMING'],
+    ]);
     expect((tracked.events as Json[]).map((entry: Json): unknown[] => [entry.status, entry.message])).toEqual([
       ['Spec Review', `Order ${order.reference} created`],
       ['Queued', 'Payment confirmed, order queued for production'],
       ['Printing', 'Spec approved, printing: Spec looks great'],
     ]);
-    for (const secret of [customerId, fx.operatorId, 'secret-note-for-ops', 'secret prompt', 'owl.png', 'priceCents', 'totalCents', 'userId', 'actor', 'notes', 'metadata', 'cs_sim']) {
+    for (const secret of [
+      customerId,
+      fx.operatorId,
+      'secret-note-for-ops',
+      'secret prompt',
+      'owl.png',
+      'priceCents',
+      'totalCents',
+      'userId',
+      'actor',
+      'notes',
+      'metadata',
+      'cs_sim',
+    ]) {
       expect(raw).not.toContain(secret);
     }
   });
@@ -135,7 +198,10 @@ describe('customer pages: checkout URL and public tracking links', () => {
     expect(refused.body.errors[0].extensions.code).toBe('FORBIDDEN');
     const stranger = await graphql(url, REVOKE, { token: await fx.stack.token(newId()), variables: { id: order.id } });
     expect(stranger.body.errors[0].extensions.code).toBe('FORBIDDEN');
-    const strangerIssue = await graphql(url, ISSUE, { token: await fx.stack.token(newId()), variables: { id: order.id } });
+    const strangerIssue = await graphql(url, ISSUE, {
+      token: await fx.stack.token(newId()),
+      variables: { id: order.id },
+    });
     expect(strangerIssue.body.errors[0].extensions.code).toBe('NOT_FOUND');
     expect((await track(old)).body.data.trackOrder.reference).toBe(order.reference);
 
@@ -145,11 +211,16 @@ describe('customer pages: checkout URL and public tracking links', () => {
     expect(fresh).not.toBe(old);
     expect((await track(old)).body).toEqual({ data: { trackOrder: null } });
     expect((await track(fresh)).body.data.trackOrder.reference).toBe(order.reference);
-    expect((await graphql(url, ORDER, { token: customer, variables: { id: order.id } })).body.data.order.publicTrackingUrl).toBe(`${publicBaseUrl}/track/${fresh}`);
+    expect(
+      (await graphql(url, ORDER, { token: customer, variables: { id: order.id } })).body.data.order.publicTrackingUrl,
+    ).toBe(`${publicBaseUrl}/track/${fresh}`);
 
     // A revocation writes nothing for an order without a link.
     const bare = await place();
-    expect((await graphql(url, REVOKE, { token: fx.operator, variables: { id: bare.order.id } })).body.errors[0].extensions.code).toBe('ILLEGAL_TRANSITION');
+    expect(
+      (await graphql(url, REVOKE, { token: fx.operator, variables: { id: bare.order.id } })).body.errors[0].extensions
+        .code,
+    ).toBe('ILLEGAL_TRANSITION');
   });
 
   it('follows an order anonymously over graphql-ws, resumes from afterPosition, and ends when the link is revoked', async () => {
@@ -161,7 +232,11 @@ describe('customer pages: checkout URL and public tracking links', () => {
     const updates = anonymousWs().iterate({ query: FOLLOW, variables: { token, after: start } });
     const replayed = (await updates.next()).value;
     expect(replayed.errors).toBeUndefined();
-    expect(replayed.data.trackedOrderUpdated).toMatchObject({ reference: order.reference, status: 'SPEC_REVIEW', position: missed.position });
+    expect(replayed.data.trackedOrderUpdated).toMatchObject({
+      reference: order.reference,
+      status: 'SPEC_REVIEW',
+      position: missed.position,
+    });
     expect(replayed.data.trackedOrderUpdated.events.at(-1).message).toBe('missed while away');
 
     const live = (await post(order.id, 'now live')).body.data.postOrderMessage;
@@ -186,7 +261,10 @@ describe('customer pages: checkout URL and public tracking links', () => {
     const { eventStore } = fx.servers[0]!.runtime;
     await waitUntilCaughtUp(pool, eventStore);
     const before = await snapshotReadModel(pool);
-    const { rows } = await pool.query<{ token: string }>('select public_tracking_token as token from production_orders where id = $1', [order.id]);
+    const { rows } = await pool.query<{ token: string }>(
+      'select public_tracking_token as token from production_orders where id = $1',
+      [order.id],
+    );
     expect(rows[0]?.token).toMatch(/^[A-Za-z0-9_-]{22,}$/);
 
     await rebuildProjections({ pool, eventStore });

@@ -6,7 +6,9 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { coalesceWrites, sharedPayloadJson } from '../../src/http/graphql/ws.ts';
 
 /** A server-side WebSocket with coalesced writes and a client connected to it over 127.0.0.1. */
-async function pair(transform?: (data: unknown) => unknown): Promise<{ server: WebSocket; client: WebSocket; close: () => Promise<void> }> {
+async function pair(
+  transform?: (data: unknown) => unknown,
+): Promise<{ server: WebSocket; client: WebSocket; close: () => Promise<void> }> {
   const http: Server = createServer();
   const wss = new WebSocketServer({ noServer: true });
   const accepted = new Promise<WebSocket>((resolve) => {
@@ -32,7 +34,8 @@ async function pair(transform?: (data: unknown) => unknown): Promise<{ server: W
   };
 }
 
-const sendWithAck = (ws: WebSocket, data: string) => new Promise<void>((resolve, reject) => ws.send(data, (error) => (error ? reject(error) : resolve())));
+const sendWithAck = (ws: WebSocket, data: string) =>
+  new Promise<void>((resolve, reject) => ws.send(data, (error) => (error ? reject(error) : resolve())));
 
 describe('coalesced WebSocket writes', () => {
   let close: (() => Promise<void>) | undefined;
@@ -44,7 +47,9 @@ describe('coalesced WebSocket writes', () => {
     close = sockets.close;
     const message = { id: 'é1', type: 'next', payload: { data: { order: { id: 'o-1', note: 'ünïcode ✓' } } } };
     const received = new Promise<{ text: string; binary: boolean }>((resolve) =>
-      sockets.client.once('message', (data: Buffer, binary: boolean) => resolve({ text: data.toString('utf8'), binary })),
+      sockets.client.once('message', (data: Buffer, binary: boolean) =>
+        resolve({ text: data.toString('utf8'), binary }),
+      ),
     );
     await sendWithAck(sockets.server, JSON.stringify(message, shared.replacer));
     expect(await received).toEqual({ text: JSON.stringify(message), binary: false });
@@ -54,7 +59,9 @@ describe('coalesced WebSocket writes', () => {
     const sockets = await pair();
     close = sockets.close;
     const received: string[] = [];
-    const all = new Promise<void>((resolve) => sockets.client.on('message', (data: Buffer) => received.push(data.toString('utf8')) === 500 && resolve()));
+    const all = new Promise<void>((resolve) =>
+      sockets.client.on('message', (data: Buffer) => received.push(data.toString('utf8')) === 500 && resolve()),
+    );
     for (let i = 0; i < 500; i += 1) void sendWithAck(sockets.server, `message ${i}`);
     await all;
     expect(received).toEqual(Array.from({ length: 500 }, (_, i) => `message ${i}`));
@@ -67,7 +74,9 @@ describe('coalesced WebSocket writes', () => {
     underlying.pause();
     const chunk = 'x'.repeat(64 * 1024);
     let acknowledged = 0;
-    const sends = Array.from({ length: 400 }, () => sendWithAck(sockets.server, chunk).then(() => void (acknowledged += 1)));
+    const sends = Array.from({ length: 400 }, () =>
+      sendWithAck(sockets.server, chunk).then(() => void (acknowledged += 1)),
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     // 25 MB offered: the kernel's buffers take a few MB, then the sender must wait.
     expect(acknowledged).toBeLessThan(400);
@@ -81,13 +90,22 @@ describe('coalesced WebSocket writes', () => {
 
 describe('shared payload serialization', () => {
   /** What goes to the socket, as text (a spliced message goes as bytes). */
-  const send = (shared: ReturnType<typeof sharedPayloadJson>, message: object) => String(shared.splice(JSON.stringify(message, shared.replacer)));
+  const send = (shared: ReturnType<typeof sharedPayloadJson>, message: object) =>
+    String(shared.splice(JSON.stringify(message, shared.replacer)));
 
   it('gives every subscriber exactly the message JSON.stringify would, serializing a shared result once', () => {
     const shared = sharedPayloadJson();
     let reads = 0;
-    const result = Object.defineProperty({}, 'data', { enumerable: true, get: () => (reads++, { order: { id: 'o-1', note: 'say "hi"\n', tags: ['a', '@@shared-payload@@'] } }) });
-    const expected = (id: string) => JSON.stringify({ id, type: 'next', payload: { data: { order: { id: 'o-1', note: 'say "hi"\n', tags: ['a', '@@shared-payload@@'] } } } });
+    const result = Object.defineProperty({}, 'data', {
+      enumerable: true,
+      get: () => (reads++, { order: { id: 'o-1', note: 'say "hi"\n', tags: ['a', '@@shared-payload@@'] } }),
+    });
+    const expected = (id: string) =>
+      JSON.stringify({
+        id,
+        type: 'next',
+        payload: { data: { order: { id: 'o-1', note: 'say "hi"\n', tags: ['a', '@@shared-payload@@'] } } },
+      });
     for (const id of ['1', '2', 'x"y', 'é✓', '@@shared-payload@@', '"payload":"@@shared-payload@@"}']) {
       expect(send(shared, { id, type: 'next', payload: result })).toBe(expected(id));
     }
@@ -106,6 +124,8 @@ describe('shared payload serialization', () => {
     // A marked message that never reached a socket does not leak into the next one.
     JSON.stringify({ id: '9', type: 'next', payload: { data: 1 } }, shared.replacer);
     expect(shared.splice('{"id":"2","type":"complete"}')).toBe('{"id":"2","type":"complete"}');
-    expect(shared.splice('{"id":"3","type":"next","payload":"@@shared-payload@@"}')).toBe('{"id":"3","type":"next","payload":"@@shared-payload@@"}');
+    expect(shared.splice('{"id":"3","type":"next","payload":"@@shared-payload@@"}')).toBe(
+      '{"id":"3","type":"next","payload":"@@shared-payload@@"}',
+    );
   });
 });

@@ -30,13 +30,22 @@ const recording = () => {
 
 const cancel = async (): Promise<string> => {
   const streamId = `order-${randomUUID()}`;
-  await fx.store.appendToStream(streamId, [{ id: randomUUID(), type: 'OrderCanceled', data: { reason: null, refundDue: false } }]);
+  await fx.store.appendToStream(streamId, [
+    { id: randomUUID(), type: 'OrderCanceled', data: { reason: null, refundDue: false } },
+  ]);
   return streamId;
 };
 
 const start = (reactor: RefundReactor, errors: unknown[], store: EventStore = fx.store) => {
   const stop = new AbortController();
-  const done = runRefundReactorLed({ eventStore: store, reactor, pool: fx.db.pool, signal: stop.signal, log: { error: (details) => errors.push(details) }, leaderRetryMs: 100 });
+  const done = runRefundReactorLed({
+    eventStore: store,
+    reactor,
+    pool: fx.db.pool,
+    signal: stop.signal,
+    log: { error: (details) => errors.push(details) },
+    leaderRetryMs: 100,
+  });
   return { stop: async () => (stop.abort(), await done) };
 };
 

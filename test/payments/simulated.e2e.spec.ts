@@ -1,14 +1,25 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../http/harness.ts';
-import { newUserId, ORDER_TOTAL_CENTS, orderBody, PUBLIC_BASE_URL, request, startStack, type Stack } from '../rest/harness.ts';
+import {
+  newUserId,
+  ORDER_TOTAL_CENTS,
+  orderBody,
+  PUBLIC_BASE_URL,
+  request,
+  startStack,
+  type Stack,
+} from '../rest/harness.ts';
 
 describe('simulated payments (no STRIPE_SECRET_KEY)', () => {
   let stack: Stack;
   /** The app's log lines (info and up), to check what the access log shows. */
   const logLines: string[] = [];
   beforeAll(async () => {
-    stack = await startStack({ simulated: true, logger: { level: 'info', stream: { write: (line: string) => void logLines.push(line) } } });
+    stack = await startStack({
+      simulated: true,
+      logger: { level: 'info', stream: { write: (line: string) => void logLines.push(line) } },
+    });
   });
   afterAll(() => stack.close());
 
@@ -20,7 +31,11 @@ describe('simulated payments (no STRIPE_SECRET_KEY)', () => {
     return { ...(created.body as { orderId: string; checkoutUrl: string; reference: string }), token };
   }
   const pagePath = (checkoutUrl: string) => new URL(checkoutUrl).pathname;
-  const pay = (checkoutUrl: string) => request(stack.url, 'POST', pagePath(checkoutUrl), { rawBody: '', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const pay = (checkoutUrl: string) =>
+    request(stack.url, 'POST', pagePath(checkoutUrl), {
+      rawBody: '',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
 
   const SESSION_URL = /^https:\/\/prints\.example\.com\/checkout\/simulated\/(cs_sim_[0-9a-f]{32}_[A-Za-z0-9_-]{43})$/;
   /** The order's status as its owner reads it through the API. */
@@ -35,7 +50,11 @@ describe('simulated payments (no STRIPE_SECRET_KEY)', () => {
     const sessionId = SESSION_URL.exec(order.checkoutUrl)?.[1];
     expect(sessionId).toBeDefined();
     expect(sessionId).not.toContain(order.orderId);
-    expect((await stack.orderEvents(order.orderId)).find((e) => e.type === 'CheckoutSessionOpened')).toMatchObject({ sessionId, checkoutUrl: order.checkoutUrl, simulated: true });
+    expect((await stack.orderEvents(order.orderId)).find((e) => e.type === 'CheckoutSessionOpened')).toMatchObject({
+      sessionId,
+      checkoutUrl: order.checkoutUrl,
+      simulated: true,
+    });
     const page = await request(stack.url, 'GET', pagePath(order.checkoutUrl));
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
@@ -50,7 +69,12 @@ describe('simulated payments (no STRIPE_SECRET_KEY)', () => {
     expect(paid.status).toBe(303);
     expect(paid.headers.get('location')).toBe(`${PUBLIC_BASE_URL}/order-success?order=${order.orderId}`);
     const events = await stack.orderEvents(order.orderId);
-    expect(events.at(-1)).toMatchObject({ type: 'PaymentConfirmed', amountCents: ORDER_TOTAL_CENTS, currency: 'usd', stripeEventId: `evt_sim_completed_${order.orderId.replaceAll('-', '')}` });
+    expect(events.at(-1)).toMatchObject({
+      type: 'PaymentConfirmed',
+      amountCents: ORDER_TOTAL_CENTS,
+      currency: 'usd',
+      stripeEventId: `evt_sim_completed_${order.orderId.replaceAll('-', '')}`,
+    });
     const shown = await waitFor(async () => {
       const answer = await request(stack.url, 'GET', `/api/production/${order.orderId}`, { token: order.token });
       expect(answer.body.order.status).toBe('Queued');
@@ -70,7 +94,9 @@ describe('simulated payments (no STRIPE_SECRET_KEY)', () => {
   });
 
   it('answers 404 for a session that is not an order’s', async () => {
-    expect((await request(stack.url, 'GET', '/checkout/simulated/cs_sim_7b0c3a52-95c4-4c39-9f2d-3b1c1d8a0d11')).status).toBe(404);
+    expect(
+      (await request(stack.url, 'GET', '/checkout/simulated/cs_sim_7b0c3a52-95c4-4c39-9f2d-3b1c1d8a0d11')).status,
+    ).toBe(404);
     expect((await request(stack.url, 'GET', '/checkout/simulated/cs_test_abc')).status).toBe(404);
   });
 
@@ -79,7 +105,9 @@ describe('simulated payments (no STRIPE_SECRET_KEY)', () => {
     const other = await placeOrder();
     const recorded = SESSION_URL.exec(order.checkoutUrl)?.[1] ?? '';
     const compact = order.orderId.replaceAll('-', '');
-    const missing = await pay(`${PUBLIC_BASE_URL}/checkout/simulated/cs_sim_${randomUUID().replaceAll('-', '')}_${randomBytes(32).toString('base64url')}`);
+    const missing = await pay(
+      `${PUBLIC_BASE_URL}/checkout/simulated/cs_sim_${randomUUID().replaceAll('-', '')}_${randomBytes(32).toString('base64url')}`,
+    );
     expect(missing.status).toBe(404);
     const before = await stack.eventCount();
     const guesses = [
@@ -96,9 +124,17 @@ describe('simulated payments (no STRIPE_SECRET_KEY)', () => {
     for (const guess of guesses) {
       const path = `/checkout/simulated/${encodeURIComponent(guess)}`;
       const paid = await pay(`${PUBLIC_BASE_URL}${path}`);
-      expect({ guess, status: paid.status, body: paid.body }).toEqual({ guess, status: missing.status, body: missing.body });
+      expect({ guess, status: paid.status, body: paid.body }).toEqual({
+        guess,
+        status: missing.status,
+        body: missing.body,
+      });
       const page = await request(stack.url, 'GET', path);
-      expect({ guess, status: page.status, body: page.body }).toEqual({ guess, status: missing.status, body: missing.body });
+      expect({ guess, status: page.status, body: page.body }).toEqual({
+        guess,
+        status: missing.status,
+        body: missing.body,
+      });
     }
     expect(await stack.eventCount()).toBe(before);
     expect(await orderStatusOf(order.orderId, order.token)).toBe('draft');
@@ -112,7 +148,11 @@ describe('simulated payments (no STRIPE_SECRET_KEY)', () => {
   it('keeps one session per order: repeated and racing checkout creations answer the recorded one', async () => {
     const userId = newUserId();
     const created = await stack.commands.createOrder(
-      { designUrl: 'https://cdn.example.com/designs/fox.png', garmentId: 'classic-tee', sizes: [{ size: 'M', quantity: 1 }] },
+      {
+        designUrl: 'https://cdn.example.com/designs/fox.png',
+        garmentId: 'classic-tee',
+        sizes: [{ size: 'M', quantity: 1 }],
+      },
       { actor: { type: 'customer', id: userId } },
     );
     const { orderId } = created;
@@ -126,7 +166,12 @@ describe('simulated payments (no STRIPE_SECRET_KEY)', () => {
 
   it('answers a retried keyed create with the same checkout URL, also when the retries race', async () => {
     const token = await stack.token(newUserId());
-    const post = () => request(stack.url, 'POST', '/api/production', { token, body: orderBody(), headers: { 'idempotency-key': 'pay-once' } });
+    const post = () =>
+      request(stack.url, 'POST', '/api/production', {
+        token,
+        body: orderBody(),
+        headers: { 'idempotency-key': 'pay-once' },
+      });
     const answers = await Promise.all(Array.from({ length: 5 }, post));
     answers.push(await post());
     expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201, 201]);
@@ -161,7 +206,9 @@ describe('simulated payments (no STRIPE_SECRET_KEY)', () => {
     expect(html).toContain('id="simulated-notice"');
     expect(html).not.toMatch(/<script|<style|style=|<img|<iframe|@import|\son\w+=/i);
     // Every resource the page loads is this server's: the one stylesheet, by path.
-    expect([...html.matchAll(/<link [^>]*href="([^"]+)"/g)].map((m) => m[1])).toEqual(['/checkout/simulated/style.css']);
+    expect([...html.matchAll(/<link [^>]*href="([^"]+)"/g)].map((m) => m[1])).toEqual([
+      '/checkout/simulated/style.css',
+    ]);
     const css = await request(stack.url, 'GET', '/checkout/simulated/style.css');
     expect(css.status).toBe(200);
     expect(css.headers.get('content-type')).toMatch(/^text\/css/);
@@ -174,8 +221,16 @@ describe('simulated payments (no STRIPE_SECRET_KEY)', () => {
     await pay(order.checkoutUrl);
     const operatorId = newUserId();
     stack.operators.add(operatorId);
-    const canceled = await request(stack.url, 'PATCH', `/api/production/${order.orderId}`, { token: await stack.token(operatorId), body: { status: 'canceled', message: 'Out of stock' } });
+    const canceled = await request(stack.url, 'PATCH', `/api/production/${order.orderId}`, {
+      token: await stack.token(operatorId),
+      body: { status: 'canceled', message: 'Out of stock' },
+    });
     expect(canceled.status).toBe(200);
-    await waitFor(async () => expect((await stack.orderEvents(order.orderId)).at(-1)).toMatchObject({ type: 'RefundRecorded', amountRefundedCents: ORDER_TOTAL_CENTS }));
+    await waitFor(async () =>
+      expect((await stack.orderEvents(order.orderId)).at(-1)).toMatchObject({
+        type: 'RefundRecorded',
+        amountRefundedCents: ORDER_TOTAL_CENTS,
+      }),
+    );
   });
 });

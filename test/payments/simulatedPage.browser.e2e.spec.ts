@@ -43,7 +43,9 @@ describe.skipIf(browserSkipReason())('the simulated Checkout page in a browser',
     // The stylesheet applied: the system font stack, and the Pay button styled as the product's.
     expect(await page.evaluate(() => getComputedStyle(document.body).fontFamily)).toMatch(/system-ui/);
     const pay = page.getByRole('button', { name: 'Pay $90.00' });
-    expect(await pay.evaluate((button) => getComputedStyle(button).width === getComputedStyle(button.parentElement!).width)).toBe(true);
+    expect(
+      await pay.evaluate((button) => getComputedStyle(button).width === getComputedStyle(button.parentElement!).width),
+    ).toBe(true);
     expect(await page.getByRole('main').getByRole('heading', { level: 1 }).textContent()).toMatch(/^Order PO-\d+$/);
 
     // Keyboard: Tab reaches the Pay button.

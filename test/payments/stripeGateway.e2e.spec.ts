@@ -29,20 +29,37 @@ describe('the Stripe gateway against a fake Stripe', () => {
     fake = await startFakeStripe();
   });
   afterAll(() => fake.close());
-  const gateway = () => createStripeGateway(createStripeClient({ secretKey: 'sk_test_gateway', apiBase: fake.url }), BASE);
+  const gateway = () =>
+    createStripeGateway(createStripeClient({ secretKey: 'sk_test_gateway', apiBase: fake.url }), BASE);
 
   it('opens one Checkout session per order exactly as the contract specifies', async () => {
     const o = order();
     const opened = await gateway().openCheckout(o);
-    const sent = fake.requests.filter((r) => r.path === '/v1/checkout/sessions' && r.params.client_reference_id === o.orderId);
+    const sent = fake.requests.filter(
+      (r) => r.path === '/v1/checkout/sessions' && r.params.client_reference_id === o.orderId,
+    );
     expect(sent).toHaveLength(1);
     expect(sent[0]!.headers['idempotency-key']).toBe(`checkout-${o.orderId}`);
     expect(sent[0]!.headers.authorization).toBe('Bearer sk_test_gateway');
     expect(sent[0]!.params).toEqual({
       mode: 'payment',
       line_items: [
-        { price_data: { currency: 'usd', unit_amount: '1850', product_data: { name: 'Classic Tee - M', images: ['https://cdn.example.com/designs/wave.png'] } }, quantity: '3' },
-        { price_data: { currency: 'usd', unit_amount: '1850', product_data: { name: 'Classic Tee - L', images: ['https://cdn.example.com/designs/wave.png'] } }, quantity: '1' },
+        {
+          price_data: {
+            currency: 'usd',
+            unit_amount: '1850',
+            product_data: { name: 'Classic Tee - M', images: ['https://cdn.example.com/designs/wave.png'] },
+          },
+          quantity: '3',
+        },
+        {
+          price_data: {
+            currency: 'usd',
+            unit_amount: '1850',
+            product_data: { name: 'Classic Tee - L', images: ['https://cdn.example.com/designs/wave.png'] },
+          },
+          quantity: '1',
+        },
       ],
       metadata: { orderId: o.orderId, userId: o.userId },
       payment_intent_data: { metadata: { orderId: o.orderId, userId: o.userId } },
@@ -80,11 +97,23 @@ describe('the Stripe gateway against a fake Stripe', () => {
   it('asks for a refund of the payment intent with an idempotency key from the order', async () => {
     const orderId = randomUUID();
     const userId = randomUUID();
-    const refund = await gateway().requestRefund({ orderId, userId, paymentIntentId: 'pi_123', amountCents: 7400, currency: 'usd' });
+    const refund = await gateway().requestRefund({
+      orderId,
+      userId,
+      paymentIntentId: 'pi_123',
+      amountCents: 7400,
+      currency: 'usd',
+    });
     await gateway().requestRefund({ orderId, userId, paymentIntentId: 'pi_123', amountCents: 7400, currency: 'usd' });
-    const sent = fake.requests.filter((r) => r.path === '/v1/refunds' && (r.params.metadata as { orderId?: string } | undefined)?.orderId === orderId);
+    const sent = fake.requests.filter(
+      (r) => r.path === '/v1/refunds' && (r.params.metadata as { orderId?: string } | undefined)?.orderId === orderId,
+    );
     expect(sent.map((r) => r.headers['idempotency-key'])).toEqual([`refund-${orderId}`, `refund-${orderId}`]);
-    expect(sent[0]!.params).toEqual({ payment_intent: 'pi_123', reason: 'requested_by_customer', metadata: { orderId, userId } });
+    expect(sent[0]!.params).toEqual({
+      payment_intent: 'pi_123',
+      reason: 'requested_by_customer',
+      metadata: { orderId, userId },
+    });
     expect(refund.refundId).toMatch(/^re_/);
     expect(refund.status).toBe('succeeded');
   });

@@ -3,19 +3,39 @@ import { Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPosition, type GlobalPosition } from '../../src/eventstore/eventStore.ts';
-import { findOrderSummaries, orderSummaryView, startChangeFeed, startReadModel, type ChangeFeedHandle, type OrderChange } from '../../src/projections/index.ts';
+import {
+  findOrderSummaries,
+  orderSummaryView,
+  startChangeFeed,
+  startReadModel,
+  type ChangeFeedHandle,
+  type OrderChange,
+} from '../../src/projections/index.ts';
 import { LISTENER_APPLICATION_NAME } from '../../src/projections/engine/changeFeed.ts';
 import { CHANGES_CHANNEL } from '../../src/projections/engine/notifications.ts';
 import { startFreezingProxy } from '../support/proxy.ts';
-import { randomOrderLife, readModelFixture, seededRandom, waitUntilCaughtUp, type ReadModelFixture } from './support.ts';
+import {
+  randomOrderLife,
+  readModelFixture,
+  seededRandom,
+  waitUntilCaughtUp,
+  type ReadModelFixture,
+} from './support.ts';
 
 /** One NOTIFY part as the projector sends it. */
 /**
  * What a projected change leaves on the order: its new version and position. An unknown event
  * type or a dead letter leaves nothing else (no timeline entry), so the catch-up reads positions.
  */
-async function projectChange(db: Pick<pg.ClientBase, 'query'>, orderId: string, position: GlobalPosition): Promise<void> {
-  await db.query('update production_orders set version = version + 1, position_commit = $2, position_prepare = $3 where id = $1', [orderId, position.commit.toString(), position.prepare.toString()]);
+async function projectChange(
+  db: Pick<pg.ClientBase, 'query'>,
+  orderId: string,
+  position: GlobalPosition,
+): Promise<void> {
+  await db.query(
+    'update production_orders set version = version + 1, position_commit = $2, position_prepare = $3 where id = $1',
+    [orderId, position.commit.toString(), position.prepare.toString()],
+  );
 }
 
 const notice = (position: GlobalPosition, part: number, parts: number, orderIds: string[]) =>
@@ -31,9 +51,12 @@ describe('the change feed', () => {
   });
 
   const notify = (payload: string) => fx.db.pool.query('select pg_notify($1, $2)', [CHANGES_CHANNEL, payload]);
-  const after = (position: GlobalPosition, by: bigint): GlobalPosition => ({ commit: position.commit + by, prepare: position.prepare + by });
+  const after = (position: GlobalPosition, by: bigint): GlobalPosition => ({
+    commit: position.commit + by,
+    prepare: position.prepare + by,
+  });
 
-  it('answers read-your-writes only once every part of a commit\'s notice has told its orders', async () => {
+  it("answers read-your-writes only once every part of a commit's notice has told its orders", async () => {
     const feed: ChangeFeedHandle = await startChangeFeed({ pool: fx.db.pool, pollIntervalMs: 60_000 });
     const heard: string[] = [];
     feed.subscribe((change) => heard.push(change.orderId));
@@ -44,7 +67,9 @@ describe('the change feed', () => {
       await notify(notice(position, 0, 2, [first]));
       await expect.poll(() => heard).toContain(first);
       expect(await feed.waitForPosition(position, { timeoutMs: 300 })).toBe(false);
-      const waiting = feed.waitForPosition(position, { timeoutMs: 10_000 }).then((reached) => ({ reached, heard: [...heard] }));
+      const waiting = feed
+        .waitForPosition(position, { timeoutMs: 10_000 })
+        .then((reached) => ({ reached, heard: [...heard] }));
       await notify(notice(position, 1, 2, [second]));
       // When the waiter wakes, the listeners have heard of every order of that commit.
       expect(await waiting).toEqual({ reached: true, heard: [first, second] });
@@ -67,7 +92,10 @@ describe('the change feed', () => {
       // two NOTIFY parts only the first, naming another order, ever arrives.
       const position = after(feed.currentPosition()!, 1000n);
       await projectChange(fx.db.pool, orderId, position);
-      await fx.db.pool.query("update projection_checkpoints set position_commit = $1, position_prepare = $2 where name = 'orders'", [position.commit.toString(), position.prepare.toString()]);
+      await fx.db.pool.query(
+        "update projection_checkpoints set position_commit = $1, position_prepare = $2 where name = 'orders'",
+        [position.commit.toString(), position.prepare.toString()],
+      );
       await notify(notice(position, 0, 2, [randomUUID()]));
       expect(await feed.waitForPosition(position, { timeoutMs: 10_000 })).toBe(true);
       expect(heard).toContain(orderId);
@@ -76,8 +104,7 @@ describe('the change feed', () => {
     }
   });
 
-
-  it('takes nothing its own projector\'s backend announces from LISTEN, and catches up from the table when that projector lets go', async () => {
+  it("takes nothing its own projector's backend announces from LISTEN, and catches up from the table when that projector lets go", async () => {
     // A database of its own: the tests above moved this one's checkpoint past its events.
     const own = await readModelFixture();
     const readModel = await startReadModel({ pool: own.db.pool, eventStore: own.store, projector: true });
@@ -96,7 +123,10 @@ describe('the change feed', () => {
       const position = after(feed.currentPosition()!, 1000n);
       await projector.query('begin');
       await projectChange(projector, orderId, position);
-      await projector.query("update projection_checkpoints set position_commit = $1, position_prepare = $2 where name = 'orders'", [position.commit.toString(), position.prepare.toString()]);
+      await projector.query(
+        "update projection_checkpoints set position_commit = $1, position_prepare = $2 where name = 'orders'",
+        [position.commit.toString(), position.prepare.toString()],
+      );
       await projector.query('select pg_notify($1, $2)', [CHANGES_CHANNEL, notice(position, 0, 2, [orderId])]);
       await projector.query('commit');
       // The commit's other part from another backend: heard once LISTEN has passed the first.
@@ -126,7 +156,7 @@ describe('the change feed of the projecting process', () => {
     await fx.close();
   });
 
-  it('hands its own projector\'s changes over with the summary row a read would give, only while a listener asked for it', async () => {
+  it("hands its own projector's changes over with the summary row a read would give, only while a listener asked for it", async () => {
     const readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
     const plain: OrderChange[] = [];
     const wanting: OrderChange[] = [];
@@ -172,7 +202,12 @@ describe('the change feed when its LISTEN connection fails', () => {
   });
 
   const listening = async () =>
-    (await fx.db.pool.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1 and datname = current_database()', [LISTENER_APPLICATION_NAME])).rows.map((row) => row.pid);
+    (
+      await fx.db.pool.query<{ pid: number }>(
+        'select pid from pg_stat_activity where application_name = $1 and datname = current_database()',
+        [LISTENER_APPLICATION_NAME],
+      )
+    ).rows.map((row) => row.pid);
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   const outages = [
@@ -208,8 +243,15 @@ describe('the change feed when its LISTEN connection fails', () => {
       }
       try {
         await waitUntilCaughtUp(fx.db.pool, fx.store);
-        const { rows } = await fx.db.pool.query<{ c: string; p: string }>("select position_commit::text as c, position_prepare::text as p from projection_checkpoints where name = 'orders'");
-        expect(await feed.waitForPosition({ commit: BigInt(rows[0]!.c), prepare: BigInt(rows[0]!.p) }, { timeoutMs: 10_000 })).toBe(true);
+        const { rows } = await fx.db.pool.query<{ c: string; p: string }>(
+          "select position_commit::text as c, position_prepare::text as p from projection_checkpoints where name = 'orders'",
+        );
+        expect(
+          await feed.waitForPosition(
+            { commit: BigInt(rows[0]!.c), prepare: BigInt(rows[0]!.p) },
+            { timeoutMs: 10_000 },
+          ),
+        ).toBe(true);
         expect(written.length).toBeGreaterThan(10);
         expect(written.filter((id) => !heard.has(id))).toEqual([]);
       } finally {
@@ -219,49 +261,59 @@ describe('the change feed when its LISTEN connection fails', () => {
     });
   }
 
-  it('notices a connection gone silent, listens again, and closes without waiting on it', { timeout: 60_000 }, async () => {
-    const url = new URL(fx.db.url);
-    const proxy = await startFreezingProxy({ host: url.hostname, port: Number(url.port) });
-    // Over TCP through the proxy (the test URL may name a Unix socket as its host).
-    const proxied = new URL(fx.db.url);
-    proxied.hostname = '127.0.0.1';
-    proxied.port = String(proxy.port);
-    proxied.searchParams.delete('host');
-    const throughProxy = new pg.Pool({ connectionString: proxied.toString() });
-    throughProxy.on('error', () => undefined);
-    const errors: string[] = [];
-    // Its LISTEN connection is the proxy's first.
-    const feed = await startChangeFeed({ pool: throughProxy, pollIntervalMs: 60_000, onError: (error) => errors.push((error as Error).message) });
-    const heard: string[] = [];
-    feed.subscribe((change) => heard.push(change.orderId));
-    try {
-      const before = proxy.accepted;
-      proxy.freeze(0);
-      await expect.poll(() => errors.some((message) => /stopped answering/.test(message)), { timeout: 15_000 }).toBe(true);
-      // A new LISTEN connection, through the proxy again: a notice sent now is heard.
-      await expect.poll(() => proxy.accepted > before, { timeout: 10_000 }).toBe(true);
-      const position = { commit: (feed.currentPosition()?.commit ?? 1n) + 1000n, prepare: 1n };
-      const orderId = randomUUID();
-      await expect
-        .poll(
-          async () => {
-            await fx.db.pool.query('select pg_notify($1, $2)', [CHANGES_CHANNEL, notice(position, 0, 1, [orderId])]);
-            return heard.includes(orderId);
-          },
-          { timeout: 10_000, interval: 500 },
-        )
-        .toBe(true);
-      // Its connection goes silent again: closing does not wait for a goodbye that never comes.
-      expect(proxy.freezeMatching(LISTENER_APPLICATION_NAME)).toBe(2);
-      const started = Date.now();
-      await feed.close();
-      expect(Date.now() - started).toBeLessThan(6000);
-    } finally {
-      await feed.close();
-      await throughProxy.end().catch(() => undefined);
-      await proxy.close();
-    }
-  });
+  it(
+    'notices a connection gone silent, listens again, and closes without waiting on it',
+    { timeout: 60_000 },
+    async () => {
+      const url = new URL(fx.db.url);
+      const proxy = await startFreezingProxy({ host: url.hostname, port: Number(url.port) });
+      // Over TCP through the proxy (the test URL may name a Unix socket as its host).
+      const proxied = new URL(fx.db.url);
+      proxied.hostname = '127.0.0.1';
+      proxied.port = String(proxy.port);
+      proxied.searchParams.delete('host');
+      const throughProxy = new pg.Pool({ connectionString: proxied.toString() });
+      throughProxy.on('error', () => undefined);
+      const errors: string[] = [];
+      // Its LISTEN connection is the proxy's first.
+      const feed = await startChangeFeed({
+        pool: throughProxy,
+        pollIntervalMs: 60_000,
+        onError: (error) => errors.push((error as Error).message),
+      });
+      const heard: string[] = [];
+      feed.subscribe((change) => heard.push(change.orderId));
+      try {
+        const before = proxy.accepted;
+        proxy.freeze(0);
+        await expect
+          .poll(() => errors.some((message) => /stopped answering/.test(message)), { timeout: 15_000 })
+          .toBe(true);
+        // A new LISTEN connection, through the proxy again: a notice sent now is heard.
+        await expect.poll(() => proxy.accepted > before, { timeout: 10_000 }).toBe(true);
+        const position = { commit: (feed.currentPosition()?.commit ?? 1n) + 1000n, prepare: 1n };
+        const orderId = randomUUID();
+        await expect
+          .poll(
+            async () => {
+              await fx.db.pool.query('select pg_notify($1, $2)', [CHANGES_CHANNEL, notice(position, 0, 1, [orderId])]);
+              return heard.includes(orderId);
+            },
+            { timeout: 10_000, interval: 500 },
+          )
+          .toBe(true);
+        // Its connection goes silent again: closing does not wait for a goodbye that never comes.
+        expect(proxy.freezeMatching(LISTENER_APPLICATION_NAME)).toBe(2);
+        const started = Date.now();
+        await feed.close();
+        expect(Date.now() - started).toBeLessThan(6000);
+      } finally {
+        await feed.close();
+        await throughProxy.end().catch(() => undefined);
+        await proxy.close();
+      }
+    },
+  );
 
   it('leaves no LISTEN session behind when closed while it reconnects', async () => {
     // Every connection takes 400 ms to open, so a close made as the reconnect starts lands in the middle of it.

@@ -6,9 +6,10 @@ import { sleep } from '../eventstore/support.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
 /** Settles with the promise, or with 'still waiting' after 10 s. */
-const within10s = <T>(promise: Promise<T>): Promise<T | 'still waiting'> => Promise.race([promise, sleep(10_000).then(() => 'still waiting' as const)]);
+const within10s = <T>(promise: Promise<T>): Promise<T | 'still waiting'> =>
+  Promise.race([promise, sleep(10_000).then(() => 'still waiting' as const)]);
 
-describe('COPY through pg (the bulk reader and the rebuild\'s load)', () => {
+describe("COPY through pg (the bulk reader and the rebuild's load)", () => {
   let db: TestDatabase;
   let client: pg.Client;
   beforeAll(async () => {
@@ -24,7 +25,11 @@ describe('COPY through pg (the bulk reader and the rebuild\'s load)', () => {
 
   it('a COPY out the server ends with an error fails the reader, which no longer waits for it, and the connection goes on', async () => {
     // The error comes after two rows: pg then forgets the statement and never reports it ready.
-    const copy = new CopyOut('copy (select 1 / (g - 3) from generate_series(1, 5) g) to stdout (format binary)', (row, offset) => row.readInt32BE(offset + 4), 1);
+    const copy = new CopyOut(
+      'copy (select 1 / (g - 3) from generate_series(1, 5) g) to stdout (format binary)',
+      (row, offset) => row.readInt32BE(offset + 4),
+      1,
+    );
     void client.query(copy);
     const rows: number[] = [];
     const reading = (async () => {
@@ -36,8 +41,13 @@ describe('COPY through pg (the bulk reader and the rebuild\'s load)', () => {
   });
 
   it('a row the server refuses fails the COPY in, which writes nothing, and the connection goes on', async () => {
-    await expect(within10s(copyData(client, 'copy numbers (n) from stdin', Buffer.from('1\n18446744073709551615\n')))).rejects.toThrow(/out of range for type bigint/);
+    await expect(
+      within10s(copyData(client, 'copy numbers (n) from stdin', Buffer.from('1\n18446744073709551615\n'))),
+    ).rejects.toThrow(/out of range for type bigint/);
     await copyData(client, 'copy numbers (n) from stdin', Buffer.from('2\n3\n'));
-    expect((await client.query<{ n: string }>('select n from numbers order by n')).rows.map((row) => row.n)).toEqual(['2', '3']);
+    expect((await client.query<{ n: string }>('select n from numbers order by n')).rows.map((row) => row.n)).toEqual([
+      '2',
+      '3',
+    ]);
   });
 });

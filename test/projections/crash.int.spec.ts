@@ -3,7 +3,14 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuildProjections, startReadModel } from '../../src/projections/index.ts';
-import { randomOrderLife, readModelFixture, seededRandom, snapshotReadModel, waitUntilCaughtUp, type ReadModelFixture } from './support.ts';
+import {
+  randomOrderLife,
+  readModelFixture,
+  seededRandom,
+  snapshotReadModel,
+  waitUntilCaughtUp,
+  type ReadModelFixture,
+} from './support.ts';
 
 const CHILD = fileURLToPath(new URL('./projectorChild.ts', import.meta.url));
 
@@ -40,47 +47,51 @@ describe('a projector killed hard', () => {
     await fx.close();
   });
 
-  it('leaves, after 20 SIGKILLs mid-batch while commands flow, a read model equal to a fresh rebuild with no timeline entry doubled', { timeout: 180_000 }, async () => {
-    const random = seededRandom(42);
-    let flowing = true;
-    const writers = Array.from({ length: 2 }, async () => {
-      while (flowing) await randomOrderLife(fx.commands, random, 3);
-    });
-    let kills = 0;
-    // Two projector processes at a time: one leads, the other waits to take over when it dies.
-    const children = [projectorChild(fx.db.url), projectorChild(fx.db.url)];
-    try {
-      while (kills < 20) {
-        const target = 1 + Math.floor(random() * 3);
-        const leader = await Promise.race(children.map((child) => child.committing(target).then(() => child)));
-        leader.process.kill('SIGKILL');
-        await leader.exited;
-        kills += 1;
-        children.splice(children.indexOf(leader), 1, projectorChild(fx.db.url));
+  it(
+    'leaves, after 20 SIGKILLs mid-batch while commands flow, a read model equal to a fresh rebuild with no timeline entry doubled',
+    { timeout: 180_000 },
+    async () => {
+      const random = seededRandom(42);
+      let flowing = true;
+      const writers = Array.from({ length: 2 }, async () => {
+        while (flowing) await randomOrderLife(fx.commands, random, 3);
+      });
+      let kills = 0;
+      // Two projector processes at a time: one leads, the other waits to take over when it dies.
+      const children = [projectorChild(fx.db.url), projectorChild(fx.db.url)];
+      try {
+        while (kills < 20) {
+          const target = 1 + Math.floor(random() * 3);
+          const leader = await Promise.race(children.map((child) => child.committing(target).then(() => child)));
+          leader.process.kill('SIGKILL');
+          await leader.exited;
+          kills += 1;
+          children.splice(children.indexOf(leader), 1, projectorChild(fx.db.url));
+        }
+      } finally {
+        flowing = false;
+        for (const child of children) child.process.kill('SIGKILL');
+        await Promise.all([...writers, ...children.map((child) => child.exited)]);
       }
-    } finally {
-      flowing = false;
-      for (const child of children) child.process.kill('SIGKILL');
-      await Promise.all([...writers, ...children.map((child) => child.exited)]);
-    }
 
-    const survivor = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
-    try {
-      await waitUntilCaughtUp(fx.db.pool, fx.store, 60_000);
-    } finally {
-      await survivor.close();
-    }
-    const projected = await snapshotReadModel(fx.db.pool);
-    const { rows } = await fx.db.pool.query<{ events: string; timeline: string; distinct_ids: string }>(
-      `select (select count(*) from es_events where stream_id like 'order-%') as events,
+      const survivor = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
+      try {
+        await waitUntilCaughtUp(fx.db.pool, fx.store, 60_000);
+      } finally {
+        await survivor.close();
+      }
+      const projected = await snapshotReadModel(fx.db.pool);
+      const { rows } = await fx.db.pool.query<{ events: string; timeline: string; distinct_ids: string }>(
+        `select (select count(*) from es_events where stream_id like 'order-%') as events,
               (select count(*) from fulfillment_events) as timeline, (select count(distinct id) from fulfillment_events) as distinct_ids`,
-    );
-    expect(kills).toBe(20);
-    expect(Number(rows[0]!.events)).toBeGreaterThan(500);
-    expect(rows[0]!.timeline).toBe(rows[0]!.events);
-    expect(rows[0]!.distinct_ids).toBe(rows[0]!.events);
+      );
+      expect(kills).toBe(20);
+      expect(Number(rows[0]!.events)).toBeGreaterThan(500);
+      expect(rows[0]!.timeline).toBe(rows[0]!.events);
+      expect(rows[0]!.distinct_ids).toBe(rows[0]!.events);
 
-    await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store });
-    expect(await snapshotReadModel(fx.db.pool)).toEqual(projected);
-  });
+      await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store });
+      expect(await snapshotReadModel(fx.db.pool)).toEqual(projected);
+    },
+  );
 });

@@ -26,12 +26,21 @@ describe('migrate', () => {
   });
 
   it('creates the read tables with exactly the columns the projection writes, and seeds the garment catalog', async () => {
-    for (const [table, columns] of [['production_orders', ORDER_COLUMNS], ['production_line_items', LINE_ITEM_COLUMNS], ['fulfillment_events', TIMELINE_COLUMNS]] as const) {
-      const { rows } = await db.pool.query<{ column_name: string }>("select column_name from information_schema.columns where table_schema = 'public' and table_name = $1 order by ordinal_position", [table]);
+    for (const [table, columns] of [
+      ['production_orders', ORDER_COLUMNS],
+      ['production_line_items', LINE_ITEM_COLUMNS],
+      ['fulfillment_events', TIMELINE_COLUMNS],
+    ] as const) {
+      const { rows } = await db.pool.query<{ column_name: string }>(
+        "select column_name from information_schema.columns where table_schema = 'public' and table_name = $1 order by ordinal_position",
+        [table],
+      );
       expect(rows.map((r) => r.column_name).sort()).toEqual(Object.keys(columns).sort());
     }
     const { rows } = await db.pool.query<{ title: string }>('select title from garments');
-    expect(rows.map((r) => r.title)).toEqual(expect.arrayContaining(['Classic Cotton Tee', 'Pullover Hoodie', 'Crewneck Sweatshirt', 'Canvas Tote Bag']));
+    expect(rows.map((r) => r.title)).toEqual(
+      expect.arrayContaining(['Classic Cotton Tee', 'Pullover Hoodie', 'Crewneck Sweatshirt', 'Canvas Tote Bag']),
+    );
   });
 
   it('refuses a migration whose file changed after it was applied, and stops at a failing one with the earlier ones kept', async () => {
@@ -40,7 +49,9 @@ describe('migrate', () => {
     await writeFile(join(dir, '001_one.sql'), 'create table mig_one (id int);');
     await writeFile(join(dir, '002_two.sql'), 'create table mig_two (id int); select 1 / 0;');
     await expect(migrate(db.pool, { directory: url })).rejects.toThrow(/002_two.sql failed: division by zero/);
-    const { rows } = await db.pool.query<{ one: string | null; two: string | null }>("select to_regclass('mig_one')::text as one, to_regclass('mig_two')::text as two");
+    const { rows } = await db.pool.query<{ one: string | null; two: string | null }>(
+      "select to_regclass('mig_one')::text as one, to_regclass('mig_two')::text as two",
+    );
     expect(rows[0]).toEqual({ one: 'mig_one', two: null });
     await writeFile(join(dir, '001_one.sql'), 'create table mig_one (id bigint);');
     await expect(migrate(db.pool, { directory: url })).rejects.toBeInstanceOf(MigrationError);

@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decodeOrderCursor, encodeOrderCursor } from '../../src/projections/orders/cursor.ts';
-import { decodeChangeNotice, encodeChangeNotices, type ChangeNotice } from '../../src/projections/engine/notifications.ts';
+import {
+  decodeChangeNotice,
+  encodeChangeNotices,
+  type ChangeNotice,
+} from '../../src/projections/engine/notifications.ts';
 
 const decodeChangeNotices = (payloads: readonly string[]): ChangeNotice[] =>
   payloads.map(decodeChangeNotice).filter((notice): notice is ChangeNotice => notice !== undefined);
 
 describe('change notices', () => {
-  it('splits a commit\'s changed orders into NOTIFY payloads under 8000 bytes that read back whole', () => {
+  it("splits a commit's changed orders into NOTIFY payloads under 8000 bytes that read back whole", () => {
     const ids = Array.from({ length: 1000 }, () => randomUUID());
     const position = { commit: 123_456_789n, prepare: 987_654_321_000n };
     const payloads = encodeChangeNotices(position, ids);
@@ -15,12 +19,21 @@ describe('change notices', () => {
     for (const payload of payloads) expect(Buffer.byteLength(payload)).toBeLessThan(8000);
     const notices = decodeChangeNotices(payloads);
     expect(notices.flatMap((n) => n.orderIds)).toEqual(ids);
-    expect(notices.every((n) => n.position.commit === position.commit && n.position.prepare === position.prepare && n.parts === payloads.length)).toBe(true);
+    expect(
+      notices.every(
+        (n) =>
+          n.position.commit === position.commit &&
+          n.position.prepare === position.prepare &&
+          n.parts === payloads.length,
+      ),
+    ).toBe(true);
   });
 
   it('announces a commit that changed no order (only dead letters), so waiters on it wake', () => {
     const payloads = encodeChangeNotices({ commit: 1n, prepare: 2n }, []);
-    expect(decodeChangeNotices(payloads)).toEqual([{ position: { commit: 1n, prepare: 2n }, part: 0, parts: 1, orderIds: [] }]);
+    expect(decodeChangeNotices(payloads)).toEqual([
+      { position: { commit: 1n, prepare: 2n }, part: 0, parts: 1, orderIds: [] },
+    ]);
   });
 
   it('ignores payloads it does not understand', () => {

@@ -39,7 +39,13 @@ describe('the order cache on a real read model', () => {
   async function newOrder(notes: string): Promise<string> {
     const customer = { type: 'customer', id: randomUUID() } as const;
     const { orderId } = await fx.commands.createOrder(
-      { garmentId: 'classic-tee', designUrl: 'https://cdn.example.com/cat.png', sizes: [{ size: 'M', quantity: 2 }], priority: 'standard', notes },
+      {
+        garmentId: 'classic-tee',
+        designUrl: 'https://cdn.example.com/cat.png',
+        sizes: [{ size: 'M', quantity: 2 }],
+        priority: 'standard',
+        notes,
+      },
       { actor: customer },
     );
     await waitUntilCaughtUp(fx.db.pool, fx.store);
@@ -64,7 +70,10 @@ describe('the order cache on a real read model', () => {
       for (let n = 1; n <= 15; n += 1) {
         await fx.commands.updateNotes(id, { notes: `note ${n}` }, { actor: operator });
         const { position } = await fx.commands.load(id);
-        for (const [feed, cache] of [[readModel.changeFeed, here], [otherFeed, there]] as const) {
+        for (const [feed, cache] of [
+          [readModel.changeFeed, here],
+          [otherFeed, there],
+        ] as const) {
           expect(await feed.waitForPosition(position!, { timeoutMs: 10_000 })).toBe(true);
           expect((await cache.find(id))?.notes).toBe(`note ${n}`);
         }
@@ -80,18 +89,28 @@ describe('the order cache on a real read model', () => {
     expect(here.stats().hits).toBeGreaterThan(hits);
   });
 
-  it('after a rebuild switches tables, does not serve rows from before the switch that the rebuild changed without announcing', { timeout: 60_000 }, async () => {
-    const id = await newOrder('from the events');
-    // A row the live tables hold but the events do not say: a rebuild replaces it, silently.
-    await fx.db.pool.query('update production_orders set notes = $2 where id = $1', [id, 'drifted']);
-    await vi.waitFor(async () => {
-      expect((await here.find(id))?.notes).toBe('drifted');
-      const hits = here.stats().hits;
-      await here.find(id);
-      expect(here.stats().hits).toBe(hits + 1);
-    });
-    await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store });
-    await vi.waitFor(async () => expect((await here.find(id))?.notes).toBe('from the events'), { timeout: 5000, interval: 50 });
-    await vi.waitFor(async () => expect((await there.find(id))?.notes).toBe('from the events'), { timeout: 5000, interval: 50 });
-  });
+  it(
+    'after a rebuild switches tables, does not serve rows from before the switch that the rebuild changed without announcing',
+    { timeout: 60_000 },
+    async () => {
+      const id = await newOrder('from the events');
+      // A row the live tables hold but the events do not say: a rebuild replaces it, silently.
+      await fx.db.pool.query('update production_orders set notes = $2 where id = $1', [id, 'drifted']);
+      await vi.waitFor(async () => {
+        expect((await here.find(id))?.notes).toBe('drifted');
+        const hits = here.stats().hits;
+        await here.find(id);
+        expect(here.stats().hits).toBe(hits + 1);
+      });
+      await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store });
+      await vi.waitFor(async () => expect((await here.find(id))?.notes).toBe('from the events'), {
+        timeout: 5000,
+        interval: 50,
+      });
+      await vi.waitFor(async () => expect((await there.find(id))?.notes).toBe('from the events'), {
+        timeout: 5000,
+        interval: 50,
+      });
+    },
+  );
 });

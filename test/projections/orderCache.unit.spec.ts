@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { GlobalPosition } from '../../src/eventstore/eventStore.ts';
-import { createOrderCache, type OrderCache, type OrderChangeListener, type Queryable } from '../../src/projections/index.ts';
+import {
+  createOrderCache,
+  type OrderCache,
+  type OrderChangeListener,
+  type Queryable,
+} from '../../src/projections/index.ts';
 import type { OrderRow } from '../../src/projections/orders/views.ts';
 
 const DAY_MS = 86_400_000;
@@ -10,15 +15,63 @@ const PAID_AT = Date.UTC(2026, 0, 5, 12);
 function orderRow(id: string, userId: string, notes: string): OrderRow {
   const at = new Date(Date.UTC(2026, 0, 5, 9));
   return {
-    id, user_id: userId, project_id: null, reference: 'PO-000001', status: 'submitted', notes, metadata: {}, created_at: at, updated_at: at,
-    priority: 'standard', hold_reason: null, prompt: null, design_url: 'https://cdn.example.com/a.png',
+    id,
+    user_id: userId,
+    project_id: null,
+    reference: 'PO-000001',
+    status: 'submitted',
+    notes,
+    metadata: {},
+    created_at: at,
+    updated_at: at,
+    priority: 'standard',
+    hold_reason: null,
+    prompt: null,
+    design_url: 'https://cdn.example.com/a.png',
     garment: { id: 'classic-tee', title: 'Classic Tee', priceCents: 2000, sizes: ['M'], imageUrl: null },
-    total_cents: '2000', currency: 'usd', stripe_checkout_session_id: null, checkout_url: null, checkout_simulated: null,
-    stripe_payment_intent_id: null, paid_cents: '2000', paid_currency: 'usd', paid_at: new Date(PAID_AT), payment_mismatch: false,
-    last_payment_failure: null, refunded_cents: '0', canceled: false, canceled_by: null, cancel_reason: null, refund_due: false,
-    submitted_at: at, approved_at: null, in_production_at: null, fulfilled_at: null, canceled_at: null, tracking_number: null,
-    tracking_url: null, carrier: null, public_tracking_token: null, refund_excess: false, refund_failed: false, refund_failure_reason: null, dispute_status: null, dispute_evidence_due_by: null, disputed: false, eta_clock: { tier: 'standard', onHold: false, paidAtMs: PAID_AT, pausedAtMs: null, heldMs: 0, stoppedAtMs: null } as unknown as OrderRow['eta_clock'],
-    version: 3, position: '10-10', line_items: [{ id: randomUUID(), line_no: 1, size: 'M', quantity: 1, technique: 'dtg', unit_price_cents: '2000' }], events: [],
+    total_cents: '2000',
+    currency: 'usd',
+    stripe_checkout_session_id: null,
+    checkout_url: null,
+    checkout_simulated: null,
+    stripe_payment_intent_id: null,
+    paid_cents: '2000',
+    paid_currency: 'usd',
+    paid_at: new Date(PAID_AT),
+    payment_mismatch: false,
+    last_payment_failure: null,
+    refunded_cents: '0',
+    canceled: false,
+    canceled_by: null,
+    cancel_reason: null,
+    refund_due: false,
+    submitted_at: at,
+    approved_at: null,
+    in_production_at: null,
+    fulfilled_at: null,
+    canceled_at: null,
+    tracking_number: null,
+    tracking_url: null,
+    carrier: null,
+    public_tracking_token: null,
+    refund_excess: false,
+    refund_failed: false,
+    refund_failure_reason: null,
+    dispute_status: null,
+    dispute_evidence_due_by: null,
+    disputed: false,
+    eta_clock: {
+      tier: 'standard',
+      onHold: false,
+      paidAtMs: PAID_AT,
+      pausedAtMs: null,
+      heldMs: 0,
+      stoppedAtMs: null,
+    } as unknown as OrderRow['eta_clock'],
+    version: 3,
+    position: '10-10',
+    line_items: [{ id: randomUUID(), line_no: 1, size: 'M', quantity: 1, technique: 'dtg', unit_price_cents: '2000' }],
+    events: [],
   };
 }
 
@@ -35,7 +88,9 @@ class FakeDatabase {
     if (text.includes('to_regclass')) return { rows: [{ id: this.tableId }] };
     if (text.includes('projection_checkpoints')) {
       const at = this.checkpoint;
-      return { rows: at ? [{ commit: at.commit.toString(), prepare: at.prepare.toString(), updated_at: new Date() }] : [] };
+      return {
+        rows: at ? [{ commit: at.commit.toString(), prepare: at.prepare.toString(), updated_at: new Date() }] : [],
+      };
     }
     const id = (config as { values: string[] }).values[0]!;
     this.reads.set(id, (this.reads.get(id) ?? 0) + 1);

@@ -1,8 +1,23 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { comparePositions } from '../../src/eventstore/eventStore.ts';
-import { findOrder, rebuildProjections, startChangeFeed, startProjector, startReadModel, type OrderChange } from '../../src/projections/index.ts';
-import { inParallel, randomOrderLife, readModelFixture, seededRandom, snapshotReadModel, waitUntilCaughtUp, type ReadModelFixture } from './support.ts';
+import {
+  findOrder,
+  rebuildProjections,
+  startChangeFeed,
+  startProjector,
+  startReadModel,
+  type OrderChange,
+} from '../../src/projections/index.ts';
+import {
+  inParallel,
+  randomOrderLife,
+  readModelFixture,
+  seededRandom,
+  snapshotReadModel,
+  waitUntilCaughtUp,
+  type ReadModelFixture,
+} from './support.ts';
 
 describe('the orders projector', () => {
   let fx: ReadModelFixture;
@@ -13,37 +28,47 @@ describe('the orders projector', () => {
     await fx.close();
   });
 
-  it('projects 2,000 random orders driven through the command handlers into exactly the rows a fresh rebuild writes', { timeout: 180_000 }, async () => {
-    const readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
-    try {
-      const random = seededRandom(20_250_303);
-      await inParallel(Array.from({ length: 2000 }), 16, () => randomOrderLife(fx.commands, random, 4).then(() => undefined));
-      await waitUntilCaughtUp(fx.db.pool, fx.store);
-      const live = await snapshotReadModel(fx.db.pool);
+  it(
+    'projects 2,000 random orders driven through the command handlers into exactly the rows a fresh rebuild writes',
+    { timeout: 180_000 },
+    async () => {
+      const readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
+      try {
+        const random = seededRandom(20_250_303);
+        await inParallel(Array.from({ length: 2000 }), 16, () =>
+          randomOrderLife(fx.commands, random, 4).then(() => undefined),
+        );
+        await waitUntilCaughtUp(fx.db.pool, fx.store);
+        const live = await snapshotReadModel(fx.db.pool);
 
-      const report = await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store });
-      const rebuilt = await snapshotReadModel(fx.db.pool);
-      expect(live.production_orders).toHaveLength(2000);
-      expect(report.orders).toBe(2000);
-      expect(rebuilt).toEqual(live);
-      // One timeline entry per event, every order at its stream's version.
-      const { rows } = await fx.db.pool.query<{ events: string; timeline: string; behind: string }>(
-        `select (select count(*) from es_events where stream_id like 'order-%') as events,
+        const report = await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store });
+        const rebuilt = await snapshotReadModel(fx.db.pool);
+        expect(live.production_orders).toHaveLength(2000);
+        expect(report.orders).toBe(2000);
+        expect(rebuilt).toEqual(live);
+        // One timeline entry per event, every order at its stream's version.
+        const { rows } = await fx.db.pool.query<{ events: string; timeline: string; behind: string }>(
+          `select (select count(*) from es_events where stream_id like 'order-%') as events,
                 (select count(*) from fulfillment_events) as timeline,
                 (select count(*) from production_orders o join es_streams s on s.stream_id = 'order-' || o.id where s.version <> o.version) as behind`,
-      );
-      expect(rows[0]).toEqual({ events: String(report.events), timeline: String(report.events), behind: '0' });
-    } finally {
-      await readModel.close();
-    }
-  });
+        );
+        expect(rows[0]).toEqual({ events: String(report.events), timeline: String(report.events), behind: '0' });
+      } finally {
+        await readModel.close();
+      }
+    },
+  );
 
   it('answers read-your-writes: once waitForPosition resolves, the change is readable', async () => {
     const readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
     try {
       const random = seededRandom(7);
       const orderId = await randomOrderLife(fx.commands, random, 0);
-      const result = await fx.commands.postMessage(orderId, { message: 'Proof approved by phone' }, { actor: { type: 'operator', id: 'op-1' } });
+      const result = await fx.commands.postMessage(
+        orderId,
+        { message: 'Proof approved by phone' },
+        { actor: { type: 'operator', id: 'op-1' } },
+      );
       expect(await readModel.changeFeed.waitForPosition(result.position, { timeoutMs: 10_000 })).toBe(true);
       const order = await findOrder(fx.db.pool, orderId);
       expect(order?.version).toBe(result.version);
@@ -62,7 +87,11 @@ describe('the orders projector', () => {
     elsewhere.subscribe((change) => remote.push(change));
     try {
       const orderId = await randomOrderLife(fx.commands, seededRandom(11), 0);
-      const result = await fx.commands.updateNotes(orderId, { notes: 'Ship together with PO-000001' }, { actor: { type: 'operator', id: 'op-1' } });
+      const result = await fx.commands.updateNotes(
+        orderId,
+        { notes: 'Ship together with PO-000001' },
+        { actor: { type: 'operator', id: 'op-1' } },
+      );
       expect(await elsewhere.waitForPosition(result.position, { timeoutMs: 10_000 })).toBe(true);
       expect(await readModel.changeFeed.waitForPosition(result.position, { timeoutMs: 10_000 })).toBe(true);
       for (const changes of [local, remote]) {
@@ -77,7 +106,9 @@ describe('the orders projector', () => {
   });
 
   it('lets exactly one of several projectors lead, and another take over within seconds when the leader stops', async () => {
-    const projectors = [0, 1, 2].map(() => startProjector({ pool: fx.db.pool, eventStore: fx.store, leaderRetryMs: 100 }));
+    const projectors = [0, 1, 2].map(() =>
+      startProjector({ pool: fx.db.pool, eventStore: fx.store, leaderRetryMs: 100 }),
+    );
     try {
       const leaders = async (): Promise<number> => {
         const deadline = Date.now() + 5000;
@@ -106,7 +137,9 @@ describe('the orders projector', () => {
     const heard: string[] = [];
     elsewhere.subscribe((change) => heard.push(change.orderId));
     try {
-      await fx.db.pool.query("select pg_terminate_backend(pid) from pg_stat_activity where query = 'listen read_model_changes' and datname = current_database()");
+      await fx.db.pool.query(
+        "select pg_terminate_backend(pid) from pg_stat_activity where query = 'listen read_model_changes' and datname = current_database()",
+      );
       const orderId = await randomOrderLife(fx.commands, seededRandom(12), 0);
       const { position } = await fx.commands.load(orderId);
       expect(await elsewhere.waitForPosition(position!, { timeoutMs: 10_000 })).toBe(true);
@@ -117,29 +150,42 @@ describe('the orders projector', () => {
     }
   });
 
-  it('updates an order in place (HOT) when a change touches no indexed column, as most do', { timeout: 60_000 }, async () => {
-    // A database of its own: its statistics count this test's updates alone.
-    const own = await readModelFixture();
-    const readModel = await startReadModel({ pool: own.db.pool, eventStore: own.store, projector: true });
-    try {
-      const random = seededRandom(11);
-      const orders = await Promise.all(Array.from({ length: 60 }, () => randomOrderLife(own.commands, random, 0)));
-      for (const round of [1, 2, 3]) {
-        await inParallel(orders, 8, async (orderId) => void (await own.commands.postMessage(orderId, { message: `Round ${round}` }, { actor: { type: 'operator', id: 'op-1' } })));
+  it(
+    'updates an order in place (HOT) when a change touches no indexed column, as most do',
+    { timeout: 60_000 },
+    async () => {
+      // A database of its own: its statistics count this test's updates alone.
+      const own = await readModelFixture();
+      const readModel = await startReadModel({ pool: own.db.pool, eventStore: own.store, projector: true });
+      try {
+        const random = seededRandom(11);
+        const orders = await Promise.all(Array.from({ length: 60 }, () => randomOrderLife(own.commands, random, 0)));
+        for (const round of [1, 2, 3]) {
+          await inParallel(
+            orders,
+            8,
+            async (orderId) =>
+              void (await own.commands.postMessage(
+                orderId,
+                { message: `Round ${round}` },
+                { actor: { type: 'operator', id: 'op-1' } },
+              )),
+          );
+        }
+        await waitUntilCaughtUp(own.db.pool, own.store);
+        await readModel.close();
+        const stats = await settledStatistics(own.db.pool, 60);
+        // Batches fold several changes of one order into one update, so fewer than 240. Some find
+        // their page full before it is pruned (about 80% HOT here; 7% with full pages, none with
+        // the b-tree on the position the table had: only a summarizing index keeps them HOT).
+        expect(stats.updated).toBeGreaterThanOrEqual(60);
+        expect(stats.hot).toBeGreaterThanOrEqual((2 / 3) * stats.updated);
+      } finally {
+        await readModel.close();
+        await own.close();
       }
-      await waitUntilCaughtUp(own.db.pool, own.store);
-      await readModel.close();
-      const stats = await settledStatistics(own.db.pool, 60);
-      // Batches fold several changes of one order into one update, so fewer than 240. Some find
-      // their page full before it is pruned (about 80% HOT here; 7% with full pages, none with
-      // the b-tree on the position the table had: only a summarizing index keeps them HOT).
-      expect(stats.updated).toBeGreaterThanOrEqual(60);
-      expect(stats.hot).toBeGreaterThanOrEqual((2 / 3) * stats.updated);
-    } finally {
-      await readModel.close();
-      await own.close();
-    }
-  });
+    },
+  );
 });
 
 /**
@@ -149,7 +195,7 @@ describe('the orders projector', () => {
 async function settledStatistics(pool: pg.Pool, atLeast: number): Promise<{ updated: number; hot: number }> {
   let last = { updated: 0, hot: 0 };
   const deadline = Date.now() + 30_000;
-  for (let stable = 0; stable < 5 && Date.now() < deadline; ) {
+  for (let stable = 0; stable < 5 && Date.now() < deadline;) {
     await new Promise((resolve) => setTimeout(resolve, 200));
     const { rows } = await pool.query<{ updated: number; hot: number }>(
       "select n_tup_upd::int as updated, n_tup_hot_upd::int as hot from pg_stat_user_tables where relid = 'public.production_orders'::regclass",

@@ -2,7 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/domain/errors.ts';
 import { PAYMENT_CONFIRMED_MESSAGE } from '../../src/domain/order/index.ts';
-import { findOrder, findOrderByReference, findOrderEvents, findOrders, findOrderSummaries, isOperator, listGarments, listOrders, startReadModel, type Queryable, type ReadModel } from '../../src/projections/index.ts';
+import {
+  findOrder,
+  findOrderByReference,
+  findOrderEvents,
+  findOrders,
+  findOrderSummaries,
+  isOperator,
+  listGarments,
+  listOrders,
+  startReadModel,
+  type Queryable,
+  type ReadModel,
+} from '../../src/projections/index.ts';
 import { ORDERS_CHANGED_AFTER } from '../../src/projections/orders/queries.ts';
 import { readModelFixture, waitUntilCaughtUp, type ReadModelFixture } from './support.ts';
 
@@ -20,13 +32,47 @@ describe('order queries over the read model', () => {
     fx = await readModelFixture();
     readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
     const paid = await fx.commands.createOrder(
-      { garmentId: 'pullover-hoodie', designUrl: 'https://cdn.example.com/fox.png', sizes: [{ size: 'M', quantity: 3 }, { size: 'L', quantity: 2, technique: 'screen' }], priority: 'rush', notes: 'Blue ink only' },
+      {
+        garmentId: 'pullover-hoodie',
+        designUrl: 'https://cdn.example.com/fox.png',
+        sizes: [
+          { size: 'M', quantity: 3 },
+          { size: 'L', quantity: 2, technique: 'screen' },
+        ],
+        priority: 'rush',
+        notes: 'Blue ink only',
+      },
       { actor: alice },
     );
     paidId = paid.orderId;
-    await fx.commands.openCheckoutSession(paidId, { sessionId: 'cs_q1', checkoutUrl: 'https://checkout.example.com/cs_q1', simulated: true }, { actor: { type: 'system', id: 'checkout' } });
-    await fx.commands.confirmPayment(paidId, { sessionId: 'cs_q1', paymentIntentId: 'pi_q1', amountCents: paid.state.totalCents, currency: 'usd', stripeEventId: 'evt_q1' }, { actor: stripe });
-    draftId = (await fx.commands.createOrder({ garmentId: 'canvas-tote', designUrl: 'https://cdn.example.com/owl.png', sizes: [{ size: 'One Size', quantity: 10 }], priority: 'hold', holdReason: 'Check artwork' }, { actor: bob })).orderId;
+    await fx.commands.openCheckoutSession(
+      paidId,
+      { sessionId: 'cs_q1', checkoutUrl: 'https://checkout.example.com/cs_q1', simulated: true },
+      { actor: { type: 'system', id: 'checkout' } },
+    );
+    await fx.commands.confirmPayment(
+      paidId,
+      {
+        sessionId: 'cs_q1',
+        paymentIntentId: 'pi_q1',
+        amountCents: paid.state.totalCents,
+        currency: 'usd',
+        stripeEventId: 'evt_q1',
+      },
+      { actor: stripe },
+    );
+    draftId = (
+      await fx.commands.createOrder(
+        {
+          garmentId: 'canvas-tote',
+          designUrl: 'https://cdn.example.com/owl.png',
+          sizes: [{ size: 'One Size', quantity: 10 }],
+          priority: 'hold',
+          holdReason: 'Check artwork',
+        },
+        { actor: bob },
+      )
+    ).orderId;
     await waitUntilCaughtUp(fx.db.pool, fx.store);
   });
   afterAll(async () => {
@@ -53,8 +99,15 @@ describe('order queries over the read model', () => {
       userId: alice.id,
       payment: { checkoutSessionId: 'cs_q1', paymentIntentId: 'pi_q1', paidCents: 21000, mismatch: false },
     });
-    expect(order!.lineItems.map((i) => [i.size, i.quantity, i.technique])).toEqual([['M', 3, 'dtg'], ['L', 2, 'screen']]);
-    expect(order!.events.map((e) => [e.status, e.eventType])).toEqual([['Spec Review', 'OrderCreated'], ['Spec Review', 'CheckoutSessionOpened'], ['Queued', 'PaymentConfirmed']]);
+    expect(order!.lineItems.map((i) => [i.size, i.quantity, i.technique])).toEqual([
+      ['M', 3, 'dtg'],
+      ['L', 2, 'screen'],
+    ]);
+    expect(order!.events.map((e) => [e.status, e.eventType])).toEqual([
+      ['Spec Review', 'OrderCreated'],
+      ['Spec Review', 'CheckoutSessionOpened'],
+      ['Queued', 'PaymentConfirmed'],
+    ]);
     expect(order!.events[2]).toMatchObject({ message: PAYMENT_CONFIRMED_MESSAGE, actor: stripe });
     // Rush: ready within 2 days of the payment; a day later, 1 (or 2, rounded up) days are left.
     expect(order!.etaAt).toBe(new Date(Date.parse(order!.reachedAt.submitted!) + 2 * 86_400_000).toISOString());
@@ -62,16 +115,24 @@ describe('order queries over the read model', () => {
     expect(order!.position).toMatch(/^\d+-\d+$/);
 
     const held = await findOrder(fx.db.pool, draftId);
-    expect(held).toMatchObject({ status: 'Spec Review', priority: 'hold', holdReason: 'Check artwork', etaAt: null, etaDays: 5 });
+    expect(held).toMatchObject({
+      status: 'Spec Review',
+      priority: 'hold',
+      holdReason: 'Check artwork',
+      etaAt: null,
+      etaDays: 5,
+    });
   });
 
-  it('finds by reference, hides other customers\' orders, and lists timeline entries after a version', async () => {
+  it("finds by reference, hides other customers' orders, and lists timeline entries after a version", async () => {
     const order = await findOrder(fx.db.pool, paidId);
     expect((await findOrderByReference(fx.db.pool, order!.reference))?.id).toBe(paidId);
     expect(await findOrder(fx.db.pool, paidId, { ownerId: bob.id })).toBeNull();
     expect(await findOrder(fx.db.pool, paidId, { ownerId: alice.id })).not.toBeNull();
     expect(await findOrder(fx.db.pool, 'not-a-uuid')).toBeNull();
-    expect((await findOrderEvents(fx.db.pool, paidId, { afterVersion: 2 })).map((e) => e.eventType)).toEqual(['PaymentConfirmed']);
+    expect((await findOrderEvents(fx.db.pool, paidId, { afterVersion: 2 })).map((e) => e.eventType)).toEqual([
+      'PaymentConfirmed',
+    ]);
   });
 
   it('reads several orders at once, whole or as summaries without the timeline', async () => {
@@ -91,11 +152,17 @@ describe('order queries over the read model', () => {
 
   it('lists newest first with filters and an opaque cursor', async () => {
     expect((await listOrders(fx.db.pool)).nodes.map((o) => o.id)).toEqual([draftId, paidId]);
-    expect((await listOrders(fx.db.pool, { filter: { orderStatuses: ['submitted'] } })).nodes.map((o) => o.id)).toEqual([paidId]);
-    expect((await listOrders(fx.db.pool, { filter: { priorities: ['hold'] } })).nodes.map((o) => o.id)).toEqual([draftId]);
+    expect((await listOrders(fx.db.pool, { filter: { orderStatuses: ['submitted'] } })).nodes.map((o) => o.id)).toEqual(
+      [paidId],
+    );
+    expect((await listOrders(fx.db.pool, { filter: { priorities: ['hold'] } })).nodes.map((o) => o.id)).toEqual([
+      draftId,
+    ]);
     expect((await listOrders(fx.db.pool, { filter: { search: 'blue INK' } })).nodes.map((o) => o.id)).toEqual([paidId]);
     const reference = (await findOrder(fx.db.pool, draftId))!.reference;
-    expect((await listOrders(fx.db.pool, { filter: { search: reference.slice(-4) } })).nodes.map((o) => o.id)).toContain(draftId);
+    expect(
+      (await listOrders(fx.db.pool, { filter: { search: reference.slice(-4) } })).nodes.map((o) => o.id),
+    ).toContain(draftId);
     expect((await listOrders(fx.db.pool, { filter: { search: '100%' } })).nodes).toEqual([]);
     expect((await listOrders(fx.db.pool, { ownerId: bob.id })).nodes.map((o) => o.id)).toEqual([draftId]);
     expect((await listOrders(fx.db.pool, { filter: { userId: alice.id } })).nodes.map((o) => o.id)).toEqual([paidId]);
@@ -109,15 +176,27 @@ describe('order queries over the read model', () => {
   });
 
   it('refuses bad list input with every problem named, reading nothing', async () => {
-    const attempt = listOrders(fx.db.pool, { first: 0, filter: { orderStatuses: ['shipped' as never], userId: 'bob' } });
-    await expect(attempt).rejects.toSatisfy((error) => isAppError(error) && error.code === 'BAD_USER_INPUT' && error.details.fields?.length === 3);
-    await expect(listOrders(fx.db.pool, { after: 'garbage' })).rejects.toSatisfy((error) => isAppError(error) && error.code === 'BAD_USER_INPUT');
+    const attempt = listOrders(fx.db.pool, {
+      first: 0,
+      filter: { orderStatuses: ['shipped' as never], userId: 'bob' },
+    });
+    await expect(attempt).rejects.toSatisfy(
+      (error) => isAppError(error) && error.code === 'BAD_USER_INPUT' && error.details.fields?.length === 3,
+    );
+    await expect(listOrders(fx.db.pool, { after: 'garbage' })).rejects.toSatisfy(
+      (error) => isAppError(error) && error.code === 'BAD_USER_INPUT',
+    );
   });
 
   it('serves the garment catalog and operator flags', async () => {
     const garments = await listGarments(fx.db.pool);
     expect(garments.length).toBeGreaterThanOrEqual(5);
-    expect(garments.find((g) => g.id === 'classic-tee')).toMatchObject({ title: 'Classic Cotton Tee', priceCents: 1800, price: 18, sizes: expect.arrayContaining(['M']) });
+    expect(garments.find((g) => g.id === 'classic-tee')).toMatchObject({
+      title: 'Classic Cotton Tee',
+      priceCents: 1800,
+      price: 18,
+      sizes: expect.arrayContaining(['M']),
+    });
     const userId = randomUUID();
     expect(await isOperator(fx.db.pool, userId)).toBe(false);
     await fx.db.pool.query('insert into user_profiles (user_id, is_operator) values ($1, true)', [userId]);
@@ -144,13 +223,18 @@ describe('order queries over the read model', () => {
     const explaining: Queryable = {
       // Named statements come as a config object: the plan is the same, so explain its text unnamed.
       query: (async (textOrConfig: string | { text: string; values?: unknown[] }, values?: unknown[]) => {
-        const [text, params] = typeof textOrConfig === 'string' ? [textOrConfig, values] : [textOrConfig.text, textOrConfig.values];
+        const [text, params] =
+          typeof textOrConfig === 'string' ? [textOrConfig, values] : [textOrConfig.text, textOrConfig.values];
         const { rows } = await fx.db.pool.query<{ 'QUERY PLAN': unknown }>(`explain (format json) ${text}`, params);
         plans.push(JSON.stringify(rows[0]!['QUERY PLAN']));
         return { rows: [], rowCount: 0 };
       }) as never,
     };
-    const anyOrder = (await fx.db.pool.query<{ id: string; reference: string; created_at: string }>("select id, reference, to_json(created_at) #>> '{}' as created_at from production_orders order by created_at limit 1 offset 15000")).rows[0]!;
+    const anyOrder = (
+      await fx.db.pool.query<{ id: string; reference: string; created_at: string }>(
+        "select id, reference, to_json(created_at) #>> '{}' as created_at from production_orders order by created_at limit 1 offset 15000",
+      )
+    ).rows[0]!;
     const cursor = Buffer.from(`o1|${anyOrder.created_at}|${anyOrder.id}`).toString('base64url');
     await findOrder(explaining, anyOrder.id);
     await findOrderByReference(explaining, anyOrder.reference);
@@ -160,7 +244,9 @@ describe('order queries over the read model', () => {
     await listOrders(explaining, { ownerId: alice.id, after: cursor });
     await listOrders(explaining, { filter: { orderStatuses: ['draft', 'approved'] } });
     await listOrders(explaining, { filter: { priorities: ['rush'] }, after: cursor });
-    await listOrders(explaining, { filter: { createdFrom: new Date('2024-01-05'), createdTo: new Date('2024-01-06') } });
+    await listOrders(explaining, {
+      filter: { createdFrom: new Date('2024-01-05'), createdTo: new Date('2024-01-06') },
+    });
     await listOrders(explaining, { filter: { search: 'PO-9123' } });
     await listOrders(explaining, { filter: { search: 'note c4ca' } });
     await listOrders(explaining, { filter: { userId: alice.id, orderStatuses: ['canceled'], priorities: ['hold'] } });

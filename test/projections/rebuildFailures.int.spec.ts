@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLockHeld, REBUILD_LOCK_KEY } from '../../src/db/leadership.ts';
 import { rebuildProjections } from '../../src/projections/index.ts';
 import { REBUILD_APPLICATION_NAME } from '../../src/projections/engine/rebuild.ts';
-import { projectingFixture, randomOrderLife, seededRandom, snapshotReadModel, waitUntilCaughtUp, type ReadModelFixture } from './support.ts';
+import {
+  projectingFixture,
+  randomOrderLife,
+  seededRandom,
+  snapshotReadModel,
+  waitUntilCaughtUp,
+  type ReadModelFixture,
+} from './support.ts';
 import { settledWithoutUncaught } from '../support/uncaught.ts';
 
 /** The store, with `hook` run (and awaited) each time the head is asked for: a rebuild asks once, just before its load. */
@@ -40,9 +47,14 @@ describe('a rebuild that fails on its connections', () => {
   it('lets go of the rebuild lock when it cannot open its connections, so the next rebuild runs', async () => {
     // The first connection (the lock's session) opens; every later one is refused.
     let opened = 0;
-    const refusing = new pg.Pool({ connectionString: fx.db.url, stream: () => (opened++ === 0 ? new Socket() : new RefusedSocket()) });
+    const refusing = new pg.Pool({
+      connectionString: fx.db.url,
+      stream: () => (opened++ === 0 ? new Socket() : new RefusedSocket()),
+    });
     try {
-      await expect(rebuildProjections({ pool: refusing, eventStore: fx.store })).rejects.toThrow(/connection refused \(test\)/);
+      await expect(rebuildProjections({ pool: refusing, eventStore: fx.store })).rejects.toThrow(
+        /connection refused \(test\)/,
+      );
     } finally {
       await refusing.end();
     }
@@ -56,9 +68,14 @@ describe('a rebuild that fails on its connections', () => {
     const before = await snapshotReadModel(fx.db.pool);
     // Cut as the load is about to start (the rebuild asks for the head then, and waits for the answer).
     const cutting = withHeadHook(fx.store, async () => {
-      await fx.db.pool.query('select pg_terminate_backend(pid, 5000) from pg_stat_activity where application_name = $1 and datname = current_database()', [REBUILD_APPLICATION_NAME]);
+      await fx.db.pool.query(
+        'select pg_terminate_backend(pid, 5000) from pg_stat_activity where application_name = $1 and datname = current_database()',
+        [REBUILD_APPLICATION_NAME],
+      );
     });
-    const { result, uncaught } = await settledWithoutUncaught(() => rebuildProjections({ pool: fx.db.pool, eventStore: cutting }));
+    const { result, uncaught } = await settledWithoutUncaught(() =>
+      rebuildProjections({ pool: fx.db.pool, eventStore: cutting }),
+    );
     expect(result.status).toBe('rejected');
     expect(uncaught).toEqual([]);
     expect(await snapshotReadModel(fx.db.pool)).toEqual(before);

@@ -7,9 +7,17 @@ import { openAppendTransaction } from '../eventstore/postgresHarness.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 
 const newEvents = (count: number, data: Record<string, unknown> = {}): NewEvent[] =>
-  Array.from({ length: count }, (_, i) => ({ id: randomUUID(), type: `Happened${i % 3}`, data: { i, ...data }, metadata: { by: 'test', n: i } }));
+  Array.from({ length: count }, (_, i) => ({
+    id: randomUUID(),
+    type: `Happened${i % 3}`,
+    data: { i, ...data },
+    metadata: { by: 'test', n: i },
+  }));
 
-async function readBulk(reader: BulkEventReader, options: Parameters<BulkEventReader['readAll']>[0]): Promise<RecordedEvent[]> {
+async function readBulk(
+  reader: BulkEventReader,
+  options: Parameters<BulkEventReader['readAll']>[0],
+): Promise<RecordedEvent[]> {
   const all: RecordedEvent[] = [];
   for await (const batch of reader.readAll(options)) all.push(...batch);
   return all;
@@ -20,7 +28,12 @@ async function readBulk(reader: BulkEventReader, options: Parameters<BulkEventRe
  * read horizon is cluster-wide, so another test file's open transaction can hide events for a
  * while; when both readAll results agree, the bulk read between them had to see the same.
  */
-async function expectSameAsReadAll(store: EventStore, bulk: () => Promise<RecordedEvent[]>, prefixes: readonly string[], from = 0): Promise<RecordedEvent[]> {
+async function expectSameAsReadAll(
+  store: EventStore,
+  bulk: () => Promise<RecordedEvent[]>,
+  prefixes: readonly string[],
+  from = 0,
+): Promise<RecordedEvent[]> {
   for (let attempt = 0; ; attempt += 1) {
     const before = (await readEverything(store, prefixes, 7)).slice(from);
     const got = await bulk();
@@ -35,7 +48,12 @@ async function expectSameAsReadAll(store: EventStore, bulk: () => Promise<Record
 
 /** Every field of the port's event, as plain data (positions and dates compared by value). */
 const plain = (events: readonly RecordedEvent[]) =>
-  events.map((e) => ({ ...e, metadata: e.metadata, recordedAt: e.recordedAt.toISOString(), position: `${e.position.commit}-${e.position.prepare}` }));
+  events.map((e) => ({
+    ...e,
+    metadata: e.metadata,
+    recordedAt: e.recordedAt.toISOString(),
+    position: `${e.position.commit}-${e.position.prepare}`,
+  }));
 
 describe("the PostgreSQL store's bulk reader (rebuilds)", () => {
   let db: TestDatabase;
@@ -45,8 +63,12 @@ describe("the PostgreSQL store's bulk reader (rebuilds)", () => {
     db = await createTestDatabase();
     store = await createPostgresEventStore({ connectionString: db.url });
     reader = bulkReaderOf(store)!;
-    const odd = { text: 'tab\there, newline\nthere, back\\slash, "quotes", ünïcödé, emoji 🎉', nested: { list: [1, null, true] } };
-    for (let s = 0; s < 12; s += 1) await store.appendToStream(`order-${randomUUID()}`, newEvents(1 + (s % 4), s % 2 ? odd : {}));
+    const odd = {
+      text: 'tab\there, newline\nthere, back\\slash, "quotes", ünïcödé, emoji 🎉',
+      nested: { list: [1, null, true] },
+    };
+    for (let s = 0; s < 12; s += 1)
+      await store.appendToStream(`order-${randomUUID()}`, newEvents(1 + (s % 4), s % 2 ? odd : {}));
     await store.appendToStream(`other-${randomUUID()}`, newEvents(5));
     await store.appendToStream(`it's-${randomUUID()}`, newEvents(2));
     const last = await store.appendToStream(`order-${randomUUID()}`, newEvents(3));
@@ -65,9 +87,19 @@ describe("the PostgreSQL store's bulk reader (rebuilds)", () => {
 
   it('returns exactly the events readAll returns, in order, across statement and batch boundaries', async () => {
     // Prefixes go into the statement's text (COPY takes no parameters): quotes and pattern characters stay literal.
-    for (const prefixes of [['order-'], undefined, ['other-', 'order-'], [], ["it's", '%', 'order\\', "order-'; drop table es_events; --"]] as const) {
+    for (const prefixes of [
+      ['order-'],
+      undefined,
+      ['other-', 'order-'],
+      [],
+      ["it's", '%', 'order\\', "order-'; drop table es_events; --"],
+    ] as const) {
       const all = await readEverything(store, prefixes ?? [''], 7);
-      for (const [chunkSize, batchSize] of [[5, 2], [1000, 3], [Math.max(1, all.length), 1000]] as const) {
+      for (const [chunkSize, batchSize] of [
+        [5, 2],
+        [1000, 3],
+        [Math.max(1, all.length), 1000],
+      ] as const) {
         const options = { ...(prefixes ? { streamPrefixes: prefixes } : {}), chunkSize, batchSize };
         // No prefixes at all is readAll's `['']`: every stream starts with the empty string.
         await expectSameAsReadAll(store, () => readBulk(reader, options), prefixes ?? ['']);
@@ -78,7 +110,12 @@ describe("the PostgreSQL store's bulk reader (rebuilds)", () => {
   it('starts strictly after a position, as readAll does', async () => {
     const all = await readEverything(store, ['order-']);
     const after = all[9]!.position;
-    await expectSameAsReadAll(store, () => readBulk(reader, { after, streamPrefixes: ['order-'], chunkSize: 4 }), ['order-'], 10);
+    await expectSameAsReadAll(
+      store,
+      () => readBulk(reader, { after, streamPrefixes: ['order-'], chunkSize: 4 }),
+      ['order-'],
+      10,
+    );
   });
 
   it('never passes an append transaction still open: it ends before it, and reads it once committed', async () => {
@@ -115,7 +152,9 @@ describe("the PostgreSQL store's bulk reader (rebuilds)", () => {
     }
     expect(seen).toHaveLength(2);
     // The statement it left is ended with its connection, not read to its end.
-    const copying = async () => (await db.pool.query<{ n: string }>("select count(*) as n from pg_stat_activity where query like 'copy (%'")).rows[0]!.n;
+    const copying = async () =>
+      (await db.pool.query<{ n: string }>("select count(*) as n from pg_stat_activity where query like 'copy (%'"))
+        .rows[0]!.n;
     const deadline = Date.now() + 10_000;
     while ((await copying()) !== '0') {
       if (Date.now() > deadline) throw new Error('the COPY is still running');

@@ -41,24 +41,70 @@ const lineItem = (text: string): LineItemRecord => ({
 function order(text: string, filled: boolean): OrderRecord {
   const maybe = <T>(value: T): T | null => (filled ? value : null);
   return {
-    id: randomUUID(), user_id: randomUUID(), project_id: maybe(randomUUID()), reference: `PO-1 ${text}`, status: 'submitted', notes: maybe(text),
-    metadata: { text }, created_at: '2025-03-03T09:00:00Z', updated_at: '2025-03-03T10:00:00.5Z', priority: 'rush', hold_reason: maybe(text),
-    prompt: maybe(text), design_url: 'https://cdn.example.com/d.png', garment_id: 'classic-tee',
-    garment: { id: 'classic-tee', title: `Tee ${text}`, priceCents: 1800, sizes: ['M'], imageUrl: null }, total_cents: '9000', currency: 'usd',
-    stripe_checkout_session_id: maybe('cs_1'), checkout_url: maybe('https://x/y'), checkout_simulated: maybe(true), payment_session_id: maybe('cs_1'),
-    stripe_payment_intent_id: maybe('pi_1'), paid_cents: maybe('9000'), paid_currency: maybe('usd'), paid_at: maybe('2025-03-03T09:05:00Z'),
-    payment_mismatch: filled, last_payment_failure: maybe(text), refunded_cents: '0', canceled: !filled, canceled_by: maybe('operator'),
-    cancel_reason: maybe(text), refund_due: filled, submitted_at: maybe('2025-03-03T09:05:00Z'), approved_at: maybe('2025-03-03T09:06:00Z'),
-    in_production_at: maybe('2025-03-03T09:07:00Z'), fulfilled_at: maybe('2025-03-03T09:08:00Z'), canceled_at: maybe('2025-03-03T09:09:00Z'),
-    tracking_number: maybe('1Z'), tracking_url: maybe(text), carrier: maybe('UPS'), public_tracking_token: maybe(`tok_${text}`),
-    eta_clock: { tier: 'rush', onHold: false, paidAtMs: 1, pausedAtMs: null, heldMs: 0, stoppedAtMs: null } as unknown as OrderRecord['eta_clock'],
-    eta_at: maybe('2025-03-06T09:05:00Z'), version: 7, position_commit: '900', position_prepare: '901',
-    refund_excess: filled, refund_failed: filled, refund_failure_reason: maybe(text), dispute_id: maybe('dp_1'), dispute_status: maybe(text),
-    dispute_evidence_due_by: maybe('2025-03-20T23:59:59Z'), disputed: filled,
+    id: randomUUID(),
+    user_id: randomUUID(),
+    project_id: maybe(randomUUID()),
+    reference: `PO-1 ${text}`,
+    status: 'submitted',
+    notes: maybe(text),
+    metadata: { text },
+    created_at: '2025-03-03T09:00:00Z',
+    updated_at: '2025-03-03T10:00:00.5Z',
+    priority: 'rush',
+    hold_reason: maybe(text),
+    prompt: maybe(text),
+    design_url: 'https://cdn.example.com/d.png',
+    garment_id: 'classic-tee',
+    garment: { id: 'classic-tee', title: `Tee ${text}`, priceCents: 1800, sizes: ['M'], imageUrl: null },
+    total_cents: '9000',
+    currency: 'usd',
+    stripe_checkout_session_id: maybe('cs_1'),
+    checkout_url: maybe('https://x/y'),
+    checkout_simulated: maybe(true),
+    payment_session_id: maybe('cs_1'),
+    stripe_payment_intent_id: maybe('pi_1'),
+    paid_cents: maybe('9000'),
+    paid_currency: maybe('usd'),
+    paid_at: maybe('2025-03-03T09:05:00Z'),
+    payment_mismatch: filled,
+    last_payment_failure: maybe(text),
+    refunded_cents: '0',
+    canceled: !filled,
+    canceled_by: maybe('operator'),
+    cancel_reason: maybe(text),
+    refund_due: filled,
+    submitted_at: maybe('2025-03-03T09:05:00Z'),
+    approved_at: maybe('2025-03-03T09:06:00Z'),
+    in_production_at: maybe('2025-03-03T09:07:00Z'),
+    fulfilled_at: maybe('2025-03-03T09:08:00Z'),
+    canceled_at: maybe('2025-03-03T09:09:00Z'),
+    tracking_number: maybe('1Z'),
+    tracking_url: maybe(text),
+    carrier: maybe('UPS'),
+    public_tracking_token: maybe(`tok_${text}`),
+    eta_clock: {
+      tier: 'rush',
+      onHold: false,
+      paidAtMs: 1,
+      pausedAtMs: null,
+      heldMs: 0,
+      stoppedAtMs: null,
+    } as unknown as OrderRecord['eta_clock'],
+    eta_at: maybe('2025-03-06T09:05:00Z'),
+    version: 7,
+    position_commit: '900',
+    position_prepare: '901',
+    refund_excess: filled,
+    refund_failed: filled,
+    refund_failure_reason: maybe(text),
+    dispute_id: maybe('dp_1'),
+    dispute_status: maybe(text),
+    dispute_evidence_due_by: maybe('2025-03-20T23:59:59Z'),
+    disputed: filled,
   };
 }
 
-describe('the bulk load\'s row encoders', () => {
+describe("the bulk load's row encoders", () => {
   it('write exactly the line the generic COPY encoder writes, escapes and nulls included', () => {
     for (const text of ['plain', ODD]) {
       const entry = timeline(text);
@@ -73,7 +119,8 @@ describe('the bulk load\'s row encoders', () => {
   });
 
   it('leave unescaped only values from fixed lists that need no escaping: status labels, actor types, event types', () => {
-    for (const value of [...Object.values(STATUS_MAP), ...ACTOR_TYPES, ...ORDER_EVENT_TYPES]) expect(escapeText(value)).toBe(value);
+    for (const value of [...Object.values(STATUS_MAP), ...ACTOR_TYPES, ...ORDER_EVENT_TYPES])
+      expect(escapeText(value)).toBe(value);
   });
 
   it('write one line per row, with one field per column and no raw tab or newline inside a field', () => {

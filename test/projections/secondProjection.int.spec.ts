@@ -14,7 +14,15 @@ import {
 } from '../../src/projections/engine/index.ts';
 import { qualified } from '../../src/projections/engine/table.ts';
 import { ordersProjection } from '../../src/projections/orders/projection.ts';
-import { inParallel, randomOrderLife, readModelFixture, seededRandom, snapshotReadModel, waitUntilCaughtUp, type ReadModelFixture } from './support.ts';
+import {
+  inParallel,
+  randomOrderLife,
+  readModelFixture,
+  seededRandom,
+  snapshotReadModel,
+  waitUntilCaughtUp,
+  type ReadModelFixture,
+} from './support.ts';
 
 /*
  * A second projection beside the orders one, written against the engine's interface alone: how
@@ -23,7 +31,11 @@ import { inParallel, randomOrderLife, readModelFixture, seededRandom, snapshotRe
  * metrics projection will rely on.
  */
 
-const COUNTS_TABLE = defineTable('test_event_counts', { event_type: text(), events: int8() }, { key: ['event_type'], statistics: 'all', load: 'final' });
+const COUNTS_TABLE = defineTable(
+  'test_event_counts',
+  { event_type: text(), events: int8() },
+  { key: ['event_type'], statistics: 'all', load: 'final' },
+);
 
 const tally = (events: readonly { readonly type: string }[]): Map<string, number> => {
   const counts = new Map<string, number>();
@@ -45,7 +57,12 @@ const eventCounts: Projection = {
   live: () => ({
     fold(_client, schema, events, rejected) {
       const counts = tally(events.filter((event) => !rejected.has(event)));
-      return Promise.resolve({ statements: counts.size > 0 ? [increment(schema, counts)] : [], deadLetters: [], changedIds: [], committed: () => undefined });
+      return Promise.resolve({
+        statements: counts.size > 0 ? [increment(schema, counts)] : [],
+        deadLetters: [],
+        changedIds: [],
+        committed: () => undefined,
+      });
     },
     forget: () => undefined,
   }),
@@ -56,7 +73,8 @@ const eventCounts: Projection = {
         for (const [type, n] of tally(page)) counts.set(type, (counts.get(type) ?? 0) + n);
       },
       *finalLines(table) {
-        if (table === COUNTS_TABLE.name) for (const [type, n] of counts) yield COUNTS_TABLE.copyLine({ event_type: type, events: String(n) });
+        if (table === COUNTS_TABLE.name)
+          for (const [type, n] of counts) yield COUNTS_TABLE.copyLine({ event_type: type, events: String(n) });
       },
       get held() {
         return counts.size;
@@ -74,7 +92,10 @@ const eventCounts: Projection = {
 const PROJECTIONS = [ordersProjection, eventCounts] as const;
 
 /** The counts table, by type, as the store's order events say it should be (up to `position`, all when omitted). */
-async function expectedCounts(db: Pick<pg.ClientBase, 'query'>, position?: { commit: string; prepare: string }): Promise<Record<string, string>> {
+async function expectedCounts(
+  db: Pick<pg.ClientBase, 'query'>,
+  position?: { commit: string; prepare: string },
+): Promise<Record<string, string>> {
   const { rows } = await db.query<{ type: string; n: string }>(
     `select event_type as type, count(*)::text as n from es_events where stream_id like 'order-%'
        and ($1::bigint is null or (transaction_id::text::bigint, global_position) <= ($1::bigint, $2::bigint)) group by event_type`,
@@ -84,7 +105,9 @@ async function expectedCounts(db: Pick<pg.ClientBase, 'query'>, position?: { com
 }
 
 async function storedCounts(db: Pick<pg.ClientBase, 'query'>): Promise<Record<string, string>> {
-  const { rows } = await db.query<{ event_type: string; events: string }>('select event_type, events from test_event_counts');
+  const { rows } = await db.query<{ event_type: string; events: string }>(
+    'select event_type, events from test_event_counts',
+  );
   return Object.fromEntries(rows.map((row) => [row.event_type, row.events]));
 }
 
@@ -113,89 +136,138 @@ describe('a second projection beside the orders one', () => {
     await fx.close();
   });
 
-  it('catches up from its own checkpoint when added to a read model that already projected, then follows live', { timeout: 180_000 }, async () => {
-    const random = seededRandom(18);
-    const ordersOnly = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projections: [ordersProjection], projector: true });
-    try {
-      await inParallel(Array.from({ length: 30 }), 6, () => randomOrderLife(fx.commands, random, 4).then(() => undefined));
-      await waitUntilCaughtUp(fx.db.pool);
-    } finally {
-      await ordersOnly.close();
-    }
-    expect(await storedCounts(fx.db.pool)).toEqual({});
-
-    const both: ReadModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projections: PROJECTIONS, projector: true });
-    try {
-      await countsCaughtUp(fx.db.pool);
-      expect(await storedCounts(fx.db.pool)).toEqual(await expectedCounts(fx.db.pool));
-      await inParallel(Array.from({ length: 30 }), 6, () => randomOrderLife(fx.commands, random, 4).then(() => undefined));
-      await waitUntilCaughtUp(fx.db.pool);
-      await countsCaughtUp(fx.db.pool);
-      expect(await storedCounts(fx.db.pool)).toEqual(await expectedCounts(fx.db.pool));
-    } finally {
-      await both.close();
-    }
-  });
-
-  it('commits its rows with its checkpoint and the orders\' in one transaction: any snapshot shows all three agree', { timeout: 180_000 }, async () => {
-    const random = seededRandom(1818);
-    const readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projections: PROJECTIONS, projector: true });
-    let flowing = true;
-    const writers = Array.from({ length: 4 }, async () => {
-      while (flowing) await randomOrderLife(fx.commands, random, 3);
-    });
-    const reader = await fx.db.pool.connect();
-    try {
-      for (let look = 0; look < 25; look += 1) {
-        // One snapshot: the checkpoints and both projections' rows as of the same commit.
-        await reader.query('begin isolation level repeatable read');
-        const { rows } = await reader.query<{ name: string; commit: string; prepare: string }>(
-          "select name, position_commit::text as commit, position_prepare::text as prepare from projection_checkpoints where name in ('orders', 'test_event_counts') order by name",
+  it(
+    'catches up from its own checkpoint when added to a read model that already projected, then follows live',
+    { timeout: 180_000 },
+    async () => {
+      const random = seededRandom(18);
+      const ordersOnly = await startReadModel({
+        pool: fx.db.pool,
+        eventStore: fx.store,
+        projections: [ordersProjection],
+        projector: true,
+      });
+      try {
+        await inParallel(Array.from({ length: 30 }), 6, () =>
+          randomOrderLife(fx.commands, random, 4).then(() => undefined),
         );
-        const [orders, counts] = rows;
-        const stored = await storedCounts(reader);
-        const expected = await expectedCounts(reader, counts);
-        const { rows: timeline } = await reader.query<{ n: string }>('select count(*)::text as n from fulfillment_events');
-        await reader.query('commit');
-        expect(counts).toEqual({ ...orders, name: 'test_event_counts' });
-        expect(stored).toEqual(expected);
-        // The orders' rows at the same position: one timeline entry per event up to it.
-        expect(timeline[0]!.n).toBe(String(Object.values(expected).reduce((sum, n) => sum + Number(n), 0)));
-        await new Promise((resolve) => setTimeout(resolve, 40));
+        await waitUntilCaughtUp(fx.db.pool);
+      } finally {
+        await ordersOnly.close();
       }
-    } finally {
-      reader.release();
-      flowing = false;
-      await Promise.all(writers);
-      await readModel.close();
-    }
-  });
+      expect(await storedCounts(fx.db.pool)).toEqual({});
 
-  it('is rebuilt with the orders into exactly the rows the live projector wrote, and reported beside them', { timeout: 180_000 }, async () => {
-    const readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projections: PROJECTIONS, projector: true });
-    let live: { counts: Record<string, string>; orders: Record<string, string[]> };
-    try {
-      await waitUntilCaughtUp(fx.db.pool);
-      await countsCaughtUp(fx.db.pool);
-      live = { counts: await storedCounts(fx.db.pool), orders: await snapshotReadModel(fx.db.pool) };
-    } finally {
-      await readModel.close();
-    }
-    const report = await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store, projections: PROJECTIONS, pageSize: 500 });
-    expect(await storedCounts(fx.db.pool)).toEqual(live.counts);
-    expect(await snapshotReadModel(fx.db.pool)).toEqual(live.orders);
-    expect(Object.values(live.counts).reduce((sum, n) => sum + Number(n), 0)).toBe(report.events);
+      const both: ReadModel = await startReadModel({
+        pool: fx.db.pool,
+        eventStore: fx.store,
+        projections: PROJECTIONS,
+        projector: true,
+      });
+      try {
+        await countsCaughtUp(fx.db.pool);
+        expect(await storedCounts(fx.db.pool)).toEqual(await expectedCounts(fx.db.pool));
+        await inParallel(Array.from({ length: 30 }), 6, () =>
+          randomOrderLife(fx.commands, random, 4).then(() => undefined),
+        );
+        await waitUntilCaughtUp(fx.db.pool);
+        await countsCaughtUp(fx.db.pool);
+        expect(await storedCounts(fx.db.pool)).toEqual(await expectedCounts(fx.db.pool));
+      } finally {
+        await both.close();
+      }
+    },
+  );
 
-    const statuses = await projectionStatus({ pool: fx.db.pool, eventStore: fx.store, projections: PROJECTIONS });
-    expect(statuses.map((status) => [status.name, status.tables, status.position])).toEqual([
-      ['orders', ['production_orders', 'production_line_items', 'fulfillment_events'], report.position],
-      ['test_event_counts', ['test_event_counts'], report.position],
-    ]);
-  });
+  it(
+    "commits its rows with its checkpoint and the orders' in one transaction: any snapshot shows all three agree",
+    { timeout: 180_000 },
+    async () => {
+      const random = seededRandom(1818);
+      const readModel = await startReadModel({
+        pool: fx.db.pool,
+        eventStore: fx.store,
+        projections: PROJECTIONS,
+        projector: true,
+      });
+      let flowing = true;
+      const writers = Array.from({ length: 4 }, async () => {
+        while (flowing) await randomOrderLife(fx.commands, random, 3);
+      });
+      const reader = await fx.db.pool.connect();
+      try {
+        for (let look = 0; look < 25; look += 1) {
+          // One snapshot: the checkpoints and both projections' rows as of the same commit.
+          await reader.query('begin isolation level repeatable read');
+          const { rows } = await reader.query<{ name: string; commit: string; prepare: string }>(
+            "select name, position_commit::text as commit, position_prepare::text as prepare from projection_checkpoints where name in ('orders', 'test_event_counts') order by name",
+          );
+          const [orders, counts] = rows;
+          const stored = await storedCounts(reader);
+          const expected = await expectedCounts(reader, counts);
+          const { rows: timeline } = await reader.query<{ n: string }>(
+            'select count(*)::text as n from fulfillment_events',
+          );
+          await reader.query('commit');
+          expect(counts).toEqual({ ...orders, name: 'test_event_counts' });
+          expect(stored).toEqual(expected);
+          // The orders' rows at the same position: one timeline entry per event up to it.
+          expect(timeline[0]!.n).toBe(String(Object.values(expected).reduce((sum, n) => sum + Number(n), 0)));
+          await new Promise((resolve) => setTimeout(resolve, 40));
+        }
+      } finally {
+        reader.release();
+        flowing = false;
+        await Promise.all(writers);
+        await readModel.close();
+      }
+    },
+  );
+
+  it(
+    'is rebuilt with the orders into exactly the rows the live projector wrote, and reported beside them',
+    { timeout: 180_000 },
+    async () => {
+      const readModel = await startReadModel({
+        pool: fx.db.pool,
+        eventStore: fx.store,
+        projections: PROJECTIONS,
+        projector: true,
+      });
+      let live: { counts: Record<string, string>; orders: Record<string, string[]> };
+      try {
+        await waitUntilCaughtUp(fx.db.pool);
+        await countsCaughtUp(fx.db.pool);
+        live = { counts: await storedCounts(fx.db.pool), orders: await snapshotReadModel(fx.db.pool) };
+      } finally {
+        await readModel.close();
+      }
+      const report = await rebuildProjections({
+        pool: fx.db.pool,
+        eventStore: fx.store,
+        projections: PROJECTIONS,
+        pageSize: 500,
+      });
+      expect(await storedCounts(fx.db.pool)).toEqual(live.counts);
+      expect(await snapshotReadModel(fx.db.pool)).toEqual(live.orders);
+      expect(Object.values(live.counts).reduce((sum, n) => sum + Number(n), 0)).toBe(report.events);
+
+      const statuses = await projectionStatus({ pool: fx.db.pool, eventStore: fx.store, projections: PROJECTIONS });
+      expect(statuses.map((status) => [status.name, status.tables, status.position])).toEqual([
+        ['orders', ['production_orders', 'production_line_items', 'fulfillment_events'], report.position],
+        ['test_event_counts', ['test_event_counts'], report.position],
+      ]);
+    },
+  );
 
   it('is rebuilt row by row past the memory bound too', { timeout: 180_000 }, async () => {
     const before = await storedCounts(fx.db.pool);
-    await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store, projections: PROJECTIONS, pageSize: 200, maxOrdersInMemory: 5 });
+    await rebuildProjections({
+      pool: fx.db.pool,
+      eventStore: fx.store,
+      projections: PROJECTIONS,
+      pageSize: 200,
+      maxOrdersInMemory: 5,
+    });
     expect(await storedCounts(fx.db.pool)).toEqual(before);
   });
 });

@@ -3,7 +3,12 @@ import type pg from 'pg';
 import { isAppError } from '../../src/domain/errors.ts';
 import type { EventStore } from '../../src/eventstore/eventStore.ts';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/index.ts';
-import { createInMemoryReferenceAllocator, createOrderCommands, createPostgresGarmentCatalog, type OrderCommands } from '../../src/commands/order/index.ts';
+import {
+  createInMemoryReferenceAllocator,
+  createOrderCommands,
+  createPostgresGarmentCatalog,
+  type OrderCommands,
+} from '../../src/commands/order/index.ts';
 import { loadInstallationSecret } from '../../src/db/installationSecret.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { startReadModel } from '../../src/projections/index.ts';
@@ -24,8 +29,14 @@ export async function readModelFixture(): Promise<ReadModelFixture> {
   const store = await createPostgresEventStore({ connectionString: db.url, maxConnections: 8, pollIntervalMs: 200 });
   let minutes = 0;
   // A fake clock that moves a minute per command, so ETAs and timestamps differ between steps.
-  const clock = { now: () => new Date(Date.UTC(2025, 2, 3, 9) + (minutes++) * 60_000) };
-  const commands = createOrderCommands({ eventStore: store, references: createInMemoryReferenceAllocator(), garments: createPostgresGarmentCatalog(db.pool), clock, idSecret: await loadInstallationSecret(db.pool) });
+  const clock = { now: () => new Date(Date.UTC(2025, 2, 3, 9) + minutes++ * 60_000) };
+  const commands = createOrderCommands({
+    eventStore: store,
+    references: createInMemoryReferenceAllocator(),
+    garments: createPostgresGarmentCatalog(db.pool),
+    clock,
+    idSecret: await loadInstallationSecret(db.pool),
+  });
   return {
     db,
     store,
@@ -73,7 +84,11 @@ const operator: Actor = { type: 'operator', id: randomUUID() };
 const stripe: Actor = { type: 'stripe', id: 'stripe' };
 
 /** Runs `task` over `items`, `concurrency` at a time. */
-export async function inParallel<T>(items: readonly T[], concurrency: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function inParallel<T>(
+  items: readonly T[],
+  concurrency: number,
+  task: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, items.length) }, async () => {
@@ -95,33 +110,135 @@ export async function randomOrderLife(commands: OrderCommands, random: () => num
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const customer: Actor = { type: 'customer', id: randomUUID() };
   const garmentId = pick(GARMENTS);
-  const sizes = [...new Set([pick(SIZES[garmentId]!), pick(SIZES[garmentId]!)])].map((size) => ({ size, quantity: 1 + Math.floor(random() * 20) }));
+  const sizes = [...new Set([pick(SIZES[garmentId]!), pick(SIZES[garmentId]!)])].map((size) => ({
+    size,
+    quantity: 1 + Math.floor(random() * 20),
+  }));
   const priority = pick(['rush', 'standard', 'standard', 'hold'] as const);
   const created = await commands.createOrder(
-    { garmentId, designUrl: `https://cdn.example.com/designs/${randomUUID()}.png`, sizes, priority, holdReason: priority === 'hold' ? 'Check artwork' : null, notes: random() < 0.5 ? `Note ${Math.floor(random() * 1000)}` : null, prompt: random() < 0.3 ? 'a fox in a forest' : null },
+    {
+      garmentId,
+      designUrl: `https://cdn.example.com/designs/${randomUUID()}.png`,
+      sizes,
+      priority,
+      holdReason: priority === 'hold' ? 'Check artwork' : null,
+      notes: random() < 0.5 ? `Note ${Math.floor(random() * 1000)}` : null,
+      prompt: random() < 0.3 ? 'a fox in a forest' : null,
+    },
     { actor: customer },
   );
   const orderId = created.orderId;
   const total = created.state.totalCents;
-  const paidWith = async (): Promise<string | null> => (await commands.load(orderId)).state?.payment?.paymentIntentId ?? null;
+  const paidWith = async (): Promise<string | null> =>
+    (await commands.load(orderId)).state?.payment?.paymentIntentId ?? null;
   const sessionId = `cs_${randomUUID().slice(0, 8)}`;
-  await commands.openCheckoutSession(orderId, { sessionId, checkoutUrl: `https://checkout.example.com/${sessionId}`, simulated: true }, { actor: { type: 'system', id: 'checkout' } });
+  await commands.openCheckoutSession(
+    orderId,
+    { sessionId, checkoutUrl: `https://checkout.example.com/${sessionId}`, simulated: true },
+    { actor: { type: 'system', id: 'checkout' } },
+  );
   const moves: (() => Promise<unknown>)[] = [
-    () => commands.confirmPayment(orderId, { sessionId, paymentIntentId: `pi_${randomUUID().slice(0, 8)}`, amountCents: random() < 0.9 ? total : total - 1, currency: 'usd', stripeEventId: `evt_${randomUUID()}` }, { actor: stripe }),
-    () => commands.confirmPayment(orderId, { sessionId, paymentIntentId: `pi_${randomUUID().slice(0, 8)}`, amountCents: total, currency: 'usd', stripeEventId: `evt_${randomUUID()}` }, { actor: stripe }),
-    () => commands.failPayment(orderId, { sessionId, reason: 'card_declined', stripeEventId: `evt_${randomUUID()}` }, { actor: stripe }),
-    () => commands.setPriority(orderId, { priority: pick(['rush', 'standard', 'hold']), reason: 'ops' }, { actor: operator }),
+    () =>
+      commands.confirmPayment(
+        orderId,
+        {
+          sessionId,
+          paymentIntentId: `pi_${randomUUID().slice(0, 8)}`,
+          amountCents: random() < 0.9 ? total : total - 1,
+          currency: 'usd',
+          stripeEventId: `evt_${randomUUID()}`,
+        },
+        { actor: stripe },
+      ),
+    () =>
+      commands.confirmPayment(
+        orderId,
+        {
+          sessionId,
+          paymentIntentId: `pi_${randomUUID().slice(0, 8)}`,
+          amountCents: total,
+          currency: 'usd',
+          stripeEventId: `evt_${randomUUID()}`,
+        },
+        { actor: stripe },
+      ),
+    () =>
+      commands.failPayment(
+        orderId,
+        { sessionId, reason: 'card_declined', stripeEventId: `evt_${randomUUID()}` },
+        { actor: stripe },
+      ),
+    () =>
+      commands.setPriority(
+        orderId,
+        { priority: pick(['rush', 'standard', 'hold']), reason: 'ops' },
+        { actor: operator },
+      ),
     () => commands.setOrderStatus(orderId, { status: 'approved', message: null }, { actor: operator }),
     () => commands.setOrderStatus(orderId, { status: 'in_production' }, { actor: operator }),
-    () => commands.setOrderStatus(orderId, { status: 'fulfilled', trackingNumber: random() < 0.5 ? '1Z999' : null, carrier: 'UPS' }, { actor: operator }),
+    () =>
+      commands.setOrderStatus(
+        orderId,
+        { status: 'fulfilled', trackingNumber: random() < 0.5 ? '1Z999' : null, carrier: 'UPS' },
+        { actor: operator },
+      ),
     () => commands.cancelOrder(orderId, { reason: 'changed plans' }, { actor: random() < 0.5 ? customer : operator }),
     () => commands.updateNotes(orderId, { notes: `Updated ${Math.floor(random() * 1000)}` }, { actor: operator }),
     () => commands.postMessage(orderId, { message: 'Looking good' }, { actor: operator }),
-    async () => commands.recordRefund(orderId, { chargeId: 'ch_1', paymentIntentId: await paidWith(), amountRefundedCents: 100, currency: 'usd', stripeEventId: `evt_${randomUUID()}` }, { actor: stripe }),
+    async () =>
+      commands.recordRefund(
+        orderId,
+        {
+          chargeId: 'ch_1',
+          paymentIntentId: await paidWith(),
+          amountRefundedCents: 100,
+          currency: 'usd',
+          stripeEventId: `evt_${randomUUID()}`,
+        },
+        { actor: stripe },
+      ),
     // Stripe's money reports after payment: a total above the payment, a failed refund, a dispute opened and closed.
-    async () => commands.recordRefund(orderId, { chargeId: 'ch_1', paymentIntentId: await paidWith(), amountRefundedCents: total * 1000, currency: 'usd', stripeEventId: `evt_${randomUUID()}` }, { actor: stripe }),
-    async () => commands.execute({ type: 'RecordRefundFailure', orderId, actor: stripe, now: new Date(), refundId: `re_${Math.floor(random() * 3)}`, paymentIntentId: await paidWith(), amountCents: 100, currency: 'usd', reason: pick(['expired_or_canceled_card', null]), stripeEventId: `evt_${randomUUID()}` }),
-    async () => commands.execute({ type: 'RecordDispute', orderId, actor: stripe, now: new Date(), phase: pick(['opened', 'closed'] as const), disputeId: 'dp_1', paymentIntentId: await paidWith(), amountCents: total, currency: 'usd', reason: 'fraudulent', status: pick(['needs_response', 'won', 'lost']), evidenceDueBy: pick([null, new Date(Date.UTC(2025, 2, 20, 23, 59, 59))]), stripeEventId: `evt_${randomUUID()}` }),
+    async () =>
+      commands.recordRefund(
+        orderId,
+        {
+          chargeId: 'ch_1',
+          paymentIntentId: await paidWith(),
+          amountRefundedCents: total * 1000,
+          currency: 'usd',
+          stripeEventId: `evt_${randomUUID()}`,
+        },
+        { actor: stripe },
+      ),
+    async () =>
+      commands.execute({
+        type: 'RecordRefundFailure',
+        orderId,
+        actor: stripe,
+        now: new Date(),
+        refundId: `re_${Math.floor(random() * 3)}`,
+        paymentIntentId: await paidWith(),
+        amountCents: 100,
+        currency: 'usd',
+        reason: pick(['expired_or_canceled_card', null]),
+        stripeEventId: `evt_${randomUUID()}`,
+      }),
+    async () =>
+      commands.execute({
+        type: 'RecordDispute',
+        orderId,
+        actor: stripe,
+        now: new Date(),
+        phase: pick(['opened', 'closed'] as const),
+        disputeId: 'dp_1',
+        paymentIntentId: await paidWith(),
+        amountCents: total,
+        currency: 'usd',
+        reason: 'fraudulent',
+        status: pick(['needs_response', 'won', 'lost']),
+        evidenceDueBy: pick([null, new Date(Date.UTC(2025, 2, 20, 23, 59, 59))]),
+        stripeEventId: `evt_${randomUUID()}`,
+      }),
   ];
   for (let step = 0; step < steps; step += 1) {
     // Payments and the production steps come up more often, so many orders get far.
@@ -142,18 +259,49 @@ export async function randomOrderLife(commands: OrderCommands, random: () => num
  */
 export async function moneyFlaggedOrder(commands: OrderCommands, closeDispute: boolean): Promise<string> {
   const customer: Actor = { type: 'customer', id: randomUUID() };
-  const created = await commands.createOrder({ garmentId: 'classic-tee', designUrl: 'https://cdn.example.com/designs/money.png', sizes: [{ size: 'M', quantity: 2 }] }, { actor: customer });
+  const created = await commands.createOrder(
+    {
+      garmentId: 'classic-tee',
+      designUrl: 'https://cdn.example.com/designs/money.png',
+      sizes: [{ size: 'M', quantity: 2 }],
+    },
+    { actor: customer },
+  );
   const { orderId } = created;
   const total = created.state.totalCents;
   const sessionId = `cs_${randomUUID().slice(0, 8)}`;
   const paymentIntentId = `pi_${randomUUID().slice(0, 8)}`;
   const evt = (): string => `evt_${randomUUID()}`;
-  await commands.openCheckoutSession(orderId, { sessionId, checkoutUrl: `https://checkout.example.com/${sessionId}`, simulated: true }, { actor: { type: 'system', id: 'checkout' } });
-  await commands.confirmPayment(orderId, { sessionId, paymentIntentId, amountCents: total, currency: 'usd', stripeEventId: evt() }, { actor: stripe });
-  await commands.recordRefund(orderId, { chargeId: 'ch_1', paymentIntentId, amountRefundedCents: total * 1000, currency: 'usd', stripeEventId: evt() }, { actor: stripe });
+  await commands.openCheckoutSession(
+    orderId,
+    { sessionId, checkoutUrl: `https://checkout.example.com/${sessionId}`, simulated: true },
+    { actor: { type: 'system', id: 'checkout' } },
+  );
+  await commands.confirmPayment(
+    orderId,
+    { sessionId, paymentIntentId, amountCents: total, currency: 'usd', stripeEventId: evt() },
+    { actor: stripe },
+  );
+  await commands.recordRefund(
+    orderId,
+    { chargeId: 'ch_1', paymentIntentId, amountRefundedCents: total * 1000, currency: 'usd', stripeEventId: evt() },
+    { actor: stripe },
+  );
   const money = { orderId, actor: stripe, now: new Date(), paymentIntentId, amountCents: total, currency: 'usd' };
-  await commands.execute({ type: 'RecordRefundFailure', ...money, refundId: 're_1', reason: 'expired_or_canceled_card', stripeEventId: evt() });
-  const dispute = { type: 'RecordDispute', ...money, disputeId: 'dp_1', reason: 'fraudulent', evidenceDueBy: new Date(Date.UTC(2025, 2, 20, 23, 59, 59)) } as const;
+  await commands.execute({
+    type: 'RecordRefundFailure',
+    ...money,
+    refundId: 're_1',
+    reason: 'expired_or_canceled_card',
+    stripeEventId: evt(),
+  });
+  const dispute = {
+    type: 'RecordDispute',
+    ...money,
+    disputeId: 'dp_1',
+    reason: 'fraudulent',
+    evidenceDueBy: new Date(Date.UTC(2025, 2, 20, 23, 59, 59)),
+  } as const;
   await commands.execute({ ...dispute, phase: 'opened', status: 'needs_response', stripeEventId: evt() });
   if (closeDispute) await commands.execute({ ...dispute, phase: 'closed', status: 'won', stripeEventId: evt() });
   return orderId;
@@ -161,10 +309,16 @@ export async function moneyFlaggedOrder(commands: OrderCommands, closeDispute: b
 
 /** Every row of the three projected tables, in key order, as JSON text: equal snapshots are equal tables. */
 export async function snapshotReadModel(db: Pick<pg.Pool, 'query'>): Promise<Record<string, string[]>> {
-  const tables = { production_orders: 'id', production_line_items: 'order_id, line_no', fulfillment_events: 'order_id, stream_version' };
+  const tables = {
+    production_orders: 'id',
+    production_line_items: 'order_id, line_no',
+    fulfillment_events: 'order_id, stream_version',
+  };
   const snapshot: Record<string, string[]> = {};
   for (const [table, key] of Object.entries(tables)) {
-    const { rows } = await db.query<{ row: string }>(`select row_to_json(t)::text as row from ${table} t order by ${key}`);
+    const { rows } = await db.query<{ row: string }>(
+      `select row_to_json(t)::text as row from ${table} t order by ${key}`,
+    );
     snapshot[table] = rows.map((r) => r.row);
   }
   return snapshot;
@@ -183,11 +337,20 @@ export async function waitUntilCaughtUp(pool: pg.Pool, _store?: EventStore, time
   if (!head) return;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { rows } = await pool.query<{ c: string | null; p: string | null }>("select position_commit::text as c, position_prepare::text as p from projection_checkpoints where name = 'orders'");
+    const { rows } = await pool.query<{ c: string | null; p: string | null }>(
+      "select position_commit::text as c, position_prepare::text as p from projection_checkpoints where name = 'orders'",
+    );
     const row = rows[0];
-    if (row?.c && row.p && (BigInt(row.c) > head.commit || (BigInt(row.c) === head.commit && BigInt(row.p) >= head.prepare))) return;
-    if (Date.now() > deadline) throw new Error(`read model did not reach ${head.commit}-${head.prepare} within ${timeoutMs} ms (at ${row?.c}-${row?.p})`);
+    if (
+      row?.c &&
+      row.p &&
+      (BigInt(row.c) > head.commit || (BigInt(row.c) === head.commit && BigInt(row.p) >= head.prepare))
+    )
+      return;
+    if (Date.now() > deadline)
+      throw new Error(
+        `read model did not reach ${head.commit}-${head.prepare} within ${timeoutMs} ms (at ${row?.c}-${row?.p})`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
-

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newUserId, orderBody, startStack, type JsonResponse, type Stack } from './harness.ts';
 
 /** Answers with their size in bytes, as the client received them. */
-async function post(url: string, path: string, token: string, body: unknown): Promise<Pick<JsonResponse, 'status' | 'body'> & { bytes: number; ms: number }> {
+async function post(
+  url: string,
+  path: string,
+  token: string,
+  body: unknown,
+): Promise<Pick<JsonResponse, 'status' | 'body'> & { bytes: number; ms: number }> {
   const started = performance.now();
   const response = await fetch(`${url}${path}`, {
     method: 'POST',
@@ -10,7 +15,12 @@ async function post(url: string, path: string, token: string, body: unknown): Pr
     body: JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, bytes: Buffer.byteLength(text), ms: performance.now() - started, body: JSON.parse(text) };
+  return {
+    status: response.status,
+    bytes: Buffer.byteLength(text),
+    ms: performance.now() - started,
+    body: JSON.parse(text),
+  };
 }
 
 /** A flood of bad input is refused early and briefly: one problem per oversized list, a capped list of the rest. */
@@ -29,7 +39,12 @@ describe('bounded refusals', () => {
 
   it('refuses 30,000 empty line items with one small 400, quickly', async () => {
     const before = await stack.eventCount();
-    const answer = await post(stack.url, '/api/production', customer, orderBody({ sizes: Array.from({ length: 30_000 }, () => ({})) }));
+    const answer = await post(
+      stack.url,
+      '/api/production',
+      customer,
+      orderBody({ sizes: Array.from({ length: 30_000 }, () => ({})) }),
+    );
     expect(answer.status).toBe(400);
     expect(answer.body.errors).toEqual([{ path: 'sizes', message: 'must list at most 50 line items (got 30000)' }]);
     expect(answer.bytes).toBeLessThan(2048);
@@ -55,19 +70,29 @@ describe('bounded refusals', () => {
       variables: { input },
     });
     expect(answer.body.errors).toHaveLength(1);
-    expect(answer.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: 'input.sizes' }] });
+    expect(answer.body.errors[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ path: 'input.sizes' }],
+    });
     expect(answer.bytes).toBeLessThan(2048);
     expect(answer.ms).toBeLessThan(1500);
   });
 
   it('refuses 30,000 empty GraphQL line items with a small answer', async () => {
-    const input = { designUrl: 'https://cdn.example.com/fox.png', garmentId: 'classic-tee', sizes: Array.from({ length: 30_000 }, () => ({})) };
+    const input = {
+      designUrl: 'https://cdn.example.com/fox.png',
+      garmentId: 'classic-tee',
+      sizes: Array.from({ length: 30_000 }, () => ({})),
+    };
     const answer = await post(stack.url, '/graphql', customer, {
       query: 'mutation($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { checkoutUrl } }',
       variables: { input },
     });
     expect(answer.body.errors).toHaveLength(1);
-    expect(answer.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: 'input.sizes', message: 'must list at most 100 items' }] });
+    expect(answer.body.errors[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [{ path: 'input.sizes', message: 'must list at most 100 items' }],
+    });
     expect(answer.bytes).toBeLessThan(2048);
     expect(answer.ms).toBeLessThan(1500);
   });

@@ -9,8 +9,13 @@ describe('POST /api/production with an Idempotency-Key', () => {
   afterAll(() => stack.close());
 
   const post = async (userId: string, key: string, body = orderBody()) =>
-    request(stack.url, 'POST', '/api/production', { token: await stack.token(userId), body, headers: { 'idempotency-key': key } });
-  const sessionsFor = (orderId: string) => stack.fake!.requests.filter((r) => r.path === '/v1/checkout/sessions' && r.params.client_reference_id === orderId);
+    request(stack.url, 'POST', '/api/production', {
+      token: await stack.token(userId),
+      body,
+      headers: { 'idempotency-key': key },
+    });
+  const sessionsFor = (orderId: string) =>
+    stack.fake!.requests.filter((r) => r.path === '/v1/checkout/sessions' && r.params.client_reference_id === orderId);
 
   it('answers a repeat exactly as the first time, with one order and one Checkout session', async () => {
     const userId = newUserId();
@@ -46,7 +51,9 @@ describe('POST /api/production with an Idempotency-Key', () => {
     const before = await stack.eventCount();
     const other = await post(userId, 'reused', orderBody({ sizes: [{ size: 'S', quantity: 9 }] }));
     expect(other.status).toBe(400);
-    expect(other.body.errors).toEqual([{ path: 'headers.idempotency-key', message: expect.stringContaining('different') }]);
+    expect(other.body.errors).toEqual([
+      { path: 'headers.idempotency-key', message: expect.stringContaining('different') },
+    ]);
     expect(await stack.eventCount()).toBe(before);
   });
 

@@ -14,10 +14,19 @@ describe('POST /api/production refuses bad input', () => {
   async function refused(body: unknown, options: { rawBody?: string } = {}) {
     const events = await stack.eventCount();
     const stripeCalls = stack.fake!.requests.length;
-    const answer = await request(stack.url, 'POST', '/api/production', { token, ...(options.rawBody === undefined ? { body } : { rawBody: options.rawBody }) });
+    const answer = await request(stack.url, 'POST', '/api/production', {
+      token,
+      ...(options.rawBody === undefined ? { body } : { rawBody: options.rawBody }),
+    });
     expect(answer.status).toBe(400);
     expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(answer.body).toMatchObject({ status: 400, code: 'BAD_USER_INPUT', type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+    expect(answer.body).toMatchObject({
+      status: 400,
+      code: 'BAD_USER_INPUT',
+      type: expect.any(String),
+      title: expect.any(String),
+      detail: expect.any(String),
+    });
     expect(await stack.eventCount()).toBe(events);
     expect(stack.fake!.requests.length).toBe(stripeCalls);
     return answer.body.errors as { path: string; message: string }[];
@@ -34,9 +43,28 @@ describe('POST /api/production refuses bad input', () => {
     ['a fractional quantity', { sizes: [{ size: 'M', quantity: 1.5 }] }, ['sizes[0].quantity']],
     ['a quantity sent as text', { sizes: [{ size: 'M', quantity: '3' }] }, ['sizes[0].quantity']],
     ['an unknown technique', { sizes: [{ size: 'M', quantity: 1, technique: 'laser' }] }, ['sizes[0].technique']],
-    ['the same size and technique twice', { sizes: [{ size: 'M', quantity: 1 }, { size: 'M', quantity: 2, technique: 'dtg' }] }, ['sizes[1]']],
+    [
+      'the same size and technique twice',
+      {
+        sizes: [
+          { size: 'M', quantity: 1 },
+          { size: 'M', quantity: 2, technique: 'dtg' },
+        ],
+      },
+      ['sizes[1]'],
+    ],
     ['no sizes', { sizes: [] }, ['sizes']],
-    ['more than 50 line items', { sizes: Array.from({ length: 51 }, (_, i) => ({ size: 'M', quantity: 1, technique: ['dtg', 'screen', 'embroidery'][i % 3] })) }, ['sizes']],
+    [
+      'more than 50 line items',
+      {
+        sizes: Array.from({ length: 51 }, (_, i) => ({
+          size: 'M',
+          quantity: 1,
+          technique: ['dtg', 'screen', 'embroidery'][i % 3],
+        })),
+      },
+      ['sizes'],
+    ],
     ['an unknown priority', { priority: 'urgent' }, ['priority']],
     ['notes longer than 2000 characters', { notes: 'x'.repeat(2001) }, ['notes']],
     ['a project id that is not a uuid', { projectId: 'abc' }, ['projectId']],
@@ -61,7 +89,16 @@ describe('POST /api/production refuses bad input', () => {
       color: 'red',
     });
     expect(paths(errors)).toEqual(
-      expect.arrayContaining(['designUrl', 'sizes[0].size', 'sizes[0].quantity', 'sizes[1].quantity', 'sizes[1].technique', 'priority', 'notes', 'color']),
+      expect.arrayContaining([
+        'designUrl',
+        'sizes[0].size',
+        'sizes[0].quantity',
+        'sizes[1].quantity',
+        'sizes[1].technique',
+        'priority',
+        'notes',
+        'color',
+      ]),
     );
   });
 
@@ -85,7 +122,11 @@ describe('POST /api/production refuses bad input', () => {
   });
 
   it('refuses an Idempotency-Key longer than 255 characters', async () => {
-    const answer = await request(stack.url, 'POST', '/api/production', { token, body: orderBody(), headers: { 'idempotency-key': 'k'.repeat(256) } });
+    const answer = await request(stack.url, 'POST', '/api/production', {
+      token,
+      body: orderBody(),
+      headers: { 'idempotency-key': 'k'.repeat(256) },
+    });
     expect(answer.status).toBe(400);
     expect(answer.body.errors).toEqual([{ path: 'headers.idempotency-key', message: expect.any(String) }]);
   });

@@ -4,7 +4,12 @@ import { createAuthenticator } from '../../src/auth/authenticate.ts';
 import { createTokenVerifier, mintToken } from '../../src/auth/tokens.ts';
 import { createMetrics } from '../../src/metrics.ts';
 import type { EventStore } from '../../src/eventstore/eventStore.ts';
-import { createOrderCommands, createPostgresGarmentCatalog, createPostgresReferenceAllocator, type OrderCommands } from '../../src/commands/order/index.ts';
+import {
+  createOrderCommands,
+  createPostgresGarmentCatalog,
+  createPostgresReferenceAllocator,
+  type OrderCommands,
+} from '../../src/commands/order/index.ts';
 import { toOrderEvent } from '../../src/commands/order/index.ts';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/index.ts';
 import { loadInstallationSecret } from '../../src/db/installationSecret.ts';
@@ -43,12 +48,25 @@ export interface Stack {
  * The real pieces on a fresh database: PostgreSQL event store, order command service, payments
  * (a fake Stripe over HTTP, or simulated), the production routes, the real app on a real port.
  */
-export async function startStack(options: { readonly simulated?: boolean; readonly now?: () => Date; readonly docs?: boolean; readonly logger?: FastifyServerOptions['logger'] } = {}): Promise<Stack> {
+export async function startStack(
+  options: {
+    readonly simulated?: boolean;
+    readonly now?: () => Date;
+    readonly docs?: boolean;
+    readonly logger?: FastifyServerOptions['logger'];
+  } = {},
+): Promise<Stack> {
   const db = await createTestDatabase();
   await migrate(db.pool);
   const store = await createPostgresEventStore({ pool: db.pool });
   const garments = createPostgresGarmentCatalog(db.pool);
-  const commands = createOrderCommands({ eventStore: store, references: createPostgresReferenceAllocator(db.pool), garments, idSecret: await loadInstallationSecret(db.pool), ...(options.now ? { clock: { now: options.now } } : {}) });
+  const commands = createOrderCommands({
+    eventStore: store,
+    references: createPostgresReferenceAllocator(db.pool),
+    garments,
+    idSecret: await loadInstallationSecret(db.pool),
+    ...(options.now ? { clock: { now: options.now } } : {}),
+  });
   const fake = options.simulated ? undefined : await startFakeStripe();
   const payments = setUpPayments({
     config: {
@@ -74,7 +92,14 @@ export async function startStack(options: { readonly simulated?: boolean; readon
     metrics: createMetrics({ defaultMetrics: false }),
     garments: { list: () => listGarments(db.pool) },
     introspection: true,
-    orders: { commands, readModel: { db: db.pool, changeFeed: readModel.changeFeed }, checkout: payments.checkout, garments, eventStore: store, publicBaseUrl: PUBLIC_BASE_URL },
+    orders: {
+      commands,
+      readModel: { db: db.pool, changeFeed: readModel.changeFeed },
+      checkout: payments.checkout,
+      garments,
+      eventStore: store,
+      publicBaseUrl: PUBLIC_BASE_URL,
+    },
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.docs ? { apiDocs: { publicBaseUrl: PUBLIC_BASE_URL } } : {}),
     paymentEndpoints: payments.endpoints,
@@ -136,7 +161,12 @@ export interface JsonResponse {
 }
 
 /** A JSON request over real HTTP. */
-export async function request(url: string, method: string, path: string, options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<JsonResponse> {
+export async function request(
+  url: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<JsonResponse> {
   const response = await fetch(`${url}${path}`, {
     method,
     headers: {
@@ -144,7 +174,11 @@ export async function request(url: string, method: string, path: string, options
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
       ...options.headers,
     },
-    ...(options.rawBody !== undefined ? { body: options.rawBody } : options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    ...(options.rawBody !== undefined
+      ? { body: options.rawBody }
+      : options.body !== undefined
+        ? { body: JSON.stringify(options.body) }
+        : {}),
     redirect: 'manual',
   });
   const text = await response.text();

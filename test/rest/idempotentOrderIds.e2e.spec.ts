@@ -9,7 +9,11 @@ import { orderBody, request } from './harness.ts';
 /** The order id a key gave before installations had a secret: v5 of a namespace fixed in the source. */
 function formerOrderId(userId: string, key: string): string {
   const namespace = Buffer.from('5b0c2a7e8d9f4e1ab3c6d2f0a9e8b7c4', 'hex');
-  const bytes = createHash('sha1').update(namespace).update(['order', userId, key].join('\u0000')).digest().subarray(0, 16);
+  const bytes = createHash('sha1')
+    .update(namespace)
+    .update(['order', userId, key].join('\u0000'))
+    .digest()
+    .subarray(0, 16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x50;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
@@ -30,7 +34,11 @@ describe('order ids made from idempotency keys', () => {
   });
 
   const create = async (fixture: StackFixture, server: Server, userId: string, key: string) => {
-    const answer = await request(server.url, 'POST', '/api/production', { token: await fixture.stack.token(userId), body: orderBody(), headers: { 'idempotency-key': key } });
+    const answer = await request(server.url, 'POST', '/api/production', {
+      token: await fixture.stack.token(userId),
+      body: orderBody(),
+      headers: { 'idempotency-key': key },
+    });
     expect(answer.status).toBe(201);
     return answer;
   };

@@ -8,7 +8,17 @@ function captured() {
   return {
     stream: { write: (chunk: string) => void raw.push(...chunk.split('\n').filter(Boolean)) },
     raw,
-    lines: () => raw.map((line) => JSON.parse(line) as { level: number; reqId?: string; msg: string; req?: { url: string }; res?: { statusCode: number } }),
+    lines: () =>
+      raw.map(
+        (line) =>
+          JSON.parse(line) as {
+            level: number;
+            reqId?: string;
+            msg: string;
+            req?: { url: string };
+            res?: { statusCode: number };
+          },
+      ),
   };
 }
 
@@ -29,12 +39,15 @@ describe('logs', () => {
   /** Waits for the request lines of `count` requests made since `from` lines were captured. */
   const requestLines = (from: number, count: number) =>
     waitFor(() => {
-      const lines = log.lines().slice(from).filter((line) => line.reqId !== undefined);
+      const lines = log
+        .lines()
+        .slice(from)
+        .filter((line) => line.reqId !== undefined);
       expect(lines.filter((line) => line.msg === 'request completed')).toHaveLength(count);
       return lines;
     });
 
-  it('writes one info line per request, and none at error level for a customer\'s mistakes', async () => {
+  it("writes one info line per request, and none at error level for a customer's mistakes", async () => {
     const from = log.raw.length;
     const answers = [
       await request(stack.url, 'GET', `/api/production/${newUserId()}`, { token: customer }),
@@ -58,7 +71,8 @@ describe('logs', () => {
 
   it('writes no line for health checks and metrics scrapes at the default level', async () => {
     const from = log.raw.length;
-    for (const path of ['/healthz', '/readyz', '/metrics', '/healthz']) expect((await request(stack.url, 'GET', path)).status).toBe(200);
+    for (const path of ['/healthz', '/readyz', '/metrics', '/healthz'])
+      expect((await request(stack.url, 'GET', path)).status).toBe(200);
     await request(stack.url, 'GET', '/api/garments');
     const lines = await requestLines(from, 1);
     expect(lines.map((line) => line.req?.url)).toEqual(['/api/garments']);
@@ -68,9 +82,18 @@ describe('logs', () => {
     const from = log.raw.length;
     const marker = 'SECRET-BODY-';
     const big = marker.repeat(Math.ceil(520_000 / marker.length));
-    await request(stack.url, 'POST', '/api/production', { token: customer, body: orderBody({ notes: big, prompt: `${big}\u0000` }) });
-    await request(stack.url, 'PATCH', `/api/production/${newUserId()}?token=${marker}`, { token: customer, body: { notes: big } });
-    await graphql(stack.url, 'query($s: String) { orders(filter: { search: $s }) { edges { cursor } } }', { token: customer, variables: { s: `${big}\u0000` } });
+    await request(stack.url, 'POST', '/api/production', {
+      token: customer,
+      body: orderBody({ notes: big, prompt: `${big}\u0000` }),
+    });
+    await request(stack.url, 'PATCH', `/api/production/${newUserId()}?token=${marker}`, {
+      token: customer,
+      body: { notes: big },
+    });
+    await graphql(stack.url, 'query($s: String) { orders(filter: { search: $s }) { edges { cursor } } }', {
+      token: customer,
+      variables: { s: `${big}\u0000` },
+    });
     await requestLines(from, 3);
     for (const line of log.raw.slice(from)) {
       expect(line.length).toBeLessThan(MAX_LINE);
@@ -99,7 +122,11 @@ describe('an unexpected error quoting its input', () => {
   afterAll(() => app.close());
 
   it('is logged at error level, cut to the bound', async () => {
-    const response = await fetch(`${app.url}/echo-failure`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ notes: 'x'.repeat(520_000) }) });
+    const response = await fetch(`${app.url}/echo-failure`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ notes: 'x'.repeat(520_000) }),
+    });
     expect(response.status).toBe(500);
     const errorLine = await waitFor(() => {
       const line = log.raw.find((raw) => raw.includes('"level":50'));

@@ -21,14 +21,25 @@ describe('GET and PATCH /api/production/:id', () => {
     const created = await request(stack.url, 'POST', '/api/production', { token, body });
     expect(created.status).toBe(201);
     const sessionId = String(created.body.checkoutUrl).split('/').pop()!;
-    return { orderId: created.body.orderId as string, reference: created.body.reference as string, userId, token, sessionId };
+    return {
+      orderId: created.body.orderId as string,
+      reference: created.body.reference as string,
+      userId,
+      token,
+      sessionId,
+    };
   }
   async function pay(order: { orderId: string; userId: string; sessionId: string }) {
-    const paid = stripeEvent('checkout.session.completed', checkoutSession({ ...order, amountTotal: ORDER_TOTAL_CENTS, paymentIntent: `pi_${order.orderId.slice(0, 8)}` }));
+    const paid = stripeEvent(
+      'checkout.session.completed',
+      checkoutSession({ ...order, amountTotal: ORDER_TOTAL_CENTS, paymentIntent: `pi_${order.orderId.slice(0, 8)}` }),
+    );
     expect((await deliver(stack.url, paid)).status).toBe(200);
   }
-  const get = (orderId: string, token: string, headers: Record<string, string> = {}) => request(stack.url, 'GET', `/api/production/${orderId}`, { token, headers });
-  const patch = (orderId: string, body: unknown, headers: Record<string, string> = {}, token = operatorToken) => request(stack.url, 'PATCH', `/api/production/${orderId}`, { token, body, headers });
+  const get = (orderId: string, token: string, headers: Record<string, string> = {}) =>
+    request(stack.url, 'GET', `/api/production/${orderId}`, { token, headers });
+  const patch = (orderId: string, body: unknown, headers: Record<string, string> = {}, token = operatorToken) =>
+    request(stack.url, 'PATCH', `/api/production/${orderId}`, { token, body, headers });
   const queued = async (orderId: string, token: string) =>
     waitFor(async () => {
       const answer = await get(orderId, token);
@@ -64,9 +75,25 @@ describe('GET and PATCH /api/production/:id', () => {
     const order = await placeOrder(orderBody({ priority: 'rush' }));
     await pay(order);
     const answer = await queued(order.orderId, order.token);
-    expect(answer.body.order).toMatchObject({ status: 'Queued', orderStatus: 'submitted', priority: 'Rush', etaDays: 2, payment: { paidCents: ORDER_TOTAL_CENTS, mismatch: false } });
-    expect(answer.body.order.events.at(-1)).toMatchObject({ status: 'Queued', message: 'Payment confirmed, order queued for production', actor: { type: 'stripe' } });
-    expect(answer.body.order.route.map((stop: { state: string }) => stop.state)).toEqual(['DONE', 'CURRENT', 'UPCOMING', 'UPCOMING', 'UPCOMING']);
+    expect(answer.body.order).toMatchObject({
+      status: 'Queued',
+      orderStatus: 'submitted',
+      priority: 'Rush',
+      etaDays: 2,
+      payment: { paidCents: ORDER_TOTAL_CENTS, mismatch: false },
+    });
+    expect(answer.body.order.events.at(-1)).toMatchObject({
+      status: 'Queued',
+      message: 'Payment confirmed, order queued for production',
+      actor: { type: 'stripe' },
+    });
+    expect(answer.body.order.route.map((stop: { state: string }) => stop.state)).toEqual([
+      'DONE',
+      'CURRENT',
+      'UPCOMING',
+      'UPCOMING',
+      'UPCOMING',
+    ]);
   });
 
   it('hides an order from another customer exactly as a missing one', async () => {
@@ -76,7 +103,9 @@ describe('GET and PATCH /api/production/:id', () => {
     const missing = await get('7b0c3a52-95c4-4c39-9f2d-3b1c1d8a0d11', stranger);
     expect(theirs.status).toBe(404);
     expect(missing.status).toBe(404);
-    expect(theirs.body.detail.replace(order.orderId, 'ID')).toBe(missing.body.detail.replace('7b0c3a52-95c4-4c39-9f2d-3b1c1d8a0d11', 'ID'));
+    expect(theirs.body.detail.replace(order.orderId, 'ID')).toBe(
+      missing.body.detail.replace('7b0c3a52-95c4-4c39-9f2d-3b1c1d8a0d11', 'ID'),
+    );
     expect((await get(order.orderId, operatorToken)).status).toBe(200);
     expect((await request(stack.url, 'GET', `/api/production/${order.orderId}`)).status).toBe(401);
   });
@@ -98,7 +127,11 @@ describe('GET and PATCH /api/production/:id', () => {
     const order = await placeOrder();
     await pay(order);
     await queued(order.orderId, order.token);
-    const answer = await patch(order.orderId, { status: 'approved', message: 'Spec looks good' }, { 'if-match': '"3"' });
+    const answer = await patch(
+      order.orderId,
+      { status: 'approved', message: 'Spec looks good' },
+      { 'if-match': '"3"' },
+    );
     expect(answer.status).toBe(200);
     expect(answer.headers.get('etag')).toBe('"4"');
     expect(answer.body.order).toMatchObject({ status: 'Printing', orderStatus: 'approved', version: 4 });
@@ -115,10 +148,18 @@ describe('GET and PATCH /api/production/:id', () => {
 
   it('answers a repeated PATCH with the same Idempotency-Key as the first time, even with its old If-Match', async () => {
     const order = await placeOrder();
-    const first = await patch(order.orderId, { notes: 'Use the blue ink' }, { 'if-match': '"2"', 'idempotency-key': 'notes-1' });
+    const first = await patch(
+      order.orderId,
+      { notes: 'Use the blue ink' },
+      { 'if-match': '"2"', 'idempotency-key': 'notes-1' },
+    );
     expect(first.status).toBe(200);
     const before = await stack.eventCount();
-    const again = await patch(order.orderId, { notes: 'Use the blue ink' }, { 'if-match': '"2"', 'idempotency-key': 'notes-1' });
+    const again = await patch(
+      order.orderId,
+      { notes: 'Use the blue ink' },
+      { 'if-match': '"2"', 'idempotency-key': 'notes-1' },
+    );
     expect(again.status).toBe(200);
     expect(again.body.order.notes).toBe('Use the blue ink');
     expect(await stack.eventCount()).toBe(before);
@@ -160,9 +201,19 @@ describe('GET and PATCH /api/production/:id', () => {
 
   it('lists every problem of a bad PATCH body in one 400', async () => {
     const order = await placeOrder();
-    const answer = await patch(order.orderId, { status: 'shipped', priority: 'asap', notes: 'n'.repeat(2001), colour: 'red' });
+    const answer = await patch(order.orderId, {
+      status: 'shipped',
+      priority: 'asap',
+      notes: 'n'.repeat(2001),
+      colour: 'red',
+    });
     expect(answer.status).toBe(400);
-    expect(answer.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['colour', 'notes', 'priority', 'status']);
+    expect(answer.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'colour',
+      'notes',
+      'priority',
+      'status',
+    ]);
     expect((await patch(order.orderId, {})).status).toBe(400);
   });
 
@@ -173,12 +224,22 @@ describe('GET and PATCH /api/production/:id', () => {
     const canceled = await patch(order.orderId, { status: 'canceled', message: 'Customer asked by phone' });
     expect(canceled.status).toBe(200);
     expect(canceled.body.order).toMatchObject({ orderStatus: 'canceled', canceled: true });
-    const refundRequests = () => stack.fake!.requests.filter((r) => r.path === '/v1/refunds' && r.headers['idempotency-key'] === `refund-${order.orderId}`);
+    const refundRequests = () =>
+      stack.fake!.requests.filter(
+        (r) => r.path === '/v1/refunds' && r.headers['idempotency-key'] === `refund-${order.orderId}`,
+      );
     await waitFor(() => expect(refundRequests()).toHaveLength(1));
     expect(refundRequests()[0]!.params).toMatchObject({ payment_intent: `pi_${order.orderId.slice(0, 8)}` });
 
-    const charge = refundedCharge({ orderId: order.orderId, paymentIntent: `pi_${order.orderId.slice(0, 8)}`, amount: ORDER_TOTAL_CENTS, amountRefunded: ORDER_TOTAL_CENTS });
-    expect((await deliver(stack.url, stripeEvent('charge.refunded', charge))).body).toMatchObject({ outcome: 'applied' });
+    const charge = refundedCharge({
+      orderId: order.orderId,
+      paymentIntent: `pi_${order.orderId.slice(0, 8)}`,
+      amount: ORDER_TOTAL_CENTS,
+      amountRefunded: ORDER_TOTAL_CENTS,
+    });
+    expect((await deliver(stack.url, stripeEvent('charge.refunded', charge))).body).toMatchObject({
+      outcome: 'applied',
+    });
     const shown = await waitFor(async () => {
       const answer = await get(order.orderId, operatorToken);
       expect(answer.body.order.payment.refundedCents).toBe(ORDER_TOTAL_CENTS);
@@ -191,7 +252,11 @@ describe('GET and PATCH /api/production/:id', () => {
     const order = await placeOrder();
     await pay(order);
     await queued(order.orderId, order.token);
-    const charge = refundedCharge({ paymentIntent: `pi_${order.orderId.slice(0, 8)}`, amount: ORDER_TOTAL_CENTS, amountRefunded: 1000 });
+    const charge = refundedCharge({
+      paymentIntent: `pi_${order.orderId.slice(0, 8)}`,
+      amount: ORDER_TOTAL_CENTS,
+      amountRefunded: 1000,
+    });
     const answer = await deliver(stack.url, stripeEvent('charge.refunded', charge));
     expect(answer.body).toMatchObject({ outcome: 'applied', reason: 'RefundRecorded' });
   });

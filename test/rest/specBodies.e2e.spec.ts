@@ -27,13 +27,33 @@ describe('REST as the spec has it', () => {
     const token = await stack.token(userId);
     const order = await placeOrder(token);
     const sessionId = (await stack.orderEvents(order.orderId)).find((e) => e.type === 'CheckoutSessionOpened');
-    const paid = stripeEvent('checkout.session.completed', checkoutSession({ orderId: order.orderId, userId, sessionId: sessionId && 'sessionId' in sessionId ? sessionId.sessionId : '', amountTotal: ORDER_TOTAL_CENTS, paymentIntent: `pi_${order.orderId.slice(0, 8)}` }));
+    const paid = stripeEvent(
+      'checkout.session.completed',
+      checkoutSession({
+        orderId: order.orderId,
+        userId,
+        sessionId: sessionId && 'sessionId' in sessionId ? sessionId.sessionId : '',
+        amountTotal: ORDER_TOTAL_CENTS,
+        paymentIntent: `pi_${order.orderId.slice(0, 8)}`,
+      }),
+    );
     expect((await deliver(stack.url, paid)).status).toBe(200);
-    await waitFor(async () => expect((await request(stack.url, 'GET', `/api/production/${order.orderId}`, { token })).body.order.orderStatus).toBe('submitted'));
+    await waitFor(async () =>
+      expect(
+        (await request(stack.url, 'GET', `/api/production/${order.orderId}`, { token })).body.order.orderStatus,
+      ).toBe('submitted'),
+    );
 
-    const answer = await request(stack.url, 'PATCH', `/api/production/${order.orderId}`, { token: operatorToken, body: { priority: 'hold', notes: 'check the art' } });
+    const answer = await request(stack.url, 'PATCH', `/api/production/${order.orderId}`, {
+      token: operatorToken,
+      body: { priority: 'hold', notes: 'check the art' },
+    });
     expect(answer.status).toBe(200);
-    expect(answer.body.order).toMatchObject({ priority: 'Hold', holdReason: 'On hold (no reason given)', notes: 'check the art' });
+    expect(answer.body.order).toMatchObject({
+      priority: 'Hold',
+      holdReason: 'On hold (no reason given)',
+      notes: 'check the art',
+    });
     expect(answer.body.order.events.at(-1).message).toContain('On hold (no reason given)');
   });
 
@@ -49,7 +69,12 @@ describe('REST as the spec has it', () => {
     expect(page1.status).toBe(200);
     expect(page1.body.orders.map((o: { id: string }) => o.id)).toEqual([third.orderId, second.orderId]);
     expect(page1.body.pageInfo.hasNextPage).toBe(true);
-    const page2 = await request(stack.url, 'GET', `/api/production?first=2&after=${encodeURIComponent(page1.body.pageInfo.endCursor)}`, { token });
+    const page2 = await request(
+      stack.url,
+      'GET',
+      `/api/production?first=2&after=${encodeURIComponent(page1.body.pageInfo.endCursor)}`,
+      { token },
+    );
     expect(page2.body.orders.map((o: { id: string }) => o.id)).toEqual([first.orderId]);
     expect(page2.body.pageInfo.hasNextPage).toBe(false);
 
@@ -68,16 +93,26 @@ describe('REST as the spec has it', () => {
 
   it('refuses a bad list query with every invalid parameter named', async () => {
     const token = await stack.token(newUserId());
-    const answer = await request(stack.url, 'GET', '/api/production?status=shipped&first=0&createdFrom=yesterday', { token });
+    const answer = await request(stack.url, 'GET', '/api/production?status=shipped&first=0&createdFrom=yesterday', {
+      token,
+    });
     expect(answer.status).toBe(400);
     expect(answer.body.code).toBe('BAD_USER_INPUT');
-    expect(answer.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['query.createdFrom', 'query.first', 'query.status.0']);
+    expect(answer.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'query.createdFrom',
+      'query.first',
+      'query.status.0',
+    ]);
     expect((await request(stack.url, 'GET', '/api/production')).status).toBe(401);
   });
 
   it('serves the catalog to anyone at GET /api/garments', async () => {
     const answer = await request(stack.url, 'GET', '/api/garments');
     expect(answer.status).toBe(200);
-    expect(answer.body.garments).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'classic-tee', title: 'Classic Cotton Tee', price: 18, priceCents: 1800 })]));
+    expect(answer.body.garments).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: 'classic-tee', title: 'Classic Cotton Tee', price: 18, priceCents: 1800 }),
+      ]),
+    );
   });
 });

@@ -46,7 +46,9 @@ describe('text PostgreSQL cannot store (NUL, lone surrogates)', () => {
       ['designUrl', { designUrl: `https://cdn.example.com/${bad}.png` }],
       ['sizes[0].size', { sizes: [{ size: bad, quantity: 1 }] }],
     ])('POST /api/production refuses it in %s with a 400 naming the field', async (field, overrides) => {
-      const answer = await writesNothing(() => request(stack.url, 'POST', '/api/production', { token: customer, body: orderBody(overrides) }));
+      const answer = await writesNothing(() =>
+        request(stack.url, 'POST', '/api/production', { token: customer, body: orderBody(overrides) }),
+      );
       expect(answer.status).toBe(400);
       expect(answer.body.code).toBe('BAD_USER_INPUT');
       expect(answer.body.errors).toContainEqual({ path: field, message: expect.stringMatching(/NUL|surrogate/) });
@@ -59,35 +61,97 @@ describe('text PostgreSQL cannot store (NUL, lone surrogates)', () => {
       ['trackingNumber', { status: 'fulfilled', trackingNumber: bad }],
       ['carrier', { status: 'fulfilled', carrier: bad }],
     ])('PATCH /api/production/:id refuses it in %s with a 400 naming the field', async (field, body) => {
-      const answer = await writesNothing(() => request(stack.url, 'PATCH', `/api/production/${orderId}`, { token: operator, body }));
+      const answer = await writesNothing(() =>
+        request(stack.url, 'PATCH', `/api/production/${orderId}`, { token: operator, body }),
+      );
       expect(answer.status).toBe(400);
       expect(answer.body.errors).toContainEqual({ path: field, message: expect.stringMatching(/NUL|surrogate/) });
     });
 
     it.each([
-      ['input.notes', 'mutation($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { checkoutUrl } }', () => ({ input: { ...gqlOrder(), notes: bad } })],
-      ['input.garmentId', 'mutation($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { checkoutUrl } }', () => ({ input: { ...gqlOrder(), garmentId: bad } })],
-      ['input.sizes[0].size', 'mutation($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { checkoutUrl } }', () => ({ input: { ...gqlOrder(), sizes: [{ size: bad, quantity: 1 }] } })],
-      ['input.idempotencyKey', 'mutation($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { checkoutUrl } }', () => ({ input: { ...gqlOrder(), idempotencyKey: bad } })],
-      ['notes', 'mutation($id: ID!, $notes: String!) { updateOrderNotes(id: $id, notes: $notes) { id } }', () => ({ id: orderId, notes: bad })],
-      ['message', 'mutation($id: ID!, $m: String!) { postOrderMessage(id: $id, message: $m) { id } }', () => ({ id: orderId, m: bad })],
-      ['reason', 'mutation($id: ID!, $r: String) { cancelOrder(id: $id, reason: $r) { id } }', () => ({ id: orderId, r: bad })],
-      ['idempotencyKey', 'mutation($id: ID!, $k: String) { setOrderStatus(id: $id, status: CANCELED, message: "x", idempotencyKey: $k) { id } }', () => ({ id: orderId, k: bad })],
-      ['tracking.carrier', 'mutation($id: ID!, $c: String) { setOrderStatus(id: $id, status: FULFILLED, tracking: { carrier: $c }) { id } }', () => ({ id: orderId, c: bad })],
-      ['reason', 'mutation($id: ID!, $r: String) { setOrderPriority(id: $id, priority: HOLD, reason: $r) { id } }', () => ({ id: orderId, r: bad })],
-      ['input.items[0].id', 'mutation($input: BulkSetOrderStatusInput!) { bulkSetOrderStatus(input: $input) { results { id } } }', () => ({ input: { items: [{ id: bad }], status: 'CANCELED', message: 'x' } })],
+      [
+        'input.notes',
+        'mutation($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { checkoutUrl } }',
+        () => ({ input: { ...gqlOrder(), notes: bad } }),
+      ],
+      [
+        'input.garmentId',
+        'mutation($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { checkoutUrl } }',
+        () => ({ input: { ...gqlOrder(), garmentId: bad } }),
+      ],
+      [
+        'input.sizes[0].size',
+        'mutation($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { checkoutUrl } }',
+        () => ({ input: { ...gqlOrder(), sizes: [{ size: bad, quantity: 1 }] } }),
+      ],
+      [
+        'input.idempotencyKey',
+        'mutation($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { checkoutUrl } }',
+        () => ({ input: { ...gqlOrder(), idempotencyKey: bad } }),
+      ],
+      [
+        'notes',
+        'mutation($id: ID!, $notes: String!) { updateOrderNotes(id: $id, notes: $notes) { id } }',
+        () => ({ id: orderId, notes: bad }),
+      ],
+      [
+        'message',
+        'mutation($id: ID!, $m: String!) { postOrderMessage(id: $id, message: $m) { id } }',
+        () => ({ id: orderId, m: bad }),
+      ],
+      [
+        'reason',
+        'mutation($id: ID!, $r: String) { cancelOrder(id: $id, reason: $r) { id } }',
+        () => ({ id: orderId, r: bad }),
+      ],
+      [
+        'idempotencyKey',
+        'mutation($id: ID!, $k: String) { setOrderStatus(id: $id, status: CANCELED, message: "x", idempotencyKey: $k) { id } }',
+        () => ({ id: orderId, k: bad }),
+      ],
+      [
+        'tracking.carrier',
+        'mutation($id: ID!, $c: String) { setOrderStatus(id: $id, status: FULFILLED, tracking: { carrier: $c }) { id } }',
+        () => ({ id: orderId, c: bad }),
+      ],
+      [
+        'reason',
+        'mutation($id: ID!, $r: String) { setOrderPriority(id: $id, priority: HOLD, reason: $r) { id } }',
+        () => ({ id: orderId, r: bad }),
+      ],
+      [
+        'input.items[0].id',
+        'mutation($input: BulkSetOrderStatusInput!) { bulkSetOrderStatus(input: $input) { results { id } } }',
+        () => ({ input: { items: [{ id: bad }], status: 'CANCELED', message: 'x' } }),
+      ],
       ['id', 'mutation($id: ID!) { cancelOrder(id: $id, reason: "x") { id } }', () => ({ id: bad })],
-      ['filter.search', 'query($s: String) { orders(filter: { search: $s }) { edges { node { id } } } }', () => ({ s: bad })],
-      ['filter.userId', 'query($u: ID) { orders(filter: { userId: $u }) { edges { node { id } } } }', () => ({ u: bad })],
+      [
+        'filter.search',
+        'query($s: String) { orders(filter: { search: $s }) { edges { node { id } } } }',
+        () => ({ s: bad }),
+      ],
+      [
+        'filter.userId',
+        'query($u: ID) { orders(filter: { userId: $u }) { edges { node { id } } } }',
+        () => ({ u: bad }),
+      ],
       ['reference', 'query($r: String!) { orderByReference(reference: $r) { id } }', () => ({ r: bad })],
       ['id', 'query($id: ID!) { order(id: $id) { id } }', () => ({ id: bad })],
       ['after', 'query($a: String) { orders(after: $a) { edges { node { id } } } }', () => ({ a: bad })],
-    ])('GraphQL refuses it in the variable feeding %s with BAD_USER_INPUT naming it', async (field, query, variables) => {
-      const answer = await writesNothing(() => graphql(stack.url, query, { token: operator, variables: variables() }));
-      expect(answer.body.errors).toHaveLength(1);
-      expect(answer.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: field, message: expect.stringMatching(/NUL|surrogate/) }] });
-      expect(answer.body.data ?? null).toBeNull();
-    });
+    ])(
+      'GraphQL refuses it in the variable feeding %s with BAD_USER_INPUT naming it',
+      async (field, query, variables) => {
+        const answer = await writesNothing(() =>
+          graphql(stack.url, query, { token: operator, variables: variables() }),
+        );
+        expect(answer.body.errors).toHaveLength(1);
+        expect(answer.body.errors[0].extensions).toMatchObject({
+          code: 'BAD_USER_INPUT',
+          fields: [{ path: field, message: expect.stringMatching(/NUL|surrogate/) }],
+        });
+        expect(answer.body.data ?? null).toBeNull();
+      },
+    );
 
     it('GraphQL refuses it written into the document as an argument', async () => {
       // GraphQL's string escapes are JSON's: "\u0000" is a NUL; "\ud800" alone is a syntax error of its own.
@@ -99,18 +163,31 @@ describe('text PostgreSQL cannot store (NUL, lone surrogates)', () => {
       ] as const) {
         const answer = await writesNothing(() => graphql(stack.url, query, { token: operator }));
         expect(answer.body.errors).toHaveLength(1);
-        if (bad === NUL) expect(answer.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: field }] });
+        if (bad === NUL)
+          expect(answer.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: field }] });
         else expect(answer.body.errors[0].message).toMatch(/^Syntax Error: Invalid Unicode escape sequence/);
       }
     });
 
     it('a GraphQL subscription over WebSocket refuses it too', async () => {
-      const client = createClient({ url: `${stack.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${operator}` } });
+      const client = createClient({
+        url: `${stack.url.replace('http', 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        connectionParams: { authorization: `Bearer ${operator}` },
+      });
       try {
         const errors = await new Promise<readonly { extensions?: Record<string, unknown> }[]>((resolve, reject) => {
           client.subscribe(
-            { query: 'subscription($s: String) { ordersChanged(filter: { search: $s }) { id } }', variables: { s: bad } },
-            { next: (result) => resolve(result.errors ?? []), error: (error) => resolve(Array.isArray(error) ? error : [error as never]), complete: () => reject(new Error('completed without an answer')) },
+            {
+              query: 'subscription($s: String) { ordersChanged(filter: { search: $s }) { id } }',
+              variables: { s: bad },
+            },
+            {
+              next: (result) => resolve(result.errors ?? []),
+              error: (error) => resolve(Array.isArray(error) ? error : [error as never]),
+              complete: () => reject(new Error('completed without an answer')),
+            },
           );
         });
         expect(errors[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: 'filter.search' }] });
@@ -121,7 +198,10 @@ describe('text PostgreSQL cannot store (NUL, lone surrogates)', () => {
   });
 
   it('a GraphQL subscription over SSE refuses it too', async () => {
-    const subscription = await subscribeSse(stack.url, 'subscription($id: ID!) { orderUpdated(id: $id) { id } }', { token: operator, variables: { id: `${orderId}\u0000` } });
+    const subscription = await subscribeSse(stack.url, 'subscription($id: ID!) { orderUpdated(id: $id) { id } }', {
+      token: operator,
+      variables: { id: `${orderId}\u0000` },
+    });
     try {
       const payload = await subscription.next();
       expect(payload.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ path: 'id' }] });
@@ -167,17 +247,26 @@ describe('text PostgreSQL cannot store (NUL, lone surrogates)', () => {
     for (const id of ['not-a-uuid', '%00', '%ED%A0%80']) {
       const read = await request(stack.url, 'GET', `/api/production/${id}`, { token: operator });
       expect([400, 404]).toContain(read.status);
-      const patch = await request(stack.url, 'PATCH', `/api/production/${id}`, { token: operator, body: { notes: 'x' } });
+      const patch = await request(stack.url, 'PATCH', `/api/production/${id}`, {
+        token: operator,
+        body: { notes: 'x' },
+      });
       expect([400, 404]).toContain(patch.status);
     }
     const answer = await graphql(stack.url, 'query { order(id: "not-a-uuid") { id } }', { token: operator });
     expect(answer.body.errors?.[0]?.extensions?.code ?? 'none').not.toBe('INTERNAL_SERVER_ERROR');
-    const cancel = await graphql(stack.url, 'mutation { cancelOrder(id: "not-a-uuid", reason: "x") { id } }', { token: operator });
+    const cancel = await graphql(stack.url, 'mutation { cancelOrder(id: "not-a-uuid", reason: "x") { id } }', {
+      token: operator,
+    });
     expect(cancel.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 });
 
 /** A valid GraphQL order input for the seeded catalog. */
 function gqlOrder(): Record<string, unknown> {
-  return { designUrl: 'https://cdn.example.com/designs/fox.png', garmentId: 'classic-tee', sizes: [{ size: 'M', quantity: 2 }] };
+  return {
+    designUrl: 'https://cdn.example.com/designs/fox.png',
+    garmentId: 'classic-tee',
+    sizes: [{ size: 'M', quantity: 2 }],
+  };
 }

@@ -12,7 +12,11 @@ const tsxLoader = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loade
 /** Starts `src/server.ts` in `cwd` and resolves with its exit code and everything it printed. */
 function startServer(cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', tsxLoader, join(root, 'src', 'server.ts')], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', tsxLoader, join(root, 'src', 'server.ts')], {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -37,8 +41,16 @@ describe('.env', () => {
   });
 
   it('is read at start, the real environment winning, and its bad values are listed with the others', async () => {
-    await writeFile(join(dir, '.env'), ['# a comment', 'PORT=not-a-port', 'EVENT_STORE=nonsense', 'LOG_LEVEL="loud"', ''].join('\n'));
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, EVENT_STORE: 'postgres', DATA_DIR: join(dir, '.data') };
+    await writeFile(
+      join(dir, '.env'),
+      ['# a comment', 'PORT=not-a-port', 'EVENT_STORE=nonsense', 'LOG_LEVEL="loud"', ''].join('\n'),
+    );
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      EVENT_STORE: 'postgres',
+      DATA_DIR: join(dir, '.data'),
+    };
     const { code, output } = await startServer(dir, env);
     expect(code).toBe(1);
     expect(output).toContain('Cannot start: the configuration has');
@@ -55,6 +67,10 @@ describe('.env', () => {
   it('fills what the environment leaves unset or empty', async () => {
     const file = join(dir, 'fill.env');
     await writeFile(file, 'PORT=4100\nHOST=127.0.0.2\nPROJECTOR=off\n');
-    expect(environmentWithDotEnv({ HOST: '127.0.0.1', PROJECTOR: '' }, file)).toMatchObject({ PORT: '4100', HOST: '127.0.0.1', PROJECTOR: 'off' });
+    expect(environmentWithDotEnv({ HOST: '127.0.0.1', PROJECTOR: '' }, file)).toMatchObject({
+      PORT: '4100',
+      HOST: '127.0.0.1',
+      PROJECTOR: 'off',
+    });
   });
 });

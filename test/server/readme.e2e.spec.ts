@@ -15,7 +15,11 @@ function quickStart(): string {
 }
 
 /** Runs `command` with bash, bounded in time; resolves with its exit code and everything it printed. */
-function run(command: string, args: readonly string[], options: { env: NodeJS.ProcessEnv; input?: string; timeoutMs: number }): Promise<{ code: number | null; output: string }> {
+function run(
+  command: string,
+  args: readonly string[],
+  options: { env: NodeJS.ProcessEnv; input?: string; timeoutMs: number },
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
@@ -58,8 +62,22 @@ describe("the README's quick start", () => {
 
   it('works as written: tokens, catalog, order, payment, live updates, an operator moving it', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(await freePort()) };
-    for (const name of ['DATABASE_URL', 'AUTH_JWT_SECRET', 'AUTH_JWT_ISSUER', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'EVENT_STORE', 'PUBLIC_BASE_URL', 'HOST']) delete env[name];
-    const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    for (const name of [
+      'DATABASE_URL',
+      'AUTH_JWT_SECRET',
+      'AUTH_JWT_ISSUER',
+      'STRIPE_SECRET_KEY',
+      'STRIPE_WEBHOOK_SECRET',
+      'EVENT_STORE',
+      'PUBLIC_BASE_URL',
+      'HOST',
+    ])
+      delete env[name];
+    const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let banner = '';
     server.stdout.on('data', (chunk: Buffer) => (banner += chunk.toString()));
     server.stderr.on('data', (chunk: Buffer) => (banner += chunk.toString()));

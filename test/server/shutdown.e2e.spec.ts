@@ -20,8 +20,13 @@ describe('npm start stopped with Ctrl-C', () => {
 
   it('stops cleanly: exit code 0 and no error-level line, the embedded database stopped by the server', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info' };
-    for (const name of ['DATABASE_URL', 'AUTH_JWT_SECRET', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'EVENT_STORE']) delete env[name];
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    for (const name of ['DATABASE_URL', 'AUTH_JWT_SECRET', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'EVENT_STORE'])
+      delete env[name];
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -34,9 +39,14 @@ describe('npm start stopped with Ctrl-C', () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       process.kill(-child.pid!, 'SIGINT');
-      const code = await Promise.race([exited, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000))]);
+      const code = await Promise.race([
+        exited,
+        new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000)),
+      ]);
       expect(code).toBe(0);
-      const errorLines = output.split('\n').filter((line) => /"level":(5\d|60)/.test(line) || /^\s*(Error|error):/.test(line));
+      const errorLines = output
+        .split('\n')
+        .filter((line) => /"level":(5\d|60)/.test(line) || /^\s*(Error|error):/.test(line));
       expect(errorLines).toEqual([]);
       expect(output).toContain('SIGINT received: shutting down');
     } finally {

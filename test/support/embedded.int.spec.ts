@@ -47,13 +47,16 @@ describe('the embedded database', () => {
 });
 
 describe('the embedded database, just let go by the process that ran it', () => {
-  it('starts again at once, waiting out the old server\'s shutdown instead of failing on its lock file', async () => {
+  it("starts again at once, waiting out the old server's shutdown instead of failing on its lock file", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'embedded-restart-'));
     await chmod(dataDir, 0o755);
     try {
       const first = await ensureEmbeddedPostgres({ dataDir, database: 'shop' });
       // What an owner does as it exits (killOnExit): a fast shutdown, which takes a moment.
-      const pid = Number.parseInt(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]!, 10);
+      const pid = Number.parseInt(
+        readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]!,
+        10,
+      );
       process.kill(pid, 'SIGINT');
       // Once it refuses connections it is shutting down (or gone): start again now.
       for (;;) {

@@ -31,8 +31,10 @@ export interface FakeStripe {
 
 type Json = Record<string, unknown>;
 
-const fixture = (name: string): Json => JSON.parse(readFileSync(new URL(`../webhooks/fixtures/${name}.json`, import.meta.url), 'utf8')) as Json;
-const field = (value: unknown, key: string): unknown => (value && typeof value === 'object' ? (value as Json)[key] : undefined);
+const fixture = (name: string): Json =>
+  JSON.parse(readFileSync(new URL(`../webhooks/fixtures/${name}.json`, import.meta.url), 'utf8')) as Json;
+const field = (value: unknown, key: string): unknown =>
+  value && typeof value === 'object' ? (value as Json)[key] : undefined;
 
 export async function startFakeStripe(): Promise<FakeStripe> {
   const requests: RecordedStripeRequest[] = [];
@@ -48,7 +50,10 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       const params = decodeForm(body);
       requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body, params });
       const answer = (status: number, json: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/json', 'request-id': `req_${randomBytes(7).toString('hex')}` });
+        res.writeHead(status, {
+          'content-type': 'application/json',
+          'request-id': `req_${randomBytes(7).toString('hex')}`,
+        });
         res.end(JSON.stringify(json));
       };
       if (!/^Bearer sk_(test|live)_\w+$/.test(req.headers.authorization ?? '')) {
@@ -64,7 +69,10 @@ export async function startFakeStripe(): Promise<FakeStripe> {
       if (keyed) {
         if (keyed.body !== body) {
           return answer(400, {
-            error: { type: 'idempotency_error', message: `Keys for idempotent requests can only be used with the same parameters they were first used with.` },
+            error: {
+              type: 'idempotency_error',
+              message: `Keys for idempotent requests can only be used with the same parameters they were first used with.`,
+            },
           });
         }
         return answer(keyed.status, keyed.response);
@@ -94,7 +102,11 @@ function checkoutSession(params: Json): Json {
   const session = fixture('checkout.session');
   const id = `cs_test_${randomBytes(24).toString('base64url')}`;
   const lines = Array.isArray(params.line_items) ? (params.line_items as unknown[]) : [];
-  const total = lines.reduce<number>((sum, line) => sum + Number(field(field(line, 'price_data'), 'unit_amount') ?? 0) * Number(field(line, 'quantity') ?? 0), 0);
+  const total = lines.reduce<number>(
+    (sum, line) =>
+      sum + Number(field(field(line, 'price_data'), 'unit_amount') ?? 0) * Number(field(line, 'quantity') ?? 0),
+    0,
+  );
   return {
     ...session,
     id,

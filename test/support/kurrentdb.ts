@@ -25,7 +25,9 @@ const DETECT_TIMEOUT_MS = 5_000;
 const STARTUP_TIMEOUT_MS = 240_000;
 const LEADER_TIMEOUT_MS = 60_000;
 
-export async function findKurrentDb(env: Readonly<Record<string, string | undefined>> = process.env): Promise<KurrentDbTarget> {
+export async function findKurrentDb(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<KurrentDbTarget> {
   const external = env.EVENTSTORE_CONNECTION_STRING;
   if (external) {
     return {
@@ -44,7 +46,10 @@ export async function findKurrentDb(env: Readonly<Record<string, string | undefi
     await withTimeout(testcontainers.getContainerRuntimeClient(), DETECT_TIMEOUT_MS, 'no container runtime answered');
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    return { kind: 'unavailable', reason: `no EVENTSTORE_CONNECTION_STRING and no container runtime for testcontainers (${why})` };
+    return {
+      kind: 'unavailable',
+      reason: `no EVENTSTORE_CONNECTION_STRING and no container runtime for testcontainers (${why})`,
+    };
   }
   return { kind: 'container', description: `a ${image} container`, start: () => startContainer(testcontainers, image) };
 }
@@ -91,7 +96,12 @@ async function waitForLeader(connectionString: string): Promise<void> {
     while (Date.now() < deadline) {
       try {
         // The stream never exists: a leader answers StreamNotFoundError, anything else means "not yet".
-        for await (const _ of client.readStream(`$readiness-${randomUUID()}`, { requiresLeader: true, maxCount: 1, deadline: 2_000 })) void _;
+        for await (const _ of client.readStream(`$readiness-${randomUUID()}`, {
+          requiresLeader: true,
+          maxCount: 1,
+          deadline: 2_000,
+        }))
+          void _;
         return;
       } catch (error) {
         if (error instanceof StreamNotFoundError) return;
@@ -102,7 +112,9 @@ async function waitForLeader(connectionString: string): Promise<void> {
   } finally {
     await client.dispose();
   }
-  throw new Error(`KurrentDB at ${connectionString} did not become a writable leader within ${LEADER_TIMEOUT_MS} ms: ${String(last)}`);
+  throw new Error(
+    `KurrentDB at ${connectionString} did not become a writable leader within ${LEADER_TIMEOUT_MS} ms: ${String(last)}`,
+  );
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

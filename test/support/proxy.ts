@@ -20,7 +20,10 @@ export interface FreezingProxy {
   close(): Promise<void>;
 }
 
-export async function startFreezingProxy(target: { readonly host: string; readonly port: number }): Promise<FreezingProxy> {
+export async function startFreezingProxy(target: {
+  readonly host: string;
+  readonly port: number;
+}): Promise<FreezingProxy> {
   const pairs: [Socket, Socket][] = [];
   const startups: string[] = [];
   const held: Socket[] = [];

@@ -3,7 +3,10 @@
  * (pg emits one when a connection ends under its client) surfaces as an uncaught exception.
  * Waits `settleMs` after `run` settles: the connection's end comes just after its query failed.
  */
-export async function settledWithoutUncaught<T>(run: () => Promise<T>, settleMs = 300): Promise<{ result: PromiseSettledResult<T>; uncaught: unknown[] }> {
+export async function settledWithoutUncaught<T>(
+  run: () => Promise<T>,
+  settleMs = 300,
+): Promise<{ result: PromiseSettledResult<T>; uncaught: unknown[] }> {
   const uncaught: unknown[] = [];
   const record = (error: unknown) => uncaught.push(error);
   process.prependListener('uncaughtException', record);

@@ -49,15 +49,23 @@ async function restore(pool: pg.Pool): Promise<void> {
  * restore"). As it says to, the counter is moved past the fixture's: one short transaction each.
  */
 async function advanceTransactionsPast(pool: pg.Pool, xid: bigint): Promise<void> {
-  const next = BigInt((await pool.query<{ xid: string }>('select pg_snapshot_xmax(pg_current_snapshot())::text as xid')).rows[0]!.xid);
+  const next = BigInt(
+    (await pool.query<{ xid: string }>('select pg_snapshot_xmax(pg_current_snapshot())::text as xid')).rows[0]!.xid,
+  );
   if (next > xid) return;
   await pool.query('begin; select pg_current_xact_id(); commit;'.repeat(Number(xid - next) + 1));
 }
 
 /** `npm run cli -- <args>` against the test database, at most two minutes. */
-function cli(env: Readonly<Record<string, string>>, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+function cli(
+  env: Readonly<Record<string, string>>,
+  ...args: string[]
+): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn('npm', ['run', '-s', 'cli', '--', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['run', '-s', 'cli', '--', ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -91,14 +99,33 @@ describe('a database made before the redesign (commit 5180101), opened by this c
     expect(answer.errors).toBeUndefined();
     return answer.data!.order as Record<string, unknown>;
   };
-  const rest = async (server: Server, method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const rest = async (
+    server: Server,
+    method: string,
+    path: string,
+    token: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     const response = await fetch(`${server.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(30_000),
     });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> & { orders: { id: string }[]; orderId?: string; reference?: string; order?: unknown } };
+    return {
+      status: response.status,
+      body: (await response.json()) as Record<string, unknown> & {
+        orders: { id: string }[];
+        orderId?: string;
+        reference?: string;
+        order?: unknown;
+      },
+    };
   };
   const ownerToken = (fixture: FixtureOrder): string => owners.get(fixture.ownerId)!;
   const story = (text: string): FixtureOrder => {
@@ -139,7 +166,9 @@ describe('a database made before the redesign (commit 5180101), opened by this c
     expect(all.body.orders.map((listed) => listed.id)).toEqual(manifest.operatorList);
     for (const [customerId, token] of owners) {
       const own = await rest(server, 'GET', '/api/production?first=100', token);
-      const expected = manifest.operatorList.filter((id) => manifest.orders.find((fixture) => fixture.id === id)!.ownerId === customerId);
+      const expected = manifest.operatorList.filter(
+        (id) => manifest.orders.find((fixture) => fixture.id === id)!.ownerId === customerId,
+      );
       expect(own.body.orders.map((listed) => listed.id)).toEqual(expected);
     }
   };
@@ -155,7 +184,11 @@ describe('a database made before the redesign (commit 5180101), opened by this c
 
   it('holds read tables equal to a fresh rebuild from the events', async () => {
     // A rebuild is strict: an old event the new code cannot apply stops it with a non-zero exit.
-    const rebuilt = await cli({ DATABASE_URL: db.url, DATA_DIR: dataDir, LOG_LEVEL: 'silent' }, 'projections', 'rebuild');
+    const rebuilt = await cli(
+      { DATABASE_URL: db.url, DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+      'projections',
+      'rebuild',
+    );
     expect(rebuilt.code, rebuilt.err).toBe(0);
     expect(rebuilt.out).toMatch(/rebuilt/i);
     // A process started after the switch reads only the rebuilt tables (no cache from before).
@@ -167,32 +200,62 @@ describe('a database made before the redesign (commit 5180101), opened by this c
   it('takes new commands on the old orders', async () => {
     const queued = story('paid and queued');
     const approve = await post(stack.first, operator, {
-      query: 'mutation ($id: ID!, $v: Int) { setOrderStatus(id: $id, status: APPROVED, expectedVersion: $v) { orderStatus statusLabel version events { statusLabel } } }',
+      query:
+        'mutation ($id: ID!, $v: Int) { setOrderStatus(id: $id, status: APPROVED, expectedVersion: $v) { orderStatus statusLabel version events { statusLabel } } }',
       variables: { id: queued.id, v: queued.asOperator.version },
     });
     expect(approve.errors).toBeUndefined();
-    expect(approve.data!.setOrderStatus).toMatchObject({ orderStatus: 'APPROVED', statusLabel: 'Printing', version: (queued.asOperator.version as number) + 1 });
+    expect(approve.data!.setOrderStatus).toMatchObject({
+      orderStatus: 'APPROVED',
+      statusLabel: 'Printing',
+      version: (queued.asOperator.version as number) + 1,
+    });
     expect(approve.data!.setOrderStatus.events).toHaveLength((queued.asOperator.events as unknown[]).length + 1);
 
     const held = story('on hold');
-    const release = await rest(stack.first, 'PATCH', `/api/production/${held.id}`, operator, { priority: 'rush' }, { 'if-match': String(held.asOperator.version) });
+    const release = await rest(
+      stack.first,
+      'PATCH',
+      `/api/production/${held.id}`,
+      operator,
+      { priority: 'rush' },
+      { 'if-match': String(held.asOperator.version) },
+    );
     expect(release.status).toBe(200);
-    expect(await order(stack.first, held.id, operator)).toMatchObject({ priority: 'RUSH', holdReason: null, version: (held.asOperator.version as number) + 1 });
+    expect(await order(stack.first, held.id, operator)).toMatchObject({
+      priority: 'RUSH',
+      holdReason: null,
+      version: (held.asOperator.version as number) + 1,
+    });
 
     const ready = story('ready, with notes');
-    const note = await post(stack.first, operator, { query: 'mutation ($id: ID!) { postOrderMessage(id: $id, message: "Customer called: all good") { events { message } } }', variables: { id: ready.id } });
+    const note = await post(stack.first, operator, {
+      query:
+        'mutation ($id: ID!) { postOrderMessage(id: $id, message: "Customer called: all good") { events { message } } }',
+      variables: { id: ready.id },
+    });
     expect(note.errors).toBeUndefined();
     expect(note.data!.postOrderMessage.events.at(-1)).toEqual({ message: 'Customer called: all good' });
   });
 
   it('answers a retried creation with the order it made before, and numbers new orders after the old ones', async () => {
     const keyed = manifest.orders.find((fixture) => fixture.idempotencyKey)!;
-    const body = { designUrl: 'https://images.example.com/designs/fox.png', garmentId: 'classic-tee', sizes: [{ size: 'M', quantity: 2 }], notes: 'Center the print' };
-    const again = await rest(stack.first, 'POST', '/api/production', ownerToken(keyed), body, { 'idempotency-key': keyed.idempotencyKey! });
+    const body = {
+      designUrl: 'https://images.example.com/designs/fox.png',
+      garmentId: 'classic-tee',
+      sizes: [{ size: 'M', quantity: 2 }],
+      notes: 'Center the print',
+    };
+    const again = await rest(stack.first, 'POST', '/api/production', ownerToken(keyed), body, {
+      'idempotency-key': keyed.idempotencyKey!,
+    });
     expect(again.status).toBe(201);
     expect(again.body.orderId).toBe(keyed.id);
 
-    const placed = await rest(stack.first, 'POST', '/api/production', ownerToken(keyed), { ...body, notes: 'After the upgrade' });
+    const placed = await rest(stack.first, 'POST', '/api/production', ownerToken(keyed), {
+      ...body,
+      notes: 'After the upgrade',
+    });
     expect(placed.status).toBe(201);
     const number = (reference: string): number => Number(/\d+$/.exec(reference)![0]);
     const newest = Math.max(...manifest.orders.map((fixture) => number(fixture.asOperator.reference as string)));
@@ -202,7 +265,10 @@ describe('a database made before the redesign (commit 5180101), opened by this c
   it('keeps the public tracking link working without a sign-in', async () => {
     const tracked = story('finishing');
     const token = new URL(tracked.asOwner.publicTrackingUrl as string).pathname.split('/').at(-1)!;
-    const answer = await post(stack.first, undefined, { query: 'query ($token: String!) { trackOrder(token: $token) { reference statusLabel } }', variables: { token } });
+    const answer = await post(stack.first, undefined, {
+      query: 'query ($token: String!) { trackOrder(token: $token) { reference statusLabel } }',
+      variables: { token },
+    });
     expect(answer.data!.trackOrder).toEqual({ reference: tracked.asOwner.reference, statusLabel: 'Finishing' });
   });
 });

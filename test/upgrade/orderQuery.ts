@@ -7,16 +7,88 @@
 export const ORDER_QUERY = /* GraphQL */ `
   query UpgradeOrder($id: ID!) {
     order(id: $id) {
-      id reference userId projectId notes status statusLabel orderStatus createdAt updatedAt prompt
-      priority etaAt imageUrl metadata version position totalCents currency canceled holdReason
-      checkoutUrl publicTrackingUrl
-      garment { id title price priceCents sizes imageUrl }
-      lineItems { id size quantity technique }
-      events { id status statusLabel message actor { type id } metadata occurredAt position }
-      route { id label status state reachedAt }
-      allowedActions { action allowed reason code }
-      payment { paidCents paidAt currency refundedCents refundRequested refundFailed refundFailureReason lastPaymentFailure }
-      flags { paymentMismatch refunded refundFailed refundExcess disputed disputeEvidenceDueBy disputeStatus }
+      id
+      reference
+      userId
+      projectId
+      notes
+      status
+      statusLabel
+      orderStatus
+      createdAt
+      updatedAt
+      prompt
+      priority
+      etaAt
+      imageUrl
+      metadata
+      version
+      position
+      totalCents
+      currency
+      canceled
+      holdReason
+      checkoutUrl
+      publicTrackingUrl
+      garment {
+        id
+        title
+        price
+        priceCents
+        sizes
+        imageUrl
+      }
+      lineItems {
+        id
+        size
+        quantity
+        technique
+      }
+      events {
+        id
+        status
+        statusLabel
+        message
+        actor {
+          type
+          id
+        }
+        metadata
+        occurredAt
+        position
+      }
+      route {
+        id
+        label
+        status
+        state
+        reachedAt
+      }
+      allowedActions {
+        action
+        allowed
+        reason
+        code
+      }
+      payment {
+        paidCents
+        paidAt
+        currency
+        refundedCents
+        refundRequested
+        refundFailed
+        refundFailureReason
+        lastPaymentFailure
+      }
+      flags {
+        paymentMismatch
+        refunded
+        refundFailed
+        refundExcess
+        disputed
+        disputeEvidenceDueBy
+        disputeStatus
+      }
     }
   }
 `;

@@ -33,7 +33,11 @@ describe('what changed since an edit started (the notes conflict report)', () =>
       priority: 'HOLD',
       holdReason: 'Artwork too small',
       notes: 'Ship with the other order',
-      events: [...base.events, entry('e2', 'Queued', 'Notes updated', 'op-2'), entry('e3', 'Queued', 'Priority changed from Standard to Hold', 'op-2')],
+      events: [
+        ...base.events,
+        entry('e2', 'Queued', 'Notes updated', 'op-2'),
+        entry('e3', 'Queued', 'Priority changed from Standard to Hold', 'op-2'),
+      ],
     } as OpsOrder;
     const changes = changesSince(base, now);
     expect(changes.fromVersion).toBe(4);

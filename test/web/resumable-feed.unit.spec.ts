@@ -87,7 +87,7 @@ describe('ResumableFeed', () => {
     feed.stop();
   });
 
-  it('takes a mutation\'s answer only when it is newer than what is shown', async () => {
+  it("takes a mutation's answer only when it is newer than what is shown", async () => {
     const fake = fakeSource(() => ({ position: '20-20', label: 'loaded' }));
     const states: FeedState<Value>[] = [];
     const feed = new ResumableFeed(fake.source, (state) => states.push(state), { backoff: () => 1 });

@@ -3,11 +3,19 @@ import { request, WEBHOOK_SECRET, type JsonResponse } from '../rest/harness.ts';
 import { signatureFor } from './stripeFixtures.ts';
 
 /** POSTs a Stripe event to our webhook as Stripe does: the exact bytes it signed, `Stripe-Signature`. */
-export function deliver(url: string, event: Stripe.Event, options: { secret?: string; timestamp?: number; body?: string; signature?: string } = {}): Promise<JsonResponse> {
+export function deliver(
+  url: string,
+  event: Stripe.Event,
+  options: { secret?: string; timestamp?: number; body?: string; signature?: string } = {},
+): Promise<JsonResponse> {
   const payload = JSON.stringify(event, null, 2);
   const signature = options.signature ?? signatureFor(payload, options.secret ?? WEBHOOK_SECRET, options.timestamp);
   return request(url, 'POST', '/api/stripe/webhook', {
     rawBody: options.body ?? payload,
-    headers: { 'stripe-signature': signature, 'content-type': 'application/json; charset=utf-8', 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' },
+    headers: {
+      'stripe-signature': signature,
+      'content-type': 'application/json; charset=utf-8',
+      'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+    },
   });
 }

@@ -24,10 +24,16 @@ function memoryInbox() {
   return { inbox, records, reads: () => reads };
 }
 
-const paid = () => stripeEvent('checkout.session.completed', checkoutSession({ orderId: randomUUID(), amountTotal: 100 }));
-const confirmed = (command: OrderCommand): { events: OrderEvent[] } => ({ events: [{ type: 'PaymentConfirmed', orderId: command.orderId } as unknown as OrderEvent] });
+const paid = () =>
+  stripeEvent('checkout.session.completed', checkoutSession({ orderId: randomUUID(), amountTotal: 100 }));
+const confirmed = (command: OrderCommand): { events: OrderEvent[] } => ({
+  events: [{ type: 'PaymentConfirmed', orderId: command.orderId } as unknown as OrderEvent],
+});
 
-function processor(execute: (command: OrderCommand) => Promise<{ events: readonly OrderEvent[] }>, rememberRecorded?: number) {
+function processor(
+  execute: (command: OrderCommand) => Promise<{ events: readonly OrderEvent[] }>,
+  rememberRecorded?: number,
+) {
   const memory = memoryInbox();
   const p = createStripeEventProcessor({
     inbox: memory.inbox,
@@ -46,7 +52,10 @@ describe('the Stripe event processor', () => {
     const event = paid();
     expect((await p.process(event)).status).toBe('recorded');
     const readsAfterFirst = memory.reads();
-    expect(await p.process(event)).toMatchObject({ status: 'duplicate', record: { outcome: 'applied', reason: 'PaymentConfirmed' } });
+    expect(await p.process(event)).toMatchObject({
+      status: 'duplicate',
+      record: { outcome: 'applied', reason: 'PaymentConfirmed' },
+    });
     expect(memory.reads()).toBe(readsAfterFirst);
     expect(runs).toBe(1);
   });
@@ -66,7 +75,9 @@ describe('the Stripe event processor', () => {
 
   it('records nothing when applying fails unexpectedly, so Stripe’s retry applies it', async () => {
     let fail = true;
-    const { p, memory } = processor((command) => (fail ? Promise.reject(new Error('database down')) : Promise.resolve(confirmed(command))));
+    const { p, memory } = processor((command) =>
+      fail ? Promise.reject(new Error('database down')) : Promise.resolve(confirmed(command)),
+    );
     const event = paid();
     await expect(p.process(event)).rejects.toThrow('database down');
     expect(memory.records.size).toBe(0);
@@ -75,9 +86,14 @@ describe('the Stripe event processor', () => {
   });
 
   it('records a refusal of the rules as ignored, with the refusal as the reason', async () => {
-    const { p, memory } = processor(() => Promise.reject(new AppError('ILLEGAL_TRANSITION', 'Cannot confirm a payment: the order is canceled')));
+    const { p, memory } = processor(() =>
+      Promise.reject(new AppError('ILLEGAL_TRANSITION', 'Cannot confirm a payment: the order is canceled')),
+    );
     const event = paid();
-    expect((await p.process(event)).record).toMatchObject({ outcome: 'ignored', reason: 'ILLEGAL_TRANSITION: Cannot confirm a payment: the order is canceled' });
+    expect((await p.process(event)).record).toMatchObject({
+      outcome: 'ignored',
+      reason: 'ILLEGAL_TRANSITION: Cannot confirm a payment: the order is canceled',
+    });
     expect(memory.records.get(event.id)?.outcome).toBe('ignored');
   });
 
@@ -94,8 +110,14 @@ describe('the Stripe event processor', () => {
   it('records an unpaid completion as ignored: the order waits for the async outcome', async () => {
     let runs = 0;
     const { p } = processor((command) => (runs++, Promise.resolve(confirmed(command))));
-    const event = stripeEvent('checkout.session.completed', checkoutSession({ orderId: randomUUID(), amountTotal: 100, paymentStatus: 'unpaid' }));
-    expect((await p.process(event)).record).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining('async_payment_succeeded') });
+    const event = stripeEvent(
+      'checkout.session.completed',
+      checkoutSession({ orderId: randomUUID(), amountTotal: 100, paymentStatus: 'unpaid' }),
+    );
+    expect((await p.process(event)).record).toMatchObject({
+      outcome: 'ignored',
+      reason: expect.stringContaining('async_payment_succeeded'),
+    });
     expect(runs).toBe(0);
   });
 });

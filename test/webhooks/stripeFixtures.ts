@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import Stripe from 'stripe';
 
 /** Stripe's published fixture objects (see fixtures/README.md), typed as the SDK types them, deep-copied per use. */
-const load = <T>(name: string): T => JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8')) as T;
+const load = <T>(name: string): T =>
+  JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8')) as T;
 const fixtures = {
   session: load<Stripe.Checkout.Session>('checkout.session'),
   event: load<Stripe.Event>('event'),
@@ -17,10 +18,15 @@ export const refundFixture = (): Stripe.Refund => copy(fixtures.refund);
 
 let counter = 0;
 /** A fresh Stripe-looking event id per call, so tests never share inbox streams. */
-export const newEventId = (): string => `evt_test_${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+export const newEventId = (): string =>
+  `evt_test_${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 
 /** Stripe's event envelope around `object`, with the given type and a fresh id. */
-export function stripeEvent(type: string, object: object, overrides: Partial<Record<keyof Stripe.Event, unknown>> = {}): Stripe.Event {
+export function stripeEvent(
+  type: string,
+  object: object,
+  overrides: Partial<Record<keyof Stripe.Event, unknown>> = {},
+): Stripe.Event {
   return { ...copy(fixtures.event), id: newEventId(), type, data: { object }, ...overrides } as unknown as Stripe.Event;
 }
 
@@ -74,7 +80,11 @@ export function refundedCharge(fields: ChargeFields): Stripe.Charge {
 
 /** A `Stripe-Signature` header as Stripe computes it (the SDK's own helper). */
 export function signatureFor(payload: string, secret: string, timestamp?: number): string {
-  return Stripe.webhooks.generateTestHeaderString({ payload, secret, ...(timestamp === undefined ? {} : { timestamp }) });
+  return Stripe.webhooks.generateTestHeaderString({
+    payload,
+    secret,
+    ...(timestamp === undefined ? {} : { timestamp }),
+  });
 }
 
 export interface RefundFields {

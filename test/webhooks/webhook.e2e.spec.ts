@@ -17,13 +17,23 @@ describe('the Stripe webhook', () => {
   /** A draft order placed over REST, with its Checkout session. */
   async function placeOrder(): Promise<{ orderId: string; userId: string; sessionId: string }> {
     const userId = newUserId();
-    const created = await request(stack.url, 'POST', '/api/production', { token: await stack.token(userId), body: orderBody() });
+    const created = await request(stack.url, 'POST', '/api/production', {
+      token: await stack.token(userId),
+      body: orderBody(),
+    });
     expect(created.status).toBe(201);
     const sessionId = String(created.body.checkoutUrl).split('/').pop()!;
     return { orderId: created.body.orderId, userId, sessionId };
   }
-  const paidEvent = (o: { orderId: string; userId: string; sessionId: string }, amountTotal = ORDER_TOTAL_CENTS, currency = 'usd') =>
-    stripeEvent('checkout.session.completed', checkoutSession({ ...o, amountTotal, currency, paymentIntent: `pi_${randomUUID().slice(0, 8)}` }));
+  const paidEvent = (
+    o: { orderId: string; userId: string; sessionId: string },
+    amountTotal = ORDER_TOTAL_CENTS,
+    currency = 'usd',
+  ) =>
+    stripeEvent(
+      'checkout.session.completed',
+      checkoutSession({ ...o, amountTotal, currency, paymentIntent: `pi_${randomUUID().slice(0, 8)}` }),
+    );
   const types = async (orderId: string) => (await stack.orderEvents(orderId)).map((e) => e.type);
   const statusOf = async (orderId: string) => (await stack.commands.load(orderId)).state?.orderStatus;
 
@@ -38,7 +48,11 @@ describe('the Stripe webhook', () => {
       const answer = await deliver(stack.url, paidEvent(order), options);
       expect(answer.status).toBe(400);
       expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      expect(answer.body).toMatchObject({ status: 400, code: 'BAD_USER_INPUT', errors: [{ path: 'stripe-signature' }] });
+      expect(answer.body).toMatchObject({
+        status: 400,
+        code: 'BAD_USER_INPUT',
+        errors: [{ path: 'stripe-signature' }],
+      });
       expect(await stack.eventCount()).toBe(before);
       expect(await statusOf(order.orderId)).toBe('draft');
     });
@@ -96,40 +110,63 @@ describe('the Stripe webhook', () => {
   it.each([
     ['completed unpaid, then async succeeded', ['unpaid', 'succeeded'], 'submitted', ['PaymentConfirmed']],
     ['completed unpaid, then async failed', ['unpaid', 'failed'], 'draft', ['PaymentFailed']],
-  ] as const)('reaches Stripe’s end state whatever order the events of "%s" arrive in, repeats included', async (_, script, endState, effects) => {
-    for (let round = 0; round < 4; round++) {
-      const order = await placeOrder();
-      const session = (paymentStatus: 'paid' | 'unpaid') => checkoutSession({ ...order, amountTotal: ORDER_TOTAL_CENTS, paymentStatus, paymentIntent: 'pi_async' });
-      const events = script.map((step) =>
-        step === 'unpaid'
-          ? stripeEvent('checkout.session.completed', session('unpaid'))
-          : step === 'succeeded'
-            ? stripeEvent('checkout.session.async_payment_succeeded', session('paid'))
-            : stripeEvent('checkout.session.async_payment_failed', session('unpaid')),
-      );
-      const deliveries = [...events, ...events, events[0]!].sort(() => Math.random() - 0.5);
-      for (const event of deliveries) expect((await deliver(stack.url, event)).status).toBe(200);
-      expect(await statusOf(order.orderId)).toBe(endState);
-      const written = (await types(order.orderId)).slice(2);
-      expect(written).toEqual(effects);
-    }
-  });
+  ] as const)(
+    'reaches Stripe’s end state whatever order the events of "%s" arrive in, repeats included',
+    async (_, script, endState, effects) => {
+      for (let round = 0; round < 4; round++) {
+        const order = await placeOrder();
+        const session = (paymentStatus: 'paid' | 'unpaid') =>
+          checkoutSession({ ...order, amountTotal: ORDER_TOTAL_CENTS, paymentStatus, paymentIntent: 'pi_async' });
+        const events = script.map((step) =>
+          step === 'unpaid'
+            ? stripeEvent('checkout.session.completed', session('unpaid'))
+            : step === 'succeeded'
+              ? stripeEvent('checkout.session.async_payment_succeeded', session('paid'))
+              : stripeEvent('checkout.session.async_payment_failed', session('unpaid')),
+        );
+        const deliveries = [...events, ...events, events[0]!].sort(() => Math.random() - 0.5);
+        for (const event of deliveries) expect((await deliver(stack.url, event)).status).toBe(200);
+        expect(await statusOf(order.orderId)).toBe(endState);
+        const written = (await types(order.orderId)).slice(2);
+        expect(written).toEqual(effects);
+      }
+    },
+  );
 
   it('ignores checkout.session.expired after the payment: the order stays submitted', async () => {
     const order = await placeOrder();
     await deliver(stack.url, paidEvent(order));
-    const expired = await deliver(stack.url, stripeEvent('checkout.session.expired', checkoutSession({ ...order, paymentStatus: 'unpaid', status: 'expired' })));
+    const expired = await deliver(
+      stack.url,
+      stripeEvent(
+        'checkout.session.expired',
+        checkoutSession({ ...order, paymentStatus: 'unpaid', status: 'expired' }),
+      ),
+    );
     expect(expired.status).toBe(200);
-    expect(expired.body).toMatchObject({ duplicate: false, outcome: 'ignored', reason: expect.stringContaining('ILLEGAL_TRANSITION') });
+    expect(expired.body).toMatchObject({
+      duplicate: false,
+      outcome: 'ignored',
+      reason: expect.stringContaining('ILLEGAL_TRANSITION'),
+    });
     expect(await statusOf(order.orderId)).toBe('submitted');
   });
 
   it('cancels a still-draft order when its session expires', async () => {
     const order = await placeOrder();
-    const answer = await deliver(stack.url, stripeEvent('checkout.session.expired', checkoutSession({ ...order, paymentStatus: 'unpaid', status: 'expired' })));
+    const answer = await deliver(
+      stack.url,
+      stripeEvent(
+        'checkout.session.expired',
+        checkoutSession({ ...order, paymentStatus: 'unpaid', status: 'expired' }),
+      ),
+    );
     expect(answer.body).toMatchObject({ outcome: 'applied', reason: 'OrderCanceled' });
     expect(await statusOf(order.orderId)).toBe('canceled');
-    expect((await stack.commands.load(order.orderId)).state?.cancelation).toMatchObject({ by: 'stripe', refundDue: false });
+    expect((await stack.commands.load(order.orderId)).state?.cancelation).toMatchObject({
+      by: 'stripe',
+      refundDue: false,
+    });
   });
 
   it.each([
@@ -141,7 +178,13 @@ describe('the Stripe webhook', () => {
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ outcome: 'applied', reason: expect.stringContaining('flagged') });
     const events = await stack.orderEvents(order.orderId);
-    expect(events.at(-1)).toMatchObject({ type: 'PaymentMismatchFlagged', amountCents: amount, currency, expectedAmountCents: ORDER_TOTAL_CENTS, expectedCurrency: 'usd' });
+    expect(events.at(-1)).toMatchObject({
+      type: 'PaymentMismatchFlagged',
+      amountCents: amount,
+      currency,
+      expectedAmountCents: ORDER_TOTAL_CENTS,
+      expectedCurrency: 'usd',
+    });
     expect(await statusOf(order.orderId)).toBe('draft');
     // Operators see the flag on the order.
     const operatorId = newUserId();
@@ -159,7 +202,11 @@ describe('the Stripe webhook', () => {
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining('NOT_FOUND') });
     const { events } = await stack.store.readStream(inboxStreamId(event.id));
-    expect(events[0]?.data).toMatchObject({ stripeEventId: event.id, outcome: 'ignored', stripeEventType: 'checkout.session.completed' });
+    expect(events[0]?.data).toMatchObject({
+      stripeEventId: event.id,
+      outcome: 'ignored',
+      stripeEventType: 'checkout.session.completed',
+    });
   });
 
   it('records an event type it does not handle as ignored', async () => {
@@ -172,9 +219,18 @@ describe('the Stripe webhook', () => {
     const paid = paidEvent(order);
     await deliver(stack.url, paid);
     const paymentIntent = (paid.data.object as { payment_intent: string }).payment_intent;
-    const charge = refundedCharge({ orderId: order.orderId, paymentIntent, amount: ORDER_TOTAL_CENTS, amountRefunded: ORDER_TOTAL_CENTS });
+    const charge = refundedCharge({
+      orderId: order.orderId,
+      paymentIntent,
+      amount: ORDER_TOTAL_CENTS,
+      amountRefunded: ORDER_TOTAL_CENTS,
+    });
     const answer = await deliver(stack.url, stripeEvent('charge.refunded', charge));
     expect(answer.body).toMatchObject({ outcome: 'applied', reason: 'RefundRecorded' });
-    expect((await stack.orderEvents(order.orderId)).at(-1)).toMatchObject({ type: 'RefundRecorded', chargeId: charge.id, amountRefundedCents: ORDER_TOTAL_CENTS });
+    expect((await stack.orderEvents(order.orderId)).at(-1)).toMatchObject({
+      type: 'RefundRecorded',
+      chargeId: charge.id,
+      amountRefundedCents: ORDER_TOTAL_CENTS,
+    });
   });
 });

@@ -17,7 +17,7 @@ const decode = (part: string): string => {
   }
 };
 
-/** The page routes the server answers with this app (src/http/pages.ts). */
+/** The page routes the server answers with this app (src/http/routes/pages.ts). */
 export function App() {
   const { pathname, search } = useLocation();
   const path = pathname.replace(/\/+$/, '') || '/';
@@ -25,10 +25,12 @@ export function App() {
   if (path === '/orders') return <OrdersPage />;
   if ((match = /^\/orders\/([^/]+)$/.exec(path)) && match[1]) return <OrderPage key={match[1]} id={decode(match[1])} />;
   if (path === '/order-success') return <OrderSuccessPage orderId={search.get('order')} />;
-  if ((match = /^\/track\/([^/]+)$/.exec(path)) && match[1]) return <TrackPage key={match[1]} token={decode(match[1])} />;
+  if ((match = /^\/track\/([^/]+)$/.exec(path)) && match[1])
+    return <TrackPage key={match[1]} token={decode(match[1])} />;
   if (path === '/signin') return <SignInPage />;
   if (path === '/ops/orders') return <OpsOrdersPage />;
-  if ((match = /^\/ops\/orders\/([^/]+)$/.exec(path)) && match[1]) return <OpsOrderPage key={match[1]} id={decode(match[1])} />;
+  if ((match = /^\/ops\/orders\/([^/]+)$/.exec(path)) && match[1])
+    return <OpsOrderPage key={match[1]} id={decode(match[1])} />;
   if (path === '/ops' || path.startsWith('/ops/')) return <OpsPage />;
   return <NotFoundPage />;
 }

@@ -30,11 +30,16 @@ export function describeEta(eta: EtaInput, now: number, keptLeftMs: number | und
   if (eta.canceled) return { state: 'canceled', text: 'No ETA: the order is canceled' };
   if (eta.fulfilled) return { state: 'ready', text: 'Ready' };
   if (eta.onHold) {
-    return { state: 'paused', text: `Paused (on hold): ${keptLeftMs !== undefined ? formatDuration(keptLeftMs) : days(eta.etaDays)} left` };
+    return {
+      state: 'paused',
+      text: `Paused (on hold): ${keptLeftMs !== undefined ? formatDuration(keptLeftMs) : days(eta.etaDays)} left`,
+    };
   }
   if (eta.etaAt !== null) {
     const left = Date.parse(eta.etaAt) - now;
-    return left >= 0 ? { state: 'running', text: `${formatDuration(left)} left`, leftMs: left } : { state: 'overdue', text: `Overdue by ${formatDuration(-left)}`, leftMs: 0 };
+    return left >= 0
+      ? { state: 'running', text: `${formatDuration(left)} left`, leftMs: left }
+      : { state: 'overdue', text: `Overdue by ${formatDuration(-left)}`, leftMs: 0 };
   }
   if (eta.draft) return { state: 'not-started', text: `Ready within ${days(eta.etaDays)} of payment` };
   return { state: 'running', text: `${days(eta.etaDays)} left` };

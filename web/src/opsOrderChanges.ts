@@ -15,7 +15,12 @@ export interface OrderChanges {
   /** The fields whose shown value differs, notes included. */
   readonly fields: readonly FieldChange[];
   /** Timeline entries the later order has and the earlier one did not. */
-  readonly newEntries: readonly { readonly id: string; readonly label: string; readonly message: string | null; readonly actor: { readonly type: string; readonly id: string } }[];
+  readonly newEntries: readonly {
+    readonly id: string;
+    readonly label: string;
+    readonly message: string | null;
+    readonly actor: { readonly type: string; readonly id: string };
+  }[];
   /** The later order's notes when they differ from the earlier one's, else undefined. */
   readonly otherNotes: string | undefined;
 }
@@ -49,7 +54,9 @@ export function changesSince(base: OpsOrder, now: OpsOrder): OrderChanges {
     fromVersion: base.version,
     toVersion: now.version,
     fields,
-    newEntries: now.events.filter((entry) => !seen.has(entry.id)).map((entry) => ({ id: entry.id, label: entry.statusLabel, message: entry.message ?? null, actor: entry.actor })),
+    newEntries: now.events
+      .filter((entry) => !seen.has(entry.id))
+      .map((entry) => ({ id: entry.id, label: entry.statusLabel, message: entry.message ?? null, actor: entry.actor })),
     otherNotes: (base.notes ?? '') === (now.notes ?? '') ? undefined : (now.notes ?? ''),
   };
 }

@@ -15,7 +15,12 @@ const date = (text: string | null): Date | null => (text === null ? null : new D
  * projection's pure fold (the same code the read model runs), so it shows exactly what the read
  * model showed then; `etaDays` is counted at `asOf` too. Same visibility rules as `order(id)`.
  */
-export async function orderAsOf(deps: { readonly eventStore: Pick<EventStore, 'readStream'> }, viewer: Viewer, id: string, asOf: Date): Promise<ProductionOrderView> {
+export async function orderAsOf(
+  deps: { readonly eventStore: Pick<EventStore, 'readStream'> },
+  viewer: Viewer,
+  id: string,
+  asOf: Date,
+): Promise<ProductionOrderView> {
   const missing = new AppError('NOT_FOUND', `Order ${id} not found`, { orderId: id });
   if (!isUuid(id)) throw missing;
   const orderId = id.toLowerCase();
@@ -41,7 +46,11 @@ export async function orderAsOf(deps: { readonly eventStore: Pick<EventStore, 'r
 }
 
 /** The row the read model would hold for this fold, as its queries return it. */
-function toRow(projected: ProjectedOrder, lineItems: readonly LineItemRecord[], timeline: readonly TimelineRecord[]): OrderRow {
+function toRow(
+  projected: ProjectedOrder,
+  lineItems: readonly LineItemRecord[],
+  timeline: readonly TimelineRecord[],
+): OrderRow {
   const record = toOrderRecord(projected);
   return {
     ...record,

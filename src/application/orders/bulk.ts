@@ -36,17 +36,33 @@ export const MAX_BULK_ITEMS = 100;
  * its own expected version, so one refusal never blocks the others. `dryRun` decides every item
  * against the current events and writes nothing.
  */
-export async function bulkSetOrderStatus(deps: BulkDeps, viewer: Viewer, input: BulkInput): Promise<{ readonly results: readonly BulkItemResult[] }> {
+export async function bulkSetOrderStatus(
+  deps: BulkDeps,
+  viewer: Viewer,
+  input: BulkInput,
+): Promise<{ readonly results: readonly BulkItemResult[] }> {
   if (input.items.length === 0 || input.items.length > MAX_BULK_ITEMS) {
-    throw new AppError('BAD_USER_INPUT', `Give 1 to ${MAX_BULK_ITEMS} items`, { fields: [{ path: 'input.items', message: `must list 1 to ${MAX_BULK_ITEMS} orders` }] });
+    throw new AppError('BAD_USER_INPUT', `Give 1 to ${MAX_BULK_ITEMS} items`, {
+      fields: [{ path: 'input.items', message: `must list 1 to ${MAX_BULK_ITEMS} orders` }],
+    });
   }
   const now = deps.clock ?? (() => new Date());
   const access = { readModel: deps.readModel, commands: deps.commands };
   const dryRun = input.dryRun === true;
   const results: BulkItemResult[] = [];
   for (const item of input.items) {
-    const command: SetOrderStatus = { type: 'SetOrderStatus', orderId: item.id, actor: actorOf(viewer), now: now(), to: input.status, message: input.message ?? null };
-    const expected = item.expectedVersion === null || item.expectedVersion === undefined ? {} : { expectedVersion: item.expectedVersion };
+    const command: SetOrderStatus = {
+      type: 'SetOrderStatus',
+      orderId: item.id,
+      actor: actorOf(viewer),
+      now: now(),
+      to: input.status,
+      message: input.message ?? null,
+    };
+    const expected =
+      item.expectedVersion === null || item.expectedVersion === undefined
+        ? {}
+        : { expectedVersion: item.expectedVersion };
     try {
       const result = await deps.commands.execute(command, { ...expected, dryRun });
       // A dry run shows the order as it is: nothing was written to wait for.
@@ -57,7 +73,10 @@ export async function bulkSetOrderStatus(deps: BulkDeps, viewer: Viewer, input: 
       const code = isAppError(error) ? error.code : 'INTERNAL_SERVER_ERROR';
       const message = isAppError(error) ? error.message : 'Unexpected error.';
       // The order as it is, when the viewer may see it, so the client can show why and retry.
-      const order = isAppError(error) && error.code !== 'NOT_FOUND' ? await visibleOrder(access, viewer, item.id).catch(() => null) : null;
+      const order =
+        isAppError(error) && error.code !== 'NOT_FOUND'
+          ? await visibleOrder(access, viewer, item.id).catch(() => null)
+          : null;
       results.push({ id: item.id, ok: false, order, error: { code, message } });
     }
   }

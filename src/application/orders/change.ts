@@ -24,15 +24,38 @@ export interface ChangeOptions {
 export const DEFAULT_HOLD_REASON = 'On hold (no reason given)';
 
 /** The change set as commands, notes and priority before status: releasing a hold lets an approval in the same change pass. */
-function commandsOf(change: PatchProductionOrderBody, orderId: string, actor: Actor, now: Date, key: string | undefined): OrderCommand[] {
+function commandsOf(
+  change: PatchProductionOrderBody,
+  orderId: string,
+  actor: Actor,
+  now: Date,
+  key: string | undefined,
+): OrderCommand[] {
   const keyed = (part: string) => (key === undefined ? {} : { idempotencyKey: `${key}:${part}` });
   const base = { orderId, actor, now };
   const commands: OrderCommand[] = [];
-  if (change.notes !== undefined) commands.push({ ...base, ...keyed('notes'), type: 'UpdateNotes', notes: change.notes });
-  if (change.priority !== undefined) commands.push({ ...base, ...keyed('priority'), type: 'SetPriority', priority: change.priority, reason: change.reason ?? (change.priority === 'hold' ? DEFAULT_HOLD_REASON : null) });
+  if (change.notes !== undefined)
+    commands.push({ ...base, ...keyed('notes'), type: 'UpdateNotes', notes: change.notes });
+  if (change.priority !== undefined)
+    commands.push({
+      ...base,
+      ...keyed('priority'),
+      type: 'SetPriority',
+      priority: change.priority,
+      reason: change.reason ?? (change.priority === 'hold' ? DEFAULT_HOLD_REASON : null),
+    });
   if (change.status !== undefined) {
     const { message, trackingNumber, trackingUrl, carrier } = change;
-    commands.push({ ...base, ...keyed('status'), type: 'SetOrderStatus', to: change.status, message: message ?? null, trackingNumber: trackingNumber ?? null, trackingUrl: trackingUrl ?? null, carrier: carrier ?? null });
+    commands.push({
+      ...base,
+      ...keyed('status'),
+      type: 'SetOrderStatus',
+      to: change.status,
+      message: message ?? null,
+      trackingNumber: trackingNumber ?? null,
+      trackingUrl: trackingUrl ?? null,
+      carrier: carrier ?? null,
+    });
   }
   return commands;
 }
@@ -44,13 +67,21 @@ function commandsOf(change: PatchProductionOrderBody, orderId: string, actor: Ac
  * any rule is looked at, unless the request is a replay. Resolves to the order once the read
  * model shows the change.
  */
-export async function changeOrder(deps: ChangeOrderDeps, viewer: Viewer, orderId: string, change: PatchProductionOrderBody, options: ChangeOptions = {}): Promise<ProductionOrderView> {
+export async function changeOrder(
+  deps: ChangeOrderDeps,
+  viewer: Viewer,
+  orderId: string,
+  change: PatchProductionOrderBody,
+  options: ChangeOptions = {},
+): Promise<ProductionOrderView> {
   const { expectedVersion, idempotencyKey } = options;
   const commands = commandsOf(change, orderId, actorOf(viewer), new Date(), idempotencyKey);
   const loaded = await deps.commands.load(orderId);
   if (!loaded.state) throw new AppError('NOT_FOUND', `Order ${orderId} not found`, { orderId });
   const state = loaded.state;
-  const replay = commands.some((c) => c.idempotencyKey !== undefined && state.appliedIdempotencyKeys.has(c.idempotencyKey));
+  const replay = commands.some(
+    (c) => c.idempotencyKey !== undefined && state.appliedIdempotencyKeys.has(c.idempotencyKey),
+  );
   if (expectedVersion !== undefined && expectedVersion !== loaded.version && !replay) {
     throw new AppError('VERSION_CONFLICT', `Order ${orderId} is at version ${loaded.version}, not ${expectedVersion}`, {
       orderId,
@@ -59,7 +90,10 @@ export async function changeOrder(deps: ChangeOrderDeps, viewer: Viewer, orderId
     });
   }
   // All or nothing: each change is decided on the order as the earlier ones leave it.
-  commands.reduce<Parameters<typeof decide>[1]>((current, command) => decide(command, current).reduce(evolve, current), state);
+  commands.reduce<Parameters<typeof decide>[1]>(
+    (current, command) => decide(command, current).reduce(evolve, current),
+    state,
+  );
 
   let version = expectedVersion;
   let last: OrderCommandResult | undefined;
@@ -71,11 +105,18 @@ export async function changeOrder(deps: ChangeOrderDeps, viewer: Viewer, orderId
 }
 
 /** GraphQL's nulls are "not given" for the command options. */
-export function commandOptionsOf(viewer: Viewer, given: { readonly expectedVersion?: number | null; readonly idempotencyKey?: string | null }): CommandOptions {
+export function commandOptionsOf(
+  viewer: Viewer,
+  given: { readonly expectedVersion?: number | null; readonly idempotencyKey?: string | null },
+): CommandOptions {
   return {
     actor: actorOf(viewer),
-    ...(given.expectedVersion === null || given.expectedVersion === undefined ? {} : { expectedVersion: given.expectedVersion }),
-    ...(given.idempotencyKey === null || given.idempotencyKey === undefined ? {} : { idempotencyKey: given.idempotencyKey }),
+    ...(given.expectedVersion === null || given.expectedVersion === undefined
+      ? {}
+      : { expectedVersion: given.expectedVersion }),
+    ...(given.idempotencyKey === null || given.idempotencyKey === undefined
+      ? {}
+      : { idempotencyKey: given.idempotencyKey }),
   };
 }
 
@@ -95,7 +136,8 @@ export async function runAsViewer(
 ): Promise<ProductionOrderView> {
   if (options.expectedVersion !== undefined && ownerScope(viewer) !== undefined) {
     const { state } = await deps.commands.load(orderId);
-    if (!state || !isViewable(viewer, state.ownerId)) throw new AppError('NOT_FOUND', `Order ${orderId.toLowerCase()} not found`, { orderId: orderId.toLowerCase() });
+    if (!state || !isViewable(viewer, state.ownerId))
+      throw new AppError('NOT_FOUND', `Order ${orderId.toLowerCase()} not found`, { orderId: orderId.toLowerCase() });
   }
   const result = await run(options);
   return visibleOrder(deps, viewer, result.orderId, result.position);

@@ -40,15 +40,39 @@ export interface Given {
 export interface OrderApplication {
   place(viewer: Viewer, input: unknown, options?: PlaceOrderOptions): Promise<PlacedOrder>;
   /** The order, to its owner or an operator (else NOT_FOUND, as a missing one); `atLeast`: once the read model holds that write; `asOf`: as it was then. */
-  order(viewer: Viewer, id: string, options?: { readonly atLeast?: GlobalPosition | undefined; readonly asOf?: Date | null }): Promise<ProductionOrderView>;
+  order(
+    viewer: Viewer,
+    id: string,
+    options?: { readonly atLeast?: GlobalPosition | undefined; readonly asOf?: Date | null },
+  ): Promise<ProductionOrderView>;
   orderByReference(viewer: Viewer, reference: string): Promise<ProductionOrderView>;
   list(viewer: Viewer, request: OrderListRequest): Promise<VisibleOrderPage>;
   /** Status, priority and notes at once, all or nothing (the spec's PATCH body). */
-  change(viewer: Viewer, orderId: string, change: PatchProductionOrderBody, options?: ChangeOptions): Promise<ProductionOrderView>;
-  cancel(viewer: Viewer, orderId: string, input: { readonly reason: string | null }, given?: Given): Promise<ProductionOrderView>;
+  change(
+    viewer: Viewer,
+    orderId: string,
+    change: PatchProductionOrderBody,
+    options?: ChangeOptions,
+  ): Promise<ProductionOrderView>;
+  cancel(
+    viewer: Viewer,
+    orderId: string,
+    input: { readonly reason: string | null },
+    given?: Given,
+  ): Promise<ProductionOrderView>;
   setStatus(viewer: Viewer, orderId: string, input: SetOrderStatusInput, given?: Given): Promise<ProductionOrderView>;
-  setPriority(viewer: Viewer, orderId: string, input: { readonly priority: Priority; readonly reason: string | null }, given?: Given): Promise<ProductionOrderView>;
-  updateNotes(viewer: Viewer, orderId: string, input: { readonly notes: string }, given?: Given): Promise<ProductionOrderView>;
+  setPriority(
+    viewer: Viewer,
+    orderId: string,
+    input: { readonly priority: Priority; readonly reason: string | null },
+    given?: Given,
+  ): Promise<ProductionOrderView>;
+  updateNotes(
+    viewer: Viewer,
+    orderId: string,
+    input: { readonly notes: string },
+    given?: Given,
+  ): Promise<ProductionOrderView>;
   postMessage(viewer: Viewer, orderId: string, input: { readonly message: string }): Promise<ProductionOrderView>;
   issueTrackingLink(viewer: Viewer, orderId: string): Promise<ProductionOrderView>;
   revokeTrackingLink(viewer: Viewer, orderId: string): Promise<ProductionOrderView>;
@@ -61,17 +85,39 @@ export function createOrderApplication(deps: OrderApplicationDeps): OrderApplica
   const { db } = deps.readModel;
   return {
     place: (viewer, input, options) => placeOrder(deps, viewer, input, options),
-    order: (viewer, id, options = {}) => (options.asOf ? orderAsOf(deps, viewer, id, options.asOf) : visibleOrder(deps, viewer, id, options.atLeast)),
+    order: (viewer, id, options = {}) =>
+      options.asOf ? orderAsOf(deps, viewer, id, options.asOf) : visibleOrder(deps, viewer, id, options.atLeast),
     orderByReference: (viewer, reference) => visibleOrderByReference(db, viewer, reference, now()),
     list: (viewer, request) => listVisibleOrders(db, viewer, request, now()),
     change: (viewer, orderId, change, options) => changeOrder(deps, viewer, orderId, change, options),
-    cancel: (viewer, orderId, input, given = {}) => runAsViewer(deps, viewer, orderId, commandOptionsOf(viewer, given), (options) => commands.cancelOrder(orderId, input, options)),
-    setStatus: (viewer, orderId, input, given = {}) => runAsViewer(deps, viewer, orderId, commandOptionsOf(viewer, given), (options) => commands.setOrderStatus(orderId, input, options)),
-    setPriority: (viewer, orderId, input, given = {}) => runAsViewer(deps, viewer, orderId, commandOptionsOf(viewer, given), (options) => commands.setPriority(orderId, input, options)),
-    updateNotes: (viewer, orderId, input, given = {}) => runAsViewer(deps, viewer, orderId, commandOptionsOf(viewer, given), (options) => commands.updateNotes(orderId, input, options)),
-    postMessage: (viewer, orderId, input) => runAsViewer(deps, viewer, orderId, commandOptionsOf(viewer, {}), (options) => commands.postMessage(orderId, input, options)),
-    issueTrackingLink: (viewer, orderId) => runAsViewer(deps, viewer, orderId, commandOptionsOf(viewer, {}), (options) => commands.issueTrackingLink(orderId, options)),
-    revokeTrackingLink: (viewer, orderId) => runAsViewer(deps, viewer, orderId, commandOptionsOf(viewer, {}), (options) => commands.revokeTrackingLink(orderId, options)),
+    cancel: (viewer, orderId, input, given = {}) =>
+      runAsViewer(deps, viewer, orderId, commandOptionsOf(viewer, given), (options) =>
+        commands.cancelOrder(orderId, input, options),
+      ),
+    setStatus: (viewer, orderId, input, given = {}) =>
+      runAsViewer(deps, viewer, orderId, commandOptionsOf(viewer, given), (options) =>
+        commands.setOrderStatus(orderId, input, options),
+      ),
+    setPriority: (viewer, orderId, input, given = {}) =>
+      runAsViewer(deps, viewer, orderId, commandOptionsOf(viewer, given), (options) =>
+        commands.setPriority(orderId, input, options),
+      ),
+    updateNotes: (viewer, orderId, input, given = {}) =>
+      runAsViewer(deps, viewer, orderId, commandOptionsOf(viewer, given), (options) =>
+        commands.updateNotes(orderId, input, options),
+      ),
+    postMessage: (viewer, orderId, input) =>
+      runAsViewer(deps, viewer, orderId, commandOptionsOf(viewer, {}), (options) =>
+        commands.postMessage(orderId, input, options),
+      ),
+    issueTrackingLink: (viewer, orderId) =>
+      runAsViewer(deps, viewer, orderId, commandOptionsOf(viewer, {}), (options) =>
+        commands.issueTrackingLink(orderId, options),
+      ),
+    revokeTrackingLink: (viewer, orderId) =>
+      runAsViewer(deps, viewer, orderId, commandOptionsOf(viewer, {}), (options) =>
+        commands.revokeTrackingLink(orderId, options),
+      ),
     bulkSetStatus: (viewer, input) => bulkSetOrderStatus(deps, viewer, input),
   };
 }

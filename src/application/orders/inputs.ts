@@ -21,15 +21,24 @@ export const sizeRequest = z.strictObject({
     .int('must be a whole number')
     .min(LIMITS.minQuantity, `must be at least ${LIMITS.minQuantity}`)
     .max(LIMITS.maxQuantity, `must be at most ${LIMITS.maxQuantity}`),
-  technique: z.enum(TECHNIQUES, { error: `must be one of ${TECHNIQUES.join(', ')}` }).optional().describe('dtg (default), screen or embroidery'),
+  technique: z
+    .enum(TECHNIQUES, { error: `must be one of ${TECHNIQUES.join(', ')}` })
+    .optional()
+    .describe('dtg (default), screen or embroidery'),
 });
 
 export const createProductionOrderBody = z
   .strictObject({
     designUrl: httpUrl.describe('the design image, an http(s) URL'),
     garmentId: storable().trim().min(1, 'is required').max(LIMITS.shortText).describe('a garment of the catalog'),
-    sizes: z.array(sizeRequest).min(1, 'must list at least one size').max(LIMITS.maxLineItems, `must list at most ${LIMITS.maxLineItems} line items`),
-    priority: z.enum(PRIORITIES, { error: `must be one of ${PRIORITIES.join(', ')}` }).optional().describe('standard when omitted'),
+    sizes: z
+      .array(sizeRequest)
+      .min(1, 'must list at least one size')
+      .max(LIMITS.maxLineItems, `must list at most ${LIMITS.maxLineItems} line items`),
+    priority: z
+      .enum(PRIORITIES, { error: `must be one of ${PRIORITIES.join(', ')}` })
+      .optional()
+      .describe('standard when omitted'),
     notes: text(LIMITS.notes).nullable().optional(),
     prompt: text(LIMITS.prompt).nullable().optional().describe('the prompt the design came from'),
     projectId: z.uuid('must be a uuid').nullable().optional(),
@@ -58,15 +67,24 @@ export const createProductionOrderReply = z.object({
 
 /** Seed values are accepted in either case (`Rush` or `rush`) and mean the same. */
 const lowerEnum = <T extends string>(values: readonly [T, ...T[]]) =>
-  z.preprocess((value) => (typeof value === 'string' ? value.toLowerCase() : value), z.enum(values, { error: `must be one of ${values.join(', ')}` }));
+  z.preprocess(
+    (value) => (typeof value === 'string' ? value.toLowerCase() : value),
+    z.enum(values, { error: `must be one of ${values.join(', ')}` }),
+  );
 
 export const patchProductionOrderBody = z
   .strictObject({
-    status: lowerEnum(ORDER_STATES as [string, ...string[]]).optional().describe('the next lifecycle state (approved, in_production, fulfilled) or canceled'),
+    status: lowerEnum(ORDER_STATES as [string, ...string[]])
+      .optional()
+      .describe('the next lifecycle state (approved, in_production, fulfilled) or canceled'),
     priority: lowerEnum(PRIORITIES as [string, ...string[]]).optional(),
     notes: text(LIMITS.notes).optional().describe('replaces the notes; empty clears them'),
-    message: text(LIMITS.message).optional().describe('timeline message for a status change; the reason when canceling'),
-    reason: text(LIMITS.reason).optional().describe(`why the priority changes; a hold without one records "On hold (no reason given)"`),
+    message: text(LIMITS.message)
+      .optional()
+      .describe('timeline message for a status change; the reason when canceling'),
+    reason: text(LIMITS.reason)
+      .optional()
+      .describe(`why the priority changes; a hold without one records "On hold (no reason given)"`),
     trackingNumber: text(LIMITS.shortText).optional(),
     trackingUrl: httpUrl.optional(),
     carrier: text(LIMITS.shortText).optional(),

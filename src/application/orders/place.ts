@@ -40,16 +40,36 @@ const READ_YOUR_WRITES_MS = 5000;
  * its Checkout session opened; resolves once the read model shows it. A repeated idempotency
  * key must carry the same order (else BAD_USER_INPUT) and answers as the first time.
  */
-export async function placeOrder(deps: PlaceOrderDeps, viewer: Viewer, input: unknown, options: PlaceOrderOptions = {}): Promise<PlacedOrder> {
+export async function placeOrder(
+  deps: PlaceOrderDeps,
+  viewer: Viewer,
+  input: unknown,
+  options: PlaceOrderOptions = {},
+): Promise<PlacedOrder> {
   const actor = actorOf(viewer);
   const valid = await validateCreateBody(input, deps.garments, actor);
   const created = await deps.commands.createOrder(
-    { designUrl: valid.designUrl, garmentId: valid.garmentId.trim(), sizes: valid.sizes, priority: valid.priority, notes: valid.notes, prompt: valid.prompt, projectId: valid.projectId, ...(options.holdReason ? { holdReason: options.holdReason } : {}) },
+    {
+      designUrl: valid.designUrl,
+      garmentId: valid.garmentId.trim(),
+      sizes: valid.sizes,
+      priority: valid.priority,
+      notes: valid.notes,
+      prompt: valid.prompt,
+      projectId: valid.projectId,
+      ...(options.holdReason ? { holdReason: options.holdReason } : {}),
+    },
     { actor, ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }) },
   );
   if (created.replayed) checkSameOrder(valid, created.state);
   const { checkoutUrl, position } = await deps.checkout.open(created.orderId);
   const shown = position ?? created.position;
   if (shown) await deps.readModel.changeFeed.waitForPosition(shown, { timeoutMs: READ_YOUR_WRITES_MS });
-  return { orderId: created.orderId, reference: created.state.reference, checkoutUrl, replayed: created.replayed, position: shown };
+  return {
+    orderId: created.orderId,
+    reference: created.state.reference,
+    checkoutUrl,
+    replayed: created.replayed,
+    position: shown,
+  };
 }

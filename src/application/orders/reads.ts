@@ -1,6 +1,13 @@
 import type { Viewer } from '../../auth/viewer.ts';
 import { AppError } from '../../domain/errors.ts';
-import { countOrders, findOrderByReference, listOrders, type OrderFilter, type OrderPage, type Queryable } from '../../projections/index.ts';
+import {
+  countOrders,
+  findOrderByReference,
+  listOrders,
+  type OrderFilter,
+  type OrderPage,
+  type Queryable,
+} from '../../projections/index.ts';
 import type { ProductionOrderView } from '../../projections/index.ts';
 import { checkOwnerFilter, scopeOf } from './visibility.ts';
 
@@ -25,16 +32,32 @@ export const DEFAULT_PAGE_SIZE = 50;
  * The orders the viewer may see, newest first: customers their own, operators all; a customer
  * naming another user's id is FORBIDDEN.
  */
-export async function listVisibleOrders(db: Queryable, viewer: Viewer, request: OrderListRequest, now: Date): Promise<VisibleOrderPage> {
+export async function listVisibleOrders(
+  db: Queryable,
+  viewer: Viewer,
+  request: OrderListRequest,
+  now: Date,
+): Promise<VisibleOrderPage> {
   const { filter } = request;
   checkOwnerFilter(viewer, filter.userId, request.userIdPath);
   const scope = scopeOf(viewer);
-  const page = await listOrders(db, { filter, first: request.first ?? DEFAULT_PAGE_SIZE, ...(request.after ? { after: request.after } : {}), ...scope, now });
+  const page = await listOrders(db, {
+    filter,
+    first: request.first ?? DEFAULT_PAGE_SIZE,
+    ...(request.after ? { after: request.after } : {}),
+    ...scope,
+    now,
+  });
   return { page, count: () => countOrders(db, { filter, ...scope }) };
 }
 
 /** The order with this reference (`PO-000123`), when the viewer may see it; NOT_FOUND otherwise, alike. */
-export async function visibleOrderByReference(db: Queryable, viewer: Viewer, reference: string, now: Date): Promise<ProductionOrderView> {
+export async function visibleOrderByReference(
+  db: Queryable,
+  viewer: Viewer,
+  reference: string,
+  now: Date,
+): Promise<ProductionOrderView> {
   const view = await findOrderByReference(db, reference.trim(), { now, ...scopeOf(viewer) });
   if (!view) throw new AppError('NOT_FOUND', `Order ${reference} not found`);
   return view;

@@ -7,14 +7,19 @@ import { isStorableText } from '../../domain/text.ts';
 import { fieldProblemsOf, mergeProblems } from '../fieldProblems.ts';
 import { createProductionOrderBody, type CreateProductionOrderBody } from './inputs.ts';
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The body of `POST /api/production`, or one BAD_USER_INPUT listing every problem: the schema's
  * (types, ranges, unknown fields) together with the domain's (garment in the catalog, each size
  * offered, duplicates), so a client fixes everything in one round. Nothing is written either way.
  */
-export async function validateCreateBody(raw: unknown, garments: GarmentCatalog, actor: Actor): Promise<CreateProductionOrderBody> {
+export async function validateCreateBody(
+  raw: unknown,
+  garments: GarmentCatalog,
+  actor: Actor,
+): Promise<CreateProductionOrderBody> {
   const tooMany = tooManyLineItems(raw);
   if (tooMany) throw tooMany;
   const parsed = createProductionOrderBody.safeParse(raw);
@@ -30,7 +35,9 @@ export async function validateCreateBody(raw: unknown, garments: GarmentCatalog,
  */
 export function tooManyLineItems(raw: unknown): AppError | undefined {
   if (!isObject(raw) || !Array.isArray(raw.sizes) || raw.sizes.length <= LIMITS.maxLineItems) return undefined;
-  const fields = [{ path: 'sizes', message: `must list at most ${LIMITS.maxLineItems} line items (got ${raw.sizes.length})` }];
+  const fields = [
+    { path: 'sizes', message: `must list at most ${LIMITS.maxLineItems} line items (got ${raw.sizes.length})` },
+  ];
   return new AppError('BAD_USER_INPUT', describeProblems('order', fields), { fields });
 }
 
@@ -38,9 +45,17 @@ export function tooManyLineItems(raw: unknown): AppError | undefined {
 async function domainProblems(raw: unknown, garments: GarmentCatalog, actor: Actor): Promise<FieldProblem[]> {
   if (!isObject(raw)) return [];
   // The domain reads loosely typed input, but each size entry must at least be an object to look into.
-  const sizes = Array.isArray(raw.sizes) ? raw.sizes.map((entry: unknown) => (isObject(entry) ? entry : {})) : raw.sizes;
+  const sizes = Array.isArray(raw.sizes)
+    ? raw.sizes.map((entry: unknown) => (isObject(entry) ? entry : {}))
+    : raw.sizes;
   const garmentId = raw.garmentId;
-  const garment = typeof garmentId === 'string' && garmentId.trim() !== '' && garmentId.length <= LIMITS.shortText && isStorableText(garmentId) ? await garments.find(garmentId) : undefined;
+  const garment =
+    typeof garmentId === 'string' &&
+    garmentId.trim() !== '' &&
+    garmentId.length <= LIMITS.shortText &&
+    isStorableText(garmentId)
+      ? await garments.find(garmentId)
+      : undefined;
   try {
     decide(
       {
@@ -60,7 +75,9 @@ async function domainProblems(raw: unknown, garments: GarmentCatalog, actor: Act
   } catch (error) {
     if (!isAppError(error) || error.code !== 'BAD_USER_INPUT') return [];
     // An entry that is not an object is the schema's problem (one line), not one per missing field.
-    const notObjects = Array.isArray(raw.sizes) ? raw.sizes.flatMap((entry: unknown, i) => (isObject(entry) ? [] : [`sizes[${i}].`])) : [];
+    const notObjects = Array.isArray(raw.sizes)
+      ? raw.sizes.flatMap((entry: unknown, i) => (isObject(entry) ? [] : [`sizes[${i}].`]))
+      : [];
     return (error.details.fields ?? []).filter((p) => !notObjects.some((prefix) => p.path.startsWith(prefix)));
   }
 }
@@ -82,8 +99,12 @@ export function checkSameOrder(body: CreateProductionOrderBody, first: Order): v
     (first.projectId ?? null)?.toLowerCase() === (body.projectId ?? null)?.toLowerCase() &&
     lines(first.lineItems) === lines(body.sizes);
   if (!same) {
-    throw new AppError('BAD_USER_INPUT', 'This Idempotency-Key was already used for a different order; use a new key for a new order', {
-      fields: [{ path: 'headers.idempotency-key', message: 'was already used with a different request body' }],
-    });
+    throw new AppError(
+      'BAD_USER_INPUT',
+      'This Idempotency-Key was already used for a different order; use a new key for a new order',
+      {
+        fields: [{ path: 'headers.idempotency-key', message: 'was already used with a different request body' }],
+      },
+    );
   }
 }

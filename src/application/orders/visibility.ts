@@ -36,9 +36,14 @@ export function audienceOf(viewer: Viewer): string {
 /** A list narrowed to one customer (`userId`, lower-cased) the viewer may not see is refused; `path` names the field. */
 export function checkOwnerFilter(viewer: Viewer, userId: string | undefined, path: string): void {
   if (userId !== undefined && !isViewable(viewer, userId)) {
-    throw new AppError('FORBIDDEN', "Only operators can list other users' orders", { fields: [{ path, message: 'operators only' }] });
+    throw new AppError('FORBIDDEN', "Only operators can list other users' orders", {
+      fields: [{ path, message: 'operators only' }],
+    });
   }
 }
 
 /** The actor a viewer acts as: operators as operators, everyone else as the customer they are. */
-export const actorOf = (viewer: Viewer): Actor => ({ type: viewer.isOperator ? 'operator' : 'customer', id: viewer.id });
+export const actorOf = (viewer: Viewer): Actor => ({
+  type: viewer.isOperator ? 'operator' : 'customer',
+  id: viewer.id,
+});

@@ -2,7 +2,13 @@ import type { Viewer } from '../../auth/viewer.ts';
 import type { GlobalPosition } from '../../eventstore/eventStore.ts';
 import type { OrderCommands } from '../../commands/order/index.ts';
 import { AppError } from '../../domain/errors.ts';
-import { findOrder, type ChangeFeed, type OrderReader, type ProductionOrderView, type Queryable } from '../../projections/index.ts';
+import {
+  findOrder,
+  type ChangeFeed,
+  type OrderReader,
+  type ProductionOrderView,
+  type Queryable,
+} from '../../projections/index.ts';
 import { isViewable, scopeOf } from './visibility.ts';
 
 export interface ReadModelAccess {
@@ -26,7 +32,12 @@ const CATCH_UP_MS = 5000;
  * (read-your-writes). An order the events know but the projector has not reached yet (a GET
  * right after the POST) is waited for too, rather than answered 404.
  */
-export async function visibleOrder(deps: OrderReadDeps, viewer: Viewer, orderId: string, atLeast?: GlobalPosition): Promise<ProductionOrderView> {
+export async function visibleOrder(
+  deps: OrderReadDeps,
+  viewer: Viewer,
+  orderId: string,
+  atLeast?: GlobalPosition,
+): Promise<ProductionOrderView> {
   const scope = scopeOf(viewer);
   const { orders, db } = deps.readModel;
   if (atLeast) await deps.readModel.changeFeed.waitForPosition(atLeast, { timeoutMs: CATCH_UP_MS });
@@ -36,7 +47,11 @@ export async function visibleOrder(deps: OrderReadDeps, viewer: Viewer, orderId:
   if (view) return view;
   const loaded = await deps.commands.load(orderId);
   const maySee = loaded.state !== null && isViewable(viewer, loaded.state.ownerId);
-  if (maySee && loaded.position && (await deps.readModel.changeFeed.waitForPosition(loaded.position, { timeoutMs: CATCH_UP_MS }))) {
+  if (
+    maySee &&
+    loaded.position &&
+    (await deps.readModel.changeFeed.waitForPosition(loaded.position, { timeoutMs: CATCH_UP_MS }))
+  ) {
     const caughtUp = await findOrder(db, orderId, scope);
     if (caughtUp) return caughtUp;
   }

@@ -14,9 +14,14 @@ interface GarmentRow {
 export function createPostgresGarmentCatalog(pool: pg.Pool): GarmentCatalog {
   return {
     async find(id) {
-      const { rows } = await pool.query<GarmentRow>('select id, title, price_cents, sizes, image_url from garments where id = $1', [id]);
+      const { rows } = await pool.query<GarmentRow>(
+        'select id, title, price_cents, sizes, image_url from garments where id = $1',
+        [id],
+      );
       const row = rows[0];
-      return row ? { id: row.id, title: row.title, priceCents: row.price_cents, sizes: row.sizes, imageUrl: row.image_url } : undefined;
+      return row
+        ? { id: row.id, title: row.title, priceCents: row.price_cents, sizes: row.sizes, imageUrl: row.image_url }
+        : undefined;
     },
   };
 }

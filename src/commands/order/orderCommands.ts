@@ -91,7 +91,11 @@ export interface LoadedOrderView {
 export interface OrderCommands {
   /** Places a draft order. With an idempotency key the order id is derived from (user, key), so a retry finds the same order. */
   createOrder(input: CreateOrderInput, options: CommandOptions): Promise<OrderCommandResult>;
-  openCheckoutSession(orderId: string, input: Input<OpenCheckoutSession>, options: CommandOptions): Promise<OrderCommandResult>;
+  openCheckoutSession(
+    orderId: string,
+    input: Input<OpenCheckoutSession>,
+    options: CommandOptions,
+  ): Promise<OrderCommandResult>;
   confirmPayment(orderId: string, input: Input<ConfirmPayment>, options: CommandOptions): Promise<OrderCommandResult>;
   failPayment(orderId: string, input: Input<FailPayment>, options: CommandOptions): Promise<OrderCommandResult>;
   setOrderStatus(orderId: string, input: SetOrderStatusInput, options: CommandOptions): Promise<OrderCommandResult>;
@@ -113,18 +117,28 @@ const MAX_KEY_LENGTH = 255;
 
 /** Order ids are uuids; anything else names no order (and must never become a stream). */
 function orderIdOf(orderId: string): string {
-  if (typeof orderId !== 'string' || !isUuid(orderId)) throw new AppError('NOT_FOUND', `Order ${String(orderId)} not found`, { orderId });
+  if (typeof orderId !== 'string' || !isUuid(orderId))
+    throw new AppError('NOT_FOUND', `Order ${String(orderId)} not found`, { orderId });
   return orderId.toLowerCase();
 }
 
 function checkOptions(options: { readonly expectedVersion?: number; readonly idempotencyKey?: string }): void {
   const problems: FieldProblem[] = [];
   const { expectedVersion, idempotencyKey } = options;
-  if (expectedVersion !== undefined && (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0)) problems.push({ path: 'expectedVersion', message: 'must be a whole number, 0 or more' });
-  if (idempotencyKey !== undefined && (typeof idempotencyKey !== 'string' || idempotencyKey.length === 0 || idempotencyKey.length > MAX_KEY_LENGTH)) {
+  if (expectedVersion !== undefined && (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0))
+    problems.push({ path: 'expectedVersion', message: 'must be a whole number, 0 or more' });
+  if (
+    idempotencyKey !== undefined &&
+    (typeof idempotencyKey !== 'string' || idempotencyKey.length === 0 || idempotencyKey.length > MAX_KEY_LENGTH)
+  ) {
     problems.push({ path: 'idempotencyKey', message: `must be 1 to ${MAX_KEY_LENGTH} characters` });
   }
-  if (problems.length > 0) throw new AppError('BAD_USER_INPUT', `Invalid command options: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, { fields: problems });
+  if (problems.length > 0)
+    throw new AppError(
+      'BAD_USER_INPUT',
+      `Invalid command options: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+      { fields: problems },
+    );
 }
 
 /**
@@ -136,40 +150,87 @@ export function createOrderCommands(deps: OrderCommandDeps): OrderCommands {
   const ids = deps.ids ?? randomIds;
   const trackingToken = deps.trackingTokens ?? randomTrackingToken;
   // Per instance: two services over one store each keep their own cache, and neither trusts it blindly.
-  const parts = { eventIds: () => ids.uuid(), cache: new StateCache<OrderStreamState>(deps.cacheEntries ?? DEFAULT_CACHE_ENTRIES), queue: createStreamQueue() };
-  const run = async (orderId: string, command: CommandSource<OrderStreamState, OrderCommand>, type: OrderCommand['type'], options: RunOptions & { readonly idempotencyKey?: string; readonly streamIsNew?: boolean }) =>
-    answer(orderId, await handleCommand(deps.eventStore, orderStreamId(orderId), orderDecider, command, { ...parts, ...options, metadata: { command: type } }));
+  const parts = {
+    eventIds: () => ids.uuid(),
+    cache: new StateCache<OrderStreamState>(deps.cacheEntries ?? DEFAULT_CACHE_ENTRIES),
+    queue: createStreamQueue(),
+  };
+  const run = async (
+    orderId: string,
+    command: CommandSource<OrderStreamState, OrderCommand>,
+    type: OrderCommand['type'],
+    options: RunOptions & { readonly idempotencyKey?: string; readonly streamIsNew?: boolean },
+  ) =>
+    answer(
+      orderId,
+      await handleCommand(deps.eventStore, orderStreamId(orderId), orderDecider, command, {
+        ...parts,
+        ...options,
+        metadata: { command: type },
+      }),
+    );
 
   const execute = async (command: OrderCommand, options: RunOptions = {}): Promise<OrderCommandResult> => {
-    if (command.type === 'CreateOrder') throw new Error('Create orders with createOrder: it allocates the reference and prices');
+    if (command.type === 'CreateOrder')
+      throw new Error('Create orders with createOrder: it allocates the reference and prices');
     checkOptions({ ...options, idempotencyKey: command.idempotencyKey });
     const orderId = orderIdOf(command.orderId);
     const { expectedVersion, dryRun } = options;
-    return await run(orderId, { ...command, orderId }, command.type, { expectedVersion, dryRun, idempotencyKey: command.idempotencyKey });
+    return await run(orderId, { ...command, orderId }, command.type, {
+      expectedVersion,
+      dryRun,
+      idempotencyKey: command.idempotencyKey,
+    });
   };
 
-  const on = <C extends OrderCommand>(type: C['type']) =>
+  const on =
+    <C extends OrderCommand>(type: C['type']) =>
     (orderId: string, input: object, options: CommandOptions): Promise<OrderCommandResult> => {
       const { actor, expectedVersion, idempotencyKey } = options;
-      const command = { ...input, type, orderId, actor, now: clock.now(), ...(idempotencyKey === undefined ? {} : { idempotencyKey }) } as OrderCommand;
+      const command = {
+        ...input,
+        type,
+        orderId,
+        actor,
+        now: clock.now(),
+        ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+      } as OrderCommand;
       return execute(command, expectedVersion === undefined ? {} : { expectedVersion });
     };
 
   async function createOrder(input: CreateOrderInput, options: CommandOptions): Promise<OrderCommandResult> {
     checkOptions(options);
     const { actor, idempotencyKey } = options;
-    const orderId = idempotencyKey === undefined ? ids.uuid() : idempotentOrderId(deps.idSecret, actor.id, idempotencyKey);
-    const garment = typeof input.garmentId === 'string' && input.garmentId !== '' ? await deps.garments.find(input.garmentId) : undefined;
+    const orderId =
+      idempotencyKey === undefined ? ids.uuid() : idempotentOrderId(deps.idSecret, actor.id, idempotencyKey);
+    const garment =
+      typeof input.garmentId === 'string' && input.garmentId !== ''
+        ? await deps.garments.find(input.garmentId)
+        : undefined;
     const lineItemIds = Array.isArray(input.sizes) ? input.sizes.map(() => ids.uuid()) : [];
     const now = clock.now();
     let reference: string | undefined;
     const create = async (view: { readonly state: OrderStreamState }): Promise<OrderCommand> => {
       // A number is taken only for an order about to be written, not for a repeat of one.
       if (view.state === null) reference ??= await deps.references.next();
-      return { ...input, type: 'CreateOrder', orderId, actor, now, reference: reference ?? '', garment, lineItemIds, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) };
+      return {
+        ...input,
+        type: 'CreateOrder',
+        orderId,
+        actor,
+        now,
+        reference: reference ?? '',
+        garment,
+        lineItemIds,
+        ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+      };
     };
     // A random id names no stream yet: the first attempt appends at version 0 without reading.
-    return run(orderId, create, 'CreateOrder', { expectedVersion: options.expectedVersion, idempotencyKey, streamIsNew: idempotencyKey === undefined });
+    return run(orderId, create, 'CreateOrder', {
+      expectedVersion: options.expectedVersion,
+      idempotencyKey,
+      streamIsNew: idempotencyKey === undefined,
+    });
   }
 
   return {
@@ -177,15 +238,18 @@ export function createOrderCommands(deps: OrderCommandDeps): OrderCommands {
     openCheckoutSession: on<OpenCheckoutSession>('OpenCheckoutSession'),
     confirmPayment: on<ConfirmPayment>('ConfirmPayment'),
     failPayment: on<FailPayment>('FailPayment'),
-    setOrderStatus: (orderId, { status, ...rest }, options) => on<SetOrderStatus>('SetOrderStatus')(orderId, { ...rest, to: status }, options),
+    setOrderStatus: (orderId, { status, ...rest }, options) =>
+      on<SetOrderStatus>('SetOrderStatus')(orderId, { ...rest, to: status }, options),
     cancelOrder: on<CancelOrder>('CancelOrder'),
     setPriority: on<SetPriority>('SetPriority'),
     updateNotes: on<UpdateNotes>('UpdateNotes'),
     postMessage: on<PostMessage>('PostMessage'),
     recordRefund: on<RecordRefund>('RecordRefund'),
     // The token is drawn once per call, so a retry after a lost race decides with the same one.
-    issueTrackingLink: (orderId, options) => on<IssueTrackingLink>('IssueTrackingLink')(orderId, { token: trackingToken() }, options),
-    revokeTrackingLink: (orderId, options) => on<RevokeTrackingLink>('RevokeTrackingLink')(orderId, { token: trackingToken() }, options),
+    issueTrackingLink: (orderId, options) =>
+      on<IssueTrackingLink>('IssueTrackingLink')(orderId, { token: trackingToken() }, options),
+    revokeTrackingLink: (orderId, options) =>
+      on<RevokeTrackingLink>('RevokeTrackingLink')(orderId, { token: trackingToken() }, options),
     execute,
     async load(orderId) {
       const { state, version, position } = await loadOrder(deps.eventStore, orderIdOf(orderId));

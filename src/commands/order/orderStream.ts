@@ -1,4 +1,12 @@
-import { decide, evolve, initialState, orderStreamId, type OrderCommand, type OrderEvent, type OrderStreamState } from '../../domain/order/index.ts';
+import {
+  decide,
+  evolve,
+  initialState,
+  orderStreamId,
+  type OrderCommand,
+  type OrderEvent,
+  type OrderStreamState,
+} from '../../domain/order/index.ts';
 import type { EventStore } from '../../eventstore/eventStore.ts';
 import type { StreamDecider } from '../handleCommand.ts';
 import { loadStream, type Loaded } from '../streamFold.ts';
@@ -23,4 +31,5 @@ export const orderDecider: StreamDecider<OrderStreamState, OrderCommand, OrderEv
 };
 
 /** The order as its stream says: the fold, its version and newest position, and each stored event. */
-export const loadOrder = (eventStore: EventStore, orderId: string): Promise<Loaded<OrderStreamState, OrderEvent>> => loadStream(eventStore, orderStreamId(orderId), orderDecider);
+export const loadOrder = (eventStore: EventStore, orderId: string): Promise<Loaded<OrderStreamState, OrderEvent>> =>
+  loadStream(eventStore, orderStreamId(orderId), orderDecider);

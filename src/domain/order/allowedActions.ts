@@ -18,9 +18,15 @@ export interface ActionAvailability {
  * no part in the rules, so no clock is needed. Allowed means a well-formed command succeeds;
  * it may still be refused for bad input (e.g. an operator's cancel without a reason).
  */
-export function allowedActions(order: Order, actor: Actor, actions: readonly OrderAction[] = USER_ACTIONS): ActionAvailability[] {
+export function allowedActions(
+  order: Order,
+  actor: Actor,
+  actions: readonly OrderAction[] = USER_ACTIONS,
+): ActionAvailability[] {
   return actions.map((action) => {
     const refusal = refusalOf(action, order, actor);
-    return refusal ? { action, allowed: false, reason: refusal.message, code: refusal.code } : { action, allowed: true, reason: null, code: null };
+    return refusal
+      ? { action, allowed: false, reason: refusal.message, code: refusal.code }
+      : { action, allowed: true, reason: null, code: null };
   });
 }

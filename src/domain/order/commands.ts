@@ -30,7 +30,8 @@ export interface SizeRequest {
  * likewise, absent meaning none. Sizes and priority are asked loosely and checked by `decide`.
  */
 export interface CreateOrder
-  extends CommandBase,
+  extends
+    CommandBase,
     Pick<EventFields<'OrderCreated'>, 'reference' | 'designUrl'>,
     Partial<Pick<EventFields<'OrderCreated'>, 'holdReason' | 'notes' | 'prompt' | 'projectId' | 'metadata'>> {
   readonly type: 'CreateOrder';

@@ -9,7 +9,12 @@ import { checkMetadata, cleanText, FieldProblems, isPriority, LIMITS, REFERENCE_
 /** A hold always carries a reason (rule 3); the seed's API lets a customer ask for hold without one. */
 export const DEFAULT_CREATION_HOLD_REASON = 'Hold requested when the order was placed';
 
-export function eventBase(command: { orderId: string; actor: OrderCreated['actor']; now: Date; idempotencyKey?: string }) {
+export function eventBase(command: {
+  orderId: string;
+  actor: OrderCreated['actor'];
+  now: Date;
+  idempotencyKey?: string;
+}) {
   return {
     orderId: command.orderId,
     actor: command.actor,
@@ -29,16 +34,20 @@ export function decideCreate(command: CreateOrder, state: OrderStreamState): Ord
     throw new AppError('FORBIDDEN', 'Only a signed-in customer or operator can place an order', { action: 'create' });
   }
   const problems = new FieldProblems();
-  if (typeof command.reference !== 'string' || !REFERENCE_PATTERN.test(command.reference)) problems.add('reference', 'must look like PO-000123');
-  if (typeof command.garmentId !== 'string' || command.garmentId.trim() === '') problems.add('garmentId', 'is required');
+  if (typeof command.reference !== 'string' || !REFERENCE_PATTERN.test(command.reference))
+    problems.add('reference', 'must look like PO-000123');
+  if (typeof command.garmentId !== 'string' || command.garmentId.trim() === '')
+    problems.add('garmentId', 'is required');
   else if (!isStorableText(command.garmentId)) problems.add('garmentId', UNSTORABLE_TEXT_MESSAGE);
-  else if (!garment || garment.id !== command.garmentId) problems.add('garmentId', `no garment ${command.garmentId} in the catalog`);
+  else if (!garment || garment.id !== command.garmentId)
+    problems.add('garmentId', `no garment ${command.garmentId} in the catalog`);
   problems.requiredUrl('designUrl', command.designUrl);
   const { lineItems, totalCents } = priceLineItems(problems, command.sizes, garment, command.lineItemIds);
   const priority = command.priority ?? 'standard';
   if (!isPriority(priority)) problems.add('priority', 'must be rush, standard or hold');
   problems.optionalText('holdReason', command.holdReason, LIMITS.reason);
-  if (priority !== 'hold' && cleanText(command.holdReason) !== null) problems.add('holdReason', 'is only for priority hold');
+  if (priority !== 'hold' && cleanText(command.holdReason) !== null)
+    problems.add('holdReason', 'is only for priority hold');
   problems.optionalText('notes', command.notes, LIMITS.notes);
   problems.optionalText('prompt', command.prompt, LIMITS.prompt);
   problems.optionalUuid('projectId', command.projectId);
@@ -54,7 +63,13 @@ export function decideCreate(command: CreateOrder, state: OrderStreamState): Ord
       reference: command.reference,
       userId: actor.id,
       projectId: command.projectId ?? null,
-      garment: { id: garment.id, title: garment.title, priceCents: garment.priceCents, sizes: [...garment.sizes], imageUrl: garment.imageUrl },
+      garment: {
+        id: garment.id,
+        title: garment.title,
+        priceCents: garment.priceCents,
+        sizes: [...garment.sizes],
+        imageUrl: garment.imageUrl,
+      },
       designUrl: command.designUrl,
       prompt: cleanText(command.prompt),
       notes: cleanText(command.notes),

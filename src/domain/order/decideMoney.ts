@@ -8,7 +8,8 @@ import { actorRefusal, fail, stateRefusal } from './transitions.ts';
 import { FieldProblems, LIMITS } from './validation.ts';
 
 function checkAmount(problems: FieldProblems, amountCents: number, currency: string): void {
-  if (!Number.isSafeInteger(amountCents) || amountCents < 0) problems.add('amountCents', 'must be a whole number of cents, 0 or more');
+  if (!Number.isSafeInteger(amountCents) || amountCents < 0)
+    problems.add('amountCents', 'must be a whole number of cents, 0 or more');
   problems.requiredText('currency', currency, 10);
 }
 
@@ -27,7 +28,17 @@ export function recordRefundFailure(command: RecordRefundFailure, order: Order):
   checkOwnPaymentIntent(order, command.paymentIntentId, `Refund ${command.refundId}`);
   const { refundId, amountCents, stripeEventId } = command;
   const reason = command.reason?.trim() || null;
-  return [{ type: 'RefundFailed', ...eventBase(command), refundId, amountCents, currency: command.currency.toLowerCase(), reason, stripeEventId }];
+  return [
+    {
+      type: 'RefundFailed',
+      ...eventBase(command),
+      refundId,
+      amountCents,
+      currency: command.currency.toLowerCase(),
+      reason,
+      stripeEventId,
+    },
+  ];
 }
 
 /**
@@ -42,7 +53,10 @@ export function recordDispute(command: RecordDispute, order: Order): OrderEvent[
   checkAmount(problems, command.amountCents, command.currency);
   problems.optionalText('reason', command.reason, LIMITS.shortText);
   problems.optionalText('stripeEventId', command.stripeEventId, LIMITS.shortText);
-  if (command.evidenceDueBy !== null && !(command.evidenceDueBy instanceof Date && Number.isFinite(command.evidenceDueBy.getTime()))) {
+  if (
+    command.evidenceDueBy !== null &&
+    !(command.evidenceDueBy instanceof Date && Number.isFinite(command.evidenceDueBy.getTime()))
+  ) {
     problems.add('evidenceDueBy', 'must be a valid instant');
   }
   problems.throwIfAny('dispute');
@@ -53,8 +67,21 @@ export function recordDispute(command: RecordDispute, order: Order): OrderEvent[
   fail(stateRefusal('recordDispute', order, command.actor));
   checkOwnPaymentIntent(order, command.paymentIntentId, `Dispute ${command.disputeId}`);
   const { disputeId, status, stripeEventId } = command;
-  if (command.phase === 'closed') return [{ type: 'DisputeClosed', ...eventBase(command), disputeId, status, stripeEventId }];
+  if (command.phase === 'closed')
+    return [{ type: 'DisputeClosed', ...eventBase(command), disputeId, status, stripeEventId }];
   const evidenceDueBy = command.evidenceDueBy?.toISOString() ?? null;
   const currency = command.currency.toLowerCase();
-  return [{ type: 'DisputeOpened', ...eventBase(command), disputeId, amountCents: command.amountCents, currency, reason: command.reason, status, evidenceDueBy, stripeEventId }];
+  return [
+    {
+      type: 'DisputeOpened',
+      ...eventBase(command),
+      disputeId,
+      amountCents: command.amountCents,
+      currency,
+      reason: command.reason,
+      status,
+      evidenceDueBy,
+      stripeEventId,
+    },
+  ];
 }

@@ -20,30 +20,46 @@ export function decideStatus(command: SetOrderStatus, order: Order): OrderEvent[
   const { actor, to } = command;
   if (actor.type === 'customer' && actor.id !== order.ownerId) throw notFound(order.id);
   // A production step answers in the table's own words, as `allowedActions` shows them.
-  if (to === 'approved' || to === 'in_production' || to === 'fulfilled') fail(actorRefusal(STEP_ACTIONS[to], order, actor));
+  if (to === 'approved' || to === 'in_production' || to === 'fulfilled')
+    fail(actorRefusal(STEP_ACTIONS[to], order, actor));
   // Customers cancel through CancelOrder; setting a status is an operator's tool.
-  if (actor.type !== 'operator') throw new AppError('FORBIDDEN', "Only an operator can set an order's status", { action: 'setStatus' });
+  if (actor.type !== 'operator')
+    throw new AppError('FORBIDDEN', "Only an operator can set an order's status", { action: 'setStatus' });
   if (!isOrderState(to)) {
-    throw new AppError('BAD_USER_INPUT', `Invalid status: ${String(to)}`, { fields: [{ path: 'status', message: `must be one of ${ORDER_STATES.join(', ')}` }] });
+    throw new AppError('BAD_USER_INPUT', `Invalid status: ${String(to)}`, {
+      fields: [{ path: 'status', message: `must be one of ${ORDER_STATES.join(', ')}` }],
+    });
   }
   if (to === 'submitted') {
-    throw new AppError('ILLEGAL_TRANSITION', 'An order becomes submitted only when Stripe confirms its payment; it cannot be marked submitted by hand', { orderStatus: order.orderStatus, to });
+    throw new AppError(
+      'ILLEGAL_TRANSITION',
+      'An order becomes submitted only when Stripe confirms its payment; it cannot be marked submitted by hand',
+      { orderStatus: order.orderStatus, to },
+    );
   }
   if (to === 'draft') {
-    throw new AppError('ILLEGAL_TRANSITION', 'Orders only move forward; nothing goes back to draft', { orderStatus: order.orderStatus, to });
+    throw new AppError('ILLEGAL_TRANSITION', 'Orders only move forward; nothing goes back to draft', {
+      orderStatus: order.orderStatus,
+      to,
+    });
   }
   const action = to === 'canceled' ? 'cancel' : STEP_ACTIONS[to];
   fail(refusalOf(action, order, actor));
 
   const problems = new FieldProblems();
   if (to !== 'canceled') problems.optionalText('message', command.message, LIMITS.message);
-  const tracking = { trackingNumber: command.trackingNumber, trackingUrl: command.trackingUrl, carrier: command.carrier };
+  const tracking = {
+    trackingNumber: command.trackingNumber,
+    trackingUrl: command.trackingUrl,
+    carrier: command.carrier,
+  };
   if (to === 'fulfilled') {
     problems.optionalText('trackingNumber', tracking.trackingNumber, LIMITS.shortText);
     problems.optionalUrl('trackingUrl', tracking.trackingUrl);
     problems.optionalText('carrier', tracking.carrier, LIMITS.shortText);
   } else {
-    for (const [path, value] of Object.entries(tracking)) if (cleanText(value) !== null) problems.add(path, 'is only for fulfilling an order');
+    for (const [path, value] of Object.entries(tracking))
+      if (cleanText(value) !== null) problems.add(path, 'is only for fulfilling an order');
   }
   problems.throwIfAny('status change');
 
@@ -56,7 +72,11 @@ export function decideStatus(command: SetOrderStatus, order: Order): OrderEvent[
     case 'in_production':
       return [{ type: 'ProductionStarted', ...eventBase(command), message }];
     case 'fulfilled': {
-      const shipped = { trackingNumber: cleanText(tracking.trackingNumber), trackingUrl: cleanText(tracking.trackingUrl), carrier: cleanText(tracking.carrier) };
+      const shipped = {
+        trackingNumber: cleanText(tracking.trackingNumber),
+        trackingUrl: cleanText(tracking.trackingUrl),
+        carrier: cleanText(tracking.carrier),
+      };
       return [{ type: 'OrderFulfilled', ...eventBase(command), message, ...shipped }];
     }
     default: {
@@ -67,7 +87,10 @@ export function decideStatus(command: SetOrderStatus, order: Order): OrderEvent[
 }
 
 /** Owner while draft/submitted, operator (with a reason) until final, Stripe when checkout expires unpaid. */
-export function cancel(command: Pick<CancelOrder, 'orderId' | 'actor' | 'now' | 'idempotencyKey' | 'reason'>, order: Order): OrderEvent[] {
+export function cancel(
+  command: Pick<CancelOrder, 'orderId' | 'actor' | 'now' | 'idempotencyKey' | 'reason'>,
+  order: Order,
+): OrderEvent[] {
   fail(refusalOf('cancel', order, command.actor));
   const problems = new FieldProblems();
   if (command.actor.type === 'operator') problems.requiredText('reason', command.reason, LIMITS.reason);

@@ -7,7 +7,8 @@ import type { Order } from './state.ts';
 import { actorRefusal, fail, stateRefusal } from './transitions.ts';
 import { FieldProblems, LIMITS } from './validation.ts';
 
-export const wasApplied = (order: Order, stripeEventId: string | null): boolean => stripeEventId !== null && order.appliedStripeEventIds.has(stripeEventId);
+export const wasApplied = (order: Order, stripeEventId: string | null): boolean =>
+  stripeEventId !== null && order.appliedStripeEventIds.has(stripeEventId);
 
 /**
  * A session other than the one opened for the order is not this order's payment, whatever its
@@ -17,15 +18,26 @@ export const wasApplied = (order: Order, stripeEventId: string | null): boolean 
 function checkOwnSession(order: Order, sessionId: string): void {
   const recorded = order.checkout?.sessionId;
   if (recorded === undefined || recorded === sessionId) return;
-  throw new AppError('ILLEGAL_TRANSITION', `Checkout session ${sessionId} is not this order's (it opened ${recorded}): nothing recorded`, { sessionId, expectedSessionId: recorded });
+  throw new AppError(
+    'ILLEGAL_TRANSITION',
+    `Checkout session ${sessionId} is not this order's (it opened ${recorded}): nothing recorded`,
+    { sessionId, expectedSessionId: recorded },
+  );
 }
 
 /** Refunds and disputes must name the payment intent that paid the order; anything else is another payment's. */
 export function checkOwnPaymentIntent(order: Order, paymentIntentId: string | null, what: string): void {
   const paidWith = order.payment?.paymentIntentId ?? null;
   if (paidWith !== null && paymentIntentId === paidWith) return;
-  const message = paidWith === null ? 'the order was paid without a payment intent to match' : `it is not the payment intent that paid this order (${paidWith})`;
-  throw new AppError('ILLEGAL_TRANSITION', `${what} of payment intent ${paymentIntentId ?? '(none)'} does not apply: ${message}; nothing recorded`, { paymentIntentId, expectedPaymentIntentId: paidWith });
+  const message =
+    paidWith === null
+      ? 'the order was paid without a payment intent to match'
+      : `it is not the payment intent that paid this order (${paidWith})`;
+  throw new AppError(
+    'ILLEGAL_TRANSITION',
+    `${what} of payment intent ${paymentIntentId ?? '(none)'} does not apply: ${message}; nothing recorded`,
+    { paymentIntentId, expectedPaymentIntentId: paidWith },
+  );
 }
 
 function checkStripeIds(problems: FieldProblems, sessionId: string | undefined, stripeEventId: string | null): void {
@@ -42,7 +54,9 @@ export function openCheckout(command: OpenCheckoutSession, order: Order): OrderE
   if (order.checkout?.sessionId === command.sessionId) return []; // a retried open: already done
   fail(stateRefusal('openCheckout', order, command.actor));
   if (order.checkout !== null) {
-    throw new AppError('ILLEGAL_TRANSITION', `The order already has checkout session ${order.checkout.sessionId}`, { sessionId: order.checkout.sessionId });
+    throw new AppError('ILLEGAL_TRANSITION', `The order already has checkout session ${order.checkout.sessionId}`, {
+      sessionId: order.checkout.sessionId,
+    });
   }
   const { sessionId, checkoutUrl, simulated } = command;
   return [{ type: 'CheckoutSessionOpened', ...eventBase(command), sessionId, checkoutUrl, simulated }];
@@ -58,7 +72,8 @@ export function confirmPayment(command: ConfirmPayment, order: Order): OrderEven
   fail(actorRefusal('confirmPayment', order, command.actor));
   const problems = new FieldProblems();
   checkStripeIds(problems, command.sessionId, command.stripeEventId);
-  if (!Number.isSafeInteger(command.amountCents) || command.amountCents < 0) problems.add('amountCents', 'must be a whole number of cents, 0 or more');
+  if (!Number.isSafeInteger(command.amountCents) || command.amountCents < 0)
+    problems.add('amountCents', 'must be a whole number of cents, 0 or more');
   if (typeof command.currency !== 'string') problems.add('currency', 'must be text');
   else problems.optionalText('currency', command.currency, 10);
   problems.throwIfAny('payment');
@@ -70,9 +85,29 @@ export function confirmPayment(command: ConfirmPayment, order: Order): OrderEven
   const currency = command.currency.toLowerCase();
   if (amountCents !== order.totalCents || currency !== order.currency) {
     const expected = { expectedAmountCents: order.totalCents, expectedCurrency: order.currency };
-    return [{ type: 'PaymentMismatchFlagged', ...eventBase(command), sessionId, amountCents, currency, ...expected, stripeEventId }];
+    return [
+      {
+        type: 'PaymentMismatchFlagged',
+        ...eventBase(command),
+        sessionId,
+        amountCents,
+        currency,
+        ...expected,
+        stripeEventId,
+      },
+    ];
   }
-  return [{ type: 'PaymentConfirmed', ...eventBase(command), sessionId, paymentIntentId: command.paymentIntentId, amountCents, currency, stripeEventId }];
+  return [
+    {
+      type: 'PaymentConfirmed',
+      ...eventBase(command),
+      sessionId,
+      paymentIntentId: command.paymentIntentId,
+      amountCents,
+      currency,
+      stripeEventId,
+    },
+  ];
 }
 
 export function failPayment(command: FailPayment, order: Order): OrderEvent[] {
@@ -84,7 +119,15 @@ export function failPayment(command: FailPayment, order: Order): OrderEvent[] {
   if (wasApplied(order, command.stripeEventId)) return [];
   checkOwnSession(order, command.sessionId);
   fail(stateRefusal('failPayment', order, command.actor));
-  return [{ type: 'PaymentFailed', ...eventBase(command), sessionId: command.sessionId, reason: command.reason.trim(), stripeEventId: command.stripeEventId }];
+  return [
+    {
+      type: 'PaymentFailed',
+      ...eventBase(command),
+      sessionId: command.sessionId,
+      reason: command.reason.trim(),
+      stripeEventId: command.stripeEventId,
+    },
+  ];
 }
 
 export function recordRefund(command: RecordRefund, order: Order): OrderEvent[] {
@@ -92,7 +135,8 @@ export function recordRefund(command: RecordRefund, order: Order): OrderEvent[] 
   const problems = new FieldProblems();
   checkStripeIds(problems, undefined, command.stripeEventId);
   problems.requiredText('chargeId', command.chargeId, LIMITS.shortText);
-  if (!Number.isSafeInteger(command.amountRefundedCents) || command.amountRefundedCents <= 0) problems.add('amountRefundedCents', 'must be a whole number of cents above 0');
+  if (!Number.isSafeInteger(command.amountRefundedCents) || command.amountRefundedCents <= 0)
+    problems.add('amountRefundedCents', 'must be a whole number of cents above 0');
   problems.requiredText('currency', command.currency, 10);
   problems.throwIfAny('refund');
   if (wasApplied(order, command.stripeEventId)) return [];
@@ -105,9 +149,25 @@ export function recordRefund(command: RecordRefund, order: Order): OrderEvent[] 
   const returned = Math.min(command.amountRefundedCents, paidCents);
   const events: OrderEvent[] = [];
   // Stripe reports the charge's running total; an older, smaller total arriving late adds nothing.
-  if (returned > order.refundedCents) events.push({ type: 'RefundRecorded', ...eventBase(command), chargeId, amountRefundedCents: returned, currency, stripeEventId });
+  if (returned > order.refundedCents)
+    events.push({
+      type: 'RefundRecorded',
+      ...eventBase(command),
+      chargeId,
+      amountRefundedCents: returned,
+      currency,
+      stripeEventId,
+    });
   if (command.amountRefundedCents > paidCents && !order.refundExcess) {
-    events.push({ type: 'RefundExcessFlagged', ...eventBase(command), chargeId, reportedRefundedCents: command.amountRefundedCents, paidCents, currency, stripeEventId });
+    events.push({
+      type: 'RefundExcessFlagged',
+      ...eventBase(command),
+      chargeId,
+      reportedRefundedCents: command.amountRefundedCents,
+      paidCents,
+      currency,
+      stripeEventId,
+    });
   }
   return events;
 }

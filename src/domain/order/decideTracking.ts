@@ -15,7 +15,8 @@ export const TRACKING_TOKEN_PATTERN = /^[A-Za-z0-9_-]{22,128}$/;
 
 function checkToken(token: unknown): asserts token is string {
   const problems = new FieldProblems();
-  if (typeof token !== 'string' || !TRACKING_TOKEN_PATTERN.test(token)) problems.add('token', 'must be 22 to 128 base64url characters');
+  if (typeof token !== 'string' || !TRACKING_TOKEN_PATTERN.test(token))
+    problems.add('token', 'must be 22 to 128 base64url characters');
   problems.throwIfAny('tracking link');
 }
 
@@ -35,10 +36,15 @@ export function revokeTrackingLink(command: RevokeTrackingLink, order: Order): O
   fail(refusalOf('revokeTrackingLink', order, command.actor));
   const current = order.trackingToken;
   if (current === null) {
-    throw new AppError('ILLEGAL_TRANSITION', 'Cannot revoke the tracking link: the order has none; issue one instead', { action: 'revokeTrackingLink' });
+    throw new AppError('ILLEGAL_TRANSITION', 'Cannot revoke the tracking link: the order has none; issue one instead', {
+      action: 'revokeTrackingLink',
+    });
   }
   checkToken(command.token);
-  if (command.token === current) throw new AppError('BAD_USER_INPUT', 'Invalid tracking link: token: must differ from the revoked one', { fields: [{ path: 'token', message: 'must differ from the revoked one' }] });
+  if (command.token === current)
+    throw new AppError('BAD_USER_INPUT', 'Invalid tracking link: token: must differ from the revoked one', {
+      fields: [{ path: 'token', message: 'must differ from the revoked one' }],
+    });
   const base = eventBase(command);
   return [
     { type: 'TrackingLinkRevoked', ...base, token: current },

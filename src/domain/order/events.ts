@@ -46,7 +46,8 @@ const eventBase = {
 };
 
 /** An event's schema: its type tag, the common fields, then its own. */
-const event = <T extends string, F extends z.ZodRawShape>(type: T, fields: F) => z.object({ type: z.literal(type), ...eventBase, ...fields });
+const event = <T extends string, F extends z.ZodRawShape>(type: T, fields: F) =>
+  z.object({ type: z.literal(type), ...eventBase, ...fields });
 
 /** The garment as it was when the order was placed; the price is kept so totals never move. */
 export const GarmentSnapshotSchema = z.object({
@@ -58,7 +59,13 @@ export const GarmentSnapshotSchema = z.object({
 });
 export type GarmentSnapshot = z.infer<typeof GarmentSnapshotSchema>;
 
-export const OrderLineItemSchema = z.object({ id: uuidSchema, size: text, quantity: whole, technique: TechniqueSchema, unitPriceCents: whole });
+export const OrderLineItemSchema = z.object({
+  id: uuidSchema,
+  size: text,
+  quantity: whole,
+  technique: TechniqueSchema,
+  unitPriceCents: whole,
+});
 export type OrderLineItem = z.infer<typeof OrderLineItemSchema>;
 
 export const OrderCreatedSchema = event('OrderCreated', {
@@ -79,7 +86,11 @@ export const OrderCreatedSchema = event('OrderCreated', {
 });
 
 /** A Stripe Checkout session (real or simulated) was opened for the order. */
-export const CheckoutSessionOpenedSchema = event('CheckoutSessionOpened', { sessionId: text, checkoutUrl: text, simulated: z.boolean() });
+export const CheckoutSessionOpenedSchema = event('CheckoutSessionOpened', {
+  sessionId: text,
+  checkoutUrl: text,
+  simulated: z.boolean(),
+});
 
 /** Paid in full: draft → submitted. The ETA clock starts at `at`. */
 export const PaymentConfirmedSchema = event('PaymentConfirmed', {
@@ -110,7 +121,12 @@ export const SpecApprovedSchema = event('SpecApproved', { message: textOrNull })
 export const ProductionStartedSchema = event('ProductionStarted', { message: textOrNull });
 
 /** in_production → fulfilled (operator). The ETA clock stops. */
-export const OrderFulfilledSchema = event('OrderFulfilled', { message: textOrNull, trackingNumber: textOrNull, trackingUrl: textOrNull, carrier: textOrNull });
+export const OrderFulfilledSchema = event('OrderFulfilled', {
+  message: textOrNull,
+  trackingNumber: textOrNull,
+  trackingUrl: textOrNull,
+  carrier: textOrNull,
+});
 
 export const OrderCanceledSchema = event('OrderCanceled', {
   reason: textOrNull,
@@ -119,14 +135,23 @@ export const OrderCanceledSchema = event('OrderCanceled', {
 });
 
 /** Priority changed (operator). `hold` pauses the ETA clock; leaving hold resumes it. */
-export const PriorityChangedSchema = event('PriorityChanged', { from: PrioritySchema, to: PrioritySchema, reason: textOrNull });
+export const PriorityChangedSchema = event('PriorityChanged', {
+  from: PrioritySchema,
+  to: PrioritySchema,
+  reason: textOrNull,
+});
 
 export const NotesUpdatedSchema = event('NotesUpdated', { notes: text });
 
 export const MessagePostedSchema = event('MessagePosted', { message: text });
 
 /** Stripe reported money returned for the order's charge. */
-export const RefundRecordedSchema = event('RefundRecorded', { chargeId: text, amountRefundedCents: whole, currency: text, stripeEventId: textOrNull });
+export const RefundRecordedSchema = event('RefundRecorded', {
+  chargeId: text,
+  amountRefundedCents: whole,
+  currency: text,
+  stripeEventId: textOrNull,
+});
 
 /**
  * Stripe reported more refunded on the order's charge than was paid. The excess is not money
@@ -209,7 +234,9 @@ export type EventFields<T extends OrderEventType> = Omit<OrderEventOf<T>, 'type'
 export type OrderCreated = OrderEventOf<'OrderCreated'>;
 export type OrderCanceled = OrderEventOf<'OrderCanceled'>;
 
-export const ORDER_EVENT_TYPES: readonly OrderEventType[] = OrderEventSchema.options.map((schema) => schema.shape.type.value);
+export const ORDER_EVENT_TYPES: readonly OrderEventType[] = OrderEventSchema.options.map(
+  (schema) => schema.shape.type.value,
+);
 
 /** The one place stream names are made: `order-<uuid>` (message-db's category-id form). */
 export const orderStreamId = (orderId: string): string => `order-${orderId}`;

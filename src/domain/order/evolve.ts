@@ -61,7 +61,13 @@ function changes(order: Order, event: OrderEvent): Partial<Order> | undefined {
     case 'CheckoutSessionOpened':
       return { checkout: { sessionId: event.sessionId, checkoutUrl: event.checkoutUrl, simulated: event.simulated } };
     case 'PaymentConfirmed': {
-      const payment = { sessionId: event.sessionId, paymentIntentId: event.paymentIntentId, amountCents: event.amountCents, currency: event.currency, paidAt: event.at };
+      const payment = {
+        sessionId: event.sessionId,
+        paymentIntentId: event.paymentIntentId,
+        amountCents: event.amountCents,
+        currency: event.currency,
+        paidAt: event.at,
+      };
       return { ...moved(order, 'submitted', event.at), payment, clock: clockPaid(order.clock, ms(event.at)) };
     }
     case 'PaymentFailed':
@@ -92,7 +98,11 @@ function changes(order: Order, event: OrderEvent): Partial<Order> | undefined {
       // Never above the payment: a total recorded before refunds were capped is capped here too.
       const paid = order.payment?.amountCents ?? event.amountRefundedCents;
       const refundedCents = Math.max(order.refundedCents, Math.min(event.amountRefundedCents, paid));
-      return { refundedCents, refundFailure: null, refundExcess: order.refundExcess || event.amountRefundedCents > paid };
+      return {
+        refundedCents,
+        refundFailure: null,
+        refundExcess: order.refundExcess || event.amountRefundedCents > paid,
+      };
     }
     case 'RefundExcessFlagged':
       return { refundExcess: true };
@@ -103,7 +113,9 @@ function changes(order: Order, event: OrderEvent): Partial<Order> | undefined {
         failedRefundIds: withAdded(order.failedRefundIds, event.refundId),
       };
     case 'DisputeOpened':
-      return { dispute: { disputeId: event.disputeId, status: event.status, evidenceDueBy: event.evidenceDueBy, open: true } };
+      return {
+        dispute: { disputeId: event.disputeId, status: event.status, evidenceDueBy: event.evidenceDueBy, open: true },
+      };
     case 'DisputeClosed':
       return { dispute: { disputeId: event.disputeId, status: event.status, evidenceDueBy: null, open: false } };
     case 'TrackingLinkIssued':
@@ -117,8 +129,7 @@ function changes(order: Order, event: OrderEvent): Partial<Order> | undefined {
   }
 }
 
-const stripeEventIdOf = (event: OrderEvent): string | null =>
-  'stripeEventId' in event ? event.stripeEventId : null;
+const stripeEventIdOf = (event: OrderEvent): string | null => ('stripeEventId' in event ? event.stripeEventId : null);
 
 /**
  * Folds one event into the order. Never throws: the events are facts already decided, so an

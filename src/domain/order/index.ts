@@ -1,7 +1,14 @@
 /** The order domain's public API: a pure decider plus the rules others read (labels, ETA, table). */
 export * from './events.ts';
 export * from './commands.ts';
-export { initialState, type Order, type OrderStreamState, type PaymentInfo, type CancelationInfo, type DisputeInfo } from './state.ts';
+export {
+  initialState,
+  type Order,
+  type OrderStreamState,
+  type PaymentInfo,
+  type CancelationInfo,
+  type DisputeInfo,
+} from './state.ts';
 export { evolve, foldOrder } from './evolve.ts';
 export { decide } from './decide.ts';
 export { DEFAULT_CREATION_HOLD_REASON } from './decideCreate.ts';

@@ -58,7 +58,10 @@ export interface RouteStopProgress extends RouteStop {
  * (the last one, Ready, is DONE once reached: nothing follows it). A canceled order keeps the
  * stops it reached as DONE and has no CURRENT stop: it is going nowhere.
  */
-export function routeOf(orderStatus: OrderState, reachedAt: Readonly<Partial<Record<OrderState, string>>>): RouteStopProgress[] {
+export function routeOf(
+  orderStatus: OrderState,
+  reachedAt: Readonly<Partial<Record<OrderState, string>>>,
+): RouteStopProgress[] {
   const currentIndex = ROUTE_STOPS.findIndex((stop) => stop.orderStatus === orderStatus);
   return ROUTE_STOPS.map((stop, index) => {
     const at = reachedAt[stop.orderStatus] ?? null;

@@ -35,17 +35,36 @@ export function priceLineItems(
     const technique: unknown = entry.technique ?? DEFAULT_TECHNIQUE;
     if (typeof size !== 'string' || size.trim() === '') problems.add(`${path}.size`, 'is required');
     else if (!isStorableText(size)) problems.add(`${path}.size`, UNSTORABLE_TEXT_MESSAGE);
-    else if (garment && !garment.sizes.includes(size)) problems.add(`${path}.size`, `must be one of ${garment.sizes.join(', ')} for ${garment.title}`);
-    if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < LIMITS.minQuantity || quantity > LIMITS.maxQuantity) {
+    else if (garment && !garment.sizes.includes(size))
+      problems.add(`${path}.size`, `must be one of ${garment.sizes.join(', ')} for ${garment.title}`);
+    if (
+      typeof quantity !== 'number' ||
+      !Number.isInteger(quantity) ||
+      quantity < LIMITS.minQuantity ||
+      quantity > LIMITS.maxQuantity
+    ) {
       problems.add(`${path}.quantity`, `must be a whole number from ${LIMITS.minQuantity} to ${LIMITS.maxQuantity}`);
     }
     if (!isTechnique(technique)) problems.add(`${path}.technique`, 'must be dtg, screen or embroidery');
     const key = `${String(size)}\u0000${String(technique)}`;
-    if (seen.has(key)) problems.add(path, `size ${String(size)} with technique ${String(technique)} is listed more than once`);
+    if (seen.has(key))
+      problems.add(path, `size ${String(size)} with technique ${String(technique)} is listed more than once`);
     seen.add(key);
     const id = lineItemIds[index];
-    if (garment && id !== undefined && typeof size === 'string' && typeof quantity === 'number' && isTechnique(technique)) {
-      lineItems.push({ id, size, quantity, technique: technique satisfies Technique, unitPriceCents: garment.priceCents });
+    if (
+      garment &&
+      id !== undefined &&
+      typeof size === 'string' &&
+      typeof quantity === 'number' &&
+      isTechnique(technique)
+    ) {
+      lineItems.push({
+        id,
+        size,
+        quantity,
+        technique: technique satisfies Technique,
+        unitPriceCents: garment.priceCents,
+      });
       totalCents += quantity * garment.priceCents;
     }
   });

@@ -31,7 +31,10 @@ export function timelineMessage(event: OrderEvent): string {
     case 'OrderCanceled':
       return withText(event.refundDue ? 'Order canceled, refund requested' : 'Order canceled', event.reason);
     case 'PriorityChanged':
-      return withText(`Priority changed from ${PRIORITY_LABELS[event.from]} to ${PRIORITY_LABELS[event.to]}`, event.reason);
+      return withText(
+        `Priority changed from ${PRIORITY_LABELS[event.from]} to ${PRIORITY_LABELS[event.to]}`,
+        event.reason,
+      );
     case 'NotesUpdated':
       return 'Notes updated';
     case 'MessagePosted':

@@ -46,7 +46,9 @@ const LIVE: readonly OrderState[] = ['draft', 'submitted', 'approved', 'in_produ
 const ALL: readonly OrderState[] = [...LIVE, 'fulfilled', 'canceled'];
 const PAID: readonly OrderState[] = ['submitted', 'approved', 'in_production', 'fulfilled', 'canceled'];
 
-const rule = (row: Partial<TransitionRule> & Pick<TransitionRule, 'action' | 'actors' | 'from' | 'note'>): TransitionRule => ({
+const rule = (
+  row: Partial<TransitionRule> & Pick<TransitionRule, 'action' | 'actors' | 'from' | 'note'>,
+): TransitionRule => ({
   to: null,
   blockedByHold: false,
   requiresPayment: false,
@@ -55,27 +57,119 @@ const rule = (row: Partial<TransitionRule> & Pick<TransitionRule, 'action' | 'ac
 });
 
 export const TRANSITIONS: readonly TransitionRule[] = [
-  rule({ action: 'openCheckout', actors: ['customer', 'system'], from: ['draft'], note: 'one Stripe Checkout session per order' }),
-  rule({ action: 'confirmPayment', actors: ['stripe'], from: ['draft'], to: 'submitted', note: 'amount and currency must equal the total, else the payment is flagged and the order stays draft; also on hold' }),
+  rule({
+    action: 'openCheckout',
+    actors: ['customer', 'system'],
+    from: ['draft'],
+    note: 'one Stripe Checkout session per order',
+  }),
+  rule({
+    action: 'confirmPayment',
+    actors: ['stripe'],
+    from: ['draft'],
+    to: 'submitted',
+    note: 'amount and currency must equal the total, else the payment is flagged and the order stays draft; also on hold',
+  }),
   rule({ action: 'failPayment', actors: ['stripe'], from: ['draft'], note: 'timeline entry; the order stays draft' }),
-  rule({ action: 'approve', actors: ['operator'], from: ['submitted'], to: 'approved', blockedByHold: true, note: 'the spec passed review' }),
-  rule({ action: 'startProduction', actors: ['operator'], from: ['approved'], to: 'in_production', blockedByHold: true, note: 'printing done, finishing' }),
-  rule({ action: 'fulfill', actors: ['operator'], from: ['in_production'], to: 'fulfilled', blockedByHold: true, note: 'optional tracking number, URL, carrier; the ETA clock stops' }),
-  rule({ action: 'cancel', actors: ['customer'], from: ['draft', 'submitted'], to: 'canceled', note: 'the owner only; a paid order is refunded' }),
-  rule({ action: 'cancel', actors: ['operator'], from: LIVE, to: 'canceled', reasonRequired: true, note: 'also on hold; a paid order is refunded' }),
-  rule({ action: 'cancel', actors: ['stripe'], from: ['draft'], to: 'canceled', note: 'the checkout session expired unpaid' }),
-  rule({ action: 'setPriority', actors: ['operator'], from: LIVE, note: 'rush, standard or hold (hold needs a reason); rush or standard releases a hold' }),
+  rule({
+    action: 'approve',
+    actors: ['operator'],
+    from: ['submitted'],
+    to: 'approved',
+    blockedByHold: true,
+    note: 'the spec passed review',
+  }),
+  rule({
+    action: 'startProduction',
+    actors: ['operator'],
+    from: ['approved'],
+    to: 'in_production',
+    blockedByHold: true,
+    note: 'printing done, finishing',
+  }),
+  rule({
+    action: 'fulfill',
+    actors: ['operator'],
+    from: ['in_production'],
+    to: 'fulfilled',
+    blockedByHold: true,
+    note: 'optional tracking number, URL, carrier; the ETA clock stops',
+  }),
+  rule({
+    action: 'cancel',
+    actors: ['customer'],
+    from: ['draft', 'submitted'],
+    to: 'canceled',
+    note: 'the owner only; a paid order is refunded',
+  }),
+  rule({
+    action: 'cancel',
+    actors: ['operator'],
+    from: LIVE,
+    to: 'canceled',
+    reasonRequired: true,
+    note: 'also on hold; a paid order is refunded',
+  }),
+  rule({
+    action: 'cancel',
+    actors: ['stripe'],
+    from: ['draft'],
+    to: 'canceled',
+    note: 'the checkout session expired unpaid',
+  }),
+  rule({
+    action: 'setPriority',
+    actors: ['operator'],
+    from: LIVE,
+    note: 'rush, standard or hold (hold needs a reason); rush or standard releases a hold',
+  }),
   rule({ action: 'updateNotes', actors: ['operator'], from: ALL, note: 'replaces the notes' }),
   rule({ action: 'postMessage', actors: ['operator'], from: ALL, note: 'a timeline entry' }),
-  rule({ action: 'recordRefund', actors: ['stripe'], from: PAID, requiresPayment: true, note: 'Stripe reported money returned; never above the payment, an excess is flagged for operators' }),
-  rule({ action: 'recordRefundFailure', actors: ['stripe'], from: PAID, requiresPayment: true, note: 'a refund failed: that money was not returned; flagged for operators' }),
-  rule({ action: 'recordDispute', actors: ['stripe'], from: PAID, requiresPayment: true, note: 'a dispute opened (flagged with its evidence deadline) or closed (its final status)' }),
-  rule({ action: 'issueTrackingLink', actors: ['customer', 'operator'], from: ALL, note: 'the public tracking link; the owner only; nothing to do when one is active' }),
-  rule({ action: 'revokeTrackingLink', actors: ['operator'], from: ALL, note: 'the active link stops working and a new one replaces it' }),
+  rule({
+    action: 'recordRefund',
+    actors: ['stripe'],
+    from: PAID,
+    requiresPayment: true,
+    note: 'Stripe reported money returned; never above the payment, an excess is flagged for operators',
+  }),
+  rule({
+    action: 'recordRefundFailure',
+    actors: ['stripe'],
+    from: PAID,
+    requiresPayment: true,
+    note: 'a refund failed: that money was not returned; flagged for operators',
+  }),
+  rule({
+    action: 'recordDispute',
+    actors: ['stripe'],
+    from: PAID,
+    requiresPayment: true,
+    note: 'a dispute opened (flagged with its evidence deadline) or closed (its final status)',
+  }),
+  rule({
+    action: 'issueTrackingLink',
+    actors: ['customer', 'operator'],
+    from: ALL,
+    note: 'the public tracking link; the owner only; nothing to do when one is active',
+  }),
+  rule({
+    action: 'revokeTrackingLink',
+    actors: ['operator'],
+    from: ALL,
+    note: 'the active link stops working and a new one replaces it',
+  }),
 ];
 
 /** The actions a person can take on an order, as listed by `allowedActions`. */
-export const USER_ACTIONS: readonly OrderAction[] = ['approve', 'startProduction', 'fulfill', 'cancel', 'setPriority', 'updateNotes', 'postMessage'];
+export const USER_ACTIONS: readonly OrderAction[] = [
+  'approve',
+  'startProduction',
+  'fulfill',
+  'cancel',
+  'setPriority',
+  'updateNotes',
+  'postMessage',
+];
 
 const VERBS: Readonly<Record<OrderAction, string>> = {
   openCheckout: 'open a checkout session',
@@ -95,12 +189,18 @@ const VERBS: Readonly<Record<OrderAction, string>> = {
   revokeTrackingLink: 'revoke a tracking link',
 };
 
-const ACTOR_NAMES: Readonly<Record<ActorType, string>> = { customer: 'the customer', operator: 'an operator', stripe: 'Stripe', system: 'the system' };
+const ACTOR_NAMES: Readonly<Record<ActorType, string>> = {
+  customer: 'the customer',
+  operator: 'an operator',
+  stripe: 'Stripe',
+  system: 'the system',
+};
 
 const listed = (words: readonly string[]): string =>
   words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1] ?? ''}`;
 
-export const rulesFor = (action: OrderAction): readonly TransitionRule[] => TRANSITIONS.filter((row) => row.action === action);
+export const rulesFor = (action: OrderAction): readonly TransitionRule[] =>
+  TRANSITIONS.filter((row) => row.action === action);
 
 export const ruleFor = (action: OrderAction, actorType: ActorType): TransitionRule | undefined =>
   TRANSITIONS.find((row) => row.action === action && row.actors.includes(actorType));
@@ -116,7 +216,11 @@ export interface Refusal {
   readonly details: Readonly<Record<string, unknown>>;
 }
 
-const refusal = (code: ErrorCode, message: string, details: Readonly<Record<string, unknown>>): Refusal => ({ code, message, details });
+const refusal = (code: ErrorCode, message: string, details: Readonly<Record<string, unknown>>): Refusal => ({
+  code,
+  message,
+  details,
+});
 const toError = (refused: Refusal): AppError => new AppError(refused.code, refused.message, refused.details);
 const notFoundRefusal = (orderId: string): Refusal => refusal('NOT_FOUND', `Order ${orderId} not found`, { orderId });
 
@@ -140,18 +244,31 @@ export function stateRefusal(action: OrderAction, order: Order, actor: Actor): R
   if (!row.from.includes(status)) {
     const details = { action, orderStatus: status, allowedFrom: row.from };
     if (status === 'fulfilled' || status === 'canceled') {
-      return refusal('ILLEGAL_TRANSITION', `Cannot ${verb}: the order is ${status}, and ${status} orders are final`, details);
+      return refusal(
+        'ILLEGAL_TRANSITION',
+        `Cannot ${verb}: the order is ${status}, and ${status} orders are final`,
+        details,
+      );
     }
-    if (row.to === status) return refusal('ILLEGAL_TRANSITION', `Cannot ${verb}: the order is already ${status}`, details);
+    if (row.to === status)
+      return refusal('ILLEGAL_TRANSITION', `Cannot ${verb}: the order is already ${status}`, details);
     const byOperator = action === 'cancel' && actor.type === 'customer' ? '; an operator can still cancel it' : '';
-    return refusal('ILLEGAL_TRANSITION', `Cannot ${verb} while the order is ${status} (only when ${listed(row.from)})${byOperator}`, details);
+    return refusal(
+      'ILLEGAL_TRANSITION',
+      `Cannot ${verb} while the order is ${status} (only when ${listed(row.from)})${byOperator}`,
+      details,
+    );
   }
   if (row.requiresPayment && order.payment === null) {
     return refusal('ILLEGAL_TRANSITION', `Cannot ${verb}: the order was never paid`, { action, orderStatus: status });
   }
   if (row.blockedByHold && order.priority === 'hold') {
     const why = order.holdReason === null ? '' : ` (${order.holdReason})`;
-    return refusal('ORDER_ON_HOLD', `Cannot ${verb}: the order is on hold${why}; set rush or standard priority to release it`, { action });
+    return refusal(
+      'ORDER_ON_HOLD',
+      `Cannot ${verb}: the order is on hold${why}; set rush or standard priority to release it`,
+      { action },
+    );
   }
   return undefined;
 }
@@ -170,7 +287,9 @@ export function transitionsMarkdown(): string {
   const lines = ['| action | who | from | to | blocked by hold | note |', '| --- | --- | --- | --- | --- | --- |'];
   for (const row of TRANSITIONS) {
     const note = row.reasonRequired ? `reason required; ${row.note}` : row.note;
-    lines.push(`| \`${row.action}\` | ${row.actors.join(', ')} | ${row.from.join(', ')} | ${row.to ?? '(unchanged)'} | ${row.blockedByHold ? 'yes' : 'no'} | ${note} |`);
+    lines.push(
+      `| \`${row.action}\` | ${row.actors.join(', ')} | ${row.from.join(', ')} | ${row.to ?? '(unchanged)'} | ${row.blockedByHold ? 'yes' : 'no'} | ${note} |`,
+    );
   }
   return lines.join('\n');
 }

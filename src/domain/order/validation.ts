@@ -106,7 +106,8 @@ export function checkMetadata(problems: FieldProblems, path: string, value: unkn
     problems.add(path, 'must be plain JSON');
     return;
   }
-  if (json.length > LIMITS.metadataJson) problems.add(path, `must be at most ${LIMITS.metadataJson} characters as JSON`);
+  if (json.length > LIMITS.metadataJson)
+    problems.add(path, `must be at most ${LIMITS.metadataJson} characters as JSON`);
   // JSON.stringify escapes a NUL and a lone surrogate (a pair stays as it is): jsonb refuses both escapes.
   else if (ESCAPED_UNSTORABLE.test(json)) problems.add(path, UNSTORABLE_TEXT_MESSAGE);
 }

@@ -12,7 +12,11 @@ export interface StreamAccess {
   /** Newest first, starting at a 0-based revision or at the end; a missing stream reads as []. */
   readBackwards(streamId: string, fromRevision: bigint | 'end', maxCount: number): Promise<RecordedEvent[]>;
   /** Appends; answers the revision of the last event written, or the stream's version on a conflict. */
-  write(streamId: string, events: readonly NewEvent[], expected: EsdbExpectedRevision): Promise<{ readonly written: bigint } | { readonly conflictAt: number }>;
+  write(
+    streamId: string,
+    events: readonly NewEvent[],
+    expected: EsdbExpectedRevision,
+  ): Promise<{ readonly written: bigint } | { readonly conflictAt: number }>;
 }
 
 const SCAN_PAGE = 256;
@@ -53,7 +57,12 @@ export async function findEarlierAppend(
  * `VERSION_CONFLICT` unless a twin of this very append won the race (then it is a repeat too).
  * The caller must not run two appends to one stream at once (the adapter queues them).
  */
-export async function appendOnce(access: StreamAccess, streamId: string, events: readonly NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
+export async function appendOnce(
+  access: StreamAccess,
+  streamId: string,
+  events: readonly NewEvent[],
+  expected: ExpectedVersion,
+): Promise<AppendResult> {
   assertAppendable(streamId, events);
   const expectedRevision = toExpectedRevision(expected);
   const earlier = await findEarlierAppend(access, streamId, expected, events);
@@ -68,6 +77,9 @@ export async function appendOnce(access: StreamAccess, streamId: string, events:
   // the last event's (commit, prepare): read that event back, so the position we return is the
   // one readers and subscriptions will report for it.
   const last = (await access.readForwards(streamId, outcome.written, 1))[0];
-  if (!last) throw new Error(`EventStoreDB accepted an append to ${streamId} but its last event (revision ${outcome.written}) cannot be read`);
+  if (!last)
+    throw new Error(
+      `EventStoreDB accepted an append to ${streamId} but its last event (revision ${outcome.written}) cannot be read`,
+    );
   return { nextVersion: versionOfRevision(outcome.written), position: last.position, duplicate: false };
 }

@@ -13,12 +13,14 @@ import { versionConflict } from './mapping.ts';
 export function assertAppendable(streamId: string, events: readonly NewEvent[]): void {
   const problems: FieldProblem[] = [];
   if (streamId.length === 0) problems.push({ path: 'streamId', message: 'must not be empty' });
-  else if (streamId.startsWith('$')) problems.push({ path: 'streamId', message: 'must not start with $ (system streams)' });
+  else if (streamId.startsWith('$'))
+    problems.push({ path: 'streamId', message: 'must not start with $ (system streams)' });
   if (events.length === 0) problems.push({ path: 'events', message: 'must hold at least one event' });
   const seen = new Set<string>();
   events.forEach((event, index) => {
     if (!isUuid(event.id)) problems.push({ path: `events.${index}.id`, message: 'must be a uuid' });
-    else if (seen.has(event.id.toLowerCase())) problems.push({ path: `events.${index}.id`, message: 'repeats an earlier id of this append' });
+    else if (seen.has(event.id.toLowerCase()))
+      problems.push({ path: `events.${index}.id`, message: 'repeats an earlier id of this append' });
     seen.add(event.id.toLowerCase());
     if (event.type.length === 0 || event.type.startsWith('$')) {
       problems.push({ path: `events.${index}.type`, message: 'must be a non-empty name not starting with $' });
@@ -29,9 +31,13 @@ export function assertAppendable(streamId: string, events: readonly NewEvent[]):
     }
   });
   if (problems.length > 0) {
-    throw new AppError('BAD_USER_INPUT', `Cannot append to ${streamId || '(empty stream id)'}: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, {
-      fields: problems,
-    });
+    throw new AppError(
+      'BAD_USER_INPUT',
+      `Cannot append to ${streamId || '(empty stream id)'}: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+      {
+        fields: problems,
+      },
+    );
   }
 }
 
@@ -54,7 +60,12 @@ export function earlierAppend(
   const last = stored[events.length - 1];
   const allMatch = last !== undefined && events.every((event, index) => sameId(stored[index]?.id, event.id));
   if (!allMatch || !last) {
-    throw versionConflict(streamId, expected, stored.at(-1)?.streamVersion ?? 0, `event ${first.id} is already in ${streamId} but followed by other events than this append`);
+    throw versionConflict(
+      streamId,
+      expected,
+      stored.at(-1)?.streamVersion ?? 0,
+      `event ${first.id} is already in ${streamId} but followed by other events than this append`,
+    );
   }
   return { nextVersion: last.streamVersion, position: last.position, duplicate: true };
 }

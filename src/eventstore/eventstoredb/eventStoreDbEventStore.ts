@@ -19,7 +19,13 @@ import {
   type ReadPosition,
   type ReadStreamOptions,
 } from '@eventstore/db-client';
-import { comparePositions, type EventStore, type GlobalPosition, type RecordedEvent, type SubscribeOptions } from '../eventStore.ts';
+import {
+  comparePositions,
+  type EventStore,
+  type GlobalPosition,
+  type RecordedEvent,
+  type SubscribeOptions,
+} from '../eventStore.ts';
 import { appendOnce, type StreamAccess } from './appendFlow.ts';
 import { readBatches } from './batches.ts';
 import { createKeyedQueue } from './keyedQueue.ts';
@@ -77,18 +83,30 @@ export function createEventStoreDbEventStore(options: EventStoreDbOptions): Even
     readForwards: (streamId, fromRevision, maxCount) =>
       readRecords(streamId, { fromRevision, direction: FORWARDS, ...(maxCount === undefined ? {} : { maxCount }) }),
     readBackwards: (streamId, fromRevision, maxCount) =>
-      readRecords(streamId, { fromRevision: fromRevision === 'end' ? END : fromRevision, direction: BACKWARDS, maxCount }),
+      readRecords(streamId, {
+        fromRevision: fromRevision === 'end' ? END : fromRevision,
+        direction: BACKWARDS,
+        maxCount,
+      }),
     async write(streamId, events, expectedRevision) {
-      const data = events.map((event) => jsonEvent({ id: event.id, type: event.type, data: event.data, metadata: event.metadata }));
+      const data = events.map((event) =>
+        jsonEvent({ id: event.id, type: event.type, data: event.data, metadata: event.metadata }),
+      );
       try {
         const result = await client.appendToStream(streamId, data, { expectedRevision });
         // Only with `throwOnAppendFailure=false` in the connection string does a conflict come back
         // here, and 6.2.1's batch append then reports the revision wrongly (`BigInt(hasRevision())`):
         // ask the stream itself.
-        if (!result.success) return { conflictAt: (await readRecords(streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1 }))[0]?.streamVersion ?? 0 };
+        if (!result.success)
+          return {
+            conflictAt:
+              (await readRecords(streamId, { fromRevision: END, direction: BACKWARDS, maxCount: 1 }))[0]
+                ?.streamVersion ?? 0,
+          };
         return { written: result.nextExpectedRevision };
       } catch (error) {
-        if (error instanceof WrongExpectedVersionError) return { conflictAt: versionOfCurrentRevision(error.actualVersion) };
+        if (error instanceof WrongExpectedVersionError)
+          return { conflictAt: versionOfCurrentRevision(error.actualVersion) };
         throw error;
       }
     },
@@ -98,7 +116,12 @@ export function createEventStoreDbEventStore(options: EventStoreDbOptions): Even
    * `$all` in pages, each read to its end; `visit` returns true to stop after that page. Pages
    * double up to MAX_PAGE, so a scan past many events of other streams takes few round trips.
    */
-  async function scanAll(from: ReadPosition, direction: typeof FORWARDS | typeof BACKWARDS, firstPage: number, visit: (event: AllStreamResolvedEvent) => boolean): Promise<void> {
+  async function scanAll(
+    from: ReadPosition,
+    direction: typeof FORWARDS | typeof BACKWARDS,
+    firstPage: number,
+    visit: (event: AllStreamResolvedEvent) => boolean,
+  ): Promise<void> {
     let position = from;
     for (let pageSize = firstPage; ; pageSize = Math.min(pageSize * 2, MAX_PAGE)) {
       let seen = 0;
@@ -120,14 +143,18 @@ export function createEventStoreDbEventStore(options: EventStoreDbOptions): Even
     const stop = options.signal ? AbortSignal.any([options.signal, closing.signal]) : closing.signal;
     if (stop.aborted) return;
     // Filtered on the server; without prefixes only ESDB's own `$`-streams are left out.
-    const filter = streamPrefixes ? streamNameFilter({ prefixes: [...streamPrefixes] }) : streamNameFilter({ regex: '^[^$]' });
+    const filter = streamPrefixes
+      ? streamNameFilter({ prefixes: [...streamPrefixes] })
+      : streamNameFilter({ regex: '^[^$]' });
     const subscription = client.subscribeToAll({ fromPosition: after ?? START, filter });
     try {
       for await (const batch of readBatches<AllStreamResolvedEvent>(subscription, { maxBatchSize, signal: stop })) {
         // Each event keeps its commit AND prepare position, which is what a subscriber checkpoints:
         // resuming from the commit part alone could miss an event (filtered-$all bug, KurrentDB 25.0.1).
         const events = batch.flatMap((resolved) =>
-          resolved.event && isAfter(resolved.event.position, after) && matchesStreams(resolved.event.streamId, streamPrefixes)
+          resolved.event &&
+          isAfter(resolved.event.position, after) &&
+          matchesStreams(resolved.event.streamId, streamPrefixes)
             ? [toRecordedEvent(resolved.event)]
             : [],
         );
@@ -147,7 +174,9 @@ export function createEventStoreDbEventStore(options: EventStoreDbOptions): Even
 
     async appendToStream(streamId, events, appendOptions) {
       open();
-      return appendQueue.run(streamId, () => appendOnce(access, streamId, events, appendOptions?.expectedVersion ?? 'any'));
+      return appendQueue.run(streamId, () =>
+        appendOnce(access, streamId, events, appendOptions?.expectedVersion ?? 'any'),
+      );
     },
 
     async readStream(streamId, readOptions = {}) {
@@ -191,7 +220,8 @@ export function createEventStoreDbEventStore(options: EventStoreDbOptions): Even
       open();
       let head: GlobalPosition | undefined;
       await scanAll(END, BACKWARDS, HEAD_PAGE, (resolved) => {
-        if (!head && resolved.event && matchesStreams(resolved.event.streamId, undefined)) head = toGlobalPosition(resolved.event.position);
+        if (!head && resolved.event && matchesStreams(resolved.event.streamId, undefined))
+          head = toGlobalPosition(resolved.event.position);
         return head !== undefined;
       });
       return head;
@@ -205,4 +235,5 @@ export function createEventStoreDbEventStore(options: EventStoreDbOptions): Even
   };
 }
 
-const isAfter = (position: GlobalPosition, after: GlobalPosition | undefined): boolean => !after || comparePositions(position, after) > 0;
+const isAfter = (position: GlobalPosition, after: GlobalPosition | undefined): boolean =>
+  !after || comparePositions(position, after) > 0;

@@ -57,7 +57,11 @@ export function revisionOfVersion(version: number): bigint {
 export function versionConflict(streamId: string, expected: ExpectedVersion, actual: number, why?: string): AppError {
   const message = why ?? `stream ${streamId} is at version ${actual}, not at the expected ${String(expected)}`;
   // Same detail keys as the PostgreSQL adapter, so callers see one shape whichever store runs.
-  return new AppError('VERSION_CONFLICT', `Version conflict: ${message}`, { streamId, expectedVersion: expected, actualVersion: actual });
+  return new AppError('VERSION_CONFLICT', `Version conflict: ${message}`, {
+    streamId,
+    expectedVersion: expected,
+    actualVersion: actual,
+  });
 }
 
 /** Copies the client's position so no client object leaks past the adapter. */
@@ -134,7 +138,10 @@ export function toJsonObject(value: unknown): JsonObject {
  * (`kurrentdb://`, `kdb://`, accepted by our config) mean the same thing.
  */
 export function toEsdbConnectionString(connectionString: string): string {
-  return connectionString.replace(/^(?:kurrentdb|kdb)(\+discover)?:\/\//i, (_match, discover: string | undefined) => `esdb${discover ?? ''}://`);
+  return connectionString.replace(
+    /^(?:kurrentdb|kdb)(\+discover)?:\/\//i,
+    (_match, discover: string | undefined) => `esdb${discover ?? ''}://`,
+  );
 }
 
 /** Counts and batch sizes: whole numbers from 1. */

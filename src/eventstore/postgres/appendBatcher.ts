@@ -34,7 +34,8 @@ export interface AppendBatcherOptions {
   readonly onCommitted: (position: GlobalPosition) => void;
 }
 
-const APPEND_SQL = 'select r_index, r_outcome, r_version::text, r_commit::text, r_position::text from es_append_batch($1::jsonb)';
+const APPEND_SQL =
+  'select r_index, r_outcome, r_version::text, r_commit::text, r_position::text from es_append_batch($1::jsonb)';
 /** deadlock_detected, serialization_failure: the batch did nothing and may simply run again. */
 const RETRYABLE = new Set(['40P01', '40001']);
 const MAX_RETRIES = 5;
@@ -109,11 +110,23 @@ export class AppendBatcher {
       try {
         const single = batch.length === 1 ? await tryFastAppend(this.pool, batch[0]!) : undefined;
         if (single) {
-          this.#settle(batch, [{ r_index: 0, r_outcome: 'ok', r_version: single.version, r_commit: single.commit, r_position: single.position }]);
+          this.#settle(batch, [
+            {
+              r_index: 0,
+              r_outcome: 'ok',
+              r_version: single.version,
+              r_commit: single.commit,
+              r_position: single.position,
+            },
+          ]);
           return;
         }
         const argument = `[${batch.map((a) => `{"s":${JSON.stringify(a.streamId)},"e":${a.encodedExpected},"ev":${a.eventsJson}}`).join(',')}]`;
-        const { rows } = await this.pool.query<BatchRow>({ name: 'es_append_batch', text: APPEND_SQL, values: [argument] });
+        const { rows } = await this.pool.query<BatchRow>({
+          name: 'es_append_batch',
+          text: APPEND_SQL,
+          values: [argument],
+        });
         this.#settle(batch, rows);
         return;
       } catch (error) {
@@ -151,7 +164,13 @@ export class AppendBatcher {
           append.reject(versionConflict(append, version));
           break;
         case 'id_reused':
-          append.reject(new AppError('BAD_USER_INPUT', `Event ids of this append are already stored, but not as these events of stream ${append.streamId}`, { streamId: append.streamId }));
+          append.reject(
+            new AppError(
+              'BAD_USER_INPUT',
+              `Event ids of this append are already stored, but not as these events of stream ${append.streamId}`,
+              { streamId: append.streamId },
+            ),
+          );
           break;
         default: {
           const _exhaustive: never = row.r_outcome;
@@ -164,25 +183,39 @@ export class AppendBatcher {
 }
 
 function versionConflict(append: PendingAppend, actualVersion: number): AppError {
-  return new AppError('VERSION_CONFLICT', `Stream ${append.streamId} is at version ${actualVersion}, expected ${String(append.expectedVersion)}`, {
-    streamId: append.streamId,
-    expectedVersion: append.expectedVersion,
-    actualVersion,
-  });
+  return new AppError(
+    'VERSION_CONFLICT',
+    `Stream ${append.streamId} is at version ${actualVersion}, expected ${String(append.expectedVersion)}`,
+    {
+      streamId: append.streamId,
+      expectedVersion: append.expectedVersion,
+      actualVersion,
+    },
+  );
 }
 
-const sqlState = (error: unknown): string => (typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '');
+const sqlState = (error: unknown): string =>
+  typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
 
 function toAppError(error: unknown, append: PendingAppend | undefined): unknown {
   const code = sqlState(error);
-  const constraint = typeof error === 'object' && error !== null && 'constraint' in error ? error.constraint : undefined;
+  const constraint =
+    typeof error === 'object' && error !== null && 'constraint' in error ? error.constraint : undefined;
   if (code === '23505' && constraint === 'es_events_event_id_uk') {
-    return new AppError('BAD_USER_INPUT', `An event id of this append is already used by another event (stream ${append?.streamId})`, {
-      streamId: append?.streamId,
-    });
+    return new AppError(
+      'BAD_USER_INPUT',
+      `An event id of this append is already used by another event (stream ${append?.streamId})`,
+      {
+        streamId: append?.streamId,
+      },
+    );
   }
   if (BAD_INPUT_CODES.has(code)) {
-    return new AppError('BAD_USER_INPUT', `PostgreSQL refused the events of stream ${append?.streamId}: ${(error as Error).message}`, { streamId: append?.streamId });
+    return new AppError(
+      'BAD_USER_INPUT',
+      `PostgreSQL refused the events of stream ${append?.streamId}: ${(error as Error).message}`,
+      { streamId: append?.streamId },
+    );
   }
   return error;
 }

@@ -99,7 +99,9 @@ function decodeEvent(row: Buffer, offset: number): RecordedEvent {
  */
 function chunkSql(after: GlobalPosition, prefixes: readonly string[] | undefined, limit: number): string {
   const filter =
-    prefixes === undefined ? '' : `and (${prefixes.length === 0 ? 'false' : prefixes.map((p) => `starts_with(e.stream_id, ${pg.Client.prototype.escapeLiteral(p)})`).join(' or ')})`;
+    prefixes === undefined
+      ? ''
+      : `and (${prefixes.length === 0 ? 'false' : prefixes.map((p) => `starts_with(e.stream_id, ${pg.Client.prototype.escapeLiteral(p)})`).join(' or ')})`;
   return `copy (
     select e.event_id::text, e.event_type, e.data, e.metadata, e.stream_id, e.stream_version, e.transaction_id, e.global_position, e.recorded_at
     from es_events e
@@ -111,7 +113,10 @@ function chunkSql(after: GlobalPosition, prefixes: readonly string[] | undefined
   ) to stdout (format binary)`;
 }
 
-async function* readAllBulk(config: pg.ClientConfig, options: BulkReadOptions): AsyncGenerator<readonly RecordedEvent[]> {
+async function* readAllBulk(
+  config: pg.ClientConfig,
+  options: BulkReadOptions,
+): AsyncGenerator<readonly RecordedEvent[]> {
   const batchSize = options.batchSize ?? 500;
   const chunkSize = options.chunkSize ?? 200_000;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1 || !Number.isSafeInteger(chunkSize) || chunkSize < 1) {
@@ -139,7 +144,8 @@ async function* readAllBulk(config: pg.ClientConfig, options: BulkReadOptions): 
     }
   } finally {
     // A consumer that stops early leaves a COPY streaming: drop the connection rather than drain it.
-    if (copy && !copy.finished) (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+    if (copy && !copy.finished)
+      (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
     await client.end().catch(() => undefined);
   }
 }

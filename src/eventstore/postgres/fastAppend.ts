@@ -39,7 +39,12 @@ export interface FastAppended {
 /** Undefined: not written here, let `es_append_batch` decide. */
 export async function tryFastAppend(
   pool: pg.Pool,
-  append: { readonly streamId: string; readonly encodedExpected: number; readonly eventsJson: string; readonly eventCount: number },
+  append: {
+    readonly streamId: string;
+    readonly encodedExpected: number;
+    readonly eventsJson: string;
+    readonly eventCount: number;
+  },
 ): Promise<FastAppended | undefined> {
   try {
     const { rows } = await pool.query<FastAppended>({

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { AppError, type FieldProblem } from '../../domain/errors.ts';
-import type { AppendResult, EventStore, ExpectedVersion, GlobalPosition, NewEvent, ReadStreamResult, RecordedEvent, SubscribeOptions } from '../eventStore.ts';
+import type {
+  AppendResult,
+  EventStore,
+  ExpectedVersion,
+  GlobalPosition,
+  NewEvent,
+  ReadStreamResult,
+  RecordedEvent,
+  SubscribeOptions,
+} from '../eventStore.ts';
 import { AppendBatcher } from './appendBatcher.ts';
 import { registerBulkReader } from './bulkRead.ts';
 import { readAllPage, readHeadPosition } from './reads.ts';
@@ -49,7 +58,13 @@ const MAX_PAGE = 10_000;
  */
 export async function createPostgresEventStore(options: PostgresEventStoreOptions): Promise<EventStore> {
   const ownsPool = 'connectionString' in options;
-  const pool = ownsPool ? new pg.Pool({ ...options.poolConfig, connectionString: options.connectionString, max: options.maxConnections ?? 12 }) : options.pool;
+  const pool = ownsPool
+    ? new pg.Pool({
+        ...options.poolConfig,
+        connectionString: options.connectionString,
+        max: options.maxConnections ?? 12,
+      })
+    : options.pool;
   // An idle connection that dies (server restart, shutdown) is dropped by the pool; the next query
   // reconnects and any query in flight fails on its own. Unhandled, the event would end the process.
   if (ownsPool) pool.on('error', () => undefined);
@@ -64,13 +79,21 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
   const instanceId = randomUUID();
   const wakeups = new Wakeups();
   const notifier = new Notifier(pool, instanceId);
-  const listener = new Listener(ownsPool ? { connectionString: options.connectionString } : pool.options, instanceId, wakeups);
+  const listener = new Listener(
+    ownsPool ? { connectionString: options.connectionString } : pool.options,
+    instanceId,
+    wakeups,
+  );
   const closing = new AbortController();
   const onCommitted = (position: GlobalPosition): void => {
     wakeups.notice(position);
     notifier.announce(position);
   };
-  const batcher = new AppendBatcher(pool, { writers: options.writers ?? 2, maxBatchEvents: options.maxBatchEvents ?? 2000, onCommitted });
+  const batcher = new AppendBatcher(pool, {
+    writers: options.writers ?? 2,
+    maxBatchEvents: options.maxBatchEvents ?? 2000,
+    onCommitted,
+  });
   const streams = new StreamReader(pool, options.readers ?? 4);
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
 
@@ -81,7 +104,11 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
   const store: EventStore = {
     kind: 'postgres',
 
-    async appendToStream(streamId: string, events: readonly NewEvent[], appendOptions?: { readonly expectedVersion?: ExpectedVersion }): Promise<AppendResult> {
+    async appendToStream(
+      streamId: string,
+      events: readonly NewEvent[],
+      appendOptions?: { readonly expectedVersion?: ExpectedVersion },
+    ): Promise<AppendResult> {
       ensureOpen();
       const expectedVersion = appendOptions?.expectedVersion ?? 'any';
       validateAppend(streamId, events, expectedVersion);
@@ -89,19 +116,33 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
       try {
         eventsJson = JSON.stringify(events.map((e) => ({ i: e.id, t: e.type, d: e.data, m: e.metadata ?? {} })));
       } catch (error) {
-        throw new AppError('BAD_USER_INPUT', `Events of stream ${streamId} are not JSON: ${(error as Error).message}`, { streamId });
+        throw new AppError('BAD_USER_INPUT', `Events of stream ${streamId} are not JSON: ${(error as Error).message}`, {
+          streamId,
+        });
       }
-      return await batcher.submit({ streamId, expectedVersion, encodedExpected: encodeExpectedVersion(expectedVersion), eventsJson, eventCount: events.length });
+      return await batcher.submit({
+        streamId,
+        expectedVersion,
+        encodedExpected: encodeExpectedVersion(expectedVersion),
+        eventsJson,
+        eventCount: events.length,
+      });
     },
 
-    async readStream(streamId: string, readOptions?: { readonly fromVersion?: number; readonly maxCount?: number }): Promise<ReadStreamResult> {
+    async readStream(
+      streamId: string,
+      readOptions?: { readonly fromVersion?: number; readonly maxCount?: number },
+    ): Promise<ReadStreamResult> {
       ensureOpen();
       const problems: FieldProblem[] = [];
-      if (typeof streamId !== 'string' || streamId.length === 0) problems.push({ path: 'streamId', message: 'must be a non-empty string' });
+      if (typeof streamId !== 'string' || streamId.length === 0)
+        problems.push({ path: 'streamId', message: 'must be a non-empty string' });
       const fromVersion = readOptions?.fromVersion ?? 1;
-      if (!Number.isSafeInteger(fromVersion) || fromVersion < 0) problems.push({ path: 'fromVersion', message: 'must be a whole number >= 0' });
+      if (!Number.isSafeInteger(fromVersion) || fromVersion < 0)
+        problems.push({ path: 'fromVersion', message: 'must be a whole number >= 0' });
       const maxCount = readOptions?.maxCount;
-      if (maxCount !== undefined && (!Number.isSafeInteger(maxCount) || maxCount < 0)) problems.push({ path: 'maxCount', message: 'must be a whole number >= 0' });
+      if (maxCount !== undefined && (!Number.isSafeInteger(maxCount) || maxCount < 0))
+        problems.push({ path: 'maxCount', message: 'must be a whole number >= 0' });
       rejectProblems('readStream', problems);
       return await streams.read(streamId, fromVersion, maxCount ?? null);
     },
@@ -109,14 +150,18 @@ export async function createPostgresEventStore(options: PostgresEventStoreOption
     async readAll(readOptions): Promise<readonly RecordedEvent[]> {
       ensureOpen();
       checkAllOptions('readAll', readOptions.maxCount, readOptions.after, readOptions.streamPrefixes);
-      return (await readAllPage(pool, readOptions.after ?? ORIGIN, readOptions.maxCount, readOptions.streamPrefixes)).events;
+      return (await readAllPage(pool, readOptions.after ?? ORIGIN, readOptions.maxCount, readOptions.streamPrefixes))
+        .events;
     },
 
     subscribeToAll(subscribeOptions: SubscribeOptions = {}): AsyncIterable<readonly RecordedEvent[]> {
       ensureOpen();
       const maxBatchSize = subscribeOptions.maxBatchSize ?? 500;
       checkAllOptions('subscribeToAll', maxBatchSize, subscribeOptions.after, subscribeOptions.streamPrefixes);
-      return subscribeToAll({ pool, wakeups, listener, pollIntervalMs, closed: closing.signal }, { ...subscribeOptions, maxBatchSize });
+      return subscribeToAll(
+        { pool, wakeups, listener, pollIntervalMs, closed: closing.signal },
+        { ...subscribeOptions, maxBatchSize },
+      );
     },
 
     headPosition: () => readHeadPosition(pool),
@@ -156,12 +201,25 @@ async function refuseCounterBehind(pool: pg.Pool): Promise<void> {
   );
 }
 
-function checkAllOptions(operation: string, maxCount: unknown, after: GlobalPosition | undefined, prefixes: readonly string[] | undefined): void {
+function checkAllOptions(
+  operation: string,
+  maxCount: unknown,
+  after: GlobalPosition | undefined,
+  prefixes: readonly string[] | undefined,
+): void {
   const problems: FieldProblem[] = [];
   if (!Number.isSafeInteger(maxCount) || (maxCount as number) < 1 || (maxCount as number) > MAX_PAGE) {
     problems.push({ path: 'maxCount', message: `must be a whole number from 1 to ${MAX_PAGE}` });
   }
-  if (after !== undefined && !(typeof after.commit === 'bigint' && typeof after.prepare === 'bigint' && after.commit >= 0n && after.prepare >= 0n)) {
+  if (
+    after !== undefined &&
+    !(
+      typeof after.commit === 'bigint' &&
+      typeof after.prepare === 'bigint' &&
+      after.commit >= 0n &&
+      after.prepare >= 0n
+    )
+  ) {
     problems.push({ path: 'after', message: 'must be a position of two non-negative bigints' });
   }
   if (prefixes !== undefined && !(Array.isArray(prefixes) && prefixes.every((p) => typeof p === 'string'))) {
@@ -172,6 +230,10 @@ function checkAllOptions(operation: string, maxCount: unknown, after: GlobalPosi
 
 function rejectProblems(operation: string, problems: readonly FieldProblem[]): void {
   if (problems.length > 0) {
-    throw new AppError('BAD_USER_INPUT', `Invalid ${operation}: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, { fields: problems });
+    throw new AppError(
+      'BAD_USER_INPUT',
+      `Invalid ${operation}: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+      { fields: problems },
+    );
   }
 }

@@ -21,7 +21,10 @@ export function validateAppend(streamId: unknown, events: unknown, expectedVersi
     problems.push({ path: 'streamId', message: 'must not start with $ (reserved for system streams)' });
   }
   if (!isExpectedVersion(expectedVersion)) {
-    problems.push({ path: 'expectedVersion', message: "must be 'any', 'no_stream', 'stream_exists' or a whole number >= 0" });
+    problems.push({
+      path: 'expectedVersion',
+      message: "must be 'any', 'no_stream', 'stream_exists' or a whole number >= 0",
+    });
   }
   if (!Array.isArray(events) || events.length === 0 || events.length > MAX_EVENTS_PER_APPEND) {
     problems.push({ path: 'events', message: `must be a list of 1 to ${MAX_EVENTS_PER_APPEND} events` });
@@ -29,7 +32,12 @@ export function validateAppend(streamId: unknown, events: unknown, expectedVersi
     const seen = new Set<string>();
     events.forEach((event: unknown, index) => problems.push(...eventProblems(event, `events[${index}]`, seen)));
   }
-  if (problems.length > 0) throw new AppError('BAD_USER_INPUT', `Invalid append: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, { fields: problems });
+  if (problems.length > 0)
+    throw new AppError(
+      'BAD_USER_INPUT',
+      `Invalid append: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+      { fields: problems },
+    );
 }
 
 function eventProblems(event: unknown, path: string, seen: Set<string>): FieldProblem[] {
@@ -43,12 +51,16 @@ function eventProblems(event: unknown, path: string, seen: Set<string>): FieldPr
     problems.push({ path: `${path}.type`, message: `must be a string of 1 to ${MAX_TYPE_LENGTH} characters` });
   }
   if (!isPlainObject(data)) problems.push({ path: `${path}.data`, message: 'must be a JSON object' });
-  if (metadata !== undefined && !isPlainObject(metadata)) problems.push({ path: `${path}.metadata`, message: 'must be a JSON object when given' });
+  if (metadata !== undefined && !isPlainObject(metadata))
+    problems.push({ path: `${path}.metadata`, message: 'must be a JSON object when given' });
   return problems;
 }
 
 const isExpectedVersion = (value: unknown): value is ExpectedVersion =>
-  value === 'any' || value === 'no_stream' || value === 'stream_exists' || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0);
+  value === 'any' ||
+  value === 'no_stream' ||
+  value === 'stream_exists' ||
+  (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0);
 
 /** The SQL function's encoding of an expected version: >= 0 exact; -1 any; -2 no stream; -3 stream exists. */
 export function encodeExpectedVersion(expected: ExpectedVersion): number {

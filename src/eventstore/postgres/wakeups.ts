@@ -89,7 +89,11 @@ export class Notifier {
       // A lost NOTIFY only delays other processes until their fallback poll; it never loses events.
       try {
         if (await this.#anyoneElseListens()) {
-          await this.pool.query({ name: 'es_notify', text: 'select pg_notify($1, $2)', values: [CHANNEL, `${this.instanceId}:${formatPosition(position)}`] });
+          await this.pool.query({
+            name: 'es_notify',
+            text: 'select pg_notify($1, $2)',
+            values: [CHANNEL, `${this.instanceId}:${formatPosition(position)}`],
+          });
         }
       } catch {
         this.#checkedAt = Number.NEGATIVE_INFINITY;
@@ -99,14 +103,19 @@ export class Notifier {
 
   async #anyoneElseListens(): Promise<boolean> {
     if (Date.now() - this.#checkedAt < PRESENCE_TTL_MS) return this.#othersListen;
-    const { rows } = await this.pool.query<{ listening: boolean }>({ name: 'es_listeners', text: PRESENCE_SQL, values: [listenerName(this.instanceId)] });
+    const { rows } = await this.pool.query<{ listening: boolean }>({
+      name: 'es_listeners',
+      text: PRESENCE_SQL,
+      values: [listenerName(this.instanceId)],
+    });
     this.#othersListen = rows[0]?.listening ?? true;
     this.#checkedAt = Date.now();
     return this.#othersListen;
   }
 }
 
-const NEWEST_SQL = 'select transaction_id::text as commit, global_position::text as prepare from es_events order by transaction_id desc, global_position desc limit 1';
+const NEWEST_SQL =
+  'select transaction_id::text as commit, global_position::text as prepare from es_events order by transaction_id desc, global_position desc limit 1';
 
 /** The newest committed event's position, readable yet or not (no horizon here, unlike reads). */
 async function newestCommitted(client: pg.Client): Promise<GlobalPosition | undefined> {
@@ -140,7 +149,12 @@ export class Listener {
   }
 
   async #connect(): Promise<void> {
-    const client = new pg.Client({ ...this.config, keepAlive: true, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: listenerName(this.instanceId) });
+    const client = new pg.Client({
+      ...this.config,
+      keepAlive: true,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      application_name: listenerName(this.instanceId),
+    });
     let stopHeartbeat: (() => void) | undefined;
     let dropped = false;
     // Once per connection ('error' and 'end' both come): forget it, end it, try again a second later.

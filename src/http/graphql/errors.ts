@@ -4,7 +4,11 @@ import { knownError } from '../../db/unavailable.ts';
 import { capProblems, type AppError } from '../../domain/errors.ts';
 
 /** An AppError as GraphQL reports it: the message, `extensions.code`, and the invalid fields for BAD_USER_INPUT. */
-export function toGraphQLError(error: AppError, source?: GraphQLError, options: { readonly httpStatus?: boolean } = {}): GraphQLError {
+export function toGraphQLError(
+  error: AppError,
+  source?: GraphQLError,
+  options: { readonly httpStatus?: boolean } = {},
+): GraphQLError {
   const { listed, omitted } = capProblems(error.details.fields ?? []);
   const retryAfter = typeof error.details.retryAfterSeconds === 'number' ? error.details.retryAfterSeconds : undefined;
   return new GraphQLError(error.message, {
@@ -17,7 +21,12 @@ export function toGraphQLError(error: AppError, source?: GraphQLError, options: 
       // Yoga turns `http.status` (and `http.headers`) into the response's: wanted only when the
       // whole request fails (a bad token), never for one field's error inside a 200 result.
       ...(options.httpStatus
-        ? { http: { status: error.httpStatus, ...(retryAfter === undefined ? {} : { headers: { 'retry-after': String(retryAfter) } }) } }
+        ? {
+            http: {
+              status: error.httpStatus,
+              ...(retryAfter === undefined ? {} : { headers: { 'retry-after': String(retryAfter) } }),
+            },
+          }
         : {}),
     },
   });
@@ -47,7 +56,10 @@ export function createMaskError(log: (error: unknown) => void, options: { readon
     const known = knownError(original);
     // A database that could not serve fails the whole answer, so it is a 503 as over REST: a
     // client (and a load balancer) then knows to retry, and nothing mistakes it for data.
-    if (known) return toGraphQLError(known, error instanceof GraphQLError ? error : undefined, { httpStatus: known.code === 'SERVICE_UNAVAILABLE' });
+    if (known)
+      return toGraphQLError(known, error instanceof GraphQLError ? error : undefined, {
+        httpStatus: known.code === 'SERVICE_UNAVAILABLE',
+      });
     const masked = yogaMaskError(error, message, false);
     if (masked !== error) log(original ?? error);
     // Variables are coerced at execution: their errors ("Value "APROVED" does not exist …") come through here.

@@ -5,7 +5,14 @@
  * (test/http/graphql-direct-answers.e2e.spec.ts); anything else is left to yoga.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { getOperationAST, OperationTypeNode, type DocumentNode, type ExecutionResult, type GraphQLError, type GraphQLSchema } from 'graphql';
+import {
+  getOperationAST,
+  OperationTypeNode,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLError,
+  type GraphQLSchema,
+} from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { processRegularResult, type YogaServerInstance } from 'graphql-yoga';
 import type { Authenticator } from '../../auth/authenticate.ts';
@@ -45,7 +52,15 @@ const ANSWERED_BY_YOGA = 'yoga';
  * that fails, an address past its budget of failed authentications) returns `undefined` before
  * anything ran, and yoga answers it.
  */
-export function fastQueries(yoga: Yoga, deps: { readonly authenticator: Authenticator; readonly authGuard: AuthGuard; readonly maskError: MaskError; readonly answered: () => void }) {
+export function fastQueries(
+  yoga: Yoga,
+  deps: {
+    readonly authenticator: Authenticator;
+    readonly authGuard: AuthGuard;
+    readonly maskError: MaskError;
+    readonly answered: () => void;
+  },
+) {
   const { authenticator, maskError } = deps;
   const documents = new Map<string, Compiled | typeof ANSWERED_BY_YOGA>();
 
@@ -104,11 +119,21 @@ export function fastQueries(yoga: Yoga, deps: { readonly authenticator: Authenti
     }
     // Yoga's inputGuard, which this path skips with the rest of envelop's execute.
     const problems = inputProblems(query.document, params.variables);
-    const result = problems.length > 0 ? inputProblemsResult(problems) : ((await query.query(undefined, queryContext(viewer, authenticator, request.ip), params.variables)) as ExecutionResult);
+    const result =
+      problems.length > 0
+        ? inputProblemsResult(problems)
+        : ((await query.query(
+            undefined,
+            queryContext(viewer, authenticator, request.ip),
+            params.variables,
+          )) as ExecutionResult);
     deps.answered();
 
     if (result.errors?.length) {
-      const masked = { ...result, errors: result.errors.map((error) => maskError(error, 'Unexpected error.') as GraphQLError) };
+      const masked = {
+        ...result,
+        errors: result.errors.map((error) => maskError(error, 'Unexpected error.') as GraphQLError),
+      };
       return replyPayload(processRegularResult(masked, yoga.fetchAPI, mediaType), reply);
     }
     reply.header('content-type', `${mediaType}; charset=utf-8`);
@@ -154,7 +179,8 @@ export function regularMediaType(accept: string | undefined): (typeof REGULAR_ME
     const [askedType, askedSubtype] = mediaType.split('/');
     for (const candidate of REGULAR_MEDIA_TYPES) {
       const [type, subtype] = candidate.split('/');
-      if ((askedType === '*' || askedType === type) && (askedSubtype === '*' || askedSubtype === subtype)) chosen = candidate;
+      if ((askedType === '*' || askedType === type) && (askedSubtype === '*' || askedSubtype === subtype))
+        chosen = candidate;
     }
   }
   return chosen;

@@ -21,7 +21,11 @@ interface Assets {
   readonly files: ReadonlyMap<string, { readonly type: string; readonly body: Buffer }>;
 }
 
-const WORKERS = { editorWorkerService: 'editorWorkerService', json: 'jsonWorker', graphql: 'graphqlWorker' } as const satisfies Record<string, keyof Bundle>;
+const WORKERS = {
+  editorWorkerService: 'editorWorkerService',
+  json: 'jsonWorker',
+  graphql: 'graphqlWorker',
+} as const satisfies Record<string, keyof Bundle>;
 
 let loading: Promise<Assets> | undefined;
 
@@ -42,9 +46,15 @@ YogaGraphiQL.renderYogaGraphiQL(document.getElementById('root'), JSON.parse(docu
     const files = new Map<string, { type: string; body: Buffer }>([
       ['graphiql.js', { type: 'text/javascript; charset=utf-8', body: Buffer.from(start) }],
       ['graphiql.css', { type: 'text/css; charset=utf-8', body: Buffer.from(bundle.css) }],
-      ...Object.entries(WORKERS).map(([label, name]) => [`workers/${label}.js`, { type: 'text/javascript; charset=utf-8', body: Buffer.from(bundle[name]) }] as const),
+      ...Object.entries(WORKERS).map(
+        ([label, name]) =>
+          [`workers/${label}.js`, { type: 'text/javascript; charset=utf-8', body: Buffer.from(bundle[name]) }] as const,
+      ),
       // A 150 KB data: URL in the bundle; as a file it is not in every page load.
-      ['favicon.ico', { type: 'image/x-icon', body: Buffer.from(bundle.favicon.slice(bundle.favicon.indexOf(',') + 1), 'base64') }],
+      [
+        'favicon.ico',
+        { type: 'image/x-icon', body: Buffer.from(bundle.favicon.slice(bundle.favicon.indexOf(',') + 1), 'base64') },
+      ],
     ]);
     return { base, files };
   });
@@ -78,10 +88,14 @@ export async function renderGraphiQL(options: GraphiQLOptions): Promise<string> 
 
 /** The files the page loads; a path of another version (an old cached page) is 404. */
 export function registerGraphiQLAssets(app: FastifyInstance): void {
-  app.get<{ Params: { version: string; '*': string } }>(`${PREFIX}/:version/*`, { config: { authenticate: false }, schema: { hide: true } }, async (request, reply) => {
-    const { base, files } = await assets();
-    const file = files.get(request.params['*']);
-    if (!file || `${PREFIX}/${request.params.version}` !== base) return reply.callNotFound();
-    return reply.type(file.type).header('cache-control', 'public, max-age=31536000, immutable').send(file.body);
-  });
+  app.get<{ Params: { version: string; '*': string } }>(
+    `${PREFIX}/:version/*`,
+    { config: { authenticate: false }, schema: { hide: true } },
+    async (request, reply) => {
+      const { base, files } = await assets();
+      const file = files.get(request.params['*']);
+      if (!file || `${PREFIX}/${request.params.version}` !== base) return reply.callNotFound();
+      return reply.type(file.type).header('cache-control', 'public, max-age=31536000, immutable').send(file.body);
+    },
+  );
 }

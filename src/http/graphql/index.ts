@@ -11,10 +11,18 @@ import { createGraphQLServer, replyPayload, type GraphQLDeps } from './server.ts
  * SSE (yoga) and WebSocket (`graphql-ws`). On close, subscriptions end first (SSE responses
  * finish, WebSocket clients get `complete` then close 1001), so the server can drain.
  */
-export function registerGraphQL(app: FastifyInstance, deps: Omit<GraphQLDeps, 'log'> & { readonly limits: SubscriptionLimits }): void {
+export function registerGraphQL(
+  app: FastifyInstance,
+  deps: Omit<GraphQLDeps, 'log'> & { readonly limits: SubscriptionLimits },
+): void {
   const graphql = createGraphQLServer({ ...deps, log: app.log });
   const ws = attachGraphQLWebSocket(app.server, graphql, deps.authenticator, deps.authGuard, deps.limits);
-  const answerFast = fastQueries(graphql.yoga, { authenticator: deps.authenticator, authGuard: deps.authGuard, maskError: graphql.maskError, answered: () => deps.metrics.graphqlAnsweredDirectly() });
+  const answerFast = fastQueries(graphql.yoga, {
+    authenticator: deps.authenticator,
+    authGuard: deps.authGuard,
+    maskError: graphql.maskError,
+    answered: () => deps.metrics.graphqlAnsweredDirectly(),
+  });
 
   if (deps.introspection) registerGraphiQLAssets(app);
   app.route({
@@ -27,7 +35,8 @@ export function registerGraphQL(app: FastifyInstance, deps: Omit<GraphQLDeps, 'l
       if (fast !== undefined) return fast;
       const response = await graphql.yoga.handleNodeRequestAndResponse(request, reply, { req: request, reply });
       // The only HTML yoga answers is GraphiQL's page.
-      if (response.headers.get('content-type')?.startsWith('text/html')) void reply.header('content-security-policy', DEVELOPER_PAGE_CONTENT_SECURITY_POLICY);
+      if (response.headers.get('content-type')?.startsWith('text/html'))
+        void reply.header('content-security-policy', DEVELOPER_PAGE_CONTENT_SECURITY_POLICY);
       return replyPayload(response, reply);
     },
   });

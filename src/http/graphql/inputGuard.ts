@@ -40,14 +40,17 @@ export function inputProblems(document: DocumentNode, variables: unknown): reado
   if (plan.variableUses.length === 0 && plan.literalProblems.length === 0) return NONE;
   const problems = [...plan.literalProblems];
   if (plan.variableUses.length > 0 && typeof variables === 'object' && variables !== null) {
-    for (const use of plan.variableUses) checkValue((variables as Record<string, unknown>)[use.name], use.path, problems);
+    for (const use of plan.variableUses)
+      checkValue((variables as Record<string, unknown>)[use.name], use.path, problems);
   }
   return problems;
 }
 
 /** The BAD_USER_INPUT result for those problems, as a resolver's AppError would show. */
 export function inputProblemsResult(problems: readonly FieldProblem[]): ExecutionResult {
-  return { errors: [toGraphQLError(new AppError('BAD_USER_INPUT', describeProblems('input', problems), { fields: problems }))] };
+  return {
+    errors: [toGraphQLError(new AppError('BAD_USER_INPUT', describeProblems('input', problems), { fields: problems }))],
+  };
 }
 
 /** The check before any resolver runs, for operations yoga executes (HTTP, SSE; WebSocket queries and mutations). */

@@ -43,9 +43,11 @@ export function limitPlugins(options: { readonly introspection: boolean }): Plug
  */
 function hideSuggestions(): Plugin {
   return {
-    onValidate: () => ({ valid, result, setResult }) => {
-      if (!valid) setResult((result as readonly Error[]).map((error) => withoutSuggestions(error)));
-    },
+    onValidate:
+      () =>
+      ({ valid, result, setResult }) => {
+        if (!valid) setResult((result as readonly Error[]).map((error) => withoutSuggestions(error)));
+      },
   };
 }
 

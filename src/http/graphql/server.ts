@@ -85,16 +85,27 @@ function graphiqlOptions(headers: (() => Promise<string>) | undefined) {
 const MASKED_MESSAGE = 'Unexpected error.';
 
 export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
-  const subscriptions = new SubscriptionTracker(deps.metrics, deps.limits ? { maxPerUser: deps.limits.sseMaxStreamsPerUser, maxInAll: deps.limits.sseMaxStreams } : undefined);
+  const subscriptions = new SubscriptionTracker(
+    deps.metrics,
+    deps.limits ? { maxPerUser: deps.limits.sseMaxStreamsPerUser, maxInAll: deps.limits.sseMaxStreams } : undefined,
+  );
   const schema = createSchema<ServerContext & GraphQLContext>({
     typeDefs,
-    resolvers: [{ DateTime, JSON: JSONScalar }, enumResolvers, catalogResolvers({ garments: deps.garments }), ...(deps.resolvers ?? [])],
+    resolvers: [
+      { DateTime, JSON: JSONScalar },
+      enumResolvers,
+      catalogResolvers({ garments: deps.garments }),
+      ...(deps.resolvers ?? []),
+    ],
   });
   const log = deps.log;
-  const maskError = createMaskError((error) => log.error({ err: error }, 'unexpected GraphQL error'), { hideSuggestions: !deps.introspection });
+  const maskError = createMaskError((error) => log.error({ err: error }, 'unexpected GraphQL error'), {
+    hideSuggestions: !deps.introspection,
+  });
   const shared = sharedSubscribe();
   // As yoga's own plugin does, an abort is never masked.
-  const maskSubscriptionError = (error: unknown): Error => (error instanceof Error && error.name === 'AbortError' ? error : maskError(error, MASKED_MESSAGE));
+  const maskSubscriptionError = (error: unknown): Error =>
+    error instanceof Error && error.name === 'AbortError' ? error : maskError(error, MASKED_MESSAGE);
   const yoga = createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -115,7 +126,13 @@ export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
       error: (...args: unknown[]) => log.error(args.map(String).join(' ')),
     },
     // sharedSubscriptionExecution sets the subscribe function: it stays last.
-    plugins: [...limitPlugins({ introspection: deps.introspection }), inputGuard(), compiledQueries(), subscriptions.plugin(), sharedSubscriptionExecution(shared)],
+    plugins: [
+      ...limitPlugins({ introspection: deps.introspection }),
+      inputGuard(),
+      compiledQueries(),
+      subscriptions.plugin(),
+      sharedSubscriptionExecution(shared),
+    ],
     context: async (initial) => {
       // WebSocket operations arrive with their context already built (authenticated at subscribe).
       if ('transport' in initial) return initial;
@@ -138,7 +155,9 @@ export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
       // The WebSocket's subscriptions skip envelop's onSubscribe: the input guard runs here for them.
       const problems = inputProblems(args.document, args.variableValues);
       if (problems.length > 0) return inputProblemsResult(problems);
-      const result = await shared(args).catch((error: unknown) => ({ errors: [maskSubscriptionError(error) as GraphQLError] }));
+      const result = await shared(args).catch((error: unknown) => ({
+        errors: [maskSubscriptionError(error) as GraphQLError],
+      }));
       if (!isAsyncIterable(result)) return maskResult(result, maskSubscriptionError);
       return subscriptions.track(result, args.contextValue as InternalContext, maskSubscriptionError);
     },
@@ -159,7 +178,10 @@ function compiledQueries(): Plugin {
 export const JIT_OPTIONS = {
   // Views carry instants as toISOString() text already: parsing and re-printing each was a
   // visible share of a response. Anything else goes through the scalar as before.
-  customSerializers: { DateTime: (value: unknown) => (typeof value === 'string' && CANONICAL_INSTANT.test(value) ? value : DateTime.serialize(value)) },
+  customSerializers: {
+    DateTime: (value: unknown) =>
+      typeof value === 'string' && CANONICAL_INSTANT.test(value) ? value : DateTime.serialize(value),
+  },
 };
 
 /** What `Date.prototype.toISOString()` prints for years 0000-9999. */
@@ -172,7 +194,13 @@ const CANONICAL_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
  */
 export async function replyPayload(response: Response, reply: FastifyReply): Promise<Response | string> {
   const type = response.headers.get('content-type') ?? '';
-  if (response.status < 200 || response.status === 204 || response.status === 304 || type.startsWith('text/event-stream') || type.startsWith('multipart/')) {
+  if (
+    response.status < 200 ||
+    response.status === 204 ||
+    response.status === 304 ||
+    type.startsWith('text/event-stream') ||
+    type.startsWith('multipart/')
+  ) {
     return response;
   }
   reply.code(response.status);

@@ -39,7 +39,9 @@ export function sharedSubscriptionExecution(subscribe: SharedSubscribe = sharedS
   };
 }
 
-export type SharedSubscribe = (args: ExecutionArgs) => Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult>;
+export type SharedSubscribe = (
+  args: ExecutionArgs,
+) => Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult>;
 
 /**
  * The subscribe function behind `sharedSubscriptionExecution`: the source stream from the
@@ -52,7 +54,8 @@ export function sharedSubscribe(): SharedSubscribe {
   const results = new WeakMap<object, Map<string, Shared>>();
 
   const executeShared = (args: ExecutionArgs, key: string | undefined, payload: unknown): Shared => {
-    if (key === undefined || typeof payload !== 'object' || payload === null) return execute({ ...args, rootValue: payload });
+    if (key === undefined || typeof payload !== 'object' || payload === null)
+      return execute({ ...args, rootValue: payload });
     let byKey = results.get(payload);
     if (!byKey) results.set(payload, (byKey = new Map<string, Shared>()));
     let result = byKey.get(key);
@@ -66,7 +69,10 @@ export function sharedSubscribe(): SharedSubscribe {
     const audience = audienceOf(args.contextValue as GraphQLContext);
     let documentId = documentIds.get(args.document);
     if (documentId === undefined) documentIds.set(args.document, (documentId = documents++));
-    const key = audience === undefined ? undefined : `${documentId}|${args.operationName ?? ''}|${JSON.stringify(args.variableValues ?? {})}|${audience}`;
+    const key =
+      audience === undefined
+        ? undefined
+        : `${documentId}|${args.operationName ?? ''}|${JSON.stringify(args.variableValues ?? {})}|${audience}`;
     return mapStream(source, (payload) => executeShared(args, key, payload));
   };
 }

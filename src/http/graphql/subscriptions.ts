@@ -28,7 +28,10 @@ export class SubscriptionTracker {
 
   constructor(
     private readonly metrics: Pick<Metrics, 'subscriptionOpened'>,
-    private readonly limits: StreamLimits = { maxPerUser: Number.POSITIVE_INFINITY, maxInAll: Number.POSITIVE_INFINITY },
+    private readonly limits: StreamLimits = {
+      maxPerUser: Number.POSITIVE_INFINITY,
+      maxInAll: Number.POSITIVE_INFINITY,
+    },
   ) {}
 
   get size(): number {
@@ -55,8 +58,10 @@ export class SubscriptionTracker {
 
   #refuseOverCap(userId: string | undefined): void {
     const mine = userId === undefined ? 0 : (this.#streamsByUser.get(userId) ?? 0);
-    if (this.#streams >= this.limits.maxInAll) throw rateLimited(`The server holds its limit of ${this.limits.maxInAll} live streams; try again later`);
-    if (mine >= this.limits.maxPerUser) throw rateLimited(`At most ${this.limits.maxPerUser} live streams per user; close one first`);
+    if (this.#streams >= this.limits.maxInAll)
+      throw rateLimited(`The server holds its limit of ${this.limits.maxInAll} live streams; try again later`);
+    if (mine >= this.limits.maxPerUser)
+      throw rateLimited(`At most ${this.limits.maxPerUser} live streams per user; close one first`);
   }
 
   /** Counts an SSE stream while it is open; returns its uncount. */
@@ -94,7 +99,11 @@ export class SubscriptionTracker {
    * With `mask` (a transport that bypasses envelop's result hooks, see GraphQLServer.subscribe),
    * errors in results and errors the stream throws are masked here, as yoga's masking would.
    */
-  track(source: AsyncIterable<Result>, context: InternalContext, mask?: (error: unknown) => Error): AsyncIterableIterator<Result> {
+  track(
+    source: AsyncIterable<Result>,
+    context: InternalContext,
+    mask?: (error: unknown) => Error,
+  ): AsyncIterableIterator<Result> {
     const iterator = source[Symbol.asyncIterator]();
     const metered = this.metrics.subscriptionOpened(context.transport);
     const uncountStream = this.#countStream(context);
@@ -148,7 +157,8 @@ export class SubscriptionTracker {
         finish();
         return done();
       }
-      const delivered: IteratorResult<Result> = mask && step.value.errors ? { done: false, value: maskResult(step.value, mask) } : step;
+      const delivered: IteratorResult<Result> =
+        mask && step.value.errors ? { done: false, value: maskResult(step.value, mask) } : step;
       let rechecked: ReturnType<InternalContext['recheckViewer']>;
       try {
         rechecked = context.recheckViewer();

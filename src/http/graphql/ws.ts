@@ -55,7 +55,13 @@ function credentialOf(params: Readonly<Record<string, unknown>> | undefined): st
  * subscription (a public tracking page) stays. A database that cannot serve closes a socket at
  * init with 1013 too, and refuses a subscribe with SERVICE_UNAVAILABLE.
  */
-export function attachGraphQLWebSocket(server: Server, graphql: GraphQLServer, authenticator: Authenticator, authGuard: AuthGuard, limits: SubscriptionLimits): { close(): Promise<void> } {
+export function attachGraphQLWebSocket(
+  server: Server,
+  graphql: GraphQLServer,
+  authenticator: Authenticator,
+  authGuard: AuthGuard,
+  limits: SubscriptionLimits,
+): { close(): Promise<void> } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const socketsByUser = new Map<string, number>();
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -97,7 +103,12 @@ export function attachGraphQLWebSocket(server: Server, graphql: GraphQLServer, a
         } catch (error) {
           const known = knownError(error);
           if (!known) throw error;
-          const code = known.code === 'RATE_LIMITED' ? RATE_LIMITED_CLOSE : known.code === 'SERVICE_UNAVAILABLE' ? TRY_AGAIN_LATER : CloseCode.Unauthorized;
+          const code =
+            known.code === 'RATE_LIMITED'
+              ? RATE_LIMITED_CLOSE
+              : known.code === 'SERVICE_UNAVAILABLE'
+                ? TRY_AGAIN_LATER
+                : CloseCode.Unauthorized;
           socket.close(code, known.message.slice(0, 120));
           return false;
         }
@@ -105,7 +116,10 @@ export function attachGraphQLWebSocket(server: Server, graphql: GraphQLServer, a
           const userId = viewer.id;
           const open = socketsByUser.get(userId) ?? 0;
           if (open >= limits.wsMaxSocketsPerUser) {
-            socket.close(TRY_AGAIN_LATER, `At most ${limits.wsMaxSocketsPerUser} WebSocket connections per user; close one first`);
+            socket.close(
+              TRY_AGAIN_LATER,
+              `At most ${limits.wsMaxSocketsPerUser} WebSocket connections per user; close one first`,
+            );
             return false;
           }
           socketsByUser.set(userId, open + 1);
@@ -123,7 +137,14 @@ export function attachGraphQLWebSocket(server: Server, graphql: GraphQLServer, a
       onSubscribe: async (ctx, _id, payload) => {
         // graphql-ws has entered this operation already.
         if (Object.keys(ctx.subscriptions).length > limits.wsMaxSubscriptionsPerSocket) {
-          return [toGraphQLError(new AppError('RATE_LIMITED', `At most ${limits.wsMaxSubscriptionsPerSocket} operations at once per connection; complete one first`))];
+          return [
+            toGraphQLError(
+              new AppError(
+                'RATE_LIMITED',
+                `At most ${limits.wsMaxSubscriptionsPerSocket} operations at once per connection; complete one first`,
+              ),
+            ),
+          ];
         }
         let viewer: Viewer | undefined;
         try {
@@ -134,10 +155,17 @@ export function attachGraphQLWebSocket(server: Server, graphql: GraphQLServer, a
           throw error;
         }
         if (payload.query.length > GRAPHQL_LIMITS.maxQueryLength) {
-          return [new GraphQLError(`Query is ${payload.query.length} characters long; the limit is ${GRAPHQL_LIMITS.maxQueryLength}`, { extensions: { code: 'BAD_USER_INPUT' } })];
+          return [
+            new GraphQLError(
+              `Query is ${payload.query.length} characters long; the limit is ${GRAPHQL_LIMITS.maxQueryLength}`,
+              { extensions: { code: 'BAD_USER_INPUT' } },
+            ),
+          ];
         }
         const context = createContext(viewer, 'ws', authenticator, authGuard.addressOf(ctx.extra.request));
-        const { schema, execute, contextFactory, parse, validate } = graphql.yoga.getEnveloped(context) as EnvelopedOperation;
+        const { schema, execute, contextFactory, parse, validate } = graphql.yoga.getEnveloped(
+          context,
+        ) as EnvelopedOperation;
         try {
           const document = parse(payload.query);
           const errors = validate(schema, document);
@@ -198,7 +226,11 @@ const EARLY_ACK_BYTES = 64 * 1024;
  * still slows its own subscriptions, which then coalesce their backlog per order). A write
  * error still ends the connection: ws closes the socket and graphql-ws ends its subscriptions.
  */
-export function coalesceWrites(ws: WebSocket, socket: Duplex, transform: (data: unknown) => unknown = (data) => data): void {
+export function coalesceWrites(
+  ws: WebSocket,
+  socket: Duplex,
+  transform: (data: unknown) => unknown = (data) => data,
+): void {
   const send = ws.send.bind(ws) as (...args: unknown[]) => void;
   let corked = false;
   const uncork = () => {
@@ -214,7 +246,8 @@ export function coalesceWrites(ws: WebSocket, socket: Duplex, transform: (data: 
     const data = transform(args[0]);
     const callback = args[1];
     // graphql-ws sends (data, callback); any other form goes through untouched (as text).
-    if (args.length !== 2 || typeof callback !== 'function') return send(Buffer.isBuffer(data) && typeof args[0] === 'string' ? data.toString() : data, ...args.slice(1));
+    if (args.length !== 2 || typeof callback !== 'function')
+      return send(Buffer.isBuffer(data) && typeof args[0] === 'string' ? data.toString() : data, ...args.slice(1));
     // A message spliced into bytes is still a text frame: graphql-ws speaks text.
     if (socket.writableLength >= EARLY_ACK_BYTES) return send(data, TEXT_FRAME, callback);
     send(data, TEXT_FRAME, () => undefined);
@@ -237,12 +270,21 @@ const MARKED_END = `"payload":${JSON.stringify(MARK)}}`;
  * was joined on the heap and encoded again by ws, the payload's whole length per subscriber.
  * Payloads are validated by graphql-ws before the replacer runs.
  */
-export function sharedPayloadJson(): { replacer: (this: unknown, key: string, value: unknown) => unknown; splice: (data: unknown) => unknown } {
+export function sharedPayloadJson(): {
+  replacer: (this: unknown, key: string, value: unknown) => unknown;
+  splice: (data: unknown) => unknown;
+} {
   const serialized = new WeakMap<object, Buffer>();
   let marked: Buffer | undefined;
   return {
     replacer(this: unknown, key: string, value: unknown) {
-      if (key !== 'payload' || typeof value !== 'object' || value === null || (this as { type?: unknown }).type !== 'next') return value;
+      if (
+        key !== 'payload' ||
+        typeof value !== 'object' ||
+        value === null ||
+        (this as { type?: unknown }).type !== 'next'
+      )
+        return value;
       let bytes = serialized.get(value);
       if (bytes === undefined) serialized.set(value, (bytes = Buffer.from(`"payload":${JSON.stringify(value)}}`)));
       marked = bytes;

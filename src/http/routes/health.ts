@@ -51,7 +51,11 @@ export const healthRoutes: FastifyPluginAsync<ReadinessDeps> = (app, deps) => {
       checks.projector = lag === undefined ? result : { ...result, lagEvents: lag };
     }
     const ready = Object.values(checks).every((c) => c.ok);
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', ...(deps.payments === undefined ? {} : { payments: deps.payments }), checks });
+    return reply.status(ready ? 200 : 503).send({
+      status: ready ? 'ready' : 'unavailable',
+      ...(deps.payments === undefined ? {} : { payments: deps.payments }),
+      checks,
+    });
   });
   return Promise.resolve();
 };

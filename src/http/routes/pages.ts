@@ -9,7 +9,15 @@ import { PROBLEM_CONTENT_TYPE, problem } from '../problem.ts';
 export const DEFAULT_PAGES_DIR = join(import.meta.dirname, '..', '..', '..', 'web', 'dist');
 
 /** The paths the pages' router answers; anything else keeps the API's JSON 404. */
-export const PAGE_ROUTES = ['/orders', '/orders/:id', '/order-success', '/track/:token', '/signin', '/ops', '/ops/*'] as const;
+export const PAGE_ROUTES = [
+  '/orders',
+  '/orders/:id',
+  '/order-success',
+  '/track/:token',
+  '/signin',
+  '/ops',
+  '/ops/*',
+] as const;
 
 /**
  * Serves the built pages from the API's own origin: hashed files under `/assets/` cached for good
@@ -39,7 +47,10 @@ export const pageRoutes: FastifyPluginAsync<{ readonly pagesDir: string }> = asy
         html = await readFile(indexFile, 'utf8');
       } catch {
         const detail = 'The pages are not built: run `npm run build:web` (npm install and npm start build them).';
-        return reply.status(503).type(PROBLEM_CONTENT_TYPE).send(problem(503, 'SERVICE_UNAVAILABLE', detail));
+        return reply
+          .status(503)
+          .type(PROBLEM_CONTENT_TYPE)
+          .send(problem(503, 'SERVICE_UNAVAILABLE', detail));
       }
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
     });

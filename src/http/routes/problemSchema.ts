@@ -7,9 +7,20 @@ export const problemSchema = z
     title: z.string(),
     status: z.number().int(),
     detail: z.string(),
-    code: z.string().describe('BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, ILLEGAL_TRANSITION, ORDER_ON_HOLD, VERSION_CONFLICT, …'),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe('400 only: the invalid fields, the first 20'),
-    omittedErrors: z.number().int().optional().describe('400 only: how many more invalid fields there were than listed'),
+    code: z
+      .string()
+      .describe(
+        'BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, ILLEGAL_TRANSITION, ORDER_ON_HOLD, VERSION_CONFLICT, …',
+      ),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .describe('400 only: the invalid fields, the first 20'),
+    omittedErrors: z
+      .number()
+      .int()
+      .optional()
+      .describe('400 only: how many more invalid fields there were than listed'),
     instance: z.string().optional(),
   })
   .describe('application/problem+json');
@@ -26,5 +37,7 @@ const DESCRIPTIONS: Readonly<Record<number, string>> = {
 
 /** Problem responses by status, each documented with what it means on our routes. */
 export function problemResponses(...statuses: readonly number[]): Record<number, typeof problemSchema> {
-  return Object.fromEntries(statuses.map((status) => [status, problemSchema.describe(DESCRIPTIONS[status] ?? 'Problem Details')]));
+  return Object.fromEntries(
+    statuses.map((status) => [status, problemSchema.describe(DESCRIPTIONS[status] ?? 'Problem Details')]),
+  );
 }

@@ -54,7 +54,10 @@ const NONE: Rejected = new Map();
  * retried one by one to find the one to blame, and for it the projections whose writes it
  * refuses (each tried alone, rolled back), which dead-letter it while the others apply it.
  */
-export async function projectBatch<S>(target: BatchTarget<S>, events: readonly RecordedEvent[]): Promise<CommittedBatch<S>> {
+export async function projectBatch<S>(
+  target: BatchTarget<S>,
+  events: readonly RecordedEvent[],
+): Promise<CommittedBatch<S>> {
   try {
     return await inTransaction(target, events, NONE);
   } catch (error) {
@@ -103,7 +106,9 @@ function forSlot<S>(slot: LiveSlot<S>, events: readonly RecordedEvent[]): readon
   const { projection } = slot;
   let all = true;
   const takes = (event: RecordedEvent): boolean =>
-    projection.canHandle(event.type) && !(after && comparePositions(event.position, after) <= 0) && projection.streamPrefixes.some((prefix) => event.streamId.startsWith(prefix));
+    projection.canHandle(event.type) &&
+    !(after && comparePositions(event.position, after) <= 0) &&
+    projection.streamPrefixes.some((prefix) => event.streamId.startsWith(prefix));
   for (const event of events) {
     if (!takes(event)) {
       all = false;
@@ -130,19 +135,42 @@ async function inTransaction<S>(
   for (const slot of target.slots) {
     const mine = forSlot(slot, events);
     const refused = rejected.get(slot) ?? new Set<RecordedEvent>();
-    const written = mine.length === 0 ? undefined : await slot.live.fold(target.client, target.schema, mine, refused, target.readBack ?? false);
+    const written =
+      mine.length === 0
+        ? undefined
+        : await slot.live.fold(target.client, target.schema, mine, refused, target.readBack ?? false);
     if (written) writes.push(written);
     for (const letter of written?.deadLetters ?? []) deadLetters.push({ projection: slot.projection.name, ...letter });
     for (const event of refused) deadLetters.push({ projection: slot.projection.name, event, error: reason });
     for (const id of written?.changedIds ?? []) changed.add(id);
     // A projection added later catches up while the others' checkpoints stay where they are.
     const advances = !slot.position || comparePositions(last.position, slot.position) > 0;
-    parts.push({ projection: slot.projection.name, expected: slot.position, advances, statements: written?.statements ?? [], readBack: written?.readBack });
+    parts.push({
+      projection: slot.projection.name,
+      expected: slot.position,
+      advances,
+      statements: written?.statements ?? [],
+      readBack: written?.readBack,
+    });
   }
   const changedOrderIds = [...changed];
   await target.hooks?.beforeCommit?.(events);
-  const summaries = await commitBatch(target.client, target.schema, parts, deadLetters, last.position, changedOrderIds, target.readBack ?? false);
-  for (const slot of target.slots) if (!slot.position || comparePositions(last.position, slot.position) > 0) slot.position = last.position;
+  const summaries = await commitBatch(
+    target.client,
+    target.schema,
+    parts,
+    deadLetters,
+    last.position,
+    changedOrderIds,
+    target.readBack ?? false,
+  );
+  for (const slot of target.slots)
+    if (!slot.position || comparePositions(last.position, slot.position) > 0) slot.position = last.position;
   for (const written of writes) written.committed();
-  return { position: last.position, changedOrderIds, deadLetters: deadLetters.length, ...(summaries ? { summaries } : {}) };
+  return {
+    position: last.position,
+    changedOrderIds,
+    deadLetters: deadLetters.length,
+    ...(summaries ? { summaries } : {}),
+  };
 }

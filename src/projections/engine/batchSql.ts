@@ -15,7 +15,6 @@ const NAME = /^[a-z0-9_@-]+$/;
 /** SQLSTATE raised by projection_checkpoint_at (migration 004) when the checkpoint moved. */
 const CHECKPOINT_MOVED = 'PJ001';
 
-
 /** The engine's part of every batch: dead letters, every projection's checkpoint, the change notices (the NOTIFY is the final select). */
 const ENGINE_WRITES = `with
   dead as (insert into projection_dead_letters (projection, event_id, stream_id, stream_version, event_type, position_commit, position_prepare, error, data, metadata, recorded_at)
@@ -113,11 +112,16 @@ export async function commitBatch<Summary>(
   const notices = encodeChangeNotices(position, changedIds).map(text).join(', ');
   const sql = ['begin', 'set local synchronous_commit = off'];
   for (const part of parts) {
-    sql.push(`select projection_checkpoint_at(${text(part.projection)}, ${part.expected ? `${part.expected.commit}, ${part.expected.prepare}` : 'null, null'})`);
+    sql.push(
+      `select projection_checkpoint_at(${text(part.projection)}, ${part.expected ? `${part.expected.commit}, ${part.expected.prepare}` : 'null, null'})`,
+    );
   }
   for (const part of parts) sql.push(...part.statements);
   sql.push(
-    `execute ${engine}(${text(JSON.stringify(deadLetters.map(deadLetterRow)))}, ${position.commit}, ${position.prepare}, array[${parts.filter((part) => part.advances).map((part) => text(part.projection)).join(', ')}]::text[], array[${notices}]::text[])`,
+    `execute ${engine}(${text(JSON.stringify(deadLetters.map(deadLetterRow)))}, ${position.commit}, ${position.prepare}, array[${parts
+      .filter((part) => part.advances)
+      .map((part) => text(part.projection))
+      .join(', ')}]::text[], array[${notices}]::text[])`,
   );
   // Where each read-back's rows come in the results: one result per statement of the message.
   const readBacks: { readonly at: number; idOf(row: Summary): string }[] = [];
@@ -134,7 +138,8 @@ export async function commitBatch<Summary>(
     const results = (await client.query(sql.join(';\n'))) as unknown as pg.QueryResult[];
     if (readBacks.length === 0) return undefined;
     const summaries = new Map<string, Summary>();
-    for (const readBackAt of readBacks) for (const row of (results[readBackAt.at]?.rows ?? []) as Summary[]) summaries.set(readBackAt.idOf(row), row);
+    for (const readBackAt of readBacks)
+      for (const row of (results[readBackAt.at]?.rows ?? []) as Summary[]) summaries.set(readBackAt.idOf(row), row);
     return summaries;
   } catch (error) {
     await client.query('rollback').catch(() => undefined);

@@ -35,7 +35,10 @@ export interface ChangeFeed<Summary = unknown> {
    * Resolves true once the read model has reached `position` (e.g. an append's position: the
    * change is then readable), false after `timeoutMs` (default 5000) or on abort.
    */
-  waitForPosition(position: GlobalPosition, options?: { readonly timeoutMs?: number; readonly signal?: AbortSignal }): Promise<boolean>;
+  waitForPosition(
+    position: GlobalPosition,
+    options?: { readonly timeoutMs?: number; readonly signal?: AbortSignal },
+  ): Promise<boolean>;
   /** The newest position the read model is known to have reached; undefined before anything. */
   currentPosition(): GlobalPosition | undefined;
 }
@@ -79,7 +82,9 @@ interface Waiter {
 }
 
 /** Starts listening; resolves once the feed knows where the read model stands. */
-export async function startChangeFeed<Summary = unknown>(options: ChangeFeedOptions): Promise<ChangeFeedHandle<Summary>> {
+export async function startChangeFeed<Summary = unknown>(
+  options: ChangeFeedOptions,
+): Promise<ChangeFeedHandle<Summary>> {
   const feed = new PostgresChangeFeed<Summary>(options);
   await feed.start();
   return feed;
@@ -154,7 +159,10 @@ class PostgresChangeFeed<Summary> implements ChangeFeedHandle<Summary> {
     return this.#complete;
   }
 
-  waitForPosition(position: GlobalPosition, options: { readonly timeoutMs?: number; readonly signal?: AbortSignal } = {}): Promise<boolean> {
+  waitForPosition(
+    position: GlobalPosition,
+    options: { readonly timeoutMs?: number; readonly signal?: AbortSignal } = {},
+  ): Promise<boolean> {
     if (this.#reached(position)) return Promise.resolve(true);
     if (this.#closed || options.signal?.aborted) return Promise.resolve(false);
     return new Promise((resolve) => {
@@ -206,7 +214,12 @@ class PostgresChangeFeed<Summary> implements ChangeFeedHandle<Summary> {
   }
 
   /** Delivers one commit's changes once: older positions and parts already seen are dropped. */
-  #deliver(position: GlobalPosition, orderIds: readonly string[], part: { index: number; of: number } | undefined, summaries?: ReadonlyMap<string, Summary>): void {
+  #deliver(
+    position: GlobalPosition,
+    orderIds: readonly string[],
+    part: { index: number; of: number } | undefined,
+    summaries?: ReadonlyMap<string, Summary>,
+  ): void {
     const order = this.#current ? comparePositions(position, this.#current) : 1;
     if (order < 0) return;
     if (order === 0 && (this.#parts.complete || (part && this.#parts.seen.has(part.index)))) return;
@@ -243,7 +256,12 @@ class PostgresChangeFeed<Summary> implements ChangeFeedHandle<Summary> {
   async #listen(): Promise<void> {
     // keepAlive and the heartbeat: a half-open connection fires neither 'error' nor 'end', and
     // the feed would go on believing it listens while every notice is lost.
-    const client = new pg.Client({ ...this.options.pool.options, keepAlive: true, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: LISTENER_APPLICATION_NAME });
+    const client = new pg.Client({
+      ...this.options.pool.options,
+      keepAlive: true,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      application_name: LISTENER_APPLICATION_NAME,
+    });
     const heartbeat: { stop?: () => void } = {};
     const lost = (error?: unknown): void => {
       if (error) this.options.onError?.(error);
@@ -272,7 +290,11 @@ class PostgresChangeFeed<Summary> implements ChangeFeedHandle<Summary> {
       throw error;
     }
     this.#client = client;
-    heartbeat.stop = startHeartbeat(client, () => lost(new Error('The change feed\'s LISTEN connection stopped answering')), { timeoutMs: HEARTBEAT_TIMEOUT_MS });
+    heartbeat.stop = startHeartbeat(
+      client,
+      () => lost(new Error("The change feed's LISTEN connection stopped answering")),
+      { timeoutMs: HEARTBEAT_TIMEOUT_MS },
+    );
     this.#stopHeartbeat = heartbeat.stop;
   }
 
@@ -342,11 +364,18 @@ class PostgresChangeFeed<Summary> implements ChangeFeedHandle<Summary> {
 }
 
 /** What the projections that tell changes changed after `after`, oldest change first within each. */
-async function changedAfter(pool: pg.Pool, projections: ChangeFeedOptions['projections'], after: GlobalPosition): Promise<string[]> {
+async function changedAfter(
+  pool: pg.Pool,
+  projections: ChangeFeedOptions['projections'],
+  after: GlobalPosition,
+): Promise<string[]> {
   const ids = new Set<string>();
   for (const { changedAfter: sql } of projections) {
     if (!sql) continue;
-    const { rows } = await pool.query<{ id: string }>(`${sql} order by position_commit, position_prepare`, [after.commit.toString(), after.prepare.toString()]);
+    const { rows } = await pool.query<{ id: string }>(`${sql} order by position_commit, position_prepare`, [
+      after.commit.toString(),
+      after.prepare.toString(),
+    ]);
     for (const row of rows) ids.add(row.id);
   }
   return [...ids];

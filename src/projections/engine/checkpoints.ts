@@ -23,7 +23,10 @@ const toPosition = (row: CheckpointRow | undefined): GlobalPosition | undefined 
 export const samePosition = (a: GlobalPosition | undefined, b: GlobalPosition | undefined): boolean =>
   a === undefined || b === undefined ? a === b : comparePositions(a, b) === 0;
 
-export async function readCheckpoint(db: Queryable, name: string): Promise<{ position: GlobalPosition | undefined; updatedAt: Date | null }> {
+export async function readCheckpoint(
+  db: Queryable,
+  name: string,
+): Promise<{ position: GlobalPosition | undefined; updatedAt: Date | null }> {
   const { rows } = await db.query<CheckpointRow>(
     'select position_commit::text as commit, position_prepare::text as prepare, updated_at from projection_checkpoints where name = $1',
     [name],
@@ -36,7 +39,11 @@ export async function readCheckpoint(db: Queryable, name: string): Promise<{ pos
  * Every writer of the projection (the live projector, a rebuild's switch) takes this lock first,
  * so they take turns, and a writer that lost its place (CheckpointMovedError) writes nothing.
  */
-export async function lockCheckpoint(db: Queryable, name: string, expected: GlobalPosition | undefined | 'any'): Promise<GlobalPosition | undefined> {
+export async function lockCheckpoint(
+  db: Queryable,
+  name: string,
+  expected: GlobalPosition | undefined | 'any',
+): Promise<GlobalPosition | undefined> {
   await db.query('insert into projection_checkpoints (name) values ($1) on conflict (name) do nothing', [name]);
   const { rows } = await db.query<CheckpointRow>(
     'select position_commit::text as commit, position_prepare::text as prepare, updated_at from projection_checkpoints where name = $1 for update',
@@ -48,11 +55,10 @@ export async function lockCheckpoint(db: Queryable, name: string, expected: Glob
 }
 
 export async function saveCheckpoint(db: Queryable, name: string, position: GlobalPosition): Promise<void> {
-  await db.query('update projection_checkpoints set position_commit = $2, position_prepare = $3, updated_at = now() where name = $1', [
-    name,
-    position.commit.toString(),
-    position.prepare.toString(),
-  ]);
+  await db.query(
+    'update projection_checkpoints set position_commit = $2, position_prepare = $3, updated_at = now() where name = $1',
+    [name, position.commit.toString(), position.prepare.toString()],
+  );
 }
 
 /**
@@ -60,7 +66,10 @@ export async function saveCheckpoint(db: Queryable, name: string, position: Glob
  * batch moves them all, so they differ only while one added later catches up); undefined while
  * any has none.
  */
-export async function readLowestCheckpoint(db: Queryable, names: readonly string[]): Promise<GlobalPosition | undefined> {
+export async function readLowestCheckpoint(
+  db: Queryable,
+  names: readonly string[],
+): Promise<GlobalPosition | undefined> {
   const { rows } = await db.query<CheckpointRow & { name: string }>(
     'select name, position_commit::text as commit, position_prepare::text as prepare, updated_at from projection_checkpoints where name = any($1::text[])',
     [names],

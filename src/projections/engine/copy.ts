@@ -37,7 +37,10 @@ class CopyIn implements pg.Submittable {
    * rows' buffer itself behind it: pg's sendCopyFromChunk copied every flush (megabytes) into a
    * message buffer grown by doubling. The caller keeps the buffer untouched until the COPY ends.
    */
-  handleCopyInResponse(connection: { stream: { writable: boolean; write(chunk: Buffer): boolean }; endCopyFrom(): void }): void {
+  handleCopyInResponse(connection: {
+    stream: { writable: boolean; write(chunk: Buffer): boolean };
+    endCopyFrom(): void;
+  }): void {
     const header = Buffer.allocUnsafe(5);
     header[0] = 0x64; // 'd', CopyData
     header.writeUInt32BE(this.data.length + 4, 1);
@@ -82,7 +85,13 @@ export async function copyData(client: pg.ClientBase, sql: string, data: Buffer)
 }
 
 /** Inserts `rows` (objects keyed by column) into `schema.table` in one COPY. */
-export async function copyRows(client: pg.ClientBase, schema: string, table: string, columns: Columns, rows: readonly object[]): Promise<void> {
+export async function copyRows(
+  client: pg.ClientBase,
+  schema: string,
+  table: string,
+  columns: Columns,
+  rows: readonly object[],
+): Promise<void> {
   const encode = rowEncoder(columns);
   let lines = '';
   for (const row of rows) lines += encode(row);

@@ -25,10 +25,25 @@ export interface DeadLetterRow {
   readonly failedAt: Date;
 }
 
-export async function listDeadLetters(db: Queryable, projection: string, limit = 50): Promise<{ total: number; items: DeadLetterRow[] }> {
+export async function listDeadLetters(
+  db: Queryable,
+  projection: string,
+  limit = 50,
+): Promise<{ total: number; items: DeadLetterRow[] }> {
   const [count, list] = await Promise.all([
-    db.query<{ total: string }>('select count(*) as total from projection_dead_letters where projection = $1', [projection]),
-    db.query<{ event_id: string; stream_id: string; stream_version: string; event_type: string; commit: string; prepare: string; error: string; failed_at: Date }>(
+    db.query<{ total: string }>('select count(*) as total from projection_dead_letters where projection = $1', [
+      projection,
+    ]),
+    db.query<{
+      event_id: string;
+      stream_id: string;
+      stream_version: string;
+      event_type: string;
+      commit: string;
+      prepare: string;
+      error: string;
+      failed_at: Date;
+    }>(
       `select event_id, stream_id, stream_version, event_type, position_commit::text as commit, position_prepare::text as prepare, error, failed_at
        from projection_dead_letters where projection = $1 order by position_commit, position_prepare limit $2`,
       [projection, limit],
@@ -50,7 +65,11 @@ export async function listDeadLetters(db: Queryable, projection: string, limit =
 }
 
 /** A successful (strict) rebuild applied these events after all: their dead letters are resolved. */
-export async function clearDeadLettersUpTo(db: Queryable, projection: string, position: GlobalPosition): Promise<number> {
+export async function clearDeadLettersUpTo(
+  db: Queryable,
+  projection: string,
+  position: GlobalPosition,
+): Promise<number> {
   const { rowCount } = await db.query(
     'delete from projection_dead_letters where projection = $1 and (position_commit, position_prepare) <= ($2::bigint, $3::bigint)',
     [projection, position.commit.toString(), position.prepare.toString()],

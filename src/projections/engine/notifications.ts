@@ -22,7 +22,9 @@ export function encodeChangeNotices(position: GlobalPosition, orderIds: readonly
   const parts = Math.max(1, Math.ceil(orderIds.length / perPart));
   const payloads: string[] = [];
   for (let part = 0; part < parts; part += 1) {
-    payloads.push(JSON.stringify({ p: head, i: part, n: parts, o: orderIds.slice(part * perPart, (part + 1) * perPart) }));
+    payloads.push(
+      JSON.stringify({ p: head, i: part, n: parts, o: orderIds.slice(part * perPart, (part + 1) * perPart) }),
+    );
   }
   return payloads;
 }
@@ -38,6 +40,13 @@ export function decodeChangeNotice(payload: string): ChangeNotice | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const { p, i, n, o } = value as Record<string, unknown>;
   const position = typeof p === 'string' ? parsePosition(p) : undefined;
-  if (!position || !Number.isSafeInteger(i) || !Number.isSafeInteger(n) || !Array.isArray(o) || !o.every((id) => typeof id === 'string')) return undefined;
+  if (
+    !position ||
+    !Number.isSafeInteger(i) ||
+    !Number.isSafeInteger(n) ||
+    !Array.isArray(o) ||
+    !o.every((id) => typeof id === 'string')
+  )
+    return undefined;
   return { position, part: i as number, parts: n as number, orderIds: o };
 }

@@ -59,7 +59,13 @@ export interface LiveProjection<Summary = unknown> {
    * events the database refused before; it skips them (they are dead-lettered for it) but moves
    * past them. `readBack`: the engine will want `LiveWrites.readBack`.
    */
-  fold(client: pg.ClientBase, schema: string, events: readonly RecordedEvent[], rejected: ReadonlySet<RecordedEvent>, readBack: boolean): Promise<LiveWrites<Summary>>;
+  fold(
+    client: pg.ClientBase,
+    schema: string,
+    events: readonly RecordedEvent[],
+    rejected: ReadonlySet<RecordedEvent>,
+    readBack: boolean,
+  ): Promise<LiveWrites<Summary>>;
   /** Forget what it kept between batches: the next fold reads from the rows. */
   forget(): void;
 }
@@ -88,7 +94,10 @@ export interface RebuildProjection {
    * A row of one of its tables the database refused in the bulk load (its fields as sent, COPY
    * text): the event it came from, when the row names one; the rebuild then stops at that event.
    */
-  blame?(table: string, fields: readonly string[]): { readonly streamId: string; readonly version: number; readonly eventId: string } | undefined;
+  blame?(
+    table: string,
+    fields: readonly string[],
+  ): { readonly streamId: string; readonly version: number; readonly eventId: string } | undefined;
 }
 
 /** A rebuild met an event it cannot apply: it stops, and the live tables stay as they are. */
@@ -98,6 +107,9 @@ export class RebuildStoppedError extends Error {
     readonly event: RecordedEvent,
     cause: unknown,
   ) {
-    super(`Rebuild stopped at ${event.type} ${event.id} (v${event.streamVersion} of ${event.streamId}): ${(cause as Error).message}`, { cause });
+    super(
+      `Rebuild stopped at ${event.type} ${event.id} (v${event.streamVersion} of ${event.streamId}): ${(cause as Error).message}`,
+      { cause },
+    );
   }
 }

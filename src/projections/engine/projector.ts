@@ -78,11 +78,16 @@ async function lead<S>(options: ProjectorOptions<S>, signal: AbortSignal): Promi
       // Per subscription: a restart (the checkpoint moved) ends the old one and forgets what the projections kept.
       const slots: LiveSlot<S>[] = [];
       for (const projection of options.projections) {
-        slots.push({ projection, live: projection.live(), position: (await readCheckpoint(client, projection.name)).position });
+        slots.push({
+          projection,
+          live: projection.live(),
+          position: (await readCheckpoint(client, projection.name)).position,
+        });
       }
       // From the lowest checkpoint: a projection added later catches up while the others skip what they have.
       let from = slots[0]!.position;
-      for (const slot of slots) if (!slot.position || (from && comparePositions(slot.position, from) < 0)) from = slot.position;
+      for (const slot of slots)
+        if (!slot.position || (from && comparePositions(slot.position, from) < 0)) from = slot.position;
       const subscription = new AbortController();
       try {
         const batches = prefetching(
@@ -94,7 +99,10 @@ async function lead<S>(options: ProjectorOptions<S>, signal: AbortSignal): Promi
           }),
         );
         for await (const events of batches) {
-          const committed = await projectBatch({ client, schema: 'public', slots, hooks: options.hooks, readBack: options.readBack?.() ?? false }, events);
+          const committed = await projectBatch(
+            { client, schema: 'public', slots, hooks: options.hooks, readBack: options.readBack?.() ?? false },
+            events,
+          );
           options.onCommitted?.(committed);
           if (signal.aborted) break;
         }

@@ -31,7 +31,11 @@ export interface ReadModel<Summary = unknown> {
  * Run `migrate(pool)` first.
  */
 export async function startReadModel<Summary>(options: ReadModelOptions<Summary>): Promise<ReadModel<Summary>> {
-  const changeFeed = await startChangeFeed<Summary>({ pool: options.pool, projections: options.projections, onError: options.onError });
+  const changeFeed = await startChangeFeed<Summary>({
+    pool: options.pool,
+    projections: options.projections,
+    onError: options.onError,
+  });
   let closing = false;
   const projector = options.projector
     ? startProjector({
@@ -47,7 +51,8 @@ export async function startReadModel<Summary>(options: ReadModelOptions<Summary>
           changeFeed.projectingOn(backend);
           // A leader that lost its connection may have committed a batch it never published. Not on
           // close: nobody is left to tell, and the pool is about to end.
-          if (backend === undefined && !closing) changeFeed.catchUp().catch((error: unknown) => options.onError?.(error));
+          if (backend === undefined && !closing)
+            changeFeed.catchUp().catch((error: unknown) => options.onError?.(error));
         },
       })
     : undefined;

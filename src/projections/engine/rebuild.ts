@@ -75,7 +75,10 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   if (!guard) throw new RebuildBusyError();
   const connect = async (): Promise<pg.Client> => {
     // A COPY or an index build of every order runs for minutes: not under a request pool's timeouts.
-    const connection = new pg.Client({ ...withoutRequestTimeouts(options.pool.options), application_name: REBUILD_APPLICATION_NAME });
+    const connection = new pg.Client({
+      ...withoutRequestTimeouts(options.pool.options),
+      application_name: REBUILD_APPLICATION_NAME,
+    });
     // A dead connection fails the statement in flight, which fails the rebuild; pg also emits
     // 'error', which unheard would end the process before the cleanup below ran.
     connection.on('error', () => undefined);

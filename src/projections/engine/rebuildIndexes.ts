@@ -15,16 +15,25 @@ import { indexBuilds, type IndexBuild } from './tableClone.ts';
  * long. `tables`, as the projections list them (the streamed ones are indexed while the
  * final-state ones are still being written).
  */
-export async function buildIndexes(connections: readonly pg.ClientBase[], schema: string, tables: readonly ReadTable[]): Promise<void> {
+export async function buildIndexes(
+  connections: readonly pg.ClientBase[],
+  schema: string,
+  tables: readonly ReadTable[],
+): Promise<void> {
   const [first] = connections;
   if (!first) throw new Error('buildIndexes needs a connection');
   const chosen = [...tables].reverse();
   const builds: IndexBuild[] = [];
   for (const table of chosen) builds.push(...(await indexBuilds(first, schema, table.name)));
   const analyses = chosen.map((table) =>
-    table.statistics === 'all' ? `analyze ${qualified(schema, table.name)}` : `analyze ${qualified(schema, table.name)} (${table.statistics.map(quoteIdent).join(', ')})`,
+    table.statistics === 'all'
+      ? `analyze ${qualified(schema, table.name)}`
+      : `analyze ${qualified(schema, table.name)} (${table.statistics.map(quoteIdent).join(', ')})`,
   );
-  await drain(connections, builds.map((build) => build.build));
+  await drain(
+    connections,
+    builds.map((build) => build.build),
+  );
   for (const build of builds) if (build.attach) await first.query(build.attach);
   await drain(connections, analyses);
 }

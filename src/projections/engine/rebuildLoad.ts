@@ -1,5 +1,10 @@
 import type pg from 'pg';
-import { comparePositions, type EventStore, type GlobalPosition, type RecordedEvent } from '../../eventstore/eventStore.ts';
+import {
+  comparePositions,
+  type EventStore,
+  type GlobalPosition,
+  type RecordedEvent,
+} from '../../eventstore/eventStore.ts';
 import { bulkReaderOf } from '../../eventstore/postgres/index.ts';
 import { RebuildStoppedError, type Projection, type RebuildProjection } from './projection.ts';
 import { CopyRowRefusedError, TableWriter } from './rebuildRows.ts';
@@ -35,11 +40,16 @@ export interface LoadSettings {
 const FINAL_CHUNK = 10_000;
 
 const readPage = (settings: LoadSettings, after: GlobalPosition | undefined): Promise<readonly RecordedEvent[]> =>
-  settings.eventStore.readAll({ ...(after ? { after } : {}), maxCount: settings.pageSize, streamPrefixes: settings.streamPrefixes });
+  settings.eventStore.readAll({
+    ...(after ? { after } : {}),
+    maxCount: settings.pageSize,
+    streamPrefixes: settings.streamPrefixes,
+  });
 
 /** The events of a page a projection takes: of its streams, of types it handles (usually all: no copy). */
 function pageFor(projection: Projection, page: readonly RecordedEvent[]): readonly RecordedEvent[] {
-  const takes = (event: RecordedEvent): boolean => projection.canHandle(event.type) && projection.streamPrefixes.some((prefix) => event.streamId.startsWith(prefix));
+  const takes = (event: RecordedEvent): boolean =>
+    projection.canHandle(event.type) && projection.streamPrefixes.some((prefix) => event.streamId.startsWith(prefix));
   return page.every(takes) ? page : page.filter(takes);
 }
 
@@ -120,7 +130,10 @@ export async function bulkLoad(
       const finishing: Promise<void>[] = [];
       for (const slot of settings.slots) {
         for (const table of slot.projection.tables.filter((t) => t.load === 'final')) {
-          const halves = [new TableWriter(first, settings.schema, table, FINAL_CHUNK), new TableWriter(second, settings.schema, table, FINAL_CHUNK)] as const;
+          const halves = [
+            new TableWriter(first, settings.schema, table, FINAL_CHUNK),
+            new TableWriter(second, settings.schema, table, FINAL_CHUNK),
+          ] as const;
           let chunk = 0;
           for (const line of slot.rebuild.finalLines(table.name)) {
             // A failed streamed COPY (or index build) ends the load now, not after the final rows.
@@ -157,7 +170,9 @@ async function blamedEvent(error: unknown, settings: LoadSettings): Promise<unkn
     if (!projection.tables.some((table) => table.name === error.table) || !rebuild.blame) continue;
     const source = rebuild.blame(error.table, error.fields);
     if (!source) return error;
-    const { events } = await settings.eventStore.readStream(source.streamId, { fromVersion: source.version, maxCount: 1 }).catch(() => ({ events: [] }));
+    const { events } = await settings.eventStore
+      .readStream(source.streamId, { fromVersion: source.version, maxCount: 1 })
+      .catch(() => ({ events: [] }));
     const event = events[0];
     return event && event.id === source.eventId ? new RebuildStoppedError(event, error.cause) : error;
   }
@@ -179,7 +194,12 @@ export async function catchUp(db: Queryable, settings: LoadSettings, cursor: Reb
 }
 
 /** Folds one page (strict) onto the rows of every projection and writes the changes. */
-export async function applyPage(db: Queryable, settings: LoadSettings, cursor: RebuildCursor, page: readonly RecordedEvent[]): Promise<void> {
+export async function applyPage(
+  db: Queryable,
+  settings: LoadSettings,
+  cursor: RebuildCursor,
+  page: readonly RecordedEvent[],
+): Promise<void> {
   for (const slot of settings.slots) {
     const mine = pageFor(slot.projection, page);
     if (mine.length > 0) await slot.rebuild.apply(db, settings.schema, mine);

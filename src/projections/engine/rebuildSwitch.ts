@@ -62,7 +62,9 @@ export async function switchTables(
       await applyRemaining(client, settings, pending);
       await client.query(TABLE_LOCK_TIMEOUT_SQL);
       const tables = settings.slots.flatMap((slot) => slot.projection.tables.map((table) => table.name));
-      await client.query(`lock table ${tables.map((name) => qualified('public', name)).join(', ')} in access exclusive mode`);
+      await client.query(
+        `lock table ${tables.map((name) => qualified('public', name)).join(', ')} in access exclusive mode`,
+      );
       const retired = quoteIdent(`${retiredPrefix}${settings.schema.slice(-12)}`);
       await client.query(`create schema ${retired}`);
       for (const name of tables) {
@@ -130,9 +132,17 @@ async function applyRemaining(client: pg.ClientBase, settings: LoadSettings, cur
 }
 
 /** Tells every process what the new tables have beyond what the live tables had. */
-async function announce(client: pg.ClientBase, projection: Projection, live: GlobalPosition | undefined, position: GlobalPosition): Promise<void> {
+async function announce(
+  client: pg.ClientBase,
+  projection: Projection,
+  live: GlobalPosition | undefined,
+  position: GlobalPosition,
+): Promise<void> {
   if (!projection.changedAfter || (live && comparePositions(position, live) <= 0)) return;
-  const { rows } = await client.query<{ id: string }>(projection.changedAfter, [(live?.commit ?? -1n).toString(), (live?.prepare ?? -1n).toString()]);
+  const { rows } = await client.query<{ id: string }>(projection.changedAfter, [
+    (live?.commit ?? -1n).toString(),
+    (live?.prepare ?? -1n).toString(),
+  ]);
   await client.query('select pg_notify($1, payload) from unnest($2::text[]) as payload', [
     CHANGES_CHANNEL,
     encodeChangeNotices(

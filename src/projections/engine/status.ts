@@ -73,7 +73,10 @@ export async function projectionStatus(options: ProjectionStatusOptions): Promis
   );
   const reactors = await Promise.all(
     (options.reactors ?? []).map(async (reactor): Promise<ProjectionStatus> => {
-      const [stored, running] = await Promise.all([readCheckpoint(options.pool, reactor.name), isLockHeld(options.pool, reactor.lockKey)]);
+      const [stored, running] = await Promise.all([
+        readCheckpoint(options.pool, reactor.name),
+        isLockHeld(options.pool, reactor.lockKey),
+      ]);
       return {
         name: reactor.name,
         kind: 'reactor',
@@ -88,20 +91,29 @@ export async function projectionStatus(options: ProjectionStatusOptions): Promis
       };
     }),
   );
-  return [
-    ...projections,
-    ...reactors,
-  ];
+  return [...projections, ...reactors];
 }
 
 /** Counts the events of these streams after the checkpoint by reading them (positions are not dense in every store). */
-async function measureLag(store: EventStore, position: GlobalPosition | undefined, head: GlobalPosition | undefined, limit: number, now: Date, streamPrefixes: readonly string[]) {
-  if (!head || (position && comparePositions(position, head) >= 0)) return { lagEvents: 0, lagEventsCapped: false, lagSeconds: 0 };
+async function measureLag(
+  store: EventStore,
+  position: GlobalPosition | undefined,
+  head: GlobalPosition | undefined,
+  limit: number,
+  now: Date,
+  streamPrefixes: readonly string[],
+) {
+  if (!head || (position && comparePositions(position, head) >= 0))
+    return { lagEvents: 0, lagEventsCapped: false, lagSeconds: 0 };
   let after = position;
   let lagEvents = 0;
   let oldest: Date | undefined;
   while (lagEvents < limit) {
-    const page = await store.readAll({ ...(after ? { after } : {}), maxCount: Math.min(10_000, limit - lagEvents), streamPrefixes: [...streamPrefixes] });
+    const page = await store.readAll({
+      ...(after ? { after } : {}),
+      maxCount: Math.min(10_000, limit - lagEvents),
+      streamPrefixes: [...streamPrefixes],
+    });
     if (page.length === 0) break;
     oldest ??= page[0]!.recordedAt;
     lagEvents += page.length;

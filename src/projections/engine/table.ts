@@ -36,7 +36,8 @@ export type Columns = Readonly<Record<string, Column>>;
 type Nullable<C> = C extends Column<ColumnKind, unknown, true> ? null : never;
 type WrittenValue<C> = C extends Column<ColumnKind, infer V, boolean> ? V | Nullable<C> : never;
 /** pg's default parsing: timestamptz becomes a Date; int8 stays text. */
-type ReadValue<C> = C extends Column<infer K, infer V, boolean> ? (K extends 'timestamptz' ? Date : V) | Nullable<C> : never;
+type ReadValue<C> =
+  C extends Column<infer K, infer V, boolean> ? (K extends 'timestamptz' ? Date : V) | Nullable<C> : never;
 
 /** A row as the projection writes it (and reads it back exactly, see {@link TableDefinition.readBackList}). */
 export type WrittenRow<C extends Columns> = { -readonly [K in keyof C]: WrittenValue<C[K]> };
@@ -77,7 +78,11 @@ export interface TableDefinition<C extends Columns = Columns> extends ReadTable 
 export function defineTable<C extends Columns>(
   name: string,
   columns: C,
-  options: { readonly key: readonly (keyof C & string)[]; readonly statistics: 'all' | readonly (keyof C & string)[]; readonly load: 'streamed' | 'final' },
+  options: {
+    readonly key: readonly (keyof C & string)[];
+    readonly statistics: 'all' | readonly (keyof C & string)[];
+    readonly load: 'streamed' | 'final';
+  },
 ): TableDefinition<C> {
   return { name, columns, columnNames: Object.keys(columns), ...options, copyLine: copyEncoder(columns) };
 }
@@ -98,13 +103,22 @@ export function readBack(column: string, kind: ColumnKind): string {
 }
 
 /** Every column, read back as written ({@link WrittenRow}). */
-export const readBackList = (table: ReadTable): string => Object.entries(table.columns).map(([name, column]) => readBack(name, column.kind)).join(', ');
+export const readBackList = (table: ReadTable): string =>
+  Object.entries(table.columns)
+    .map(([name, column]) => readBack(name, column.kind))
+    .join(', ');
 
 /** `alias.a, alias.b, …`: a select list of these columns ({@link ReadRow}'s values). */
-export const selectList = <C extends Columns>(alias: string, columns: readonly (keyof C & string)[]): string => columns.map((name) => `${alias}.${name}`).join(', ');
+export const selectList = <C extends Columns>(alias: string, columns: readonly (keyof C & string)[]): string =>
+  columns.map((name) => `${alias}.${name}`).join(', ');
 
 /** `json_build_object('a', alias.a, …)` of these columns; bigints as text (a JSON number would lose digits). */
-export const jsonObject = <C extends Columns>(table: TableDefinition<C>, alias: string, columns: readonly (keyof C & string)[], extra = ''): string =>
+export const jsonObject = <C extends Columns>(
+  table: TableDefinition<C>,
+  alias: string,
+  columns: readonly (keyof C & string)[],
+  extra = '',
+): string =>
   `json_build_object(${columns
     .map((name) => `'${name}', ${alias}.${name}${table.columns[name]!.kind === 'int8' ? '::text' : ''}`)
     .join(', ')}${extra ? `, ${extra}` : ''})`;
@@ -112,7 +126,8 @@ export const jsonObject = <C extends Columns>(table: TableDefinition<C>, alias: 
 const NEEDS_ESCAPE = /[\\\n\r\t]/;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 /** Text as COPY's text format wants it: backslash, newline, carriage return and tab escaped. */
-export const escapeText = (text: string): string => (NEEDS_ESCAPE.test(text) ? text.replace(/[\\\n\r\t]/g, (c) => ESCAPES[c]!) : text);
+export const escapeText = (text: string): string =>
+  NEEDS_ESCAPE.test(text) ? text.replace(/[\\\n\r\t]/g, (c) => ESCAPES[c]!) : text;
 
 /** One value in COPY's text format; `\N` is null. */
 function field(value: unknown, kind: ColumnKind): string {
@@ -154,7 +169,9 @@ function valueCode(v: string, column: Column): string {
       return `${nul}(${v} ? 't' : 'f')`;
     case 'text':
     case 'timestamptz':
-      return column.plain ? `${nul}(typeof ${v} === 'string' ? ${v} : esc(JSON.stringify(${v})))` : `${nul}esc(typeof ${v} === 'string' ? ${v} : JSON.stringify(${v}))`;
+      return column.plain
+        ? `${nul}(typeof ${v} === 'string' ? ${v} : esc(JSON.stringify(${v})))`
+        : `${nul}esc(typeof ${v} === 'string' ? ${v} : JSON.stringify(${v}))`;
     case 'uuid':
     case 'int4':
     case 'int8':

@@ -22,7 +22,8 @@ export async function cloneTableShell(db: Queryable, target: string, table: stri
     const at = option.indexOf('=');
     return `, ${prefix}${quote(option.slice(0, at))} = '${option.slice(at + 1).replaceAll("'", "''")}'`;
   };
-  const kept = (options: string[] | null | undefined) => (options ?? []).filter((option) => !option.startsWith('autovacuum_enabled='));
+  const kept = (options: string[] | null | undefined) =>
+    (options ?? []).filter((option) => !option.startsWith('autovacuum_enabled='));
   const copied = [...kept(shape[0]?.options).map(parameter('')), ...kept(shape[0]?.toast).map(parameter('toast.'))];
   // No autovacuum while it is being built: a vacuum of the freshly loaded table would hold the
   // lock the switch needs (and it is cancelled only after deadlock_timeout, longer than the
@@ -59,7 +60,12 @@ export interface IndexBuild {
  * several connections, where `ADD PRIMARY KEY` would lock the table and build alone.
  */
 export async function indexBuilds(db: Queryable, target: string, table: string): Promise<IndexBuild[]> {
-  const { rows } = await db.query<{ definition: string; constraint_name: string | null; constraint_type: string | null; constraint_definition: string | null }>(
+  const { rows } = await db.query<{
+    definition: string;
+    constraint_name: string | null;
+    constraint_type: string | null;
+    constraint_definition: string | null;
+  }>(
     `select pg_get_indexdef(i.indexrelid) as definition, c.conname as constraint_name, c.contype as constraint_type, pg_get_constraintdef(c.oid) as constraint_definition
      from pg_index i
      left join pg_constraint c on c.conindid = i.indexrelid and c.conrelid = i.indrelid and c.contype in ('p', 'u', 'x')
@@ -71,7 +77,11 @@ export async function indexBuilds(db: Queryable, target: string, table: string):
   return rows.map((row) => {
     const qualifiedTable = qualified(target, table);
     if (row.constraint_name && row.constraint_definition && row.constraint_type === 'x') {
-      return { table, build: `alter table ${qualifiedTable} add constraint ${quote(row.constraint_name)} ${row.constraint_definition}`, attach: undefined };
+      return {
+        table,
+        build: `alter table ${qualifiedTable} add constraint ${quote(row.constraint_name)} ${row.constraint_definition}`,
+        attach: undefined,
+      };
     }
     if (!onLive.test(row.definition)) throw new Error(`Cannot clone index of ${table}: ${row.definition}`);
     // CREATE INDEX puts the index in its table's schema, under the same name.
@@ -79,6 +89,10 @@ export async function indexBuilds(db: Queryable, target: string, table: string):
     if (!row.constraint_name || !row.constraint_definition) return { table, build, attach: undefined };
     const kind = row.constraint_type === 'p' ? 'primary key' : 'unique';
     const deferrable = / DEFERRABLE( INITIALLY DEFERRED)?$/.exec(row.constraint_definition)?.[0] ?? '';
-    return { table, build, attach: `alter table ${qualifiedTable} add constraint ${quote(row.constraint_name)} ${kind} using index ${quote(row.constraint_name)}${deferrable}` };
+    return {
+      table,
+      build,
+      attach: `alter table ${qualifiedTable} add constraint ${quote(row.constraint_name)} ${kind} using index ${quote(row.constraint_name)}${deferrable}`,
+    };
   });
 }

@@ -1,7 +1,15 @@
 import type { OrderEvent } from '../../domain/order/events.ts';
 import { sqlLiteral } from '../engine/batchSql.ts';
 import { dailyDeltas, dailyRowsOf, type DailyRows } from './daily.ts';
-import { emptyRows, holdKey, latestRows, stageEntryKey, stepMetrics, type MetricRows, type OrderMetricsState } from './fold.ts';
+import {
+  emptyRows,
+  holdKey,
+  latestRows,
+  stageEntryKey,
+  stepMetrics,
+  type MetricRows,
+  type OrderMetricsState,
+} from './fold.ts';
 import { METRIC_TABLES, type MetricTable } from './tables.ts';
 
 /**
@@ -42,7 +50,11 @@ function replaceable(state: OrderMetricsState | null): MetricRows {
  * Folds a live batch onto the states read from `metric_order_states` (`stored`, by order id).
  * An event at or below its order's stored version was already counted and changes nothing.
  */
-export function foldMetricsBatch(stored: ReadonlyMap<string, StoredMetricsState>, events: readonly VersionedOrderEvent[], timeZone: string): MetricsBatch {
+export function foldMetricsBatch(
+  stored: ReadonlyMap<string, StoredMetricsState>,
+  events: readonly VersionedOrderEvent[],
+  timeZone: string,
+): MetricsBatch {
   const states = new Map<string, StoredMetricsState>();
   const written = emptyRows();
   const before = emptyRows();
@@ -96,7 +108,9 @@ const replaceAll = (table: MetricTable): string =>
     .join(', ');
 
 const addCounters = (schema: string, table: MetricTable): string =>
-  (table.counters ?? []).map((name) => `${name} = ${qualified(schema, table.name)}.${name} + excluded.${name}`).join(', ');
+  (table.counters ?? [])
+    .map((name) => `${name} = ${qualified(schema, table.name)}.${name} + excluded.${name}`)
+    .join(', ');
 
 /** The statements a live batch adds to the engine's transaction, in `schema`. */
 export function metricsBatchStatements(batch: MetricsBatch, schema = 'public'): string[] {
@@ -118,6 +132,8 @@ export function metricsBatchStatements(batch: MetricsBatch, schema = 'public'): 
 export const readStatesSql = (schema = 'public'): string =>
   `select order_id, version, state from ${qualified(schema, METRIC_TABLES.orderStates.name)} where order_id = any($1::uuid[])`;
 
-export function statesFromRows(rows: readonly { order_id: string; version: number; state: OrderMetricsState }[]): Map<string, StoredMetricsState> {
+export function statesFromRows(
+  rows: readonly { order_id: string; version: number; state: OrderMetricsState }[],
+): Map<string, StoredMetricsState> {
   return new Map(rows.map((row) => [row.order_id, { version: row.version, state: row.state }]));
 }

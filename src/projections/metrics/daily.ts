@@ -96,13 +96,30 @@ class Sums<R extends object> {
   }
   /** Rows whose counters are not all zero (a live delta that cancels out writes nothing). */
   list(): R[] {
-    return [...this.rows.values()].filter((row) => this.counters.some((counter) => (row as Record<string, number>)[counter] !== 0));
+    return [...this.rows.values()].filter((row) =>
+      this.counters.some((counter) => (row as Record<string, number>)[counter] !== 0),
+    );
   }
 }
 
-export const STAGE_DAY_KEY = ['day', 'stage', 'priority', 'technique'] as const satisfies readonly (keyof StageDayRow)[];
-export const STAGE_DAY_COUNTERS = ['entered', 'entered_garments', 'exited', 'exited_garments'] as const satisfies readonly (keyof StageDayRow)[];
-export const LEAD_TIME_DAY_KEY = ['day', 'priority', 'technique', 'lead_minutes'] as const satisfies readonly (keyof LeadTimeDayRow)[];
+export const STAGE_DAY_KEY = [
+  'day',
+  'stage',
+  'priority',
+  'technique',
+] as const satisfies readonly (keyof StageDayRow)[];
+export const STAGE_DAY_COUNTERS = [
+  'entered',
+  'entered_garments',
+  'exited',
+  'exited_garments',
+] as const satisfies readonly (keyof StageDayRow)[];
+export const LEAD_TIME_DAY_KEY = [
+  'day',
+  'priority',
+  'technique',
+  'lead_minutes',
+] as const satisfies readonly (keyof LeadTimeDayRow)[];
 export const LEAD_TIME_DAY_COUNTERS = ['completed', 'on_time'] as const satisfies readonly (keyof LeadTimeDayRow)[];
 export const HOLD_DAY_KEY = ['day', 'technique', 'reason'] as const satisfies readonly (keyof HoldDayRow)[];
 export const HOLD_DAY_COUNTERS = ['holds', 'ended', 'held_ms'] as const satisfies readonly (keyof HoldDayRow)[];
@@ -115,7 +132,16 @@ export class DailySums {
 
   private stageDay(day: string, row: StageEntryRow, technique: TechniqueKey): Record<string, number> {
     const { stage, priority } = row;
-    return this.stage.row(`${day}\u0000${stage}\u0000${priority}\u0000${technique}`, () => ({ day, stage, priority, technique, entered: 0, entered_garments: 0, exited: 0, exited_garments: 0 }));
+    return this.stage.row(`${day}\u0000${stage}\u0000${priority}\u0000${technique}`, () => ({
+      day,
+      stage,
+      priority,
+      technique,
+      entered: 0,
+      entered_garments: 0,
+      exited: 0,
+      exited_garments: 0,
+    }));
   }
 
   stageEntry(row: StageEntryRow, sign: number): void {
@@ -134,7 +160,14 @@ export class DailySums {
     const { ready_day: day, priority } = row;
     const lead_minutes = leadMinutesBucket(row.lead_ms);
     for (const [technique] of techniqueShares(row.garments)) {
-      const sums = this.lead.row(`${day}\u0000${priority}\u0000${technique}\u0000${lead_minutes}`, () => ({ day, priority, technique, lead_minutes, completed: 0, on_time: 0 }));
+      const sums = this.lead.row(`${day}\u0000${priority}\u0000${technique}\u0000${lead_minutes}`, () => ({
+        day,
+        priority,
+        technique,
+        lead_minutes,
+        completed: 0,
+        on_time: 0,
+      }));
       sums.completed! += sign;
       if (row.on_time) sums.on_time! += sign;
     }
@@ -143,7 +176,14 @@ export class DailySums {
   holdRow(row: HoldRow, sign: number): void {
     const { started_day: day, reason } = row;
     for (const [technique] of techniqueShares(row.garments)) {
-      const sums = this.hold.row(`${day}\u0000${technique}\u0000${reason}`, () => ({ day, technique, reason, holds: 0, ended: 0, held_ms: 0 }));
+      const sums = this.hold.row(`${day}\u0000${technique}\u0000${reason}`, () => ({
+        day,
+        technique,
+        reason,
+        holds: 0,
+        ended: 0,
+        held_ms: 0,
+      }));
       sums.holds! += sign;
       if (row.ended_at === null) continue;
       sums.ended! += sign;

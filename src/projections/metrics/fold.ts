@@ -1,4 +1,12 @@
-import { clockPaid, clockPriorityChanged, clockStopped, DAY_MS, etaOf, startClock, type EtaClock } from '../../domain/order/eta.ts';
+import {
+  clockPaid,
+  clockPriorityChanged,
+  clockStopped,
+  DAY_MS,
+  etaOf,
+  startClock,
+  type EtaClock,
+} from '../../domain/order/eta.ts';
 import type { OrderEvent, OrderState, Priority, Technique } from '../../domain/order/events.ts';
 import { ROUTE_STOPS, type RouteStopId } from '../../domain/order/labels.ts';
 import { shopDay } from './zone.ts';
@@ -100,11 +108,17 @@ const MOVES: Partial<Record<OrderEvent['type'], OrderState>> = {
 };
 
 /** The events the figures read (a projection's `canHandle`): the rest change nothing here. */
-export const METRIC_EVENT_TYPES: ReadonlySet<OrderEvent['type']> = new Set<OrderEvent['type']>(['OrderCreated', 'PriorityChanged', ...(Object.keys(MOVES) as OrderEvent['type'][])]);
+export const METRIC_EVENT_TYPES: ReadonlySet<OrderEvent['type']> = new Set<OrderEvent['type']>([
+  'OrderCreated',
+  'PriorityChanged',
+  ...(Object.keys(MOVES) as OrderEvent['type'][]),
+]);
 
 const stageOf = (status: OrderState): Stage | undefined => ROUTE_STOPS.find((stop) => stop.orderStatus === status)?.id;
 
-export function garmentsOf(lineItems: readonly { readonly technique: Technique; readonly quantity: number }[]): Garments {
+export function garmentsOf(
+  lineItems: readonly { readonly technique: Technique; readonly quantity: number }[],
+): Garments {
   const garments: Partial<Record<Technique, number>> = {};
   for (const item of lineItems) garments[item.technique] = (garments[item.technique] ?? 0) + item.quantity;
   return garments;
@@ -122,7 +136,12 @@ function promisedAtMs(clock: EtaClock, atMs: number): number {
  * Folds one event: the state after it, with the rows it wrote added to `out`. Events before
  * `OrderCreated` and events the figures do not read change nothing.
  */
-export function stepMetrics(state: OrderMetricsState | null, event: OrderEvent, timeZone: string, out: MetricRows): OrderMetricsState | null {
+export function stepMetrics(
+  state: OrderMetricsState | null,
+  event: OrderEvent,
+  timeZone: string,
+  out: MetricRows,
+): OrderMetricsState | null {
   if (state === null) {
     if (event.type !== 'OrderCreated') return null;
     const garments = garmentsOf(event.lineItems);
@@ -186,7 +205,8 @@ export function stepMetrics(state: OrderMetricsState | null, event: OrderEvent, 
 
   const to = MOVES[event.type];
   if (to !== undefined && to !== next.status) {
-    const left = next.stage === null ? null : { ...next.stage, left_at: event.at, left_day: shopDay(event.at, timeZone) };
+    const left =
+      next.stage === null ? null : { ...next.stage, left_at: event.at, left_day: shopDay(event.at, timeZone) };
     if (left) out.stageEntries.push(left);
     const stage = stageOf(to);
     let entry: StageEntryRow | null = null;
@@ -209,13 +229,22 @@ export function stepMetrics(state: OrderMetricsState | null, event: OrderEvent, 
 }
 
 /** Opens and closes holds as the clock pauses and resumes (or stops while paused). */
-function holdsAfter(before: OrderMetricsState, after: OrderMetricsState, event: OrderEvent, timeZone: string, out: MetricRows): OrderMetricsState {
+function holdsAfter(
+  before: OrderMetricsState,
+  after: OrderMetricsState,
+  event: OrderEvent,
+  timeZone: string,
+  out: MetricRows,
+): OrderMetricsState {
   const wasPaused = before.clock.pausedAtMs !== null && before.clock.stoppedAtMs === null;
   const isPaused = after.clock.pausedAtMs !== null && after.clock.stoppedAtMs === null;
   if (wasPaused && !isPaused && after.hold !== null) {
     const endedMs = Date.parse(event.at);
     // Released: the clock added exactly this hold's time; stopped while paused: up to the stop.
-    const heldMs = after.clock.stoppedAtMs === null ? after.clock.heldMs - before.clock.heldMs : endedMs - (before.clock.pausedAtMs ?? endedMs);
+    const heldMs =
+      after.clock.stoppedAtMs === null
+        ? after.clock.heldMs - before.clock.heldMs
+        : endedMs - (before.clock.pausedAtMs ?? endedMs);
     const ended: HoldRow = { ...after.hold, ended_at: event.at, held_ms: heldMs };
     out.holds.push(ended);
     return { ...after, hold: null };

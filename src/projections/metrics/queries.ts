@@ -80,7 +80,9 @@ export interface ShopMetrics {
 
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 const isDay = (value: unknown): value is string =>
-  typeof value === 'string' && DAY_PATTERN.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+  typeof value === 'string' &&
+  DAY_PATTERN.test(value) &&
+  new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
 
 /** Checks the filter (every problem at once, as BAD_USER_INPUT). */
 export function checkMetricsFilter(filter: ShopMetricsFilter): void {
@@ -92,8 +94,10 @@ export function checkMetricsFilter(filter: ShopMetricsFilter): void {
     if (days < 1) problems.add('to', 'must not be before from');
     else if (days > MAX_METRICS_DAYS) problems.add('to', `must be at most ${MAX_METRICS_DAYS} days after from`);
   }
-  if (filter.priority != null && !PRIORITIES.includes(filter.priority)) problems.add('priority', `must be one of ${PRIORITIES.join(', ')}`);
-  if (filter.technique != null && !TECHNIQUES.includes(filter.technique)) problems.add('technique', `must be one of ${TECHNIQUES.join(', ')}`);
+  if (filter.priority != null && !PRIORITIES.includes(filter.priority))
+    problems.add('priority', `must be one of ${PRIORITIES.join(', ')}`);
+  if (filter.technique != null && !TECHNIQUES.includes(filter.technique))
+    problems.add('technique', `must be one of ${TECHNIQUES.join(', ')}`);
   problems.throwIfAny('metrics filter');
 }
 
@@ -188,13 +192,23 @@ export async function shopMetrics(db: Pick<pg.ClientBase, 'query'>, filter: Shop
     stages: Record<string, Numeric | null>[];
     lead_times: Record<string, Numeric>[];
     on_time: Record<string, Numeric>[];
-    holds: { started: Numeric; ended: Numeric; heldMs: Numeric; topReasons: { reason: string; holds: Numeric; heldMs: Numeric }[] };
+    holds: {
+      started: Numeric;
+      ended: Numeric;
+      heldMs: Numeric;
+      topReasons: { reason: string; holds: Numeric; heldMs: Numeric }[];
+    };
   }>(SHOP_METRICS_SQL, [filter.from, filter.to, technique, filter.priority ?? null, STAGES, LAST_STAGE, techniques]);
   const row = rows[0]!;
   const lead = (prefix: string): LeadTime[] =>
     row.lead_times
       .filter((r) => String(r.group).startsWith(prefix))
-      .map((r) => ({ group: String(r.group).slice(prefix.length), completed: num(r.completed!), p50Minutes: num(r.p50Minutes!), p90Minutes: num(r.p90Minutes!) }));
+      .map((r) => ({
+        group: String(r.group).slice(prefix.length),
+        completed: num(r.completed!),
+        p50Minutes: num(r.p50Minutes!),
+        p90Minutes: num(r.p90Minutes!),
+      }));
   return {
     from: filter.from,
     to: filter.to,
@@ -207,7 +221,12 @@ export async function shopMetrics(db: Pick<pg.ClientBase, 'query'>, filter: Shop
       inProgressGarments: r.inProgressGarments === null ? null : num(r.inProgressGarments!),
     })),
     leadTimes: { byPriority: lead('p:'), byTechnique: lead('t:') },
-    onTime: row.on_time.map((r) => ({ weekStart: String(r.weekStart), completed: num(r.completed!), onTime: num(r.onTime!), rate: num(r.rate!) })),
+    onTime: row.on_time.map((r) => ({
+      weekStart: String(r.weekStart),
+      completed: num(r.completed!),
+      onTime: num(r.onTime!),
+      rate: num(r.rate!),
+    })),
     holds: {
       started: num(row.holds.started),
       ended: num(row.holds.ended),

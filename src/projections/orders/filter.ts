@@ -48,7 +48,10 @@ const uuid = (column: Column<string>): Term<string> => ({
 });
 
 const oneOf = <T extends string>(column: Column<T>, allowed: readonly T[]): Term<readonly T[]> => ({
-  problems: (values, path) => values.flatMap((value, i) => problem(allowed.includes(value), `${path}.${i}`, `must be one of ${allowed.join(', ')}`)),
+  problems: (values, path) =>
+    values.flatMap((value, i) =>
+      problem(allowed.includes(value), `${path}.${i}`, `must be one of ${allowed.join(', ')}`),
+    ),
   isSet: (values) => values.length > 0,
   sql: (values, param) => `${column.sql} = any(${param(values)}::text[])`,
   test: (view, values) => values.includes(column.of(view)),
@@ -62,7 +65,12 @@ const instant = (column: Column<number>, op: '>=' | '<='): Term<Date> => ({
 });
 
 const containsText = (column: Column<string>, maxLength: number): Term<string> => ({
-  problems: (text, path) => problem(typeof text === 'string' && text.length <= maxLength, path, `must be text of at most ${maxLength} characters`),
+  problems: (text, path) =>
+    problem(
+      typeof text === 'string' && text.length <= maxLength,
+      path,
+      `must be text of at most ${maxLength} characters`,
+    ),
   isSet: (text) => text.trim() !== '',
   sql: (text, param) => `${column.sql} ilike ${param(`%${text.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`,
   test: (view, text) => column.of(view).toLowerCase().includes(text.trim().toLowerCase()),
@@ -74,7 +82,10 @@ const PRIORITY: Column<Priority> = { sql: 'o.priority', of: (view) => view.prior
 // created_at holds the creating event's instant to the millisecond, as the view's createdAt.
 const CREATED: Column<number> = { sql: 'o.created_at', of: (view) => Date.parse(view.createdAt) };
 // The expression of production_orders_search_idx (migration 001): written so, the trigram index serves it.
-const SEARCHED: Column<string> = { sql: `(o.reference || ' ' || coalesce(o.notes, ''))`, of: (view) => `${view.reference} ${view.notes ?? ''}` };
+const SEARCHED: Column<string> = {
+  sql: `(o.reference || ' ' || coalesce(o.notes, ''))`,
+  of: (view) => `${view.reference} ${view.notes ?? ''}`,
+};
 
 /** The filter's one definition: a part added to `OrderFilter` fails the typecheck until it is defined here. */
 const TERMS: { readonly [K in keyof OrderFilter]-?: Term<NonNullable<OrderFilter[K]>> } = {

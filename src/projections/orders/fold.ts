@@ -35,7 +35,11 @@ export function orderIdsOf(events: readonly RecordedEvent[]): string[] {
  * an event that cannot be applied becomes a dead letter and its order's version moves past it,
  * so the order's later events still apply; in strict mode it throws {@link RebuildStoppedError}.
  */
-export function foldOrderEvents(state: Map<string, ProjectedOrder>, events: readonly RecordedEvent[], policy: FoldPolicy): FoldOutcome {
+export function foldOrderEvents(
+  state: Map<string, ProjectedOrder>,
+  events: readonly RecordedEvent[],
+  policy: FoldPolicy,
+): FoldOutcome {
   const outcome: FoldOutcome = { changed: new Map(), lineItems: [], timeline: [], deadLetters: [] };
   // An append's events sit side by side: the stream id checked last time is usually this one's.
   let lastStream: string | undefined;
@@ -75,4 +79,8 @@ function keep(state: Map<string, ProjectedOrder>, outcome: FoldOutcome, orderId:
 }
 
 const describe = (error: unknown): string =>
-  error instanceof ProjectionDataError ? error.message : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  error instanceof ProjectionDataError
+    ? error.message
+    : error instanceof Error
+      ? `${error.name}: ${error.message}`
+      : String(error);

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { isUuid } from '../../domain/ids.ts';
 import type { RecordedEvent } from '../../eventstore/eventStore.ts';
-import { ActorTypeSchema, ORDER_EVENT_TYPES, OrderEventSchema, type OrderEvent, type OrderEventType } from '../../domain/order/index.ts';
+import {
+  ActorTypeSchema,
+  ORDER_EVENT_TYPES,
+  OrderEventSchema,
+  type OrderEvent,
+  type OrderEventType,
+} from '../../domain/order/index.ts';
 
 /** An event the projection cannot apply: odd data, a gap in the stream. Continuous mode dead-letters it. */
 export class ProjectionDataError extends Error {
@@ -48,9 +54,12 @@ export function checkedOrderEvent(event: RecordedEvent, type: OrderEventType, or
   const candidate = { ...data, type };
   const problems: string[] = [];
   // The event id is not checked here: the uuid column refuses a bad one (and the slow path blames it).
-  if (typeof data.orderId !== 'string' || (data.orderId !== orderId && data.orderId.toLowerCase() !== orderId)) problems.push(`orderId ${String(data.orderId)} is not the stream's order`);
+  if (typeof data.orderId !== 'string' || (data.orderId !== orderId && data.orderId.toLowerCase() !== orderId))
+    problems.push(`orderId ${String(data.orderId)} is not the stream's order`);
   const checked = eventSchema.safeParse(candidate);
-  if (!checked.success) problems.push(...describeIssues(checked.error.issues).filter((phrase) => !phrase.startsWith('orderId ')));
-  if (problems.length > 0) throw new ProjectionDataError(`${type} v${event.streamVersion} of ${event.streamId}: ${problems.join('; ')}`);
+  if (!checked.success)
+    problems.push(...describeIssues(checked.error.issues).filter((phrase) => !phrase.startsWith('orderId ')));
+  if (problems.length > 0)
+    throw new ProjectionDataError(`${type} v${event.streamVersion} of ${event.streamId}: ${problems.join('; ')}`);
   return candidate as OrderEvent;
 }

@@ -8,7 +8,12 @@ export type { LineItemRecord, TimelineRecord } from './tables.ts';
 
 export type OrderEventOutcome =
   /** The event changed the order: write these. */
-  | { readonly kind: 'applied'; readonly order: ProjectedOrder; readonly timeline: TimelineRecord; readonly lineItems: readonly LineItemRecord[] }
+  | {
+      readonly kind: 'applied';
+      readonly order: ProjectedOrder;
+      readonly timeline: TimelineRecord;
+      readonly lineItems: readonly LineItemRecord[];
+    }
   /** Already applied (version at or below the stored one): nothing changes. */
   | { readonly kind: 'replayed' }
   /** A type this code does not know (written by a newer version): only the version moves on. */
@@ -23,7 +28,11 @@ const NO_KEYS: ReadonlySet<string> = new Set();
  * {@link ProjectionDataError} for an event it cannot apply (odd data, a gap); the caller decides
  * whether that dead-letters (continuous) or stops (rebuild). Pure: no I/O, no clock.
  */
-export function projectOrderEvent(current: ProjectedOrder | undefined, event: RecordedEvent, orderId: string): OrderEventOutcome {
+export function projectOrderEvent(
+  current: ProjectedOrder | undefined,
+  event: RecordedEvent,
+  orderId: string,
+): OrderEventOutcome {
   const stored = current?.version ?? 0;
   if (event.streamVersion <= stored) return { kind: 'replayed' };
   if (event.streamVersion !== stored + 1) {
@@ -34,22 +43,42 @@ export function projectOrderEvent(current: ProjectedOrder | undefined, event: Re
     );
   }
   if (!isKnownOrderEvent(event.type)) {
-    return { kind: 'skipped', order: current && { ...current, version: event.streamVersion, position: event.position } };
+    return {
+      kind: 'skipped',
+      order: current && { ...current, version: event.streamVersion, position: event.position },
+    };
   }
   const typed = checkedOrderEvent(event, event.type, orderId);
   if ((typed.type === 'OrderCreated') !== (current === undefined)) {
-    throw new ProjectionDataError(`${event.type} v${event.streamVersion} of ${event.streamId}: an order starts with OrderCreated, once`);
+    throw new ProjectionDataError(
+      `${event.type} v${event.streamVersion} of ${event.streamId}: an order starts with OrderCreated, once`,
+    );
   }
   const evolved = evolve(current?.order ?? null, typed);
-  if (evolved === null) throw new ProjectionDataError(`${event.type} v${event.streamVersion} of ${event.streamId} left no order`);
+  if (evolved === null)
+    throw new ProjectionDataError(`${event.type} v${event.streamVersion} of ${event.streamId} left no order`);
   // What the read model never shows is dropped from the state kept between events (a rebuild
   // holds every order in memory), as a state read back from its row lacks it too: line items
   // (written to their table now) and the command side's idempotency bookkeeping.
   const order =
-    evolved.lineItems.length > 0 || evolved.appliedIdempotencyKeys.size > 0 || evolved.appliedStripeEventIds.size > 0 || evolved.failedRefundIds.size > 0
-      ? { ...evolved, lineItems: [], appliedIdempotencyKeys: NO_KEYS, appliedStripeEventIds: NO_KEYS, failedRefundIds: NO_KEYS }
+    evolved.lineItems.length > 0 ||
+    evolved.appliedIdempotencyKeys.size > 0 ||
+    evolved.appliedStripeEventIds.size > 0 ||
+    evolved.failedRefundIds.size > 0
+      ? {
+          ...evolved,
+          lineItems: [],
+          appliedIdempotencyKeys: NO_KEYS,
+          appliedStripeEventIds: NO_KEYS,
+          failedRefundIds: NO_KEYS,
+        }
       : evolved;
-  const projected: ProjectedOrder = { order, extras: extrasAfter(current?.extras ?? NO_EXTRAS, typed), version: event.streamVersion, position: event.position };
+  const projected: ProjectedOrder = {
+    order,
+    extras: extrasAfter(current?.extras ?? NO_EXTRAS, typed),
+    version: event.streamVersion,
+    position: event.position,
+  };
   return {
     kind: 'applied',
     order: projected,
@@ -67,24 +96,32 @@ export function projectOrderEvent(current: ProjectedOrder | undefined, event: Re
       position_commit: event.position.commit.toString(),
       position_prepare: event.position.prepare.toString(),
     },
-    lineItems: typed.type === 'OrderCreated' ? typed.lineItems.map((item, index) => ({
-      id: item.id,
-      order_id: orderId,
-      line_no: index + 1,
-      size: item.size,
-      quantity: item.quantity,
-      technique: item.technique,
-      unit_price_cents: String(item.unitPriceCents),
-      metadata: {},
-      created_at: typed.at,
-    })) : [],
+    lineItems:
+      typed.type === 'OrderCreated'
+        ? typed.lineItems.map((item, index) => ({
+            id: item.id,
+            order_id: orderId,
+            line_no: index + 1,
+            size: item.size,
+            quantity: item.quantity,
+            technique: item.technique,
+            unit_price_cents: String(item.unitPriceCents),
+            metadata: {},
+            created_at: typed.at,
+          }))
+        : [],
   };
 }
 
 /** What the timeline entry keeps of the event: its own fields, minus what every event has. */
 function timelineDetails(event: OrderEvent): Record<string, unknown> {
   if (event.type === 'OrderCreated') {
-    return { reference: event.reference, priority: event.priority, totalCents: event.totalCents, currency: event.currency };
+    return {
+      reference: event.reference,
+      priority: event.priority,
+      totalCents: event.totalCents,
+      currency: event.currency,
+    };
   }
   // The token is the link itself: the timeline (shown, logged, exported) never carries it.
   if (event.type === 'TrackingLinkIssued' || event.type === 'TrackingLinkRevoked') return {};

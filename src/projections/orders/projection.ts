@@ -7,7 +7,16 @@ import { foldOrderEvents, orderIdsOf } from './fold.ts';
 import { ORDER_SUMMARIES_BY_IDS, ORDERS_CHANGED_AFTER } from './queries.ts';
 import { toOrderRecord, type ProjectedOrder } from './records.ts';
 import { loadOrders, writeOrderChanges } from './store.ts';
-import { lineItemLine, LINE_ITEMS_TABLE, ORDER_TABLES, orderLine, ORDERS_TABLE, TIMELINE_TABLE, timelineLine, type OrderRow } from './tables.ts';
+import {
+  lineItemLine,
+  LINE_ITEMS_TABLE,
+  ORDER_TABLES,
+  orderLine,
+  ORDERS_TABLE,
+  TIMELINE_TABLE,
+  timelineLine,
+  type OrderRow,
+} from './tables.ts';
 
 /** The orders projection's name: its checkpoint and dead letters are kept under it. */
 export const ORDERS_PROJECTION = 'orders';
@@ -33,7 +42,11 @@ class CommittedOrders {
 }
 
 const list = (names: readonly string[]): string => names.join(', ');
-const populate = (schema: string, table: { readonly name: string; readonly columnNames: readonly string[] }, param: string): string =>
+const populate = (
+  schema: string,
+  table: { readonly name: string; readonly columnNames: readonly string[] },
+  param: string,
+): string =>
   `insert into ${qualified(schema, table.name)} (${list(table.columnNames)}) select ${list(table.columnNames)} from json_populate_recordset(null::${qualified(schema, table.name)}, ${param}::json)`;
 const ORDER_UPDATES = ORDERS_TABLE.columnNames.filter((c) => c !== 'id');
 
@@ -50,7 +63,8 @@ const prepareWrite = (client: pg.ClientBase, schema: string): Promise<string> =>
   prepareOnce(client, `orders_batch_${schema}`, () => `(json, json, json) as ${writeStatement(schema)}`);
 
 /** The live tables' order summaries, read back inside the batch (always a generic plan: one shape, any number of ids). */
-const prepareReadBack = (client: pg.ClientBase): Promise<string> => prepareOnce(client, 'orders_read_back', () => `(uuid[]) as ${ORDER_SUMMARIES_BY_IDS}`);
+const prepareReadBack = (client: pg.ClientBase): Promise<string> =>
+  prepareOnce(client, 'orders_read_back', () => `(uuid[]) as ${ORDER_SUMMARIES_BY_IDS}`);
 
 function live(): LiveProjection<OrderRow> {
   const committed = new CommittedOrders();
@@ -66,7 +80,11 @@ function live(): LiveProjection<OrderRow> {
       // Read before the batch's transaction: if anyone else wrote these rows since, the checkpoint
       // moved too, and the engine's transaction refuses the batch.
       for (const [id, order] of await loadOrders(client, schema, missing)) state.set(id, order);
-      const folded = foldOrderEvents(state, rejected.size === 0 ? events : events.filter((event) => !rejected.has(event)), 'continuous');
+      const folded = foldOrderEvents(
+        state,
+        rejected.size === 0 ? events : events.filter((event) => !rejected.has(event)),
+        'continuous',
+      );
       // A refused event is dead-lettered by the engine; its order's version moves past it.
       for (const event of rejected) {
         const id = orderIdsOf([event])[0];
@@ -88,7 +106,12 @@ function live(): LiveProjection<OrderRow> {
         deadLetters: folded.deadLetters,
         changedIds,
         ...(readBack && changedIds.length > 0
-          ? { readBack: { statement: `execute ${await prepareReadBack(client)}(${sqlLiteral(`{${changedIds.join(',')}}`)})`, idOf: (row: OrderRow) => row.id } }
+          ? {
+              readBack: {
+                statement: `execute ${await prepareReadBack(client)}(${sqlLiteral(`{${changedIds.join(',')}}`)})`,
+                idOf: (row: OrderRow) => row.id,
+              },
+            }
           : {}),
         committed: () => committed.remember(folded.changed),
       };
@@ -128,13 +151,19 @@ function rebuild(): RebuildProjection {
         for (const [id, order] of await loadOrders(db, schema, missing)) orders.set(id, order);
       }
       const folded = foldOrderEvents(orders, page, 'strict');
-      await writeOrderChanges(db, schema, { orders: [...folded.changed.values()].map(toOrderRecord), lineItems: folded.lineItems, timeline: folded.timeline });
+      await writeOrderChanges(db, schema, {
+        orders: [...folded.changed.values()].map(toOrderRecord),
+        lineItems: folded.lineItems,
+        timeline: folded.timeline,
+      });
     },
     // A timeline row's first fields name its event: id, order, stream version.
     blame(table, fields) {
       if (table !== TIMELINE_TABLE.name) return undefined;
       const [eventId, orderId, version] = fields;
-      return eventId && orderId && version ? { streamId: orderStreamId(orderId), version: Number(version), eventId } : undefined;
+      return eventId && orderId && version
+        ? { streamId: orderStreamId(orderId), version: Number(version), eventId }
+        : undefined;
     },
   };
 }

@@ -5,8 +5,24 @@ import { TRACKING_TOKEN_PATTERN } from '../../domain/order/index.ts';
 import { decodeOrderCursor, encodeOrderCursor } from './cursor.ts';
 import { orderFilterProblems, orderFilterWhere, type OrderFilter } from './filter.ts';
 import { jsonObject, selectList } from '../engine/table.ts';
-import { LINE_ITEM_VIEW_COLUMNS, LINE_ITEMS_TABLE, ORDER_VIEW_COLUMNS, TIMELINE_TABLE, TIMELINE_VIEW_COLUMNS, type OrderRow, type TimelineJson } from './tables.ts';
-import { garmentView, orderView, timelineView, type GarmentView, type OrderSummaryView, type ProductionOrderView, type TimelineEntryView } from './views.ts';
+import {
+  LINE_ITEM_VIEW_COLUMNS,
+  LINE_ITEMS_TABLE,
+  ORDER_VIEW_COLUMNS,
+  TIMELINE_TABLE,
+  TIMELINE_VIEW_COLUMNS,
+  type OrderRow,
+  type TimelineJson,
+} from './tables.ts';
+import {
+  garmentView,
+  orderView,
+  timelineView,
+  type GarmentView,
+  type OrderSummaryView,
+  type ProductionOrderView,
+  type TimelineEntryView,
+} from './views.ts';
 
 export type { OrderFilter } from './filter.ts';
 
@@ -58,7 +74,12 @@ from production_orders o`;
 const ORDER_SUMMARY_SELECT = `${ORDER_FIELDS}, null::json as events from production_orders o`;
 
 function timelineJson(alias: string): string {
-  return jsonObject(TIMELINE_TABLE, alias, TIMELINE_VIEW_COLUMNS, `'position', ${alias}.position_commit::text || '-' || ${alias}.position_prepare::text`);
+  return jsonObject(
+    TIMELINE_TABLE,
+    alias,
+    TIMELINE_VIEW_COLUMNS,
+    `'position', ${alias}.position_commit::text || '-' || ${alias}.position_prepare::text`,
+  );
 }
 
 /**
@@ -71,18 +92,24 @@ const FIND_ONE = {
   id: { name: 'orders.find_by_id', text: `${ORDER_SELECT} where o.id = $1` },
   idOwned: { name: 'orders.find_by_id_owned', text: `${ORDER_SELECT} where o.id = $1 and o.user_id = $2` },
   reference: { name: 'orders.find_by_reference', text: `${ORDER_SELECT} where o.reference = $1` },
-  referenceOwned: { name: 'orders.find_by_reference_owned', text: `${ORDER_SELECT} where o.reference = $1 and o.user_id = $2` },
+  referenceOwned: {
+    name: 'orders.find_by_reference_owned',
+    text: `${ORDER_SELECT} where o.reference = $1 and o.user_id = $2`,
+  },
   trackingToken: { name: 'orders.find_by_tracking_token', text: `${ORDER_SELECT} where o.public_tracking_token = $1` },
 } as const;
 
 type Statement = { readonly name: string; readonly text: string };
 
 /** One order with its line items, timeline and garment; null when missing (or not the owner's). */
-export async function findOrder(db: Queryable, id: string, options: ReadOptions = {}): Promise<ProductionOrderView | null> {
+export async function findOrder(
+  db: Queryable,
+  id: string,
+  options: ReadOptions = {},
+): Promise<ProductionOrderView | null> {
   if (!isUuid(id)) return null;
   return findOne(db, FIND_ONE.id, FIND_ONE.idOwned, id, options);
 }
-
 
 /** The whole row `findOrder` maps (any owner), for readers that keep it (the order cache). */
 export async function findOrderRow(db: Queryable, id: string): Promise<OrderRow | null> {
@@ -95,12 +122,20 @@ export async function findOrderRow(db: Queryable, id: string): Promise<OrderRow 
  * Several orders by id in one statement (one snapshot), for readers that follow many changes at
  * once (the live dashboards); ids that are not uuids or have no order are simply absent.
  */
-export function findOrders(db: Queryable, ids: readonly string[], options: Pick<ReadOptions, 'now'> = {}): Promise<Map<string, ProductionOrderView>> {
+export function findOrders(
+  db: Queryable,
+  ids: readonly string[],
+  options: Pick<ReadOptions, 'now'> = {},
+): Promise<Map<string, ProductionOrderView>> {
   return byIds(db, BY_IDS.whole, ids, (row, now) => orderView(row, now), options.now);
 }
 
 /** As `findOrders`, without each order's timeline (its `events`): for readers that do not show it. */
-export function findOrderSummaries(db: Queryable, ids: readonly string[], options: Pick<ReadOptions, 'now'> = {}): Promise<Map<string, OrderSummaryView>> {
+export function findOrderSummaries(
+  db: Queryable,
+  ids: readonly string[],
+  options: Pick<ReadOptions, 'now'> = {},
+): Promise<Map<string, OrderSummaryView>> {
   return byIds(db, BY_IDS.summary, ids, orderSummaryView, options.now);
 }
 
@@ -121,7 +156,13 @@ const BY_IDS = {
  */
 export const ORDER_SUMMARIES_BY_IDS = BY_IDS.summary.text;
 
-async function byIds<V>(db: Queryable, statement: Statement, ids: readonly string[], toView: (row: OrderRow, now: Date) => V, now = new Date()): Promise<Map<string, V>> {
+async function byIds<V>(
+  db: Queryable,
+  statement: Statement,
+  ids: readonly string[],
+  toView: (row: OrderRow, now: Date) => V,
+  now = new Date(),
+): Promise<Map<string, V>> {
   const wanted = [...new Set(ids.filter((id) => isUuid(id)).map((id) => id.toLowerCase()))];
   const found = new Map<string, V>();
   if (wanted.length === 0) return found;
@@ -134,7 +175,11 @@ async function byIds<V>(db: Queryable, statement: Statement, ids: readonly strin
  * The order whose active public tracking link has this token (its unique index); null for an
  * unknown or revoked token. What of it the public may see is the API's business.
  */
-export async function findOrderByTrackingToken(db: Queryable, token: string, options: Pick<ReadOptions, 'now'> = {}): Promise<ProductionOrderView | null> {
+export async function findOrderByTrackingToken(
+  db: Queryable,
+  token: string,
+  options: Pick<ReadOptions, 'now'> = {},
+): Promise<ProductionOrderView | null> {
   if (!TRACKING_TOKEN_PATTERN.test(token)) return null;
   const { rows } = await db.query<OrderRow>({ ...FIND_ONE.trackingToken, values: [token] });
   const row = rows[0];
@@ -142,11 +187,21 @@ export async function findOrderByTrackingToken(db: Queryable, token: string, opt
 }
 
 /** The order with this reference (`PO-000123`); null when missing (or not the owner's). */
-export async function findOrderByReference(db: Queryable, reference: string, options: ReadOptions = {}): Promise<ProductionOrderView | null> {
+export async function findOrderByReference(
+  db: Queryable,
+  reference: string,
+  options: ReadOptions = {},
+): Promise<ProductionOrderView | null> {
   return findOne(db, FIND_ONE.reference, FIND_ONE.referenceOwned, reference, options);
 }
 
-async function findOne(db: Queryable, any: Statement, owned: Statement, value: string, options: ReadOptions): Promise<ProductionOrderView | null> {
+async function findOne(
+  db: Queryable,
+  any: Statement,
+  owned: Statement,
+  value: string,
+  options: ReadOptions,
+): Promise<ProductionOrderView | null> {
   let query: { name: string; text: string; values: unknown[] } = { ...any, values: [value] };
   if (options.ownerId !== undefined) {
     if (!isUuid(options.ownerId)) return null;
@@ -177,7 +232,10 @@ export async function listOrders(db: Queryable, options: ListOrdersOptions = {})
   const last = page.at(-1);
   return {
     nodes: page.map((row) => orderView(row, now)),
-    pageInfo: { hasNextPage: rows.length > first, endCursor: last ? encodeOrderCursor({ createdAt: last.cursor_created_at, id: last.id }) : null },
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      endCursor: last ? encodeOrderCursor({ createdAt: last.cursor_created_at, id: last.id }) : null,
+    },
   };
 }
 
@@ -185,17 +243,25 @@ export async function listOrders(db: Queryable, options: ListOrdersOptions = {})
  * How many orders `listOrders` would page through with this filter (no cursor): the same where
  * clause, counted, so a list's total and its pages never disagree on what matches.
  */
-export async function countOrders(db: Queryable, options: Pick<ListOrdersOptions, 'filter' | 'ownerId'> = {}): Promise<number> {
+export async function countOrders(
+  db: Queryable,
+  options: Pick<ListOrdersOptions, 'filter' | 'ownerId'> = {},
+): Promise<number> {
   const filter = options.filter ?? {};
   const problems = checkList(1, filter, options.ownerId);
   if (problems.length > 0) throw invalidList(problems);
   const { where, params } = filterWhere(filter, options.ownerId);
-  const { rows } = await db.query<{ n: string }>(`select count(*)::text as n from production_orders o ${where.length ? `where ${where.join(' and ')}` : ''}`, params);
+  const { rows } = await db.query<{ n: string }>(
+    `select count(*)::text as n from production_orders o ${where.length ? `where ${where.join(' and ')}` : ''}`,
+    params,
+  );
   return Number(rows[0]?.n ?? 0);
 }
 
 const invalidList = (problems: readonly FieldProblem[]) =>
-  new AppError('BAD_USER_INPUT', `Invalid order list: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, { fields: problems });
+  new AppError('BAD_USER_INPUT', `Invalid order list: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, {
+    fields: problems,
+  });
 
 /** The where terms of a (checked) filter, with its parameters; `param` adds more after them. */
 function filterWhere(filter: OrderFilter, ownerId: string | undefined) {
@@ -212,14 +278,19 @@ function filterWhere(filter: OrderFilter, ownerId: string | undefined) {
 
 function checkList(first: number, filter: OrderFilter, ownerId: string | undefined): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  if (!Number.isSafeInteger(first) || first < 1 || first > MAX_PAGE_SIZE) problems.push({ path: 'first', message: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` });
+  if (!Number.isSafeInteger(first) || first < 1 || first > MAX_PAGE_SIZE)
+    problems.push({ path: 'first', message: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` });
   problems.push(...orderFilterProblems(filter));
   if (ownerId !== undefined && !isUuid(ownerId)) problems.push({ path: 'ownerId', message: 'must be a uuid' });
   return problems;
 }
 
 /** An order's timeline entries after a stream version (all when omitted), oldest first. */
-export async function findOrderEvents(db: Queryable, orderId: string, options: { readonly afterVersion?: number } = {}): Promise<TimelineEntryView[]> {
+export async function findOrderEvents(
+  db: Queryable,
+  orderId: string,
+  options: { readonly afterVersion?: number } = {},
+): Promise<TimelineEntryView[]> {
   if (!isUuid(orderId)) return [];
   const { rows } = await db.query<{ entry: TimelineJson }>(
     `select ${timelineJson('fe')} as entry from fulfillment_events fe where fe.order_id = $1 and fe.stream_version > $2 order by fe.stream_version`,
@@ -230,24 +301,50 @@ export async function findOrderEvents(db: Queryable, orderId: string, options: {
 
 /** The garment catalog, by title. */
 export async function listGarments(db: Queryable): Promise<GarmentView[]> {
-  const { rows } = await db.query<{ id: string; title: string; price_cents: number; sizes: string[]; image_url: string | null }>(
-    'select id, title, price_cents, sizes, image_url from garments order by title, id',
+  const { rows } = await db.query<{
+    id: string;
+    title: string;
+    price_cents: number;
+    sizes: string[];
+    image_url: string | null;
+  }>('select id, title, price_cents, sizes, image_url from garments order by title, id');
+  return rows.map((row) =>
+    garmentView({
+      id: row.id,
+      title: row.title,
+      priceCents: row.price_cents,
+      sizes: row.sizes,
+      imageUrl: row.image_url,
+    }),
   );
-  return rows.map((row) => garmentView({ id: row.id, title: row.title, priceCents: row.price_cents, sizes: row.sizes, imageUrl: row.image_url }));
 }
 
 export async function findGarment(db: Queryable, id: string): Promise<GarmentView | null> {
-  const { rows } = await db.query<{ id: string; title: string; price_cents: number; sizes: string[]; image_url: string | null }>(
-    'select id, title, price_cents, sizes, image_url from garments where id = $1',
-    [id],
-  );
+  const { rows } = await db.query<{
+    id: string;
+    title: string;
+    price_cents: number;
+    sizes: string[];
+    image_url: string | null;
+  }>('select id, title, price_cents, sizes, image_url from garments where id = $1', [id]);
   const row = rows[0];
-  return row ? garmentView({ id: row.id, title: row.title, priceCents: row.price_cents, sizes: row.sizes, imageUrl: row.image_url }) : null;
+  return row
+    ? garmentView({
+        id: row.id,
+        title: row.title,
+        priceCents: row.price_cents,
+        sizes: row.sizes,
+        imageUrl: row.image_url,
+      })
+    : null;
 }
 
 /** Operators are the users with user_profiles.is_operator; nothing in a token makes one. */
 export async function isOperator(db: Queryable, userId: string): Promise<boolean> {
   if (!isUuid(userId)) return false;
-  const { rows } = await db.query<{ is_operator: boolean }>('select is_operator from user_profiles where user_id = $1', [userId]);
+  const { rows } = await db.query<{ is_operator: boolean }>(
+    'select is_operator from user_profiles where user_id = $1',
+    [userId],
+  );
   return rows[0]?.is_operator ?? false;
 }

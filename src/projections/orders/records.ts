@@ -14,11 +14,17 @@ export interface OrderExtras {
   readonly lastPaymentFailure: string | null;
 }
 
-export const NO_EXTRAS: OrderExtras = { trackingNumber: null, trackingUrl: null, carrier: null, lastPaymentFailure: null };
+export const NO_EXTRAS: OrderExtras = {
+  trackingNumber: null,
+  trackingUrl: null,
+  carrier: null,
+  lastPaymentFailure: null,
+};
 
 /** The extras after an event: the fold keeps them beside the domain's state. */
 export function extrasAfter(extras: OrderExtras, event: OrderEvent): OrderExtras {
-  if (event.type === 'OrderFulfilled') return { ...extras, trackingNumber: event.trackingNumber, trackingUrl: event.trackingUrl, carrier: event.carrier };
+  if (event.type === 'OrderFulfilled')
+    return { ...extras, trackingNumber: event.trackingNumber, trackingUrl: event.trackingUrl, carrier: event.carrier };
   if (event.type === 'PaymentFailed') return { ...extras, lastPaymentFailure: event.reason };
   if (event.type === 'PaymentConfirmed') return { ...extras, lastPaymentFailure: null };
   return extras;
@@ -129,7 +135,11 @@ export function fromOrderRecord(row: OrderRecord): ProjectedOrder {
     checkout:
       row.stripe_checkout_session_id === null
         ? null
-        : { sessionId: row.stripe_checkout_session_id, checkoutUrl: row.checkout_url ?? '', simulated: row.checkout_simulated ?? false },
+        : {
+            sessionId: row.stripe_checkout_session_id,
+            checkoutUrl: row.checkout_url ?? '',
+            simulated: row.checkout_simulated ?? false,
+          },
     payment:
       row.paid_at === null
         ? null
@@ -144,14 +154,24 @@ export function fromOrderRecord(row: OrderRecord): ProjectedOrder {
     cancelation:
       row.canceled_at === null || row.status !== 'canceled'
         ? null
-        : { at: row.canceled_at, by: row.canceled_by as NonNullable<Order['cancelation']>['by'], reason: row.cancel_reason, refundDue: row.refund_due },
+        : {
+            at: row.canceled_at,
+            by: row.canceled_by as NonNullable<Order['cancelation']>['by'],
+            reason: row.cancel_reason,
+            refundDue: row.refund_due,
+          },
     refundedCents: Number(row.refunded_cents),
     refundExcess: row.refund_excess,
     refundFailure: row.refund_failed ? { reason: row.refund_failure_reason } : null,
     dispute:
       row.dispute_id === null
         ? null
-        : { disputeId: row.dispute_id, status: row.dispute_status ?? '', evidenceDueBy: row.dispute_evidence_due_by, open: row.disputed },
+        : {
+            disputeId: row.dispute_id,
+            status: row.dispute_status ?? '',
+            evidenceDueBy: row.dispute_evidence_due_by,
+            open: row.disputed,
+          },
     trackingToken: row.public_tracking_token,
     clock: row.eta_clock,
     appliedIdempotencyKeys: NO_KEYS,
@@ -160,7 +180,12 @@ export function fromOrderRecord(row: OrderRecord): ProjectedOrder {
   };
   return {
     order,
-    extras: { trackingNumber: row.tracking_number, trackingUrl: row.tracking_url, carrier: row.carrier, lastPaymentFailure: row.last_payment_failure },
+    extras: {
+      trackingNumber: row.tracking_number,
+      trackingUrl: row.tracking_url,
+      carrier: row.carrier,
+      lastPaymentFailure: row.last_payment_failure,
+    },
     version: row.version,
     position: { commit: BigInt(row.position_commit), prepare: BigInt(row.position_prepare) },
   };

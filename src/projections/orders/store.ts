@@ -1,7 +1,14 @@
 import type pg from 'pg';
 import { qualified, readBackList } from '../engine/table.ts';
 import { fromOrderRecord, type ProjectedOrder } from './records.ts';
-import { LINE_ITEMS_TABLE, ORDERS_TABLE, TIMELINE_TABLE, type LineItemRecord, type OrderRecord, type TimelineRecord } from './tables.ts';
+import {
+  LINE_ITEMS_TABLE,
+  ORDERS_TABLE,
+  TIMELINE_TABLE,
+  type LineItemRecord,
+  type OrderRecord,
+  type TimelineRecord,
+} from './tables.ts';
 
 /** What one transaction writes to the order tables. */
 export interface OrderWrites {
@@ -24,7 +31,10 @@ const insertSql = (schema: string, table: string, columns: readonly string[]): s
   return `insert into ${qualified(schema, table)} (${list}) select ${list} from json_populate_recordset(null::${qualified(schema, table)}, $1::json)`;
 };
 
-const statements = new Map<string, { upsertOrders: string; insertLineItems: string; insertTimeline: string; loadOrders: string }>();
+const statements = new Map<
+  string,
+  { upsertOrders: string; insertLineItems: string; insertTimeline: string; loadOrders: string }
+>();
 
 function sqlFor(schema: string) {
   let sql = statements.get(schema);
@@ -45,7 +55,11 @@ function sqlFor(schema: string) {
 }
 
 /** The stored state of these orders (absent ones are simply missing from the map). */
-export async function loadOrders(db: Queryable, schema: string, ids: readonly string[]): Promise<Map<string, ProjectedOrder>> {
+export async function loadOrders(
+  db: Queryable,
+  schema: string,
+  ids: readonly string[],
+): Promise<Map<string, ProjectedOrder>> {
   const found = new Map<string, ProjectedOrder>();
   if (ids.length === 0) return found;
   const { rows } = await db.query<OrderRecord>(sqlFor(schema).loadOrders, [ids]);

@@ -1,5 +1,24 @@
-import type { Actor, EtaClock, GarmentSnapshot, OrderState, Priority, ProductionStatus, Technique } from '../../domain/order/index.ts';
-import { bool, defineTable, int4, int8, jsonb, text, timestamptz, uuid, type ReadRowOf, type RowOf } from '../engine/table.ts';
+import type {
+  Actor,
+  EtaClock,
+  GarmentSnapshot,
+  OrderState,
+  Priority,
+  ProductionStatus,
+  Technique,
+} from '../../domain/order/index.ts';
+import {
+  bool,
+  defineTable,
+  int4,
+  int8,
+  jsonb,
+  text,
+  timestamptz,
+  uuid,
+  type ReadRowOf,
+  type RowOf,
+} from '../engine/table.ts';
 
 /*
  * The orders projection's read tables, each defined once (migrations 001, 006, 008, 010 make
@@ -117,7 +136,14 @@ export type LineItemRecord = RowOf<typeof LINE_ITEMS_TABLE>;
 /** A `fulfillment_events` row as written: one per applied event. */
 export type TimelineRecord = RowOf<typeof TIMELINE_TABLE>;
 
-const NOT_SHOWN = ['garment_id', 'payment_session_id', 'eta_at', 'dispute_id', 'position_commit', 'position_prepare'] as const;
+const NOT_SHOWN = [
+  'garment_id',
+  'payment_session_id',
+  'eta_at',
+  'dispute_id',
+  'position_commit',
+  'position_prepare',
+] as const;
 
 /** The columns the order reads select (the rest is bookkeeping of the projector and the command side). */
 export const ORDER_VIEW_COLUMNS = ORDERS_TABLE.columnNames.filter(
@@ -136,8 +162,13 @@ export const LINE_ITEM_VIEW_COLUMNS = ['id', 'line_no', 'size', 'quantity', 'tec
 export type LineItemJson = Pick<LineItemRecord, (typeof LINE_ITEM_VIEW_COLUMNS)[number]>;
 
 /** The timeline fields a read returns (as JSON: instants as text), its position as one text. */
-export const TIMELINE_VIEW_COLUMNS = TIMELINE_TABLE.columnNames.filter((name): name is Exclude<typeof name, 'position_commit' | 'position_prepare'> => !name.startsWith('position_'));
-export type TimelineJson = Omit<TimelineRecord, 'position_commit' | 'position_prepare' | 'status'> & { status: ProductionStatus; position: string };
+export const TIMELINE_VIEW_COLUMNS = TIMELINE_TABLE.columnNames.filter(
+  (name): name is Exclude<typeof name, 'position_commit' | 'position_prepare'> => !name.startsWith('position_'),
+);
+export type TimelineJson = Omit<TimelineRecord, 'position_commit' | 'position_prepare' | 'status'> & {
+  status: ProductionStatus;
+  position: string;
+};
 
 /** The tables' columns by name (a test holds them equal to the migrated tables). */
 export const ORDER_COLUMNS = ORDERS_TABLE.columns;

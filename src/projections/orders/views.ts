@@ -1,4 +1,13 @@
-import { STATUS_MAP, etaOf, type Actor, type GarmentSnapshot, type OrderState, type Priority, type ProductionStatus, type Technique } from '../../domain/order/index.ts';
+import {
+  STATUS_MAP,
+  etaOf,
+  type Actor,
+  type GarmentSnapshot,
+  type OrderState,
+  type Priority,
+  type ProductionStatus,
+  type Technique,
+} from '../../domain/order/index.ts';
 import type { OrderRow, TimelineJson } from './tables.ts';
 
 export type { LineItemJson, OrderRow, TimelineJson } from './tables.ts';
@@ -92,7 +101,11 @@ export interface ProductionOrderView {
   /** The last dispute Stripe reported on the payment; null when there was none. */
   readonly dispute: { readonly open: boolean; readonly status: string; readonly evidenceDueBy: string | null } | null;
   readonly cancelation: { readonly at: string; readonly by: string | null; readonly reason: string | null } | null;
-  readonly tracking: { readonly number: string | null; readonly url: string | null; readonly carrier: string | null } | null;
+  readonly tracking: {
+    readonly number: string | null;
+    readonly url: string | null;
+    readonly carrier: string | null;
+  } | null;
   /** The active public tracking link's token (owner and operators only: the API decides who sees it). */
   readonly publicTrackingToken: string | null;
 }
@@ -186,8 +199,14 @@ export function orderView(row: OrderRow, now: Date): ProductionOrderView {
       refundFailed: row.refund_failed,
       refundFailureReason: row.refund_failure_reason,
     },
-    dispute: row.dispute_status === null ? null : { open: row.disputed, status: row.dispute_status, evidenceDueBy: isoOrNull(row.dispute_evidence_due_by) },
-    cancelation: row.canceled && row.canceled_at ? { at: row.canceled_at.toISOString(), by: row.canceled_by, reason: row.cancel_reason } : null,
+    dispute:
+      row.dispute_status === null
+        ? null
+        : { open: row.disputed, status: row.dispute_status, evidenceDueBy: isoOrNull(row.dispute_evidence_due_by) },
+    cancelation:
+      row.canceled && row.canceled_at
+        ? { at: row.canceled_at.toISOString(), by: row.canceled_by, reason: row.cancel_reason }
+        : null,
     tracking: hasTracking ? { number: row.tracking_number, url: row.tracking_url, carrier: row.carrier } : null,
     publicTrackingToken: row.public_tracking_token,
   };

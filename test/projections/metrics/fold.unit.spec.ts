@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { foldMetricsBatch, rebuildMetricRows, type StoredMetricsState } from '../../../src/projections/metrics/batch.ts';
-import { dailyRowsOf, HOLD_DAY_COUNTERS, HOLD_DAY_KEY, LEAD_TIME_DAY_COUNTERS, LEAD_TIME_DAY_KEY, leadMinutesBucket, STAGE_DAY_COUNTERS, STAGE_DAY_KEY } from '../../../src/projections/metrics/daily.ts';
+import {
+  foldMetricsBatch,
+  rebuildMetricRows,
+  type StoredMetricsState,
+} from '../../../src/projections/metrics/batch.ts';
+import {
+  dailyRowsOf,
+  HOLD_DAY_COUNTERS,
+  HOLD_DAY_KEY,
+  LEAD_TIME_DAY_COUNTERS,
+  LEAD_TIME_DAY_KEY,
+  leadMinutesBucket,
+  STAGE_DAY_COUNTERS,
+  STAGE_DAY_KEY,
+} from '../../../src/projections/metrics/daily.ts';
 import { METRIC_EVENT_TYPES, orderMetrics, type MetricRows } from '../../../src/projections/metrics/fold.ts';
 import { isTimeZone, shopDay } from '../../../src/projections/metrics/zone.ts';
 import { allEvents, at, IDS, ORDERS } from './history.ts';
@@ -12,11 +25,56 @@ describe('the metrics fold of one order', () => {
   it('records each stage entered and left, with the priority and garments at entry', () => {
     const rows = orderMetrics(ORDERS.B, 'UTC');
     expect(rows.stageEntries).toEqual([
-      { order_id: IDS.B, stage: 'spec-review', entered_at: at(3, '09:30'), entered_day: '2025-03-03', priority: 'standard', garments: { screen: 10, dtg: 2 }, left_at: at(3, '10:00'), left_day: '2025-03-03' },
-      { order_id: IDS.B, stage: 'queued', entered_at: at(3, '10:00'), entered_day: '2025-03-03', priority: 'standard', garments: { screen: 10, dtg: 2 }, left_at: at(4, '10:00'), left_day: '2025-03-04' },
-      { order_id: IDS.B, stage: 'printing', entered_at: at(4, '10:00'), entered_day: '2025-03-04', priority: 'standard', garments: { screen: 10, dtg: 2 }, left_at: at(6, '10:00'), left_day: '2025-03-06' },
-      { order_id: IDS.B, stage: 'finishing', entered_at: at(6, '10:00'), entered_day: '2025-03-06', priority: 'standard', garments: { screen: 10, dtg: 2 }, left_at: at(10, '12:00'), left_day: '2025-03-10' },
-      { order_id: IDS.B, stage: 'ready', entered_at: at(10, '12:00'), entered_day: '2025-03-10', priority: 'standard', garments: { screen: 10, dtg: 2 }, left_at: null, left_day: null },
+      {
+        order_id: IDS.B,
+        stage: 'spec-review',
+        entered_at: at(3, '09:30'),
+        entered_day: '2025-03-03',
+        priority: 'standard',
+        garments: { screen: 10, dtg: 2 },
+        left_at: at(3, '10:00'),
+        left_day: '2025-03-03',
+      },
+      {
+        order_id: IDS.B,
+        stage: 'queued',
+        entered_at: at(3, '10:00'),
+        entered_day: '2025-03-03',
+        priority: 'standard',
+        garments: { screen: 10, dtg: 2 },
+        left_at: at(4, '10:00'),
+        left_day: '2025-03-04',
+      },
+      {
+        order_id: IDS.B,
+        stage: 'printing',
+        entered_at: at(4, '10:00'),
+        entered_day: '2025-03-04',
+        priority: 'standard',
+        garments: { screen: 10, dtg: 2 },
+        left_at: at(6, '10:00'),
+        left_day: '2025-03-06',
+      },
+      {
+        order_id: IDS.B,
+        stage: 'finishing',
+        entered_at: at(6, '10:00'),
+        entered_day: '2025-03-06',
+        priority: 'standard',
+        garments: { screen: 10, dtg: 2 },
+        left_at: at(10, '12:00'),
+        left_day: '2025-03-10',
+      },
+      {
+        order_id: IDS.B,
+        stage: 'ready',
+        entered_at: at(10, '12:00'),
+        entered_day: '2025-03-10',
+        priority: 'standard',
+        garments: { screen: 10, dtg: 2 },
+        left_at: null,
+        left_day: null,
+      },
     ]);
     expect(rows.holds).toEqual([]);
   });
@@ -47,17 +105,38 @@ describe('the metrics fold of one order', () => {
     expect(Date.parse(completion!.ready_at) > Date.parse(at(8, '08:00'))).toBe(true);
     expect(completion?.lead_ms).toBe(5 * DAY + 12 * HOUR);
     expect(rows.holds).toEqual([
-      { order_id: IDS.C, started_at: at(4, '08:00'), started_day: '2025-03-04', reason: 'Artwork unclear', ended_at: at(5, '08:00'), held_ms: DAY, garments: { embroidery: 4 } },
+      {
+        order_id: IDS.C,
+        started_at: at(4, '08:00'),
+        started_day: '2025-03-04',
+        reason: 'Artwork unclear',
+        ended_at: at(5, '08:00'),
+        held_ms: DAY,
+        garments: { embroidery: 4 },
+      },
     ]);
   });
 
   it('a hold placed before payment counts from the payment, and the rush promise runs from the release', () => {
     const rows = orderMetrics(ORDERS.D, 'UTC');
     expect(rows.holds).toEqual([
-      { order_id: IDS.D, started_at: at(4, '09:00'), started_day: '2025-03-04', reason: 'Awaiting proof', ended_at: at(4, '15:00'), held_ms: 6 * HOUR, garments: { screen: 6 } },
+      {
+        order_id: IDS.D,
+        started_at: at(4, '09:00'),
+        started_day: '2025-03-04',
+        reason: 'Awaiting proof',
+        ended_at: at(4, '15:00'),
+        held_ms: 6 * HOUR,
+        garments: { screen: 6 },
+      },
     ]);
     // Paid Tue 09:00 + 2 days (rush) + 6 hours on hold = Thu 15:00; ready Thu 12:00.
-    expect(rows.completions[0]).toMatchObject({ promised_at: at(6, '15:00'), on_time: true, lead_ms: 2 * DAY + 3 * HOUR, priority: 'rush' });
+    expect(rows.completions[0]).toMatchObject({
+      promised_at: at(6, '15:00'),
+      on_time: true,
+      lead_ms: 2 * DAY + 3 * HOUR,
+      priority: 'rush',
+    });
     // It was queued while on hold, and counts there under `hold`.
     expect(rows.stageEntries.find((row) => row.stage === 'queued')?.priority).toBe('hold');
   });
@@ -66,20 +145,43 @@ describe('the metrics fold of one order', () => {
     const rows = orderMetrics(ORDERS.E, 'UTC');
     expect(rows.completions).toEqual([]);
     expect(rows.holds).toEqual([
-      { order_id: IDS.E, started_at: at(6, '03:00'), started_day: '2025-03-06', reason: 'Customer asked to wait', ended_at: at(6, '15:00'), held_ms: 12 * HOUR, garments: { dtg: 1 } },
+      {
+        order_id: IDS.E,
+        started_at: at(6, '03:00'),
+        started_day: '2025-03-06',
+        reason: 'Customer asked to wait',
+        ended_at: at(6, '15:00'),
+        held_ms: 12 * HOUR,
+        garments: { dtg: 1 },
+      },
     ]);
     expect(rows.stageEntries.at(-1)).toMatchObject({ stage: 'queued', left_at: at(6, '15:00') });
     expect(rows.stageEntries.map((row) => row.stage)).toEqual(['spec-review', 'queued']);
   });
 
   it('reads only the events that change a figure: dropping the others gives the same rows', () => {
-    expect([...METRIC_EVENT_TYPES].sort()).toEqual(['OrderCanceled', 'OrderCreated', 'OrderFulfilled', 'PaymentConfirmed', 'PriorityChanged', 'ProductionStarted', 'SpecApproved']);
-    expect(orderMetrics(ORDERS.B.filter((event) => METRIC_EVENT_TYPES.has(event.type)), 'UTC')).toEqual(orderMetrics(ORDERS.B, 'UTC'));
+    expect([...METRIC_EVENT_TYPES].sort()).toEqual([
+      'OrderCanceled',
+      'OrderCreated',
+      'OrderFulfilled',
+      'PaymentConfirmed',
+      'PriorityChanged',
+      'ProductionStarted',
+      'SpecApproved',
+    ]);
+    expect(
+      orderMetrics(
+        ORDERS.B.filter((event) => METRIC_EVENT_TYPES.has(event.type)),
+        'UTC',
+      ),
+    ).toEqual(orderMetrics(ORDERS.B, 'UTC'));
   });
 
   it('a hold still running has no end yet', () => {
     const rows = orderMetrics(ORDERS.E.slice(0, 3), 'UTC');
-    expect(rows.holds).toEqual([expect.objectContaining({ started_at: at(6, '03:00'), ended_at: null, held_ms: null })]);
+    expect(rows.holds).toEqual([
+      expect.objectContaining({ started_at: at(6, '03:00'), ended_at: null, held_ms: null }),
+    ]);
   });
 
   it('counts days in the shop time zone: 02:30 UTC on the 6th is the 5th in New York', () => {
@@ -111,11 +213,56 @@ describe('the day sums', () => {
     // A (rush, dtg 3), B (standard, screen 10 + dtg 2), C (standard, embroidery 4) were paid on Monday.
     expect(queuedMonday).toEqual(
       expect.arrayContaining([
-        { day: '2025-03-03', stage: 'queued', priority: 'rush', technique: 'all', entered: 1, entered_garments: 3, exited: 1, exited_garments: 3 },
-        { day: '2025-03-03', stage: 'queued', priority: 'standard', technique: 'all', entered: 2, entered_garments: 16, exited: 0, exited_garments: 0 },
-        { day: '2025-03-03', stage: 'queued', priority: 'standard', technique: 'dtg', entered: 1, entered_garments: 2, exited: 0, exited_garments: 0 },
-        { day: '2025-03-03', stage: 'queued', priority: 'standard', technique: 'screen', entered: 1, entered_garments: 10, exited: 0, exited_garments: 0 },
-        { day: '2025-03-03', stage: 'queued', priority: 'standard', technique: 'embroidery', entered: 1, entered_garments: 4, exited: 0, exited_garments: 0 },
+        {
+          day: '2025-03-03',
+          stage: 'queued',
+          priority: 'rush',
+          technique: 'all',
+          entered: 1,
+          entered_garments: 3,
+          exited: 1,
+          exited_garments: 3,
+        },
+        {
+          day: '2025-03-03',
+          stage: 'queued',
+          priority: 'standard',
+          technique: 'all',
+          entered: 2,
+          entered_garments: 16,
+          exited: 0,
+          exited_garments: 0,
+        },
+        {
+          day: '2025-03-03',
+          stage: 'queued',
+          priority: 'standard',
+          technique: 'dtg',
+          entered: 1,
+          entered_garments: 2,
+          exited: 0,
+          exited_garments: 0,
+        },
+        {
+          day: '2025-03-03',
+          stage: 'queued',
+          priority: 'standard',
+          technique: 'screen',
+          entered: 1,
+          entered_garments: 10,
+          exited: 0,
+          exited_garments: 0,
+        },
+        {
+          day: '2025-03-03',
+          stage: 'queued',
+          priority: 'standard',
+          technique: 'embroidery',
+          entered: 1,
+          entered_garments: 4,
+          exited: 0,
+          exited_garments: 0,
+        },
       ]),
     );
     expect(queuedMonday).toHaveLength(6); // and rush dtg
@@ -139,12 +286,18 @@ describe('the day sums', () => {
       ['holdDays', HOLD_DAY_KEY, HOLD_DAY_COUNTERS],
     ] as const;
     const byKey = (rows: readonly object[], key: readonly string[]) =>
-      new Map(rows.map((row) => [key.map((column) => String((row as Record<string, unknown>)[column])).join('|'), row]));
+      new Map(
+        rows.map((row) => [key.map((column) => String((row as Record<string, unknown>)[column])).join('|'), row]),
+      );
     for (const size of [1, 2, 3, 7, events.length]) {
       // The tables as a live projection leaves them: facts replaced by key, day sums added to.
       const stored = new Map<string, StoredMetricsState>();
       const factRows = new Map<string, object>();
-      const sums = { stageDays: new Map<string, Record<string, unknown>>(), leadTimeDays: new Map<string, Record<string, unknown>>(), holdDays: new Map<string, Record<string, unknown>>() };
+      const sums = {
+        stageDays: new Map<string, Record<string, unknown>>(),
+        leadTimeDays: new Map<string, Record<string, unknown>>(),
+        holdDays: new Map<string, Record<string, unknown>>(),
+      };
       for (let start = 0; start < events.length; start += size) {
         const slice = events.slice(start, start + size);
         const batch = foldMetricsBatch(stored, slice, 'UTC');
@@ -157,7 +310,8 @@ describe('the day sums', () => {
         for (const [name, key, counters] of tables) {
           for (const [id, delta] of byKey(batch.deltas[name], key)) {
             const row = sums[name].get(id) ?? { ...delta, ...Object.fromEntries(counters.map((c) => [c, 0])) };
-            for (const counter of counters) row[counter] = (row[counter] as number) + ((delta as Record<string, number>)[counter] ?? 0);
+            for (const counter of counters)
+              row[counter] = (row[counter] as number) + ((delta as Record<string, number>)[counter] ?? 0);
             sums[name].set(id, row);
           }
         }

@@ -30,7 +30,13 @@ const stripe = { type: 'stripe', id: 'stripe' } as const;
 /** `d` is the day of March 2025, `hm` the UTC time. */
 export const at = (d: number, hm: string): string => `2025-03-${String(d).padStart(2, '0')}T${hm}:00.000Z`;
 
-export function created(orderId: string, when: string, priority: Priority, items: readonly [Technique, number][], holdReason: string | null = null): OrderEvent {
+export function created(
+  orderId: string,
+  when: string,
+  priority: Priority,
+  items: readonly [Technique, number][],
+  holdReason: string | null = null,
+): OrderEvent {
   return {
     type: 'OrderCreated',
     orderId,
@@ -39,13 +45,25 @@ export function created(orderId: string, when: string, priority: Priority, items
     reference: `PO-${orderId.slice(-6)}`,
     userId: '00000000-0000-4000-8000-0000000000cc',
     projectId: null,
-    garment: { id: 'classic-tee', title: 'Classic Cotton Tee', priceCents: 1800, sizes: ['S', 'M', 'L'], imageUrl: null },
+    garment: {
+      id: 'classic-tee',
+      title: 'Classic Cotton Tee',
+      priceCents: 1800,
+      sizes: ['S', 'M', 'L'],
+      imageUrl: null,
+    },
     designUrl: 'https://cdn.example.com/design.png',
     prompt: null,
     notes: null,
     priority,
     holdReason,
-    lineItems: items.map(([technique, quantity], n) => ({ id: `${orderId.slice(0, -2)}${n}0`, size: 'M', quantity, technique, unitPriceCents: 1800 })),
+    lineItems: items.map(([technique, quantity], n) => ({
+      id: `${orderId.slice(0, -2)}${n}0`,
+      size: 'M',
+      quantity,
+      technique,
+      unitPriceCents: 1800,
+    })),
     totalCents: items.reduce((sum, [, quantity]) => sum + quantity * 1800, 0),
     currency: 'usd',
     metadata: {},
@@ -53,23 +71,84 @@ export function created(orderId: string, when: string, priority: Priority, items
 }
 
 export const paid = (orderId: string, when: string): OrderEvent => ({
-  type: 'PaymentConfirmed', orderId, actor: stripe, at: when, sessionId: `cs_${orderId}`, paymentIntentId: null, amountCents: 0, currency: 'usd', stripeEventId: null,
+  type: 'PaymentConfirmed',
+  orderId,
+  actor: stripe,
+  at: when,
+  sessionId: `cs_${orderId}`,
+  paymentIntentId: null,
+  amountCents: 0,
+  currency: 'usd',
+  stripeEventId: null,
 });
-export const approved = (orderId: string, when: string): OrderEvent => ({ type: 'SpecApproved', orderId, actor: operator, at: when, message: null });
-export const started = (orderId: string, when: string): OrderEvent => ({ type: 'ProductionStarted', orderId, actor: operator, at: when, message: null });
+export const approved = (orderId: string, when: string): OrderEvent => ({
+  type: 'SpecApproved',
+  orderId,
+  actor: operator,
+  at: when,
+  message: null,
+});
+export const started = (orderId: string, when: string): OrderEvent => ({
+  type: 'ProductionStarted',
+  orderId,
+  actor: operator,
+  at: when,
+  message: null,
+});
 export const fulfilled = (orderId: string, when: string): OrderEvent => ({
-  type: 'OrderFulfilled', orderId, actor: operator, at: when, message: null, trackingNumber: null, trackingUrl: null, carrier: null,
+  type: 'OrderFulfilled',
+  orderId,
+  actor: operator,
+  at: when,
+  message: null,
+  trackingNumber: null,
+  trackingUrl: null,
+  carrier: null,
 });
-export const canceled = (orderId: string, when: string): OrderEvent => ({ type: 'OrderCanceled', orderId, actor: operator, at: when, reason: 'asked', refundDue: true });
-export const priority = (orderId: string, when: string, from: Priority, to: Priority, reason: string | null = null): OrderEvent => ({
-  type: 'PriorityChanged', orderId, actor: operator, at: when, from, to, reason,
+export const canceled = (orderId: string, when: string): OrderEvent => ({
+  type: 'OrderCanceled',
+  orderId,
+  actor: operator,
+  at: when,
+  reason: 'asked',
+  refundDue: true,
 });
-export const message = (orderId: string, when: string): OrderEvent => ({ type: 'MessagePosted', orderId, actor: operator, at: when, message: 'hello' });
+export const priority = (
+  orderId: string,
+  when: string,
+  from: Priority,
+  to: Priority,
+  reason: string | null = null,
+): OrderEvent => ({
+  type: 'PriorityChanged',
+  orderId,
+  actor: operator,
+  at: when,
+  from,
+  to,
+  reason,
+});
+export const message = (orderId: string, when: string): OrderEvent => ({
+  type: 'MessagePosted',
+  orderId,
+  actor: operator,
+  at: when,
+  message: 'hello',
+});
 
 export const ORDERS: Readonly<Record<keyof typeof IDS, readonly OrderEvent[]>> = {
-  A: [created(IDS.A, at(3, '09:00'), 'rush', [['dtg', 3]]), paid(IDS.A, at(3, '09:00')), approved(IDS.A, at(3, '12:00')), started(IDS.A, at(4, '09:00')), fulfilled(IDS.A, at(4, '21:00'))],
+  A: [
+    created(IDS.A, at(3, '09:00'), 'rush', [['dtg', 3]]),
+    paid(IDS.A, at(3, '09:00')),
+    approved(IDS.A, at(3, '12:00')),
+    started(IDS.A, at(4, '09:00')),
+    fulfilled(IDS.A, at(4, '21:00')),
+  ],
   B: [
-    created(IDS.B, at(3, '09:30'), 'standard', [['screen', 10], ['dtg', 2]]),
+    created(IDS.B, at(3, '09:30'), 'standard', [
+      ['screen', 10],
+      ['dtg', 2],
+    ]),
     paid(IDS.B, at(3, '10:00')),
     approved(IDS.B, at(4, '10:00')),
     started(IDS.B, at(6, '10:00')),

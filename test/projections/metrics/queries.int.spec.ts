@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../src/db/migrate.ts';
-import { foldMetricsBatch, metricsBatchStatements, readStatesSql, rebuildMetricRows, statesFromRows } from '../../../src/projections/metrics/batch.ts';
+import {
+  foldMetricsBatch,
+  metricsBatchStatements,
+  readStatesSql,
+  rebuildMetricRows,
+  statesFromRows,
+} from '../../../src/projections/metrics/batch.ts';
 import { orderMetrics, type MetricRows } from '../../../src/projections/metrics/fold.ts';
 import { shopMetrics, type ShopMetrics } from '../../../src/projections/metrics/queries.ts';
 import { METRIC_TABLES } from '../../../src/projections/metrics/tables.ts';
@@ -14,7 +20,8 @@ let db: TestDatabase;
 /** Loads a rebuild of the seeded history, folded in `timeZone`, into a copy of the tables in `schema`. */
 async function loadRebuild(schema: string, timeZone: string): Promise<void> {
   await db.pool.query(`create schema ${schema}`);
-  for (const table of Object.values(METRIC_TABLES)) await db.pool.query(`create table ${schema}.${table.name} (like public.${table.name} including all)`);
+  for (const table of Object.values(METRIC_TABLES))
+    await db.pool.query(`create table ${schema}.${table.name} (like public.${table.name} including all)`);
   const facts: MetricRows = { stageEntries: [], completions: [], holds: [] };
   for (const events of Object.values(ORDERS)) {
     const rows = orderMetrics(events, timeZone);
@@ -23,7 +30,8 @@ async function loadRebuild(schema: string, timeZone: string): Promise<void> {
     facts.holds.push(...rows.holds);
   }
   const { facts: final, daily } = rebuildMetricRows(facts);
-  for (const statement of metricsBatchStatements({ states: new Map(), facts: final, deltas: daily }, schema)) await db.pool.query(statement);
+  for (const statement of metricsBatchStatements({ states: new Map(), facts: final, deltas: daily }, schema))
+    await db.pool.query(statement);
 }
 
 /** The figures read with `schema` first on the search path. */
@@ -65,13 +73,19 @@ describe('the metric tables', () => {
         "select column_name, udt_name from information_schema.columns where table_schema = 'public' and table_name = $1 order by ordinal_position",
         [table.name],
       );
-      expect(rows.map((row) => [row.column_name, row.udt_name]), table.name).toEqual(table.columns.map(([name, type]) => [name, type]));
+      expect(
+        rows.map((row) => [row.column_name, row.udt_name]),
+        table.name,
+      ).toEqual(table.columns.map(([name, type]) => [name, type]));
       const key = await db.pool.query<{ column_name: string }>(
         `select a.attname as column_name from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
          where i.indrelid = $1::regclass and i.indisprimary order by array_position(i.indkey, a.attnum)`,
         [table.name],
       );
-      expect(key.rows.map((row) => row.column_name), table.name).toEqual(table.key);
+      expect(
+        key.rows.map((row) => row.column_name),
+        table.name,
+      ).toEqual(table.key);
     }
   });
 
@@ -92,12 +106,34 @@ describe('shopMetrics over the seeded week', () => {
 
   it('throughput: orders entering each stage per day, with their garments', async () => {
     const metrics = await metricsIn('public', week);
-    const entered = (stage: string) => metrics.stages.filter((row) => row.stage === stage).map((row) => [row.day.slice(5), row.entered]).filter(([, n]) => n !== 0);
+    const entered = (stage: string) =>
+      metrics.stages
+        .filter((row) => row.stage === stage)
+        .map((row) => [row.day.slice(5), row.entered])
+        .filter(([, n]) => n !== 0);
     // Paid: A, B, C on Monday; D on Tuesday; E on Thursday (02:30 UTC).
-    expect(entered('queued')).toEqual([['03-03', 3], ['03-04', 1], ['03-06', 1]]);
-    expect(entered('printing')).toEqual([['03-03', 1], ['03-04', 2], ['03-05', 1]]);
-    expect(entered('finishing')).toEqual([['03-04', 1], ['03-05', 1], ['03-06', 1], ['03-07', 1]]);
-    expect(entered('ready')).toEqual([['03-04', 1], ['03-06', 1], ['03-08', 1], ['03-10', 1]]);
+    expect(entered('queued')).toEqual([
+      ['03-03', 3],
+      ['03-04', 1],
+      ['03-06', 1],
+    ]);
+    expect(entered('printing')).toEqual([
+      ['03-03', 1],
+      ['03-04', 2],
+      ['03-05', 1],
+    ]);
+    expect(entered('finishing')).toEqual([
+      ['03-04', 1],
+      ['03-05', 1],
+      ['03-06', 1],
+      ['03-07', 1],
+    ]);
+    expect(entered('ready')).toEqual([
+      ['03-04', 1],
+      ['03-06', 1],
+      ['03-08', 1],
+      ['03-10', 1],
+    ]);
     // Monday's queue: A 3 + B 12 + C 4 garments.
     expect(metrics.stages.find((row) => row.day === '2025-03-03' && row.stage === 'queued')?.enteredGarments).toBe(19);
     expect(metrics.stages).toHaveLength(8 * 5);
@@ -115,7 +151,12 @@ describe('shopMetrics over the seeded week', () => {
     expect(wip('ready')).toEqual(Array(8).fill(null));
     // Starting mid-week carries what was in progress before: Wednesday onwards.
     const later = await metricsIn('public', { from: '2025-03-05', to: '2025-03-06' });
-    expect(later.stages.filter((row) => row.stage === 'printing').map((row) => [row.inProgress, row.inProgressGarments])).toEqual([[2, 16], [1, 4]]);
+    expect(
+      later.stages.filter((row) => row.stage === 'printing').map((row) => [row.inProgress, row.inProgressGarments]),
+    ).toEqual([
+      [2, 16],
+      [1, 4],
+    ]);
   });
 
   it('lead time p50 / p90 by priority and by technique (nearest rank, in minutes)', async () => {
@@ -169,17 +210,33 @@ describe('shopMetrics over the seeded week', () => {
 
   it('counts days in the shop time zone: in New York, E was paid on Wednesday the 5th', async () => {
     const metrics = await metricsIn('new_york', week);
-    const queued = metrics.stages.filter((row) => row.stage === 'queued' && row.entered > 0).map((row) => [row.day.slice(5), row.entered]);
+    const queued = metrics.stages
+      .filter((row) => row.stage === 'queued' && row.entered > 0)
+      .map((row) => [row.day.slice(5), row.entered]);
     // A, B, C paid Monday 03:00-05:00 local; D Tuesday 04:00; E Wednesday 21:30.
-    expect(queued).toEqual([['03-03', 3], ['03-04', 1], ['03-05', 1]]);
+    expect(queued).toEqual([
+      ['03-03', 3],
+      ['03-04', 1],
+      ['03-05', 1],
+    ]);
     // A was ready Tuesday 21:00 UTC = 16:00 local; B Monday 10th 12:00 UTC = 08:00 local (EDT).
-    expect(metrics.onTime.map((week) => [week.weekStart, week.completed])).toEqual([['2025-03-03', 3], ['2025-03-10', 1]]);
+    expect(metrics.onTime.map((week) => [week.weekStart, week.completed])).toEqual([
+      ['2025-03-03', 3],
+      ['2025-03-10', 1],
+    ]);
   });
 
   it('refuses a bad filter with every problem, reading nothing', async () => {
-    const error = await metricsIn('public', { from: '2025-02-30', to: '2024-01-01', priority: 'urgent' as never, technique: 'vinyl' as never }).catch((e: unknown) => e);
+    const error = await metricsIn('public', {
+      from: '2025-02-30',
+      to: '2024-01-01',
+      priority: 'urgent' as never,
+      technique: 'vinyl' as never,
+    }).catch((e: unknown) => e);
     expect(isAppError(error) && error.code).toBe('BAD_USER_INPUT');
-    expect((error as Error).message).toBe('Invalid metrics filter: from: must be a date (YYYY-MM-DD); priority: must be one of rush, standard, hold; technique: must be one of dtg, screen, embroidery');
+    expect((error as Error).message).toBe(
+      'Invalid metrics filter: from: must be a date (YYYY-MM-DD); priority: must be one of rush, standard, hold; technique: must be one of dtg, screen, embroidery',
+    );
     const backwards = await metricsIn('public', { from: '2025-03-10', to: '2025-03-03' }).catch((e: unknown) => e);
     expect((backwards as Error).message).toBe('Invalid metrics filter: to: must not be before from');
     const tooLong = await metricsIn('public', { from: '2024-01-01', to: '2025-03-03' }).catch((e: unknown) => e);

@@ -39,7 +39,10 @@ function history(random: () => number): OrderEvent[][] {
     const tier: Priority = rush ? 'rush' : 'standard';
     const life: OrderEvent[] = [created(id, iso(), tier, items), paid(id, later(2))];
     if (random() < 0.1) {
-      life.push(priority(id, later(10), tier, 'hold', `Reason ${Math.floor(random() * 40)}`), priority(id, later(30), 'hold', tier));
+      life.push(
+        priority(id, later(10), tier, 'hold', `Reason ${Math.floor(random() * 40)}`),
+        priority(id, later(30), 'hold', tier),
+      );
     }
     life.push(approved(id, later(rush ? 8 : 30)), started(id, later(rush ? 12 : 40)));
     if (random() < 0.03) life.push(canceled(id, later(5)));
@@ -77,18 +80,44 @@ describe.runIf(process.env.METRICS_PERF === '1')('shopMetrics over 30 days of 1,
     // left empty here: shopMetrics never reads them (their size changes nothing it does).
     const slice = 5000;
     const { daily } = rebuilt;
-    for (let i = 0; i < Math.max(daily.stageDays.length, daily.leadTimeDays.length, daily.holdDays.length); i += slice) {
-      const deltas = { stageDays: daily.stageDays.slice(i, i + slice), leadTimeDays: daily.leadTimeDays.slice(i, i + slice), holdDays: daily.holdDays.slice(i, i + slice) };
-      for (const statement of metricsBatchStatements({ states: new Map(), facts: { stageEntries: [], completions: [], holds: [] }, deltas })) await db.pool.query(statement);
+    for (
+      let i = 0;
+      i < Math.max(daily.stageDays.length, daily.leadTimeDays.length, daily.holdDays.length);
+      i += slice
+    ) {
+      const deltas = {
+        stageDays: daily.stageDays.slice(i, i + slice),
+        leadTimeDays: daily.leadTimeDays.slice(i, i + slice),
+        holdDays: daily.holdDays.slice(i, i + slice),
+      };
+      for (const statement of metricsBatchStatements({
+        states: new Map(),
+        facts: { stageEntries: [], completions: [], holds: [] },
+        deltas,
+      }))
+        await db.pool.query(statement);
     }
     await db.pool.query('vacuum analyze');
     console.log(`loaded in ${Math.round(performance.now() - loadStarted)} ms`);
 
     if (process.env.METRICS_PERF_EXPLAIN === '1') {
-      const plan = await db.pool.query(`explain (analyze, timing on) ${SHOP_METRICS_SQL}`, ['2025-03-01', '2025-03-30', 'all', null, ['spec-review', 'queued', 'printing', 'finishing', 'ready'], 'ready', ['dtg', 'screen', 'embroidery']]);
+      const plan = await db.pool.query(`explain (analyze, timing on) ${SHOP_METRICS_SQL}`, [
+        '2025-03-01',
+        '2025-03-30',
+        'all',
+        null,
+        ['spec-review', 'queued', 'printing', 'finishing', 'ready'],
+        'ready',
+        ['dtg', 'screen', 'embroidery'],
+      ]);
       console.log(plan.rows.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n'));
     }
-    const filters = [{}, { priority: 'rush' as const }, { technique: 'screen' as const }, { priority: 'standard' as const, technique: 'dtg' as const }];
+    const filters = [
+      {},
+      { priority: 'rush' as const },
+      { technique: 'screen' as const },
+      { priority: 'standard' as const, technique: 'dtg' as const },
+    ];
     const period = { from: '2025-03-01', to: '2025-03-30' };
     for (let i = 0; i < 20; i += 1) await shopMetrics(db.pool, { ...period, ...filters[i % 4] });
     const times: number[] = [];

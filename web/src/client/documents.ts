@@ -15,17 +15,44 @@ export const OrderFields = graphql(`
     etaDays
     etaAt
     imageUrl
-    garment { id title imageUrl }
-    lineItems { id size quantity technique }
-    events { id status statusLabel message occurredAt position }
+    garment {
+      id
+      title
+      imageUrl
+    }
+    lineItems {
+      id
+      size
+      quantity
+      technique
+    }
+    events {
+      id
+      status
+      statusLabel
+      message
+      occurredAt
+      position
+    }
     version
     position
     totalCents
     currency
     canceled
     holdReason
-    route { id label status state reachedAt }
-    allowedActions { action allowed reason code }
+    route {
+      id
+      label
+      status
+      state
+      reachedAt
+    }
+    allowedActions {
+      action
+      allowed
+      reason
+      code
+    }
     checkoutUrl
     publicTrackingUrl
   }
@@ -33,19 +60,25 @@ export const OrderFields = graphql(`
 
 export const OrderQuery = graphql(`
   query Order($id: ID!) {
-    order(id: $id) { ...OrderFields }
+    order(id: $id) {
+      ...OrderFields
+    }
   }
 `);
 
 export const OrderUpdatedSubscription = graphql(`
   subscription OrderUpdated($id: ID!, $afterPosition: String) {
-    orderUpdated(id: $id, afterPosition: $afterPosition) { ...OrderFields }
+    orderUpdated(id: $id, afterPosition: $afterPosition) {
+      ...OrderFields
+    }
   }
 `);
 
 export const CancelOrderMutation = graphql(`
   mutation CancelOrder($id: ID!, $expectedVersion: Int) {
-    cancelOrder(id: $id, expectedVersion: $expectedVersion) { ...OrderFields }
+    cancelOrder(id: $id, expectedVersion: $expectedVersion) {
+      ...OrderFields
+    }
   }
 `);
 
@@ -55,7 +88,15 @@ export const OrderPaymentQuery = graphql(`
     order(id: $id) {
       id
       position
-      payment { paidCents paidAt currency refundedCents refundRequested refundFailed refundFailureReason }
+      payment {
+        paidCents
+        paidAt
+        currency
+        refundedCents
+        refundRequested
+        refundFailed
+        refundFailureReason
+      }
     }
   }
 `);
@@ -63,8 +104,24 @@ export const OrderPaymentQuery = graphql(`
 export const MyOrdersQuery = graphql(`
   query MyOrders($first: Int!, $after: String) {
     orders(first: $first, after: $after) {
-      edges { cursor node { id reference statusLabel orderStatus canceled priority createdAt totalCents currency } }
-      pageInfo { hasNextPage endCursor }
+      edges {
+        cursor
+        node {
+          id
+          reference
+          statusLabel
+          orderStatus
+          canceled
+          priority
+          createdAt
+          totalCents
+          currency
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
   }
 `);
@@ -80,20 +137,35 @@ export const TrackingFields = graphql(`
     etaDays
     etaAt
     onHold
-    route { id label status state reachedAt }
-    events { id status message occurredAt }
+    route {
+      id
+      label
+      status
+      state
+      reachedAt
+    }
+    events {
+      id
+      status
+      message
+      occurredAt
+    }
     position
   }
 `);
 
 export const TrackOrderQuery = graphql(`
   query TrackOrder($token: String!) {
-    trackOrder(token: $token) { ...TrackingFields }
+    trackOrder(token: $token) {
+      ...TrackingFields
+    }
   }
 `);
 
 export const TrackedOrderUpdatedSubscription = graphql(`
   subscription TrackedOrderUpdated($token: String!, $afterPosition: String) {
-    trackedOrderUpdated(token: $token, afterPosition: $afterPosition) { ...TrackingFields }
+    trackedOrderUpdated(token: $token, afterPosition: $afterPosition) {
+      ...TrackingFields
+    }
   }
 `);

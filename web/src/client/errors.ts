@@ -12,7 +12,13 @@ export class ApiError extends Error {
   }
 }
 
-const TRANSIENT_CODES = new Set(['NETWORK', 'SOCKET_CLOSED', 'SERVICE_UNAVAILABLE', 'RATE_LIMITED', 'INTERNAL_SERVER_ERROR']);
+const TRANSIENT_CODES = new Set([
+  'NETWORK',
+  'SOCKET_CLOSED',
+  'SERVICE_UNAVAILABLE',
+  'RATE_LIMITED',
+  'INTERNAL_SERVER_ERROR',
+]);
 
 interface GraphQLErrorLike {
   readonly message?: unknown;

@@ -25,7 +25,11 @@ export interface GraphQLClient {
   /** A query or mutation over HTTP; rejects with an ApiError for an error answer or no answer. */
   request<TResult, TVariables>(document: TypedDocument<TResult, TVariables>, variables: TVariables): Promise<TResult>;
   /** A subscription over `graphql-ws`; returns the function that ends it. */
-  subscribe<TResult, TVariables>(document: TypedDocument<TResult, TVariables>, variables: TVariables, sink: SubscriptionSink<TResult>): () => void;
+  subscribe<TResult, TVariables>(
+    document: TypedDocument<TResult, TVariables>,
+    variables: TVariables,
+    sink: SubscriptionSink<TResult>,
+  ): () => void;
   /** Closes the socket. */
   dispose(): void;
 }
@@ -38,7 +42,12 @@ export interface GraphQLClientOptions {
 }
 
 /** Close codes graphql-ws and the server use for a refused connection: reconnecting cannot help. */
-const REFUSED_CLOSE_CODES: Record<number, string> = { 4400: 'BAD_USER_INPUT', 4401: 'UNAUTHENTICATED', 4403: 'FORBIDDEN', 4429: 'RATE_LIMITED' };
+const REFUSED_CLOSE_CODES: Record<number, string> = {
+  4400: 'BAD_USER_INPUT',
+  4401: 'UNAUTHENTICATED',
+  4403: 'FORBIDDEN',
+  4429: 'RATE_LIMITED',
+};
 
 function webSocketUrl(url: string): string {
   const absolute = new URL(url, globalThis.location?.href);
@@ -49,10 +58,15 @@ function webSocketUrl(url: string): string {
 function socketErrorOf(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (Array.isArray(error)) return apiErrorOf(error as { message?: unknown }[]);
-  const code = typeof (error as { code?: unknown } | null)?.code === 'number' ? (error as { code: number }).code : undefined;
+  const code =
+    typeof (error as { code?: unknown } | null)?.code === 'number' ? (error as { code: number }).code : undefined;
   if (code !== undefined && REFUSED_CLOSE_CODES[code]) {
     const reason = (error as { reason?: unknown }).reason;
-    return new ApiError(typeof reason === 'string' && reason ? reason : 'The server refused the connection.', REFUSED_CLOSE_CODES[code], false);
+    return new ApiError(
+      typeof reason === 'string' && reason ? reason : 'The server refused the connection.',
+      REFUSED_CLOSE_CODES[code],
+      false,
+    );
   }
   return new ApiError('The live connection was lost.', 'SOCKET_CLOSED', true);
 }
@@ -101,7 +115,11 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
       try {
         response = await fetch(options.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...authorization() },
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/graphql-response+json, application/json',
+            ...authorization(),
+          },
           body: JSON.stringify({ query: document.toString(), variables }),
         });
       } catch {
@@ -111,10 +129,15 @@ export function createGraphQLClient(options: GraphQLClientOptions): GraphQLClien
       try {
         body = (await response.json()) as typeof body;
       } catch {
-        throw new ApiError(`The server answered ${response.status} without a GraphQL result.`, response.status >= 500 ? 'SERVICE_UNAVAILABLE' : 'NETWORK', response.status >= 500);
+        throw new ApiError(
+          `The server answered ${response.status} without a GraphQL result.`,
+          response.status >= 500 ? 'SERVICE_UNAVAILABLE' : 'NETWORK',
+          response.status >= 500,
+        );
       }
       if (body.errors?.length) throw apiErrorOf(body.errors);
-      if (body.data === undefined || body.data === null) throw new ApiError('The server answered without data.', 'INTERNAL_SERVER_ERROR', true);
+      if (body.data === undefined || body.data === null)
+        throw new ApiError('The server answered without data.', 'INTERNAL_SERVER_ERROR', true);
       return body.data as never;
     },
 

@@ -28,7 +28,10 @@ export interface FeedOptions {
 }
 
 /** The browser's window events, where there is a window (the feed also runs in Node, in tests). */
-const windowEvents = globalThis as unknown as { addEventListener?: (type: 'online', listener: () => void) => void; removeEventListener?: (type: 'online', listener: () => void) => void };
+const windowEvents = globalThis as unknown as {
+  addEventListener?: (type: 'online', listener: () => void) => void;
+  removeEventListener?: (type: 'online', listener: () => void) => void;
+};
 
 const defaultBackoff = (attempt: number): number => Math.min(15_000, 500 * 2 ** attempt) * (0.75 + Math.random() * 0.5);
 

@@ -28,7 +28,10 @@ export interface OrderFeedDocuments<T> {
   readonly subscription: TypedDocument<{ orderUpdated: T }, { id: string; afterPosition?: string | null }>;
 }
 
-const CUSTOMER_DOCUMENTS: OrderFeedDocuments<ProductionOrder> = { query: OrderQuery, subscription: OrderUpdatedSubscription };
+const CUSTOMER_DOCUMENTS: OrderFeedDocuments<ProductionOrder> = {
+  query: OrderQuery,
+  subscription: OrderUpdatedSubscription,
+};
 
 /**
  * The spec's `useProductionRealtime(orderId)`, done with the public GraphQL API: loads the order,
@@ -37,7 +40,11 @@ const CUSTOMER_DOCUMENTS: OrderFeedDocuments<ProductionOrder> = { query: OrderQu
  * so no change is missed or shown twice.
  */
 export function useProductionRealtime(orderId: string, client?: GraphQLClient): ProductionRealtime;
-export function useProductionRealtime<T extends { readonly position: string }>(orderId: string, client: GraphQLClient, documents: OrderFeedDocuments<T>): ProductionRealtime<T>;
+export function useProductionRealtime<T extends { readonly position: string }>(
+  orderId: string,
+  client: GraphQLClient,
+  documents: OrderFeedDocuments<T>,
+): ProductionRealtime<T>;
 export function useProductionRealtime<T extends { readonly position: string }>(
   orderId: string,
   client: GraphQLClient = customerClient,
@@ -47,7 +54,11 @@ export function useProductionRealtime<T extends { readonly position: string }>(
   const feed = useResumableFeed<T>(orderId, () => ({
     load: async () => (await client.request(documents.query, { id: orderId })).order ?? null,
     subscribe: (afterPosition, sink) =>
-      client.subscribe(documents.subscription, { id: orderId, afterPosition }, { ...sink, next: (data) => sink.next(data.orderUpdated) }),
+      client.subscribe(
+        documents.subscription,
+        { id: orderId, afterPosition },
+        { ...sink, next: (data) => sink.next(data.orderUpdated) },
+      ),
     position: (order) => order.position,
   }));
   return { order: feed.value, connection: feed.connection, error: feed.error, offer: feed.offer };

@@ -7,7 +7,10 @@ const INITIAL: FeedState<never> = { value: null, connection: 'connecting', error
  * Runs a ResumableFeed for as long as the component shows `key`; a new key starts a new feed.
  * `offer` shows a value got another way (a mutation's answer) when it is newer than the shown one.
  */
-export function useResumableFeed<T>(key: string, makeSource: () => FeedSource<T>): FeedState<T> & { readonly offer: (value: T) => void } {
+export function useResumableFeed<T>(
+  key: string,
+  makeSource: () => FeedSource<T>,
+): FeedState<T> & { readonly offer: (value: T) => void } {
   const [state, setState] = useState<FeedState<T>>(INITIAL);
   const feedRef = useRef<ResumableFeed<T> | undefined>(undefined);
   const makeSourceRef = useRef(makeSource);

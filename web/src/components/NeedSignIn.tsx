@@ -11,9 +11,13 @@ export function NeedSignIn({ expired = false }: { expired?: boolean }) {
           In development, open a sign-in link printed by <code>npm start</code> (<code>/signin#token=…</code>).
         </li>
         <li>
-          Or mint a token with <code>npm run cli -- token &lt;userId&gt;</code> and paste it on the <Link href="/signin">sign-in page</Link>.
+          Or mint a token with <code>npm run cli -- token &lt;userId&gt;</code> and paste it on the{' '}
+          <Link href="/signin">sign-in page</Link>.
         </li>
-        <li>A shop's own app hands its users' session token (e.g. Supabase's <code>access_token</code>) to these pages the same way.</li>
+        <li>
+          A shop's own app hands its users' session token (e.g. Supabase's <code>access_token</code>) to these pages the
+          same way.
+        </li>
       </ul>
     </section>
   );

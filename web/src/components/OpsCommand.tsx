@@ -16,11 +16,17 @@ export interface Command {
    * once the read model has the change): `done` with `success(answer)`, or refused with the
    * server's words, or a version conflict (told as `conflictText`). Resolves true when it was done.
    */
-  run<T>(pendingText: string, send: () => Promise<T>, success: (answer: T) => string, conflictText?: string): Promise<boolean>;
+  run<T>(
+    pendingText: string,
+    send: () => Promise<T>,
+    success: (answer: T) => string,
+    conflictText?: string,
+  ): Promise<boolean>;
   reset(): void;
 }
 
-export const CONFLICT_TEXT = 'Not done: someone changed the order meanwhile. The page now shows the order as it is; check it and try again.';
+export const CONFLICT_TEXT =
+  'Not done: someone changed the order meanwhile. The page now shows the order as it is; check it and try again.';
 
 export function useCommand(): Command {
   const [outcome, setOutcome] = useState<CommandOutcome>({ kind: 'idle' });
@@ -38,8 +44,10 @@ export function useCommand(): Command {
         setOutcome({ kind: 'done', text: success(answer) });
         return true;
       } catch (error) {
-        if (error instanceof ApiError && error.code === 'VERSION_CONFLICT') setOutcome({ kind: 'conflict', text: conflictText });
-        else if (error instanceof ApiError) setOutcome({ kind: 'refused', text: `Not done: ${error.message}`, code: error.code });
+        if (error instanceof ApiError && error.code === 'VERSION_CONFLICT')
+          setOutcome({ kind: 'conflict', text: conflictText });
+        else if (error instanceof ApiError)
+          setOutcome({ kind: 'refused', text: `Not done: ${error.message}`, code: error.code });
         else setOutcome({ kind: 'refused', text: 'Not done: the request failed.', code: 'NETWORK' });
         return false;
       } finally {
@@ -55,7 +63,12 @@ export function useCommand(): Command {
  * that exists before anything is said in it (a region added with its text is not announced).
  */
 export function CommandOutcomeText({ outcome, id, testId }: { outcome: CommandOutcome; id?: string; testId?: string }) {
-  const className = outcome.kind === 'refused' || outcome.kind === 'conflict' ? 'ops-outcome error' : outcome.kind === 'done' ? 'ops-outcome ops-done' : 'ops-outcome';
+  const className =
+    outcome.kind === 'refused' || outcome.kind === 'conflict'
+      ? 'ops-outcome error'
+      : outcome.kind === 'done'
+        ? 'ops-outcome ops-done'
+        : 'ops-outcome';
   return (
     <p className={className} aria-live="polite" id={id} data-testid={testId} data-outcome={outcome.kind} tabIndex={-1}>
       {outcome.kind === 'idle' ? '' : outcome.text}

@@ -79,10 +79,22 @@ export function OpsDialog({
 
   return (
     <>
-      <button type="button" ref={opener} className={danger ? 'button-danger' : undefined} disabled={disabled || busy} aria-describedby={describedBy} aria-haspopup="dialog" onClick={open}>
+      <button
+        type="button"
+        ref={opener}
+        className={danger ? 'button-danger' : undefined}
+        disabled={disabled || busy}
+        aria-describedby={describedBy}
+        aria-haspopup="dialog"
+        onClick={open}
+      >
         {busy ? busyLabel : label}
       </button>
-      <dialog ref={dialog} className="ops-dialog" aria-labelledby={titleId} onClose={() => {
+      <dialog
+        ref={dialog}
+        className="ops-dialog"
+        aria-labelledby={titleId}
+        onClose={() => {
           // Escape or Close; a submit's close has already asked for focus to come back.
           if (closedBySubmit.current) {
             closedBySubmit.current = false;
@@ -90,7 +102,8 @@ export function OpsDialog({
           }
           restorePending.current = true;
           setClosings((count) => count + 1);
-        }}>
+        }}
+      >
         <form method="dialog" onSubmit={(event) => void submit(event)}>
           <h2 id={titleId}>{title}</h2>
           {children}

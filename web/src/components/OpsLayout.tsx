@@ -21,7 +21,9 @@ export type OperatorGate =
  */
 export function useOperatorGate(): OperatorGate {
   const signedIn = readToken() !== undefined;
-  const [gate, setGate] = useState<OperatorGate>(signedIn ? { state: 'checking' } : { state: 'signed-out', expired: false });
+  const [gate, setGate] = useState<OperatorGate>(
+    signedIn ? { state: 'checking' } : { state: 'signed-out', expired: false },
+  );
   useEffect(() => {
     if (!signedIn) return;
     let live = true;
@@ -29,7 +31,10 @@ export function useOperatorGate(): OperatorGate {
       (answer) => {
         if (!live) return;
         if (!answer.viewer) setGate({ state: 'signed-out', expired: true });
-        else setGate(answer.viewer.isOperator ? { state: 'operator', viewerId: answer.viewer.id } : { state: 'not-operator' });
+        else
+          setGate(
+            answer.viewer.isOperator ? { state: 'operator', viewerId: answer.viewer.id } : { state: 'not-operator' },
+          );
       },
       (caught: unknown) => {
         if (!live) return;

@@ -14,10 +14,14 @@ export function OpsMessageForm({ order, onOrder }: { order: OpsOrder; onOrder: (
   const allowed = check?.allowed ?? false;
   const post = async () => {
     const text = message.trim();
-    const ok = await command.run('Posting…', () => customerClient.request(OpsPostOrderMessageMutation, { id: order.id, message: text }), (answer) => {
-      onOrder(answer.postOrderMessage);
-      return 'Message posted on the timeline.';
-    });
+    const ok = await command.run(
+      'Posting…',
+      () => customerClient.request(OpsPostOrderMessageMutation, { id: order.id, message: text }),
+      (answer) => {
+        onOrder(answer.postOrderMessage);
+        return 'Message posted on the timeline.';
+      },
+    );
     // Kept on failure, so it can be sent again.
     if (ok) setMessage('');
   };
@@ -32,7 +36,15 @@ export function OpsMessageForm({ order, onOrder }: { order: OpsOrder; onOrder: (
       >
         <p className="field">
           <label htmlFor={fieldId}>Message for the timeline (the customer sees it)</label>
-          <textarea id={fieldId} rows={2} value={message} required maxLength={2000} aria-describedby={allowed ? undefined : reasonId} onChange={(event) => setMessage(event.target.value)} />
+          <textarea
+            id={fieldId}
+            rows={2}
+            value={message}
+            required
+            maxLength={2000}
+            aria-describedby={allowed ? undefined : reasonId}
+            onChange={(event) => setMessage(event.target.value)}
+          />
         </p>
         {!allowed && check?.reason ? (
           <p id={reasonId} className="ops-reason">

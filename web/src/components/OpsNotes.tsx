@@ -35,7 +35,11 @@ export function OpsNotes({ order, onOrder }: { order: OpsOrder; onOrder: (order:
       'Saving the notes…',
       async () => {
         try {
-          return await customerClient.request(OpsUpdateOrderNotesMutation, { id: order.id, notes: started.text, expectedVersion: started.base.version });
+          return await customerClient.request(OpsUpdateOrderNotesMutation, {
+            id: order.id,
+            notes: started.text,
+            expectedVersion: started.base.version,
+          });
         } catch (error) {
           if (error instanceof ApiError && error.code === 'VERSION_CONFLICT') {
             conflictSeen = true;
@@ -93,9 +97,16 @@ export function OpsNotes({ order, onOrder }: { order: OpsOrder; onOrder: (order:
           </p>
         ) : null}
         <p className="muted" data-testid="notes-base">
-          {edit ? `Editing from version ${edit.base.version}; saving replaces the notes of that version.` : `Version ${order.version}; the notes shown are live until you start typing.`}
+          {edit
+            ? `Editing from version ${edit.base.version}; saving replaces the notes of that version.`
+            : `Version ${order.version}; the notes shown are live until you start typing.`}
         </p>
-        {changedSinceEdit ? <p className="ops-warning">The order changed since you started editing (now version {order.version}). Saving will be refused and show what changed.</p> : null}
+        {changedSinceEdit ? (
+          <p className="ops-warning">
+            The order changed since you started editing (now version {order.version}). Saving will be refused and show
+            what changed.
+          </p>
+        ) : null}
         {conflict ? <ConflictReport changes={conflict} /> : null}
         <p className="ops-buttons">
           <button type="submit" className="button-primary" disabled={!allowed || !edit || command.pending}>
@@ -126,7 +137,9 @@ function ConflictReport({ changes }: { changes: OrderChanges }) {
       <h3>
         Someone else changed this order (version {changes.fromVersion} → {changes.toVersion})
       </h3>
-      <p>Your text is still in the notes field above, not saved. Review what changed, then save it again or discard it.</p>
+      <p>
+        Your text is still in the notes field above, not saved. Review what changed, then save it again or discard it.
+      </p>
       {changes.otherNotes !== undefined ? (
         <>
           <p>The notes are now:</p>

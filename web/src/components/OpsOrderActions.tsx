@@ -1,6 +1,10 @@
 import { useId, useRef } from 'react';
 import { customerClient } from '../client/clients.ts';
-import { OpsCancelOrderMutation, OpsSetOrderPriorityMutation, OpsSetOrderStatusMutation } from '../client/opsOrderDocuments.ts';
+import {
+  OpsCancelOrderMutation,
+  OpsSetOrderPriorityMutation,
+  OpsSetOrderStatusMutation,
+} from '../client/opsOrderDocuments.ts';
 import type { OrderAction, Priority, ProductionOrderState } from '../gql/graphql.ts';
 import { priorityLabel } from '../format.ts';
 import type { OpsOrder } from '../opsOrderChanges.ts';
@@ -22,7 +26,14 @@ const text = (fields: FormData, name: string): string | undefined => {
 
 /** The rules' verdict on one action, from `allowedActions` (absent: not offered to this viewer). */
 function checkOf(order: OpsOrder, action: OrderAction) {
-  return order.allowedActions.find((check) => check.action === action) ?? { action, allowed: false, reason: 'Not offered to you.', code: null };
+  return (
+    order.allowedActions.find((check) => check.action === action) ?? {
+      action,
+      allowed: false,
+      reason: 'Not offered to you.',
+      code: null,
+    }
+  );
 }
 
 /** Why an action is refused, next to its button and named by it (`aria-describedby`). */
@@ -40,11 +51,30 @@ export function OpsOrderActions({ order, onOrder, refresh }: ActionsProps) {
     <section className="card" aria-labelledby="ops-actions-heading">
       <h2 id="ops-actions-heading">Actions</h2>
       <p className="muted">
-        Each action applies to version <span data-testid="shown-version">{order.version}</span> as shown; if the order changed meanwhile it is refused and nothing is changed.
+        Each action applies to version <span data-testid="shown-version">{order.version}</span> as shown; if the order
+        changed meanwhile it is refused and nothing is changed.
       </p>
       <div className="ops-actions">
-        <StatusStep order={order} onOrder={onOrder} refresh={refresh} action="APPROVE" to="APPROVED" label="Approve" busy="Approving…" done="Approved." />
-        <StatusStep order={order} onOrder={onOrder} refresh={refresh} action="START_PRODUCTION" to="IN_PRODUCTION" label="Start production" busy="Starting production…" done="Production started." />
+        <StatusStep
+          order={order}
+          onOrder={onOrder}
+          refresh={refresh}
+          action="APPROVE"
+          to="APPROVED"
+          label="Approve"
+          busy="Approving…"
+          done="Approved."
+        />
+        <StatusStep
+          order={order}
+          onOrder={onOrder}
+          refresh={refresh}
+          action="START_PRODUCTION"
+          to="IN_PRODUCTION"
+          label="Start production"
+          busy="Starting production…"
+          done="Production started."
+        />
         <Fulfil order={order} onOrder={onOrder} refresh={refresh} />
         <PriorityActions order={order} onOrder={onOrder} refresh={refresh} />
         <Cancel order={order} onOrder={onOrder} refresh={refresh} />
@@ -57,22 +87,52 @@ function useAction(order: OpsOrder, action: OrderAction) {
   const reasonId = useId();
   const outcomeRef = useRef<HTMLDivElement>(null);
   const check = checkOf(order, action);
-  return { check, reasonId, describedBy: check.allowed ? undefined : reasonId, outcomeRef, returnFocus: () => outcomeRef.current?.querySelector<HTMLElement>('[aria-live]') ?? null };
+  return {
+    check,
+    reasonId,
+    describedBy: check.allowed ? undefined : reasonId,
+    outcomeRef,
+    returnFocus: () => outcomeRef.current?.querySelector<HTMLElement>('[aria-live]') ?? null,
+  };
 }
 
-function StatusStep({ order, onOrder, refresh, action, to, label, busy, done }: ActionsProps & { action: OrderAction; to: ProductionOrderState; label: string; busy: string; done: string }) {
+function StatusStep({
+  order,
+  onOrder,
+  refresh,
+  action,
+  to,
+  label,
+  busy,
+  done,
+}: ActionsProps & { action: OrderAction; to: ProductionOrderState; label: string; busy: string; done: string }) {
   const command = useCommand();
   const { check, reasonId, describedBy, outcomeRef } = useAction(order, action);
   const send = () =>
     command
-      .run(busy, () => customerClient.request(OpsSetOrderStatusMutation, { id: order.id, status: to, expectedVersion: order.version }), (answer) => {
-        onOrder(answer.setOrderStatus);
-        return `${done} Now ${answer.setOrderStatus.statusLabel}.`;
-      })
+      .run(
+        busy,
+        () =>
+          customerClient.request(OpsSetOrderStatusMutation, {
+            id: order.id,
+            status: to,
+            expectedVersion: order.version,
+          }),
+        (answer) => {
+          onOrder(answer.setOrderStatus);
+          return `${done} Now ${answer.setOrderStatus.statusLabel}.`;
+        },
+      )
       .then((ok) => !ok && refresh());
   return (
     <div className="ops-action" data-action={action} ref={outcomeRef}>
-      <button type="button" className="button-primary" disabled={!check.allowed || command.pending} aria-describedby={describedBy} onClick={() => void send()}>
+      <button
+        type="button"
+        className="button-primary"
+        disabled={!check.allowed || command.pending}
+        aria-describedby={describedBy}
+        onClick={() => void send()}
+      >
         {command.pending ? busy : label}
       </button>
       <Reason id={reasonId} reason={check.allowed ? null : check.reason} />
@@ -86,17 +146,40 @@ function Fulfil({ order, onOrder, refresh }: ActionsProps) {
   const { check, reasonId, describedBy, outcomeRef, returnFocus } = useAction(order, 'FULFILL');
   const ids = { number: useId(), url: useId(), carrier: useId() };
   const submit = (fields: FormData) => {
-    const tracking = { trackingNumber: text(fields, 'trackingNumber'), trackingUrl: text(fields, 'trackingUrl'), carrier: text(fields, 'carrier') };
+    const tracking = {
+      trackingNumber: text(fields, 'trackingNumber'),
+      trackingUrl: text(fields, 'trackingUrl'),
+      carrier: text(fields, 'carrier'),
+    };
     return command
-      .run('Fulfilling…', () => customerClient.request(OpsSetOrderStatusMutation, { id: order.id, status: 'FULFILLED', expectedVersion: order.version, tracking }), (answer) => {
-        onOrder(answer.setOrderStatus);
-        return `Fulfilled${tracking.trackingNumber ? ` with tracking number ${tracking.trackingNumber}` : ''}.`;
-      })
+      .run(
+        'Fulfilling…',
+        () =>
+          customerClient.request(OpsSetOrderStatusMutation, {
+            id: order.id,
+            status: 'FULFILLED',
+            expectedVersion: order.version,
+            tracking,
+          }),
+        (answer) => {
+          onOrder(answer.setOrderStatus);
+          return `Fulfilled${tracking.trackingNumber ? ` with tracking number ${tracking.trackingNumber}` : ''}.`;
+        },
+      )
       .then((ok) => !ok && refresh());
   };
   return (
     <div className="ops-action" data-action="FULFILL" ref={outcomeRef}>
-      <OpsDialog label="Fulfil…" title={`Fulfil order ${order.reference}`} submitLabel="Fulfil order" busyLabel="Fulfilling…" disabled={!check.allowed || command.pending} describedBy={describedBy} onSubmit={submit} returnFocus={returnFocus}>
+      <OpsDialog
+        label="Fulfil…"
+        title={`Fulfil order ${order.reference}`}
+        submitLabel="Fulfil order"
+        busyLabel="Fulfilling…"
+        disabled={!check.allowed || command.pending}
+        describedBy={describedBy}
+        onSubmit={submit}
+        returnFocus={returnFocus}
+      >
         <p className="muted">The shipment's details go on the order's timeline.</p>
         <p className="field">
           <label htmlFor={ids.number}>Tracking number</label>
@@ -123,10 +206,22 @@ function PriorityActions({ order, onOrder, refresh }: ActionsProps) {
   const reasonField = useId();
   const change = (priority: Priority, reason: string | undefined, busy: string) =>
     command
-      .run(busy, () => customerClient.request(OpsSetOrderPriorityMutation, { id: order.id, priority, reason, expectedVersion: order.version }), (answer) => {
-        onOrder(answer.setOrderPriority);
-        return priority === 'HOLD' ? `On hold: ${answer.setOrderPriority.holdReason ?? reason ?? ''}` : `${priorityLabel(answer.setOrderPriority.priority)} priority now.`;
-      })
+      .run(
+        busy,
+        () =>
+          customerClient.request(OpsSetOrderPriorityMutation, {
+            id: order.id,
+            priority,
+            reason,
+            expectedVersion: order.version,
+          }),
+        (answer) => {
+          onOrder(answer.setOrderPriority);
+          return priority === 'HOLD'
+            ? `On hold: ${answer.setOrderPriority.holdReason ?? reason ?? ''}`
+            : `${priorityLabel(answer.setOrderPriority.priority)} priority now.`;
+        },
+      )
       .then((ok) => !ok && refresh());
   const disabled = !check.allowed || command.pending;
   const onHold = order.priority === 'HOLD';
@@ -134,23 +229,51 @@ function PriorityActions({ order, onOrder, refresh }: ActionsProps) {
     <div className="ops-action" data-action="SET_PRIORITY" ref={outcomeRef}>
       {onHold ? (
         <>
-          <button type="button" disabled={disabled} aria-describedby={describedBy} onClick={() => void change('RUSH', undefined, 'Releasing…')}>
+          <button
+            type="button"
+            disabled={disabled}
+            aria-describedby={describedBy}
+            onClick={() => void change('RUSH', undefined, 'Releasing…')}
+          >
             Release as rush
           </button>
-          <button type="button" disabled={disabled} aria-describedby={describedBy} onClick={() => void change('STANDARD', undefined, 'Releasing…')}>
+          <button
+            type="button"
+            disabled={disabled}
+            aria-describedby={describedBy}
+            onClick={() => void change('STANDARD', undefined, 'Releasing…')}
+          >
             Release as standard
           </button>
         </>
       ) : (
         <>
-          <OpsDialog label="Hold…" title={`Hold order ${order.reference}`} submitLabel="Hold order" busyLabel="Holding…" disabled={disabled} describedBy={describedBy} onSubmit={(fields) => change('HOLD', text(fields, 'reason'), 'Holding…')} returnFocus={returnFocus}>
-            <p className="muted">Production pauses and the customer's ETA countdown stops until the order is released.</p>
+          <OpsDialog
+            label="Hold…"
+            title={`Hold order ${order.reference}`}
+            submitLabel="Hold order"
+            busyLabel="Holding…"
+            disabled={disabled}
+            describedBy={describedBy}
+            onSubmit={(fields) => change('HOLD', text(fields, 'reason'), 'Holding…')}
+            returnFocus={returnFocus}
+          >
+            <p className="muted">
+              Production pauses and the customer's ETA countdown stops until the order is released.
+            </p>
             <p className="field">
               <label htmlFor={reasonField}>Reason (the customer sees it)</label>
               <input id={reasonField} name="reason" required maxLength={500} autoFocus autoComplete="off" />
             </p>
           </OpsDialog>
-          <button type="button" disabled={disabled} aria-describedby={describedBy} onClick={() => void change(order.priority === 'RUSH' ? 'STANDARD' : 'RUSH', undefined, 'Changing priority…')}>
+          <button
+            type="button"
+            disabled={disabled}
+            aria-describedby={describedBy}
+            onClick={() =>
+              void change(order.priority === 'RUSH' ? 'STANDARD' : 'RUSH', undefined, 'Changing priority…')
+            }
+          >
             {order.priority === 'RUSH' ? 'Make standard' : 'Make rush'}
           </button>
         </>
@@ -168,15 +291,38 @@ function Cancel({ order, onOrder, refresh }: ActionsProps) {
   const paid = order.payment.paidCents > 0;
   const submit = (fields: FormData) =>
     command
-      .run('Canceling…', () => customerClient.request(OpsCancelOrderMutation, { id: order.id, reason: text(fields, 'reason'), expectedVersion: order.version }), (answer) => {
-        onOrder(answer.cancelOrder);
-        return `Canceled.${answer.cancelOrder.payment.refundRequested ? ' A refund is requested.' : ''}`;
-      })
+      .run(
+        'Canceling…',
+        () =>
+          customerClient.request(OpsCancelOrderMutation, {
+            id: order.id,
+            reason: text(fields, 'reason'),
+            expectedVersion: order.version,
+          }),
+        (answer) => {
+          onOrder(answer.cancelOrder);
+          return `Canceled.${answer.cancelOrder.payment.refundRequested ? ' A refund is requested.' : ''}`;
+        },
+      )
       .then((ok) => !ok && refresh());
   return (
     <div className="ops-action" data-action="CANCEL" ref={outcomeRef}>
-      <OpsDialog label="Cancel order…" title={`Cancel order ${order.reference}`} submitLabel="Cancel order" busyLabel="Canceling…" danger disabled={!check.allowed || command.pending} describedBy={describedBy} onSubmit={submit} returnFocus={returnFocus}>
-        <p data-testid="cancel-refund-note">{paid ? 'This order is paid: canceling it requests a refund of the payment.' : 'This order is not paid: nothing is refunded.'}</p>
+      <OpsDialog
+        label="Cancel order…"
+        title={`Cancel order ${order.reference}`}
+        submitLabel="Cancel order"
+        busyLabel="Canceling…"
+        danger
+        disabled={!check.allowed || command.pending}
+        describedBy={describedBy}
+        onSubmit={submit}
+        returnFocus={returnFocus}
+      >
+        <p data-testid="cancel-refund-note">
+          {paid
+            ? 'This order is paid: canceling it requests a refund of the payment.'
+            : 'This order is not paid: nothing is refunded.'}
+        </p>
         <p className="field">
           <label htmlFor={reasonField}>Reason</label>
           <input id={reasonField} name="reason" required maxLength={500} autoFocus autoComplete="off" />

@@ -5,13 +5,30 @@ import type { OpsOrder } from '../opsOrderChanges.ts';
 export function OpsPaymentFacts({ order }: { order: OpsOrder }) {
   const { payment, flags } = order;
   const raised = [
-    flags.paymentMismatch ? { id: 'payment-mismatch', text: 'Payment mismatch: the money received does not equal the order total; the order was not submitted.' } : null,
-    flags.disputed
-      ? { id: 'disputed', text: `Disputed${flags.disputeStatus ? ` (${flags.disputeStatus.replaceAll('_', ' ')})` : ''}${flags.disputeEvidenceDueBy ? `: evidence due by ${formatDateTime(flags.disputeEvidenceDueBy)}` : ''}.` }
+    flags.paymentMismatch
+      ? {
+          id: 'payment-mismatch',
+          text: 'Payment mismatch: the money received does not equal the order total; the order was not submitted.',
+        }
       : null,
-    flags.refundFailed ? { id: 'refund-failed', text: `Refund failed${payment.refundFailureReason ? `: ${payment.refundFailureReason}` : ''}.` } : null,
-    flags.refundExcess ? { id: 'refund-excess', text: 'Stripe reported more refunded than was paid; the excess was not recorded.' } : null,
-    flags.refunded ? { id: 'refunded', text: `Refunded ${formatMoney(payment.refundedCents, payment.currency)}.` } : null,
+    flags.disputed
+      ? {
+          id: 'disputed',
+          text: `Disputed${flags.disputeStatus ? ` (${flags.disputeStatus.replaceAll('_', ' ')})` : ''}${flags.disputeEvidenceDueBy ? `: evidence due by ${formatDateTime(flags.disputeEvidenceDueBy)}` : ''}.`,
+        }
+      : null,
+    flags.refundFailed
+      ? {
+          id: 'refund-failed',
+          text: `Refund failed${payment.refundFailureReason ? `: ${payment.refundFailureReason}` : ''}.`,
+        }
+      : null,
+    flags.refundExcess
+      ? { id: 'refund-excess', text: 'Stripe reported more refunded than was paid; the excess was not recorded.' }
+      : null,
+    flags.refunded
+      ? { id: 'refunded', text: `Refunded ${formatMoney(payment.refundedCents, payment.currency)}.` }
+      : null,
   ].filter((flag) => flag !== null);
   return (
     <section className="card" aria-labelledby="payment-heading">
@@ -38,7 +55,15 @@ export function OpsPaymentFacts({ order }: { order: OpsOrder }) {
         <dt>Refunded</dt>
         <dd>{formatMoney(payment.refundedCents, payment.currency)}</dd>
         <dt>Refund</dt>
-        <dd data-testid="refund-state">{payment.refundFailed ? 'Failed' : payment.refundRequested ? 'Requested, waiting for Stripe' : payment.refundedCents > 0 ? 'Recorded' : 'None'}</dd>
+        <dd data-testid="refund-state">
+          {payment.refundFailed
+            ? 'Failed'
+            : payment.refundRequested
+              ? 'Requested, waiting for Stripe'
+              : payment.refundedCents > 0
+                ? 'Recorded'
+                : 'None'}
+        </dd>
         {payment.lastPaymentFailure ? (
           <>
             <dt>Last payment failure</dt>

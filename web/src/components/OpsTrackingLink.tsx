@@ -16,16 +16,24 @@ export function OpsTrackingLink({ order, onOrder }: { order: OpsOrder; onOrder: 
     wasConfirming.current = confirming;
   }, [confirming]);
   const issue = () =>
-    command.run('Issuing…', () => customerClient.request(OpsIssueTrackingLinkMutation, { id: order.id }), (answer) => {
-      onOrder(answer.issueTrackingLink);
-      return 'Tracking link issued.';
-    });
+    command.run(
+      'Issuing…',
+      () => customerClient.request(OpsIssueTrackingLinkMutation, { id: order.id }),
+      (answer) => {
+        onOrder(answer.issueTrackingLink);
+        return 'Tracking link issued.';
+      },
+    );
   const revoke = async () => {
     setConfirming(false);
-    await command.run('Revoking…', () => customerClient.request(OpsRevokeTrackingLinkMutation, { id: order.id }), (answer) => {
-      onOrder(answer.revokeTrackingLink);
-      return 'The old link no longer works; a new one replaces it.';
-    });
+    await command.run(
+      'Revoking…',
+      () => customerClient.request(OpsRevokeTrackingLinkMutation, { id: order.id }),
+      (answer) => {
+        onOrder(answer.revokeTrackingLink);
+        return 'The old link no longer works; a new one replaces it.';
+      },
+    );
   };
   return (
     <section className="card" aria-labelledby="tracking-heading">

@@ -24,18 +24,35 @@ export interface OrderDetailProps {
 }
 
 /** The spec's Order Detail Page body: design, reference, status, priority, ETA, items, garment, route map, timeline. */
-export function OrderDetail({ order, onOrder, offerPayment = true, actions, timeline, timelineExtra, showTrackingLink = true }: OrderDetailProps) {
+export function OrderDetail({
+  order,
+  onOrder,
+  offerPayment = true,
+  actions,
+  timeline,
+  timelineExtra,
+  showTrackingLink = true,
+}: OrderDetailProps) {
   const paid = order.route.some((stop) => stop.status === 'QUEUED' && stop.reachedAt !== null);
   return (
     <>
       <div className="order-head" data-position={order.position}>
-        {order.imageUrl ? <img className="design" src={order.imageUrl} alt={`Design of order ${order.reference}`} width={180} height={180} /> : null}
+        {order.imageUrl ? (
+          <img
+            className="design"
+            src={order.imageUrl}
+            alt={`Design of order ${order.reference}`}
+            width={180}
+            height={180}
+          />
+        ) : null}
         <div>
           <h1>
             Order <span data-testid="reference">{order.reference}</span>
           </h1>
           <p className="badges">
-            <StatusBadge statusLabel={order.statusLabel} canceled={order.canceled} /> <PriorityBadge priority={order.priority} />
+            <StatusBadge statusLabel={order.statusLabel} canceled={order.canceled} />{' '}
+            <PriorityBadge priority={order.priority} />
           </p>
           {order.holdReason ? <p>On hold: {order.holdReason}</p> : null}
           <section aria-labelledby="eta-heading" className="eta-box">
@@ -94,13 +111,25 @@ export function OrderDetail({ order, onOrder, offerPayment = true, actions, time
           {order.prompt ? <p className="muted">Design prompt: {order.prompt}</p> : null}
         </section>
         <div>
-          <Timeline headingId="timeline-heading" entries={timeline ?? order.events.map((event) => ({ id: event.id, label: event.statusLabel, message: event.message, occurredAt: event.occurredAt }))} />
+          <Timeline
+            headingId="timeline-heading"
+            entries={
+              timeline ??
+              order.events.map((event) => ({
+                id: event.id,
+                label: event.statusLabel,
+                message: event.message,
+                occurredAt: event.occurredAt,
+              }))
+            }
+          />
           {timelineExtra}
         </div>
       </div>
       {showTrackingLink && order.publicTrackingUrl ? (
         <p>
-          Anyone with this link can follow the order's progress (nothing personal is shown): <a href={order.publicTrackingUrl}>public tracking page</a>
+          Anyone with this link can follow the order's progress (nothing personal is shown):{' '}
+          <a href={order.publicTrackingUrl}>public tracking page</a>
         </p>
       ) : null}
     </>

@@ -30,11 +30,23 @@ export function RouteMap({ route, headingId }: { route: readonly RouteStopView[]
         {route.map((stop) => {
           const Icon = ICONS[stop.status];
           return (
-            <li key={stop.id} className={`stop stop-${stop.state.toLowerCase()}`} aria-current={stop.state === 'CURRENT' ? 'step' : undefined} data-stop={stop.id} data-state={stop.state}>
+            <li
+              key={stop.id}
+              className={`stop stop-${stop.state.toLowerCase()}`}
+              aria-current={stop.state === 'CURRENT' ? 'step' : undefined}
+              data-stop={stop.id}
+              data-state={stop.state}
+            >
               <Icon aria-hidden="true" className="stop-icon" size={28} />
               <span className="stop-label">{stop.label}</span>
               <span className="stop-state">{STATE_TEXT[stop.state]}</span>
-              {stop.reachedAt ? <time className="stop-time" dateTime={stop.reachedAt}>{formatDateTime(stop.reachedAt)}</time> : <span className="stop-time">Not reached</span>}
+              {stop.reachedAt ? (
+                <time className="stop-time" dateTime={stop.reachedAt}>
+                  {formatDateTime(stop.reachedAt)}
+                </time>
+              ) : (
+                <span className="stop-time">Not reached</span>
+              )}
             </li>
           );
         })}

@@ -19,7 +19,8 @@ export interface SiteFrameProps {
  * navigation, the main content and the footer.
  */
 export function SiteFrame({ brand, nav, apiUsedBy, variant, children }: SiteFrameProps) {
-  const withVariant = (part: string, base?: string) => [base, variant ? `${variant}-${part}` : undefined].filter(Boolean).join(' ') || undefined;
+  const withVariant = (part: string, base?: string) =>
+    [base, variant ? `${variant}-${part}` : undefined].filter(Boolean).join(' ') || undefined;
   return (
     <>
       <a className="skip" href="#main">

@@ -6,7 +6,8 @@ import { runBulk, type BulkItem, type BulkRequest, type BulkResult, type SendBul
 import { BulkSetOrderStatusMutation } from './documents.ts';
 import { STATE_LABELS } from './filter.ts';
 
-const send: SendBulk = async (input) => (await customerClient.request(BulkSetOrderStatusMutation, { input })).bulkSetOrderStatus.results;
+const send: SendBulk = async (input) =>
+  (await customerClient.request(BulkSetOrderStatusMutation, { input })).bulkSetOrderStatus.results;
 
 /** The states an operator can move orders to (the others are reached by payment, never by hand). */
 const TARGETS: readonly ProductionOrderState[] = ['APPROVED', 'IN_PRODUCTION', 'FULFILLED', 'CANCELED'];
@@ -17,7 +18,11 @@ const OUTCOME_TEXT = {
 } as const;
 
 const requestKey = (request: Omit<BulkRequest, 'dryRun'>) =>
-  JSON.stringify([request.status, request.message.trim(), request.items.map((item) => [item.id, item.expectedVersion])]);
+  JSON.stringify([
+    request.status,
+    request.message.trim(),
+    request.items.map((item) => [item.id, item.expectedVersion]),
+  ]);
 
 function summary(results: readonly BulkResult[], dryRun: boolean): string {
   const count = (outcome: BulkResult['outcome']) => results.filter((result) => result.outcome === outcome).length;
@@ -33,7 +38,9 @@ function summary(results: readonly BulkResult[], dryRun: boolean): string {
 function Results({ results, dryRun }: { results: readonly BulkResult[]; dryRun: boolean }) {
   return (
     <table className="bulk-results" data-testid={dryRun ? 'dry-run-results' : 'apply-results'}>
-      <caption className="visually-hidden">{dryRun ? 'What the change would do to each order' : 'What the change did to each order'}</caption>
+      <caption className="visually-hidden">
+        {dryRun ? 'What the change would do to each order' : 'What the change did to each order'}
+      </caption>
       <thead>
         <tr>
           <th scope="col">Order</th>
@@ -47,7 +54,9 @@ function Results({ results, dryRun }: { results: readonly BulkResult[]; dryRun: 
             <th scope="row">
               <Link href={`/ops/orders/${encodeURIComponent(result.id)}`}>{result.reference}</Link>
             </th>
-            <td className={`outcome outcome-${result.outcome}`}>{OUTCOME_TEXT[dryRun ? 'dry' : 'applied'][result.outcome]}</td>
+            <td className={`outcome outcome-${result.outcome}`}>
+              {OUTCOME_TEXT[dryRun ? 'dry' : 'applied'][result.outcome]}
+            </td>
             <td>
               {result.outcome === 'ok' ? (
                 result.order ? (
@@ -55,7 +64,10 @@ function Results({ results, dryRun }: { results: readonly BulkResult[]; dryRun: 
                 ) : null
               ) : (
                 <>
-                  {result.code ? <code>{result.code}</code> : null} {result.outcome === 'conflict' ? 'The order changed since this console loaded it; check it and select it again.' : result.message}
+                  {result.code ? <code>{result.code}</code> : null}{' '}
+                  {result.outcome === 'conflict'
+                    ? 'The order changed since this console loaded it; check it and select it again.'
+                    : result.message}
                 </>
               )}
             </td>
@@ -84,7 +96,16 @@ export interface BulkPanelProps {
  * writes nothing, then apply, which asks again with the same expected versions (so an order that
  * changed meanwhile is a conflict, not moved blindly). Results show here, only from the answer.
  */
-export function BulkPanel({ items, matching, selectingAll, selectAllError, maxSelection, onSelectAllMatching, onClear, onApplied }: BulkPanelProps) {
+export function BulkPanel({
+  items,
+  matching,
+  selectingAll,
+  selectAllError,
+  maxSelection,
+  onSelectAllMatching,
+  onClear,
+  onApplied,
+}: BulkPanelProps) {
   const ids = useId();
   const [status, setStatus] = useState<ProductionOrderState>('APPROVED');
   const [message, setMessage] = useState('');
@@ -122,7 +143,8 @@ export function BulkPanel({ items, matching, selectingAll, selectAllError, maxSe
     <section id="bulk" tabIndex={-1} className="card bulk" aria-labelledby={`${ids}-heading`}>
       <h2 id={`${ids}-heading`}>Change the status of several orders</h2>
       <p data-testid="selection-count">
-        <strong>{items.length}</strong> order{items.length === 1 ? '' : 's'} selected{items.length ? ' (kept across pages)' : ''}.{' '}
+        <strong>{items.length}</strong> order{items.length === 1 ? '' : 's'} selected
+        {items.length ? ' (kept across pages)' : ''}.{' '}
         {items.length > 0 ? (
           <button type="button" onClick={onClear} disabled={busy !== null}>
             Clear selection
@@ -130,14 +152,20 @@ export function BulkPanel({ items, matching, selectingAll, selectAllError, maxSe
         ) : null}{' '}
         {matching !== null && matching > 0 ? (
           // Over the limit it stays, disabled, with the reason: the operator sees why and what to do.
-          <button type="button" onClick={onSelectAllMatching} disabled={over || selectingAll || busy !== null} aria-describedby={over ? `${ids}-too-many` : undefined}>
+          <button
+            type="button"
+            onClick={onSelectAllMatching}
+            disabled={over || selectingAll || busy !== null}
+            aria-describedby={over ? `${ids}-too-many` : undefined}
+          >
             {selectingAll ? 'Selecting…' : `Select all ${matching} matching the filter`}
           </button>
         ) : null}
       </p>
       {over ? (
         <p className="muted" id={`${ids}-too-many`} data-testid="narrow-the-filter">
-          {matching} orders match: narrow the filter to {maxSelection.toLocaleString()} or fewer to select them all at once.
+          {matching} orders match: narrow the filter to {maxSelection.toLocaleString()} or fewer to select them all at
+          once.
         </p>
       ) : null}
       {selectAllError ? (
@@ -148,7 +176,11 @@ export function BulkPanel({ items, matching, selectingAll, selectAllError, maxSe
       <form onSubmit={dryRun} className="bulk-form">
         <div>
           <label htmlFor={`${ids}-status`}>Move to</label>
-          <select id={`${ids}-status`} value={status} onChange={(event) => setStatus(event.target.value as ProductionOrderState)}>
+          <select
+            id={`${ids}-status`}
+            value={status}
+            onChange={(event) => setStatus(event.target.value as ProductionOrderState)}
+          >
             {TARGETS.map((target) => (
               <option key={target} value={target}>
                 {STATE_LABELS[target]}
@@ -158,14 +190,28 @@ export function BulkPanel({ items, matching, selectingAll, selectAllError, maxSe
         </div>
         <div className="grow">
           <label htmlFor={`${ids}-message`}>Message for each order's timeline (optional)</label>
-          <input id={`${ids}-message`} type="text" value={message} maxLength={2000} onChange={(event) => setMessage(event.target.value)} />
+          <input
+            id={`${ids}-message`}
+            type="text"
+            value={message}
+            maxLength={2000}
+            onChange={(event) => setMessage(event.target.value)}
+          />
         </div>
         <div className="actions">
           <button type="submit" disabled={items.length === 0 || busy !== null}>
             {busy === 'dry-run' ? `Checking… ${progress}/${items.length}` : 'Preview (dry run)'}
           </button>
-          <button type="button" className="button-primary" disabled={!previewCurrent || busy !== null} onClick={() => void run(false)} aria-describedby={`${ids}-apply-why`}>
-            {busy === 'apply' ? `Applying… ${progress}/${items.length}` : `Apply to ${items.length} order${items.length === 1 ? '' : 's'}`}
+          <button
+            type="button"
+            className="button-primary"
+            disabled={!previewCurrent || busy !== null}
+            onClick={() => void run(false)}
+            aria-describedby={`${ids}-apply-why`}
+          >
+            {busy === 'apply'
+              ? `Applying… ${progress}/${items.length}`
+              : `Apply to ${items.length} order${items.length === 1 ? '' : 's'}`}
           </button>
         </div>
       </form>
@@ -179,7 +225,15 @@ export function BulkPanel({ items, matching, selectingAll, selectAllError, maxSe
               : 'Preview first: it shows what would happen to each order and changes nothing.'}
       </p>
       <div role="status" aria-live="polite" data-testid="bulk-status">
-        {busy ? (busy === 'dry-run' ? 'Checking what would happen…' : 'Applying the change…') : applied ? summary(applied, false) : previewCurrent ? summary(preview.results, true) : ''}
+        {busy
+          ? busy === 'dry-run'
+            ? 'Checking what would happen…'
+            : 'Applying the change…'
+          : applied
+            ? summary(applied, false)
+            : previewCurrent
+              ? summary(preview.results, true)
+              : ''}
       </div>
       {busy === null && applied ? <Results results={applied} dryRun={false} /> : null}
       {busy === null && !applied && previewCurrent ? <Results results={preview.results} dryRun /> : null}

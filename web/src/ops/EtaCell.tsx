@@ -34,7 +34,14 @@ type EtaRow = Pick<OpsOrderRowFragment, 'etaAt' | 'etaDays' | 'priority' | 'orde
 
 /** The ETA as the customer pages say it (`describeEta`): time left, overdue, paused on hold, ready. */
 export function EtaCell({ row }: { row: EtaRow }) {
-  const eta = { etaAt: row.etaAt, etaDays: row.etaDays, onHold: row.priority === 'HOLD', fulfilled: row.orderStatus === 'FULFILLED', canceled: row.canceled, draft: row.orderStatus === 'DRAFT' };
+  const eta = {
+    etaAt: row.etaAt,
+    etaDays: row.etaDays,
+    onHold: row.priority === 'HOLD',
+    fulfilled: row.orderStatus === 'FULFILLED',
+    canceled: row.canceled,
+    draft: row.orderStatus === 'DRAFT',
+  };
   const running = eta.etaAt !== null && !eta.onHold && !eta.fulfilled && !eta.canceled;
   const shownNow = useSyncExternalStore(running ? subscribe : noSubscription, running ? snapshot : () => 0);
   const view = describeEta(eta, running ? shownNow : Date.now(), undefined);

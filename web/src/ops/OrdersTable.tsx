@@ -48,13 +48,28 @@ const OrderRow = memo(function OrderRow({ row, selected, mark, left, onToggle }:
   useEffect(() => {
     if (!mark) return;
     // A fading highlight; the colour is the only thing that moves.
-    ref.current?.animate?.([{ backgroundColor: '#ffe08a' }, { backgroundColor: 'transparent' }], { duration: 2500, easing: 'ease-out' });
+    ref.current?.animate?.([{ backgroundColor: '#ffe08a' }, { backgroundColor: 'transparent' }], {
+      duration: 2500,
+      easing: 'ease-out',
+    });
   }, [mark]);
   const label = row.canceled ? 'Canceled' : row.statusLabel;
   return (
-    <tr ref={ref} data-order-id={row.id} data-position={row.position} data-live={mark?.kind} data-left-filter={left || undefined} className={[selected ? "row-selected" : "", left ? "row-left" : ""].join(" ").trim() || undefined}>
+    <tr
+      ref={ref}
+      data-order-id={row.id}
+      data-position={row.position}
+      data-live={mark?.kind}
+      data-left-filter={left || undefined}
+      className={[selected ? 'row-selected' : '', left ? 'row-left' : ''].join(' ').trim() || undefined}
+    >
       <td className="select-cell">
-        <input type="checkbox" checked={selected} onChange={() => onToggle(row)} aria-label={`Select ${row.reference}`} />
+        <input
+          type="checkbox"
+          checked={selected}
+          onChange={() => onToggle(row)}
+          aria-label={`Select ${row.reference}`}
+        />
       </td>
       <th scope="row">
         <Link href={`/ops/orders/${encodeURIComponent(row.id)}`}>{row.reference}</Link>
@@ -62,7 +77,11 @@ const OrderRow = memo(function OrderRow({ row, selected, mark, left, onToggle }:
         {left ? <span className="tag tag-left">No longer matches the filter</span> : null}
       </th>
       <td>
-        <Link href={`/ops/orders?customer=${encodeURIComponent(row.userId)}`} title={`Customer ${row.userId}: show only their orders`} className="mono">
+        <Link
+          href={`/ops/orders?customer=${encodeURIComponent(row.userId)}`}
+          title={`Customer ${row.userId}: show only their orders`}
+          className="mono"
+        >
           {row.userId.slice(0, 8)}…
         </Link>
       </td>
@@ -110,7 +129,14 @@ export function OrdersTable({ rows, caption, isSelected, marks, left, onToggle, 
         <thead>
           <tr>
             <th scope="col" className="select-cell">
-              <input ref={headerBox} type="checkbox" checked={all} onChange={() => onTogglePage(!all)} aria-label="Select every order on this page" disabled={rows.length === 0} />
+              <input
+                ref={headerBox}
+                type="checkbox"
+                checked={all}
+                onChange={() => onTogglePage(!all)}
+                aria-label="Select every order on this page"
+                disabled={rows.length === 0}
+              />
             </th>
             <th scope="col">Order</th>
             <th scope="col">Customer</th>
@@ -126,7 +152,14 @@ export function OrdersTable({ rows, caption, isSelected, marks, left, onToggle, 
         </thead>
         <tbody>
           {rows.map((row) => (
-            <OrderRow key={row.id} row={row} selected={isSelected(row.id)} mark={marks.get(row.id)} left={left.has(row.id)} onToggle={onToggle} />
+            <OrderRow
+              key={row.id}
+              row={row}
+              selected={isSelected(row.id)}
+              mark={marks.get(row.id)}
+              left={left.has(row.id)}
+              onToggle={onToggle}
+            />
           ))}
         </tbody>
       </table>

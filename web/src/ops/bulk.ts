@@ -1,5 +1,10 @@
 import { ApiError } from '../client/errors.ts';
-import type { BulkSetOrderStatusInput, BulkSetOrderStatusMutation, OpsOrderRowFragment, ProductionOrderState } from '../gql/graphql.ts';
+import type {
+  BulkSetOrderStatusInput,
+  BulkSetOrderStatusMutation,
+  OpsOrderRowFragment,
+  ProductionOrderState,
+} from '../gql/graphql.ts';
 
 /** `bulkSetOrderStatus` takes at most 100 items per call (the API refuses more with BAD_USER_INPUT). */
 export const BULK_CHUNK = 100;
@@ -34,7 +39,9 @@ export interface BulkResult {
 }
 
 /** One call of `bulkSetOrderStatus`: its results (the page sends it with its client; tests with a fake). */
-export type SendBulk = (input: BulkSetOrderStatusInput) => Promise<BulkSetOrderStatusMutation['bulkSetOrderStatus']['results']>;
+export type SendBulk = (
+  input: BulkSetOrderStatusInput,
+) => Promise<BulkSetOrderStatusMutation['bulkSetOrderStatus']['results']>;
 
 export interface BulkRequest {
   readonly items: readonly BulkItem[];
@@ -48,7 +55,11 @@ export interface BulkRequest {
  * per item in the order given, each from the server's answer. A chunk whose request fails gives
  * `unknown` for its items (nothing is assumed) and the rest still go.
  */
-export async function runBulk(send: SendBulk, request: BulkRequest, onProgress?: (done: number) => void): Promise<BulkResult[]> {
+export async function runBulk(
+  send: SendBulk,
+  request: BulkRequest,
+  onProgress?: (done: number) => void,
+): Promise<BulkResult[]> {
   const results: BulkResult[] = [];
   for (let start = 0; start < request.items.length; start += BULK_CHUNK) {
     const chunk = request.items.slice(start, start + BULK_CHUNK);
@@ -63,17 +74,38 @@ export async function runBulk(send: SendBulk, request: BulkRequest, onProgress?:
       for (const item of chunk) {
         const result = byId.get(item.id.toLowerCase());
         if (!result) {
-          results.push({ id: item.id, reference: item.reference, outcome: 'unknown', code: null, message: 'The server gave no result for this order.', order: null });
+          results.push({
+            id: item.id,
+            reference: item.reference,
+            outcome: 'unknown',
+            code: null,
+            message: 'The server gave no result for this order.',
+            order: null,
+          });
           continue;
         }
         const code = result.error?.code ?? null;
         const outcome: BulkOutcome = result.ok ? 'ok' : code === 'VERSION_CONFLICT' ? 'conflict' : 'refused';
-        results.push({ id: item.id, reference: item.reference, outcome, code, message: result.error?.message ?? null, order: result.order ?? null });
+        results.push({
+          id: item.id,
+          reference: item.reference,
+          outcome,
+          code,
+          message: result.error?.message ?? null,
+          order: result.order ?? null,
+        });
       }
     } catch (caught) {
       const error = caught instanceof ApiError ? caught : new ApiError('The request failed.', 'NETWORK', true);
       for (const item of chunk) {
-        results.push({ id: item.id, reference: item.reference, outcome: 'unknown', code: error.code, message: `${error.message} Its outcome is unknown: reload to check.`, order: null });
+        results.push({
+          id: item.id,
+          reference: item.reference,
+          outcome: 'unknown',
+          code: error.code,
+          message: `${error.message} Its outcome is unknown: reload to check.`,
+          order: null,
+        });
       }
     }
     onProgress?.(results.length);

@@ -3,7 +3,10 @@ import { graphql } from '../gql/index.ts';
 /** Who is asking: the operator pages check this before they ask for any order. */
 export const ViewerQuery = graphql(`
   query OpsViewer {
-    viewer { id isOperator }
+    viewer {
+      id
+      isOperator
+    }
   }
 `);
 
@@ -26,7 +29,14 @@ export const OpsOrderRow = graphql(`
     notes
     version
     position
-    flags { paymentMismatch refunded refundFailed refundExcess disputed disputeStatus }
+    flags {
+      paymentMismatch
+      refunded
+      refundFailed
+      refundExcess
+      disputed
+      disputeStatus
+    }
   }
 `);
 
@@ -34,8 +44,15 @@ export const OpsOrdersQuery = graphql(`
   query OpsOrders($filter: OrderFilter, $first: Int!, $after: String) {
     orders(filter: $filter, first: $first, after: $after) {
       totalCount
-      edges { node { ...OpsOrderRow } }
-      pageInfo { hasNextPage endCursor }
+      edges {
+        node {
+          ...OpsOrderRow
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
   }
 `);
@@ -44,8 +61,17 @@ export const OpsOrdersQuery = graphql(`
 export const OpsOrderIdsQuery = graphql(`
   query OpsOrderIds($filter: OrderFilter, $first: Int!, $after: String) {
     orders(filter: $filter, first: $first, after: $after) {
-      edges { node { id reference version } }
-      pageInfo { hasNextPage endCursor }
+      edges {
+        node {
+          id
+          reference
+          version
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
   }
 `);
@@ -56,14 +82,27 @@ export const OpsOrderIdsQuery = graphql(`
  */
 export const OpsOrdersChangedSubscription = graphql(`
   subscription OpsOrdersChanged($filter: OrderFilter) {
-    ordersChanged(filter: $filter, leaving: true) { ...OpsOrderRow matches(filter: $filter) }
+    ordersChanged(filter: $filter, leaving: true) {
+      ...OpsOrderRow
+      matches(filter: $filter)
+    }
   }
 `);
 
 export const BulkSetOrderStatusMutation = graphql(`
   mutation BulkSetOrderStatus($input: BulkSetOrderStatusInput!) {
     bulkSetOrderStatus(input: $input) {
-      results { id ok error { code message } order { ...OpsOrderRow } }
+      results {
+        id
+        ok
+        error {
+          code
+          message
+        }
+        order {
+          ...OpsOrderRow
+        }
+      }
     }
   }
 `);

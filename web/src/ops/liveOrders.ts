@@ -45,22 +45,26 @@ export function followOrders(client: GraphQLClient, filter: OrderFilter, sink: L
   };
   const connect = () => {
     if (stopped) return;
-    unsubscribe = client.subscribe(OpsOrdersChangedSubscription, { filter }, {
-      connected: () => {
-        if (stopped) return;
-        attempt = 0;
-        sink.connection('online', null);
-        if (dropped) {
-          dropped = false;
-          sink.resumed();
-        }
+    unsubscribe = client.subscribe(
+      OpsOrdersChangedSubscription,
+      { filter },
+      {
+        connected: () => {
+          if (stopped) return;
+          attempt = 0;
+          sink.connection('online', null);
+          if (dropped) {
+            dropped = false;
+            sink.resumed();
+          }
+        },
+        next: (result) => {
+          if (!stopped) sink.order(result.ordersChanged, result.ordersChanged.matches);
+        },
+        error: fail,
+        complete: () => fail(new ApiError('The server ended the live updates.', 'SOCKET_CLOSED', true)),
       },
-      next: (result) => {
-        if (!stopped) sink.order(result.ordersChanged, result.ordersChanged.matches);
-      },
-      error: fail,
-      complete: () => fail(new ApiError('The server ended the live updates.', 'SOCKET_CLOSED', true)),
-    });
+    );
   };
 
   sink.connection('connecting', null);

@@ -42,9 +42,18 @@ interface PageState {
   readonly error: ApiError | null;
 }
 
-const FIRST_PAGE: PageState = { rows: [], totalCount: null, hasNext: false, endCursor: null, starts: [null], loading: true, error: null };
+const FIRST_PAGE: PageState = {
+  rows: [],
+  totalCount: null,
+  hasNext: false,
+  endCursor: null,
+  starts: [null],
+  loading: true,
+  error: null,
+};
 
-const asApiError = (caught: unknown) => (caught instanceof ApiError ? caught : new ApiError('The request failed.', 'NETWORK', true));
+const asApiError = (caught: unknown) =>
+  caught instanceof ApiError ? caught : new ApiError('The request failed.', 'NETWORK', true);
 
 /** The filter goes into the address (shareable, reloadable) without moving focus from the form. */
 function showFilter(filter: ListFilter): void {
@@ -80,10 +89,22 @@ function OrdersConsole() {
       const after = starts.at(-1) ?? null;
       setPage((shown) => ({ ...shown, starts, loading: true }));
       try {
-        const answer = await customerClient.request(OpsOrdersQuery, { filter: apiFilter(filter), first: OPS_PAGE_SIZE, after });
+        const answer = await customerClient.request(OpsOrdersQuery, {
+          filter: apiFilter(filter),
+          first: OPS_PAGE_SIZE,
+          after,
+        });
         // A newer load (another page, another filter) may have started meanwhile: it wins.
         if (pageRef.current.starts !== starts) return;
-        setPage({ rows: answer.orders.edges.map((edge) => edge.node), totalCount: answer.orders.totalCount, hasNext: answer.orders.pageInfo.hasNextPage, endCursor: answer.orders.pageInfo.endCursor, starts, loading: false, error: null });
+        setPage({
+          rows: answer.orders.edges.map((edge) => edge.node),
+          totalCount: answer.orders.totalCount,
+          hasNext: answer.orders.pageInfo.hasNextPage,
+          endCursor: answer.orders.pageInfo.endCursor,
+          starts,
+          loading: false,
+          error: null,
+        });
         if (!options.keepMarks) setMarks(new Map());
         setLeft(new Set());
         if (starts.length === 1) setPendingNew(new Set());
@@ -147,7 +168,9 @@ function OrdersConsole() {
         // It belongs on this page when it sorts before the page's last row (or the page is the whole list).
         if (oldestShown !== undefined && shown.hasNext && order.createdAt < oldestShown) return;
         const rows = shown.rows.slice();
-        const at = rows.findIndex((row) => row.createdAt < order.createdAt || (row.createdAt === order.createdAt && row.id < order.id));
+        const at = rows.findIndex(
+          (row) => row.createdAt < order.createdAt || (row.createdAt === order.createdAt && row.id < order.id),
+        );
         rows.splice(at < 0 ? rows.length : at, 0, order);
         pageRef.current = { ...shown, rows, totalCount: shown.totalCount === null ? null : shown.totalCount + 1 };
         setPage(pageRef.current);
@@ -184,7 +207,10 @@ function OrdersConsole() {
       const { changed, added } = pendingAnnouncement.current;
       if (changed === 0 && added === 0) return;
       pendingAnnouncement.current = { changed: 0, added: 0 };
-      const parts = [added ? `${added} new order${added === 1 ? '' : 's'}` : '', changed ? `${changed} order${changed === 1 ? '' : 's'} updated` : ''].filter(Boolean);
+      const parts = [
+        added ? `${added} new order${added === 1 ? '' : 's'}` : '',
+        changed ? `${changed} order${changed === 1 ? '' : 's'} updated` : '',
+      ].filter(Boolean);
       setAnnouncement(`${parts.join(', ')}.`);
     }, ANNOUNCE_EVERY_MS);
     return () => clearInterval(timer);
@@ -203,7 +229,8 @@ function OrdersConsole() {
       const next = new Map(before);
       for (const row of pageRef.current.rows) {
         if (!select) next.delete(row.id);
-        else if (!next.has(row.id)) next.set(row.id, { id: row.id, reference: row.reference, expectedVersion: row.version });
+        else if (!next.has(row.id))
+          next.set(row.id, { id: row.id, reference: row.reference, expectedVersion: row.version });
       }
       return next;
     });
@@ -213,7 +240,9 @@ function OrdersConsole() {
   const selectAllMatching = async () => {
     const counted = pageRef.current.totalCount;
     if (counted !== null && counted > MAX_BULK_SELECTION) {
-      setSelectAllError(`${counted} orders match: narrow the filter to ${MAX_BULK_SELECTION.toLocaleString()} or fewer first. Nothing was selected.`);
+      setSelectAllError(
+        `${counted} orders match: narrow the filter to ${MAX_BULK_SELECTION.toLocaleString()} or fewer first. Nothing was selected.`,
+      );
       return;
     }
     setSelectingAll(true);
@@ -223,10 +252,20 @@ function OrdersConsole() {
       let after: string | null = null;
       // Bounded: at most MAX_BULK_SELECTION / ID_PAGE_SIZE requests (+1 to notice more).
       for (let round = 0; round <= MAX_BULK_SELECTION / ID_PAGE_SIZE; round++) {
-        const answer: OpsOrderIdsResult = await customerClient.request(OpsOrderIdsQuery, { filter: apiFilter(filter), first: ID_PAGE_SIZE, after });
-        for (const { node } of answer.orders.edges) picked.set(node.id, { id: node.id, reference: node.reference, expectedVersion: node.version });
+        const answer: OpsOrderIdsResult = await customerClient.request(OpsOrderIdsQuery, {
+          filter: apiFilter(filter),
+          first: ID_PAGE_SIZE,
+          after,
+        });
+        for (const { node } of answer.orders.edges)
+          picked.set(node.id, { id: node.id, reference: node.reference, expectedVersion: node.version });
         // The count was read with the page: more may match by now. Nothing is selected then.
-        if (picked.size > MAX_BULK_SELECTION) throw new ApiError(`More than ${MAX_BULK_SELECTION.toLocaleString()} orders match now: narrow the filter.`, 'TOO_MANY', false);
+        if (picked.size > MAX_BULK_SELECTION)
+          throw new ApiError(
+            `More than ${MAX_BULK_SELECTION.toLocaleString()} orders match now: narrow the filter.`,
+            'TOO_MANY',
+            false,
+          );
         if (!answer.orders.pageInfo.hasNextPage) break;
         after = answer.orders.pageInfo.endCursor;
       }
@@ -285,11 +324,22 @@ function OrdersConsole() {
                 : ''}
         </p>
         <nav aria-label="Pages" className="pager">
-          <button type="button" disabled={pageNumber === 1 || page.loading} onClick={() => void load(page.starts.slice(0, -1))}>
+          <button
+            type="button"
+            disabled={pageNumber === 1 || page.loading}
+            onClick={() => void load(page.starts.slice(0, -1))}
+          >
             Previous page
           </button>
-          <span className="muted">Page {pageNumber}{page.totalCount ? ` of ${Math.max(1, Math.ceil(page.totalCount / OPS_PAGE_SIZE))}` : ''}</span>
-          <button type="button" disabled={!page.hasNext || page.loading} onClick={() => void load([...page.starts, page.endCursor])}>
+          <span className="muted">
+            Page {pageNumber}
+            {page.totalCount ? ` of ${Math.max(1, Math.ceil(page.totalCount / OPS_PAGE_SIZE))}` : ''}
+          </span>
+          <button
+            type="button"
+            disabled={!page.hasNext || page.loading}
+            onClick={() => void load([...page.starts, page.endCursor])}
+          >
             Next page
           </button>
         </nav>
@@ -302,7 +352,15 @@ function OrdersConsole() {
           </button>
         </p>
       ) : null}
-      <OrdersTable rows={page.rows} caption={caption} isSelected={isSelected} marks={marks} left={left} onToggle={toggle} onTogglePage={togglePage} />
+      <OrdersTable
+        rows={page.rows}
+        caption={caption}
+        isSelected={isSelected}
+        marks={marks}
+        left={left}
+        onToggle={toggle}
+        onTogglePage={togglePage}
+      />
       {items.length > 0 ? (
         // Kept in view while the operator picks rows down a long page: the bulk form is below the table.
         <div className="selection-bar">

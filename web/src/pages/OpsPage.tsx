@@ -6,7 +6,8 @@ export function OpsPage() {
     <Layout title="Operator console">
       <h1>Operator console</h1>
       <p>
-        The operator console is not part of these pages yet. Operators can use the <a href="/graphql">GraphQL API</a> (GraphiQL in a browser) meanwhile.
+        The operator console is not part of these pages yet. Operators can use the <a href="/graphql">GraphQL API</a>{' '}
+        (GraphiQL in a browser) meanwhile.
       </p>
     </Layout>
   );

@@ -8,7 +8,13 @@ import { useProductionRealtime, type ProductionRealtime } from '../client/usePro
 import { NotFoundPage } from './NotFoundPage.tsx';
 
 /** What every signed-in order page shows before the order: not signed in, not found, failures. */
-export function OrderStates<T extends { readonly position: string }>({ live, children }: { live: ProductionRealtime<T>; children: (order: T) => ReactNode }) {
+export function OrderStates<T extends { readonly position: string }>({
+  live,
+  children,
+}: {
+  live: ProductionRealtime<T>;
+  children: (order: T) => ReactNode;
+}) {
   if (live.error?.code === 'UNAUTHENTICATED') return <NeedSignIn expired />;
   if (live.order) return <>{children(live.order)}</>;
   if (live.error && !live.error.transient) {

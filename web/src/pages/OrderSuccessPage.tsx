@@ -41,7 +41,9 @@ function Confirming({ orderId }: { orderId: string }) {
               : 'Payment received: confirming with the payment provider…'}
       </p>
       {/* Paying again while Stripe's confirmation is on its way would pay twice: no Pay now here. */}
-      <OrderStates live={live}>{(order) => <OrderDetail order={order} onOrder={live.offer} offerPayment={false} />}</OrderStates>
+      <OrderStates live={live}>
+        {(order) => <OrderDetail order={order} onOrder={live.offer} offerPayment={false} />}
+      </OrderStates>
     </Layout>
   );
 }

@@ -47,7 +47,11 @@ export function OrdersPage() {
         <NeedSignIn expired={signedIn} />
       ) : (
         <>
-          {error ? <p role="alert" className="error">The orders could not be loaded: {error.message}</p> : null}
+          {error ? (
+            <p role="alert" className="error">
+              The orders could not be loaded: {error.message}
+            </p>
+          ) : null}
           {rows.length > 0 ? (
             <table className="orders">
               <caption className="visually-hidden">Your orders, newest first</caption>
@@ -79,7 +83,11 @@ export function OrdersPage() {
           ) : !loading && !error ? (
             <p>You have no orders yet.</p>
           ) : null}
-          <p role="status">{loading ? 'Loading orders…' : `${rows.length} order${rows.length === 1 ? '' : 's'} shown${hasMore ? '; more are available' : ''}.`}</p>
+          <p role="status">
+            {loading
+              ? 'Loading orders…'
+              : `${rows.length} order${rows.length === 1 ? '' : 's'} shown${hasMore ? '; more are available' : ''}.`}
+          </p>
           {hasMore ? (
             <button type="button" disabled={loading} onClick={() => void load(cursor)}>
               Show more orders

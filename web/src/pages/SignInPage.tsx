@@ -29,7 +29,12 @@ export function SignInPage() {
     navigate(next);
   };
 
-  if (linkToken) return <Layout title="Signing in"><h1>Signing in…</h1></Layout>;
+  if (linkToken)
+    return (
+      <Layout title="Signing in">
+        <h1>Signing in…</h1>
+      </Layout>
+    );
   return (
     <Layout title="Sign in">
       <h1>Sign in</h1>
@@ -51,11 +56,20 @@ export function SignInPage() {
       <section className="card" aria-labelledby="paste-token">
         <h2 id="paste-token">Use a token</h2>
         <p>
-          Paste a JWT the server accepts: in development <code>npm run cli -- token &lt;userId&gt;</code> mints one, and the links printed by <code>npm start</code> sign in directly.
+          Paste a JWT the server accepts: in development <code>npm run cli -- token &lt;userId&gt;</code> mints one, and
+          the links printed by <code>npm start</code> sign in directly.
         </p>
         <form onSubmit={submit}>
           <label htmlFor="token">Bearer token</label>
-          <textarea id="token" name="token" rows={4} value={draft} onChange={(event) => setDraft(event.target.value)} autoComplete="off" spellCheck={false} />
+          <textarea
+            id="token"
+            name="token"
+            rows={4}
+            value={draft}
+            onChange={(event) => setDraft(event.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+          />
           <button type="submit">Sign in</button>
         </form>
       </section>

@@ -18,7 +18,11 @@ export function TrackPage({ token }: { token: string }) {
   const live = useResumableFeed<TrackingFieldsFragment>(`track:${token}`, () => ({
     load: async () => (await anonymousClient.request(TrackOrderQuery, { token })).trackOrder,
     subscribe: (afterPosition, sink) =>
-      anonymousClient.subscribe(TrackedOrderUpdatedSubscription, { token, afterPosition }, { ...sink, next: (data) => sink.next(data.trackedOrderUpdated) }),
+      anonymousClient.subscribe(
+        TrackedOrderUpdatedSubscription,
+        { token, afterPosition },
+        { ...sink, next: (data) => sink.next(data.trackedOrderUpdated) },
+      ),
     position: (tracking) => tracking.position,
   }));
   const order = live.value;
@@ -39,16 +43,32 @@ export function TrackPage({ token }: { token: string }) {
             Order <span data-testid="reference">{order.reference}</span>
           </h1>
           <p className="badges">
-            <StatusBadge statusLabel={order.statusLabel} canceled={order.canceled} /> <PriorityBadge priority={order.priority} />
+            <StatusBadge statusLabel={order.statusLabel} canceled={order.canceled} />{' '}
+            <PriorityBadge priority={order.priority} />
           </p>
           <section aria-labelledby="eta-heading" className="eta-box">
             <h2 id="eta-heading">Estimated ready</h2>
             <EtaCountdown
-              eta={{ etaAt: order.etaAt, etaDays: order.etaDays, onHold: order.onHold, fulfilled: order.orderStatus === 'FULFILLED', canceled: order.canceled, draft: order.orderStatus === 'DRAFT' }}
+              eta={{
+                etaAt: order.etaAt,
+                etaDays: order.etaDays,
+                onHold: order.onHold,
+                fulfilled: order.orderStatus === 'FULFILLED',
+                canceled: order.canceled,
+                draft: order.orderStatus === 'DRAFT',
+              }}
             />
           </section>
           <RouteMap route={order.route} headingId="route-heading" />
-          <Timeline headingId="timeline-heading" entries={order.events.map((event) => ({ id: event.id, label: event.status, message: event.message, occurredAt: event.occurredAt }))} />
+          <Timeline
+            headingId="timeline-heading"
+            entries={order.events.map((event) => ({
+              id: event.id,
+              label: event.status,
+              message: event.message,
+              occurredAt: event.occurredAt,
+            }))}
+          />
         </>
       ) : (
         <>

@@ -24,7 +24,10 @@ export const enumResolvers = {
   } satisfies Record<string, ProductionStatus>,
   Priority: { RUSH: 'rush', STANDARD: 'standard', HOLD: 'hold' } satisfies Record<string, Priority>,
   Technique: { DTG: 'dtg', SCREEN: 'screen', EMBROIDERY: 'embroidery' } satisfies Record<string, Technique>,
-  ActorType: { CUSTOMER: 'customer', OPERATOR: 'operator', STRIPE: 'stripe', SYSTEM: 'system' } satisfies Record<string, ActorType>,
+  ActorType: { CUSTOMER: 'customer', OPERATOR: 'operator', STRIPE: 'stripe', SYSTEM: 'system' } satisfies Record<
+    string,
+    ActorType
+  >,
   OrderAction: {
     APPROVE: 'approve',
     START_PRODUCTION: 'startProduction',

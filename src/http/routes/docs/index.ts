@@ -37,7 +37,10 @@ export const apiDocsRoutes: FastifyPluginAsync<ApiDocsOptions> = async (app, opt
     transform: jsonSchemaTransform,
   });
   // Swagger UI adds a <style> element at run time: the developer pages' policy (scripts still 'self' only).
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs', transformStaticCSP: () => DEVELOPER_PAGE_CONTENT_SECURITY_POLICY });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/docs',
+    transformStaticCSP: () => DEVELOPER_PAGE_CONTENT_SECURITY_POLICY,
+  });
 };
 // Registered in the root context (what fastify-plugin does), so it sees its sibling plugins' routes.
 Object.assign(apiDocsRoutes, { [Symbol.for('skip-override')]: true });

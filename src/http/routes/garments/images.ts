@@ -42,7 +42,10 @@ export const garmentImageRoutes: FastifyPluginAsync = (app) => {
   const images = loadImages();
   app.withTypeProvider<ZodTypeProvider>().get(
     `${GARMENT_IMAGE_PREFIX}:file`,
-    { config: { authenticate: false }, schema: { summary: 'A picture of a garment blank (SVG)', tags: ['catalog'], params } },
+    {
+      config: { authenticate: false },
+      schema: { summary: 'A picture of a garment blank (SVG)', tags: ['catalog'], params },
+    },
     async (request, reply) => {
       const image = images.get(request.params.file);
       if (!image) throw new AppError('NOT_FOUND', `No garment image ${request.params.file}`);

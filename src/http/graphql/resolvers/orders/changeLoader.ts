@@ -88,7 +88,10 @@ export function changeLoader<V>(options: ChangeLoaderOptions<V>): ChangeLoader<V
     const view = carried === undefined ? read(change.orderId) : Promise.resolve(carried);
     const entry: Remembered<V> = { view, expiresAt: now + ttlMs };
     remembered.set(key, entry);
-    void view.then((found) => found ?? forget(key, entry), () => forget(key, entry));
+    void view.then(
+      (found) => found ?? forget(key, entry),
+      () => forget(key, entry),
+    );
     while (remembered.size > maxEntries) remembered.delete(remembered.keys().next().value as string);
     return view;
   };

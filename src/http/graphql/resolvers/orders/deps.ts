@@ -3,7 +3,10 @@ import type { ChangeFeed } from '../../../../projections/index.ts';
 import type { GraphQLContext } from '../../context.ts';
 
 /** Refuses (throws) a lookup by tracking token that is over its limit; resolves to let it through. */
-export type TrackingLookupLimiter = (lookup: { readonly token: string; readonly context: GraphQLContext }) => void | Promise<void>;
+export type TrackingLookupLimiter = (lookup: {
+  readonly token: string;
+  readonly context: GraphQLContext;
+}) => void | Promise<void>;
 
 /** What the order resolvers read and write through: the order application, and the change feed for subscriptions. */
 export interface OrderResolverDeps extends OrderApplicationDeps {

@@ -90,7 +90,10 @@ export function listenForChanges(source: ChangeSource, signal: AbortSignal): Asy
  * As `listenForChanges`, but hands over everything pending at once (oldest order first), so a
  * subscriber that fell behind can start loading all of it together instead of one read per notice.
  */
-export function listenForChangeBatches(source: ChangeSource, signal: AbortSignal): AsyncIterable<readonly OrderChange[]> {
+export function listenForChangeBatches(
+  source: ChangeSource,
+  signal: AbortSignal,
+): AsyncIterable<readonly OrderChange[]> {
   let pending = new Map<string, OrderChange>();
   let wake: (() => void) | undefined;
   const unsubscribe = source((change) => {

@@ -7,12 +7,18 @@ import { toOrderFilter, type OrderFilterInput } from './queries.ts';
 export function checkedOrderFilter(input: OrderFilterInput | null | undefined): OrderFilter {
   const filter = toOrderFilter(input);
   const problems = orderFilterProblems(filter);
-  if (problems.length > 0) throw new AppError('BAD_USER_INPUT', `Invalid order filter: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, { fields: problems });
+  if (problems.length > 0)
+    throw new AppError(
+      'BAD_USER_INPUT',
+      `Invalid order filter: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+      { fields: problems },
+    );
   return filter;
 }
 
 /** `ProductionOrder.matches(filter:)`: the list's rule, on the order as this answer shows it. */
-export const matchesResolver = (view: OrderSummaryView, args: { filter?: OrderFilterInput | null }): boolean => orderFilterTest(checkedOrderFilter(args.filter))(view);
+export const matchesResolver = (view: OrderSummaryView, args: { filter?: OrderFilterInput | null }): boolean =>
+  orderFilterTest(checkedOrderFilter(args.filter))(view);
 
 /**
  * Which changed orders one `ordersChanged` subscription sends: those matching its filter and,
@@ -21,7 +27,10 @@ export const matchesResolver = (view: OrderSummaryView, args: { filter?: OrderFi
  * as possibly listed; after its leaving change, an order is not sent again until it matches.
  * `remember` bounds the orders whose last answer is kept (oldest forgotten: then sent once more).
  */
-export function changeSelection(filter: OrderFilter, options: { readonly leaving: boolean; readonly remember: number }): (view: OrderSummaryView) => boolean {
+export function changeSelection(
+  filter: OrderFilter,
+  options: { readonly leaving: boolean; readonly remember: number },
+): (view: OrderSummaryView) => boolean {
   const test = orderFilterTest(filter);
   if (!options.leaving) return test;
   const matchedBefore = new Map<string, boolean>();

@@ -13,5 +13,11 @@ export { noTrackingLookupLimit } from './tracking.ts';
 /** The order part of the schema: queries, mutations, subscriptions and the order types' fields, over one order application. */
 export function orderResolvers(deps: OrderResolverDeps): IResolvers[] {
   const orders = deps.orders ?? createOrderApplication(deps);
-  return [orderTypeResolvers, orderQueryResolvers(deps, orders), orderMutationResolvers(deps, orders), orderSubscriptionResolvers(deps), trackingResolvers(deps, orders)] as IResolvers[];
+  return [
+    orderTypeResolvers,
+    orderQueryResolvers(deps, orders),
+    orderMutationResolvers(deps, orders),
+    orderSubscriptionResolvers(deps),
+    trackingResolvers(deps, orders),
+  ] as IResolvers[];
 }

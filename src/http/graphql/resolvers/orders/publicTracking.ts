@@ -30,7 +30,12 @@ export interface PublicOrderTrackingView {
   readonly etaAt: string | null;
   readonly onHold: boolean;
   readonly route: ReturnType<typeof routeView>;
-  readonly events: readonly { readonly id: string; readonly status: string; readonly message: string | null; readonly occurredAt: string }[];
+  readonly events: readonly {
+    readonly id: string;
+    readonly status: string;
+    readonly message: string | null;
+    readonly occurredAt: string;
+  }[];
   readonly position: string;
 }
 
@@ -39,7 +44,9 @@ export interface PublicOrderTrackingView {
  * resolver can reach the notes, prices, owner or actors through it. `events` is empty when the
  * view was read without its timeline (a subscription that does not select it).
  */
-export function publicTracking(view: OrderSummaryView & { readonly events?: readonly TimelineEntryView[] }): PublicOrderTrackingView {
+export function publicTracking(
+  view: OrderSummaryView & { readonly events?: readonly TimelineEntryView[] },
+): PublicOrderTrackingView {
   return {
     reference: view.reference,
     status: view.status,

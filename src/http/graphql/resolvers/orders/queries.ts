@@ -33,18 +33,29 @@ export interface OrderConnectionParent {
  * Reads, through the order application: a customer sees their own orders, another customer's
  * order is NOT_FOUND exactly like a missing one; operators see every order.
  */
-export function orderQueryResolvers(deps: OrderResolverDeps, orders: OrderApplication = deps.orders ?? createOrderApplication(deps)) {
+export function orderQueryResolvers(
+  deps: OrderResolverDeps,
+  orders: OrderApplication = deps.orders ?? createOrderApplication(deps),
+) {
   return {
     Query: {
       order: (_, args, context) => orders.order(requireViewer(context.viewer), args.id, { asOf: args.asOf }),
       orderByReference: (_, args, context) => orders.orderByReference(requireViewer(context.viewer), args.reference),
       orders: async (_, args, context) => {
         const viewer = requireViewer(context.viewer);
-        const { page, count } = await orders.list(viewer, { filter: toOrderFilter(args.filter), first: args.first, ...(args.after ? { after: args.after } : {}), userIdPath: 'filter.userId' });
+        const { page, count } = await orders.list(viewer, {
+          filter: toOrderFilter(args.filter),
+          first: args.first,
+          ...(args.after ? { after: args.after } : {}),
+          userIdPath: 'filter.userId',
+        });
         // Keyset cursors: an edge's cursor continues right after it. created_at holds the
         // creating event's instant (millisecond ISO), so the view's createdAt is the exact key.
         return {
-          edges: page.nodes.map((node) => ({ node, cursor: encodeOrderCursor({ createdAt: node.createdAt, id: node.id }) })),
+          edges: page.nodes.map((node) => ({
+            node,
+            cursor: encodeOrderCursor({ createdAt: node.createdAt, id: node.id }),
+          })),
           pageInfo: page.pageInfo,
           // Counted by the field's own resolver, so only when `totalCount` is selected.
           count,

@@ -2,7 +2,14 @@ import type { Viewer } from '../../../../auth/viewer.ts';
 import { comparePositions, parsePosition, type GlobalPosition } from '../../../../eventstore/eventStore.ts';
 import { AppError } from '../../../../domain/errors.ts';
 import { Kind, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
-import { findOrderEvents, findOrders, findOrderSummaries, orderSummaryView, type OrderSummaryView, type TimelineEntryView } from '../../../../projections/index.ts';
+import {
+  findOrderEvents,
+  findOrders,
+  findOrderSummaries,
+  orderSummaryView,
+  type OrderSummaryView,
+  type TimelineEntryView,
+} from '../../../../projections/index.ts';
 import { visibleOrder } from '../../../../application/orders/visibleOrder.ts';
 import { requireOperator, requireViewer, type GraphQLContext } from '../../context.ts';
 import type { OrderResolverDeps } from './deps.ts';
@@ -20,15 +27,20 @@ export const positionOf = (view: Pick<OrderSummaryView, 'position'>): GlobalPosi
   if (position === undefined) positions.set(view, (position = parsePosition(view.position) ?? ORIGIN));
   return position;
 };
-export const isAfter = (a: GlobalPosition, b: GlobalPosition | undefined) => b === undefined || comparePositions(a, b) > 0;
+export const isAfter = (a: GlobalPosition, b: GlobalPosition | undefined) =>
+  b === undefined || comparePositions(a, b) > 0;
 export const passThrough = <T>(payload: T): T => payload;
 /** A subscription's `afterPosition` argument, parsed; BAD_USER_INPUT when it is not a position. */
 export function afterPositionOf(text: string | null | undefined): GlobalPosition | undefined {
   const after = text ? parsePosition(text) : undefined;
   if (text && !after) {
-    throw new AppError('BAD_USER_INPUT', 'afterPosition must be an order position as the API gives it (`<commit>-<prepare>`)', {
-      fields: [{ path: 'afterPosition', message: 'is not a position' }],
-    });
+    throw new AppError(
+      'BAD_USER_INPUT',
+      'afterPosition must be an order position as the API gives it (`<commit>-<prepare>`)',
+      {
+        fields: [{ path: 'afterPosition', message: 'is not a position' }],
+      },
+    );
   }
   return after;
 }
@@ -79,7 +91,8 @@ export function orderSubscriptionResolvers(deps: OrderResolverDeps) {
 
   const stillViewable = async (context: GraphQLContext, ownerId: string, orderId: string) => {
     const viewer = await context.recheckViewer();
-    if (!viewer || !isViewable(viewer, ownerId)) throw new AppError('NOT_FOUND', `Order ${orderId} not found`, { orderId });
+    if (!viewer || !isViewable(viewer, ownerId))
+      throw new AppError('NOT_FOUND', `Order ${orderId} not found`, { orderId });
   };
 
   return {
@@ -87,7 +100,12 @@ export function orderSubscriptionResolvers(deps: OrderResolverDeps) {
     Subscription: {
       orderUpdated: {
         resolve: passThrough,
-        subscribe: async (_: unknown, args: { id: string; afterPosition?: string | null }, context: GraphQLContext, info: GraphQLResolveInfo) => {
+        subscribe: async (
+          _: unknown,
+          args: { id: string; afterPosition?: string | null },
+          context: GraphQLContext,
+          info: GraphQLResolveInfo,
+        ) => {
           const viewer = requireViewer(context.viewer);
           const after = afterPositionOf(args.afterPosition);
           const { orderId, changes, current } = await followVisibleOrder(context, viewer, args.id);
@@ -131,10 +149,18 @@ export function orderSubscriptionResolvers(deps: OrderResolverDeps) {
       },
       ordersChanged: {
         resolve: passThrough,
-        subscribe: (_: unknown, args: { filter?: OrderFilterInput | null; leaving?: boolean | null }, context: GraphQLContext, info: GraphQLResolveInfo) => {
+        subscribe: (
+          _: unknown,
+          args: { filter?: OrderFilterInput | null; leaving?: boolean | null },
+          context: GraphQLContext,
+          info: GraphQLResolveInfo,
+        ) => {
           requireOperator(context.viewer);
           const loadChange = loaderFor(info);
-          const selected = changeSelection(checkedOrderFilter(args.filter), { leaving: args.leaving === true, remember: MAX_REMEMBERED });
+          const selected = changeSelection(checkedOrderFilter(args.filter), {
+            leaving: args.leaving === true,
+            remember: MAX_REMEMBERED,
+          });
           const batches = listenForChangeBatches(hub.all, context.signal);
           return (async function* () {
             // What was sent per order, so a change read late (it already shows a later one) is not sent twice.

@@ -1,6 +1,16 @@
-import { createOrderApplication, isCustomerOwner, isViewable, type OrderApplication } from '../../../../application/orders/index.ts';
+import {
+  createOrderApplication,
+  isCustomerOwner,
+  isViewable,
+  type OrderApplication,
+} from '../../../../application/orders/index.ts';
 import { AppError } from '../../../../domain/errors.ts';
-import { findOrderByTrackingToken, findOrders, findOrderSummaries, orderSummaryView } from '../../../../projections/index.ts';
+import {
+  findOrderByTrackingToken,
+  findOrders,
+  findOrderSummaries,
+  orderSummaryView,
+} from '../../../../projections/index.ts';
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { requireOperator, requireViewer, type GraphQLContext } from '../../context.ts';
 import { changeLoader } from './changeLoader.ts';
@@ -19,7 +29,10 @@ const notTracked = () => new AppError('NOT_FOUND', 'No order is tracked with thi
  * its anonymous query and subscription) and our own garment images as absolute URLs.
  * The anonymous fields answer `PublicOrderTracking` only, never `ProductionOrder`.
  */
-export function trackingResolvers(deps: OrderResolverDeps, orders: OrderApplication = deps.orders ?? createOrderApplication(deps)) {
+export function trackingResolvers(
+  deps: OrderResolverDeps,
+  orders: OrderApplication = deps.orders ?? createOrderApplication(deps),
+) {
   const now = deps.clock ?? (() => new Date());
   const limit = deps.limitTrackingLookup ?? noTrackingLookupLimit;
   const { db, changeFeed } = deps.readModel;
@@ -43,15 +56,21 @@ export function trackingResolvers(deps: OrderResolverDeps, orders: OrderApplicat
       // Owner only. Operators get null even on their own orders: a subscription's result is
       // shared by every operator (sharedExecution.ts), so nothing in it may depend on which one asks.
       checkoutUrl: (view, _, context) =>
-        view.orderStatus === 'draft' && context.viewer && isCustomerOwner(context.viewer, view.userId) ? view.payment.checkoutUrl : null,
+        view.orderStatus === 'draft' && context.viewer && isCustomerOwner(context.viewer, view.userId)
+          ? view.payment.checkoutUrl
+          : null,
       publicTrackingUrl: (view, _, context) =>
-        view.publicTrackingToken !== null && context.viewer && isViewable(context.viewer, view.userId) ? `${base}/track/${view.publicTrackingToken}` : null,
+        view.publicTrackingToken !== null && context.viewer && isViewable(context.viewer, view.userId)
+          ? `${base}/track/${view.publicTrackingToken}`
+          : null,
     },
     Garment: {
       // Our own images are stored as paths (`/garments/<id>.svg`, migration 010): absolute here,
       // so any client can load them wherever PUBLIC_BASE_URL puts the server.
       imageUrl: (garment) =>
-        garment.imageUrl?.startsWith('/') && !garment.imageUrl.startsWith('//') ? `${base}${garment.imageUrl}` : garment.imageUrl,
+        garment.imageUrl?.startsWith('/') && !garment.imageUrl.startsWith('//')
+          ? `${base}${garment.imageUrl}`
+          : garment.imageUrl,
     },
     Query: {
       trackOrder: async (_, args, context) => {

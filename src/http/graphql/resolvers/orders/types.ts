@@ -10,9 +10,22 @@ import { orderFlags, orderPayment } from './money.ts';
  */
 function rulesView(view: ProductionOrderView): Order {
   const payment = view.payment.paidAt
-    ? { sessionId: view.payment.checkoutSessionId ?? '', paymentIntentId: view.payment.paymentIntentId, amountCents: view.payment.paidCents ?? 0, currency: view.payment.paidCurrency ?? view.currency, paidAt: view.payment.paidAt }
+    ? {
+        sessionId: view.payment.checkoutSessionId ?? '',
+        paymentIntentId: view.payment.paymentIntentId,
+        amountCents: view.payment.paidCents ?? 0,
+        currency: view.payment.paidCurrency ?? view.currency,
+        paidAt: view.payment.paidAt,
+      }
     : null;
-  return { id: view.id, ownerId: view.userId, orderStatus: view.orderStatus, priority: view.priority, holdReason: view.holdReason, payment } as Order;
+  return {
+    id: view.id,
+    ownerId: view.userId,
+    orderStatus: view.orderStatus,
+    priority: view.priority,
+    holdReason: view.holdReason,
+    payment,
+  } as Order;
 }
 
 /** The route map of an order as `OrderRouteStop`s (the public tracking page shows it too). */

@@ -15,7 +15,14 @@ export const garmentRoutes: FastifyPluginAsync<{ readonly garments: GarmentCatal
       schema: { summary: 'The garment catalog', tags: ['catalog'], response: { 200: garmentsReply } },
     },
     async () => ({
-      garments: (await garments.list()).map((g) => ({ id: g.id, title: g.title, price: g.priceCents / 100, priceCents: g.priceCents, sizes: [...g.sizes], imageUrl: g.imageUrl })),
+      garments: (await garments.list()).map((g) => ({
+        id: g.id,
+        title: g.title,
+        price: g.priceCents / 100,
+        priceCents: g.priceCents,
+        sizes: [...g.sizes],
+        imageUrl: g.imageUrl,
+      })),
     }),
   );
   return Promise.resolve();

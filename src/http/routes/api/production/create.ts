@@ -42,7 +42,14 @@ export function registerCreateRoute(app: FastifyInstance, orders: Pick<OrderAppl
         summary: 'Place a production order and open its Stripe Checkout session',
         tags: ['production'],
         security: [{ bearerAuth: [] }],
-        headers: z.looseObject({ 'idempotency-key': z.string().optional().describe('repeat a request safely: the same key answers as the first time (1 to 255 visible ASCII characters)') }),
+        headers: z.looseObject({
+          'idempotency-key': z
+            .string()
+            .optional()
+            .describe(
+              'repeat a request safely: the same key answers as the first time (1 to 255 visible ASCII characters)',
+            ),
+        }),
         body: createProductionOrderBody,
         response: { 201: createProductionOrderReply, ...problemResponses(400, 401, 502) },
       },

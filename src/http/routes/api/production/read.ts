@@ -20,7 +20,11 @@ export function registerReadRoute(app: FastifyInstance, orders: Pick<OrderApplic
         tags: ['production'],
         security: [{ bearerAuth: [] }],
         params: orderIdParams,
-        response: { 200: orderReply, 304: z.null().describe('If-None-Match names the current version'), ...problemResponses(400, 401, 404) },
+        response: {
+          200: orderReply,
+          304: z.null().describe('If-None-Match names the current version'),
+          ...problemResponses(400, 401, 404),
+        },
       },
     },
     async (request, reply) => {

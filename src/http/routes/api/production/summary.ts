@@ -9,7 +9,14 @@ import type { ProductionOrderView } from '../../../../projections/index.ts';
  */
 const status = z.enum(STATUS_FLOW as [string, ...string[]]);
 /** A garment of the catalog (and as kept on an order): the seed's dollars beside the cents. */
-export const garment = z.object({ id: z.string(), title: z.string(), price: z.number().describe('dollars, as in the seed'), priceCents: z.number().int(), sizes: z.array(z.string()), imageUrl: z.string().nullable() });
+export const garment = z.object({
+  id: z.string(),
+  title: z.string(),
+  price: z.number().describe('dollars, as in the seed'),
+  priceCents: z.number().int(),
+  sizes: z.array(z.string()),
+  imageUrl: z.string().nullable(),
+});
 
 export const productionOrderSummary = z.object({
   id: z.uuid(),
@@ -27,7 +34,15 @@ export const productionOrderSummary = z.object({
   imageUrl: z.string().nullable().describe('the design image'),
   garment: garment.nullable(),
   metadata: z.record(z.string(), z.unknown()),
-  lineItems: z.array(z.object({ id: z.string(), size: z.string(), quantity: z.number().int(), technique: z.enum(TECHNIQUES as [string, ...string[]]), unitPriceCents: z.number().int() })),
+  lineItems: z.array(
+    z.object({
+      id: z.string(),
+      size: z.string(),
+      quantity: z.number().int(),
+      technique: z.enum(TECHNIQUES as [string, ...string[]]),
+      unitPriceCents: z.number().int(),
+    }),
+  ),
   events: z.array(
     z.object({
       id: z.string(),
@@ -44,7 +59,14 @@ export const productionOrderSummary = z.object({
   totalCents: z.number().int(),
   currency: z.string(),
   canceled: z.boolean(),
-  route: z.array(z.object({ id: z.string(), label: status, state: z.enum(['DONE', 'CURRENT', 'UPCOMING']), reachedAt: z.string().nullable() })),
+  route: z.array(
+    z.object({
+      id: z.string(),
+      label: status,
+      state: z.enum(['DONE', 'CURRENT', 'UPCOMING']),
+      reachedAt: z.string().nullable(),
+    }),
+  ),
   payment: z.object({
     checkoutUrl: z.string().nullable(),
     paidCents: z.number().int().nullable(),
@@ -74,14 +96,33 @@ export function summaryOf(view: ProductionOrderView): ProductionOrderSummary {
     imageUrl: view.imageUrl,
     garment: view.garment ? { ...view.garment, sizes: [...view.garment.sizes] } : null,
     metadata: { ...view.metadata },
-    lineItems: view.lineItems.map(({ id, size, quantity, technique, unitPriceCents }) => ({ id, size, quantity, technique, unitPriceCents })),
-    events: view.events.map(({ id, status: label, message, actor, metadata, occurredAt, position }) => ({ id, status: label, message, actor: { ...actor }, metadata: { ...metadata }, occurredAt, position })),
+    lineItems: view.lineItems.map(({ id, size, quantity, technique, unitPriceCents }) => ({
+      id,
+      size,
+      quantity,
+      technique,
+      unitPriceCents,
+    })),
+    events: view.events.map(({ id, status: label, message, actor, metadata, occurredAt, position }) => ({
+      id,
+      status: label,
+      message,
+      actor: { ...actor },
+      metadata: { ...metadata },
+      occurredAt,
+      position,
+    })),
     version: view.version,
     position: view.position,
     totalCents: view.totalCents,
     currency: view.currency,
     canceled: view.canceled,
-    route: routeOf(view.orderStatus, view.reachedAt).map(({ id, label, state, reachedAt }) => ({ id, label, state, reachedAt })),
+    route: routeOf(view.orderStatus, view.reachedAt).map(({ id, label, state, reachedAt }) => ({
+      id,
+      label,
+      state,
+      reachedAt,
+    })),
     payment: {
       checkoutUrl: view.payment.checkoutUrl,
       paidCents: view.payment.paidCents,

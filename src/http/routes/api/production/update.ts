@@ -40,7 +40,10 @@ export function registerUpdateRoute(app: FastifyInstance, orders: Pick<OrderAppl
         security: [{ bearerAuth: [] }],
         params: orderIdParams,
         headers: z.looseObject({
-          'if-match': z.string().optional().describe('the ETag of the order as last read; a different current version is 412'),
+          'if-match': z
+            .string()
+            .optional()
+            .describe('the ETag of the order as last read; a different current version is 412'),
           'idempotency-key': z.string().optional(),
         }),
         body: patchProductionOrderBody,
@@ -55,11 +58,21 @@ export function registerUpdateRoute(app: FastifyInstance, orders: Pick<OrderAppl
       const parsed = patchProductionOrderBody.safeParse(request.body);
       if (!parsed.success) {
         const fields = fieldProblemsOf(parsed.error);
-        throw new AppError('BAD_USER_INPUT', describeProblems('change', fields.map((f) => ({ ...f, path: f.path || 'body' }))), { fields });
+        throw new AppError(
+          'BAD_USER_INPUT',
+          describeProblems(
+            'change',
+            fields.map((f) => ({ ...f, path: f.path || 'body' })),
+          ),
+          { fields },
+        );
       }
       const expectedVersion = expectedVersionOf(request.headers['if-match']);
       const key = idempotencyKeyOf(request.headers['idempotency-key']);
-      const view = await orders.change(viewer, orderId, parsed.data, { ...(expectedVersion === undefined ? {} : { expectedVersion }), ...(key === undefined ? {} : { idempotencyKey: key }) });
+      const view = await orders.change(viewer, orderId, parsed.data, {
+        ...(expectedVersion === undefined ? {} : { expectedVersion }),
+        ...(key === undefined ? {} : { idempotencyKey: key }),
+      });
       return reply.header('etag', etagOf(view.version)).send({ order: summaryOf(view) });
     },
   );

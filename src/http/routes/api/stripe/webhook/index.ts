@@ -23,7 +23,9 @@ export const stripeWebhookAnswer = z
  */
 export const stripeWebhookRoutes: FastifyPluginAsync<StripeWebhookEndpoint> = (app, options) => {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (_request, body, done) =>
+    done(null, body),
+  );
 
   app.withTypeProvider<ZodTypeProvider>().post(
     STRIPE_WEBHOOK_PATH,
@@ -44,8 +46,22 @@ export const stripeWebhookRoutes: FastifyPluginAsync<StripeWebhookEndpoint> = (a
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const event = verifyStripeEvent(raw, request.headers['stripe-signature'], options.webhookSecrets, options.now());
       const { status, record } = await options.processor.process(event);
-      request.log.info({ stripeEventId: event.id, stripeEventType: event.type, status, outcome: record.outcome, reason: record.reason }, 'stripe webhook');
-      return { received: true as const, duplicate: status === 'duplicate', outcome: record.outcome, reason: record.reason };
+      request.log.info(
+        {
+          stripeEventId: event.id,
+          stripeEventType: event.type,
+          status,
+          outcome: record.outcome,
+          reason: record.reason,
+        },
+        'stripe webhook',
+      );
+      return {
+        received: true as const,
+        duplicate: status === 'duplicate',
+        outcome: record.outcome,
+        reason: record.reason,
+      };
     },
   );
   return Promise.resolve();
