@@ -55,6 +55,8 @@ describe('a checked-out connection that dies under its work', () => {
       await holder.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
       const { result, uncaught } = await settledWithoutUncaught(async () => {
         const migrating = migrate(pool);
+        // Handled from the start: it may reject while the loop below still awaits the termination.
+        migrating.catch(() => undefined);
         for (;;) {
           const { rows } = await admin.query<{ pid: number }>(
             "select pid from pg_stat_activity where wait_event_type = 'Lock' and query like '%pg_advisory_lock%' and datname = current_database()",
