@@ -84,6 +84,7 @@ export async function applySignal(
         actor,
         now,
         orderId: signal.orderId,
+        sessionId: signal.sessionId,
         reason: `Checkout session ${signal.sessionId} expired unpaid`,
       };
       break;

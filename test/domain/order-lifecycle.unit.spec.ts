@@ -284,9 +284,11 @@ describe('canceling', () => {
       .thenThrows('NOT_FOUND');
   });
 
+  const expired = (sessionId?: string): OrderCommand => ({ ...cancel(stripe), ...(sessionId ? { sessionId } : {}) });
+
   it('cancels an expired checkout only while draft, saying so', () => {
     given(...HISTORIES.draft)
-      .when(cancel(stripe))
+      .when(expired('cs_1'))
       .then([
         {
           type: 'OrderCanceled',
@@ -298,8 +300,20 @@ describe('canceling', () => {
         },
       ]);
     given(...HISTORIES.submitted)
-      .when(cancel(stripe))
+      .when(expired('cs_1'))
       .thenThrows('ILLEGAL_TRANSITION');
+  });
+
+  it('cancels on an expired session only when it is the one the order opened', () => {
+    given(ev.created(), ev.checkoutOpened())
+      .when(expired('cs_other'))
+      .thenThrows('ILLEGAL_TRANSITION', /Checkout session cs_other is not this order's \(it opened cs_1\)/);
+    given(ev.created(), ev.checkoutOpened())
+      .when(expired())
+      .thenThrows('BAD_USER_INPUT', /sessionId/);
+    given(ev.created(), ev.checkoutOpened())
+      .when(expired('cs_1'))
+      .then([expect.objectContaining({ type: 'OrderCanceled', actor: stripe }) as OrderEvent]);
   });
 
   it('treats canceled as final', () => {

@@ -159,6 +159,25 @@ describe('the money Stripe reports after a payment', () => {
     expect((await stack.commands.load(order.orderId)).state?.orderStatus).toBe('draft');
   });
 
+  it('ignores the expiry of a session that is not the order’s own: the draft stays payable', async () => {
+    const order = await placeOrder(false);
+    const before = (await stack.orderEvents(order.orderId)).length;
+    const event = stripeEvent(
+      'checkout.session.expired',
+      checkoutSession({ ...order, sessionId: 'cs_test_someone_elses', paymentStatus: 'unpaid', status: 'expired' }),
+    );
+    const answer = await deliver(stack.url, event);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({
+      outcome: 'ignored',
+      reason: expect.stringContaining(
+        `Checkout session cs_test_someone_elses is not this order's (it opened ${order.sessionId})`,
+      ),
+    });
+    expect(await stack.orderEvents(order.orderId)).toHaveLength(before);
+    expect((await stack.commands.load(order.orderId)).state?.orderStatus).toBe('draft');
+  });
+
   it('ignores a refund, a failed refund and a dispute of another payment intent: no money fact changes', async () => {
     const order = await placeOrder();
     const before = (await stack.orderEvents(order.orderId)).length;

@@ -74,6 +74,8 @@ export interface SetOrderStatus extends CommandBase, Partial<EventFields<'OrderF
 /** Customer (owner), operator (reason required) or Stripe (checkout expired, draft only). */
 export interface CancelOrder extends CommandBase, Partial<Pick<EventFields<'OrderCanceled'>, 'reason'>> {
   readonly type: 'CancelOrder';
+  /** Stripe's only: the checkout session that expired. One that is not the order's own cancels nothing. */
+  readonly sessionId?: string;
 }
 
 export interface SetPriority extends CommandBase {

@@ -1,6 +1,7 @@
 import { AppError } from '../errors.ts';
 import type { CancelOrder, SetOrderStatus, SetPriority } from './commands.ts';
 import { eventBase } from './decideCreate.ts';
+import { checkOwnSession } from './decideStripe.ts';
 import type { OrderEvent, OrderState } from './events.ts';
 import { ORDER_STATES } from './labels.ts';
 import type { Order } from './state.ts';
@@ -88,14 +89,18 @@ export function decideStatus(command: SetOrderStatus, order: Order): OrderEvent[
 
 /** Owner while draft/submitted, operator (with a reason) until final, Stripe when checkout expires unpaid. */
 export function cancel(
-  command: Pick<CancelOrder, 'orderId' | 'actor' | 'now' | 'idempotencyKey' | 'reason'>,
+  command: Pick<CancelOrder, 'orderId' | 'actor' | 'now' | 'idempotencyKey' | 'reason' | 'sessionId'>,
   order: Order,
 ): OrderEvent[] {
   fail(refusalOf('cancel', order, command.actor));
   const problems = new FieldProblems();
   if (command.actor.type === 'operator') problems.requiredText('reason', command.reason, LIMITS.reason);
   else problems.optionalText('reason', command.reason, LIMITS.reason);
+  // Stripe cancels because a checkout session expired: it must be the one this order opened (an
+  // older or foreign session's expiry says nothing about the order's own payment).
+  if (command.actor.type === 'stripe') problems.requiredText('sessionId', command.sessionId, LIMITS.shortText);
   problems.throwIfAny('cancelation');
+  if (command.actor.type === 'stripe' && command.sessionId !== undefined) checkOwnSession(order, command.sessionId);
   const reason = cleanText(command.reason) ?? (command.actor.type === 'stripe' ? 'Checkout session expired' : null);
   return [{ type: 'OrderCanceled', ...eventBase(command), reason, refundDue: order.payment !== null }];
 }

@@ -15,7 +15,7 @@ export const wasApplied = (order: Order, stripeEventId: string | null): boolean 
  * metadata says: nothing about money changes. An order with no session recorded (its opening
  * failed after Stripe created one) takes the session that names it: that money was asked for it.
  */
-function checkOwnSession(order: Order, sessionId: string): void {
+export function checkOwnSession(order: Order, sessionId: string): void {
   const recorded = order.checkout?.sessionId;
   if (recorded === undefined || recorded === sessionId) return;
   throw new AppError(
