@@ -22,7 +22,8 @@ export const USAGE = `usage: npm run cli -- <command>
                                   <event>: checkout.session.completed, checkout.session.async_payment_succeeded,
                                   checkout.session.async_payment_failed, checkout.session.expired,
                                   charge.refunded (--amount: refunded total, default all paid), refund.failed,
-                                  charge.dispute.created, charge.dispute.closed (--status, default lost)
+                                  charge.dispute.created, charge.dispute.updated (evidence sent: under_review),
+                                  charge.dispute.closed (--status, default lost)
 
 Configuration: the same environment variables as the server (DATABASE_URL, DATA_DIR, AUTH_JWT_SECRET, ...).`;
 

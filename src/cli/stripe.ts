@@ -27,6 +27,7 @@ export const SENDABLE_EVENTS = [
   'charge.refunded',
   'refund.failed',
   'charge.dispute.created',
+  'charge.dispute.updated',
   'charge.dispute.closed',
 ] as const;
 type SendableEvent = (typeof SENDABLE_EVENTS)[number];
@@ -172,6 +173,8 @@ function eventFor(
       return simulatedRefundFailed(payment, now, eventId);
     case 'charge.dispute.created':
       return simulatedDispute(payment, 'created', 'needs_response', now, eventId);
+    case 'charge.dispute.updated':
+      return simulatedDispute(payment, 'updated', 'under_review', now, eventId);
     case 'charge.dispute.closed':
       return simulatedDispute(payment, 'closed', options.disputeStatus, now, eventId);
   }

@@ -200,14 +200,15 @@ export function simulatedRefundFailed(refund: SimulatedRefund, now: Date, eventI
 const EVIDENCE_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
 /**
- * `charge.dispute.created` (status `needs_response`) or `charge.dispute.closed` (`won` or `lost`)
+ * `charge.dispute.created` (status `needs_response`), `charge.dispute.updated` (`under_review`: the
+ * evidence was sent) or `charge.dispute.closed` (`won` or `lost`)
  * for the simulated payment of the order. A dispute carries none of our metadata, as with real
  * Stripe: the webhook finds the order by its payment intent.
  */
 export function simulatedDispute(
   refund: SimulatedRefund,
-  phase: 'created' | 'closed',
-  status: 'needs_response' | 'won' | 'lost',
+  phase: 'created' | 'updated' | 'closed',
+  status: 'needs_response' | 'under_review' | 'won' | 'lost',
   now: Date,
   eventId: string,
 ): StripeEventEnvelope {
@@ -219,9 +220,9 @@ export function simulatedDispute(
     currency: refund.currency,
     evidence_details: {
       due_by: Math.floor((now.getTime() + EVIDENCE_WINDOW_MS) / 1000),
-      has_evidence: false,
+      has_evidence: status !== 'needs_response',
       past_due: false,
-      submission_count: 0,
+      submission_count: status === 'needs_response' ? 0 : 1,
     },
     is_charge_refundable: false,
     livemode: false,

@@ -40,9 +40,9 @@ export type StripeSignal =
       readonly reason: string | null;
     }
   | {
-      /** `charge.dispute.created` (opened) or `charge.dispute.closed`. */
+      /** `charge.dispute.created` (opened), `.updated` or `.closed`. */
       readonly kind: 'dispute';
-      readonly phase: 'opened' | 'closed';
+      readonly phase: 'opened' | 'updated' | 'closed';
       /** Disputes carry no metadata of ours as a rule: usually looked up by payment intent. */
       readonly orderId: string | null;
       readonly disputeId: string;
@@ -65,8 +65,15 @@ export const HANDLED_EVENT_TYPES = [
   'refund.updated',
   'charge.refund.updated',
   'charge.dispute.created',
+  'charge.dispute.updated',
   'charge.dispute.closed',
 ] as const;
+
+const DISPUTE_PHASES = {
+  'charge.dispute.created': 'opened',
+  'charge.dispute.updated': 'updated',
+  'charge.dispute.closed': 'closed',
+} as const;
 
 export function signalOf(event: Stripe.Event): StripeSignal {
   // if-chains rather than a switch: the SDK's event union has hundreds of members we ignore.
@@ -124,12 +131,16 @@ export function signalOf(event: Stripe.Event): StripeSignal {
       reason: refund.failure_reason ?? null,
     };
   }
-  if (event.type === 'charge.dispute.created' || event.type === 'charge.dispute.closed') {
+  if (
+    event.type === 'charge.dispute.created' ||
+    event.type === 'charge.dispute.updated' ||
+    event.type === 'charge.dispute.closed'
+  ) {
     const dispute = event.data.object;
     const dueBy = dispute.evidence_details?.due_by;
     return {
       kind: 'dispute',
-      phase: event.type === 'charge.dispute.created' ? 'opened' : 'closed',
+      phase: DISPUTE_PHASES[event.type],
       orderId: uuidOrNull(dispute.metadata?.orderId),
       disputeId: dispute.id,
       paymentIntentId: idOf(dispute.payment_intent),

@@ -108,6 +108,9 @@ describe('npm run cli -- stripe send (simulated payments, a running server)', ()
     const disputed = await cli(['stripe', 'send', 'charge.dispute.created', order.orderId]);
     expect(disputed.out).toMatch(/charge\.dispute\.created .*: applied: DisputeOpened$/);
     expect((await stateOf(order.orderId))?.dispute).toMatchObject({ status: 'needs_response', open: true });
+    const reviewed = await cli(['stripe', 'send', 'charge.dispute.updated', order.orderId]);
+    expect(reviewed.out).toMatch(/charge\.dispute\.updated .*: applied: DisputeUpdated$/);
+    expect((await stateOf(order.orderId))?.dispute).toMatchObject({ status: 'under_review', open: true });
     const won = await cli(['stripe', 'send', 'charge.dispute.closed', order.orderId, '--status=won']);
     expect(won.out).toMatch(/: applied: DisputeClosed$/);
     expect((await stateOf(order.orderId))?.dispute).toMatchObject({ status: 'won', open: false });

@@ -40,7 +40,14 @@ interface Row {
 const status =
   (to: string) =>
   (actor: Actor): OrderCommand => ({ type: 'SetOrderStatus', ...at, actor, to });
-const cancel = (actor: Actor): OrderCommand => ({ type: 'CancelOrder', ...at, actor, reason: 'customer asked' });
+// Stripe cancels for the expiry of the session the order opened (the fixtures' `cs_1`).
+const cancel = (actor: Actor): OrderCommand => ({
+  type: 'CancelOrder',
+  ...at,
+  actor,
+  reason: 'customer asked',
+  ...(actor.type === 'stripe' ? { sessionId: 'cs_1' } : {}),
+});
 const priority =
   (value: string) =>
   (actor: Actor): OrderCommand => ({

@@ -351,4 +351,42 @@ describe('the money Stripe reports after a payment', () => {
     expect(await deliveryEventCount()).toBe(before + 1);
     expect((await shown(order.orderId)).flags).toEqual(closed.flags);
   });
+
+  it('follows an open dispute as Stripe updates it, and ignores updates that change nothing or come after the close', async () => {
+    const order = await placeOrder();
+    const dispute = (status: string, dueBy: number) =>
+      disputeObject({
+        id: 'dp_test_money_2',
+        paymentIntent: order.paymentIntent,
+        amount: ORDER_TOTAL_CENTS,
+        status,
+        dueBy,
+      });
+    const firstDue = Math.floor(Date.UTC(2026, 11, 24, 23, 59, 59) / 1000);
+    const laterDue = Math.floor(Date.UTC(2026, 11, 31, 23, 59, 59) / 1000);
+    await shown(order.orderId);
+    await deliver(stack.url, stripeEvent('charge.dispute.created', dispute('needs_response', firstDue)));
+
+    const updated = await deliver(stack.url, stripeEvent('charge.dispute.updated', dispute('under_review', laterDue)));
+    expect(updated.body).toMatchObject({ outcome: 'applied', reason: 'DisputeUpdated' });
+    const reviewed = await shown(order.orderId);
+    expect(reviewed.flags).toMatchObject({
+      disputed: true,
+      disputeEvidenceDueBy: '2026-12-31T23:59:59.000Z',
+      disputeStatus: 'under_review',
+    });
+    expect(reviewed.events.at(-1)).toEqual({
+      message: 'Dispute under review; evidence due by 2026-12-31T23:59:59.000Z',
+      actor: { type: 'STRIPE' },
+    });
+
+    const events = (await stack.orderEvents(order.orderId)).length;
+    const same = await deliver(stack.url, stripeEvent('charge.dispute.updated', dispute('under_review', laterDue)));
+    expect(same.body).toMatchObject({ outcome: 'ignored' });
+    await deliver(stack.url, stripeEvent('charge.dispute.closed', dispute('won', laterDue)));
+    const late = await deliver(stack.url, stripeEvent('charge.dispute.updated', dispute('under_review', laterDue)));
+    expect(late.body).toMatchObject({ outcome: 'ignored' });
+    expect(await stack.orderEvents(order.orderId)).toHaveLength(events + 1); // the close only
+    expect((await shown(order.orderId)).flags).toMatchObject({ disputed: false, disputeStatus: 'won' });
+  });
 });

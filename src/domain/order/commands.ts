@@ -112,12 +112,13 @@ export interface RecordRefundFailure extends CommandBase, EventFields<'RefundFai
 }
 
 /**
- * Stripe reports a dispute on the order's payment opened (`charge.dispute.created`) or closed:
+ * Stripe reports a dispute on the order's payment opened (`charge.dispute.created`), moved on
+ * (`charge.dispute.updated`) or closed:
  * `DisputeOpened`'s fields, the deadline as a `Date`.
  */
 export interface RecordDispute extends CommandBase, Omit<EventFields<'DisputeOpened'>, 'evidenceDueBy'> {
   readonly type: 'RecordDispute';
-  readonly phase: 'opened' | 'closed';
+  readonly phase: 'opened' | 'updated' | 'closed';
   /** The disputed payment intent: it must be the one that paid the order. */
   readonly paymentIntentId: string | null;
   /** The evidence deadline, when Stripe gives one. */

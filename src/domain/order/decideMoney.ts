@@ -42,8 +42,9 @@ export function recordRefundFailure(command: RecordRefundFailure, order: Order):
 }
 
 /**
- * A dispute opened (once per dispute) or closed (once per final status). A close whose opening
- * never arrived is recorded all the same: the final status is what operators need.
+ * A dispute opened (once per dispute), moved on (once per change of status or deadline, while it
+ * is open) or closed (once per final status). A close or an update whose opening never arrived is
+ * recorded all the same (an update as the opening): what Stripe says now is what operators need.
  */
 export function recordDispute(command: RecordDispute, order: Order): OrderEvent[] {
   fail(actorRefusal('recordDispute', order, command.actor));
@@ -62,14 +63,23 @@ export function recordDispute(command: RecordDispute, order: Order): OrderEvent[
   problems.throwIfAny('dispute');
   if (wasApplied(order, command.stripeEventId)) return [];
   const known = order.dispute?.disputeId === command.disputeId ? order.dispute : null;
+  const evidenceDueBy = command.evidenceDueBy?.toISOString() ?? null;
   if (command.phase === 'opened' && known !== null) return [];
   if (command.phase === 'closed' && known !== null && !known.open && known.status === command.status) return [];
+  // An update after the close (Stripe may send one late), or one that changes nothing: nothing new.
+  if (
+    command.phase === 'updated' &&
+    known !== null &&
+    (!known.open || (known.status === command.status && known.evidenceDueBy === evidenceDueBy))
+  )
+    return [];
   fail(stateRefusal('recordDispute', order, command.actor));
   checkOwnPaymentIntent(order, command.paymentIntentId, `Dispute ${command.disputeId}`);
   const { disputeId, status, stripeEventId } = command;
   if (command.phase === 'closed')
     return [{ type: 'DisputeClosed', ...eventBase(command), disputeId, status, stripeEventId }];
-  const evidenceDueBy = command.evidenceDueBy?.toISOString() ?? null;
+  if (command.phase === 'updated' && known !== null)
+    return [{ type: 'DisputeUpdated', ...eventBase(command), disputeId, status, evidenceDueBy, stripeEventId }];
   const currency = command.currency.toLowerCase();
   return [
     {

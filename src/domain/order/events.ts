@@ -190,6 +190,17 @@ export const DisputeOpenedSchema = event('DisputeOpened', {
   stripeEventId: textOrNull,
 });
 
+/**
+ * An open dispute moved on (`charge.dispute.updated`): Stripe's status (`needs_response` →
+ * `under_review`, …) or its evidence deadline changed.
+ */
+export const DisputeUpdatedSchema = event('DisputeUpdated', {
+  disputeId: text,
+  status: text,
+  evidenceDueBy: instant.nullable(),
+  stripeEventId: textOrNull,
+});
+
 /** The dispute ended (`charge.dispute.closed`) with its final status (`won`, `lost`, …). */
 export const DisputeClosedSchema = event('DisputeClosed', { disputeId: text, status: text, stripeEventId: textOrNull });
 
@@ -220,6 +231,7 @@ export const OrderEventSchema = z.discriminatedUnion('type', [
   RefundExcessFlaggedSchema,
   RefundFailedSchema,
   DisputeOpenedSchema,
+  DisputeUpdatedSchema,
   DisputeClosedSchema,
   TrackingLinkIssuedSchema,
   TrackingLinkRevokedSchema,

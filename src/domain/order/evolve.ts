@@ -116,6 +116,10 @@ function changes(order: Order, event: OrderEvent): Partial<Order> | undefined {
       return {
         dispute: { disputeId: event.disputeId, status: event.status, evidenceDueBy: event.evidenceDueBy, open: true },
       };
+    case 'DisputeUpdated':
+      return order.dispute?.disputeId === event.disputeId
+        ? { dispute: { ...order.dispute, status: event.status, evidenceDueBy: event.evidenceDueBy } }
+        : undefined;
     case 'DisputeClosed':
       return { dispute: { disputeId: event.disputeId, status: event.status, evidenceDueBy: null, open: false } };
     case 'TrackingLinkIssued':

@@ -49,6 +49,10 @@ export function timelineMessage(event: OrderEvent): string {
       const due = event.evidenceDueBy === null ? '' : `; evidence due by ${event.evidenceDueBy}`;
       return `Payment of ${money(event.amountCents, event.currency)} disputed${event.reason ? ` (${event.reason})` : ''}${due}; flagged for review`;
     }
+    case 'DisputeUpdated': {
+      const due = event.evidenceDueBy === null ? '' : `; evidence due by ${event.evidenceDueBy}`;
+      return `Dispute ${event.status.replaceAll('_', ' ')}${due}`;
+    }
     case 'DisputeClosed':
       return `Dispute closed: ${event.status}`;
     case 'TrackingLinkIssued':

@@ -144,7 +144,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     actors: ['stripe'],
     from: PAID,
     requiresPayment: true,
-    note: 'a dispute opened (flagged with its evidence deadline) or closed (its final status)',
+    note: 'a dispute opened (flagged with its evidence deadline), moved on (status, deadline) or closed (its final status)',
   }),
   rule({
     action: 'issueTrackingLink',
