@@ -4,7 +4,7 @@
  * JSON objects for queries, and the COPY text encoder a rebuild's bulk load writes with.
  * The table itself is made by a migration; a test holds the two equal.
  */
-export type ColumnKind = 'uuid' | 'text' | 'int4' | 'int8' | 'bool' | 'jsonb' | 'timestamptz' | 'date';
+export type ColumnKind = 'uuid' | 'text' | 'int4' | 'int8' | 'bool' | 'jsonb' | 'timestamptz' | 'date' | 'int4[]';
 
 export class Column<K extends ColumnKind = ColumnKind, V = unknown, N extends boolean = boolean> {
   /** Phantom: the TypeScript type of a written value. */
@@ -32,6 +32,8 @@ export const int8Number = () => new Column<'int8', number, false>('int8', false)
 export const bool = () => new Column<'bool', boolean, false>('bool', false);
 export const jsonb = <V>() => new Column<'jsonb', V, false>('jsonb', false);
 export const timestamptz = () => new Column<'timestamptz', string, false>('timestamptz', false);
+/** Whole numbers in order (a histogram's counts). */
+export const int4Array = () => new Column<'int4[]', number[], false>('int4[]', false);
 /** A calendar day, `YYYY-MM-DD`. */
 export const date = () => new Column<'date', string, false>('date', false);
 
@@ -146,6 +148,8 @@ function field(value: unknown, kind: ColumnKind): string {
     case 'text':
     case 'timestamptz':
       return escapeText(typeof value === 'string' ? value : JSON.stringify(value));
+    case 'int4[]':
+      return `{${(value as readonly number[]).join(',')}}`;
     case 'date':
     case 'uuid':
     case 'int4':
@@ -179,6 +183,8 @@ function valueCode(v: string, column: Column): string {
       return column.plain
         ? `${nul}(typeof ${v} === 'string' ? ${v} : esc(JSON.stringify(${v})))`
         : `${nul}esc(typeof ${v} === 'string' ? ${v} : JSON.stringify(${v}))`;
+    case 'int4[]':
+      return `${nul}('{' + ${v}.join(',') + '}')`;
     case 'date':
     case 'uuid':
     case 'int4':

@@ -113,8 +113,16 @@ const replaceAll = (table: ReadTable): string =>
     .map((name) => `${name} = excluded.${name}`)
     .join(', ');
 
+/** Each counter plus the difference; a histogram (`int4[]`) bucket by bucket, the longer one's length kept. */
 const addCounters = (schema: string, table: ReadTable, counters: readonly string[]): string =>
-  counters.map((name) => `${name} = ${qualified(schema, table.name)}.${name} + excluded.${name}`).join(', ');
+  counters
+    .map((name) => {
+      const stored = `${qualified(schema, table.name)}.${name}`;
+      return table.columns[name]?.kind === 'int4[]'
+        ? `${name} = array(select coalesce(a, 0) + coalesce(b, 0) from unnest(${stored}, excluded.${name}) with ordinality as u(a, b, i) order by i)`
+        : `${name} = ${stored} + excluded.${name}`;
+    })
+    .join(', ');
 
 /** The statements a live batch adds to the engine's transaction, in `schema`. */
 export function metricsBatchStatements(batch: MetricsBatch, schema = 'public'): string[] {
@@ -129,9 +137,9 @@ export function metricsBatchStatements(batch: MetricsBatch, schema = 'public'): 
     upsert(schema, t.stageDays, deltas.stageDays, addCounters(schema, t.stageDays, DAY_COUNTERS.metric_stage_days)),
     upsert(
       schema,
-      t.leadTimeDays,
-      deltas.leadTimeDays,
-      addCounters(schema, t.leadTimeDays, DAY_COUNTERS.metric_lead_time_days),
+      t.completionDays,
+      deltas.completionDays,
+      addCounters(schema, t.completionDays, DAY_COUNTERS.metric_completion_days),
     ),
     upsert(schema, t.holdDays, deltas.holdDays, addCounters(schema, t.holdDays, DAY_COUNTERS.metric_hold_days)),
   ].filter((statement): statement is string => statement !== undefined);

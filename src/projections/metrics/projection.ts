@@ -24,7 +24,7 @@ import {
   COMPLETIONS_TABLE,
   HOLD_DAYS_TABLE,
   HOLDS_TABLE,
-  LEAD_TIME_DAYS_TABLE,
+  COMPLETION_DAYS_TABLE,
   METRIC_TABLES,
   ORDER_STATES_TABLE,
   STAGE_DAYS_TABLE,
@@ -199,9 +199,9 @@ function rebuild(timeZone: string): RebuildProjection {
       } else if (table === STAGE_DAYS_TABLE.name) {
         addOpen();
         for (const row of sums.rows().stageDays) yield STAGE_DAYS_TABLE.copyLine(row);
-      } else if (table === LEAD_TIME_DAYS_TABLE.name) {
+      } else if (table === COMPLETION_DAYS_TABLE.name) {
         addOpen();
-        for (const row of sums.rows().leadTimeDays) yield LEAD_TIME_DAYS_TABLE.copyLine(row);
+        for (const row of sums.rows().completionDays) yield COMPLETION_DAYS_TABLE.copyLine(row);
       } else if (table === HOLD_DAYS_TABLE.name) {
         addOpen();
         for (const row of sums.rows().holdDays) yield HOLD_DAYS_TABLE.copyLine(row);

@@ -4,6 +4,7 @@ import {
   date,
   defineTable,
   int4,
+  int4Array,
   int8Number,
   jsonb,
   text,
@@ -14,7 +15,7 @@ import {
 import type { Garments, OrderMetricsState, Stage, TechniqueKey } from './fold.ts';
 
 /*
- * The metric tables, each defined once (migrations 011 and 012 make them; a test holds the two
+ * The metric tables, each defined once (migrations 011, 012 and 013 make them; a test holds the two
  * equal). The rows the fold and the day sums write, the live batch's statements and the
  * rebuild's COPY lines all derive from these.
  */
@@ -97,18 +98,21 @@ export const STAGE_DAYS_TABLE = defineTable(
   { key: ['technique', 'day', 'stage', 'priority'], statistics: 'all', load: 'final' },
 );
 
-/** Orders made ready on a day with one lead time (to `leadMinutesBucket`'s step). */
-export const LEAD_TIME_DAYS_TABLE = defineTable(
-  'metric_lead_time_days',
+/**
+ * Orders made ready on a day, per priority (the promise tier) and technique: how many, how many on
+ * time, and their lead times as a histogram (`lead_counts[i]`: orders in `leadBucket` i).
+ */
+export const COMPLETION_DAYS_TABLE = defineTable(
+  'metric_completion_days',
   {
     day: date(),
     priority: text<'rush' | 'standard'>().fixedList(),
     technique: text<TechniqueKey>().fixedList(),
-    lead_minutes: int4(),
     completed: int4(),
     on_time: int4(),
+    lead_counts: int4Array(),
   },
-  { key: ['technique', 'day', 'priority', 'lead_minutes'], statistics: 'all', load: 'final' },
+  { key: ['technique', 'day', 'priority'], statistics: 'all', load: 'final' },
 );
 
 /** Holds started on a day, with one reason; their time is counted on that day once they end. */
@@ -129,7 +133,7 @@ export const HOLD_DAYS_TABLE = defineTable(
 export const METRIC_TABLES = {
   orderStates: ORDER_STATES_TABLE,
   stageDays: STAGE_DAYS_TABLE,
-  leadTimeDays: LEAD_TIME_DAYS_TABLE,
+  completionDays: COMPLETION_DAYS_TABLE,
   holdDays: HOLD_DAYS_TABLE,
   holds: HOLDS_TABLE,
   completions: COMPLETIONS_TABLE,
@@ -139,15 +143,15 @@ export const METRIC_TABLES = {
 /** Day sums: the columns a live batch adds its differences to (the others are the key). */
 export const DAY_COUNTERS = {
   metric_stage_days: ['entered', 'entered_garments', 'exited', 'exited_garments'],
-  metric_lead_time_days: ['completed', 'on_time'],
+  metric_completion_days: ['completed', 'on_time', 'lead_counts'],
   metric_hold_days: ['holds', 'ended', 'held_ms'],
 } as const satisfies {
-  [K in 'metric_stage_days' | 'metric_lead_time_days' | 'metric_hold_days']: readonly string[];
+  [K in 'metric_stage_days' | 'metric_completion_days' | 'metric_hold_days']: readonly string[];
 };
 
 export type StageEntryRow = Readonly<RowOf<typeof STAGE_ENTRIES_TABLE>>;
 export type CompletionRow = Readonly<RowOf<typeof COMPLETIONS_TABLE>>;
 export type HoldRow = Readonly<RowOf<typeof HOLDS_TABLE>>;
 export type StageDayRow = Readonly<RowOf<typeof STAGE_DAYS_TABLE>>;
-export type LeadTimeDayRow = Readonly<RowOf<typeof LEAD_TIME_DAYS_TABLE>>;
+export type CompletionDayRow = Readonly<RowOf<typeof COMPLETION_DAYS_TABLE>>;
 export type HoldDayRow = Readonly<RowOf<typeof HOLD_DAYS_TABLE>>;

@@ -75,7 +75,12 @@ describe('the metric tables', () => {
         [table.name],
       );
       expect(
-        rows.map((row) => [row.column_name, row.udt_name, row.is_nullable === 'YES']),
+        // An array's udt_name is its element's with a leading underscore (_int4 for int4[]).
+        rows.map((row) => [
+          row.column_name,
+          row.udt_name.startsWith('_') ? `${row.udt_name.slice(1)}[]` : row.udt_name,
+          row.is_nullable === 'YES',
+        ]),
         table.name,
       ).toEqual(Object.entries(table.columns as Columns).map(([name, column]) => [name, column.kind, column.nullable]));
       const key = await db.pool.query<{ column_name: string }>(
