@@ -1,6 +1,20 @@
-import type { Priority, Technique } from '../../domain/order/events.ts';
+import type { Technique } from '../../domain/order/events.ts';
 import { TECHNIQUES } from '../../domain/order/validation.ts';
-import type { CompletionRow, Garments, HoldRow, MetricRows, Stage, StageEntryRow, TechniqueKey } from './fold.ts';
+import type { Garments, MetricRows, TechniqueKey } from './fold.ts';
+import {
+  DAY_COUNTERS,
+  HOLD_DAYS_TABLE,
+  COMPLETION_DAYS_TABLE,
+  STAGE_DAYS_TABLE,
+  type CompletionDayRow,
+  type CompletionRow,
+  type HoldDayRow,
+  type HoldRow,
+  type StageDayRow,
+  type StageEntryRow,
+} from './tables.ts';
+
+export type { CompletionDayRow, HoldDayRow, StageDayRow } from './tables.ts';
 
 /**
  * The per-day figures the queries read, kept by the projection beside the facts so a month's
@@ -13,41 +27,9 @@ import type { CompletionRow, Garments, HoldRow, MetricRows, Stage, StageEntryRow
  * with DTG and screen work counts once in each and once in the total, never twice in it.
  */
 
-/** Orders and garments entering and leaving a stage on a day. */
-export interface StageDayRow {
-  readonly day: string;
-  readonly stage: Stage;
-  readonly priority: Priority;
-  readonly technique: TechniqueKey;
-  readonly entered: number;
-  readonly entered_garments: number;
-  readonly exited: number;
-  readonly exited_garments: number;
-}
-
-/** Orders made ready on a day with one lead time (to {@link leadMinutesBucket}'s step). */
-export interface LeadTimeDayRow {
-  readonly day: string;
-  readonly priority: 'rush' | 'standard';
-  readonly technique: TechniqueKey;
-  readonly lead_minutes: number;
-  readonly completed: number;
-  readonly on_time: number;
-}
-
-/** Holds started on a day, with one reason; their time is counted on that day once they end. */
-export interface HoldDayRow {
-  readonly day: string;
-  readonly technique: TechniqueKey;
-  readonly reason: string;
-  readonly holds: number;
-  readonly ended: number;
-  readonly held_ms: number;
-}
-
 export interface DailyRows {
   readonly stageDays: StageDayRow[];
-  readonly leadTimeDays: LeadTimeDayRow[];
+  readonly completionDays: CompletionDayRow[];
   readonly holdDays: HoldDayRow[];
 }
 
@@ -61,14 +43,51 @@ const LONG_LEAD_STEP = 120; // to 2 hours beyond
 
 /**
  * Lead time in whole minutes, rounded down to a readable step (minute, 10 minutes, half hour,
- * 2 hours as it grows: never more than 2% under from a day up): a day holds at most ~300 values
- * per priority and technique in the first week however many orders it has, so percentiles over
- * a month read a bounded number of rows. Round hours (36 h, 5 days 12 h) stay exact.
+ * 2 hours as it grows: never more than 2% under from a day up). Round hours (36 h, 5 days 12 h)
+ * stay exact.
  */
 export function leadMinutesBucket(leadMs: number): number {
+  return leadBucketMinutes(leadBucket(leadMs));
+}
+
+/** Where each step's buckets start: bucket index and minutes. */
+const STEP_STARTS: readonly { readonly index: number; readonly minutes: number; readonly step: number }[] = (() => {
+  const starts = [];
+  let index = 0;
+  let minutes = 0;
+  for (const [below, step] of [...LEAD_STEPS, [Number.POSITIVE_INFINITY, LONG_LEAD_STEP] as const]) {
+    starts.push({ index, minutes, step });
+    index += (below - minutes) / step;
+    minutes = below;
+  }
+  return starts;
+})();
+
+/**
+ * The lead-time histogram's bucket of a lead time: 0 for under a minute, one per step after (120
+ * minutes, then 132 of 10 minutes, 288 half hours to a week, 2 hours each beyond). A day's
+ * completions per priority and technique are one row whose `lead_counts[i]` counts bucket `i`,
+ * so percentiles over a month read a few hundred rows, however many orders and lead times.
+ */
+export function leadBucket(leadMs: number): number {
   const minutes = Math.max(0, Math.floor(leadMs / 60_000));
-  const step = LEAD_STEPS.find(([below]) => minutes < below)?.[1] ?? LONG_LEAD_STEP;
-  return minutes - (minutes % step);
+  let at = STEP_STARTS[0]!;
+  for (const start of STEP_STARTS) if (minutes >= start.minutes) at = start;
+  return at.index + Math.floor((minutes - at.minutes) / at.step);
+}
+
+/** The lead time (minutes) a bucket starts at: what a percentile in it reads as. */
+export function leadBucketMinutes(bucket: number): number {
+  let at = STEP_STARTS[0]!;
+  for (const start of STEP_STARTS) if (bucket >= start.index) at = start;
+  return at.minutes + (bucket - at.index) * at.step;
+}
+
+/** `into` plus `counts`, bucket by bucket (`into` grows as needed). */
+export function addCounts(into: number[], counts: readonly number[], sign = 1): number[] {
+  for (let i = into.length; i < counts.length; i += 1) into.push(0);
+  for (let i = 0; i < counts.length; i += 1) into[i]! += sign * counts[i]!;
+  return into;
 }
 
 /** Each technique of the order with its garments, and `all` with the total. */
@@ -97,37 +116,25 @@ class Sums<R extends object> {
   /** Rows whose counters are not all zero (a live delta that cancels out writes nothing). */
   list(): R[] {
     return [...this.rows.values()].filter((row) =>
-      this.counters.some((counter) => (row as Record<string, number>)[counter] !== 0),
+      this.counters.some((counter) => {
+        const value = (row as Record<string, number | number[]>)[counter];
+        return Array.isArray(value) ? value.some((n) => n !== 0) : value !== 0;
+      }),
     );
   }
 }
 
-export const STAGE_DAY_KEY = [
-  'day',
-  'stage',
-  'priority',
-  'technique',
-] as const satisfies readonly (keyof StageDayRow)[];
-export const STAGE_DAY_COUNTERS = [
-  'entered',
-  'entered_garments',
-  'exited',
-  'exited_garments',
-] as const satisfies readonly (keyof StageDayRow)[];
-export const LEAD_TIME_DAY_KEY = [
-  'day',
-  'priority',
-  'technique',
-  'lead_minutes',
-] as const satisfies readonly (keyof LeadTimeDayRow)[];
-export const LEAD_TIME_DAY_COUNTERS = ['completed', 'on_time'] as const satisfies readonly (keyof LeadTimeDayRow)[];
-export const HOLD_DAY_KEY = ['day', 'technique', 'reason'] as const satisfies readonly (keyof HoldDayRow)[];
-export const HOLD_DAY_COUNTERS = ['holds', 'ended', 'held_ms'] as const satisfies readonly (keyof HoldDayRow)[];
+export const STAGE_DAY_KEY = STAGE_DAYS_TABLE.key;
+export const STAGE_DAY_COUNTERS = DAY_COUNTERS.metric_stage_days;
+export const COMPLETION_DAY_KEY = COMPLETION_DAYS_TABLE.key;
+export const COMPLETION_DAY_COUNTERS = DAY_COUNTERS.metric_completion_days;
+export const HOLD_DAY_KEY = HOLD_DAYS_TABLE.key;
+export const HOLD_DAY_COUNTERS = DAY_COUNTERS.metric_hold_days;
 
 /** Adds (sign 1) or takes away (sign -1) what fact rows contribute to the day rows. */
 export class DailySums {
   private readonly stage = new Sums<StageDayRow>(STAGE_DAY_COUNTERS);
-  private readonly lead = new Sums<LeadTimeDayRow>(LEAD_TIME_DAY_COUNTERS);
+  private readonly completed = new Sums<CompletionDayRow>(COMPLETION_DAY_COUNTERS);
   private readonly hold = new Sums<HoldDayRow>(HOLD_DAY_COUNTERS);
 
   private stageDay(day: string, row: StageEntryRow, technique: TechniqueKey): Record<string, number> {
@@ -158,18 +165,20 @@ export class DailySums {
 
   completion(row: CompletionRow, sign: number): void {
     const { ready_day: day, priority } = row;
-    const lead_minutes = leadMinutesBucket(row.lead_ms);
+    const bucket = leadBucket(row.lead_ms);
     for (const [technique] of techniqueShares(row.garments)) {
-      const sums = this.lead.row(`${day}\u0000${priority}\u0000${technique}\u0000${lead_minutes}`, () => ({
+      const sums = this.completed.row(`${day}\u0000${priority}\u0000${technique}`, () => ({
         day,
         priority,
         technique,
-        lead_minutes,
         completed: 0,
         on_time: 0,
-      }));
-      sums.completed! += sign;
-      if (row.on_time) sums.on_time! += sign;
+        lead_counts: [],
+      })) as unknown as { completed: number; on_time: number; lead_counts: number[] };
+      sums.completed += sign;
+      if (row.on_time) sums.on_time += sign;
+      while (sums.lead_counts.length <= bucket) sums.lead_counts.push(0);
+      sums.lead_counts[bucket]! += sign;
     }
   }
 
@@ -198,7 +207,7 @@ export class DailySums {
   }
 
   rows(): DailyRows {
-    return { stageDays: this.stage.list(), leadTimeDays: this.lead.list(), holdDays: this.hold.list() };
+    return { stageDays: this.stage.list(), completionDays: this.completed.list(), holdDays: this.hold.list() };
   }
 }
 

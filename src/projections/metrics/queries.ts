@@ -2,12 +2,14 @@ import type pg from 'pg';
 import type { Priority, Technique } from '../../domain/order/events.ts';
 import { PRIORITIES, ROUTE_STOPS } from '../../domain/order/labels.ts';
 import { FieldProblems, TECHNIQUES } from '../../domain/order/validation.ts';
+import { addCounts, leadBucketMinutes } from './daily.ts';
 import type { Stage, TechniqueKey } from './fold.ts';
 
 /**
  * The shop's figures over a period, read from the day sums the metrics projection keeps: one
  * statement, whose cost follows the number of days asked for (and the stages, priorities,
- * techniques and lead-time values per day, all bounded), never the number of orders.
+ * techniques and hold reasons per day, all bounded), never the number of orders. Lead times come
+ * as a histogram per day, priority and technique; their percentiles are taken here.
  */
 
 /** Days are the shop's calendar days, both ends included. */
@@ -38,7 +40,7 @@ export interface LeadTime {
   /** `rush`, `standard`, a technique, or `all`. */
   readonly group: string;
   readonly completed: number;
-  /** Payment to ready, nearest rank, in minutes (to the step of `leadMinutesBucket`). */
+  /** Payment to ready, nearest rank, in minutes: the start of its histogram bucket (see `leadBucket`: exact to the minute under 2 hours, then never more than 2% under from a day up). */
   readonly p50Minutes: number;
   readonly p90Minutes: number;
 }
@@ -136,35 +138,16 @@ const STAGES_SQL = `
     'inProgressGarments', case when stage = $6 then null else in_progress_garments end
   ) order by day, n), '[]'::json) from series`;
 
-// One read of the period's lead-time rows feeds every group: `p:<priority>` and `p:all` from the
-// rows of the technique asked (or `all`), `t:<technique>` from each technique's rows. Nearest
-// rank: the smallest value with at least ceil(p × n) of the n values at or below it.
+// The period's lead-time histograms (a row per day, priority and technique): of the technique
+// asked (or `all`) for the priority groups, of each technique for the technique groups.
 const LEAD_TIMES_SQL = `
-  with r0 as (
-    select technique, priority, lead_minutes, sum(completed) as n from metric_lead_time_days
-    where technique = any($7::text[] || $3::text) and day between $1::date and $2::date and ($4::text is null or priority = $4)
-    group by technique, priority, lead_minutes
-  ),
-  r as (
-    select 'p:' || priority as grp, lead_minutes, n from r0 where technique = $3
-    union all
-    select 'p:all', lead_minutes, sum(n) from r0 where technique = $3 group by lead_minutes
-    union all
-    select 't:' || technique, lead_minutes, sum(n) from r0 where technique = any($7::text[]) group by technique, lead_minutes
-  ),
-  c as (
-    select grp, lead_minutes, sum(n) over (partition by grp order by lead_minutes) as cum, sum(n) over (partition by grp) as total from r
-  ),
-  g as (
-    select grp, total, min(lead_minutes) filter (where cum >= ceil(0.5 * total)) as p50, min(lead_minutes) filter (where cum >= ceil(0.9 * total)) as p90
-    from c group by grp, total
-  )
-  select coalesce(json_agg(json_build_object('group', grp, 'completed', total, 'p50Minutes', p50, 'p90Minutes', p90) order by grp), '[]'::json) from g`;
+  select coalesce(json_agg(json_build_array(technique, priority, lead_counts)), '[]'::json) from metric_completion_days
+  where technique = any($7::text[] || $3::text) and day between $1::date and $2::date and ($4::text is null or priority = $4)`;
 
 const ON_TIME_SQL = `
   select coalesce(json_agg(json_build_object('weekStart', week, 'completed', completed, 'onTime', on_time, 'rate', on_time::float8 / completed) order by week), '[]'::json)
   from (
-    select date_trunc('week', day)::date as week, sum(completed) as completed, sum(on_time) as on_time from metric_lead_time_days
+    select date_trunc('week', day)::date as week, sum(completed) as completed, sum(on_time) as on_time from metric_completion_days
     where technique = $3 and day between $1::date and $2::date and ($4::text is null or priority = $4) group by 1
   ) w`;
 
@@ -181,6 +164,21 @@ const HOLDS_SQL = `
 export const SHOP_METRICS_SQL = `select (${STAGES_SQL}) as stages, (${LEAD_TIMES_SQL}) as lead_times, (${ON_TIME_SQL}) as on_time, (${HOLDS_SQL}) as holds`;
 
 type Numeric = number | string;
+
+/** p50 and p90 of a lead-time histogram, nearest rank: the bucket holding the ceil(p × n)-th smallest. */
+function percentiles(counts: readonly number[]): Omit<LeadTime, 'group'> {
+  const completed = counts.reduce((sum, n) => sum + n, 0);
+  const at = (p: number): number => {
+    const rank = Math.ceil(p * completed);
+    let seen = 0;
+    for (let bucket = 0; bucket < counts.length; bucket += 1) {
+      seen += counts[bucket]!;
+      if (seen >= rank) return leadBucketMinutes(bucket);
+    }
+    return 0;
+  };
+  return { completed, p50Minutes: at(0.5), p90Minutes: at(0.9) };
+}
 const num = (value: Numeric): number => Number(value);
 
 /** The figures for a period (checked first: a bad filter is BAD_USER_INPUT and reads nothing). */
@@ -190,7 +188,7 @@ export async function shopMetrics(db: Pick<pg.ClientBase, 'query'>, filter: Shop
   const techniques = filter.technique ? [filter.technique] : TECHNIQUES;
   const { rows } = await db.query<{
     stages: Record<string, Numeric | null>[];
-    lead_times: Record<string, Numeric>[];
+    lead_times: [technique: string, priority: string, counts: number[]][];
     on_time: Record<string, Numeric>[];
     holds: {
       started: Numeric;
@@ -200,15 +198,24 @@ export async function shopMetrics(db: Pick<pg.ClientBase, 'query'>, filter: Shop
     };
   }>(SHOP_METRICS_SQL, [filter.from, filter.to, technique, filter.priority ?? null, STAGES, LAST_STAGE, techniques]);
   const row = rows[0]!;
-  const lead = (prefix: string): LeadTime[] =>
-    row.lead_times
-      .filter((r) => String(r.group).startsWith(prefix))
-      .map((r) => ({
-        group: String(r.group).slice(prefix.length),
-        completed: num(r.completed!),
-        p50Minutes: num(r.p50Minutes!),
-        p90Minutes: num(r.p90Minutes!),
-      }));
+  const histograms = { byPriority: new Map<string, number[]>(), byTechnique: new Map<string, number[]>() };
+  const add = (groups: Map<string, number[]>, group: string, counts: readonly number[]) => {
+    let sum = groups.get(group);
+    if (!sum) groups.set(group, (sum = []));
+    addCounts(sum, counts);
+  };
+  for (const [rowTechnique, priority, counts] of row.lead_times) {
+    if (rowTechnique === technique) {
+      add(histograms.byPriority, priority, counts);
+      add(histograms.byPriority, 'all', counts);
+    }
+    if ((techniques as readonly string[]).includes(rowTechnique)) add(histograms.byTechnique, rowTechnique, counts);
+  }
+  const lead = (groups: Map<string, number[]>): LeadTime[] =>
+    [...groups]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([group, counts]) => ({ group, ...percentiles(counts) }))
+      .filter((figures) => figures.completed > 0);
   return {
     from: filter.from,
     to: filter.to,
@@ -220,7 +227,7 @@ export async function shopMetrics(db: Pick<pg.ClientBase, 'query'>, filter: Shop
       inProgress: r.inProgress === null ? null : num(r.inProgress!),
       inProgressGarments: r.inProgressGarments === null ? null : num(r.inProgressGarments!),
     })),
-    leadTimes: { byPriority: lead('p:'), byTechnique: lead('t:') },
+    leadTimes: { byPriority: lead(histograms.byPriority), byTechnique: lead(histograms.byTechnique) },
     onTime: row.on_time.map((r) => ({
       weekStart: String(r.weekStart),
       completed: num(r.completed!),

@@ -5,11 +5,14 @@ import {
   type StoredMetricsState,
 } from '../../../src/projections/metrics/batch.ts';
 import {
+  addCounts,
+  COMPLETION_DAY_COUNTERS,
+  COMPLETION_DAY_KEY,
   dailyRowsOf,
+  leadBucket,
+  leadBucketMinutes,
   HOLD_DAY_COUNTERS,
   HOLD_DAY_KEY,
-  LEAD_TIME_DAY_COUNTERS,
-  LEAD_TIME_DAY_KEY,
   leadMinutesBucket,
   STAGE_DAY_COUNTERS,
   STAGE_DAY_KEY,
@@ -277,12 +280,20 @@ describe('the day sums', () => {
     expect(leadMinutesBucket(-5)).toBe(0);
   });
 
+  it('number the lead-time buckets one after another across the steps, each read back as its start', () => {
+    const minutes = (n: number) => n * 60_000;
+    expect([0, 119, 120, 130, 1439, 1440, 7 * 1440 - 1, 7 * 1440].map((m) => leadBucket(minutes(m)))).toEqual([
+      0, 119, 120, 121, 251, 252, 539, 540,
+    ]);
+    for (let bucket = 0; bucket < 700; bucket += 1) expect(leadBucket(minutes(leadBucketMinutes(bucket)))).toBe(bucket);
+  });
+
   it('a live projection batch by batch gives the rebuild rows, row for row', () => {
     const events = allEvents();
     const rebuilt = rebuildMetricRows(facts());
     const tables = [
       ['stageDays', STAGE_DAY_KEY, STAGE_DAY_COUNTERS],
-      ['leadTimeDays', LEAD_TIME_DAY_KEY, LEAD_TIME_DAY_COUNTERS],
+      ['completionDays', COMPLETION_DAY_KEY, COMPLETION_DAY_COUNTERS],
       ['holdDays', HOLD_DAY_KEY, HOLD_DAY_COUNTERS],
     ] as const;
     const byKey = (rows: readonly object[], key: readonly string[]) =>
@@ -295,7 +306,7 @@ describe('the day sums', () => {
       const factRows = new Map<string, object>();
       const sums = {
         stageDays: new Map<string, Record<string, unknown>>(),
-        leadTimeDays: new Map<string, Record<string, unknown>>(),
+        completionDays: new Map<string, Record<string, unknown>>(),
         holdDays: new Map<string, Record<string, unknown>>(),
       };
       for (let start = 0; start < events.length; start += size) {
@@ -309,9 +320,14 @@ describe('the day sums', () => {
         for (const row of batch.facts.holds) factRows.set(`h${row.order_id}${row.started_at}`, row);
         for (const [name, key, counters] of tables) {
           for (const [id, delta] of byKey(batch.deltas[name], key)) {
-            const row = sums[name].get(id) ?? { ...delta, ...Object.fromEntries(counters.map((c) => [c, 0])) };
-            for (const counter of counters)
-              row[counter] = (row[counter] as number) + ((delta as Record<string, number>)[counter] ?? 0);
+            const zero = (c: string) => [c, Array.isArray((delta as Record<string, unknown>)[c]) ? [] : 0];
+            const row = sums[name].get(id) ?? { ...delta, ...Object.fromEntries(counters.map(zero)) };
+            for (const counter of counters) {
+              const added = (delta as Record<string, number | number[]>)[counter] ?? 0;
+              row[counter] = Array.isArray(added)
+                ? addCounts(row[counter] as number[], added)
+                : (row[counter] as number) + added;
+            }
             sums[name].set(id, row);
           }
         }

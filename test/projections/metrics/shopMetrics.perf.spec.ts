@@ -82,12 +82,12 @@ describe.runIf(process.env.METRICS_PERF === '1')('shopMetrics over 30 days of 1,
     const { daily } = rebuilt;
     for (
       let i = 0;
-      i < Math.max(daily.stageDays.length, daily.leadTimeDays.length, daily.holdDays.length);
+      i < Math.max(daily.stageDays.length, daily.completionDays.length, daily.holdDays.length);
       i += slice
     ) {
       const deltas = {
         stageDays: daily.stageDays.slice(i, i + slice),
-        leadTimeDays: daily.leadTimeDays.slice(i, i + slice),
+        completionDays: daily.completionDays.slice(i, i + slice),
         holdDays: daily.holdDays.slice(i, i + slice),
       };
       for (const statement of metricsBatchStatements({
