@@ -20,7 +20,7 @@ import type { AuthGuard } from '../rateLimits.ts';
 import { queryContext, type GraphQLContext } from './context.ts';
 import { GRAPHQL_LIMITS } from './limits.ts';
 import { JIT_OPTIONS, replyPayload, type ServerContext } from './server.ts';
-import { inputProblems, inputProblemsResult } from './inputGuard.ts';
+import { inputProblems, inputProblemsResult, variableErrorsAsBadInput } from './inputGuard.ts';
 
 type Yoga = YogaServerInstance<ServerContext, GraphQLContext>;
 /** What yoga's envelop hands out, typed as we use it. */
@@ -122,11 +122,13 @@ export function fastQueries(
     const result =
       problems.length > 0
         ? inputProblemsResult(problems)
-        : ((await query.query(
-            undefined,
-            queryContext(viewer, authenticator, request.ip),
-            params.variables,
-          )) as ExecutionResult);
+        : variableErrorsAsBadInput(
+            (await query.query(
+              undefined,
+              queryContext(viewer, authenticator, request.ip),
+              params.variables,
+            )) as ExecutionResult,
+          );
     deps.answered();
 
     if (result.errors?.length) {
