@@ -117,6 +117,7 @@ export function Figures({ metrics }: { metrics: ShopMetrics }) {
             id="on-time"
             label="Bar chart of the share of orders ready on time, per week; the numbers are in the table below."
             kind="bars"
+            stepDays={7}
             days={weeks.days}
             series={weeks.rate}
             format={percent}
