@@ -10,6 +10,7 @@ import {
 import { loadInstallationSecret } from '../../src/db/installationSecret.ts';
 import type { Actor } from '../../src/domain/order/index.ts';
 import { browserSkipReason, keepScreenshot, seriousAxeViolations } from '../support/browser.ts';
+import type { Json } from '../http/harness.ts';
 import { newId } from '../http/stack.ts';
 import { openPagesFixture, type PagesFixture } from './pagesHarness.ts';
 
@@ -121,7 +122,7 @@ async function seedWeek(fx: PagesFixture): Promise<void> {
 describe.skipIf(skip)("the shop's figures, /ops/metrics", () => {
   let fx: PagesFixture;
 
-  const figures = async (variables: Record<string, unknown> = {}) =>
+  const figures = async (variables: Record<string, unknown> = {}): Promise<Json> =>
     (await fx.gql(fx.operator, FIGURES, { from: '2026-03-02', to: '2026-03-10', ...variables })).shopMetrics;
 
   beforeAll(async () => {

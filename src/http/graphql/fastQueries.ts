@@ -5,14 +5,7 @@
  * (test/http/graphql-direct-answers.e2e.spec.ts); anything else is left to yoga.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import {
-  getOperationAST,
-  OperationTypeNode,
-  type DocumentNode,
-  type ExecutionResult,
-  type GraphQLError,
-  type GraphQLSchema,
-} from 'graphql';
+import { getOperationAST, OperationTypeNode, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { processRegularResult, type YogaServerInstance } from 'graphql-yoga';
 import type { Authenticator } from '../../auth/authenticate.ts';
@@ -123,11 +116,7 @@ export function fastQueries(
       problems.length > 0
         ? inputProblemsResult(problems)
         : variableErrorsAsBadInput(
-            (await query.query(
-              undefined,
-              queryContext(viewer, authenticator, request.ip),
-              params.variables,
-            )) as ExecutionResult,
+            await query.query(undefined, queryContext(viewer, authenticator, request.ip), params.variables),
           );
     deps.answered();
 
