@@ -303,6 +303,14 @@ describe.skipIf(skip)("the shop's figures, /ops/metrics", () => {
       .toBe('No order entered a stage in this period.');
     expect(await page.getByTestId('on-time-empty').textContent()).toBe('No order became ready in this period.');
     expect(await page.locator('[data-chart]').count()).toBe(0);
+
+    // A period the server refuses: its reason, and no figures left from before.
+    await page.getByLabel('From', { exact: true }).fill('2024-01-01');
+    await page.getByRole('button', { name: 'Show figures' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').textContent(), { timeout: 15_000 })
+      .toBe('The figures could not be loaded: Invalid metrics filter: to: must be at most 366 days after from');
+    expect(await page.locator('[data-figure]').count()).toBe(0);
   });
 
   it('shows a customer the not-allowed page, and no figure reaches their browser', async () => {

@@ -17,7 +17,6 @@ export type {
   ShopMetricsFilter,
   StageDay,
 } from '../../projections/metrics/queries.ts';
-export { MAX_METRICS_DAYS } from '../../projections/metrics/queries.ts';
 
 export interface MetricsApplicationDeps {
   /** The read model's pool: the metric tables live beside the orders'. */

@@ -24,7 +24,7 @@ export interface MetricsFilter {
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-/** Also the server's bound (`MAX_METRICS_DAYS`); past it the server says so. */
+/** The period shown when the address names none. */
 export const DEFAULT_PRESET: Preset = 30;
 
 /** `YYYY-MM-DD` of a local date. */

@@ -76,11 +76,14 @@ function MetricsConsole() {
       </p>
       {answer.state === 'failed' ? (
         <p role="alert" className="error">
-          The figures could not be loaded: {answer.error.message}{' '}
+          The figures could not be loaded: {answer.error.message}
           {answer.error.code === 'BAD_USER_INPUT' ? null : (
-            <button type="button" onClick={() => setAttempt((n) => n + 1)}>
-              Try again
-            </button>
+            <>
+              {' '}
+              <button type="button" onClick={() => setAttempt((n) => n + 1)}>
+                Try again
+              </button>
+            </>
           )}
         </p>
       ) : null}
