@@ -17,7 +17,7 @@ import {
   createOrderCache,
   listGarments,
   projectionStatus,
-  READ_MODEL_PROJECTIONS,
+  readModelProjections,
   startReadModel,
   type ChangeFeed,
   type OrderCache,
@@ -82,12 +82,12 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
     closables.add('operator directory', () => auth.operators.close());
     const metrics = createMetrics();
 
+    const projections = readModelProjections(config.shopTimeZone);
     const readModel = await startReadModel({
       // The projector's batches and the feed's resyncs are bounded by their own heartbeats and retries.
       pool: backgroundPool,
       eventStore,
-      // The read model's projections (a metrics projection joins the orders one here).
-      projections: READ_MODEL_PROJECTIONS,
+      projections,
       projector: config.projector,
       onError: (error) => log.error({ err: error }, 'read model error'),
     });
@@ -133,7 +133,7 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
       const statuses = await projectionStatus({
         pool,
         eventStore,
-        projections: READ_MODEL_PROJECTIONS,
+        projections,
         lagEventsLimit: MAX_PROJECTION_LAG + 1,
         deadLetterLimit: 0,
       });

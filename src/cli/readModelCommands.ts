@@ -1,5 +1,5 @@
 import { formatPosition, type GlobalPosition } from '../eventstore/eventStore.ts';
-import { projectionStatus, rebuildProjections, RebuildBusyError } from '../projections/index.ts';
+import { projectionStatus, readModelProjections, rebuildProjections, RebuildBusyError } from '../projections/index.ts';
 import { CliError, type CliContext } from './context.ts';
 import { REFUND_REACTOR_LOCK_KEY } from '../db/leadership.ts';
 import { REFUND_REACTOR_CHECKPOINT } from '../payments/refundRunner.ts';
@@ -26,6 +26,7 @@ async function status(context: CliContext, json: boolean): Promise<void> {
   const statuses = await projectionStatus({
     pool: await context.pool(),
     eventStore: await context.eventStore(),
+    projections: readModelProjections(context.config.shopTimeZone),
     reactors: [{ name: REFUND_REACTOR_CHECKPOINT, lockKey: REFUND_REACTOR_LOCK_KEY }],
   });
   if (json) {
@@ -66,6 +67,8 @@ async function rebuild(context: CliContext): Promise<void> {
     const report = await rebuildProjections({
       pool: await context.pool(),
       eventStore: await context.eventStore(),
+      // The shop's days as configured: a rebuild after a change of SHOP_TIME_ZONE recounts them.
+      projections: readModelProjections(context.config.shopTimeZone),
       dropLockTimeoutMs: context.config.rebuildDropLockTimeoutMs,
       onProgress: ({ phase, events }) => {
         if (phase !== lastPhase) context.io.err(`rebuild: ${phase} (${events} events so far)`);

@@ -8,11 +8,22 @@
  */
 import * as engine from './engine/index.ts';
 import type { Projection } from './engine/projection.ts';
+import { metricsProjection } from './metrics/projection.ts';
 import { ordersProjection } from './orders/projection.ts';
 import type { OrderRow } from './orders/tables.ts';
 
-/** The projections the read model is made of: each writes its own tables, all in one transaction per batch, rebuilt together. */
-export const READ_MODEL_PROJECTIONS: readonly Projection<OrderRow>[] = [ordersProjection];
+/**
+ * The projections the read model is made of, the shop's days counted in `shopTimeZone`
+ * (`SHOP_TIME_ZONE`): each writes its own tables, all in one transaction per batch, rebuilt
+ * together. The orders projection comes first: the change feed tells its changes.
+ */
+export const readModelProjections = (shopTimeZone: string): readonly Projection<OrderRow>[] => [
+  ordersProjection,
+  metricsProjection(shopTimeZone),
+];
+
+/** The read model's projections with the shop's days in UTC (the default of `SHOP_TIME_ZONE`); the server and the CLI pass the configured zone. */
+export const READ_MODEL_PROJECTIONS: readonly Projection<OrderRow>[] = readModelProjections('UTC');
 
 type WithProjections<O extends { readonly projections: unknown }> = Omit<O, 'projections'> &
   Partial<Pick<O, 'projections'>>;
@@ -58,6 +69,7 @@ export {
   type Projection,
 } from './engine/index.ts';
 export { ORDERS_PROJECTION, ordersProjection } from './orders/projection.ts';
+export { METRICS_PROJECTION, metricsProjection } from './metrics/projection.ts';
 export {
   findOrder,
   findOrderByReference,

@@ -215,8 +215,11 @@ describe('the CLI', () => {
     expect(rebuilt.code).toBe(0);
     expect(rebuilt.out).toMatch(/^rebuilt and switched: 1 events, 1 orders/);
     const after = await cli('projections', 'status', '--json');
-    expect(JSON.parse(after.out)[0]).toMatchObject({ name: 'orders', kind: 'projection', lagEvents: 0 });
-    expect(JSON.parse(after.out)[1]).toMatchObject({
+    const statuses = JSON.parse(after.out) as { name: string }[];
+    expect(statuses.map((status) => status.name)).toEqual(['orders', 'metrics', 'reactor:refunds']);
+    expect(statuses[0]).toMatchObject({ name: 'orders', kind: 'projection', lagEvents: 0 });
+    expect(statuses[1]).toMatchObject({ name: 'metrics', kind: 'projection', lagEvents: 0 });
+    expect(statuses[2]).toMatchObject({
       name: 'reactor:refunds',
       kind: 'reactor',
       lagEvents: 1,

@@ -62,7 +62,7 @@ export interface ChangeFeedHandle<Summary = unknown> extends ChangeFeed<Summary>
 
 export interface ChangeFeedOptions {
   readonly pool: pg.Pool;
-  /** The projections whose commits it follows: it stands at their lowest checkpoint, and tells what their `changedAfter` finds after a gap. */
+  /** The projections whose commits it follows: it stands at the lowest checkpoint of those that tell changes (`changedAfter`), and tells what their `changedAfter` finds after a gap. */
   readonly projections: readonly Pick<Projection, 'name' | 'changedAfter'>[];
   /** How often to look at the checkpoint while someone waits and no notice came (a safety net). Default 1000. */
   readonly pollIntervalMs?: number;
@@ -117,7 +117,11 @@ class PostgresChangeFeed<Summary> implements ChangeFeedHandle<Summary> {
   readonly #names: readonly string[];
 
   constructor(private readonly options: ChangeFeedOptions) {
-    this.#names = options.projections.map((projection) => projection.name);
+    // It stands where the projections that tell changes stand: one that tells none (figures read
+    // on demand) has nobody waiting on it, and, added later and catching up from the start, must
+    // not hold up read-your-writes. With none that tells, it follows them all.
+    const telling = options.projections.filter((projection) => projection.changedAfter !== undefined);
+    this.#names = (telling.length > 0 ? telling : options.projections).map((projection) => projection.name);
   }
 
   async start(): Promise<void> {

@@ -82,7 +82,10 @@ export interface RebuildProjection {
    * `sinks(table)` is given once, before the first page.
    */
   bulk(page: readonly RecordedEvent[], sinks: (table: string) => RowSink): void;
-  /** After the last page: the rows of a `final` table, each in its final state. */
+  /**
+   * After the last page: the rows of a `final` table, each in its final state; for a `streamed`
+   * table, the rows it held back because they could still change (written after the others).
+   */
   finalLines(table: string): Iterable<string>;
   /** Entities held in memory by the bulk load (the engine ends it early past its limit). */
   readonly held: number;

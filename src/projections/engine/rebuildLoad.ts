@@ -120,6 +120,16 @@ export async function bulkLoad(
       for (const writer of writers) if (writer.due) await writer.flush();
       if (held(settings.slots) >= settings.maxOrdersInMemory) break;
     }
+    // Rows of streamed tables a projection held back until the end (still open after the last page).
+    for (const slot of settings.slots) {
+      for (const table of slot.projection.tables.filter((t) => t.load === 'streamed')) {
+        const writer = sinks(table.name);
+        for (const line of slot.rebuild.finalLines(table.name)) {
+          writer.add(line);
+          if (writer.due) await writer.flush();
+        }
+      }
+    }
     // Final-state rows last, in chunks shared between both connections. Their COPYs queue behind
     // the last ones of the streamed tables on the same connections, so encoding them starts now;
     // the streamed tables' indexes build as soon as their rows are in.

@@ -4,7 +4,7 @@
  * JSON objects for queries, and the COPY text encoder a rebuild's bulk load writes with.
  * The table itself is made by a migration; a test holds the two equal.
  */
-export type ColumnKind = 'uuid' | 'text' | 'int4' | 'int8' | 'bool' | 'jsonb' | 'timestamptz';
+export type ColumnKind = 'uuid' | 'text' | 'int4' | 'int8' | 'bool' | 'jsonb' | 'timestamptz' | 'date';
 
 export class Column<K extends ColumnKind = ColumnKind, V = unknown, N extends boolean = boolean> {
   /** Phantom: the TypeScript type of a written value. */
@@ -27,17 +27,23 @@ export const uuid = () => new Column<'uuid', string, false>('uuid', false);
 export const text = <V extends string = string>() => new Column<'text', V, false>('text', false);
 export const int4 = () => new Column<'int4', number, false>('int4', false);
 export const int8 = () => new Column<'int8', string, false>('int8', false);
+/** A bigint written from a JS number (durations, sums that stay far below 2^53); pg still reads it back as text. */
+export const int8Number = () => new Column<'int8', number, false>('int8', false);
 export const bool = () => new Column<'bool', boolean, false>('bool', false);
 export const jsonb = <V>() => new Column<'jsonb', V, false>('jsonb', false);
 export const timestamptz = () => new Column<'timestamptz', string, false>('timestamptz', false);
+/** A calendar day, `YYYY-MM-DD`. */
+export const date = () => new Column<'date', string, false>('date', false);
 
 export type Columns = Readonly<Record<string, Column>>;
 
 type Nullable<C> = C extends Column<ColumnKind, unknown, true> ? null : never;
 type WrittenValue<C> = C extends Column<ColumnKind, infer V, boolean> ? V | Nullable<C> : never;
-/** pg's default parsing: timestamptz becomes a Date; int8 stays text. */
+/** pg's default parsing: timestamptz and date become a Date; int8 stays text. */
 type ReadValue<C> =
-  C extends Column<infer K, infer V, boolean> ? (K extends 'timestamptz' ? Date : V) | Nullable<C> : never;
+  C extends Column<infer K, infer V, boolean>
+    ? (K extends 'timestamptz' | 'date' ? Date : K extends 'int8' ? string : V) | Nullable<C>
+    : never;
 
 /** A row as the projection writes it (and reads it back exactly, see {@link TableDefinition.readBackList}). */
 export type WrittenRow<C extends Columns> = { -readonly [K in keyof C]: WrittenValue<C[K]> };
@@ -97,7 +103,7 @@ export const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""
  * ISO text (never through a JS Date, which would drop microseconds), bigints as text.
  */
 export function readBack(column: string, kind: ColumnKind): string {
-  if (kind === 'timestamptz') return `to_json(${column}) #>> '{}' as ${column}`;
+  if (kind === 'timestamptz' || kind === 'date') return `to_json(${column}) #>> '{}' as ${column}`;
   if (kind === 'int8') return `${column}::text as ${column}`;
   return column;
 }
@@ -140,6 +146,7 @@ function field(value: unknown, kind: ColumnKind): string {
     case 'text':
     case 'timestamptz':
       return escapeText(typeof value === 'string' ? value : JSON.stringify(value));
+    case 'date':
     case 'uuid':
     case 'int4':
     case 'int8':
@@ -172,6 +179,7 @@ function valueCode(v: string, column: Column): string {
       return column.plain
         ? `${nul}(typeof ${v} === 'string' ? ${v} : esc(JSON.stringify(${v})))`
         : `${nul}esc(typeof ${v} === 'string' ? ${v} : JSON.stringify(${v}))`;
+    case 'date':
     case 'uuid':
     case 'int4':
     case 'int8':

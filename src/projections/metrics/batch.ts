@@ -10,7 +10,8 @@ import {
   type MetricRows,
   type OrderMetricsState,
 } from './fold.ts';
-import { METRIC_TABLES, type MetricTable } from './tables.ts';
+import { qualified, type ReadTable } from '../engine/table.ts';
+import { DAY_COUNTERS, METRIC_TABLES } from './tables.ts';
 
 /**
  * The metrics projection's two ways of writing, over the same fold: a live batch (facts upserted,
@@ -23,11 +24,15 @@ export interface VersionedOrderEvent {
   readonly event: OrderEvent;
 }
 
-/** An order's fold state as `metric_order_states` keeps it. */
+/** An order's fold state as `metric_order_states` keeps it: null once it is fulfilled or canceled (nothing after that changes a figure). */
 export interface StoredMetricsState {
   readonly version: number;
-  readonly state: OrderMetricsState;
+  readonly state: OrderMetricsState | null;
 }
+
+/** Fulfilled and canceled orders are done: their rows are final, and their state is kept as null. */
+export const isFinished = (state: OrderMetricsState): boolean =>
+  state.status === 'fulfilled' || state.status === 'canceled';
 
 export interface MetricsBatch {
   /** Each changed order's state after the batch. */
@@ -60,14 +65,14 @@ export function foldMetricsBatch(
   const before = emptyRows();
   for (const { version, event } of events) {
     const current = states.get(event.orderId) ?? stored.get(event.orderId);
-    if (current !== undefined && version <= current.version) continue;
+    if (current !== undefined && (version <= current.version || current.state === null)) continue;
     if (!states.has(event.orderId)) {
       const old = replaceable(current?.state ?? null);
       before.stageEntries.push(...old.stageEntries);
       before.holds.push(...old.holds);
     }
     const state = stepMetrics(current?.state ?? null, event, timeZone, written);
-    if (state !== null) states.set(event.orderId, { version, state });
+    if (state !== null) states.set(event.orderId, { version, state: isFinished(state) ? null : state });
   }
   const facts = latestRows(written);
   // Only the stored rows the batch rewrote are taken away (the rest keep what they added).
@@ -86,31 +91,30 @@ export function rebuildMetricRows(facts: MetricRows): { readonly facts: MetricRo
   return { facts: latest, daily: dailyRowsOf(latest) };
 }
 
-const qualified = (schema: string, table: string): string => `"${schema.replaceAll('"', '""')}"."${table}"`;
-
 /** `jsonb_to_recordset`'s column list for a table. */
-const recordType = (table: MetricTable): string => table.columns.map(([name, type]) => `${name} ${type}`).join(', ');
+const recordType = (table: ReadTable): string =>
+  Object.entries(table.columns)
+    .map(([name, column]) => `${name} ${column.kind}`)
+    .join(', ');
 
 /** Rows as one insert of a JSON literal: one statement however many rows (values inlined, as the engine's batch wants). */
-function upsert(schema: string, table: MetricTable, rows: readonly object[], onConflict: string): string | undefined {
+function upsert(schema: string, table: ReadTable, rows: readonly object[], onConflict: string): string | undefined {
   if (rows.length === 0) return undefined;
-  const names = table.columns.map(([name]) => name).join(', ');
+  const names = table.columnNames.join(', ');
   return (
     `insert into ${qualified(schema, table.name)} (${names}) select ${names} from jsonb_to_recordset(${sqlLiteral(JSON.stringify(rows))}::jsonb) as r(${recordType(table)}) ` +
     `on conflict (${table.key.join(', ')}) do update set ${onConflict}`
   );
 }
 
-const replaceAll = (table: MetricTable): string =>
-  table.columns
-    .filter(([name]) => !table.key.includes(name))
-    .map(([name]) => `${name} = excluded.${name}`)
+const replaceAll = (table: ReadTable): string =>
+  table.columnNames
+    .filter((name) => !table.key.includes(name))
+    .map((name) => `${name} = excluded.${name}`)
     .join(', ');
 
-const addCounters = (schema: string, table: MetricTable): string =>
-  (table.counters ?? [])
-    .map((name) => `${name} = ${qualified(schema, table.name)}.${name} + excluded.${name}`)
-    .join(', ');
+const addCounters = (schema: string, table: ReadTable, counters: readonly string[]): string =>
+  counters.map((name) => `${name} = ${qualified(schema, table.name)}.${name} + excluded.${name}`).join(', ');
 
 /** The statements a live batch adds to the engine's transaction, in `schema`. */
 export function metricsBatchStatements(batch: MetricsBatch, schema = 'public'): string[] {
@@ -122,9 +126,14 @@ export function metricsBatchStatements(batch: MetricsBatch, schema = 'public'): 
     upsert(schema, t.stageEntries, facts.stageEntries, replaceAll(t.stageEntries)),
     upsert(schema, t.completions, facts.completions, replaceAll(t.completions)),
     upsert(schema, t.holds, facts.holds, replaceAll(t.holds)),
-    upsert(schema, t.stageDays, deltas.stageDays, addCounters(schema, t.stageDays)),
-    upsert(schema, t.leadTimeDays, deltas.leadTimeDays, addCounters(schema, t.leadTimeDays)),
-    upsert(schema, t.holdDays, deltas.holdDays, addCounters(schema, t.holdDays)),
+    upsert(schema, t.stageDays, deltas.stageDays, addCounters(schema, t.stageDays, DAY_COUNTERS.metric_stage_days)),
+    upsert(
+      schema,
+      t.leadTimeDays,
+      deltas.leadTimeDays,
+      addCounters(schema, t.leadTimeDays, DAY_COUNTERS.metric_lead_time_days),
+    ),
+    upsert(schema, t.holdDays, deltas.holdDays, addCounters(schema, t.holdDays, DAY_COUNTERS.metric_hold_days)),
   ].filter((statement): statement is string => statement !== undefined);
 }
 
@@ -133,7 +142,7 @@ export const readStatesSql = (schema = 'public'): string =>
   `select order_id, version, state from ${qualified(schema, METRIC_TABLES.orderStates.name)} where order_id = any($1::uuid[])`;
 
 export function statesFromRows(
-  rows: readonly { order_id: string; version: number; state: OrderMetricsState }[],
+  rows: readonly { order_id: string; version: number; state: OrderMetricsState | null }[],
 ): Map<string, StoredMetricsState> {
   return new Map(rows.map((row) => [row.order_id, { version: row.version, state: row.state }]));
 }

@@ -1,6 +1,20 @@
-import type { Priority, Technique } from '../../domain/order/events.ts';
+import type { Technique } from '../../domain/order/events.ts';
 import { TECHNIQUES } from '../../domain/order/validation.ts';
-import type { CompletionRow, Garments, HoldRow, MetricRows, Stage, StageEntryRow, TechniqueKey } from './fold.ts';
+import type { Garments, MetricRows, TechniqueKey } from './fold.ts';
+import {
+  DAY_COUNTERS,
+  HOLD_DAYS_TABLE,
+  LEAD_TIME_DAYS_TABLE,
+  STAGE_DAYS_TABLE,
+  type CompletionRow,
+  type HoldDayRow,
+  type HoldRow,
+  type LeadTimeDayRow,
+  type StageDayRow,
+  type StageEntryRow,
+} from './tables.ts';
+
+export type { HoldDayRow, LeadTimeDayRow, StageDayRow } from './tables.ts';
 
 /**
  * The per-day figures the queries read, kept by the projection beside the facts so a month's
@@ -12,38 +26,6 @@ import type { CompletionRow, Garments, HoldRow, MetricRows, Stage, StageEntryRow
  * Every figure is kept per technique present in the order and once more under `all`: an order
  * with DTG and screen work counts once in each and once in the total, never twice in it.
  */
-
-/** Orders and garments entering and leaving a stage on a day. */
-export interface StageDayRow {
-  readonly day: string;
-  readonly stage: Stage;
-  readonly priority: Priority;
-  readonly technique: TechniqueKey;
-  readonly entered: number;
-  readonly entered_garments: number;
-  readonly exited: number;
-  readonly exited_garments: number;
-}
-
-/** Orders made ready on a day with one lead time (to {@link leadMinutesBucket}'s step). */
-export interface LeadTimeDayRow {
-  readonly day: string;
-  readonly priority: 'rush' | 'standard';
-  readonly technique: TechniqueKey;
-  readonly lead_minutes: number;
-  readonly completed: number;
-  readonly on_time: number;
-}
-
-/** Holds started on a day, with one reason; their time is counted on that day once they end. */
-export interface HoldDayRow {
-  readonly day: string;
-  readonly technique: TechniqueKey;
-  readonly reason: string;
-  readonly holds: number;
-  readonly ended: number;
-  readonly held_ms: number;
-}
 
 export interface DailyRows {
   readonly stageDays: StageDayRow[];
@@ -102,27 +84,12 @@ class Sums<R extends object> {
   }
 }
 
-export const STAGE_DAY_KEY = [
-  'day',
-  'stage',
-  'priority',
-  'technique',
-] as const satisfies readonly (keyof StageDayRow)[];
-export const STAGE_DAY_COUNTERS = [
-  'entered',
-  'entered_garments',
-  'exited',
-  'exited_garments',
-] as const satisfies readonly (keyof StageDayRow)[];
-export const LEAD_TIME_DAY_KEY = [
-  'day',
-  'priority',
-  'technique',
-  'lead_minutes',
-] as const satisfies readonly (keyof LeadTimeDayRow)[];
-export const LEAD_TIME_DAY_COUNTERS = ['completed', 'on_time'] as const satisfies readonly (keyof LeadTimeDayRow)[];
-export const HOLD_DAY_KEY = ['day', 'technique', 'reason'] as const satisfies readonly (keyof HoldDayRow)[];
-export const HOLD_DAY_COUNTERS = ['holds', 'ended', 'held_ms'] as const satisfies readonly (keyof HoldDayRow)[];
+export const STAGE_DAY_KEY = STAGE_DAYS_TABLE.key;
+export const STAGE_DAY_COUNTERS = DAY_COUNTERS.metric_stage_days;
+export const LEAD_TIME_DAY_KEY = LEAD_TIME_DAYS_TABLE.key;
+export const LEAD_TIME_DAY_COUNTERS = DAY_COUNTERS.metric_lead_time_days;
+export const HOLD_DAY_KEY = HOLD_DAYS_TABLE.key;
+export const HOLD_DAY_COUNTERS = DAY_COUNTERS.metric_hold_days;
 
 /** Adds (sign 1) or takes away (sign -1) what fact rows contribute to the day rows. */
 export class DailySums {

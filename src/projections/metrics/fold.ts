@@ -9,6 +9,7 @@ import {
 } from '../../domain/order/eta.ts';
 import type { OrderEvent, OrderState, Priority, Technique } from '../../domain/order/events.ts';
 import { ROUTE_STOPS, type RouteStopId } from '../../domain/order/labels.ts';
+import type { CompletionRow, HoldRow, StageEntryRow } from './tables.ts';
 import { shopDay } from './zone.ts';
 
 /**
@@ -34,45 +35,7 @@ export type TechniqueKey = Technique | 'all';
 /** Garments (line item quantities) per technique present in the order. */
 export type Garments = Readonly<Partial<Record<Technique, number>>>;
 
-export interface StageEntryRow {
-  readonly order_id: string;
-  readonly stage: Stage;
-  readonly entered_at: string;
-  /** The shop's day of `entered_at`. */
-  readonly entered_day: string;
-  /** The priority when it entered; its leaving counts under the same one, so work in progress by priority adds up. */
-  readonly priority: Priority;
-  readonly garments: Garments;
-  readonly left_at: string | null;
-  readonly left_day: string | null;
-}
-
-export interface CompletionRow {
-  readonly order_id: string;
-  readonly paid_at: string;
-  readonly ready_at: string;
-  /** The shop's day of `ready_at`. */
-  readonly ready_day: string;
-  /** The domain's promise: payment + tier days + time on hold after payment. */
-  readonly promised_at: string;
-  readonly on_time: boolean;
-  /** Payment to ready, holds included (the customer waited through them). */
-  readonly lead_ms: number;
-  /** The promise tier it was fulfilled under. */
-  readonly priority: 'rush' | 'standard';
-  readonly garments: Garments;
-}
-
-export interface HoldRow {
-  readonly order_id: string;
-  readonly started_at: string;
-  /** The shop's day of `started_at`: the hold's figures count on that day. */
-  readonly started_day: string;
-  readonly reason: string;
-  readonly ended_at: string | null;
-  readonly held_ms: number | null;
-  readonly garments: Garments;
-}
+export type { CompletionRow, HoldRow, StageEntryRow } from './tables.ts';
 
 /** What the fold keeps of an order between events (plain data: a live projection may store it as JSON). */
 export interface OrderMetricsState {

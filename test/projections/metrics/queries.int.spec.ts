@@ -10,6 +10,7 @@ import {
 import { orderMetrics, type MetricRows } from '../../../src/projections/metrics/fold.ts';
 import { shopMetrics, type ShopMetrics } from '../../../src/projections/metrics/queries.ts';
 import { METRIC_TABLES } from '../../../src/projections/metrics/tables.ts';
+import type { Columns } from '../../../src/projections/engine/table.ts';
 import { isAppError } from '../../../src/domain/errors.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/db.ts';
 import { allEvents, ORDERS } from './history.ts';
@@ -67,16 +68,16 @@ afterAll(async () => {
 });
 
 describe('the metric tables', () => {
-  it('are made by migration 011 with exactly the columns, types and keys the projection writes', async () => {
+  it('are made by migrations 011 and 012 with exactly the columns, types and keys the projection writes', async () => {
     for (const table of Object.values(METRIC_TABLES)) {
-      const { rows } = await db.pool.query<{ column_name: string; udt_name: string }>(
-        "select column_name, udt_name from information_schema.columns where table_schema = 'public' and table_name = $1 order by ordinal_position",
+      const { rows } = await db.pool.query<{ column_name: string; udt_name: string; is_nullable: string }>(
+        "select column_name, udt_name, is_nullable from information_schema.columns where table_schema = 'public' and table_name = $1 order by ordinal_position",
         [table.name],
       );
       expect(
-        rows.map((row) => [row.column_name, row.udt_name]),
+        rows.map((row) => [row.column_name, row.udt_name, row.is_nullable === 'YES']),
         table.name,
-      ).toEqual(table.columns.map(([name, type]) => [name, type]));
+      ).toEqual(Object.entries(table.columns as Columns).map(([name, column]) => [name, column.kind, column.nullable]));
       const key = await db.pool.query<{ column_name: string }>(
         `select a.attname as column_name from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
          where i.indrelid = $1::regclass and i.indisprimary order by array_position(i.indkey, a.attnum)`,
