@@ -107,16 +107,6 @@ async function seedWeek(fx: PagesFixture): Promise<void> {
     now = when;
     await step();
   }
-  // TEMPORARY until engine18: fold by hand
-  const { foldMetricsBatch, metricsBatchStatements } = await import('../../src/projections/metrics/batch.ts');
-  const { toOrderEvent } = await import('../../src/commands/order/index.ts');
-  const events = [];
-  for (const orderId of ids.values()) {
-    const { events: recorded } = await runtime.eventStore.readStream(`order-${orderId}`);
-    for (const r of recorded) events.push({ version: r.streamVersion, event: toOrderEvent(r)! });
-  }
-  events.sort((a, b) => a.event.at.localeCompare(b.event.at));
-  for (const st of metricsBatchStatements(foldMetricsBatch(new Map(), events, 'UTC'))) await runtime.pool.query(st);
 }
 
 describe.skipIf(skip)("the shop's figures, /ops/metrics", () => {

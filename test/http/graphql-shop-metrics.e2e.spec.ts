@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { foldMetricsBatch, metricsBatchStatements } from '../../src/projections/metrics/batch.ts';
-import { allEvents } from '../projections/metrics/history.ts';
+import { orderStreamId } from '../../src/domain/order/events.ts';
+import { ORDERS } from '../projections/metrics/history.ts';
 import { graphql } from './harness.ts';
 import { newId, openStackFixture, type StackFixture } from './stack.ts';
 
@@ -33,11 +34,19 @@ describe('shopMetrics over GraphQL', () => {
   beforeAll(async () => {
     fx = await openStackFixture();
     customer = await fx.stack.token(newId());
-    // The seeded week of the metric tests (test/projections/metrics/history.ts), folded as the
-    // projection folds it and written into this stack's metric tables: the figures are worked out
-    // by hand there, and read here through the whole HTTP stack.
-    const folded = foldMetricsBatch(new Map(), allEvents(), 'UTC');
-    for (const statement of metricsBatchStatements(folded)) await fx.db.pool.query(statement);
+    // The seeded week of the metric tests (test/projections/metrics/history.ts), its events
+    // appended with their own times: the figures are worked out by hand there, and here folded by
+    // the running projector and read through the whole HTTP stack.
+    const { eventStore } = fx.stack.first.runtime;
+    for (const events of Object.values(ORDERS)) {
+      const stored = events.map(({ type, ...data }) => ({ id: randomUUID(), type, data }));
+      await eventStore.appendToStream(orderStreamId(events[0]!.orderId), stored, { expectedVersion: 'no_stream' });
+    }
+    const deadline = Date.now() + 30_000;
+    while ((await ask(fx.operator, WEEK)).body.data?.shopMetrics.onTime.length !== 2) {
+      if (Date.now() > deadline) throw new Error('the projector never folded the seeded week');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   });
   afterAll(() => fx?.close());
 
