@@ -308,14 +308,19 @@ describe.skipIf(skip)("the shop's figures, /ops/metrics", () => {
     const context = await fx.context(customer.token);
     const page = await context.newPage();
     const bodies: Promise<string>[] = [];
+    const assets: string[] = [];
     page.on('response', (response: Response) => {
       if (response.url().endsWith('/graphql')) bodies.push(response.text());
+      if (response.url().includes('/assets/')) assets.push(new URL(response.url()).pathname);
     });
     await page.goto(`${fx.url}/ops/metrics${PERIOD}`);
     await page.getByTestId('not-allowed').waitFor({ timeout: 15_000 });
     expect(await page.locator('[data-figure]').count()).toBe(0);
     expect(bodies.length).toBeGreaterThan(0);
     for (const body of await Promise.all(bodies)) expect(body).not.toMatch(/shopMetrics|stages|onTime/);
+    // Nor is the charting chunk (uPlot) fetched for them: only an operator's figures page loads it.
+    expect(assets.length).toBeGreaterThan(0);
+    expect(assets.filter((path) => path.startsWith('/assets/Chart-'))).toEqual([]);
     // Asked directly, the API refuses them too.
     await expect(fx.gql(customer.token, FIGURES, { from: '2026-03-02', to: '2026-03-10' })).rejects.toThrow(
       /FORBIDDEN/,

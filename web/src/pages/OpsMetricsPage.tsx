@@ -4,6 +4,7 @@ import { ApiError } from '../client/errors.ts';
 import { OpsLayout } from '../components/OpsLayout.tsx';
 import { ShopMetricsQuery, type ShopMetrics } from '../metrics/documents.ts';
 import { MetricsForm } from '../metrics/MetricsForm.tsx';
+import { preloadChart } from '../metrics/ChartSlot.tsx';
 import { Figures } from '../metrics/Figures.tsx';
 import { dayOf, metricsFilterSearch, parseMetricsFilter, type MetricsFilter } from '../metrics/period.ts';
 import { useLocation } from '../router.tsx';
@@ -38,6 +39,7 @@ function MetricsConsole() {
   const filter = useMemo(() => parseMetricsFilter(new URLSearchParams(searchText), today), [searchText, today]);
   const [answer, setAnswer] = useState<Answer>({ state: 'loading', shown: null });
   const [attempt, setAttempt] = useState(0);
+  useEffect(preloadChart, []);
 
   useEffect(() => {
     let live = true;
