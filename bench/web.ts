@@ -10,6 +10,8 @@
  * 4. the operator list (`/ops/orders`) over BENCH_WEB_OPS_ORDERS (10,000) orders in the read model:
  *    a filter changed in the form (Apply) → its first page of rows and total shown, p50/p95; and a
  *    change to a listed order committed → its row updated in place, p50/p95.
+ * 5. the shop's figures (`/ops/metrics`, the 90 days the seed's events fall in) over the same read model: navigation start to its
+ *    three charts drawn (or their "nothing in this period"), p50/p95 over BENCH_WEB_METRICS_LOADS (20).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -30,6 +32,9 @@ const OPS_ORDERS = Number(process.env.BENCH_WEB_OPS_ORDERS ?? 10_000);
 const OPS_FILTER_SAMPLES = 30;
 const OPS_CHANGES = 50;
 const COLD_SAMPLES = Number(process.env.BENCH_WEB_COLD_SAMPLES ?? 10);
+const METRICS_LOADS = Number(process.env.BENCH_WEB_METRICS_LOADS ?? 20);
+/** 90 days from the first of the seed's events (bench/projectionsSeed.ts starts them on 1 January 2024). */
+const METRICS_PERIOD = '?from=2024-01-01&to=2024-03-30';
 const DIST = join(process.cwd(), 'web', 'dist');
 
 const percentile = (sorted: readonly number[], p: number): number =>
@@ -202,6 +207,7 @@ export async function run(): Promise<void> {
     }
     await context.close();
     await opsList(server, browser);
+    await opsMetrics(server, browser);
   } finally {
     await browser.close();
     await server.close();
@@ -328,6 +334,39 @@ async function opsList(server: BenchServer, browser: Browser): Promise<void> {
       conditions: changeConditions,
     });
   await context.close();
+}
+
+/** 5. The shop's figures: opening `/ops/metrics` → every chart drawn (uPlot's draw hook marks it) or its empty notice. */
+async function opsMetrics(server: BenchServer, browser: Browser): Promise<void> {
+  progress(`web: ${METRICS_LOADS} loads of the shop's figures`);
+  const charts = ['throughput', 'wip', 'on-time'];
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await context.addInitScript((value) => localStorage.setItem('po.token', value), server.operatorToken);
+  const times: number[] = [];
+  let drawn = 0;
+  for (let i = 0; i < METRICS_LOADS; i++) {
+    const page = await context.newPage();
+    const started = Date.now();
+    await page.goto(`${server.url}/ops/metrics${METRICS_PERIOD}`, { waitUntil: 'commit' });
+    for (const chart of charts)
+      await page
+        .locator(`[data-chart="${chart}"][data-drawn="true"], [data-testid="${chart}-empty"]`)
+        .waitFor({ timeout: 30_000 });
+    times.push(Date.now() - started);
+    drawn = await page.locator('[data-chart][data-drawn="true"]').count();
+    await page.close();
+  }
+  await context.close();
+  times.sort((a, b) => a - b);
+  const conditions = `/ops/metrics${METRICS_PERIOD} (90 days) in a new tab of a warm browser context (operator signed in), navigation start to its ${charts.length} charts drawn or said empty (${drawn} drawn with data), over the read model of the operator list's seed; headless Chromium; ${setting()}`;
+  for (const p of [50, 95])
+    emit({
+      metric: `web_ops_metrics_to_charts_p${p}`,
+      value: round(percentile(times, p)),
+      unit: 'ms',
+      n: times.length,
+      conditions,
+    });
 }
 
 const setting = (): string =>

@@ -12,6 +12,7 @@ import type { EventStore } from '../eventstore/eventStore.ts';
 import type { Metrics } from '../metrics.ts';
 import { loadConfig, type Config, type HttpLimits, type RateLimits, type SubscriptionLimits } from '../config.ts';
 import { createOrderApplication } from '../application/orders/index.ts';
+import { createMetricsApplication } from '../application/metrics/index.ts';
 import type { PaymentEndpoints } from '../payments/setup.ts';
 import { registerAuthentication } from './authentication.ts';
 import { registerCors } from './cors.ts';
@@ -19,6 +20,7 @@ import { registerErrorHandling } from './errorHandler.ts';
 import { registerGraphQL } from './graphql/index.ts';
 import type { GarmentCatalog } from '../application/garments.ts';
 import { orderResolvers, type OrderResolverDeps } from './graphql/resolvers/orders/index.ts';
+import { metricsResolvers } from './graphql/resolvers/metrics.ts';
 import { boundedLogger, registerRequestLog } from './logging.ts';
 import { createAuthGuard, registerWebhookGuard } from './rateLimits.ts';
 import { registerSecurityHeaders } from './securityHeaders.ts';
@@ -144,6 +146,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const orders = deps.orders ? createOrderApplication(deps.orders) : undefined;
   const graphqlResolvers = [
     ...(deps.orders ? orderResolvers({ ...deps.orders, ...(orders ? { orders } : {}) }) : []),
+    // The shop's figures are read from the same read model as the orders.
+    ...(deps.orders ? [metricsResolvers(createMetricsApplication({ db: deps.orders.readModel.db }))] : []),
     ...(deps.graphqlResolvers ?? []),
   ];
   registerGraphQL(app, {

@@ -153,6 +153,7 @@ describe('queries answered beside yoga', () => {
     );
     expect(uncoerced.direct).toBe(true);
     expect(JSON.parse(uncoerced.answer.body).errors).toHaveLength(1);
+    expect(JSON.parse(uncoerced.answer.body).errors[0].extensions.code).toBe('BAD_USER_INPUT');
 
     const chosen = await bothWays(
       { query: `query A { viewer { id } } query B { order(id: "${orderId}") { id status } }`, operationName: 'B' },

@@ -1,6 +1,7 @@
 import { OpsOrdersPage } from './pages/OpsOrdersPage.tsx';
 import { OpsPage } from './pages/OpsPage.tsx';
 import { OpsOrderPage } from './pages/OpsOrderPage.tsx';
+import { OpsMetricsPage } from './pages/OpsMetricsPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { OrderPage } from './pages/OrderPage.tsx';
 import { OrdersPage } from './pages/OrdersPage.tsx';
@@ -31,6 +32,7 @@ export function App() {
   if (path === '/ops/orders') return <OpsOrdersPage />;
   if ((match = /^\/ops\/orders\/([^/]+)$/.exec(path)) && match[1])
     return <OpsOrderPage key={match[1]} id={decode(match[1])} />;
+  if (path === '/ops/metrics') return <OpsMetricsPage />;
   if (path === '/ops' || path.startsWith('/ops/')) return <OpsPage />;
   return <NotFoundPage />;
 }

@@ -5,14 +5,7 @@
  * (test/http/graphql-direct-answers.e2e.spec.ts); anything else is left to yoga.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import {
-  getOperationAST,
-  OperationTypeNode,
-  type DocumentNode,
-  type ExecutionResult,
-  type GraphQLError,
-  type GraphQLSchema,
-} from 'graphql';
+import { getOperationAST, OperationTypeNode, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { processRegularResult, type YogaServerInstance } from 'graphql-yoga';
 import type { Authenticator } from '../../auth/authenticate.ts';
@@ -20,7 +13,7 @@ import type { AuthGuard } from '../rateLimits.ts';
 import { queryContext, type GraphQLContext } from './context.ts';
 import { GRAPHQL_LIMITS } from './limits.ts';
 import { JIT_OPTIONS, replyPayload, type ServerContext } from './server.ts';
-import { inputProblems, inputProblemsResult } from './inputGuard.ts';
+import { inputProblems, inputProblemsResult, variableErrorsAsBadInput } from './inputGuard.ts';
 
 type Yoga = YogaServerInstance<ServerContext, GraphQLContext>;
 /** What yoga's envelop hands out, typed as we use it. */
@@ -122,11 +115,9 @@ export function fastQueries(
     const result =
       problems.length > 0
         ? inputProblemsResult(problems)
-        : ((await query.query(
-            undefined,
-            queryContext(viewer, authenticator, request.ip),
-            params.variables,
-          )) as ExecutionResult);
+        : variableErrorsAsBadInput(
+            await query.query(undefined, queryContext(viewer, authenticator, request.ip), params.variables),
+          );
     deps.answered();
 
     if (result.errors?.length) {

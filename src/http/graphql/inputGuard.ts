@@ -1,5 +1,5 @@
-import { Kind, visit, type DocumentNode, type ExecutionResult, type ValueNode } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { GraphQLError, Kind, visit, type DocumentNode, type ExecutionResult, type ValueNode } from 'graphql';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { AppError, describeProblems, type FieldProblem } from '../../domain/errors.ts';
 import { LIMITS } from '../../domain/order/validation.ts';
 import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../../domain/text.ts';
@@ -63,6 +63,42 @@ export function inputGuard(): Plugin {
     onSubscribe({ args, setResultAndStopExecution }) {
       const problems = inputProblems(args.document as DocumentNode, args.variableValues);
       if (problems.length > 0) setResultAndStopExecution(inputProblemsResult(problems));
+    },
+  };
+}
+
+/**
+ * Variables GraphQL could not coerce (an unknown enum value such as `technique: "VINYL"`, text for
+ * an Int) are the caller's bad input: each such error gets `BAD_USER_INPUT`, as a resolver's
+ * refusal would. graphql-js answers them before any resolver runs, one error per variable and
+ * no `data`, and without a code, so a client could not tell them from a server fault.
+ */
+export function variableErrorsAsBadInput(result: ExecutionResult): ExecutionResult {
+  if (result.data !== undefined || !result.errors?.length) return result;
+  return {
+    ...result,
+    errors: result.errors.map((error) =>
+      // graphql-jit's errors may come without `extensions`.
+      (error.extensions as GraphQLError['extensions'] | undefined)?.code !== undefined
+        ? error
+        : new GraphQLError(error.message, {
+            ...(error.nodes ? { nodes: error.nodes } : {}),
+            ...(error.originalError ? { originalError: error.originalError } : {}),
+            extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
+          }),
+    ),
+  };
+}
+
+/** {@link variableErrorsAsBadInput} for the operations yoga executes (the fast path calls it itself). */
+export function variableErrorsGuard(): Plugin {
+  return {
+    onExecute() {
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (!isAsyncIterable(result)) setResult(variableErrorsAsBadInput(result));
+        },
+      };
     },
   };
 }

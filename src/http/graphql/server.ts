@@ -18,7 +18,7 @@ import { enumResolvers } from './resolvers/enums.ts';
 import { DateTime, JSON as JSONScalar } from './resolvers/scalars.ts';
 import { sharedSubscribe, sharedSubscriptionExecution } from './sharedExecution.ts';
 import { maskResult, SubscriptionTracker } from './subscriptions.ts';
-import { inputGuard, inputProblems, inputProblemsResult } from './inputGuard.ts';
+import { inputGuard, inputProblems, inputProblemsResult, variableErrorsGuard } from './inputGuard.ts';
 
 /** The SDL of contract section 4, schema-first. */
 export const typeDefs = readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8');
@@ -129,6 +129,7 @@ export function createGraphQLServer(deps: GraphQLDeps): GraphQLServer {
     plugins: [
       ...limitPlugins({ introspection: deps.introspection }),
       inputGuard(),
+      variableErrorsGuard(),
       compiledQueries(),
       subscriptions.plugin(),
       sharedSubscriptionExecution(shared),
