@@ -142,6 +142,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   // One order application under both transports.
   const orders = deps.orders ? createOrderApplication(deps.orders) : undefined;
+  if (orders) deps.metrics.setStageFiguresSource(() => orders.stageFigures());
   const graphqlResolvers = [
     ...(deps.orders ? orderResolvers({ ...deps.orders, ...(orders ? { orders } : {}) }) : []),
     ...(deps.graphqlResolvers ?? []),
