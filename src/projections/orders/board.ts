@@ -83,10 +83,10 @@ const GARMENTS = `(select coalesce(json_agg(json_build_object('status', status, 
 
 // $3: cards per lane. A lane: a stage's orders not on hold, or every held order.
 const CARDS = `(select coalesce(json_agg(json_build_object('id', id, 'held', held, 'status', status, 'standing', standing)
-    order by held, status, rn), '[]'::json)
-  from (select id, held, status, standing,
-    row_number() over (partition by case when held then 'held' else status end order by sort_key, id) as rn
-    from board) c where rn <= $3::int)`;
+    order by lane, rn), '[]'::json)
+  from (select id, held, status, standing, lane,
+    row_number() over (partition by lane order by sort_key, id) as rn
+    from (select *, case when held then 'held' else status end as lane from board) b) c where rn <= $3::int)`;
 
 const BOARD_STATEMENT = `${BOARD_ROWS} select ${GROUPS} as groups, ${GARMENTS} as garments, ${CARDS} as cards`;
 const COUNTS_STATEMENT = `${BOARD_ROWS} select ${GROUPS} as groups`;
