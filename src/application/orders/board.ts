@@ -101,7 +101,12 @@ export async function productionBoard(
     facts.cards.map((card) => card.id),
     { now },
   );
-  const lane = (id: BoardLane['id'], label: string, orderStatus: OrderState | null, inLane: (held: boolean, status: BoardState) => boolean): BoardLane => {
+  const lane = (
+    id: BoardLane['id'],
+    label: string,
+    orderStatus: OrderState | null,
+    inLane: (held: boolean, status: BoardState) => boolean,
+  ): BoardLane => {
     const groups = facts.groups.filter((group) => inLane(group.held, group.status));
     const sum = (pick: (group: BoardGroupFacts) => number) => groups.reduce((total, group) => total + pick(group), 0);
     const cards = cardsOf(facts, orders, inLane);
