@@ -4,13 +4,8 @@ import { OpsSetOrderStatusMutation } from '../client/opsOrderDocuments.ts';
 import { CommandOutcomeText, useCommand } from '../components/OpsCommand.tsx';
 import { OpsDialog } from '../components/OpsDialog.tsx';
 import { FulfilFields, trackingOf } from '../components/OpsOrderActions.tsx';
-import type {
-  BoardCardOrderFragment,
-  OrderAction,
-  ProductionOrderState,
-  PromiseStanding,
-  TrackingInput,
-} from '../gql/graphql.ts';
+import type { BoardCardOrder } from './boardDocuments.ts';
+import type { OrderAction, ProductionOrderState, PromiseStanding, TrackingInput } from '../gql/graphql.ts';
 import { priorityLabel, techniqueLabel } from '../format.ts';
 import { Link } from '../router.tsx';
 import { EtaCell } from './EtaCell.tsx';
@@ -33,10 +28,7 @@ export interface CardMove {
   readonly reason: string | null;
 }
 
-export function moveOf(
-  order: BoardCardOrderFragment,
-  labelOf: (state: ProductionOrderState) => string,
-): CardMove | null {
+export function moveOf(order: BoardCardOrder, labelOf: (state: ProductionOrderState) => string): CardMove | null {
   const next = NEXT_MOVE[order.orderStatus];
   if (!next) return null;
   const check = order.allowedActions.find((candidate) => candidate.action === next.action);
@@ -56,7 +48,7 @@ const STANDING_MARKS: Record<PromiseStanding, { readonly text: string; readonly 
 };
 
 interface CardProps {
-  readonly order: BoardCardOrderFragment;
+  readonly order: BoardCardOrder;
   readonly standing: PromiseStanding | null;
   readonly move: CardMove | null;
   /** After the server answered a move: done (the board reloads) or refused (the board reloads too). */

@@ -4,14 +4,10 @@ import { ApiError } from '../client/errors.ts';
 import type { Connection } from '../client/resumableFeed.ts';
 import { ConnectionBanner } from '../components/ConnectionBanner.tsx';
 import { OpsLayout } from '../components/OpsLayout.tsx';
-import type {
-  BoardColumnFieldsFragment,
-  ProductionBoardQuery as BoardAnswer,
-  ProductionOrderState,
-} from '../gql/graphql.ts';
+import type { ProductionOrderState } from '../gql/graphql.ts';
 import { techniqueLabel } from '../format.ts';
 import { BoardCard, moveOf } from '../ops/BoardCard.tsx';
-import { ProductionBoardQuery } from '../ops/boardDocuments.ts';
+import { ProductionBoardQuery, type Board, type BoardColumnView } from '../ops/boardDocuments.ts';
 import { followOrders } from '../ops/liveOrders.ts';
 import { Link } from '../router.tsx';
 import '../ops-board.css';
@@ -21,7 +17,6 @@ const CARDS_PER_COLUMN = 20;
 /** Live changes reload the board at most this often (a busy shop changes many orders a second). */
 const RELOAD_EVERY_MS = 1000;
 
-type Board = BoardAnswer['productionBoard'];
 type Dragging = { readonly id: string; readonly to: ProductionOrderState } | null;
 
 /** `/ops/board`: the production board, for operators (checked before anything is loaded). */
@@ -153,13 +148,13 @@ function ProductionBoard() {
   }
   const labelOf = (state: ProductionOrderState) =>
     board.columns.find((column) => column.orderStatus === state)?.label ?? state;
-  const drop = (column: BoardColumnFieldsFragment) => (event: DragEvent) => {
+  const drop = (column: BoardColumnView) => (event: DragEvent) => {
     event.preventDefault();
     const id = dragging?.id ?? event.dataTransfer.getData('text/plain');
     setDragging(null);
     if (dragging && dragging.to === column.orderStatus) droppers.current.get(id)?.();
   };
-  const cardsOf = (column: BoardColumnFieldsFragment, onHold: boolean) =>
+  const cardsOf = (column: BoardColumnView, onHold: boolean) =>
     column.cards.map(({ order, standing }) => (
       <li key={order.id}>
         <BoardCard
@@ -230,7 +225,7 @@ function ProductionBoard() {
   );
 }
 
-function ColumnHeader({ column }: { column: BoardColumnFieldsFragment }) {
+function ColumnHeader({ column }: { column: BoardColumnView }) {
   return (
     <header className="board-column-header">
       <h2 id={`board-${column.id}`}>
@@ -248,7 +243,7 @@ function ColumnHeader({ column }: { column: BoardColumnFieldsFragment }) {
   );
 }
 
-function More({ column }: { column: BoardColumnFieldsFragment }) {
+function More({ column }: { column: BoardColumnView }) {
   if (column.moreCount === 0) return null;
   const href = column.orderStatus
     ? `/ops/orders?status=${column.orderStatus}&priority=RUSH,STANDARD`
