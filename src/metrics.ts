@@ -111,7 +111,9 @@ export function createMetrics(options: { readonly defaultMetrics?: boolean } = {
     setProjectionLagSource(source) {
       lagSource = source;
     },
-    setStageFiguresSource: stageGauges.setSource,
+    setStageFiguresSource(source) {
+      stageGauges.setSource(source);
+    },
   };
 }
 

@@ -13,7 +13,10 @@ describe.skipIf(skip)('the production board, /ops/board', () => {
   let page: Page;
   /** While true, the page's socket gets no `next` message: the board cannot hear of changes (a stale board). */
   let deaf = false;
-  const ids: Record<string, string> = {};
+  const ids = {} as Record<
+    'queuedRisk' | 'queuedFresh' | 'queuedStale' | 'printing' | 'finishingLate' | 'held',
+    string
+  >;
 
   beforeAll(async () => {
     fx = await openPagesFixture();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../src/domain/order/index.ts';
 import { boardSeeder, HOUR_MS } from './boardSeed.ts';
-import { graphql, waitFor, type Json } from './harness.ts';
+import { graphql, waitFor } from './harness.ts';
 import { newId, openStackFixture, type StackFixture } from './stack.ts';
 
 const BOARD = `query ($cards: Int) { productionBoard(cardsPerColumn: $cards) {
@@ -21,10 +21,42 @@ const garments = (dtg: number, screen: number, embroidery: number) => [
   { technique: 'EMBROIDERY', quantity: embroidery },
 ];
 
+interface Card {
+  readonly standing: string | null;
+  readonly order: { id: string; orderStatus: string; priority: string; holdReason: string | null };
+}
+interface Column {
+  readonly id: string;
+  readonly label: string;
+  readonly orderStatus: string | null;
+  readonly count: number;
+  readonly atRisk: number;
+  readonly overdue: number;
+  readonly moreCount: number;
+  readonly garments: readonly { technique: string; quantity: number }[];
+  readonly cards: readonly Card[];
+}
+interface Board {
+  readonly asOf: string;
+  readonly columns: readonly [Column, Column, Column, Column];
+  readonly onHold: Column;
+}
+
 describe('the production board over GraphQL, and the shop gauges', () => {
   let fx: StackFixture;
   let url: string;
-  const ids: Record<string, string> = {};
+  const ids = {} as Record<
+    | 'queuedFresh'
+    | 'queuedRush'
+    | 'queuedRisk'
+    | 'printingRisk'
+    | 'printingReleased'
+    | 'finishingLate'
+    | 'ready'
+    | 'heldPaused'
+    | 'heldLate',
+    string
+  >;
 
   beforeAll(async () => {
     fx = await openStackFixture();
@@ -100,23 +132,23 @@ describe('the production board over GraphQL, and the shop gauges', () => {
     });
     await waitFor(async () => {
       const board = await read(fx.operator);
-      expect(board.columns.reduce((n: number, c: Json) => n + c.count, 0) + board.onHold.count).toBe(9);
+      expect(board.columns.reduce((n, c) => n + c.count, 0) + board.onHold.count).toBe(9);
     }, 20_000);
   }, 120_000);
   afterAll(() => fx.close());
 
-  async function read(token: string, cards?: number): Promise<Json> {
+  async function read(token: string, cards?: number): Promise<Board> {
     const { body } = await graphql(url, BOARD, { token, variables: cards === undefined ? {} : { cards } });
     expect(body.errors).toBeUndefined();
-    return body.data.productionBoard;
+    return body.data.productionBoard as Board;
   }
-  const cardIds = (column: Json) => column.cards.map((card: Json) => card.order.id);
-  const standings = (column: Json) => column.cards.map((card: Json) => card.standing);
+  const cardIds = (column: Column) => column.cards.map((card) => card.order.id);
+  const standings = (column: Column) => column.cards.map((card) => card.standing);
 
   it('puts every order in its stage, soonest ETA first, with the counts, the at risk and the overdue', async () => {
     const board = await read(fx.operator);
     const [queued, printing, finishing, ready] = board.columns;
-    expect(board.columns.map((c: Json) => [c.id, c.label, c.orderStatus])).toEqual([
+    expect(board.columns.map((c) => [c.id, c.label, c.orderStatus])).toEqual([
       ['queued', 'Queued', 'SUBMITTED'],
       ['printing', 'Printing', 'APPROVED'],
       ['finishing', 'Finishing', 'IN_PRODUCTION'],
@@ -135,7 +167,7 @@ describe('the production board over GraphQL, and the shop gauges', () => {
 
   it('sums garments per technique over every order of a column', async () => {
     const board = await read(fx.operator);
-    expect(board.columns.map((c: Json) => c.garments)).toEqual([
+    expect(board.columns.map((c) => c.garments)).toEqual([
       garments(5, 1, 1),
       garments(0, 4, 5),
       garments(6, 0, 0),
@@ -155,7 +187,7 @@ describe('the production board over GraphQL, and the shop gauges', () => {
       overdue: 1,
     });
     expect(
-      onHold.cards.map((card: Json) => [card.order.id, card.standing, card.order.orderStatus, card.order.holdReason]),
+      onHold.cards.map((card) => [card.order.id, card.standing, card.order.orderStatus, card.order.holdReason]),
     ).toEqual([
       [ids.heldLate, 'OVERDUE', 'SUBMITTED', 'customer asked to wait'],
       [ids.heldPaused, 'ON_TRACK', 'APPROVED', 'blank out of stock'],
