@@ -12,6 +12,8 @@
  *    change to a listed order committed → its row updated in place, p50/p95.
  * 5. the shop's figures (`/ops/metrics`, the 90 days the seed's events fall in) over the same read model: navigation start to its
  *    three charts drawn (or their "nothing in this period"), p50/p95 over BENCH_WEB_METRICS_LOADS (20).
+ * 6. the production board (`/ops/board`) over the same orders: navigation → every column's count
+ *    shown, p50/p95, beside the peer: the `productionBoard` query alone from Node.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -208,6 +210,7 @@ export async function run(): Promise<void> {
     await context.close();
     await opsList(server, browser);
     await opsMetrics(server, browser);
+    await opsBoard(server, browser);
   } finally {
     await browser.close();
     await server.close();
@@ -371,3 +374,48 @@ async function opsMetrics(server: BenchServer, browser: Browser): Promise<void> 
 
 const setting = (): string =>
   `${cpus().length} cores shared by server, PostgreSQL, Chromium and whatever else runs (1-min load avg ${loadavg()[0]!.toFixed(1)})`;
+
+const BOARD_SAMPLES = 20;
+const BOARD_QUERY = `{ productionBoard { columns { id count atRisk overdue garments { technique quantity }
+  cards { standing order { id reference orderStatus priority holdReason etaAt etaDays version allowedActions { action allowed reason } } } }
+  onHold { count cards { order { id } } } } }`;
+
+/** 6. The production board over the list's orders: a page opened → its columns' counts shown, and the query alone. */
+async function opsBoard(server: BenchServer, browser: Browser): Promise<void> {
+  progress(`web: ${BOARD_SAMPLES} production board loads`);
+  const queryTimes: number[] = [];
+  let columns = '';
+  for (let i = 0; i < BOARD_SAMPLES; i++) {
+    const started = performance.now();
+    const answer = await gql(server, server.operatorToken, BOARD_QUERY, {});
+    queryTimes.push(performance.now() - started);
+    const board = answer.productionBoard as { columns: { id: string; count: number }[]; onHold: { count: number } };
+    columns = `${board.columns.map((column) => `${column.id} ${column.count}`).join(', ')}, on hold ${board.onHold.count}`;
+  }
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await context.addInitScript((value) => localStorage.setItem('po.token', value), server.operatorToken);
+  const loadTimes: number[] = [];
+  for (let i = 0; i < BOARD_SAMPLES + 1; i++) {
+    const page = await context.newPage();
+    const started = Date.now();
+    await page.goto(`${server.url}/ops/board`);
+    await page.locator('[data-column="on-hold"] [data-testid="column-count"]').waitFor({ timeout: 30_000 });
+    // The first load fetches the assets; the rest are an operator opening the board again.
+    if (i > 0) loadTimes.push(Date.now() - started);
+    await page.close();
+  }
+  await context.close();
+  queryTimes.sort((a, b) => a - b);
+  loadTimes.sort((a, b) => a - b);
+  const conditions = `the production board over every order in the read model (${columns}), 20 cards a column read whole; navigation to /ops/board → every column's count shown (operator check, board query, render; assets cached after an unmeasured first load), headless Chromium; peer: the productionBoard query alone over HTTP from Node; ${setting()}`;
+  for (const p of [50, 95])
+    emit({
+      metric: `web_board_load_p${p}`,
+      value: round(percentile(loadTimes, p)),
+      unit: 'ms',
+      peer: 'productionBoard query (Node)',
+      peerValue: round(percentile(queryTimes, p)),
+      n: loadTimes.length,
+      conditions,
+    });
+}

@@ -20,7 +20,23 @@ export interface Metrics extends CommandMetrics {
   graphqlAnsweredDirectly(): void;
   /** Where the projection-lag gauge reads from at scrape time (the projector's status). */
   setProjectionLagSource(source: () => Promise<number | undefined>): void;
+  /** Where the shop-floor gauges (work in progress, at risk, overdue per stage) read from at scrape time. */
+  setStageFiguresSource(source: () => Promise<readonly StageGaugeFigures[]>): void;
 }
+
+/** One stage's figures as the shop-floor gauges export them (`held`: the orders on hold, apart). */
+export interface StageGaugeFigures {
+  readonly stage: string;
+  readonly held: boolean;
+  readonly count: number;
+  readonly atRisk: number;
+  readonly overdue: number;
+}
+
+/** A scrape waits at most this long for the stage figures, then exports the last ones it had (or none). */
+export const STAGE_FIGURES_WAIT_MS = 1000;
+/** Figures this fresh are exported again without a new read: one read serves a burst of scrapes. */
+export const STAGE_FIGURES_FRESH_MS = 1000;
 
 export function createMetrics(options: { readonly defaultMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
@@ -69,6 +85,8 @@ export function createMetrics(options: { readonly defaultMetrics?: boolean } = {
     },
   });
 
+  const stageGauges = stageFigureGauges(registry);
+
   return {
     registry,
     requestHandled(route, method, statusCode, seconds) {
@@ -92,6 +110,69 @@ export function createMetrics(options: { readonly defaultMetrics?: boolean } = {
     },
     setProjectionLagSource(source) {
       lagSource = source;
+    },
+    setStageFiguresSource(source) {
+      stageGauges.setSource(source);
+    },
+  };
+}
+
+/**
+ * The shop floor at scrape time: orders, at-risk and overdue orders per work-in-progress stage
+ * (from the board's own read, so the gauges and the board never disagree). One read at a time
+ * serves every gauge of a scrape and the scrapes of the next second; a read slower than
+ * {@link STAGE_FIGURES_WAIT_MS} leaves the scrape with the last figures (none at first), so a
+ * slow database never hangs `/metrics`.
+ */
+function stageFigureGauges(registry: Registry) {
+  let source: (() => Promise<readonly StageGaugeFigures[]>) | undefined;
+  let last: { readonly at: number; readonly figures: readonly StageGaugeFigures[] } | undefined;
+  let reading: Promise<void> | undefined;
+  const read = (): Promise<void> => {
+    if (!source || (last && performance.now() - last.at < STAGE_FIGURES_FRESH_MS)) return Promise.resolve();
+    reading ??= source()
+      .then((figures) => {
+        last = { at: performance.now(), figures };
+      })
+      // A failed read keeps the last figures: the lag gauge and readiness say when the database is gone.
+      .catch(() => undefined)
+      .finally(() => {
+        reading = undefined;
+      });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const waited = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, STAGE_FIGURES_WAIT_MS);
+    });
+    return Promise.race([reading, waited]).finally(() => clearTimeout(timer));
+  };
+  const gauge = (name: string, help: string, value: (figures: StageGaugeFigures) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['stage', 'on_hold'] as const,
+      registers: [registry],
+      async collect() {
+        await read();
+        this.reset();
+        for (const figures of last?.figures ?? [])
+          this.set({ stage: figures.stage, on_hold: String(figures.held) }, value(figures));
+      },
+    });
+  gauge(
+    'shop_work_in_progress_orders',
+    'Orders in each production stage (queued, printing, finishing), those on hold apart',
+    (figures) => figures.count,
+  );
+  gauge(
+    'shop_at_risk_orders',
+    'Orders with less than a quarter of their promise left, not yet overdue, per stage',
+    (figures) => figures.atRisk,
+  );
+  gauge('shop_overdue_orders', 'Orders past their ETA, per stage', (figures) => figures.overdue);
+  return {
+    setSource(next: () => Promise<readonly StageGaugeFigures[]>) {
+      source = next;
+      last = undefined;
     },
   };
 }

@@ -144,6 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   // One order application under both transports.
   const orders = deps.orders ? createOrderApplication(deps.orders) : undefined;
+  if (orders) deps.metrics.setStageFiguresSource(() => orders.stageFigures());
   const graphqlResolvers = [
     ...(deps.orders ? orderResolvers({ ...deps.orders, ...(orders ? { orders } : {}) }) : []),
     // The shop's figures are read from the same read model as the orders.

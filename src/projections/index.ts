@@ -104,3 +104,12 @@ export type {
   ProductionOrderView,
   TimelineEntryView,
 } from './orders/views.ts';
+export {
+  BOARD_STATES,
+  readBoardCounts,
+  readBoardFacts,
+  type BoardCardFacts,
+  type BoardFacts,
+  type BoardGroupFacts,
+  type BoardState,
+} from './orders/board.ts';

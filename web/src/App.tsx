@@ -1,3 +1,4 @@
+import { OpsBoardPage } from './pages/OpsBoardPage.tsx';
 import { OpsOrdersPage } from './pages/OpsOrdersPage.tsx';
 import { OpsPage } from './pages/OpsPage.tsx';
 import { OpsOrderPage } from './pages/OpsOrderPage.tsx';
@@ -30,6 +31,7 @@ export function App() {
     return <TrackPage key={match[1]} token={decode(match[1])} />;
   if (path === '/signin') return <SignInPage />;
   if (path === '/ops/orders') return <OpsOrdersPage />;
+  if (path === '/ops/board') return <OpsBoardPage />;
   if ((match = /^\/ops\/orders\/([^/]+)$/.exec(path)) && match[1])
     return <OpsOrderPage key={match[1]} id={decode(match[1])} />;
   if (path === '/ops/metrics') return <OpsMetricsPage />;

@@ -11,6 +11,7 @@ import type { Priority } from '../../domain/order/index.ts';
 import type { CheckoutService } from '../../payments/checkout.ts';
 import type { ProductionOrderView } from '../../projections/index.ts';
 import { orderAsOf } from './asOf.ts';
+import { productionBoard, stageFigures, type ProductionBoardView, type StageFigures } from './board.ts';
 import { bulkSetOrderStatus, type BulkInput } from './bulk.ts';
 import { changeOrder, commandOptionsOf, runAsViewer, type ChangeOptions } from './change.ts';
 import type { PatchProductionOrderBody } from './inputs.ts';
@@ -77,6 +78,10 @@ export interface OrderApplication {
   issueTrackingLink(viewer: Viewer, orderId: string): Promise<ProductionOrderView>;
   revokeTrackingLink(viewer: Viewer, orderId: string): Promise<ProductionOrderView>;
   bulkSetStatus(viewer: Viewer, input: BulkInput): ReturnType<typeof bulkSetOrderStatus>;
+  /** The production board over every order (operators only; others FORBIDDEN). */
+  board(viewer: Viewer, request: { readonly cardsPerColumn?: number }): Promise<ProductionBoardView>;
+  /** Orders, at risk and overdue per work-in-progress stage, for the gauges (no viewer: the process's own read). */
+  stageFigures(): Promise<StageFigures[]>;
 }
 
 export function createOrderApplication(deps: OrderApplicationDeps): OrderApplication {
@@ -119,6 +124,8 @@ export function createOrderApplication(deps: OrderApplicationDeps): OrderApplica
         commands.revokeTrackingLink(orderId, options),
       ),
     bulkSetStatus: (viewer, input) => bulkSetOrderStatus(deps, viewer, input),
+    board: (viewer, request) => productionBoard(db, viewer, request, now()),
+    stageFigures: () => stageFigures(db, now()),
   };
 }
 
@@ -126,5 +133,13 @@ export { DEFAULT_PAGE_SIZE, type OrderListRequest, type VisibleOrderPage } from 
 export type { PlacedOrder, PlaceOrderOptions } from './place.ts';
 export { DEFAULT_HOLD_REASON, type ChangeOptions } from './change.ts';
 export { MAX_BULK_ITEMS, type BulkInput } from './bulk.ts';
+export {
+  DEFAULT_BOARD_CARDS,
+  MAX_BOARD_CARDS,
+  type BoardCardView,
+  type BoardLane,
+  type ProductionBoardView,
+  type StageFigures,
+} from './board.ts';
 export { visibleOrder, type OrderReadDeps, type ReadModelAccess } from './visibleOrder.ts';
 export { actorOf, audienceOf, isCustomerOwner, isViewable } from './visibility.ts';

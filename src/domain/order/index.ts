@@ -22,6 +22,7 @@ export {
 } from './transitions.ts';
 export { allowedActions, type ActionAvailability } from './allowedActions.ts';
 export * from './labels.ts';
+export { AT_RISK_SHARE, PROMISE_STANDINGS, promiseMs, type PromiseStanding } from './promise.ts';
 export { DAY_MS, TIER_DAYS, etaOf, wholeDaysLeft, type Eta, type EtaClock, type Tier } from './eta.ts';
 export { LIMITS, TECHNIQUES, DEFAULT_TECHNIQUE, REFERENCE_PATTERN, formatReference } from './validation.ts';
 export { PAYMENT_CONFIRMED_MESSAGE, timelineMessage } from './timeline.ts';

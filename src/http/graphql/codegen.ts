@@ -31,6 +31,9 @@ const config: CodegenConfig = {
           AllowedActionCheck: '../../../domain/order/index.ts#ActionAvailability',
           Garment: '../../../application/garments.ts#GarmentRecord',
           ProductionOrderConnection: '../resolvers/orders/queries.ts#OrderConnectionParent',
+          ProductionBoard: '../../../application/orders/index.ts#ProductionBoardView',
+          BoardColumn: '../../../application/orders/index.ts#BoardLane',
+          BoardCard: '../../../application/orders/index.ts#BoardCardView',
         },
         // The resolver maps are plain objects of functions, not classes with an index signature.
         useIndexSignature: false,

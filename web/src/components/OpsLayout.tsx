@@ -53,6 +53,7 @@ const NAV = {
   label: 'Operator',
   links: [
     { href: '/ops/orders', text: 'All orders' },
+    { href: '/ops/board', text: 'Production board' },
     { href: '/ops/metrics', text: 'Shop figures' },
     { href: '/signin', text: 'Sign in' },
   ],

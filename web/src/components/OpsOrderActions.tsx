@@ -144,13 +144,8 @@ function StatusStep({
 function Fulfil({ order, onOrder, refresh }: ActionsProps) {
   const command = useCommand();
   const { check, reasonId, describedBy, outcomeRef, returnFocus } = useAction(order, 'FULFILL');
-  const ids = { number: useId(), url: useId(), carrier: useId() };
   const submit = (fields: FormData) => {
-    const tracking = {
-      trackingNumber: text(fields, 'trackingNumber'),
-      trackingUrl: text(fields, 'trackingUrl'),
-      carrier: text(fields, 'carrier'),
-    };
+    const tracking = trackingOf(fields);
     return command
       .run(
         'Fulfilling…',
@@ -180,23 +175,40 @@ function Fulfil({ order, onOrder, refresh }: ActionsProps) {
         onSubmit={submit}
         returnFocus={returnFocus}
       >
-        <p className="muted">The shipment's details go on the order's timeline.</p>
-        <p className="field">
-          <label htmlFor={ids.number}>Tracking number</label>
-          <input id={ids.number} name="trackingNumber" autoComplete="off" autoFocus />
-        </p>
-        <p className="field">
-          <label htmlFor={ids.url}>Tracking URL</label>
-          <input id={ids.url} name="trackingUrl" type="url" inputMode="url" placeholder="https://" autoComplete="off" />
-        </p>
-        <p className="field">
-          <label htmlFor={ids.carrier}>Carrier</label>
-          <input id={ids.carrier} name="carrier" autoComplete="off" placeholder="e.g. UPS" />
-        </p>
+        <FulfilFields />
       </OpsDialog>
       <Reason id={reasonId} reason={check.allowed ? null : check.reason} />
       <CommandOutcomeText outcome={command.outcome} />
     </div>
+  );
+}
+
+/** The tracking fields of a fulfilment, as the form gives them (blank: not given). */
+export const trackingOf = (fields: FormData) => ({
+  trackingNumber: text(fields, 'trackingNumber'),
+  trackingUrl: text(fields, 'trackingUrl'),
+  carrier: text(fields, 'carrier'),
+});
+
+/** The fulfil dialog's fields (the order page and the production board ask the same). */
+export function FulfilFields() {
+  const ids = { number: useId(), url: useId(), carrier: useId() };
+  return (
+    <>
+      <p className="muted">The shipment's details go on the order's timeline.</p>
+      <p className="field">
+        <label htmlFor={ids.number}>Tracking number</label>
+        <input id={ids.number} name="trackingNumber" autoComplete="off" autoFocus />
+      </p>
+      <p className="field">
+        <label htmlFor={ids.url}>Tracking URL</label>
+        <input id={ids.url} name="trackingUrl" type="url" inputMode="url" placeholder="https://" autoComplete="off" />
+      </p>
+      <p className="field">
+        <label htmlFor={ids.carrier}>Carrier</label>
+        <input id={ids.carrier} name="carrier" autoComplete="off" placeholder="e.g. UPS" />
+      </p>
+    </>
   );
 }
 

@@ -1,6 +1,7 @@
 import type { ActorType, OrderState, Priority, Technique } from '../../../domain/order/events.ts';
 import type { ProductionStatus } from '../../../domain/order/labels.ts';
 import type { OrderAction } from '../../../domain/order/transitions.ts';
+import type { PromiseStanding } from '../../../domain/order/promise.ts';
 
 /**
  * GraphQL shows UPPER_CASE enum names; resolvers and commands use the domain's own values.
@@ -37,4 +38,8 @@ export const enumResolvers = {
     UPDATE_NOTES: 'updateNotes',
     POST_MESSAGE: 'postMessage',
   } satisfies Record<string, OrderAction>,
+  PromiseStanding: { ON_TRACK: 'on_track', AT_RISK: 'at_risk', OVERDUE: 'overdue' } satisfies Record<
+    string,
+    PromiseStanding
+  >,
 };

@@ -1,5 +1,6 @@
 import type { IResolvers } from '@graphql-tools/utils';
 import { createOrderApplication } from '../../../../application/orders/index.ts';
+import { boardResolvers } from './board.ts';
 import type { OrderResolverDeps } from './deps.ts';
 import { orderMutationResolvers } from './mutations.ts';
 import { orderQueryResolvers } from './queries.ts';
@@ -19,5 +20,6 @@ export function orderResolvers(deps: OrderResolverDeps): IResolvers[] {
     orderMutationResolvers(deps, orders),
     orderSubscriptionResolvers(deps),
     trackingResolvers(deps, orders),
+    boardResolvers(deps, orders),
   ] as IResolvers[];
 }
