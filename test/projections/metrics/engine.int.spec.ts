@@ -150,7 +150,11 @@ describe('the metrics projection in the engine', () => {
       try {
         for (let restart = 0; restart < 4; restart += 1) {
           const readModel = await start();
+          // At least 700 ms and ten batches each life (a loaded machine makes fewer per second), at most 15 s.
+          const until = batches + 10;
+          const deadline = Date.now() + 15_000;
           await new Promise((resolve) => setTimeout(resolve, 700));
+          while (batches < until && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
           await readModel.close();
         }
       } finally {
