@@ -47,27 +47,32 @@ export interface BoardFacts {
   readonly cards: readonly BoardCardFacts[];
 }
 
-const tierPromiseSql = `case o.eta_clock->>'tier' ${(Object.keys(TIER_DAYS) as Tier[])
-  .map((tier) => `when '${tier}' then ${promiseMs(tier)}::float8`)
-  .join(' ')} end`;
+const promiseSql = (tier: string) =>
+  `case ${tier} ${(Object.keys(TIER_DAYS) as Tier[])
+    .map((name) => `when '${name}' then ${promiseMs(name)}::float8`)
+    .join(' ')} end`;
 
 // $1: now (epoch ms), $2: the board's states. Time left = paidAt + promise + held − (pausedAt or now).
+// A running clock's promise is the row's eta_at (the projection's etaOf), its tier the priority;
+// only a paused one (on hold) is read from the clock itself: most rows never touch the jsonb.
 const BOARD_ROWS = `with clocks as (
   select o.id, o.status, o.priority = 'hold' as held, o.fulfilled_at,
-    (o.eta_clock->>'paidAtMs')::float8 as paid_ms,
-    (o.eta_clock->>'stoppedAtMs') is not null as stopped,
-    ${tierPromiseSql} as promise_ms,
-    (o.eta_clock->>'paidAtMs')::float8 + ${tierPromiseSql} + coalesce((o.eta_clock->>'heldMs')::float8, 0)
-      - coalesce((o.eta_clock->>'pausedAtMs')::float8, $1::float8) as left_ms
+    o.status = 'fulfilled' or o.paid_at is null as no_promise,
+    case when o.priority = 'hold' then ${promiseSql(`o.eta_clock->>'tier'`)} else ${promiseSql('o.priority')} end
+      as promise_ms,
+    case when o.eta_at is not null then extract(epoch from o.eta_at) * 1000 - $1::float8
+      when o.priority = 'hold' then (o.eta_clock->>'paidAtMs')::float8 + ${promiseSql(`o.eta_clock->>'tier'`)}
+        + coalesce((o.eta_clock->>'heldMs')::float8, 0)
+        - coalesce((o.eta_clock->>'pausedAtMs')::float8, $1::float8) end as left_ms
   from production_orders o where o.status = any($2::text[])
 ), board as (
   select id, status, held,
-    case when stopped or paid_ms is null then null
+    case when no_promise or left_ms is null then null
       when left_ms < 0 then 'overdue'
       when left_ms < promise_ms * ${AT_RISK_SHARE} then 'at_risk'
       else 'on_track' end as standing,
     -- By ETA (time left), soonest first; Ready has none: the latest ready first.
-    case when stopped then -extract(epoch from fulfilled_at) * 1000 else left_ms end as sort_key
+    case when status = 'fulfilled' then -extract(epoch from fulfilled_at) * 1000 else left_ms end as sort_key
   from clocks
 )`;
 
