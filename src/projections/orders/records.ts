@@ -17,6 +17,7 @@ export const NO_EXTRAS = {
   tracking_url: null,
   carrier: null,
   last_payment_failure: null,
+  held_at: null,
 } as const satisfies Partial<OrderRecord>;
 
 /** Facts the read model shows that the domain's fold does not keep: columns of the order's row. */
@@ -33,6 +34,10 @@ export function extrasAfter(extras: OrderExtras, event: OrderEvent): OrderExtras
   }
   if (event.type === 'PaymentFailed') return { ...extras, last_payment_failure: event.reason };
   if (event.type === 'PaymentConfirmed') return { ...extras, last_payment_failure: null };
+  // On hold since the change into hold; a new reason for a hold keeps it, a release clears it.
+  if (event.type === 'OrderCreated') return { ...extras, held_at: event.priority === 'hold' ? event.at : null };
+  if (event.type === 'PriorityChanged' && (event.to !== 'hold' || event.from !== 'hold'))
+    return { ...extras, held_at: event.to === 'hold' ? event.at : null };
   return extras;
 }
 

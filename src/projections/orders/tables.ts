@@ -84,6 +84,7 @@ export const ORDERS_TABLE = defineTable(
     dispute_status: text().orNull(),
     dispute_evidence_due_by: timestamptz().orNull(),
     disputed: bool(),
+    held_at: timestamptz().orNull(),
   },
   // Orders are filtered, sorted and searched many ways: every column's statistics.
   { key: ['id'], statistics: 'all', load: 'final' },
