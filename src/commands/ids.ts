@@ -28,16 +28,27 @@ export const randomIds: IdGenerator = { uuid: () => randomUUID() };
  */
 export function nameBasedUuid(parts: readonly string[], secret?: IdSecret): string {
   const name = parts.join('\u0000');
-  const digest =
-    secret === undefined
-      ? createHash('sha1').update(NAMESPACE).update(name).digest()
-      : createHmac('sha256', secret).update(NAMESPACE).update(name).digest();
+  return secret === undefined
+    ? uuidOfDigest(createHash('sha1').update(NAMESPACE).update(name).digest(), 5)
+    : uuidOfDigest(createHmac('sha256', secret).update(NAMESPACE).update(name).digest(), 8);
+}
+
+/** A digest's first 16 bytes as a uuid of this version (RFC 9562 variant). */
+function uuidOfDigest(digest: Buffer, version: 5 | 8): string {
   const bytes = digest.subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | (secret === undefined ? 0x50 : 0x80);
+  bytes[6] = (bytes[6]! & 0x0f) | (version << 4);
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/**
+ * The id of the webhook inbox's event for a Stripe event: a version-5 layout of the SHA-256 of
+ * `stripe-event:<id>`, as the inbox has always made it. Not {@link nameBasedUuid}'s namespace
+ * form: ids already stored must keep matching, so a retried append is still the same event.
+ */
+export const stripeInboxEventId = (stripeEventId: string): string =>
+  uuidOfDigest(createHash('sha256').update(`stripe-event:${stripeEventId}`).digest(), 5);
 
 /**
  * The id of the `index`-th event a keyed command writes to `streamId`. Two racing copies of the

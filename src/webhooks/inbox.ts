@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { stripeInboxEventId } from '../commands/ids.ts';
 import { AppError, isAppError } from '../domain/errors.ts';
 import type { EventStore } from '../eventstore/eventStore.ts';
 
@@ -39,11 +39,8 @@ export function inboxStreamId(stripeEventId: string): string {
   return `${INBOX_CATEGORY}-${stripeEventId}`;
 }
 
-/** A uuid derived from the Stripe event id, so a retried append carries the same event id. */
-export function inboxEventId(stripeEventId: string): string {
-  const hex = createHash('sha256').update(`stripe-event:${stripeEventId}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${hex.slice(18, 20)}-${hex.slice(20, 32)}`;
-}
+/** A uuid derived from the Stripe event id (the one id helper), so a retried append carries the same event id. */
+export const inboxEventId = stripeInboxEventId;
 
 export interface WebhookInbox {
   /** The recorded delivery, or undefined when this Stripe event was never recorded. */

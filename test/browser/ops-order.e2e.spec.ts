@@ -128,6 +128,9 @@ describe.skipIf(skip)("the operator's order page", () => {
       'on hold (Artwork resolution too low)',
     );
     expect(await page.getByTestId('priority').textContent()).toBe('Hold priority');
+    // Since when, as the server answers it (heldAt), as a machine-readable instant too.
+    await expect.poll(() => page.getByTestId('held-since').textContent(), WAIT).toMatch(/^On hold since \S/);
+    expect(Date.parse((await page.getByTestId('held-since').locator('time').getAttribute('datetime'))!)).not.toBeNaN();
     await keepScreenshot(page, 'ops-order-on-hold');
 
     await expect
@@ -140,6 +143,7 @@ describe.skipIf(skip)("the operator's order page", () => {
     await action(page, 'SET_PRIORITY').getByRole('button', { name: 'Release as rush' }).click();
     await expect.poll(() => outcomeOf(page, 'SET_PRIORITY').textContent(), WAIT).toBe('Rush priority now.');
     await expect.poll(() => start.isEnabled(), WAIT).toBe(true);
+    expect(await page.getByTestId('held-since').count()).toBe(0);
     await expect
       .poll(() => customerPage.locator('[data-eta-state]').getAttribute('data-eta-state'), WAIT)
       .toBe('running');

@@ -223,6 +223,24 @@ describe('orders over GraphQL', () => {
     ).toEqual(['FORBIDDEN']);
   });
 
+  it('shows since when an order is on hold: the change into hold, kept by a new reason, cleared by a release', async () => {
+    const customer = await fx.stack.token(newId());
+    const order = await paidOrder(customer);
+    expect((await gql(`{ order(id: "${order.id}") { heldAt } }`, customer)).body.data.order.heldAt).toBeNull();
+    const PRIORITY =
+      'mutation ($id: ID!, $p: Priority!, $r: String) { setOrderPriority(id: $id, priority: $p, reason: $r) { heldAt events { occurredAt } } }';
+    const held = (await gql(PRIORITY, operator, { id: order.id, p: 'HOLD', r: 'artwork check' })).body.data
+      .setOrderPriority;
+    expect(held.heldAt).toBe(held.events.at(-1).occurredAt);
+    const again = (await gql(PRIORITY, operator, { id: order.id, p: 'HOLD', r: 'waiting for the customer' })).body.data
+      .setOrderPriority;
+    expect(again.events).toHaveLength(held.events.length + 1);
+    expect(again.heldAt).toBe(held.heldAt);
+    expect((await gql(`{ order(id: "${order.id}") { heldAt } }`, customer)).body.data.order.heldAt).toBe(held.heldAt);
+    const released = (await gql(PRIORITY, operator, { id: order.id, p: 'RUSH' })).body.data.setOrderPriority;
+    expect(released.heldAt).toBeNull();
+  });
+
   it('lets the owner cancel a draft, and shows the order as it was before with asOf', async () => {
     const customer = await fx.stack.token(newId());
     const placed = await placeOrder(customer);

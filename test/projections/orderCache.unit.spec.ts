@@ -60,6 +60,7 @@ function orderRow(id: string, userId: string, notes: string): OrderRow {
     dispute_status: null,
     dispute_evidence_due_by: null,
     disputed: false,
+    held_at: null,
     eta_clock: {
       tier: 'standard',
       onHold: false,

@@ -139,6 +139,27 @@ describe('the orders projection (pure)', () => {
     expect(reloaded.get(orderId)!.order.trackingToken).toBe(first);
   });
 
+  it('keeps when the order went on hold: a new reason keeps the instant, a release clears it, a row continues it', () => {
+    // history: v4 puts the paid order on hold at hour 2, v5 releases it to rush.
+    const newReason = recorded(5, 'PriorityChanged', {
+      actor: operator,
+      at: at(3),
+      from: 'hold',
+      to: 'hold',
+      reason: 'Waiting for the customer',
+    });
+    const heldAt = (events: readonly RecordedEvent[]) => toOrderRecord(fold(events).state.get(orderId)!).held_at;
+    expect(heldAt(history.slice(0, 3))).toBeNull();
+    expect(heldAt(history.slice(0, 4))).toBe(at(2));
+    expect(heldAt([...history.slice(0, 4), newReason])).toBe(at(2));
+    expect(heldAt(history)).toBeNull();
+    // From the stored row, as the live projector continues in a later batch.
+    const stored = toOrderRecord(fold(history.slice(0, 4)).state.get(orderId)!);
+    const reloaded = new Map([[orderId, fromOrderRecord(JSON.parse(JSON.stringify(stored)))]]);
+    const continued = foldOrderEvents(reloaded, [newReason], 'continuous').changed.get(orderId)!;
+    expect(toOrderRecord(continued).held_at).toBe(at(2));
+  });
+
   it('applies an event once: a replay of anything already applied changes nothing', () => {
     const { state } = fold(history);
     const again = foldOrderEvents(state, history, 'continuous');

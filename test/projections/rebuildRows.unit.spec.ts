@@ -101,6 +101,7 @@ function order(text: string, filled: boolean): OrderRecord {
     dispute_status: maybe(text),
     dispute_evidence_due_by: maybe('2025-03-20T23:59:59Z'),
     disputed: filled,
+    held_at: maybe('2025-03-18T09:30:00.123456Z'),
   };
 }
 

@@ -60,6 +60,13 @@ describe('the webhook inbox on PostgreSQL', () => {
     expect(inboxEventId('evt_1')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
+  it('derives the ids it has always stored, so a retry of a delivery recorded before still matches', () => {
+    // Made by the inbox's own derivation before it moved to src/commands/ids.ts.
+    expect(inboxEventId('evt_1NG8Du2eZvKYlo2CUI79vXWy')).toBe('de98943f-59b7-5abf-b3b2-d4a602cccf29');
+    expect(inboxEventId('evt_test_webhook_0001')).toBe('4497ea7a-4da3-5d8c-9ff4-8ce3e0756eb1');
+    expect(inboxEventId('evt_3')).toBe('f2ffff64-7dcd-5836-9aec-de3c6ba76b7c');
+  });
+
   it('refuses an event id that could not be a Stripe id', () => {
     expect(() => inboxStreamId('evt_1/../x')).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
   });

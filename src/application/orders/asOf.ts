@@ -5,10 +5,18 @@ import { orderStreamId } from '../../domain/order/index.ts';
 import { isViewable } from './visibility.ts';
 import { projectOrderEvent, type LineItemRecord, type TimelineRecord } from '../../projections/orders/project.ts';
 import { toOrderRecord, type ProjectedOrder } from '../../projections/orders/records.ts';
+import { ORDERS_TABLE, type OrderRecord } from '../../projections/orders/tables.ts';
+import type { ReadRowOf } from '../../projections/engine/table.ts';
 import { orderView, type OrderRow, type ProductionOrderView } from '../../projections/orders/views.ts';
 import type { EventStore } from '../../eventstore/eventStore.ts';
 
 const date = (text: string | null): Date | null => (text === null ? null : new Date(text));
+const INSTANT_COLUMNS = ORDERS_TABLE.columnNames.filter(
+  (name): name is InstantColumn => ORDERS_TABLE.columns[name].kind === 'timestamptz',
+);
+type InstantColumn = {
+  [K in keyof OrderRecord]: (typeof ORDERS_TABLE.columns)[K]['kind'] extends 'timestamptz' ? K : never;
+}[keyof OrderRecord];
 
 /**
  * `order(id, asOf)`: the order as it was at `asOf`, folded from its own events with the
@@ -52,18 +60,11 @@ function toRow(
   timeline: readonly TimelineRecord[],
 ): OrderRow {
   const record = toOrderRecord(projected);
+  const read: Record<string, unknown> = { ...record, metadata: { ...record.metadata } };
+  // Instants as pg hands them over (Dates), every timestamptz column of the table.
+  for (const name of INSTANT_COLUMNS) read[name] = date(record[name]);
   return {
-    ...record,
-    metadata: { ...record.metadata },
-    created_at: new Date(record.created_at),
-    updated_at: new Date(record.updated_at),
-    paid_at: date(record.paid_at),
-    submitted_at: date(record.submitted_at),
-    approved_at: date(record.approved_at),
-    in_production_at: date(record.in_production_at),
-    fulfilled_at: date(record.fulfilled_at),
-    canceled_at: date(record.canceled_at),
-    dispute_evidence_due_by: date(record.dispute_evidence_due_by),
+    ...(read as ReadRowOf<typeof ORDERS_TABLE>),
     position: `${record.position_commit}-${record.position_prepare}`,
     line_items: lineItems.map((item) => ({
       id: item.id,

@@ -1,7 +1,7 @@
 import type { Viewer } from '../../auth/viewer.ts';
 import type { CommandOptions, OrderCommandResult, OrderCommands } from '../../commands/order/index.ts';
 import { AppError } from '../../domain/errors.ts';
-import { decide, evolve, type Actor, type OrderCommand } from '../../domain/order/index.ts';
+import { decide, evolve, shipmentOf, type Actor, type OrderCommand } from '../../domain/order/index.ts';
 import type { ProductionOrderView } from '../../projections/index.ts';
 import type { PatchProductionOrderBody } from './inputs.ts';
 import { visibleOrder, type OrderReadDeps } from './visibleOrder.ts';
@@ -45,16 +45,13 @@ function commandsOf(
       reason: change.reason ?? (change.priority === 'hold' ? DEFAULT_HOLD_REASON : null),
     });
   if (change.status !== undefined) {
-    const { message, trackingNumber, trackingUrl, carrier } = change;
     commands.push({
       ...base,
       ...keyed('status'),
       type: 'SetOrderStatus',
       to: change.status,
-      message: message ?? null,
-      trackingNumber: trackingNumber ?? null,
-      trackingUrl: trackingUrl ?? null,
-      carrier: carrier ?? null,
+      message: change.message ?? null,
+      ...shipmentOf(change),
     });
   }
   return commands;

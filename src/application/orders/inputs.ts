@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { LIMITS, ORDER_STATES, PRIORITIES, TECHNIQUES } from '../../domain/order/index.ts';
+import {
+  LIMITS,
+  ORDER_STATES,
+  PRIORITIES,
+  SHIPMENT_FIELDS,
+  TECHNIQUES,
+  type Shipment,
+} from '../../domain/order/index.ts';
 import { isHttpUrl } from '../../domain/order/validation.ts';
 import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../../domain/text.ts';
 
@@ -72,6 +79,14 @@ const lowerEnum = <T extends string>(values: readonly [T, ...T[]]) =>
     z.enum(values, { error: `must be one of ${values.join(', ')}` }),
   );
 
+/** The shipment fields (`SHIPMENT_FIELDS`: the domain's list and rules), each optional. */
+function shipmentInput(): { [K in keyof Shipment]: z.ZodOptional<z.ZodString> } {
+  const rules = { shortText: () => text(LIMITS.shortText), url: () => httpUrl };
+  const fields: Partial<Record<keyof Shipment, z.ZodOptional<z.ZodString>>> = {};
+  for (const [name, rule] of Object.entries(SHIPMENT_FIELDS)) fields[name as keyof Shipment] = rules[rule]().optional();
+  return fields as { [K in keyof Shipment]: z.ZodOptional<z.ZodString> };
+}
+
 export const patchProductionOrderBody = z
   .strictObject({
     status: lowerEnum(ORDER_STATES as [string, ...string[]])
@@ -85,9 +100,7 @@ export const patchProductionOrderBody = z
     reason: text(LIMITS.reason)
       .optional()
       .describe(`why the priority changes; a hold without one records "On hold (no reason given)"`),
-    trackingNumber: text(LIMITS.shortText).optional(),
-    trackingUrl: httpUrl.optional(),
-    carrier: text(LIMITS.shortText).optional(),
+    ...shipmentInput(),
   })
   .refine((body) => body.status !== undefined || body.priority !== undefined || body.notes !== undefined, {
     message: 'must change at least one of status, priority, notes',

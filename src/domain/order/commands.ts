@@ -60,6 +60,29 @@ export interface FailPayment extends CommandBase, EventFields<'PaymentFailed'> {
   readonly type: 'FailPayment';
 }
 
+/** What an operator may record about the shipment when fulfilling: `OrderFulfilled`'s own fields besides its message. */
+export type Shipment = Omit<EventFields<'OrderFulfilled'>, 'message'>;
+
+/**
+ * Each shipment field with its input rule (short text, or an http(s) URL), in the event's order:
+ * `decideStatus` checks them with it, the REST body's schema and the transports' inputs are made
+ * from it, so a new shipment field is its event field and one entry here.
+ */
+export const SHIPMENT_FIELDS = {
+  trackingNumber: 'shortText',
+  trackingUrl: 'url',
+  carrier: 'shortText',
+} as const satisfies Record<keyof Shipment, 'shortText' | 'url'>;
+
+export const SHIPMENT_FIELD_NAMES = Object.keys(SHIPMENT_FIELDS) as (keyof Shipment)[];
+
+/** The shipment fields of an input as a command takes them: each one given, or null. */
+export function shipmentOf(input: { readonly [K in keyof Shipment]?: string | null | undefined }): Shipment {
+  const shipment: Partial<Record<keyof Shipment, string | null>> = {};
+  for (const name of SHIPMENT_FIELD_NAMES) shipment[name] = input[name] ?? null;
+  return shipment as Shipment;
+}
+
 /**
  * An operator moves the order to `to`. `approved`, `in_production` and `fulfilled` are the
  * production steps; `canceled` is a cancel with `message` as its reason; `submitted` and

@@ -1,5 +1,12 @@
 import { AppError } from '../errors.ts';
-import type { CancelOrder, SetOrderStatus, SetPriority } from './commands.ts';
+import {
+  SHIPMENT_FIELD_NAMES,
+  SHIPMENT_FIELDS,
+  type CancelOrder,
+  type SetOrderStatus,
+  type SetPriority,
+  type Shipment,
+} from './commands.ts';
 import { eventBase } from './decideCreate.ts';
 import { checkOwnSession } from './decideStripe.ts';
 import type { OrderEvent, OrderState } from './events.ts';
@@ -49,18 +56,12 @@ export function decideStatus(command: SetOrderStatus, order: Order): OrderEvent[
 
   const problems = new FieldProblems();
   if (to !== 'canceled') problems.optionalText('message', command.message, LIMITS.message);
-  const tracking = {
-    trackingNumber: command.trackingNumber,
-    trackingUrl: command.trackingUrl,
-    carrier: command.carrier,
-  };
-  if (to === 'fulfilled') {
-    problems.optionalText('trackingNumber', tracking.trackingNumber, LIMITS.shortText);
-    problems.optionalUrl('trackingUrl', tracking.trackingUrl);
-    problems.optionalText('carrier', tracking.carrier, LIMITS.shortText);
-  } else {
-    for (const [path, value] of Object.entries(tracking))
+  for (const [path, rule] of Object.entries(SHIPMENT_FIELDS)) {
+    const value = command[path as keyof Shipment];
+    if (to !== 'fulfilled') {
       if (cleanText(value) !== null) problems.add(path, 'is only for fulfilling an order');
+    } else if (rule === 'url') problems.optionalUrl(path, value);
+    else problems.optionalText(path, value, LIMITS.shortText);
   }
   problems.throwIfAny('status change');
 
@@ -73,11 +74,9 @@ export function decideStatus(command: SetOrderStatus, order: Order): OrderEvent[
     case 'in_production':
       return [{ type: 'ProductionStarted', ...eventBase(command), message }];
     case 'fulfilled': {
-      const shipped = {
-        trackingNumber: cleanText(tracking.trackingNumber),
-        trackingUrl: cleanText(tracking.trackingUrl),
-        carrier: cleanText(tracking.carrier),
-      };
+      const shipped = Object.fromEntries(
+        SHIPMENT_FIELD_NAMES.map((name) => [name, cleanText(command[name])]),
+      ) as Shipment;
       return [{ type: 'OrderFulfilled', ...eventBase(command), message, ...shipped }];
     }
     default: {

@@ -1,32 +1,43 @@
 import type { GlobalPosition } from '../../eventstore/eventStore.ts';
 import { etaOf, type Order, type OrderEvent, type OrderState } from '../../domain/order/index.ts';
+import { fieldCopier } from '../engine/viewFields.ts';
 import type { OrderRecord } from './tables.ts';
 
 export type { OrderRecord } from './tables.ts';
 
 const NO_KEYS: ReadonlySet<string> = new Set();
 
-/** Facts the read model shows that the domain's fold does not keep. */
-export interface OrderExtras {
-  readonly trackingNumber: string | null;
-  readonly trackingUrl: string | null;
-  readonly carrier: string | null;
-  readonly lastPaymentFailure: string | null;
-}
-
-export const NO_EXTRAS: OrderExtras = {
-  trackingNumber: null,
-  trackingUrl: null,
+/**
+ * The columns the read model shows that the domain's fold does not keep, as they are before the
+ * first event: the projection's own facts, set by {@link extrasAfter} and kept on the row as they
+ * are (a batch that starts from the row reads them back by these names).
+ */
+export const NO_EXTRAS = {
+  tracking_number: null,
+  tracking_url: null,
   carrier: null,
-  lastPaymentFailure: null,
-};
+  last_payment_failure: null,
+  held_at: null,
+} as const satisfies Partial<OrderRecord>;
+
+/** Facts the read model shows that the domain's fold does not keep: columns of the order's row. */
+export type OrderExtras = Pick<OrderRecord, keyof typeof NO_EXTRAS>;
+const EXTRA_COLUMNS = Object.keys(NO_EXTRAS) as (keyof OrderExtras)[];
+/** The extras stored on a row built from the domain's state (compiled: toOrderRecord runs for every changed order). */
+const withExtras = fieldCopier(EXTRA_COLUMNS);
 
 /** The extras after an event: the fold keeps them beside the domain's state. */
 export function extrasAfter(extras: OrderExtras, event: OrderEvent): OrderExtras {
-  if (event.type === 'OrderFulfilled')
-    return { ...extras, trackingNumber: event.trackingNumber, trackingUrl: event.trackingUrl, carrier: event.carrier };
-  if (event.type === 'PaymentFailed') return { ...extras, lastPaymentFailure: event.reason };
-  if (event.type === 'PaymentConfirmed') return { ...extras, lastPaymentFailure: null };
+  if (event.type === 'OrderFulfilled') {
+    const { trackingNumber, trackingUrl, carrier } = event;
+    return { ...extras, tracking_number: trackingNumber, tracking_url: trackingUrl, carrier };
+  }
+  if (event.type === 'PaymentFailed') return { ...extras, last_payment_failure: event.reason };
+  if (event.type === 'PaymentConfirmed') return { ...extras, last_payment_failure: null };
+  // On hold since the change into hold; a new reason for a hold keeps it, a release clears it.
+  if (event.type === 'OrderCreated') return { ...extras, held_at: event.priority === 'hold' ? event.at : null };
+  if (event.type === 'PriorityChanged' && (event.to !== 'hold' || event.from !== 'hold'))
+    return { ...extras, held_at: event.to === 'hold' ? event.at : null };
   return extras;
 }
 
@@ -43,7 +54,7 @@ export interface ProjectedOrder {
 export function toOrderRecord(projected: ProjectedOrder): OrderRecord {
   const { order, extras } = projected;
   const reached = order.reachedAt;
-  return {
+  const record: Omit<OrderRecord, keyof OrderExtras> = {
     id: order.id,
     user_id: order.ownerId,
     project_id: order.projectId,
@@ -70,7 +81,6 @@ export function toOrderRecord(projected: ProjectedOrder): OrderRecord {
     paid_currency: order.payment?.currency ?? null,
     paid_at: order.payment?.paidAt ?? null,
     payment_mismatch: order.paymentFlagged,
-    last_payment_failure: extras.lastPaymentFailure,
     refunded_cents: String(order.refundedCents),
     canceled: order.orderStatus === 'canceled',
     canceled_by: order.cancelation?.by ?? null,
@@ -81,9 +91,6 @@ export function toOrderRecord(projected: ProjectedOrder): OrderRecord {
     in_production_at: reached.in_production ?? null,
     fulfilled_at: reached.fulfilled ?? null,
     canceled_at: reached.canceled ?? null,
-    tracking_number: extras.trackingNumber,
-    tracking_url: extras.trackingUrl,
-    carrier: extras.carrier,
     public_tracking_token: order.trackingToken,
     eta_clock: order.clock,
     // The promise instant does not depend on "now"; only etaDays does (computed at read time).
@@ -99,6 +106,7 @@ export function toOrderRecord(projected: ProjectedOrder): OrderRecord {
     dispute_evidence_due_by: order.dispute?.evidenceDueBy ?? null,
     disputed: order.dispute?.open ?? false,
   };
+  return withExtras(extras, record);
 }
 
 /**
@@ -180,12 +188,7 @@ export function fromOrderRecord(row: OrderRecord): ProjectedOrder {
   };
   return {
     order,
-    extras: {
-      trackingNumber: row.tracking_number,
-      trackingUrl: row.tracking_url,
-      carrier: row.carrier,
-      lastPaymentFailure: row.last_payment_failure,
-    },
+    extras: withExtras(row, {}),
     version: row.version,
     position: { commit: BigInt(row.position_commit), prepare: BigInt(row.position_prepare) },
   };

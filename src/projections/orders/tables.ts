@@ -23,8 +23,9 @@ import {
 /*
  * The orders projection's read tables, each defined once (migrations 001, 006, 008, 010 make
  * them; a test holds the columns equal). Row types, column lists, query selections and the
- * rebuild's COPY encoding all derive from these. A new column of the order summary: add it here,
- * in its migration, where the row gets its value (records.ts) and where the API shows it (views.ts).
+ * rebuild's COPY encoding all derive from these, and the views show every column the order reads
+ * select as it is unless they compose it (views.ts). A new column of the order summary: add it
+ * here, in its migration, where the row gets its value (records.ts) and in `schema.graphql`.
  */
 
 export const ORDERS_TABLE = defineTable(
@@ -83,6 +84,7 @@ export const ORDERS_TABLE = defineTable(
     dispute_status: text().orNull(),
     dispute_evidence_due_by: timestamptz().orNull(),
     disputed: bool(),
+    held_at: timestamptz().orNull(),
   },
   // Orders are filtered, sorted and searched many ways: every column's statistics.
   { key: ['id'], statistics: 'all', load: 'final' },
@@ -145,9 +147,11 @@ const NOT_SHOWN = [
   'position_prepare',
 ] as const;
 
+/** A column the order reads select. */
+export type OrderViewColumn = Exclude<keyof typeof ORDER_COLUMNS, (typeof NOT_SHOWN)[number]>;
 /** The columns the order reads select (the rest is bookkeeping of the projector and the command side). */
 export const ORDER_VIEW_COLUMNS = ORDERS_TABLE.columnNames.filter(
-  (name): name is Exclude<typeof name, (typeof NOT_SHOWN)[number]> => !(NOT_SHOWN as readonly string[]).includes(name),
+  (name): name is OrderViewColumn => !(NOT_SHOWN as readonly string[]).includes(name),
 );
 
 /** A production_orders row as the order queries select it (pg's default parsing), with its position, line items and timeline. */

@@ -4,11 +4,11 @@ import {
   type Actor,
   type GarmentSnapshot,
   type OrderState,
-  type Priority,
   type ProductionStatus,
   type Technique,
 } from '../../domain/order/index.ts';
-import type { OrderRow, TimelineJson } from './tables.ts';
+import { shownFields, type ShownFields } from '../engine/viewFields.ts';
+import { ORDER_COLUMNS, ORDER_VIEW_COLUMNS, type OrderRow, type OrderViewColumn, type TimelineJson } from './tables.ts';
 
 export type { LineItemJson, OrderRow, TimelineJson } from './tables.ts';
 
@@ -48,36 +48,69 @@ export interface TimelineEntryView {
 }
 
 /**
+ * The columns the view composes into fields of its own: labels, the ETA computed at read time,
+ * the route map's instants, and the payment, dispute and cancelation facts as nested objects.
+ * Every other column the order reads select is shown as it is ({@link ShownOrderFields}), so a
+ * new column of the order's row reaches the view, and GraphQL's field of the same name, by itself.
+ */
+const COMPOSED = [
+  'status',
+  'design_url',
+  'garment',
+  'eta_clock',
+  'submitted_at',
+  'approved_at',
+  'in_production_at',
+  'fulfilled_at',
+  'canceled_at',
+  'canceled_by',
+  'cancel_reason',
+  'stripe_checkout_session_id',
+  'checkout_url',
+  'checkout_simulated',
+  'stripe_payment_intent_id',
+  'paid_cents',
+  'paid_currency',
+  'paid_at',
+  'payment_mismatch',
+  'last_payment_failure',
+  'refunded_cents',
+  'refund_due',
+  'refund_excess',
+  'refund_failed',
+  'refund_failure_reason',
+  'dispute_status',
+  'dispute_evidence_due_by',
+  'disputed',
+] as const satisfies readonly OrderViewColumn[];
+
+type ShownColumn = Exclude<OrderViewColumn, (typeof COMPOSED)[number]>;
+const SHOWN = ORDER_VIEW_COLUMNS.filter((name): name is ShownColumn => !(COMPOSED as readonly string[]).includes(name));
+
+/**
+ * The order's columns shown as they are (`hold_reason` → `holdReason`, instants as ISO text,
+ * cents as numbers): id, reference, owner, notes, priority, totals, version, tracking facts, ….
+ */
+export type ShownOrderFields = ShownFields<typeof ORDER_COLUMNS, ShownColumn>;
+const addShownOrderFields = shownFields(ORDER_COLUMNS, SHOWN);
+
+/**
  * The seed's ProductionOrderSummary with raw values (lower-case states and priorities; the
  * API layers map them), plus what the contract adds and what operators need.
  */
-export interface ProductionOrderView {
-  readonly id: string;
-  readonly reference: string;
-  readonly notes: string | null;
+export interface ProductionOrderView extends ShownOrderFields {
   readonly status: ProductionStatus;
   readonly orderStatus: OrderState;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly prompt: string | null;
-  readonly priority: Priority;
-  readonly holdReason: string | null;
   /** Whole days left (rounded up, never below 0), computed at read time from the ETA clock. */
   readonly etaDays: number;
   readonly etaAt: string | null;
   /** The design image. */
   readonly imageUrl: string;
   readonly garment: GarmentView | null;
-  readonly metadata: Readonly<Record<string, unknown>>;
   readonly lineItems: readonly LineItemView[];
   readonly events: readonly TimelineEntryView[];
-  readonly version: number;
+  /** `<commit>-<prepare>` of its last change (formatPosition). */
   readonly position: string;
-  readonly totalCents: number;
-  readonly currency: string;
-  readonly canceled: boolean;
-  readonly userId: string;
-  readonly projectId: string | null;
   /** When each lifecycle state was first reached (the route map). */
   readonly reachedAt: Readonly<Partial<Record<OrderState, string>>>;
   readonly payment: {
@@ -101,13 +134,6 @@ export interface ProductionOrderView {
   /** The last dispute Stripe reported on the payment; null when there was none. */
   readonly dispute: { readonly open: boolean; readonly status: string; readonly evidenceDueBy: string | null } | null;
   readonly cancelation: { readonly at: string; readonly by: string | null; readonly reason: string | null } | null;
-  readonly tracking: {
-    readonly number: string | null;
-    readonly url: string | null;
-    readonly carrier: string | null;
-  } | null;
-  /** The active public tracking link's token (owner and operators only: the API decides who sees it). */
-  readonly publicTrackingToken: string | null;
 }
 
 const iso = (value: Date | string): string => new Date(value).toISOString();
@@ -149,23 +175,13 @@ export function orderView(row: OrderRow, now: Date): ProductionOrderView {
     ['canceled', row.canceled_at],
   ];
   for (const [state, at] of reached) if (at) reachedAt[state] = at.toISOString();
-  const hasTracking = row.tracking_number !== null || row.tracking_url !== null || row.carrier !== null;
-  return {
-    id: row.id,
-    reference: row.reference,
-    notes: row.notes,
+  const composed: Omit<ProductionOrderView, keyof ShownOrderFields> = {
     status: STATUS_MAP[row.status],
     orderStatus: row.status,
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
-    prompt: row.prompt,
-    priority: row.priority,
-    holdReason: row.hold_reason,
     etaDays: eta.etaDays,
     etaAt: eta.etaAt,
     imageUrl: row.design_url,
     garment: row.garment ? garmentView(row.garment) : null,
-    metadata: row.metadata,
     lineItems: (row.line_items ?? []).map((item) => ({
       id: item.id,
       lineNo: item.line_no,
@@ -175,13 +191,7 @@ export function orderView(row: OrderRow, now: Date): ProductionOrderView {
       unitPriceCents: Number(item.unit_price_cents),
     })),
     events: (row.events ?? []).map(timelineView),
-    version: row.version,
     position: row.position,
-    totalCents: Number(row.total_cents),
-    currency: row.currency,
-    canceled: row.canceled,
-    userId: row.user_id,
-    projectId: row.project_id,
     reachedAt,
     payment: {
       checkoutSessionId: row.stripe_checkout_session_id,
@@ -207,7 +217,6 @@ export function orderView(row: OrderRow, now: Date): ProductionOrderView {
       row.canceled && row.canceled_at
         ? { at: row.canceled_at.toISOString(), by: row.canceled_by, reason: row.cancel_reason }
         : null,
-    tracking: hasTracking ? { number: row.tracking_number, url: row.tracking_url, carrier: row.carrier } : null,
-    publicTrackingToken: row.public_tracking_token,
   };
+  return addShownOrderFields(row, composed);
 }

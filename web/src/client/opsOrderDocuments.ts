@@ -11,6 +11,7 @@ export const OpsOrderFields = graphql(`
     ...OrderFields
     userId
     notes
+    heldAt
     events {
       id
       actor {

@@ -11,6 +11,7 @@ import { OpsPaymentFacts } from '../components/OpsPaymentFacts.tsx';
 import { opsTimeline } from '../components/OpsTimelineDetails.tsx';
 import { OpsTrackingLink } from '../components/OpsTrackingLink.tsx';
 import { OrderDetail } from '../components/OrderDetail.tsx';
+import { formatDateTime } from '../format.ts';
 import type { OpsOrder } from '../opsOrderChanges.ts';
 import { Link } from '../router.tsx';
 import { OrderStates } from './OrderPage.tsx';
@@ -70,6 +71,11 @@ function OperatorOrder({ id, onTitle }: { id: string; onTitle: (title: string) =
                 showTrackingLink={false}
                 actions={
                   <>
+                    {order.heldAt ? (
+                      <p data-testid="held-since">
+                        On hold since <time dateTime={order.heldAt}>{formatDateTime(order.heldAt)}</time>
+                      </p>
+                    ) : null}
                     <OpsOrderActions order={order} onOrder={offer} refresh={refresh} />
                     <div className="columns">
                       <OpsNotes order={order} onOrder={offer} />

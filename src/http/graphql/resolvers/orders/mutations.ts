@@ -1,4 +1,5 @@
 import { createOrderApplication, type OrderApplication } from '../../../../application/orders/index.ts';
+import { shipmentOf } from '../../../../domain/order/index.ts';
 import type { Resolvers } from '../../generated/resolvers.ts';
 import { requireOperator, requireViewer } from '../../context.ts';
 import type { OrderResolverDeps } from './deps.ts';
@@ -30,18 +31,8 @@ export function orderMutationResolvers(
         orders.cancel(requireViewer(context.viewer), args.id, { reason: args.reason ?? null }, args),
       setOrderStatus: (_, args, context) => {
         const viewer = requireOperator(context.viewer);
-        const { tracking } = args;
-        const input = {
-          status: args.status,
-          message: args.message ?? null,
-          ...(tracking
-            ? {
-                trackingNumber: tracking.trackingNumber ?? null,
-                trackingUrl: tracking.trackingUrl ?? null,
-                carrier: tracking.carrier ?? null,
-              }
-            : {}),
-        };
+        // TrackingInput's fields are the shipment's (the event's names).
+        const input = { status: args.status, message: args.message ?? null, ...shipmentOf(args.tracking ?? {}) };
         return orders.setStatus(viewer, args.id, input, args);
       },
       setOrderPriority: (_, args, context) =>
