@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSkipReason, keepScreenshot, launchBrowser } from '../support/browser.ts';
-import { newId, openStackFixture, type StackFixture } from '../http/stack.ts';
+import { newId, openStackFixture, type StackFixture } from '../support/stack.ts';
 
 const skipReason = browserSkipReason();
 if (skipReason) console.warn(`GraphiQL browser test skipped: ${skipReason}`);

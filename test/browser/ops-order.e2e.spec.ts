@@ -1,11 +1,11 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatedPaymentIntentId } from '../../src/payments/simulatedObjects.ts';
-import { newId } from '../http/stack.ts';
+import { newId } from '../support/stack.ts';
 import { deliver } from '../webhooks/deliver.ts';
-import { disputeObject, stripeEvent } from '../webhooks/stripeFixtures.ts';
+import { disputeObject, stripeEvent } from '../webhooks/stripe-fixtures.ts';
 import { browserSkipReason, keepScreenshot, seriousAxeViolations } from '../support/browser.ts';
-import { openPagesFixture, type PagesFixture } from './pagesHarness.ts';
+import { openPagesFixture, type PagesFixture } from '../support/pages.ts';
 
 const skip = browserSkipReason();
 const WAIT = { timeout: 15_000 };

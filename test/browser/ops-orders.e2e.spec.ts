@@ -3,8 +3,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/order/index.ts';
 import { browserSkipReason, keepScreenshot, seriousAxeViolations } from '../support/browser.ts';
-import { newId } from '../http/stack.ts';
-import { openPagesFixture, type PagesFixture } from './pagesHarness.ts';
+import { newId } from '../support/stack.ts';
+import { openPagesFixture, type PagesFixture } from '../support/pages.ts';
 
 const skip = browserSkipReason();
 const stripe: Actor = { type: 'stripe', id: 'stripe' };

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.ts';
 import { loadOrder } from '../../src/commands/order/orderStream.ts';
 import { loadDevWebhookSecret } from '../../src/payments/devWebhookSecret.ts';
-import { openStackFixture, type StackFixture } from '../http/stack.ts';
-import { ORDER_TOTAL_CENTS, orderBody, request } from '../rest/harness.ts';
+import { openStackFixture, type StackFixture } from '../support/stack.ts';
+import { ORDER_TOTAL_CENTS, orderBody, request } from '../support/rest-stack.ts';
 
 describe('npm run cli -- stripe send (simulated payments, a running server)', () => {
   let fixture: StackFixture;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { startFreezingProxy, type FreezingProxy } from '../support/proxy.ts';
-import { graphql, waitFor, type GraphQLResponse } from './harness.ts';
-import { createStack, newId, type Stack } from './stack.ts';
+import { graphql, waitFor, type GraphQLResponse } from '../support/http.ts';
+import { createStack, newId, type Stack } from '../support/stack.ts';
 
 /** Short bounds so the test is quick: a request against a dead or frozen database answers within about QUERY_TIMEOUT_MS (+ CONNECT_TIMEOUT_MS). */
 const CONNECT_TIMEOUT_MS = 1000;

@@ -12,7 +12,7 @@ import {
   type Json,
   type RunningApp,
   type SseSubscription,
-} from './harness.ts';
+} from '../support/http.ts';
 
 /** A stand-in for the order feed; signed-out viewers may subscribe too, as to a public tracking link. */
 const pubSub = createPubSub<{ event: [orderId: string, entry: Record<string, unknown>] }>();

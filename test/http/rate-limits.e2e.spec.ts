@@ -3,8 +3,8 @@ import { request as httpRequest } from 'node:http';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId, openStackFixture, type Server, type StackFixture } from './stack.ts';
-import { newUserId, startApp, waitFor, type Json } from './harness.ts';
+import { newId, openStackFixture, type Server, type StackFixture } from '../support/stack.ts';
+import { newUserId, startApp, waitFor, type Json } from '../support/http.ts';
 
 /**
  * Rate limits as a client meets them, on the real composition. The loopback range lets one test

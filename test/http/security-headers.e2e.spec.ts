@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp } from './harness.ts';
-import { newId, openStackFixture, type Server, type StackFixture } from './stack.ts';
+import { startApp } from '../support/http.ts';
+import { newId, openStackFixture, type Server, type StackFixture } from '../support/stack.ts';
 
 const ALLOWED = 'https://shop.example';
 const REFUSED = ['https://evil.example', 'null', 'https://shop.example.evil.example'];

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refundRequestStreamId } from '../../src/payments/refundReactor.ts';
-import { waitFor } from '../http/harness.ts';
-import { newUserId, ORDER_TOTAL_CENTS, orderBody, request, startStack, type Stack } from '../rest/harness.ts';
+import { waitFor } from '../support/http.ts';
+import { newUserId, ORDER_TOTAL_CENTS, orderBody, request, startStack, type Stack } from '../support/rest-stack.ts';
 import { deliver } from '../webhooks/deliver.ts';
-import { checkoutSession, stripeEvent } from '../webhooks/stripeFixtures.ts';
+import { checkoutSession, stripeEvent } from '../webhooks/stripe-fixtures.ts';
 
 describe('refunds owed by an operator’s cancel of a paid order', () => {
   let stack: Stack;

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStack, type Server, type Stack } from '../http/stack.ts';
+import { createStack, type Server, type Stack } from '../support/stack.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import manifestJson from './fixtures/before-redesign.json' with { type: 'json' };
-import { ORDER_QUERY, PUBLIC_BASE_URL, type FixtureManifest, type FixtureOrder } from './orderQuery.ts';
+import { ORDER_QUERY, PUBLIC_BASE_URL, type FixtureManifest, type FixtureOrder } from './order-query.ts';
 
 /**
  * An installation upgraded in place: the database the code before the issue-17 redesign made
