@@ -1,7 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSkipReason, keepScreenshot, launchBrowser, seriousAxeViolations } from '../support/browser.ts';
-import { newUserId, orderBody, request, startStack, type Stack } from '../support/rest-stack.ts';
+import { newId, request } from '../support/http.ts';
+import { openStack, orderBody, type Stack } from '../support/stack.ts';
 
 /** As strict as a page can be and still work: its own stylesheet and its own form, nothing else. */
 const STRICT_CSP = "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -10,7 +11,7 @@ describe.skipIf(browserSkipReason())('the simulated Checkout page in a browser',
   let stack: Stack;
   let browser: Browser;
   beforeAll(async () => {
-    stack = await startStack({ simulated: true });
+    stack = await openStack();
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -19,7 +20,7 @@ describe.skipIf(browserSkipReason())('the simulated Checkout page in a browser',
   });
 
   it('is accessible, reachable by keyboard and fully styled under a strict Content-Security-Policy', async () => {
-    const token = await stack.token(newUserId());
+    const token = await stack.token(newId());
     const created = await request(stack.url, 'POST', '/api/production', { token, body: orderBody() });
     expect(created.status).toBe(201);
     const pageUrl = `${stack.url}${new URL(created.body.checkoutUrl as string).pathname}`;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql, startApp, waitFor, type RunningApp } from '../support/http.ts';
-import { newUserId, orderBody, request, startStack, type Stack } from '../support/rest-stack.ts';
+import { graphql, newId, request, type RunningApp, startApp, waitFor } from '../support/http.ts';
+import { openStack, orderBody, type Stack } from '../support/stack.ts';
 
 /** pino's output as parsed lines, captured from the app's own logger. */
 function captured() {
@@ -31,8 +31,8 @@ describe('logs', () => {
   let stack: Stack;
   let customer: string;
   beforeAll(async () => {
-    stack = await startStack({ simulated: true, logger: { level: 'info', stream: log.stream } });
-    customer = await stack.token(newUserId());
+    stack = await openStack({ logger: { level: 'info', stream: log.stream } });
+    customer = await stack.token(newId());
   });
   afterAll(() => stack.close());
 
@@ -50,12 +50,12 @@ describe('logs', () => {
   it("writes one info line per request, and none at error level for a customer's mistakes", async () => {
     const from = log.raw.length;
     const answers = [
-      await request(stack.url, 'GET', `/api/production/${newUserId()}`, { token: customer }),
+      await request(stack.url, 'GET', `/api/production/${newId()}`, { token: customer }),
       await request(stack.url, 'GET', '/api/no-such-route', { token: customer }),
       await request(stack.url, 'POST', '/api/production', { token: customer, body: orderBody({ sizes: [] }) }),
       await request(stack.url, 'POST', '/api/production', { token: customer, rawBody: '{"designUrl": ' }),
-      await request(stack.url, 'GET', `/api/production/${newUserId()}`, { token: 'not-a-token' }),
-      await graphql(stack.url, `{ order(id: "${newUserId()}") { id } }`, { token: customer }),
+      await request(stack.url, 'GET', `/api/production/${newId()}`, { token: 'not-a-token' }),
+      await graphql(stack.url, `{ order(id: "${newId()}") { id } }`, { token: customer }),
       await graphql(stack.url, 'mutation { cancelOrder(id: "x", reason: "\\u0000") { id } }', { token: customer }),
       await graphql(stack.url, '{ viewer { id } }', { token: 'not-a-token' }),
       await graphql(stack.url, '{ orders(first: "many") { edges { cursor } } }', { token: customer }),
@@ -86,7 +86,7 @@ describe('logs', () => {
       token: customer,
       body: orderBody({ notes: big, prompt: `${big}\u0000` }),
     });
-    await request(stack.url, 'PATCH', `/api/production/${newUserId()}?token=${marker}`, {
+    await request(stack.url, 'PATCH', `/api/production/${newId()}?token=${marker}`, {
       token: customer,
       body: { notes: big },
     });

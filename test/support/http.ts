@@ -1,3 +1,8 @@
+/**
+ * The HTTP side of the test harness: the clients every e2e test talks to a server with (GraphQL
+ * over HTTP and SSE, REST `request`, `waitFor`), and `startApp`, the app alone with stand-ins for
+ * a test of one HTTP concern. The server stack itself is `stack.ts`.
+ */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
@@ -35,7 +40,7 @@ export interface RunningApp {
 }
 
 /**
- * The real app on a real port (127.0.0.1:0) with a real HS256 verifier; what is not this area's
+ * The app alone, for a test of one HTTP concern (its own stack is `stack.ts`): the real app on a real port (127.0.0.1:0) with a real HS256 verifier; what is not this area's
  * (database, event store, catalog, operators) is the smallest stand-in the test needs.
  */
 export async function startApp(
@@ -76,7 +81,8 @@ export async function startApp(
   };
 }
 
-export const newUserId = (): string => randomUUID();
+/** A fresh user (or order) id. */
+export const newId = (): string => randomUUID();
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests check the shape themselves
 export type Json = any;
@@ -177,4 +183,42 @@ export async function subscribeSse(
     ended,
     cancel: () => response.destroy(),
   };
+}
+
+export interface JsonResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each test checks the shape it needs
+  readonly body: any;
+}
+
+/** A JSON request over real HTTP. */
+export async function request(
+  url: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<JsonResponse> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      ...(options.body !== undefined || options.rawBody !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
+    },
+    ...(options.rawBody !== undefined
+      ? { body: options.rawBody }
+      : options.body !== undefined
+        ? { body: JSON.stringify(options.body) }
+        : {}),
+    redirect: 'manual',
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text (HTML pages)
+  }
+  return { status: response.status, headers: response.headers, body };
 }

@@ -1,6 +1,6 @@
 /**
- * What the page tests share: the real server (openRuntime + buildApp, embedded PostgreSQL,
- * simulated payments) on a fixed port with a matching PUBLIC_BASE_URL, so the checkout's
+ * What the page tests share: the server stack (`stack.ts`: openRuntime + buildApp, embedded
+ * PostgreSQL, simulated payments) on a fixed port with a matching PUBLIC_BASE_URL, so the checkout's
  * redirects land on it; the built pages (built once when web/dist is missing); Chromium.
  */
 import { spawnSync } from 'node:child_process';
@@ -8,10 +8,9 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { graphql, type Json } from './http.ts';
-import { createStack, newId, type Stack } from './stack.ts';
-import { createTestDatabase, type TestDatabase } from './db.ts';
 import { launchBrowser } from './browser.ts';
+import { graphql, type Json } from './http.ts';
+import { openStack, type Stack } from './stack.ts';
 
 const PAGES = join(process.cwd(), 'web', 'dist', 'index.html');
 
@@ -38,14 +37,9 @@ const DESIGN_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" width="180" height="180"><rect width="180" height="180" fill="#2b6cb0"/><circle cx="90" cy="90" r="50" fill="#f6e05e"/></svg>';
 export const DESIGN_URL = 'https://designs.example.com/owl.svg';
 
-export interface PagesFixture {
-  readonly url: string;
-  readonly db: TestDatabase;
-  readonly stack: Stack;
+/** The stack (`stack.ts`) on a fixed port, with Chromium. */
+export interface PagesFixture extends Stack {
   readonly browser: Browser;
-  readonly operator: string;
-  /** A new customer: id and token. */
-  customer(): Promise<{ id: string; token: string }>;
   /** A browser context signed in with `token` through `/signin#token=…` (or anonymous without one). */
   context(token?: string): Promise<BrowserContext>;
   /** GraphQL over HTTP; throws on errors. */
@@ -64,11 +58,7 @@ export async function openPagesFixture(): Promise<PagesFixture> {
   ensurePagesBuilt();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const db = await createTestDatabase();
-  const stack = await createStack(db.url, { PORT: String(port), PUBLIC_BASE_URL: url });
-  const operatorId = newId();
-  await stack.grantOperator(operatorId);
-  const operator = await stack.token(operatorId);
+  const stack = await openStack({ env: { PORT: String(port), PUBLIC_BASE_URL: url } });
   const browser = await launchBrowser();
   const contexts: BrowserContext[] = [];
 
@@ -79,15 +69,8 @@ export async function openPagesFixture(): Promise<PagesFixture> {
   };
 
   return {
-    url,
-    db,
-    stack,
+    ...stack,
     browser,
-    operator,
-    async customer() {
-      const id = newId();
-      return { id, token: await stack.token(id) };
-    },
     async context(token) {
       const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
       contexts.push(context);
@@ -134,7 +117,6 @@ export async function openPagesFixture(): Promise<PagesFixture> {
       for (const context of contexts) await context.close().catch(() => undefined);
       await browser.close();
       await stack.close();
-      await db.close();
     },
   };
 }

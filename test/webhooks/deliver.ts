@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
-import { request, WEBHOOK_SECRET, type JsonResponse } from '../support/rest-stack.ts';
+import { type JsonResponse, request } from '../support/http.ts';
+import { WEBHOOK_SECRET } from '../support/stack.ts';
 import { signatureFor } from './stripe-fixtures.ts';
 
 /** POSTs a Stripe event to our webhook as Stripe does: the exact bytes it signed, `Stripe-Signature`. */

@@ -3,7 +3,7 @@ import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOperatorDirectory } from '../../../src/auth/operators.ts';
 import type { OrderChangeListener } from '../../../src/projections/index.ts';
-import { graphql, waitFor, type Json } from '../../support/http.ts';
+import { graphql, type Json, waitFor } from '../../support/http.ts';
 import {
   expectNothingWritten,
   expectOutcome,

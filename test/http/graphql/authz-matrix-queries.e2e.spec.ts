@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Json } from '../../support/http.ts';
+import { type Json } from '../../support/http.ts';
 import {
   PRINCIPALS,
   describeOutcome,

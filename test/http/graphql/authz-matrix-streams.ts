@@ -1,8 +1,8 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { expect } from 'vitest';
-import type { Json } from '../../support/http.ts';
-import type { Server } from '../../support/stack.ts';
+import { type Json } from '../../support/http.ts';
+import { type Server } from '../../support/stack.ts';
 
 export type Transport = 'sse' | 'ws';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor, type Json } from '../../support/http.ts';
+import { type Json, waitFor } from '../../support/http.ts';
 import {
   PRINCIPALS,
   describeOutcome,

@@ -4,9 +4,9 @@ import { expect } from 'vitest';
 import { mintToken } from '../../../src/auth/tokens.ts';
 import { formatPosition } from '../../../src/eventstore/eventStore.ts';
 import { orderStreamId } from '../../../src/domain/order/index.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/db.ts';
-import { graphql, waitFor, type GraphQLResponse, type Json } from '../../support/http.ts';
-import { createStack, ISSUER, type Server, type Stack } from '../../support/stack.ts';
+import type { TestDatabase } from '../../support/db.ts';
+import { graphql, type GraphQLResponse, type Json, waitFor } from '../../support/http.ts';
+import { ISSUER, openStack, type Server, type Stack } from '../../support/stack.ts';
 
 /**
  * Who asks, in issue 4 point 7's authorisation matrix. The rejected tokens all name the operator
@@ -122,15 +122,18 @@ export const ORDER_INPUT = {
 };
 
 export async function openWorld(): Promise<World> {
-  const db = await createTestDatabase();
   // The matrix sends hundreds of bad tokens and places dozens of orders from one address within
   // a minute: it tests who may do what, not the rate limits (test/http/rate-limits.e2e.spec.ts does), so they are off.
-  const stack = await createStack(db.url, {
-    RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS: '0',
-    RATE_LIMIT_ORDERS_PER_CUSTOMER: '0',
-    RATE_LIMIT_ORDERS_PER_OPERATOR: '0',
+  const stack = await openStack({
+    // Two processes; the cells ask the second.
+    servers: 2,
+    env: {
+      RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS: '0',
+      RATE_LIMIT_ORDERS_PER_CUSTOMER: '0',
+      RATE_LIMIT_ORDERS_PER_OPERATOR: '0',
+    },
   });
-  const server = await stack.startServer();
+  const server = stack.servers[1]!;
   const users = { customerA: randomUUID(), customerB: randomUUID(), operator: randomUUID(), roleClaims: randomUUID() };
   await stack.grantOperator(users.operator);
   const tokens = await makeTokens(stack.secret, users);
@@ -143,7 +146,7 @@ export async function openWorld(): Promise<World> {
   return {
     stack,
     server,
-    db,
+    db: stack.db,
     users,
     tokens,
     as,
@@ -170,7 +173,6 @@ export async function openWorld(): Promise<World> {
     storedVersion: async (orderId) => (await eventStore.readStream(orderStreamId(orderId), { maxCount: 1 })).version,
     async close() {
       await stack.close();
-      await db.close();
     },
   };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GARMENTS, graphql, newUserId, startApp, type RunningApp } from '../../support/http.ts';
+import { GARMENTS, graphql, newId, type RunningApp, startApp } from '../../support/http.ts';
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -17,8 +17,8 @@ describe('GraphQL over HTTP', () => {
   });
 
   it('answers viewer with the token subject, not an operator unless user_profiles says so', async () => {
-    const customer = newUserId();
-    const operator = newUserId();
+    const customer = newId();
+    const operator = newId();
     running.operators.add(operator);
     const asCustomer = await graphql(running.url, '{ viewer { id isOperator } }', {
       token: await running.token(customer),
@@ -47,16 +47,15 @@ describe('GraphQL over HTTP', () => {
   });
 
   it.each([
-    ['an expired token', () => running.token(newUserId(), { now: new Date(Date.now() - 13 * 3600_000) })],
+    ['an expired token', () => running.token(newId(), { now: new Date(Date.now() - 13 * 3600_000) })],
     [
       'a token signed with another secret',
-      () => running.token(newUserId(), { secret: 'another-secret-of-at-least-32-characters!' }),
+      () => running.token(newId(), { secret: 'another-secret-of-at-least-32-characters!' }),
     ],
-    ['a token for another audience', () => running.token(newUserId(), { audience: 'anon' })],
+    ['a token for another audience', () => running.token(newId(), { audience: 'anon' })],
     [
       'an unsigned token (alg: none)',
-      () =>
-        Promise.resolve(`${b64({ alg: 'none' })}.${b64({ sub: newUserId(), aud: 'authenticated', exp: 4102444800 })}.`),
+      () => Promise.resolve(`${b64({ alg: 'none' })}.${b64({ sub: newId(), aud: 'authenticated', exp: 4102444800 })}.`),
     ],
   ])('answers %s with 401 and UNAUTHENTICATED before any resolver runs', async (_name, makeToken) => {
     const { status, body } = await graphql(running.url, '{ viewer { id } }', { token: await makeToken() });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { regularMediaType } from '../../../src/http/graphql/fastQueries.ts';
-import { graphql } from '../../support/http.ts';
-import { newId, openStackFixture, type Server, type StackFixture } from '../../support/stack.ts';
+import { graphql, newId } from '../../support/http.ts';
+import { openStack, type Server, type Stack } from '../../support/stack.ts';
 
 /**
  * POSTed JSON queries are answered beside yoga (fastQueries). Every request below is sent twice:
@@ -23,17 +23,17 @@ interface Answer {
 const COMPARED_HEADERS = ['content-type', 'access-control-allow-origin', 'access-control-allow-credentials', 'vary'];
 
 describe('queries answered beside yoga', () => {
-  let fx: StackFixture;
+  let fx: Stack;
   let server: Server;
   let owner: string;
   let stranger: string;
   let orderId: string;
 
   beforeAll(async () => {
-    fx = await openStackFixture(1, { CORS_ORIGINS: 'https://shop.example' });
+    fx = await openStack({ env: { CORS_ORIGINS: 'https://shop.example' } });
     server = fx.servers[0]!;
-    owner = await fx.stack.token(newId());
-    stranger = await fx.stack.token(newId());
+    owner = await fx.token(newId());
+    stranger = await fx.token(newId());
     const { body } = await graphql(
       server.url,
       'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id } } }',

@@ -1,7 +1,7 @@
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRAPHQL_LIMITS } from '../../../src/http/graphql/limits.ts';
-import { graphql, startApp, type RunningApp } from '../../support/http.ts';
+import { graphql, type RunningApp, startApp } from '../../support/http.ts';
 
 /** A selection nested `levels` deep through fields that do not exist: only the depth rule can object first. */
 const nested = (levels: number): string =>

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql, subscribeSse } from '../../support/http.ts';
-import { newId, openStackFixture, type Server, type StackFixture } from '../../support/stack.ts';
+import { graphql, newId, subscribeSse } from '../../support/http.ts';
+import { openStack, type Server, type Stack } from '../../support/stack.ts';
 
 const CREATE =
   'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id version position } } }';
@@ -11,13 +11,13 @@ const INPUT = {
 };
 
 describe('order subscriptions', () => {
-  let fx: StackFixture;
+  let fx: Stack;
   let a: Server;
   let b: Server;
 
   beforeAll(async () => {
     // A second process on the same database: mutations reach one, subscribers sit on the other.
-    fx = await openStackFixture(2);
+    fx = await openStack({ servers: 2 });
     [a, b] = fx.servers as [Server, Server];
   });
   afterAll(() => fx.close());
@@ -33,7 +33,7 @@ describe('order subscriptions', () => {
     });
 
   it('replays what a subscriber missed since afterPosition, then delivers each change live, across processes', async () => {
-    const customer = await fx.stack.token(newId());
+    const customer = await fx.token(newId());
     const order = await place(customer);
     const missed = (await post(order.id, 'missed while offline')).body.data.postOrderMessage;
     const updates = ws(b, customer).iterate({
@@ -51,7 +51,7 @@ describe('order subscriptions', () => {
   });
 
   it('sends each new timeline entry over SSE', async () => {
-    const customer = await fx.stack.token(newId());
+    const customer = await fx.token(newId());
     const order = await place(customer);
     const entries = await subscribeSse(
       b.url,
@@ -70,8 +70,8 @@ describe('order subscriptions', () => {
   });
 
   it("refuses to follow someone else's order (NOT_FOUND) and the dashboard feed to customers (FORBIDDEN)", async () => {
-    const order = await place(await fx.stack.token(newId()));
-    const stranger = await fx.stack.token(newId());
+    const order = await place(await fx.token(newId()));
+    const stranger = await fx.token(newId());
     const foreign = ws(b, stranger).iterate({ query: `subscription { orderUpdated(id: "${order.id}") { id } }` });
     expect(JSON.stringify((await foreign.next()).value)).toContain('NOT_FOUND');
     const dashboard = ws(b, stranger).iterate({ query: 'subscription { ordersChanged { id } }' });
@@ -79,7 +79,7 @@ describe('order subscriptions', () => {
   });
 
   it("feeds the operators' dashboard with changed orders that match its filter", async () => {
-    const customer = await fx.stack.token(newId());
+    const customer = await fx.token(newId());
     const feed = ws(b, fx.operator).iterate({
       query: 'subscription { ordersChanged(filter: { search: "dashboard-mark" }) { id notes } }',
     });
@@ -96,7 +96,7 @@ describe('order subscriptions', () => {
   });
 
   it('sends the timeline to the subscriptions that select it, in a fragment too, and the summary alone to those that do not', async () => {
-    const customer = await fx.stack.token(newId());
+    const customer = await fx.token(newId());
     const order = await place(customer);
     const open = async () =>
       Number(

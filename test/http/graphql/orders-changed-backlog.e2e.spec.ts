@@ -2,8 +2,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePosition, comparePositions } from '../../../src/eventstore/eventStore.ts';
 import { findOrders } from '../../../src/projections/index.ts';
-import { graphql, waitFor } from '../../support/http.ts';
-import { newId, openStackFixture, type Server, type StackFixture } from '../../support/stack.ts';
+import { graphql, newId, waitFor } from '../../support/http.ts';
+import { openStack, type Server, type Stack } from '../../support/stack.ts';
 
 const CREATE =
   'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id } } }';
@@ -21,13 +21,13 @@ interface Delivered {
 }
 
 describe('the dashboard under a burst of changes', () => {
-  let fx: StackFixture;
+  let fx: Stack;
   let a: Server;
   let b: Server;
 
   beforeAll(async () => {
     // A second process on the same database: mutations reach one, subscribers sit on the other.
-    fx = await openStackFixture(2);
+    fx = await openStack({ servers: 2 });
     [a, b] = fx.servers as [Server, Server];
   });
   afterAll(() => fx.close());
@@ -56,7 +56,7 @@ describe('the dashboard under a burst of changes', () => {
     const everything = dashboard('');
     const rushOnly = dashboard('(filter: { priorities: [RUSH] })');
     await new Promise((resolve) => setTimeout(resolve, 200)); // graphql-ws gives no "subscribed" signal
-    const customer = await fx.stack.token(newId());
+    const customer = await fx.token(newId());
     const ids: string[] = [];
     for (let i = 0; i < 4; i += 1)
       ids.push(
@@ -95,7 +95,7 @@ describe('the dashboard under a burst of changes', () => {
   });
 
   it('reads several orders in one statement, leaving out ids that are missing or not uuids', async () => {
-    const customer = await fx.stack.token(newId());
+    const customer = await fx.token(newId());
     const id = (
       (await graphql(a.url, CREATE, { token: customer, variables: { input: INPUT } })).body.data.createProductionOrder
         .order as { id: string }

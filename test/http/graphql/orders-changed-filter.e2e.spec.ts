@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql, waitFor, type Json } from '../../support/http.ts';
-import { newId, openStackFixture, type Server, type StackFixture } from '../../support/stack.ts';
+import { graphql, type Json, newId, waitFor } from '../../support/http.ts';
+import { openStack, type Server, type Stack } from '../../support/stack.ts';
 
 const CREATE =
   'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id createdAt } } }';
@@ -17,11 +17,11 @@ interface Change {
 }
 
 describe("the dashboard feed applies the list's filter", () => {
-  let fx: StackFixture;
+  let fx: Stack;
   let server: Server;
 
   beforeAll(async () => {
-    fx = await openStackFixture(1);
+    fx = await openStack();
     [server] = fx.servers as [Server];
   });
   afterAll(() => fx.close());
@@ -42,10 +42,10 @@ describe("the dashboard feed applies the list's filter", () => {
   it('answers matches(filter:) for every order exactly as orders(filter:) lists it, for each part of the filter', async () => {
     const [one, two] = [newId(), newId()];
     const placed = [
-      await place(await fx.stack.token(one), { priority: 'RUSH', notes: 'Blue ink, 50% larger' }),
-      await place(await fx.stack.token(one), { notes: 'blue INK' }),
-      await place(await fx.stack.token(two), { priority: 'RUSH', notes: '500 copies' }),
-      await place(await fx.stack.token(two), {}),
+      await place(await fx.token(one), { priority: 'RUSH', notes: 'Blue ink, 50% larger' }),
+      await place(await fx.token(one), { notes: 'blue INK' }),
+      await place(await fx.token(two), { priority: 'RUSH', notes: '500 copies' }),
+      await place(await fx.token(two), {}),
     ];
     const middle = placed[2]!.createdAt;
     const filters: Record<string, unknown>[] = [
@@ -114,7 +114,7 @@ describe("the dashboard feed applies the list's filter", () => {
       { token: fx.operator, variables: { filter: bad } },
     );
     expect(listed.body.errors[0].extensions).toMatchObject(expected);
-    const order = await place(await fx.stack.token(newId()), {});
+    const order = await place(await fx.token(newId()), {});
     const matched = await graphql(
       server.url,
       'query ($id: ID!, $filter: OrderFilter) { order(id: $id) { matches(filter: $filter) } }',
@@ -133,7 +133,7 @@ describe("the dashboard feed applies the list's filter", () => {
 
   it('with leaving, also sends the change that takes an order out of the filter, once, with matches false', async () => {
     const mark = `mark-${newId().slice(0, 8)}`;
-    const customer = await fx.stack.token(newId());
+    const customer = await fx.token(newId());
     const listed = await place(customer, { notes: `listed ${mark}` });
     const other = await place(customer, { notes: 'not in the filter' });
     const selection = `filter: { search: "${mark}" }`;

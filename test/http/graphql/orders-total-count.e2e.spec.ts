@@ -1,22 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql } from '../../support/http.ts';
-import { newId, openStackFixture, type StackFixture } from '../../support/stack.ts';
+import { graphql, newId } from '../../support/http.ts';
+import { openStack, type Stack } from '../../support/stack.ts';
 
 const COUNT = `query ($filter: OrderFilter, $first: Int, $after: String) {
   orders(filter: $filter, first: $first, after: $after) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } }
 }`;
 
 describe('orders { totalCount } over GraphQL', () => {
-  let fx: StackFixture;
+  let fx: Stack;
   const alice = newId();
   const bob = newId();
   let aliceToken = '';
   const rushNoted: string[] = [];
 
   beforeAll(async () => {
-    fx = await openStackFixture();
-    aliceToken = await fx.stack.token(alice);
-    const { commands } = fx.stack.first.runtime;
+    fx = await openStack();
+    aliceToken = await fx.token(alice);
+    const { commands } = fx.first.runtime;
     const design = {
       garmentId: 'classic-tee',
       designUrl: 'https://cdn.example.com/designs/fox.png',
@@ -44,7 +44,7 @@ describe('orders { totalCount } over GraphQL', () => {
   afterAll(() => fx?.close());
 
   async function gql(token: string, variables: Record<string, unknown>) {
-    const { body } = await graphql(fx.stack.first.url, COUNT, { token, variables });
+    const { body } = await graphql(fx.first.url, COUNT, { token, variables });
     expect(body.errors).toBeUndefined();
     return body.data.orders as {
       totalCount: number;
@@ -75,13 +75,13 @@ describe('orders { totalCount } over GraphQL', () => {
   });
 
   it("refuses a bad filter with the list's own error, and runs no count when the field is not asked for", async () => {
-    const { body } = await graphql(fx.stack.first.url, COUNT, {
+    const { body } = await graphql(fx.first.url, COUNT, {
       token: fx.operator,
       variables: { filter: { userId: 'not-a-uuid' } },
     });
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
 
-    const db = fx.stack.first.runtime.pool as unknown as { query: (...args: unknown[]) => unknown };
+    const db = fx.first.runtime.pool as unknown as { query: (...args: unknown[]) => unknown };
     const original = db.query;
     const statements: string[] = [];
     db.query = function (this: unknown, ...args: unknown[]) {
@@ -90,7 +90,7 @@ describe('orders { totalCount } over GraphQL', () => {
       return original.apply(this, args);
     };
     try {
-      const withoutCount = await graphql(fx.stack.first.url, '{ orders(first: 2) { edges { node { id } } } }', {
+      const withoutCount = await graphql(fx.first.url, '{ orders(first: 2) { edges { node { id } } } }', {
         token: fx.operator,
       });
       expect(withoutCount.body.errors).toBeUndefined();

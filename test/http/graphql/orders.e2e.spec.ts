@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql, type Json } from '../../support/http.ts';
-import { newId, openStackFixture, type Server, type StackFixture } from '../../support/stack.ts';
+import { graphql, type Json, newId } from '../../support/http.ts';
+import { openStack, type Server, type Stack } from '../../support/stack.ts';
 
 const ORDER = `id reference userId status statusLabel orderStatus priority etaDays etaAt version position totalCents currency canceled holdReason notes
   garment { id title price priceCents } lineItems { size quantity technique }
@@ -19,12 +19,12 @@ const newOrderInput = (overrides: Record<string, unknown> = {}) => ({
 });
 
 describe('orders over GraphQL', () => {
-  let fx: StackFixture;
+  let fx: Stack;
   let server: Server;
   let operator: string;
 
   beforeAll(async () => {
-    fx = await openStackFixture();
+    fx = await openStack();
     server = fx.servers[0]!;
     operator = fx.operator;
   });
@@ -66,7 +66,7 @@ describe('orders over GraphQL', () => {
 
   it('creates a draft order with server-side totals and answers it as the read model holds it', async () => {
     const customerId = newId();
-    const placed = await placeOrder(await fx.stack.token(customerId));
+    const placed = await placeOrder(await fx.token(customerId));
     expect(placed.checkoutUrl).toContain('/checkout/simulated/');
     expect(placed.order).toMatchObject({
       reference: expect.stringMatching(/^PO-\d{6}$/),
@@ -99,7 +99,7 @@ describe('orders over GraphQL', () => {
   });
 
   it('refuses a bad order with every problem listed and writes nothing', async () => {
-    const customer = await fx.stack.token(newId());
+    const customer = await fx.token(newId());
     const { body } = await gql(CREATE, customer, {
       input: newOrderInput({
         garmentId: 'no-such-garment',
@@ -115,8 +115,8 @@ describe('orders over GraphQL', () => {
   });
 
   it("shows customers their own orders only; someone else's is NOT_FOUND like a missing one", async () => {
-    const alice = await fx.stack.token(newId());
-    const bob = await fx.stack.token(newId());
+    const alice = await fx.token(newId());
+    const bob = await fx.token(newId());
     const placed = await placeOrder(alice);
     const byBob = await gql(`{ order(id: "${placed.order.id}") { id } }`, bob);
     const missing = await gql(`{ order(id: "${newId()}") { id } }`, bob);
@@ -142,7 +142,7 @@ describe('orders over GraphQL', () => {
   });
 
   it("pages through a customer's orders newest first with cursors", async () => {
-    const token = await fx.stack.token(newId());
+    const token = await fx.token(newId());
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await placeOrder(token, { notes: `batch ${i}` })).order.id);
     const first = (
@@ -164,7 +164,7 @@ describe('orders over GraphQL', () => {
   });
 
   it('moves a paid order forward for operators only, with version checks, hold and the lifecycle rules', async () => {
-    const customer = await fx.stack.token(newId());
+    const customer = await fx.token(newId());
     const order = await paidOrder(customer);
     expect(order).toMatchObject({
       status: 'QUEUED',
@@ -224,7 +224,7 @@ describe('orders over GraphQL', () => {
   });
 
   it('lets the owner cancel a draft, and shows the order as it was before with asOf', async () => {
-    const customer = await fx.stack.token(newId());
+    const customer = await fx.token(newId());
     const placed = await placeOrder(customer);
     const before = new Date();
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -241,14 +241,14 @@ describe('orders over GraphQL', () => {
     expect(then.body.data.order).toEqual({ orderStatus: 'DRAFT', canceled: false, version: placed.order.version });
     const other = await gql(
       `query ($at: DateTime) { order(id: "${placed.order.id}", asOf: $at) { id } }`,
-      await fx.stack.token(newId()),
+      await fx.token(newId()),
       { at: before.toISOString() },
     );
     expect(codes(other.body)).toEqual(['NOT_FOUND']);
   });
 
   it('decides each item of a bulk change on its own, and writes nothing in a dry run', async () => {
-    const customer = await fx.stack.token(newId());
+    const customer = await fx.token(newId());
     const a = await paidOrder(customer);
     const b = await paidOrder(customer);
     const missing = newId();

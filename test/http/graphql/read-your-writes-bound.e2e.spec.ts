@@ -1,23 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../support/db.ts';
-import { graphql } from '../../support/http.ts';
-import { createStack, newId, type Stack } from '../../support/stack.ts';
+import { graphql, newId } from '../../support/http.ts';
+import { openStack, type Stack } from '../../support/stack.ts';
 
 const CREATE =
   'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id } } }';
 
 describe('a write whose change the read model does not show', () => {
-  let db: TestDatabase;
   let stack: Stack;
   beforeAll(async () => {
-    db = await createTestDatabase();
     // No projector anywhere: the read model never reaches the write.
-    stack = await createStack(db.url, { PROJECTOR: 'off', READ_YOUR_WRITES_TIMEOUT_MS: '300' });
+    stack = await openStack({ env: { PROJECTOR: 'off', READ_YOUR_WRITES_TIMEOUT_MS: '300' } });
   });
-  afterAll(async () => {
-    await stack?.close();
-    await db.close();
-  });
+  afterAll(() => stack?.close());
 
   it('is answered once READ_YOUR_WRITES_TIMEOUT_MS has passed, not after the longer built-in waits', async () => {
     const token = await stack.token(newId());

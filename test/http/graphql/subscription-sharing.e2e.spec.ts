@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql } from '../../support/http.ts';
-import { newId, openStackFixture, type Server, type StackFixture } from '../../support/stack.ts';
+import { graphql, newId } from '../../support/http.ts';
+import { openStack, type Server, type Stack } from '../../support/stack.ts';
 
 const CREATE =
   'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { id } } }';
@@ -15,17 +15,17 @@ const FOLLOW =
 type Actions = { action: string; allowed: boolean; reason: string | null }[];
 
 describe('subscriptions sharing one execution per change', () => {
-  let fx: StackFixture;
+  let fx: Stack;
   let server: Server;
   const operators: string[] = [];
 
   beforeAll(async () => {
-    fx = await openStackFixture();
+    fx = await openStack();
     server = fx.servers[0]!;
     // Two operators: the fixture's and another.
     const second = newId();
-    await fx.stack.grantOperator(second);
-    operators.push(fx.operator, await fx.stack.token(second));
+    await fx.grantOperator(second);
+    operators.push(fx.operator, await fx.token(second));
   });
   afterAll(() => fx.close());
 
@@ -37,7 +37,7 @@ describe('subscriptions sharing one execution per change', () => {
       .sort();
 
   it("gives operators and the owner each their own allowedActions for the same change, and never one of them the other's", async () => {
-    const ownerToken = await fx.stack.token(newId());
+    const ownerToken = await fx.token(newId());
     const { body } = await graphql(server.url, CREATE, { token: ownerToken, variables: { input: INPUT } });
     const orderId = body.data.createProductionOrder.order.id as string;
     const read = async (token: string) =>

@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { requireViewer } from '../../../src/auth/guards.ts';
 import type { GraphQLContext } from '../../../src/http/graphql/context.ts';
-import { newUserId, startApp, subscribeSse, waitFor, type RunningApp } from '../../support/http.ts';
+import { newId, type RunningApp, startApp, subscribeSse, waitFor } from '../../support/http.ts';
 
 /** A stand-in for the read model's feed: timeline entries published per order id. */
 const pubSub = createPubSub<{ event: [orderId: string, entry: Record<string, unknown>] }>();
@@ -69,7 +69,7 @@ describe('subscriptions', () => {
   it('delivers over SSE and counts the subscription while it is open', async () => {
     const orderId = randomUUID();
     const sse = await subscribeSse(running.url, SUBSCRIPTION, {
-      token: await running.token(newUserId()),
+      token: await running.token(newId()),
       variables: { id: orderId },
     });
     await waitFor(async () => expect(await activeSubscriptions('sse')).toBe(1));
@@ -89,7 +89,7 @@ describe('subscriptions', () => {
 
   it('delivers over WebSocket with the token in connectionParams', async () => {
     const orderId = randomUUID();
-    const iterator = wsClient(await running.token(newUserId())).iterate({
+    const iterator = wsClient(await running.token(newId())).iterate({
       query: SUBSCRIPTION,
       variables: { id: orderId },
     });
@@ -121,7 +121,7 @@ describe('subscriptions', () => {
   });
 
   it('authenticates again at subscribe: a token that expired since connecting is refused', async () => {
-    const client = wsClient(await running.token(newUserId(), { ttlSeconds: 60, now }));
+    const client = wsClient(await running.token(newId(), { ttlSeconds: 60, now }));
     const orderId = randomUUID();
     const first = client.iterate({ query: SUBSCRIPTION, variables: { id: orderId } });
     const pending = first.next();
@@ -166,7 +166,7 @@ describe('graceful close', () => {
         },
       ],
     });
-    const token = await running.token(newUserId());
+    const token = await running.token(newId());
     const sse = await subscribeSse(running.url, SUBSCRIPTION, { token, variables: { id: randomUUID() } });
     let wsClosed: { code?: number } | undefined;
     const ws = createClient({

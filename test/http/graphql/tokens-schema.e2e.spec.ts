@@ -1,12 +1,12 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUDIENCE, graphql, newUserId, startApp, type RunningApp } from '../../support/http.ts';
+import { AUDIENCE, graphql, newId, type RunningApp, startApp } from '../../support/http.ts';
 
 /** A token signed with the app's own secret, with the claims given. */
 function signed(app: RunningApp, claims: { exp?: number; iat?: number }): Promise<string> {
   const jwt = new SignJWT({ role: 'authenticated' })
     .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(newUserId())
+    .setSubject(newId())
     .setAudience(AUDIENCE);
   if (claims.iat !== undefined) jwt.setIssuedAt(claims.iat);
   if (claims.exp !== undefined) jwt.setExpirationTime(claims.exp);
@@ -45,7 +45,7 @@ describe('token lifetime', () => {
   });
 
   it('accepts a token within the bound, such as the 12-hour development tokens', async () => {
-    const userId = newUserId();
+    const userId = newId();
     const answer = await graphql(app.url, '{ viewer { id } }', { token: await app.token(userId) });
     expect(answer.status).toBe(200);
     expect(answer.body.data.viewer.id).toBe(userId);
@@ -86,14 +86,14 @@ describe('with introspection off, errors do not spell out the schema', () => {
   ] as const;
 
   it.each(cases)('hides the suggestion for %s', async (_, query, variables) => {
-    const token = await closed.token(newUserId());
+    const token = await closed.token(newId());
     const answer = await graphql(closed.url, query, { token, ...(variables ? { variables } : {}) });
     expect(answer.body.errors?.length).toBeGreaterThan(0);
     for (const error of answer.body.errors) expect(error.message).not.toContain('Did you mean');
   });
 
   it('still suggests the enum value with introspection on', async () => {
-    const token = await open.token(newUserId());
+    const token = await open.token(newId());
     const answer = await graphql(open.url, cases[0][1], { token });
     expect(answer.body.errors[0].message).toContain('Did you mean the enum value "APPROVED"?');
   });

@@ -3,8 +3,8 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuildProjections } from '../../../src/projections/index.ts';
 import { snapshotReadModel, waitUntilCaughtUp } from '../../projections/support.ts';
-import { graphql, waitFor, type Json } from '../../support/http.ts';
-import { newId, openStackFixture, type StackFixture } from '../../support/stack.ts';
+import { graphql, type Json, newId, waitFor } from '../../support/http.ts';
+import { openStack, type Stack } from '../../support/stack.ts';
 
 const CREATE = `mutation ($input: CreateProductionOrderInput!) {
   createProductionOrder(input: $input) { checkoutUrl order { id reference position checkoutUrl publicTrackingUrl } }
@@ -36,13 +36,13 @@ const tokenOf = (url: string): string => {
 };
 
 describe('customer pages: checkout URL and public tracking links', () => {
-  let fx: StackFixture;
+  let fx: Stack;
   let url: string;
   let publicBaseUrl: string;
   const anonymous: Client[] = [];
 
   beforeAll(async () => {
-    fx = await openStackFixture();
+    fx = await openStack();
     url = fx.servers[0]!.url;
     publicBaseUrl = fx.servers[0]!.runtime.config.publicBaseUrl;
   });
@@ -63,7 +63,7 @@ describe('customer pages: checkout URL and public tracking links', () => {
   };
   const place = async () => {
     const customerId = newId();
-    const customer = await fx.stack.token(customerId);
+    const customer = await fx.token(customerId);
     const { body } = await graphql(url, CREATE, { token: customer, variables: { input: INPUT } });
     expect(body.errors).toBeUndefined();
     return {
@@ -102,7 +102,7 @@ describe('customer pages: checkout URL and public tracking links', () => {
     expect(
       (await graphql(url, ORDER, { token: fx.operator, variables: { id: order.id } })).body.data.order,
     ).toMatchObject({ orderStatus: 'DRAFT', checkoutUrl: null });
-    const stranger = await graphql(url, ORDER, { token: await fx.stack.token(newId()), variables: { id: order.id } });
+    const stranger = await graphql(url, ORDER, { token: await fx.token(newId()), variables: { id: order.id } });
     expect(stranger.body.data.order).toBeNull();
     expect(stranger.body.errors[0].extensions.code).toBe('NOT_FOUND');
 
@@ -196,10 +196,10 @@ describe('customer pages: checkout URL and public tracking links', () => {
 
     const refused = await graphql(url, REVOKE, { token: customer, variables: { id: order.id } });
     expect(refused.body.errors[0].extensions.code).toBe('FORBIDDEN');
-    const stranger = await graphql(url, REVOKE, { token: await fx.stack.token(newId()), variables: { id: order.id } });
+    const stranger = await graphql(url, REVOKE, { token: await fx.token(newId()), variables: { id: order.id } });
     expect(stranger.body.errors[0].extensions.code).toBe('FORBIDDEN');
     const strangerIssue = await graphql(url, ISSUE, {
-      token: await fx.stack.token(newId()),
+      token: await fx.token(newId()),
       variables: { id: order.id },
     });
     expect(strangerIssue.body.errors[0].extensions.code).toBe('NOT_FOUND');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { measureCommand } from '../../../src/metrics.ts';
 import { AppError } from '../../../src/domain/errors.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/db.ts';
-import { graphql, startApp, type RunningApp } from '../../support/http.ts';
+import { graphql, type RunningApp, startApp } from '../../support/http.ts';
 
 describe('health, readiness and metrics', () => {
   let db: TestDatabase;

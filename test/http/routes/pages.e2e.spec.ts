@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from '../../support/http.ts';
+import { type RunningApp, startApp } from '../../support/http.ts';
 
 describe('the pages served by the API server', () => {
   let dir: string;

@@ -1,14 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { openStackFixture, type StackFixture } from '../../support/stack.ts';
+import { openStack, type Stack } from '../../support/stack.ts';
 
 describe('/readyz says which payments run', () => {
-  const fixtures: StackFixture[] = [];
+  const fixtures: Stack[] = [];
   afterAll(async () => {
     for (const fixture of fixtures) await fixture.close();
   });
 
   const readyz = async (env: Record<string, string>) => {
-    const fixture = await openStackFixture(1, env);
+    const fixture = await openStack({ env });
     fixtures.push(fixture);
     const response = await fetch(`${fixture.servers[0]!.url}/readyz`);
     expect(response.status).toBe(200);

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newUserId, request, startStack, type Stack } from '../../../support/rest-stack.ts';
+import { newId, request } from '../../../support/http.ts';
+import { openStack, type Stack } from '../../../support/stack.ts';
 
 describe('the OpenAPI document at /docs', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ docs: true });
+    stack = await openStack({ payments: 'stripe' });
   });
   afterAll(() => stack.close());
 
@@ -33,13 +34,11 @@ describe('the OpenAPI document at /docs', () => {
     const createExample = spec.paths['/api/production'].post.requestBody.content['application/json'].schema.example;
     const patchExample =
       spec.paths['/api/production/{id}'].patch.requestBody.content['application/json'].schema.example;
-    const customer = await stack.token(newUserId());
+    const customer = await stack.token(newId());
     const created = await request(stack.url, 'POST', '/api/production', { token: customer, body: createExample });
     expect(created.status).toBe(201);
-    const operatorId = newUserId();
-    stack.operators.add(operatorId);
     const patched = await request(stack.url, 'PATCH', `/api/production/${created.body.orderId}`, {
-      token: await stack.token(operatorId),
+      token: stack.operator,
       body: patchExample,
     });
     expect(patched.status).toBe(200);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql } from '../../../support/http.ts';
-import { newId, openStackFixture, type StackFixture } from '../../../support/stack.ts';
+import { graphql, newId } from '../../../support/http.ts';
+import { openStack, type Stack } from '../../../support/stack.ts';
 
 const SEEDED = [
   'canvas-tote',
@@ -14,11 +14,11 @@ const SEEDED = [
 ];
 
 describe('garment images from our own origin', () => {
-  let fx: StackFixture;
+  let fx: Stack;
   let url: string;
   let publicBaseUrl: string;
   beforeAll(async () => {
-    fx = await openStackFixture();
+    fx = await openStack();
     url = fx.servers[0]!.url;
     publicBaseUrl = fx.servers[0]!.runtime.config.publicBaseUrl;
   });
@@ -50,7 +50,7 @@ describe('garment images from our own origin', () => {
   });
 
   it("shows an order's garment picture from here too", async () => {
-    const customer = await fx.stack.token(newId());
+    const customer = await fx.token(newId());
     const { body } = await graphql(
       url,
       'mutation ($input: CreateProductionOrderInput!) { createProductionOrder(input: $input) { order { garment { imageUrl } } } }',

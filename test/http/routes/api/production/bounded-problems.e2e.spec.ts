@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newUserId, orderBody, startStack, type JsonResponse, type Stack } from '../../../../support/rest-stack.ts';
+import { type JsonResponse, newId } from '../../../../support/http.ts';
+import { openStack, orderBody, type Stack } from '../../../../support/stack.ts';
 
 /** Answers with their size in bytes, as the client received them. */
 async function post(
@@ -29,11 +30,9 @@ describe('bounded refusals', () => {
   let customer: string;
   let operator: string;
   beforeAll(async () => {
-    stack = await startStack({ simulated: true });
-    customer = await stack.token(newUserId());
-    const operatorId = newUserId();
-    stack.operators.add(operatorId);
-    operator = await stack.token(operatorId);
+    stack = await openStack();
+    customer = await stack.token(newId());
+    operator = stack.operator;
   });
   afterAll(() => stack.close());
 
@@ -98,7 +97,7 @@ describe('bounded refusals', () => {
   });
 
   it('refuses 10,000 bulk items with a small answer', async () => {
-    const items = Array.from({ length: 10_000 }, () => ({ id: newUserId() }));
+    const items = Array.from({ length: 10_000 }, () => ({ id: newId() }));
     const answer = await post(stack.url, '/graphql', operator, {
       query: 'mutation($input: BulkSetOrderStatusInput!) { bulkSetOrderStatus(input: $input) { results { id } } }',
       variables: { input: { items, status: 'CANCELED', message: 'x' } },

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newUserId, orderBody, request, startStack, type Stack } from '../../../../support/rest-stack.ts';
+import { newId, request } from '../../../../support/http.ts';
+import { openStack, orderBody, type Stack } from '../../../../support/stack.ts';
 
 describe('POST /api/production with an Idempotency-Key', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await openStack({ payments: 'stripe' });
   });
   afterAll(() => stack.close());
 
@@ -18,7 +19,7 @@ describe('POST /api/production with an Idempotency-Key', () => {
     stack.fake!.requests.filter((r) => r.path === '/v1/checkout/sessions' && r.params.client_reference_id === orderId);
 
   it('answers a repeat exactly as the first time, with one order and one Checkout session', async () => {
-    const userId = newUserId();
+    const userId = newId();
     const first = await post(userId, 'order-attempt-1');
     const before = await stack.eventCount();
     const again = await post(userId, 'order-attempt-1');
@@ -30,7 +31,7 @@ describe('POST /api/production with an Idempotency-Key', () => {
   });
 
   it('makes one order of five concurrent requests with the same key', async () => {
-    const userId = newUserId();
+    const userId = newId();
     const answers = await Promise.all(Array.from({ length: 5 }, () => post(userId, 'double-click')));
     expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201]);
     expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
@@ -39,14 +40,14 @@ describe('POST /api/production with an Idempotency-Key', () => {
   });
 
   it('keeps the keys of different users apart', async () => {
-    const a = await post(newUserId(), 'same-key');
-    const b = await post(newUserId(), 'same-key');
+    const a = await post(newId(), 'same-key');
+    const b = await post(newId(), 'same-key');
     expect(a.body.orderId).not.toBe(b.body.orderId);
     expect(a.body.reference).not.toBe(b.body.reference);
   });
 
   it('refuses the same key with a different order, and writes nothing', async () => {
-    const userId = newUserId();
+    const userId = newId();
     await post(userId, 'reused');
     const before = await stack.eventCount();
     const other = await post(userId, 'reused', orderBody({ sizes: [{ size: 'S', quantity: 9 }] }));
@@ -58,7 +59,7 @@ describe('POST /api/production with an Idempotency-Key', () => {
   });
 
   it('answers 502 while Stripe is down, and a retry with the same key completes the same order', async () => {
-    const userId = newUserId();
+    const userId = newId();
     stack.fake!.failNext('/v1/checkout/sessions', 503, 3);
     const down = await post(userId, 'stripe-down');
     expect(down.status).toBe(502);

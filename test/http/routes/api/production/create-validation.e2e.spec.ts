@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newUserId, orderBody, request, startStack, type Stack } from '../../../../support/rest-stack.ts';
+import { newId, request } from '../../../../support/http.ts';
+import { openStack, orderBody, type Stack } from '../../../../support/stack.ts';
 
 describe('POST /api/production refuses bad input', () => {
   let stack: Stack;
   let token: string;
   beforeAll(async () => {
-    stack = await startStack();
-    token = await stack.token(newUserId());
+    stack = await openStack({ payments: 'stripe' });
+    token = await stack.token(newId());
   });
   afterAll(() => stack.close());
 

@@ -1,26 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql, subscribeSse } from '../../../../support/http.ts';
+import { graphql, newId, request, subscribeSse } from '../../../../support/http.ts';
+import { openStack, ORDER_TOTAL_CENTS, orderBody, PUBLIC_BASE_URL, type Stack } from '../../../../support/stack.ts';
 import { deliver } from '../../../../webhooks/deliver.ts';
 import { checkoutSession, stripeEvent } from '../../../../webhooks/stripe-fixtures.ts';
-import {
-  newUserId,
-  ORDER_TOTAL_CENTS,
-  orderBody,
-  PUBLIC_BASE_URL,
-  request,
-  startStack,
-  type Stack,
-} from '../../../../support/rest-stack.ts';
 
 describe('placing a production order and paying it through Stripe', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await openStack({ payments: 'stripe' });
   });
   afterAll(() => stack.close());
 
   it('creates the draft order, opens exactly the specified Checkout session, and a paid webhook submits it, visible over GraphQL and to a subscriber', async () => {
-    const userId = newUserId();
+    const userId = newId();
     const token = await stack.token(userId);
     const created = await request(stack.url, 'POST', '/api/production', {
       token,

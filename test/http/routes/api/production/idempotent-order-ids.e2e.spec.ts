@@ -2,9 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadInstallationSecret } from '../../../../../src/db/installationSecret.ts';
 import { migrate } from '../../../../../src/db/migrate.ts';
-import { openStackFixture, type Server, type StackFixture } from '../../../../support/stack.ts';
+import { request } from '../../../../support/http.ts';
+import { openStack, orderBody, type Server, type Stack } from '../../../../support/stack.ts';
 import { createTestDatabase, type TestDatabase } from '../../../../support/db.ts';
-import { orderBody, request } from '../../../../support/rest-stack.ts';
 
 /** The order id a key gave before installations had a secret: v5 of a namespace fixed in the source. */
 function formerOrderId(userId: string, key: string): string {
@@ -21,21 +21,21 @@ function formerOrderId(userId: string, key: string): string {
 }
 
 describe('order ids made from idempotency keys', () => {
-  let here: StackFixture;
-  let elsewhere: StackFixture;
+  let here: Stack;
+  let elsewhere: Stack;
   beforeAll(async () => {
     // Two server processes on one database (one installation), and a second installation.
-    here = await openStackFixture(2);
-    elsewhere = await openStackFixture(1);
+    here = await openStack({ servers: 2 });
+    elsewhere = await openStack();
   });
   afterAll(async () => {
     await here?.close();
     await elsewhere?.close();
   });
 
-  const create = async (fixture: StackFixture, server: Server, userId: string, key: string) => {
+  const create = async (fixture: Stack, server: Server, userId: string, key: string) => {
     const answer = await request(server.url, 'POST', '/api/production', {
-      token: await fixture.stack.token(userId),
+      token: await fixture.token(userId),
       body: orderBody(),
       headers: { 'idempotency-key': key },
     });
@@ -64,8 +64,8 @@ describe('order ids made from idempotency keys', () => {
 
   it('follow ID_SECRET when it is given: installations configured with one secret derive the same ids', async () => {
     const ID_SECRET = `id-secret-${randomUUID()}`;
-    const one = await openStackFixture(1, { ID_SECRET });
-    const two = await openStackFixture(1, { ID_SECRET });
+    const one = await openStack({ env: { ID_SECRET } });
+    const two = await openStack({ env: { ID_SECRET } });
     try {
       const userId = randomUUID();
       const a = await create(one, one.servers[0]!, userId, 'configured');

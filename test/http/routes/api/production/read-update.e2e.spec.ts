@@ -1,29 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../../../support/http.ts';
+import { newId, request, waitFor } from '../../../../support/http.ts';
+import { openStack, ORDER_TOTAL_CENTS, orderBody, type Stack } from '../../../../support/stack.ts';
 import { deliver } from '../../../../webhooks/deliver.ts';
 import { checkoutSession, refundedCharge, stripeEvent } from '../../../../webhooks/stripe-fixtures.ts';
-import {
-  newUserId,
-  ORDER_TOTAL_CENTS,
-  orderBody,
-  request,
-  startStack,
-  type Stack,
-} from '../../../../support/rest-stack.ts';
 
 describe('GET and PATCH /api/production/:id', () => {
   let stack: Stack;
   let operatorToken: string;
   beforeAll(async () => {
-    stack = await startStack();
-    const operatorId = newUserId();
-    stack.operators.add(operatorId);
-    operatorToken = await stack.token(operatorId);
+    stack = await openStack({ payments: 'stripe' });
+    operatorToken = stack.operator;
   });
   afterAll(() => stack.close());
 
   async function placeOrder(body = orderBody()) {
-    const userId = newUserId();
+    const userId = newId();
     const token = await stack.token(userId);
     const created = await request(stack.url, 'POST', '/api/production', { token, body });
     expect(created.status).toBe(201);
@@ -105,7 +96,7 @@ describe('GET and PATCH /api/production/:id', () => {
 
   it('hides an order from another customer exactly as a missing one', async () => {
     const order = await placeOrder();
-    const stranger = await stack.token(newUserId());
+    const stranger = await stack.token(newId());
     const theirs = await get(order.orderId, stranger);
     const missing = await get('7b0c3a52-95c4-4c39-9f2d-3b1c1d8a0d11', stranger);
     expect(theirs.status).toBe(404);

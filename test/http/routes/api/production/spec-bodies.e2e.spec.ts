@@ -1,25 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../../../support/http.ts';
+import { newId, request, waitFor } from '../../../../support/http.ts';
+import { openStack, ORDER_TOTAL_CENTS, orderBody, type Stack } from '../../../../support/stack.ts';
 import { deliver } from '../../../../webhooks/deliver.ts';
 import { checkoutSession, stripeEvent } from '../../../../webhooks/stripe-fixtures.ts';
-import {
-  newUserId,
-  ORDER_TOTAL_CENTS,
-  orderBody,
-  request,
-  startStack,
-  type Stack,
-} from '../../../../support/rest-stack.ts';
 
 /** The REST API as the spec writes it: its PATCH body, the list of orders, the catalog. */
 describe('REST as the spec has it', () => {
   let stack: Stack;
   let operatorToken: string;
   beforeAll(async () => {
-    stack = await startStack();
-    const operatorId = newUserId();
-    stack.operators.add(operatorId);
-    operatorToken = await stack.token(operatorId);
+    stack = await openStack({ payments: 'stripe' });
+    operatorToken = stack.operator;
   });
   afterAll(() => stack.close());
 
@@ -30,7 +21,7 @@ describe('REST as the spec has it', () => {
   }
 
   it('takes the spec’s PATCH body { priority: "hold", notes }: the hold gets a default reason, shown on the timeline', async () => {
-    const userId = newUserId();
+    const userId = newId();
     const token = await stack.token(userId);
     const order = await placeOrder(token);
     const sessionId = (await stack.orderEvents(order.orderId)).find((e) => e.type === 'CheckoutSessionOpened');
@@ -65,12 +56,12 @@ describe('REST as the spec has it', () => {
   });
 
   it('lists the caller’s orders newest first, in pages, with the GraphQL filters; operators see everyone’s', async () => {
-    const userId = newUserId();
+    const userId = newId();
     const token = await stack.token(userId);
     const first = await placeOrder(token);
     const second = await placeOrder(token, orderBody({ priority: 'rush', notes: 'for the fair' }));
     const third = await placeOrder(token);
-    const other = await placeOrder(await stack.token(newUserId()));
+    const other = await placeOrder(await stack.token(newId()));
 
     const page1 = await request(stack.url, 'GET', '/api/production?first=2', { token });
     expect(page1.status).toBe(200);
@@ -92,14 +83,14 @@ describe('REST as the spec has it', () => {
 
     const mine = await request(stack.url, 'GET', '/api/production?first=200', { token });
     expect(mine.body.orders.map((o: { id: string }) => o.id)).not.toContain(other.orderId);
-    const forbidden = await request(stack.url, 'GET', `/api/production?userId=${newUserId()}`, { token });
+    const forbidden = await request(stack.url, 'GET', `/api/production?userId=${newId()}`, { token });
     expect(forbidden.status).toBe(403);
     const everyone = await request(stack.url, 'GET', `/api/production?userId=${userId}`, { token: operatorToken });
     expect(everyone.body.orders).toHaveLength(3);
   });
 
   it('refuses a bad list query with every invalid parameter named', async () => {
-    const token = await stack.token(newUserId());
+    const token = await stack.token(newId());
     const answer = await request(stack.url, 'GET', '/api/production?status=shipped&first=0&createdFrom=yesterday', {
       token,
     });

@@ -2,8 +2,8 @@ import { connect } from 'node:net';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql, subscribeSse } from '../../../../support/http.ts';
-import { newUserId, orderBody, request, startStack, type Stack } from '../../../../support/rest-stack.ts';
+import { graphql, newId, request, subscribeSse } from '../../../../support/http.ts';
+import { openStack, orderBody, type Stack } from '../../../../support/stack.ts';
 
 const NUL = 'a\u0000b';
 const LONE_SURROGATE = 'a\ud800b';
@@ -19,11 +19,9 @@ describe('text PostgreSQL cannot store (NUL, lone surrogates)', () => {
   let operator: string;
   let orderId: string;
   beforeAll(async () => {
-    stack = await startStack({ simulated: true });
-    customer = await stack.token(newUserId());
-    const operatorId = newUserId();
-    stack.operators.add(operatorId);
-    operator = await stack.token(operatorId);
+    stack = await openStack();
+    customer = await stack.token(newId());
+    operator = stack.operator;
     const created = await request(stack.url, 'POST', '/api/production', { token: customer, body: orderBody() });
     expect(created.status).toBe(201);
     orderId = created.body.orderId;

@@ -1,30 +1,21 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../../../support/http.ts';
-import {
-  newUserId,
-  ORDER_TOTAL_CENTS,
-  orderBody,
-  PUBLIC_BASE_URL,
-  request,
-  startStack,
-  type Stack,
-} from '../../../../support/rest-stack.ts';
+import { newId, request, waitFor } from '../../../../support/http.ts';
+import { openStack, ORDER_TOTAL_CENTS, orderBody, PUBLIC_BASE_URL, type Stack } from '../../../../support/stack.ts';
 
 describe('simulated payments (no STRIPE_SECRET_KEY)', () => {
   let stack: Stack;
   /** The app's log lines (info and up), to check what the access log shows. */
   const logLines: string[] = [];
   beforeAll(async () => {
-    stack = await startStack({
-      simulated: true,
+    stack = await openStack({
       logger: { level: 'info', stream: { write: (line: string) => void logLines.push(line) } },
     });
   });
   afterAll(() => stack.close());
 
   async function placeOrder() {
-    const userId = newUserId();
+    const userId = newId();
     const token = await stack.token(userId);
     const created = await request(stack.url, 'POST', '/api/production', { token, body: orderBody() });
     expect(created.status).toBe(201);
@@ -146,7 +137,7 @@ describe('simulated payments (no STRIPE_SECRET_KEY)', () => {
   });
 
   it('keeps one session per order: repeated and racing checkout creations answer the recorded one', async () => {
-    const userId = newUserId();
+    const userId = newId();
     const created = await stack.commands.createOrder(
       {
         designUrl: 'https://cdn.example.com/designs/fox.png',
@@ -156,8 +147,10 @@ describe('simulated payments (no STRIPE_SECRET_KEY)', () => {
       { actor: { type: 'customer', id: userId } },
     );
     const { orderId } = created;
-    const opened = await Promise.all(Array.from({ length: 5 }, () => stack.payments.checkout.open(orderId)));
-    const again = await stack.payments.checkout.open(orderId);
+    const opened = await Promise.all(
+      Array.from({ length: 5 }, () => stack.first.runtime.payments.checkout.open(orderId)),
+    );
+    const again = await stack.first.runtime.payments.checkout.open(orderId);
     const urls = new Set([...opened, again].map((o) => o.checkoutUrl));
     expect(urls.size).toBe(1);
     expect([...urls][0]).toMatch(SESSION_URL);
@@ -165,7 +158,7 @@ describe('simulated payments (no STRIPE_SECRET_KEY)', () => {
   });
 
   it('answers a retried keyed create with the same checkout URL, also when the retries race', async () => {
-    const token = await stack.token(newUserId());
+    const token = await stack.token(newId());
     const post = () =>
       request(stack.url, 'POST', '/api/production', {
         token,
@@ -219,10 +212,8 @@ describe('simulated payments (no STRIPE_SECRET_KEY)', () => {
   it('refunds a canceled paid order with a simulated charge.refunded through the same webhook', async () => {
     const order = await placeOrder();
     await pay(order.checkoutUrl);
-    const operatorId = newUserId();
-    stack.operators.add(operatorId);
     const canceled = await request(stack.url, 'PATCH', `/api/production/${order.orderId}`, {
-      token: await stack.token(operatorId),
+      token: stack.operator,
       body: { status: 'canceled', message: 'Out of stock' },
     });
     expect(canceled.status).toBe(200);

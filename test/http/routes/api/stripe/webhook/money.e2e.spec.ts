@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboxStreamId } from '../../../../../../src/webhooks/inbox.ts';
-import { graphql, waitFor, type Json } from '../../../../../support/http.ts';
-import {
-  newUserId,
-  ORDER_TOTAL_CENTS,
-  orderBody,
-  request,
-  startStack,
-  type Stack,
-} from '../../../../../support/rest-stack.ts';
+import { graphql, type Json, newId, request, waitFor } from '../../../../../support/http.ts';
+import { openStack, ORDER_TOTAL_CENTS, orderBody, type Stack } from '../../../../../support/stack.ts';
 import { deliver } from '../../../../../webhooks/deliver.ts';
 import {
   checkoutSession,
@@ -47,16 +40,14 @@ describe('the money Stripe reports after a payment', () => {
   let stack: Stack;
   let operatorToken: string;
   beforeAll(async () => {
-    stack = await startStack();
-    const operatorId = newUserId();
-    stack.operators.add(operatorId);
-    operatorToken = await stack.token(operatorId);
+    stack = await openStack({ payments: 'stripe' });
+    operatorToken = stack.operator;
   });
   afterAll(() => stack.close());
 
   /** A draft order placed over REST, with its Checkout session; paid through the signed webhook unless `paid` is false. */
   async function placeOrder(paid = true): Promise<PaidOrder> {
-    const userId = newUserId();
+    const userId = newId();
     const created = await request(stack.url, 'POST', '/api/production', {
       token: await stack.token(userId),
       body: orderBody(),

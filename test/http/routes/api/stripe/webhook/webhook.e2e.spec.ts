@@ -2,28 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebhookInbox, inboxStreamId } from '../../../../../../src/webhooks/inbox.ts';
 import { createStripeEventProcessor } from '../../../../../../src/webhooks/processor.ts';
-import { waitFor } from '../../../../../support/http.ts';
-import {
-  newUserId,
-  ORDER_TOTAL_CENTS,
-  orderBody,
-  request,
-  startStack,
-  type Stack,
-} from '../../../../../support/rest-stack.ts';
+import { newId, request, waitFor } from '../../../../../support/http.ts';
+import { openStack, ORDER_TOTAL_CENTS, orderBody, type Stack } from '../../../../../support/stack.ts';
 import { deliver } from '../../../../../webhooks/deliver.ts';
 import { checkoutSession, refundedCharge, stripeEvent } from '../../../../../webhooks/stripe-fixtures.ts';
 
 describe('the Stripe webhook', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await openStack({ payments: 'stripe' });
   });
   afterAll(() => stack.close());
 
   /** A draft order placed over REST, with its Checkout session. */
   async function placeOrder(): Promise<{ orderId: string; userId: string; sessionId: string }> {
-    const userId = newUserId();
+    const userId = newId();
     const created = await request(stack.url, 'POST', '/api/production', {
       token: await stack.token(userId),
       body: orderBody(),
@@ -194,9 +187,7 @@ describe('the Stripe webhook', () => {
     });
     expect(await statusOf(order.orderId)).toBe('draft');
     // Operators see the flag on the order.
-    const operatorId = newUserId();
-    stack.operators.add(operatorId);
-    const operatorToken = await stack.token(operatorId);
+    const operatorToken = stack.operator;
     await waitFor(async () => {
       const shown = await request(stack.url, 'GET', `/api/production/${order.orderId}`, { token: operatorToken });
       expect(shown.body.order).toMatchObject({ orderStatus: 'draft', payment: { mismatch: true } });
@@ -204,7 +195,7 @@ describe('the Stripe webhook', () => {
   });
 
   it('answers 200 for an order nobody knows and records why it was ignored', async () => {
-    const event = paidEvent({ orderId: randomUUID(), userId: newUserId(), sessionId: 'cs_test_unknown' });
+    const event = paidEvent({ orderId: randomUUID(), userId: newId(), sessionId: 'cs_test_unknown' });
     const answer = await deliver(stack.url, event);
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining('NOT_FOUND') });
