@@ -13,7 +13,7 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.spec.ts'],
-    globalSetup: ['test/support/globalSetup.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
     // 2 cores: two test files at a time keeps PostgreSQL and the runner from starving each other.
     maxWorkers: 2,
     testTimeout: 60_000,

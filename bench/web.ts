@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import type { Json } from '../test/http/harness.ts';
+import { type Json } from '../test/support/http.ts';
 import { launchBrowser } from '../test/support/browser.ts';
 import type { Browser } from 'playwright-core';
 import { startBenchServer, type BenchServer } from './graphql/server.ts';

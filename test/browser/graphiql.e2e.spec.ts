@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSkipReason, keepScreenshot, launchBrowser } from '../support/browser.ts';
-import { newId, openStackFixture, type StackFixture } from '../http/stack.ts';
+import { newId } from '../support/http.ts';
+import { openStack, type Stack } from '../support/stack.ts';
 
 const skipReason = browserSkipReason();
 if (skipReason) console.warn(`GraphiQL browser test skipped: ${skipReason}`);
@@ -13,12 +14,12 @@ if (skipReason) console.warn(`GraphiQL browser test skipped: ${skipReason}`);
  * CSP violation and without one request leaving the origin.
  */
 describe.skipIf(skipReason)('GraphiQL and the API docs in Chromium', () => {
-  let fx: StackFixture;
+  let fx: Stack;
   let browser: Browser;
   let base: string;
 
   beforeAll(async () => {
-    fx = await openStackFixture();
+    fx = await openStack();
     base = fx.servers[0]!.url;
     browser = await launchBrowser();
   });
@@ -83,7 +84,7 @@ describe.skipIf(skipReason)('GraphiQL and the API docs in Chromium', () => {
     await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.press('Delete');
     const userId = newId();
-    const token = await fx.stack.token(userId);
+    const token = await fx.token(userId);
     await page.keyboard.type('{ viewer { id isOperator } }');
 
     // The token goes in the Headers tab, as the start banner tells developers to do.

@@ -1,11 +1,11 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatedPaymentIntentId } from '../../src/payments/simulatedObjects.ts';
-import { newId } from '../http/stack.ts';
+import { newId } from '../support/http.ts';
 import { deliver } from '../webhooks/deliver.ts';
-import { disputeObject, stripeEvent } from '../webhooks/stripeFixtures.ts';
+import { disputeObject, stripeEvent } from '../webhooks/stripe-fixtures.ts';
 import { browserSkipReason, keepScreenshot, seriousAxeViolations } from '../support/browser.ts';
-import { openPagesFixture, type PagesFixture } from './pagesHarness.ts';
+import { openPagesFixture, type PagesFixture } from '../support/pages.ts';
 
 const skip = browserSkipReason();
 const WAIT = { timeout: 15_000 };
@@ -187,8 +187,8 @@ describe.skipIf(skip)("the operator's order page", () => {
     const { order, context } = await paidOrder();
     await context.close();
     const secondOperator = newId();
-    await fx.stack.grantOperator(secondOperator);
-    const otherContext = await fx.context(await fx.stack.token(secondOperator));
+    await fx.grantOperator(secondOperator);
+    const otherContext = await fx.context(await fx.token(secondOperator));
 
     const first = await opsPage(order.id);
     const second = await opsPage(order.id, otherContext);
@@ -317,7 +317,7 @@ describe.skipIf(skip)("the operator's order page", () => {
       dueBy,
     });
     const answer = await deliver(fx.url, stripeEvent('charge.dispute.created', dispute), {
-      secret: fx.stack.first.runtime.payments.webhookSecrets[0]!,
+      secret: fx.first.runtime.payments.webhookSecrets[0]!,
     });
     expect(answer.body).toMatchObject({ outcome: 'applied' });
     const flag = page.locator('[data-flag="disputed"]');

@@ -3,8 +3,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/order/index.ts';
 import { browserSkipReason, keepScreenshot, seriousAxeViolations } from '../support/browser.ts';
-import { newId } from '../http/stack.ts';
-import { openPagesFixture, type PagesFixture } from './pagesHarness.ts';
+import { newId } from '../support/http.ts';
+import { openPagesFixture, type PagesFixture } from '../support/pages.ts';
 
 const skip = browserSkipReason();
 const stripe: Actor = { type: 'stripe', id: 'stripe' };
@@ -26,7 +26,7 @@ describe.skipIf(skip)('the operator order list, /ops/orders', () => {
 
   /** Orders straight through the command service (fast), some paid, some rush; then the read model caught up. */
   async function seed(count: number): Promise<Seeded[]> {
-    const { commands } = fx.stack.first.runtime;
+    const { commands } = fx.first.runtime;
     const made: Seeded[] = [];
     for (let i = 0; i < count; i++) {
       const rush = i % 5 === 0;
@@ -79,9 +79,7 @@ describe.skipIf(skip)('the operator order list, /ops/orders', () => {
   }
 
   async function eventCount(): Promise<number> {
-    const { rows } = await fx.stack.first.runtime.pool.query<{ n: string }>(
-      'select count(*)::text as n from es_events',
-    );
+    const { rows } = await fx.first.runtime.pool.query<{ n: string }>('select count(*)::text as n from es_events');
     return Number(rows[0]?.n ?? 0);
   }
 
@@ -345,7 +343,7 @@ describe.skipIf(skip)('the operator order list, /ops/orders', () => {
   it('refuses to select all of more than 1,000 matching orders (narrow the filter) and sends nothing; at 1,000 it selects them', async () => {
     // One customer's 1,001 drafts, straight through the command service, 20 at a time: the oldest
     // marked apart, so a filter on the mark leaves exactly 1,000.
-    const { commands } = fx.stack.first.runtime;
+    const { commands } = fx.first.runtime;
     const owner: Actor = { type: 'customer', id: newId() };
     const oldest = await commands.createOrder({ ...design, notes: 'bulk-limit odd one' }, { actor: owner });
     for (let made = 0; made < 1000; made += 20) {

@@ -1,7 +1,7 @@
 import { chromium, type WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSkipReason, chromiumPath, keepScreenshot } from '../support/browser.ts';
-import { openPagesFixture, type PagesFixture } from './pagesHarness.ts';
+import { openPagesFixture, type PagesFixture } from '../support/pages.ts';
 
 const skip = browserSkipReason();
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSkipReason, keepScreenshot, seriousAxeViolations } from '../support/browser.ts';
-import { openPagesFixture, type PagesFixture } from './pagesHarness.ts';
+import { openPagesFixture, type PagesFixture } from '../support/pages.ts';
 
 const skip = browserSkipReason();
 const ORDER_FIELDS = 'id orderStatus version position';

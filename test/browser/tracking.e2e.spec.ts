@@ -2,7 +2,7 @@
 // trackOrder and trackedOrderUpdated are served there.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSkipReason, keepScreenshot, seriousAxeViolations } from '../support/browser.ts';
-import { openPagesFixture, type PagesFixture } from './pagesHarness.ts';
+import { openPagesFixture, type PagesFixture } from '../support/pages.ts';
 
 const skip = browserSkipReason();
 

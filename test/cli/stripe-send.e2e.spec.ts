@@ -6,16 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.ts';
 import { loadOrder } from '../../src/commands/order/orderStream.ts';
 import { loadDevWebhookSecret } from '../../src/payments/devWebhookSecret.ts';
-import { openStackFixture, type StackFixture } from '../http/stack.ts';
-import { ORDER_TOTAL_CENTS, orderBody, request } from '../rest/harness.ts';
+import { request } from '../support/http.ts';
+import { openStack, ORDER_TOTAL_CENTS, orderBody, type Stack } from '../support/stack.ts';
 
 describe('npm run cli -- stripe send (simulated payments, a running server)', () => {
-  let fixture: StackFixture;
+  let fixture: Stack;
   let dataDir: string;
   let env: Record<string, string>;
   beforeAll(async () => {
     // Two server processes on one database: both must accept what the CLI signs.
-    fixture = await openStackFixture(2);
+    fixture = await openStack({ servers: 2 });
     // The CLI's own data dir: it shares the server's database, not its files.
     dataDir = await mkdtemp(join(tmpdir(), 'po-cli-stripe-'));
     await chmod(dataDir, 0o755);
@@ -40,7 +40,7 @@ describe('npm run cli -- stripe send (simulated payments, a running server)', ()
   const url = () => fixture.servers[0]?.url ?? '';
 
   async function placeOrder() {
-    const token = await fixture.stack.token(randomUUID());
+    const token = await fixture.token(randomUUID());
     const created = await request(url(), 'POST', '/api/production', { token, body: orderBody() });
     expect(created.status).toBe(201);
     return { ...(created.body as { orderId: string; reference: string }), token };
@@ -63,7 +63,7 @@ describe('npm run cli -- stripe send (simulated payments, a running server)', ()
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
-  const stateOf = async (orderId: string) => (await loadOrder(fixture.stack.first.runtime.eventStore, orderId)).state;
+  const stateOf = async (orderId: string) => (await loadOrder(fixture.first.runtime.eventStore, orderId)).state;
 
   it('pays a draft, refunds it, flags a failed refund and a dispute, each through the signed webhook, and says what happened', async () => {
     const order = await placeOrder();

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { comparePositions, type EventStore, type NewEvent } from '../../src/eventstore/eventStore.ts';
-import { describeSubscriptionContract } from './contractSubscriptions.ts';
-import { describeStressContract } from './contractStress.ts';
+import { describeSubscriptionContract } from './contract-subscriptions.ts';
+import { describeStressContract } from './contract-stress.ts';
 import { newEvents, readEverything, uniquePrefix, untilReadable } from './support.ts';
 
 /** What a contract run needs from an adapter: a ready store and a way to dispose of it. */

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { startFreezingProxy, type FreezingProxy } from '../support/proxy.ts';
-import { graphql, waitFor, type GraphQLResponse } from './harness.ts';
-import { createStack, newId, type Stack } from './stack.ts';
+import { graphql, type GraphQLResponse, newId, waitFor } from '../support/http.ts';
+import { type ServerStack, startStack } from '../support/stack.ts';
 
 /** Short bounds so the test is quick: a request against a dead or frozen database answers within about QUERY_TIMEOUT_MS (+ CONNECT_TIMEOUT_MS). */
 const CONNECT_TIMEOUT_MS = 1000;
@@ -30,7 +30,7 @@ const codes = (response: GraphQLResponse): unknown[] =>
 describe('a database that is frozen or down', () => {
   let db: TestDatabase;
   let proxy: FreezingProxy;
-  let stack: Stack;
+  let stack: ServerStack;
   let url: string;
   let customer: string;
 
@@ -43,10 +43,12 @@ describe('a database that is frozen or down', () => {
     proxied.hostname = '127.0.0.1';
     proxied.port = String(proxy.port);
     proxied.searchParams.delete('host');
-    stack = await createStack(proxied.toString(), {
-      DATABASE_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS),
-      DATABASE_STATEMENT_TIMEOUT_MS: '1000',
-      DATABASE_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS),
+    stack = await startStack(proxied.toString(), {
+      env: {
+        DATABASE_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS),
+        DATABASE_STATEMENT_TIMEOUT_MS: '1000',
+        DATABASE_QUERY_TIMEOUT_MS: String(QUERY_TIMEOUT_MS),
+      },
     });
     url = stack.first.url;
     customer = await stack.token(newId());

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AppError } from '../../src/domain/errors.ts';
-import { newUserId, startApp, type RunningApp } from './harness.ts';
+import { newId, type RunningApp, startApp } from '../support/http.ts';
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -49,19 +49,19 @@ describe('errors and authentication over HTTP', () => {
   const get = (path: string, headers: Record<string, string> = {}) => fetch(`${running.url}${path}`, { headers });
 
   it('answers a valid token with its viewer, and no token as anonymous', async () => {
-    const userId = newUserId();
+    const userId = newId();
     const signedIn = await get('/test/me', { authorization: `Bearer ${await running.token(userId)}` });
     expect(await signedIn.json()).toEqual({ viewer: { id: userId, isOperator: false } });
     expect(await (await get('/test/me')).json()).toEqual({ viewer: null });
   });
 
   it.each([
-    ['an expired token', async () => running.token(newUserId(), { now: new Date(Date.now() - 13 * 3600_000) })],
+    ['an expired token', async () => running.token(newId(), { now: new Date(Date.now() - 13 * 3600_000) })],
     [
       'a token signed with another secret',
-      async () => running.token(newUserId(), { secret: 'another-secret-of-at-least-32-characters!' }),
+      async () => running.token(newId(), { secret: 'another-secret-of-at-least-32-characters!' }),
     ],
-    ['a token for another audience', async () => running.token(newUserId(), { audience: 'anon' })],
+    ['a token for another audience', async () => running.token(newId(), { audience: 'anon' })],
     [
       'an unsigned token (alg: none)',
       () =>

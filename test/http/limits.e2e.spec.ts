@@ -5,14 +5,14 @@ import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLContext } from '../../src/http/graphql/context.ts';
 import {
-  newUserId,
+  type Json,
+  newId,
+  type RunningApp,
+  type SseSubscription,
   startApp,
   subscribeSse,
   waitFor,
-  type Json,
-  type RunningApp,
-  type SseSubscription,
-} from './harness.ts';
+} from '../support/http.ts';
 
 /** A stand-in for the order feed; signed-out viewers may subscribe too, as to a public tracking link. */
 const pubSub = createPubSub<{ event: [orderId: string, entry: Record<string, unknown>] }>();
@@ -26,7 +26,7 @@ const resolvers = {
 };
 const SUBSCRIPTION = 'subscription ($id: ID!) { orderEventAdded(id: $id) { message } }';
 const entry = (message: string) => ({
-  id: newUserId(),
+  id: newId(),
   status: 'Queued',
   statusLabel: 'Queued',
   message,
@@ -157,7 +157,7 @@ describe('limits on what a client may hold open', () => {
   });
 
   it('keeps SSE streams and WebSocket subscriptions open well past the request timeout', async () => {
-    const token = await running.token(newUserId());
+    const token = await running.token(newId());
     const stream = await subscribeSse(running.url, SUBSCRIPTION, { token, variables: { id: 'o-long' } });
     streams.push(stream);
     const socket = await open(token);
@@ -191,7 +191,7 @@ describe('limits on what a client may hold open', () => {
   });
 
   it('refuses operations over the per-socket cap with RATE_LIMITED and keeps serving the others', async () => {
-    const socket = await open(await running.token(newUserId()));
+    const socket = await open(await running.token(newId()));
     for (const id of ['a', 'b', 'c', 'd']) subscribe(socket, id, 'o-cap');
     const refused: Json = await waitFor((): Json => {
       const error: Json = socket.messages.find((m) => m.type === 'error');
@@ -214,7 +214,7 @@ describe('limits on what a client may hold open', () => {
   });
 
   it('closes a user’s sockets over the per-user cap with 1013 (try again later), and takes one again when another closed', async () => {
-    const token = await running.token(newUserId());
+    const token = await running.token(newId());
     const first = await open(token);
     await open(token);
     const third = await open(token);
@@ -222,7 +222,7 @@ describe('limits on what a client may hold open', () => {
     expect(closed.code).toBe(1013);
     expect(closed.reason).toMatch(/At most 2 WebSocket connections per user/);
     // Another user is not affected.
-    expect((await open(await running.token(newUserId()))).isOpen()).toBe(true);
+    expect((await open(await running.token(newId()))).isOpen()).toBe(true);
     first.close();
     await first.closed;
     await waitFor(async () => {
@@ -232,7 +232,7 @@ describe('limits on what a client may hold open', () => {
   });
 
   it('refuses an SSE stream over the per-user cap with RATE_LIMITED (429)', async () => {
-    const token = await running.token(newUserId());
+    const token = await running.token(newId());
     streams.push(await subscribeSse(running.url, SUBSCRIPTION, { token, variables: { id: 'o-sse' } }));
     streams.push(await subscribeSse(running.url, SUBSCRIPTION, { token, variables: { id: 'o-sse' } }));
     const refused = await sseAnswer(running.url, token, 'o-sse');
@@ -280,11 +280,11 @@ describe('the server-wide caps', () => {
   it('refuses an SSE stream over the server’s cap with 429 RATE_LIMITED, whoever asks', async () => {
     streams.push(
       await subscribeSse(running.url, SUBSCRIPTION, {
-        token: await running.token(newUserId()),
+        token: await running.token(newId()),
         variables: { id: 'o-all' },
       }),
     );
-    const refused = await sseAnswer(running.url, await running.token(newUserId()), 'o-all');
+    const refused = await sseAnswer(running.url, await running.token(newId()), 'o-all');
     expect(refused.status).toBe(429);
     expect(refused.body).toContain('RATE_LIMITED');
     // Once the open stream ends, a new one is taken.

@@ -3,8 +3,8 @@ import { request as httpRequest } from 'node:http';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId, openStackFixture, type Server, type StackFixture } from './stack.ts';
-import { newUserId, startApp, waitFor, type Json } from './harness.ts';
+import { type Json, newId, startApp, waitFor } from '../support/http.ts';
+import { openStack, type Server, type Stack } from '../support/stack.ts';
 
 /**
  * Rate limits as a client meets them, on the real composition. The loopback range lets one test
@@ -77,12 +77,12 @@ const CREATE =
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe('rate limits', () => {
-  let fx: StackFixture;
+  let fx: Stack;
   let server: Server;
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    fx = await openStackFixture(1, LIMITS);
+    fx = await openStack({ env: LIMITS });
     server = fx.servers[0]!;
   });
   afterAll(async () => {
@@ -144,7 +144,7 @@ describe('rate limits', () => {
 
   it('counts order creations per user across REST, GraphQL over HTTP and over WebSocket, and refuses past the budget writing nothing', async () => {
     const customerId = newId();
-    const token = await fx.stack.token(customerId);
+    const token = await fx.token(customerId);
 
     // One of each transport: the budget of three is spent.
     const rest = await send(server.url, 'POST', '/api/production', { headers: bearer(token), body: INPUT });
@@ -189,7 +189,7 @@ describe('rate limits', () => {
 
     // Per user: another customer still places an order.
     const other = await send(server.url, 'POST', '/api/production', {
-      headers: bearer(await fx.stack.token(newId())),
+      headers: bearer(await fx.token(newId())),
       body: INPUT,
     });
     expect(other.status).toBe(201);
@@ -197,7 +197,7 @@ describe('rate limits', () => {
 
   it('refuses an address past its budget of failed authentications on every transport, and only that address', async () => {
     const flood = '127.0.0.3';
-    const good = await fx.stack.token(newId());
+    const good = await fx.token(newId());
     const bad = `${good.slice(0, -4)}AAAA`;
     // Four failures are answered as failures…
     for (const path of [
@@ -265,7 +265,7 @@ describe('rate limits', () => {
 
     // A paid simulated checkout makes the server deliver a correctly signed event to itself,
     // from 127.0.0.1, through the same route: it is not starved by the flood.
-    const customer = await fx.stack.token(newId());
+    const customer = await fx.token(newId());
     const placed = await send(server.url, 'POST', '/graphql', {
       headers: bearer(customer),
       body: { query: CREATE, variables: { input: INPUT } },
@@ -296,7 +296,7 @@ describe('rate limits behind a trusted proxy (TRUST_PROXY_HOPS)', () => {
       rateLimits: { authFailures: { max: 2, windowMs: 600_000 }, webhookFailures: { max: 0, windowMs: 1000 } },
     });
     try {
-      const good = await running.token(newUserId());
+      const good = await running.token(newId());
       const viewer = (client: string, token: string) =>
         send(running.url, 'POST', '/graphql', {
           headers: { ...bearer(token), 'x-forwarded-for': client },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp } from './harness.ts';
-import { newId, openStackFixture, type Server, type StackFixture } from './stack.ts';
+import { newId, startApp } from '../support/http.ts';
+import { openStack, type Server, type Stack } from '../support/stack.ts';
 
 const ALLOWED = 'https://shop.example';
 const REFUSED = ['https://evil.example', 'null', 'https://shop.example.evil.example'];
@@ -41,14 +41,14 @@ function expectHardened(response: Response, what: string, page: 'app' | 'develop
 }
 
 describe('security headers and CORS', () => {
-  let fx: StackFixture;
+  let fx: Stack;
   let server: Server;
   let token: string;
 
   beforeAll(async () => {
-    fx = await openStackFixture(1, { CORS_ORIGINS: `${ALLOWED}, http://localhost:5173` });
+    fx = await openStack({ env: { CORS_ORIGINS: `${ALLOWED}, http://localhost:5173` } });
     server = fx.servers[0]!;
-    token = await fx.stack.token(newId());
+    token = await fx.token(newId());
   });
   afterAll(() => fx.close());
 

@@ -1,23 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refundRequestStreamId } from '../../src/payments/refundReactor.ts';
-import { waitFor } from '../http/harness.ts';
-import { newUserId, ORDER_TOTAL_CENTS, orderBody, request, startStack, type Stack } from '../rest/harness.ts';
+import { newId, request, waitFor } from '../support/http.ts';
+import { openStack, ORDER_TOTAL_CENTS, orderBody, type Stack } from '../support/stack.ts';
 import { deliver } from '../webhooks/deliver.ts';
-import { checkoutSession, stripeEvent } from '../webhooks/stripeFixtures.ts';
+import { checkoutSession, stripeEvent } from '../webhooks/stripe-fixtures.ts';
 
 describe('refunds owed by an operator’s cancel of a paid order', () => {
   let stack: Stack;
   let operatorToken: string;
   beforeAll(async () => {
-    stack = await startStack();
-    const operatorId = newUserId();
-    stack.operators.add(operatorId);
-    operatorToken = await stack.token(operatorId);
+    stack = await openStack({ payments: 'stripe' });
+    operatorToken = stack.operator;
   });
   afterAll(() => stack.close());
 
   async function paidOrder() {
-    const userId = newUserId();
+    const userId = newId();
     const created = await request(stack.url, 'POST', '/api/production', {
       token: await stack.token(userId),
       body: orderBody(),
@@ -64,7 +62,7 @@ describe('refunds owed by an operator’s cancel of a paid order', () => {
   });
 
   it('does not ask for a refund when the canceled order was never paid', async () => {
-    const userId = newUserId();
+    const userId = newId();
     const created = await request(stack.url, 'POST', '/api/production', {
       token: await stack.token(userId),
       body: orderBody(),

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStack, type Server, type Stack } from '../http/stack.ts';
+import { type Server, type ServerStack, startStack } from '../support/stack.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import manifestJson from './fixtures/before-redesign.json' with { type: 'json' };
-import { ORDER_QUERY, PUBLIC_BASE_URL, type FixtureManifest, type FixtureOrder } from './orderQuery.ts';
+import { ORDER_QUERY, PUBLIC_BASE_URL, type FixtureManifest, type FixtureOrder } from './order-query.ts';
 
 /**
  * An installation upgraded in place: the database the code before the issue-17 redesign made
@@ -80,7 +80,7 @@ function cli(
 
 describe('a database made before the redesign (commit 5180101), opened by this code', () => {
   let db: TestDatabase;
-  let stack: Stack;
+  let stack: ServerStack;
   let dataDir: string;
   let operator: string;
   const owners = new Map<string, string>();
@@ -140,7 +140,7 @@ describe('a database made before the redesign (commit 5180101), opened by this c
     await advanceTransactionsPast(db.pool, BigInt(manifest.nextXid));
     dataDir = await mkdtemp(join(tmpdir(), 'po-upgrade-'));
     await chmod(dataDir, 0o755);
-    stack = await createStack(db.url, { PUBLIC_BASE_URL });
+    stack = await startStack(db.url, { env: { PUBLIC_BASE_URL } });
     operator = await stack.token(manifest.operatorId);
     for (const id of manifest.customerIds) owners.set(id, await stack.token(id));
   });

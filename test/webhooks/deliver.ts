@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
-import { request, WEBHOOK_SECRET, type JsonResponse } from '../rest/harness.ts';
-import { signatureFor } from './stripeFixtures.ts';
+import { type JsonResponse, request } from '../support/http.ts';
+import { WEBHOOK_SECRET } from '../support/stack.ts';
+import { signatureFor } from './stripe-fixtures.ts';
 
 /** POSTs a Stripe event to our webhook as Stripe does: the exact bytes it signed, `Stripe-Signature`. */
 export function deliver(

@@ -3,7 +3,7 @@ import type { EventStore } from '../../src/eventstore/eventStore.ts';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/index.ts';
 import { createWebhookInbox, inboxEventId, inboxStreamId, type DeliveryRecord } from '../../src/webhooks/inbox.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
-import { newEventId } from './stripeFixtures.ts';
+import { newEventId } from './stripe-fixtures.ts';
 
 const record = (stripeEventId: string, reason = 'PaymentConfirmed'): DeliveryRecord => ({
   stripeEventId,

@@ -4,7 +4,7 @@ import { AppError } from '../../src/domain/errors.ts';
 import type { OrderCommand, OrderEvent } from '../../src/domain/order/index.ts';
 import type { DeliveryRecord, WebhookInbox } from '../../src/webhooks/inbox.ts';
 import { createStripeEventProcessor } from '../../src/webhooks/processor.ts';
-import { checkoutSession, stripeEvent } from './stripeFixtures.ts';
+import { checkoutSession, stripeEvent } from './stripe-fixtures.ts';
 
 /** An inbox in memory that counts its reads, with the store's first-writer-wins rule. */
 function memoryInbox() {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { verifyStripeEvent } from '../../src/webhooks/signature.ts';
-import { checkoutSession, signatureFor, stripeEvent } from './stripeFixtures.ts';
+import { checkoutSession, signatureFor, stripeEvent } from './stripe-fixtures.ts';
 
 const SECRET = 'whsec_unit_current';
 const OLD_SECRET = 'whsec_unit_previous';

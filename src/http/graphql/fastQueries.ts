@@ -2,7 +2,7 @@
  * Fast path, see docs/adr/0003-graphql-fast-path.md. Replaces, for a POSTed JSON query only, yoga's
  * fetch-API handling (`yoga.handleNodeRequestAndResponse`: a web Request in, a web Response out),
  * which was about a third of an `order(id)` request's CPU. Answers byte for byte as yoga would
- * (test/http/graphql-direct-answers.e2e.spec.ts); anything else is left to yoga.
+ * (test/http/graphql/direct-answers.e2e.spec.ts); anything else is left to yoga.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { getOperationAST, OperationTypeNode, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId, request, waitFor } from '../../../../support/http.ts';
+import { openStack, ORDER_TOTAL_CENTS, orderBody, type Stack } from '../../../../support/stack.ts';
+import { deliver } from '../../../../webhooks/deliver.ts';
+import { checkoutSession, stripeEvent } from '../../../../webhooks/stripe-fixtures.ts';
+
+/** The REST API as the spec writes it: its PATCH body, the list of orders, the catalog. */
+describe('REST as the spec has it', () => {
+  let stack: Stack;
+  let operatorToken: string;
+  beforeAll(async () => {
+    stack = await openStack({ payments: 'stripe' });
+    operatorToken = stack.operator;
+  });
+  afterAll(() => stack.close());
+
+  async function placeOrder(token: string, body = orderBody()) {
+    const created = await request(stack.url, 'POST', '/api/production', { token, body });
+    expect(created.status).toBe(201);
+    return { orderId: created.body.orderId as string, reference: created.body.reference as string };
+  }
+
+  it('takes the spec’s PATCH body { priority: "hold", notes }: the hold gets a default reason, shown on the timeline', async () => {
+    const userId = newId();
+    const token = await stack.token(userId);
+    const order = await placeOrder(token);
+    const sessionId = (await stack.orderEvents(order.orderId)).find((e) => e.type === 'CheckoutSessionOpened');
+    const paid = stripeEvent(
+      'checkout.session.completed',
+      checkoutSession({
+        orderId: order.orderId,
+        userId,
+        sessionId: sessionId && 'sessionId' in sessionId ? sessionId.sessionId : '',
+        amountTotal: ORDER_TOTAL_CENTS,
+        paymentIntent: `pi_${order.orderId.slice(0, 8)}`,
+      }),
+    );
+    expect((await deliver(stack.url, paid)).status).toBe(200);
+    await waitFor(async () =>
+      expect(
+        (await request(stack.url, 'GET', `/api/production/${order.orderId}`, { token })).body.order.orderStatus,
+      ).toBe('submitted'),
+    );
+
+    const answer = await request(stack.url, 'PATCH', `/api/production/${order.orderId}`, {
+      token: operatorToken,
+      body: { priority: 'hold', notes: 'check the art' },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body.order).toMatchObject({
+      priority: 'Hold',
+      holdReason: 'On hold (no reason given)',
+      notes: 'check the art',
+    });
+    expect(answer.body.order.events.at(-1).message).toContain('On hold (no reason given)');
+  });
+
+  it('lists the caller’s orders newest first, in pages, with the GraphQL filters; operators see everyone’s', async () => {
+    const userId = newId();
+    const token = await stack.token(userId);
+    const first = await placeOrder(token);
+    const second = await placeOrder(token, orderBody({ priority: 'rush', notes: 'for the fair' }));
+    const third = await placeOrder(token);
+    const other = await placeOrder(await stack.token(newId()));
+
+    const page1 = await request(stack.url, 'GET', '/api/production?first=2', { token });
+    expect(page1.status).toBe(200);
+    expect(page1.body.orders.map((o: { id: string }) => o.id)).toEqual([third.orderId, second.orderId]);
+    expect(page1.body.pageInfo.hasNextPage).toBe(true);
+    const page2 = await request(
+      stack.url,
+      'GET',
+      `/api/production?first=2&after=${encodeURIComponent(page1.body.pageInfo.endCursor)}`,
+      { token },
+    );
+    expect(page2.body.orders.map((o: { id: string }) => o.id)).toEqual([first.orderId]);
+    expect(page2.body.pageInfo.hasNextPage).toBe(false);
+
+    const rush = await request(stack.url, 'GET', '/api/production?priority=Rush&status=draft', { token });
+    expect(rush.body.orders.map((o: { id: string }) => o.id)).toEqual([second.orderId]);
+    const searched = await request(stack.url, 'GET', '/api/production?search=fair', { token });
+    expect(searched.body.orders.map((o: { reference: string }) => o.reference)).toEqual([second.reference]);
+
+    const mine = await request(stack.url, 'GET', '/api/production?first=200', { token });
+    expect(mine.body.orders.map((o: { id: string }) => o.id)).not.toContain(other.orderId);
+    const forbidden = await request(stack.url, 'GET', `/api/production?userId=${newId()}`, { token });
+    expect(forbidden.status).toBe(403);
+    const everyone = await request(stack.url, 'GET', `/api/production?userId=${userId}`, { token: operatorToken });
+    expect(everyone.body.orders).toHaveLength(3);
+  });
+
+  it('refuses a bad list query with every invalid parameter named', async () => {
+    const token = await stack.token(newId());
+    const answer = await request(stack.url, 'GET', '/api/production?status=shipped&first=0&createdFrom=yesterday', {
+      token,
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body.code).toBe('BAD_USER_INPUT');
+    expect(answer.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'query.createdFrom',
+      'query.first',
+      'query.status.0',
+    ]);
+    expect((await request(stack.url, 'GET', '/api/production')).status).toBe(401);
+  });
+
+  it('serves the catalog to anyone at GET /api/garments', async () => {
+    const answer = await request(stack.url, 'GET', '/api/garments');
+    expect(answer.status).toBe(200);
+    expect(answer.body.garments).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: 'classic-tee', title: 'Classic Cotton Tee', price: 18, priceCents: 1800 }),
+      ]),
+    );
+  });
+});

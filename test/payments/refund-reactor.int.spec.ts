@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RefundRequest } from '../../src/payments/gateway.ts';
+import { createRefundReactor, refundRequestStreamId } from '../../src/payments/refundReactor.ts';
+import {
+  customer,
+  operator,
+  orderHarness,
+  orderInput,
+  stripe,
+  system,
+  TOTAL_CENTS,
+  type Harness,
+} from '../commands/order/support.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await orderHarness();
+});
+afterAll(async () => {
+  await h.close();
+});
+
+/** A paid order an operator canceled: its cancel owes the customer a refund. */
+async function canceledPaidOrder() {
+  const { orderId } = await h.orders.createOrder(orderInput(), { actor: customer() });
+  await h.orders.openCheckoutSession(
+    orderId,
+    { sessionId: `cs_${orderId}`, checkoutUrl: `https://checkout.example.com/${orderId}`, simulated: true },
+    { actor: system },
+  );
+  await h.orders.confirmPayment(
+    orderId,
+    {
+      sessionId: `cs_${orderId}`,
+      paymentIntentId: 'pi_refund',
+      amountCents: TOTAL_CENTS,
+      currency: 'usd',
+      stripeEventId: `evt_${orderId}`,
+    },
+    { actor: stripe },
+  );
+  await h.orders.cancelOrder(orderId, { reason: 'Printer broke' }, { actor: operator });
+  const canceled = (await h.store.readStream(`order-${orderId}`)).events.find((e) => e.type === 'OrderCanceled')!;
+  expect(canceled.data).toMatchObject({ refundDue: true });
+  return { orderId, canceled };
+}
+
+describe('the refund reactor', () => {
+  it('records a refund request once when two reactors see the same cancel at once', async () => {
+    const { orderId, canceled } = await canceledPaidOrder();
+    const asked: RefundRequest[] = [];
+    const gateway = {
+      simulated: true,
+      openCheckout: () => Promise.reject(new Error('not used')),
+      requestRefund: (request: RefundRequest) => (
+        asked.push(request),
+        Promise.resolve({ refundId: 're_1', status: 'pending' })
+      ),
+    };
+    const reactor = createRefundReactor({
+      eventStore: h.store,
+      loadOrder: (id) => h.orders.load(id),
+      gateway,
+      now: () => h.clock.now(),
+    });
+
+    const outcomes = await Promise.all([reactor.react(canceled), reactor.react(canceled)]);
+    expect(outcomes.sort()).toEqual(['already_requested', 'requested']);
+    expect(await reactor.react(canceled)).toBe('already_requested');
+
+    const { version, events } = await h.store.readStream(refundRequestStreamId(orderId));
+    expect(version).toBe(1);
+    expect(events[0]).toMatchObject({
+      type: 'RefundRequested',
+      data: { orderId, refundId: 're_1', status: 'pending', requestedAt: h.clock.now().toISOString() },
+    });
+    expect(
+      asked.every((request) => request.paymentIntentId === 'pi_refund' && request.amountCents === TOTAL_CENTS),
+    ).toBe(true);
+  });
+});
