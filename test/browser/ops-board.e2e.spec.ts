@@ -2,8 +2,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../src/domain/order/index.ts';
 import { browserSkipReason, keepScreenshot, seriousAxeViolations } from '../support/browser.ts';
-import { boardSeeder, HOUR_MS } from '../http/boardSeed.ts';
-import { openPagesFixture, type PagesFixture } from './pagesHarness.ts';
+import { boardSeeder, HOUR_MS } from '../support/board-seed.ts';
+import { openPagesFixture, type PagesFixture } from '../support/pages.ts';
 
 const skip = browserSkipReason();
 
@@ -20,7 +20,7 @@ describe.skipIf(skip)('the production board, /ops/board', () => {
 
   beforeAll(async () => {
     fx = await openPagesFixture();
-    const { runtime } = fx.stack.first;
+    const { runtime } = fx.first;
     const seed = boardSeeder(runtime.eventStore, runtime.pool);
     const tee = (quantity: number, technique = 'dtg') => [{ size: 'M', quantity, technique }];
     ids.queuedRisk = await seed({ priority: 'rush', paidAgoMs: 1.8 * DAY_MS, stage: 'submitted', sizes: tee(3) });

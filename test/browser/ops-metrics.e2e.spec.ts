@@ -10,9 +10,9 @@ import {
 import { loadInstallationSecret } from '../../src/db/installationSecret.ts';
 import type { Actor } from '../../src/domain/order/index.ts';
 import { browserSkipReason, keepScreenshot, seriousAxeViolations } from '../support/browser.ts';
-import type { Json } from '../http/harness.ts';
-import { newId } from '../http/stack.ts';
-import { openPagesFixture, type PagesFixture } from './pagesHarness.ts';
+import type { Json } from '../support/http.ts';
+import { newId } from '../support/http.ts';
+import { openPagesFixture, type PagesFixture } from '../support/pages.ts';
 
 const skip = browserSkipReason();
 const operator: Actor = { type: 'operator', id: '00000000-0000-4000-8000-0000000000ff' };
@@ -40,7 +40,7 @@ const FIGURES = `query ($from: String!, $to: String!, $priority: Priority, $tech
  * S  standard, screen 3 paid Thu 10:00, still queued
  */
 async function seedWeek(fx: PagesFixture): Promise<void> {
-  const { runtime } = fx.stack.first;
+  const { runtime } = fx.first;
   let now = at(2, '00:00');
   const commands: OrderCommands = createOrderCommands({
     eventStore: runtime.eventStore,

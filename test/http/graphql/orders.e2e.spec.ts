@@ -224,7 +224,7 @@ describe('orders over GraphQL', () => {
   });
 
   it('shows since when an order is on hold: the change into hold, kept by a new reason, cleared by a release', async () => {
-    const customer = await fx.stack.token(newId());
+    const customer = await fx.token(newId());
     const order = await paidOrder(customer);
     expect((await gql(`{ order(id: "${order.id}") { heldAt } }`, customer)).body.data.order.heldAt).toBeNull();
     const PRIORITY =

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAY_MS } from '../../src/domain/order/index.ts';
-import { boardSeeder, HOUR_MS } from './boardSeed.ts';
-import { graphql, waitFor } from './harness.ts';
-import { newId, openStackFixture, type StackFixture } from './stack.ts';
+import { DAY_MS } from '../../../src/domain/order/index.ts';
+import { boardSeeder, HOUR_MS } from '../../support/board-seed.ts';
+import { graphql, waitFor } from '../../support/http.ts';
+import { openStack, type Stack } from '../../support/stack.ts';
+import { newId } from '../../support/http.ts';
 
 const BOARD = `query ($cards: Int) { productionBoard(cardsPerColumn: $cards) {
   asOf
@@ -43,7 +44,7 @@ interface Board {
 }
 
 describe('the production board over GraphQL, and the shop gauges', () => {
-  let fx: StackFixture;
+  let fx: Stack;
   let url: string;
   const ids = {} as Record<
     | 'queuedFresh'
@@ -59,7 +60,7 @@ describe('the production board over GraphQL, and the shop gauges', () => {
   >;
 
   beforeAll(async () => {
-    fx = await openStackFixture();
+    fx = await openStack();
     const server = fx.servers[0]!;
     url = server.url;
     const seed = boardSeeder(server.runtime.eventStore, server.runtime.pool);
@@ -202,7 +203,7 @@ describe('the production board over GraphQL, and the shop gauges', () => {
   });
 
   it('refuses customers, the signed-out, and a bad card count', async () => {
-    const customer = await fx.stack.token(newId());
+    const customer = await fx.token(newId());
     const refused = await graphql(url, BOARD, { token: customer });
     expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(refused.body.data).toBeNull();

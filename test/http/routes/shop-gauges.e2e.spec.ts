@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STAGE_FIGURES_WAIT_MS, type StageGaugeFigures } from '../../src/metrics.ts';
-import { startApp, type RunningApp } from './harness.ts';
+import { STAGE_FIGURES_WAIT_MS, type StageGaugeFigures } from '../../../src/metrics.ts';
+import { startApp, type RunningApp } from '../../support/http.ts';
 
 const queued = (count: number): StageGaugeFigures[] => [{ stage: 'queued', held: false, count, atRisk: 1, overdue: 0 }];
 

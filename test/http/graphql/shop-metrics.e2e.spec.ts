@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orderStreamId } from '../../src/domain/order/events.ts';
-import { ORDERS } from '../projections/metrics/history.ts';
-import { graphql } from './harness.ts';
-import { newId, openStackFixture, type StackFixture } from './stack.ts';
+import { orderStreamId } from '../../../src/domain/order/events.ts';
+import { ORDERS } from '../../projections/metrics/history.ts';
+import { graphql } from '../../support/http.ts';
+import { openStack, type Stack } from '../../support/stack.ts';
+import { newId } from '../../support/http.ts';
 
 const HOUR_MS = 3_600_000;
 const SHOP_METRICS = `query ($from: String!, $to: String!, $priority: Priority, $technique: Technique) {
@@ -28,16 +29,16 @@ interface StageDay {
 }
 
 describe('shopMetrics over GraphQL', () => {
-  let fx: StackFixture;
+  let fx: Stack;
   let customer: string;
 
   beforeAll(async () => {
-    fx = await openStackFixture();
-    customer = await fx.stack.token(newId());
+    fx = await openStack();
+    customer = await fx.token(newId());
     // The seeded week of the metric tests (test/projections/metrics/history.ts), its events
     // appended with their own times: the figures are worked out by hand there, and here folded by
     // the running projector and read through the whole HTTP stack.
-    const { eventStore } = fx.stack.first.runtime;
+    const { eventStore } = fx.first.runtime;
     for (const events of Object.values(ORDERS)) {
       const stored = events.map(({ type, ...data }) => ({ id: randomUUID(), type, data }));
       await eventStore.appendToStream(orderStreamId(events[0]!.orderId), stored, { expectedVersion: 'no_stream' });
