@@ -329,7 +329,12 @@ export async function snapshotReadModel(db: Pick<pg.Pool, 'query'>): Promise<Rec
  * store's headPosition(): that stops below any transaction still open anywhere in the cluster
  * (other test files' databases share it), so it can be behind what the test wrote.
  */
-export async function waitUntilCaughtUp(pool: pg.Pool, _store?: EventStore, timeoutMs = 30_000): Promise<void> {
+export async function waitUntilCaughtUp(
+  pool: pg.Pool,
+  _store?: EventStore,
+  timeoutMs = 30_000,
+  projection = 'orders',
+): Promise<void> {
   const { rows: last } = await pool.query<{ c: string; p: string }>(
     "select transaction_id::text as c, global_position::text as p from es_events where stream_id like 'order-%' order by transaction_id desc, global_position desc limit 1",
   );
@@ -338,7 +343,8 @@ export async function waitUntilCaughtUp(pool: pg.Pool, _store?: EventStore, time
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { rows } = await pool.query<{ c: string | null; p: string | null }>(
-      "select position_commit::text as c, position_prepare::text as p from projection_checkpoints where name = 'orders'",
+      'select position_commit::text as c, position_prepare::text as p from projection_checkpoints where name = $1',
+      [projection],
     );
     const row = rows[0];
     if (

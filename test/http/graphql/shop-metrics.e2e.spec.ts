@@ -5,6 +5,7 @@ import { ORDERS } from '../../projections/metrics/history.ts';
 import { graphql } from '../../support/http.ts';
 import { openStack, type Stack } from '../../support/stack.ts';
 import { newId } from '../../support/http.ts';
+import { waitUntilCaughtUp } from '../../projections/support.ts';
 
 const HOUR_MS = 3_600_000;
 const SHOP_METRICS = `query ($from: String!, $to: String!, $priority: Priority, $technique: Technique) {
@@ -43,11 +44,8 @@ describe('shopMetrics over GraphQL', () => {
       const stored = events.map(({ type, ...data }) => ({ id: randomUUID(), type, data }));
       await eventStore.appendToStream(orderStreamId(events[0]!.orderId), stored, { expectedVersion: 'no_stream' });
     }
-    const deadline = Date.now() + 30_000;
-    while ((await ask(fx.operator, WEEK)).body.data?.shopMetrics.onTime.length !== 2) {
-      if (Date.now() > deadline) throw new Error('the projector never folded the seeded week');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    // Every event of the week folded by the metrics projection (its checkpoint at the store's head).
+    await waitUntilCaughtUp(fx.db.pool, undefined, 30_000, 'metrics');
   });
   afterAll(() => fx?.close());
 
