@@ -176,10 +176,11 @@ describe('the orders projector', () => {
         await readModel.close();
         const stats = await settledStatistics(own.db.pool, 60);
         // Batches fold several changes of one order into one update, so fewer than 240. Some find
-        // their page full before it is pruned (about 80% HOT here; 7% with full pages, none with
-        // the b-tree on the position the table had: only a summarizing index keeps them HOT).
+        // their page full before it is pruned (72–80% HOT here on a quiet machine, 66% seen in CI;
+        // 7% with full pages, none with the b-tree on the position the table had: only a
+        // summarizing index keeps them HOT). The floor tells those failures apart from batch-timing noise.
         expect(stats.updated).toBeGreaterThanOrEqual(60);
-        expect(stats.hot).toBeGreaterThanOrEqual((2 / 3) * stats.updated);
+        expect(stats.hot).toBeGreaterThanOrEqual(0.6 * stats.updated);
       } finally {
         await readModel.close();
         await own.close();
