@@ -124,6 +124,21 @@ describe.skipIf(skip)('the production board, /ops/board', () => {
   it('snaps a move back with the server’s reason when the order changed meanwhile', async () => {
     deaf = true;
     try {
+      // A reload an earlier change scheduled (at most a second later, RELOAD_EVERY_MS) must be over
+      // before the hold, or it could show this board the hold after all (seen under CI load).
+      let inFlight = 0;
+      const started = () => void (inFlight += 1);
+      const ended = () => void (inFlight = Math.max(0, inFlight - 1));
+      page.on('request', started);
+      page.on('requestfinished', ended);
+      page.on('requestfailed', ended);
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      const quietBy = Date.now() + 15_000;
+      while (inFlight > 0 && Date.now() < quietBy) await new Promise((resolve) => setTimeout(resolve, 50));
+      page.off('request', started);
+      page.off('requestfinished', ended);
+      page.off('requestfailed', ended);
+      await column('queued').locator(`[data-order-id="${ids.queuedStale}"]`).waitFor();
       // Another operator holds it; this board does not hear of it and still offers the move.
       await fx.gql(
         fx.operator,
