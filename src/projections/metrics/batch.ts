@@ -14,8 +14,8 @@ import { qualified, type ReadTable } from '../engine/table.ts';
 import { DAY_COUNTERS, METRIC_TABLES } from './tables.ts';
 
 /**
- * The metrics projection's two ways of writing, over the same fold: a live batch (facts upserted,
- * day sums moved by the difference) and a rebuild (final facts, day sums of them).
+ * The metrics projection's two ways of writing, over the same fold: a live batch (states
+ * upserted, day sums moved by the facts' difference) and a rebuild (day sums of the final facts).
  */
 
 /** An order event with its place in its stream. */
@@ -126,14 +126,11 @@ const addCounters = (schema: string, table: ReadTable, counters: readonly string
 
 /** The statements a live batch adds to the engine's transaction, in `schema`. */
 export function metricsBatchStatements(batch: MetricsBatch, schema = 'public'): string[] {
-  const { states, facts, deltas } = batch;
+  const { states, deltas } = batch;
   const t = METRIC_TABLES;
   const stateRows = [...states].map(([order_id, { version, state }]) => ({ order_id, version, state }));
   return [
     upsert(schema, t.orderStates, stateRows, replaceAll(t.orderStates)),
-    upsert(schema, t.stageEntries, facts.stageEntries, replaceAll(t.stageEntries)),
-    upsert(schema, t.completions, facts.completions, replaceAll(t.completions)),
-    upsert(schema, t.holds, facts.holds, replaceAll(t.holds)),
     upsert(schema, t.stageDays, deltas.stageDays, addCounters(schema, t.stageDays, DAY_COUNTERS.metric_stage_days)),
     upsert(
       schema,

@@ -1,17 +1,14 @@
 import type { Technique } from '../../domain/order/events.ts';
 import { TECHNIQUES } from '../../domain/order/validation.ts';
-import type { Garments, MetricRows, TechniqueKey } from './fold.ts';
+import type { CompletionRow, Garments, HoldRow, MetricRows, StageEntryRow, TechniqueKey } from './fold.ts';
 import {
   DAY_COUNTERS,
   HOLD_DAYS_TABLE,
   COMPLETION_DAYS_TABLE,
   STAGE_DAYS_TABLE,
   type CompletionDayRow,
-  type CompletionRow,
   type HoldDayRow,
-  type HoldRow,
   type StageDayRow,
-  type StageEntryRow,
 } from './tables.ts';
 
 export type { CompletionDayRow, HoldDayRow, StageDayRow } from './tables.ts';

@@ -9,7 +9,6 @@ import {
 } from '../../domain/order/eta.ts';
 import type { OrderEvent, OrderState, Priority, Technique } from '../../domain/order/events.ts';
 import { ROUTE_STOPS, type RouteStopId } from '../../domain/order/labels.ts';
-import type { CompletionRow, HoldRow, StageEntryRow } from './tables.ts';
 import { shopDay } from './zone.ts';
 
 /**
@@ -35,7 +34,54 @@ export type TechniqueKey = Technique | 'all';
 /** Garments (line item quantities) per technique present in the order. */
 export type Garments = Readonly<Partial<Record<Technique, number>>>;
 
-export type { CompletionRow, HoldRow, StageEntryRow } from './tables.ts';
+/*
+ * The fold's facts. None is a table: while open (the stage an order is in, the hold counting)
+ * a fact lives in the order's state; once final it adds to the day sums (`daily.ts`), the only
+ * figures the queries read. Instants are ISO-8601, days the shop's `YYYY-MM-DD`.
+ */
+
+/** An order's stay in a stage (a route stop): made when it enters, closed when it leaves. */
+export interface StageEntryRow {
+  readonly order_id: string;
+  readonly stage: Stage;
+  readonly entered_at: string;
+  /** The shop's day of `entered_at`. */
+  readonly entered_day: string;
+  /** The priority when it entered; its leaving counts under the same one, so work in progress by priority adds up. */
+  readonly priority: Priority;
+  readonly garments: Garments;
+  readonly left_at: string | null;
+  readonly left_day: string | null;
+}
+
+/** An order made ready (fulfilled): its lead time and whether it kept its promise. */
+export interface CompletionRow {
+  readonly order_id: string;
+  readonly paid_at: string;
+  readonly ready_at: string;
+  /** The shop's day of `ready_at`. */
+  readonly ready_day: string;
+  /** The domain's promise: payment + tier days + time on hold after payment. */
+  readonly promised_at: string;
+  readonly on_time: boolean;
+  /** Payment to ready, holds included (the customer waited through them). */
+  readonly lead_ms: number;
+  /** The promise tier it was fulfilled under. */
+  readonly priority: 'rush' | 'standard';
+  readonly garments: Garments;
+}
+
+/** A hold, as the ETA clock counts it. */
+export interface HoldRow {
+  readonly order_id: string;
+  readonly started_at: string;
+  /** The shop's day of `started_at`: the hold's figures count on that day. */
+  readonly started_day: string;
+  readonly reason: string;
+  readonly ended_at: string | null;
+  readonly held_ms: number | null;
+  readonly garments: Garments;
+}
 
 /** What the fold keeps of an order between events (plain data: a live projection may store it as JSON). */
 export interface OrderMetricsState {

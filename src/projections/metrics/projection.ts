@@ -6,9 +6,8 @@ import {
   type LiveProjection,
   type Projection,
   type RebuildProjection,
-  type RowSink,
 } from '../engine/projection.ts';
-import { checkedOrderEvent, isKnownOrderEvent, orderIdOfStream, ProjectionDataError } from '../orders/guard.ts';
+import { checkedStoredOrderEvent, ProjectionDataError } from '../orders/guard.ts';
 import {
   foldMetricsBatch,
   isFinished,
@@ -21,14 +20,11 @@ import {
 import { DailySums } from './daily.ts';
 import { emptyRows, METRIC_EVENT_TYPES, stepMetrics, type MetricRows, type OrderMetricsState } from './fold.ts';
 import {
-  COMPLETIONS_TABLE,
   HOLD_DAYS_TABLE,
-  HOLDS_TABLE,
   COMPLETION_DAYS_TABLE,
   METRIC_TABLES,
   ORDER_STATES_TABLE,
   STAGE_DAYS_TABLE,
-  STAGE_ENTRIES_TABLE,
 } from './tables.ts';
 
 /** The metrics projection's name: its checkpoint and dead letters are kept under it. */
@@ -38,9 +34,7 @@ type Queryable = Pick<pg.ClientBase, 'query'>;
 
 /** A stored event as the fold reads it, checked against the domain's schema (throws `ProjectionDataError`). */
 function versioned(event: RecordedEvent): VersionedOrderEvent {
-  const orderId = orderIdOfStream(event.streamId);
-  if (!isKnownOrderEvent(event.type)) throw new ProjectionDataError(`Unknown order event type ${event.type}`);
-  return { version: event.streamVersion, event: checkedOrderEvent(event, event.type, orderId) };
+  return { version: event.streamVersion, event: checkedStoredOrderEvent(event) };
 }
 
 const describe = (error: unknown): string =>
@@ -112,44 +106,25 @@ function live(timeZone: string): LiveProjection<never> {
   };
 }
 
-/** The rows a rebuild writes as it folds: each once, in its final state. */
-interface RebuildSinks {
-  readonly stageEntries: RowSink;
-  readonly completions: RowSink;
-  readonly holds: RowSink;
-}
-
 /**
  * The rebuild: every order's state in memory (null once it is done, so a finished order costs
- * its version only). A fact row goes out to COPY as soon as it is final (a stage left, a hold
- * ended, a completion, anything of a finished order) and adds to the day sums then; rows still
- * open after the last page go out at the end, with the day sums and the states.
+ * its version only). A fact adds to the day sums as soon as it is final (a stage left, a hold
+ * ended, a completion, anything of a finished order); facts still open after the last page add
+ * theirs at the end, when the day sums and the states are written.
  */
 function rebuild(timeZone: string): RebuildProjection {
   let states: Map<string, StoredMetricsState> | undefined = new Map();
   const sums = new DailySums();
-  let sinks: RebuildSinks | undefined;
   let openAdded = false;
   const out: MetricRows = emptyRows();
 
-  const emit = (rows: MetricRows, finished: boolean, to: RebuildSinks): void => {
-    for (const row of rows.stageEntries) {
-      if (row.left_at === null && !finished) continue;
-      to.stageEntries.add(STAGE_ENTRIES_TABLE.copyLine(row));
-      sums.stageEntry(row, 1);
-    }
-    for (const row of rows.completions) {
-      to.completions.add(COMPLETIONS_TABLE.copyLine(row));
-      sums.completion(row, 1);
-    }
-    for (const row of rows.holds) {
-      if (row.ended_at === null && !finished) continue;
-      to.holds.add(HOLDS_TABLE.copyLine(row));
-      sums.holdRow(row, 1);
-    }
+  const addFinal = (rows: MetricRows, finished: boolean): void => {
+    for (const row of rows.stageEntries) if (row.left_at !== null || finished) sums.stageEntry(row, 1);
+    for (const row of rows.completions) sums.completion(row, 1);
+    for (const row of rows.holds) if (row.ended_at !== null || finished) sums.holdRow(row, 1);
   };
 
-  /** What the still-open rows add to the day sums, once, before the sums are written. */
+  /** What the still-open facts add to the day sums, once, before the sums are written. */
   const addOpen = (): void => {
     if (openAdded || !states) return;
     openAdded = true;
@@ -160,12 +135,7 @@ function rebuild(timeZone: string): RebuildProjection {
   };
 
   return {
-    bulk(page, sinksOf) {
-      sinks ??= {
-        stageEntries: sinksOf(STAGE_ENTRIES_TABLE.name),
-        completions: sinksOf(COMPLETIONS_TABLE.name),
-        holds: sinksOf(HOLDS_TABLE.name),
-      };
+    bulk(page) {
       const held = states!;
       for (const event of page) {
         let next: VersionedOrderEvent;
@@ -183,7 +153,7 @@ function rebuild(timeZone: string): RebuildProjection {
         const state = stepMetrics(current?.state ?? null, next.event, timeZone, out);
         if (state === null) continue;
         const finished = isFinished(state);
-        emit(out, finished, sinks);
+        addFinal(out, finished);
         held.set(orderId, { version: next.version, state: finished ? null : state });
       }
     },
@@ -192,10 +162,6 @@ function rebuild(timeZone: string): RebuildProjection {
       if (table === ORDER_STATES_TABLE.name) {
         for (const [order_id, { version, state }] of states)
           yield ORDER_STATES_TABLE.copyLine({ order_id, version, state });
-      } else if (table === STAGE_ENTRIES_TABLE.name) {
-        for (const { state } of states.values()) if (state?.stage) yield STAGE_ENTRIES_TABLE.copyLine(state.stage);
-      } else if (table === HOLDS_TABLE.name) {
-        for (const { state } of states.values()) if (state?.hold) yield HOLDS_TABLE.copyLine(state.hold);
       } else if (table === STAGE_DAYS_TABLE.name) {
         addOpen();
         for (const row of sums.rows().stageDays) yield STAGE_DAYS_TABLE.copyLine(row);

@@ -1,23 +1,13 @@
 import type { Priority } from '../../domain/order/events.ts';
-import {
-  bool,
-  date,
-  defineTable,
-  int4,
-  int4Array,
-  int8Number,
-  jsonb,
-  text,
-  timestamptz,
-  uuid,
-  type RowOf,
-} from '../engine/table.ts';
-import type { Garments, OrderMetricsState, Stage, TechniqueKey } from './fold.ts';
+import { date, defineTable, int4, int4Array, int8Number, jsonb, text, uuid, type RowOf } from '../engine/table.ts';
+import type { OrderMetricsState, Stage, TechniqueKey } from './fold.ts';
 
 /*
- * The metric tables, each defined once (migrations 011, 012 and 013 make them; a test holds the two
- * equal). The rows the fold and the day sums write, the live batch's statements and the
- * rebuild's COPY lines all derive from these.
+ * The metric tables, each defined once (migrations 011, 012, 013 and 015 make them; a test holds
+ * the two equal): each order's fold state and the day sums the queries read. The rows the day
+ * sums write, the live batch's statements and the rebuild's COPY lines all derive from these.
+ * The fold's facts (stage stays, completions, holds) are not tables: nothing reads them one by
+ * one, so they live in the order's state while open and in the day sums once final.
  */
 
 /** Each order's fold state and the last stream version folded (an event at or below it was counted); `null` once it is fulfilled or canceled: nothing after that changes a figure. */
@@ -25,61 +15,6 @@ export const ORDER_STATES_TABLE = defineTable(
   'metric_order_states',
   { order_id: uuid(), version: int4(), state: jsonb<OrderMetricsState>().orNull() },
   { key: ['order_id'], statistics: ['order_id'], load: 'final' },
-);
-
-/** An order's stay in a stage (a route stop). Written when it enters, rewritten when it leaves. */
-export const STAGE_ENTRIES_TABLE = defineTable(
-  'metric_stage_entries',
-  {
-    order_id: uuid(),
-    stage: text<Stage>().fixedList(),
-    entered_at: timestamptz(),
-    /** The shop's day of `entered_at`. */
-    entered_day: date(),
-    /** The priority when it entered; its leaving counts under the same one, so work in progress by priority adds up. */
-    priority: text<Priority>().fixedList(),
-    garments: jsonb<Garments>(),
-    left_at: timestamptz().orNull(),
-    left_day: date().orNull(),
-  },
-  { key: ['order_id', 'stage'], statistics: ['order_id', 'stage'], load: 'streamed' },
-);
-
-/** An order made ready (fulfilled): its lead time and whether it kept its promise. */
-export const COMPLETIONS_TABLE = defineTable(
-  'metric_completions',
-  {
-    order_id: uuid(),
-    paid_at: timestamptz(),
-    ready_at: timestamptz(),
-    /** The shop's day of `ready_at`. */
-    ready_day: date(),
-    /** The domain's promise: payment + tier days + time on hold after payment. */
-    promised_at: timestamptz(),
-    on_time: bool(),
-    /** Payment to ready, holds included (the customer waited through them). */
-    lead_ms: int8Number(),
-    /** The promise tier it was fulfilled under. */
-    priority: text<'rush' | 'standard'>().fixedList(),
-    garments: jsonb<Garments>(),
-  },
-  { key: ['order_id'], statistics: ['order_id'], load: 'streamed' },
-);
-
-/** A hold, as the ETA clock counts it. */
-export const HOLDS_TABLE = defineTable(
-  'metric_holds',
-  {
-    order_id: uuid(),
-    started_at: timestamptz(),
-    /** The shop's day of `started_at`: the hold's figures count on that day. */
-    started_day: date(),
-    reason: text(),
-    ended_at: timestamptz().orNull(),
-    held_ms: int8Number().orNull(),
-    garments: jsonb<Garments>(),
-  },
-  { key: ['order_id', 'started_at'], statistics: ['order_id', 'started_at'], load: 'streamed' },
 );
 
 /** Orders and garments entering and leaving a stage on a day. */
@@ -135,9 +70,6 @@ export const METRIC_TABLES = {
   stageDays: STAGE_DAYS_TABLE,
   completionDays: COMPLETION_DAYS_TABLE,
   holdDays: HOLD_DAYS_TABLE,
-  holds: HOLDS_TABLE,
-  completions: COMPLETIONS_TABLE,
-  stageEntries: STAGE_ENTRIES_TABLE,
 } as const;
 
 /** Day sums: the columns a live batch adds its differences to (the others are the key). */
@@ -149,9 +81,6 @@ export const DAY_COUNTERS = {
   [K in 'metric_stage_days' | 'metric_completion_days' | 'metric_hold_days']: readonly string[];
 };
 
-export type StageEntryRow = Readonly<RowOf<typeof STAGE_ENTRIES_TABLE>>;
-export type CompletionRow = Readonly<RowOf<typeof COMPLETIONS_TABLE>>;
-export type HoldRow = Readonly<RowOf<typeof HOLDS_TABLE>>;
 export type StageDayRow = Readonly<RowOf<typeof STAGE_DAYS_TABLE>>;
 export type CompletionDayRow = Readonly<RowOf<typeof COMPLETION_DAYS_TABLE>>;
 export type HoldDayRow = Readonly<RowOf<typeof HOLD_DAYS_TABLE>>;

@@ -23,6 +23,9 @@ const KNOWN_TYPES = new Set<string>(ORDER_EVENT_TYPES);
  */
 const eventSchema = z.compile(OrderEventSchema);
 
+/** Stored events already checked, by object (see `checkedStoredOrderEvent`). */
+const checkedEvents = new WeakMap<RecordedEvent, OrderEvent>();
+
 export const isKnownOrderEvent = (type: string): type is OrderEventType => KNOWN_TYPES.has(type);
 
 /** `order-<uuid>` → the uuid; anything else is not an order stream. */
@@ -50,6 +53,8 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
  * the timeline's details as before.
  */
 export function checkedOrderEvent(event: RecordedEvent, type: OrderEventType, orderId: string): OrderEvent {
+  const known = checkedEvents.get(event);
+  if (known !== undefined) return known;
   const data = event.data as Record<string, unknown>;
   const candidate = { ...data, type };
   const problems: string[] = [];
@@ -61,5 +66,18 @@ export function checkedOrderEvent(event: RecordedEvent, type: OrderEventType, or
     problems.push(...describeIssues(checked.error.issues).filter((phrase) => !phrase.startsWith('orderId ')));
   if (problems.length > 0)
     throw new ProjectionDataError(`${type} v${event.streamVersion} of ${event.streamId}: ${problems.join('; ')}`);
+  checkedEvents.set(event, candidate as OrderEvent);
   return candidate as OrderEvent;
+}
+
+/**
+ * A stored order event checked once for every projection that reads it: the engine hands each
+ * projection the same objects, so the second reader of a page (the metrics after the orders)
+ * finds the check done. A refused event is not remembered: each reader refuses it in its turn.
+ */
+export function checkedStoredOrderEvent(event: RecordedEvent): OrderEvent {
+  const known = checkedEvents.get(event);
+  if (known !== undefined) return known;
+  if (!isKnownOrderEvent(event.type)) throw new ProjectionDataError(`Unknown order event type ${event.type}`);
+  return checkedOrderEvent(event, event.type, orderIdOfStream(event.streamId));
 }

@@ -68,7 +68,7 @@ afterAll(async () => {
 });
 
 describe('the metric tables', () => {
-  it('are made by migrations 011 and 012 with exactly the columns, types and keys the projection writes', async () => {
+  it('are made by the migrations (011 to 015) with exactly the columns, types and keys the projection writes', async () => {
     for (const table of Object.values(METRIC_TABLES)) {
       const { rows } = await db.pool.query<{ column_name: string; udt_name: string; is_nullable: string }>(
         "select column_name, udt_name, is_nullable from information_schema.columns where table_schema = 'public' and table_name = $1 order by ordinal_position",

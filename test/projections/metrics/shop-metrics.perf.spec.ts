@@ -76,8 +76,7 @@ describe.runIf(process.env.METRICS_PERF === '1')('shopMetrics over 30 days of 1,
     const foldMs = performance.now() - foldStarted;
     console.log(`folded ${eventCount} events in ${Math.round(foldMs)} ms`);
     const loadStarted = performance.now();
-    // The day sums, in slices (one statement each), as a rebuild loads them. The fact tables are
-    // left empty here: shopMetrics never reads them (their size changes nothing it does).
+    // The day sums, in slices (one statement each), as a rebuild loads them.
     const slice = 5000;
     const { daily } = rebuilt;
     for (
