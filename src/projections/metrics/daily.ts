@@ -1,6 +1,7 @@
-import type { Technique } from '../../domain/order/events.ts';
+import type { Priority, Technique } from '../../domain/order/events.ts';
+import { PRIORITIES, ROUTE_STOPS } from '../../domain/order/labels.ts';
 import { TECHNIQUES } from '../../domain/order/validation.ts';
-import type { CompletionRow, Garments, HoldRow, MetricRows, StageEntryRow, TechniqueKey } from './fold.ts';
+import type { CompletionRow, Garments, HoldRow, MetricRows, Stage, StageEntryRow, TechniqueKey } from './fold.ts';
 import {
   DAY_COUNTERS,
   HOLD_DAYS_TABLE,
@@ -87,8 +88,13 @@ export function addCounts(into: number[], counts: readonly number[], sign = 1): 
   return into;
 }
 
+/** Shares already worked out, by garments object: an order's rows all carry its one object. */
+const sharesOf = new WeakMap<Garments, readonly (readonly [TechniqueKey, number])[]>();
+
 /** Each technique of the order with its garments, and `all` with the total. */
-export function techniqueShares(garments: Garments): [TechniqueKey, number][] {
+export function techniqueShares(garments: Garments): readonly (readonly [TechniqueKey, number])[] {
+  const known = sharesOf.get(garments);
+  if (known) return known;
   const shares: [TechniqueKey, number][] = [];
   let total = 0;
   for (const technique of TECHNIQUES) {
@@ -98,26 +104,48 @@ export function techniqueShares(garments: Garments): [TechniqueKey, number][] {
     total += quantity;
   }
   shares.push(['all', total]);
+  sharesOf.set(garments, shares);
   return shares;
 }
 
-/** Day rows by key, each made at its first contribution (a rebuild adds millions: no copies per step). */
+/** A small number per value of each key column, so a day's row is found without building a key string. */
+const indexOf = <T extends string>(values: readonly T[]): ReadonlyMap<T, number> =>
+  new Map(values.map((value, index) => [value, index]));
+const TECHNIQUE_INDEX = indexOf<TechniqueKey>([...TECHNIQUES, 'all']);
+const PRIORITY_INDEX = indexOf(PRIORITIES);
+const STAGE_INDEX = indexOf(ROUTE_STOPS.map((stop) => stop.id));
+/** The slot of a row within its day: its key columns other than the day, as one number. */
+const slot = (technique: TechniqueKey, priority: Priority, stage?: Stage): number =>
+  ((stage === undefined ? 0 : STAGE_INDEX.get(stage)!) * PRIORITY_INDEX.size + PRIORITY_INDEX.get(priority)!) *
+    TECHNIQUE_INDEX.size +
+  TECHNIQUE_INDEX.get(technique)!;
+
+/**
+ * Day rows by day, then by slot (the rest of the key), each made at its first contribution: a
+ * rebuild adds millions, so no copies and no key strings per step.
+ */
 class Sums<R extends object> {
-  private readonly rows = new Map<string, R>();
+  private readonly days = new Map<string, Map<number | string, R>>();
   constructor(private readonly counters: readonly (keyof R & string)[]) {}
-  row(id: string, make: () => R): Record<string, number> {
-    let row = this.rows.get(id);
-    if (!row) this.rows.set(id, (row = make()));
+  row(day: string, at: number | string, make: () => R): Record<string, number> {
+    let rows = this.days.get(day);
+    if (!rows) this.days.set(day, (rows = new Map<number | string, R>()));
+    let row = rows.get(at);
+    if (!row) rows.set(at, (row = make()));
     return row as Record<string, number>;
   }
   /** Rows whose counters are not all zero (a live delta that cancels out writes nothing). */
   list(): R[] {
-    return [...this.rows.values()].filter((row) =>
-      this.counters.some((counter) => {
-        const value = (row as Record<string, number | number[]>)[counter];
-        return Array.isArray(value) ? value.some((n) => n !== 0) : value !== 0;
-      }),
-    );
+    const rows: R[] = [];
+    for (const day of this.days.values())
+      for (const row of day.values()) {
+        const counted = this.counters.some((counter) => {
+          const value = (row as Record<string, number | number[]>)[counter];
+          return Array.isArray(value) ? value.some((n) => n !== 0) : value !== 0;
+        });
+        if (counted) rows.push(row);
+      }
+    return rows;
   }
 }
 
@@ -136,7 +164,7 @@ export class DailySums {
 
   private stageDay(day: string, row: StageEntryRow, technique: TechniqueKey): Record<string, number> {
     const { stage, priority } = row;
-    return this.stage.row(`${day}\u0000${stage}\u0000${priority}\u0000${technique}`, () => ({
+    return this.stage.row(day, slot(technique, priority, stage), () => ({
       day,
       stage,
       priority,
@@ -164,7 +192,7 @@ export class DailySums {
     const { ready_day: day, priority } = row;
     const bucket = leadBucket(row.lead_ms);
     for (const [technique] of techniqueShares(row.garments)) {
-      const sums = this.completed.row(`${day}\u0000${priority}\u0000${technique}`, () => ({
+      const sums = this.completed.row(day, slot(technique, priority), () => ({
         day,
         priority,
         technique,
@@ -182,7 +210,7 @@ export class DailySums {
   holdRow(row: HoldRow, sign: number): void {
     const { started_day: day, reason } = row;
     for (const [technique] of techniqueShares(row.garments)) {
-      const sums = this.hold.row(`${day}\u0000${technique}\u0000${reason}`, () => ({
+      const sums = this.hold.row(day, `${technique}\u0000${reason}`, () => ({
         day,
         technique,
         reason,
