@@ -7,6 +7,9 @@ import { withoutSuggestions } from './errors.ts';
  * Limits every operation must pass before any resolver runs (parse and validation time, over
  * HTTP, SSE and WebSocket alike). The deepest real query of our schema is 6 levels
  * (`orders.edges.node.events.actor.id`); 7 leaves room for one wrapper field and nothing more.
+ * Depth is the selection's real depth: a fragment spread adds none (graphql-armor's
+ * `flattenFragments`; it counted two levels per spread, so a client could not share a
+ * selection through a fragment below the third level).
  */
 export const GRAPHQL_LIMITS = {
   maxDepth: 7,
@@ -24,7 +27,7 @@ export const GRAPHQL_LIMITS = {
 
 export function limitPlugins(options: { readonly introspection: boolean }): Plugin[] {
   const armor = new EnvelopArmor({
-    maxDepth: { n: GRAPHQL_LIMITS.maxDepth, exposeLimits: true, flattenFragments: false },
+    maxDepth: { n: GRAPHQL_LIMITS.maxDepth, exposeLimits: true, flattenFragments: true },
     maxAliases: { n: GRAPHQL_LIMITS.maxAliases, exposeLimits: true },
     costLimit: { maxCost: GRAPHQL_LIMITS.maxCost, exposeLimits: true },
     maxTokens: { n: GRAPHQL_LIMITS.maxTokens, exposeLimits: true },

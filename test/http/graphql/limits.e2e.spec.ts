@@ -38,6 +38,25 @@ describe('GraphQL limits', () => {
     expect(messages(body)).toContain('Query depth limit');
   });
 
+  it('counts the real depth of a selection spread through fragments, and still rejects one too deep', async () => {
+    // orders.edges.node.events.actor.id: 6 levels, the deepest real query, with the node's
+    // selection in fragments (counted 10 when a spread counted two levels).
+    const shared = `query { orders { edges { node { ...Node } } } }
+      fragment Node on ProductionOrder { ...Events }
+      fragment Events on ProductionOrder { events { actor { ...Actor } } }
+      fragment Actor on Actor { id }`;
+    const { body } = await graphql(running.url, shared);
+    expect(messages(body)).not.toContain('Query depth limit');
+    // Past validation: what errors there are come from execution (they have a path).
+    expect(body.errors?.every((error: { path?: unknown }) => error.path !== undefined)).toBe(true);
+    const deeper = `query { orders { edges { node { ...Node } } } }
+      fragment Node on ProductionOrder { events { ...Deep } }
+      fragment Deep on FulfillmentEvent { ${nested(3)} }`;
+    expect(messages((await graphql(running.url, deeper)).body)).toContain(
+      `Query depth limit of ${GRAPHQL_LIMITS.maxDepth} exceeded, found 8`,
+    );
+  });
+
   it('rejects more aliases than the limit', async () => {
     const aliases = Array.from({ length: GRAPHQL_LIMITS.maxAliases + 1 }, (_, i) => `a${i}: routeStops { id }`).join(
       ' ',
