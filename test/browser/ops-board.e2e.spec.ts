@@ -13,6 +13,8 @@ describe.skipIf(skip)('the production board, /ops/board', () => {
   let page: Page;
   /** While true, the page's socket gets no `next` message: the board cannot hear of changes (a stale board). */
   let deaf = false;
+  /** Seeds an order fulfilled at the instant given (epoch ms): 7 DTG tees, paid six days before. */
+  let seedReady: (fulfilledAtMs: number) => Promise<string>;
   const ids = {} as Record<
     | 'queuedRisk'
     | 'queuedFresh'
@@ -44,10 +46,10 @@ describe.skipIf(skip)('the production board, /ops/board', () => {
     });
     // Ready today: fulfilled at the shop's midnight (SHOP_TIME_ZONE, UTC here), and a minute before it.
     const midnight = shopDayStart(Date.now(), 'UTC');
-    const ready = (fulfilledAtMs: number) =>
+    seedReady = (fulfilledAtMs: number) =>
       seed({ priority: 'standard', paidAgoMs: 6 * DAY_MS, stage: 'fulfilled', fulfilledAtMs, sizes: tee(7) });
-    ids.readyToday = await ready(midnight);
-    ids.readyYesterday = await ready(midnight - 60_000);
+    ids.readyToday = await seedReady(midnight);
+    ids.readyYesterday = await seedReady(midnight - 60_000);
     context = await fx.context(fx.operator);
     page = await context.newPage();
     await page.routeWebSocket(/\/graphql/, (socket) => {
@@ -197,6 +199,17 @@ describe.skipIf(skip)('the production board, /ops/board', () => {
     await column('queued').locator(`[data-order-id="${ids.held}"]`).waitFor();
     await waitForStatus(ids.held, 'SUBMITTED');
     expect(await column('on-hold').getByTestId('column-count').textContent()).toBe('(1)');
+  });
+
+  it('links the rest of Ready today to the fulfilled orders, and says the list holds every one', async () => {
+    // Two are ready today (the seeded one and the one fulfilled above): 20 more make 22, two past the cards shown.
+    const now = Date.now();
+    for (let i = 0; i < 20; i++) await seedReady(now - i * 1000);
+    const more = column('ready').getByRole('link', { name: /more ready today/ });
+    await more.waitFor({ timeout: 15_000 });
+    expect(await more.textContent()).toBe('2 more ready today: list every fulfilled order');
+    expect(await more.getAttribute('href')).toBe('/ops/orders?status=FULFILLED');
+    expect(await column('ready').getByTestId('column-count').textContent()).toBe('(22)');
   });
 
   it('is for operators only', async () => {
