@@ -180,6 +180,7 @@ export async function openRuntime(config: Config, log: RuntimeLog): Promise<Runt
           checkout: payments.checkout,
           garments: garmentCatalog,
           eventStore,
+          shopTimeZone: config.shopTimeZone,
           logError: (error, message) => log.error({ err: error }, message),
           publicBaseUrl: config.publicBaseUrl,
           // Per client address, found or not: a token is 192 random bits, but lookups still cost a read.

@@ -148,7 +148,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const graphqlResolvers = [
     ...(deps.orders ? orderResolvers({ ...deps.orders, ...(orders ? { orders } : {}) }) : []),
     // The shop's figures are read from the same read model as the orders.
-    ...(deps.orders ? [metricsResolvers(createMetricsApplication({ db: deps.orders.readModel.db }))] : []),
+    ...(deps.orders
+      ? [
+          metricsResolvers(
+            createMetricsApplication({
+              db: deps.orders.readModel.db,
+              shopTimeZone: deps.orders.shopTimeZone,
+              ...(deps.orders.clock ? { clock: deps.orders.clock } : {}),
+            }),
+          ),
+        ]
+      : []),
     ...(deps.graphqlResolvers ?? []),
   ];
   registerGraphQL(app, {

@@ -106,6 +106,7 @@ export type {
 } from './orders/views.ts';
 export {
   BOARD_STATES,
+  WORK_IN_PROGRESS_STATES,
   readBoardCounts,
   readBoardFacts,
   type BoardCardFacts,

@@ -2,7 +2,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../src/domain/order/index.ts';
 import { browserSkipReason, keepScreenshot, seriousAxeViolations } from '../support/browser.ts';
-import { boardSeeder, HOUR_MS } from '../support/board-seed.ts';
+import { boardSeeder, HOUR_MS, shopDayStart } from '../support/board-seed.ts';
 import { openPagesFixture, type PagesFixture } from '../support/pages.ts';
 
 const skip = browserSkipReason();
@@ -13,8 +13,17 @@ describe.skipIf(skip)('the production board, /ops/board', () => {
   let page: Page;
   /** While true, the page's socket gets no `next` message: the board cannot hear of changes (a stale board). */
   let deaf = false;
+  /** Seeds an order fulfilled at the instant given (epoch ms): 7 DTG tees, paid six days before. */
+  let seedReady: (fulfilledAtMs: number) => Promise<string>;
   const ids = {} as Record<
-    'queuedRisk' | 'queuedFresh' | 'queuedStale' | 'printing' | 'finishingLate' | 'held',
+    | 'queuedRisk'
+    | 'queuedFresh'
+    | 'queuedStale'
+    | 'printing'
+    | 'finishingLate'
+    | 'held'
+    | 'readyToday'
+    | 'readyYesterday',
     string
   >;
 
@@ -35,6 +44,12 @@ describe.skipIf(skip)('the production board, /ops/board', () => {
       sizes: tee(5, 'embroidery'),
       hold: { agoMs: HOUR_MS, reason: 'blank out of stock' },
     });
+    // Ready today: fulfilled at the shop's midnight (SHOP_TIME_ZONE, UTC here), and a minute before it.
+    const midnight = shopDayStart(Date.now(), 'UTC');
+    seedReady = (fulfilledAtMs: number) =>
+      seed({ priority: 'standard', paidAgoMs: 6 * DAY_MS, stage: 'fulfilled', fulfilledAtMs, sizes: tee(7) });
+    ids.readyToday = await seedReady(midnight);
+    ids.readyYesterday = await seedReady(midnight - 60_000);
     context = await fx.context(fx.operator);
     page = await context.newPage();
     await page.routeWebSocket(/\/graphql/, (socket) => {
@@ -86,6 +101,16 @@ describe.skipIf(skip)('the production board, /ops/board', () => {
     expect(await held.getByRole('button', { name: 'Move to Printing' }).isDisabled()).toBe(true);
     expect(await held.getByTestId('reason').textContent()).toContain('on hold');
     expect(await held.getAttribute('draggable')).toBe('false');
+    // Ready holds today's orders only, and says so.
+    expect(await page.locator('#board-ready').textContent()).toBe('Ready today (1)');
+    expect(
+      await column('ready')
+        .locator('[data-order-id]')
+        .evaluateAll((cards) => cards.map((c) => c.getAttribute('data-order-id'))),
+    ).toEqual([ids.readyToday]);
+    expect(await column('ready').getByTestId('column-garments').textContent()).toBe(
+      'Direct to garment 7 · Screen print 0 · Embroidery 0 garments',
+    );
     expect(await seriousAxeViolations(page)).toEqual([]);
     await keepScreenshot(page, 'ops-board');
   });
@@ -108,11 +133,12 @@ describe.skipIf(skip)('the production board, /ops/board', () => {
   });
 
   it('fulfils through the fulfil dialog, with its tracking fields', async () => {
-    await card(ids.finishingLate).getByRole('button', { name: 'Move to Ready…' }).click();
+    await card(ids.finishingLate).getByRole('button', { name: 'Move to Ready today…' }).click();
     const dialog = page.getByRole('dialog', { name: /^Fulfil order/ });
     await dialog.getByLabel('Tracking number').fill('1Z999');
     await dialog.getByRole('button', { name: 'Fulfil order' }).click();
     await column('ready').locator(`[data-order-id="${ids.finishingLate}"]`).waitFor();
+    await expect.poll(() => page.locator('#board-ready').textContent()).toBe('Ready today (2)');
     const { order } = await fx.gql(
       fx.operator,
       `{ order(id: "${ids.finishingLate}") { orderStatus events { metadata } } }`,
@@ -173,6 +199,17 @@ describe.skipIf(skip)('the production board, /ops/board', () => {
     await column('queued').locator(`[data-order-id="${ids.held}"]`).waitFor();
     await waitForStatus(ids.held, 'SUBMITTED');
     expect(await column('on-hold').getByTestId('column-count').textContent()).toBe('(1)');
+  });
+
+  it('links the rest of Ready today to the fulfilled orders, and says the list holds every one', async () => {
+    // Two are ready today (the seeded one and the one fulfilled above): 20 more make 22, two past the cards shown.
+    const now = Date.now();
+    for (let i = 0; i < 20; i++) await seedReady(now - i * 1000);
+    const more = column('ready').getByRole('link', { name: /more ready today/ });
+    await more.waitFor({ timeout: 15_000 });
+    expect(await more.textContent()).toBe('2 more ready today: list every fulfilled order');
+    expect(await more.getAttribute('href')).toBe('/ops/orders?status=FULFILLED');
+    expect(await column('ready').getByTestId('column-count').textContent()).toBe('(22)');
   });
 
   it('is for operators only', async () => {

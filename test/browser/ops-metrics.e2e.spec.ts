@@ -9,6 +9,7 @@ import {
 } from '../../src/commands/order/index.ts';
 import { loadInstallationSecret } from '../../src/db/installationSecret.ts';
 import type { Actor } from '../../src/domain/order/index.ts';
+import { shopDay } from '../../src/projections/metrics/zone.ts';
 import { browserSkipReason, keepScreenshot, seriousAxeViolations } from '../support/browser.ts';
 import type { Json } from '../support/http.ts';
 import { newId } from '../support/http.ts';
@@ -325,6 +326,66 @@ describe.skipIf(skip)("the shop's figures, /ops/metrics", () => {
     await expect(fx.gql(customer.token, FIGURES, { from: '2026-03-02', to: '2026-03-10' })).rejects.toThrow(
       /FORBIDDEN/,
     );
+    expect(await seriousAxeViolations(page)).toEqual([]);
+  });
+});
+
+/** The shop and the browser 25 hours apart (UTC+14, UTC−11): at any instant their calendar days differ. */
+const SHOP_ZONE = 'Pacific/Kiritimati';
+const BROWSER_ZONE = 'Pacific/Pago_Pago';
+
+describe.skipIf(skip)("/ops/metrics counts the shop's days, not the browser's", () => {
+  let fx: PagesFixture;
+  beforeAll(async () => {
+    fx = await openPagesFixture({ env: { SHOP_TIME_ZONE: SHOP_ZONE } });
+  }, 120_000);
+  afterAll(async () => {
+    await fx?.close();
+  });
+
+  /** The shop's today, read around `read` (midnight may pass during it): the days it may answer. */
+  const todaysAround = async <T>(read: () => Promise<T>) => {
+    const before = shopDay(Date.now(), SHOP_ZONE);
+    const answer = await read();
+    return { answer, days: [before, shopDay(Date.now(), SHOP_ZONE)] };
+  };
+  const daysBefore = (day: string, n: number) =>
+    new Date(Date.parse(`${day}T12:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+
+  it("tells operators the shop's time zone and today over GraphQL, and no one else", async () => {
+    const { answer, days } = await todaysAround(() => fx.gql(fx.operator, '{ shopCalendar { timeZone today } }'));
+    expect(answer.shopCalendar.timeZone).toBe(SHOP_ZONE);
+    expect(days).toContain(answer.shopCalendar.today);
+    const customer = await fx.customer();
+    await expect(fx.gql(customer.token, '{ shopCalendar { today } }')).rejects.toThrow(/FORBIDDEN/);
+    await expect(fx.gql(undefined, '{ shopCalendar { today } }')).rejects.toThrow(/UNAUTHENTICATED/);
+  });
+
+  it("ends the preset periods on the shop's today and says which zone the days are in", async () => {
+    const context = await fx.context(fx.operator, { timezoneId: BROWSER_ZONE });
+    const page = await context.newPage();
+    const { days } = await todaysAround(async () => {
+      await page.goto(`${fx.url}/ops/metrics?days=7`);
+      await page.getByRole('heading', { level: 1, name: 'Shop figures' }).waitFor();
+      await expect
+        .poll(() => page.getByTestId('metrics-status').textContent(), { timeout: 15_000 })
+        .toMatch(/^Figures from /);
+    });
+    const browserToday = await page.evaluate(() => new Date().toLocaleDateString('en-CA'));
+    // The browser's day is not the shop's: a period ending on it would be a day or two off.
+    expect(days).not.toContain(browserToday);
+    const status = await page.getByTestId('metrics-status').textContent();
+    const today = days.find((day) => status === `Figures from ${daysBefore(day, 6)} to ${day}.`);
+    expect(today, `${status} ends on the shop's today (${days.join(' or ')})`).toBeDefined();
+    expect(await page.getByLabel('To (inclusive)').inputValue()).toBe(today);
+    expect(await page.getByLabel('From', { exact: true }).inputValue()).toBe(daysBefore(today!, 6));
+    expect(await page.getByTestId('metrics-days').textContent()).toBe(`Days in ${SHOP_ZONE} (the shop's calendar)`);
+    // Another preset from the form ends there too.
+    await page.getByLabel('Last 30 days').check();
+    await page.getByRole('button', { name: 'Show figures' }).click();
+    await expect
+      .poll(() => page.getByTestId('metrics-status').textContent(), { timeout: 15_000 })
+      .toBe(`Figures from ${daysBefore(today!, 29)} to ${today}.`);
     expect(await seriousAxeViolations(page)).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import {
 } from '../../src/commands/order/index.ts';
 import { DAY_MS, type Actor, type SizeRequest } from '../../src/domain/order/index.ts';
 import type { EventStore } from '../../src/eventstore/eventStore.ts';
+import { shopDay } from '../../src/projections/metrics/zone.ts';
 
 export const HOUR_MS = DAY_MS / 24;
 
@@ -20,6 +21,8 @@ export interface BoardOrderSpec {
   readonly hold?: { readonly agoMs: number; readonly reason: string; readonly releasedAgoMs?: number };
   /** Fulfilled this long ago (stage `fulfilled`); default a minute after its last move. */
   readonly fulfilledAgoMs?: number;
+  /** Fulfilled at this instant (epoch ms), instead of `fulfilledAgoMs`. */
+  readonly fulfilledAtMs?: number;
 }
 
 const STEPS = ['approved', 'in_production', 'fulfilled'] as const;
@@ -74,9 +77,11 @@ export function boardSeeder(eventStore: EventStore, pool: pg.Pool) {
     );
     const steps = STEPS.slice(0, STEPS.indexOf(spec.stage as (typeof STEPS)[number]) + 1);
     for (const [index, status] of steps.entries()) {
+      const fulfilledAt =
+        spec.fulfilledAtMs ?? (spec.fulfilledAgoMs === undefined ? undefined : now - spec.fulfilledAgoMs);
       at =
-        status === 'fulfilled' && spec.fulfilledAgoMs !== undefined
-          ? new Date(now - spec.fulfilledAgoMs)
+        status === 'fulfilled' && fulfilledAt !== undefined
+          ? new Date(fulfilledAt)
           : new Date(paidAt + (index + 1) * 60_000);
       await commands.setOrderStatus(id, { status }, { actor: operator });
     }
@@ -90,4 +95,21 @@ export function boardSeeder(eventStore: EventStore, pool: pg.Pool) {
     }
     return id;
   };
+}
+
+/**
+ * The first instant (epoch ms) of the shop's calendar day that holds `instant` in `timeZone`: the
+ * day boundary searched to the millisecond with `shopDay`, the metrics' one definition of the
+ * shop's day (a day lasts 23 to 25 hours, so two days back is always an earlier day).
+ */
+export function shopDayStart(instant: number, timeZone: string): number {
+  const day = shopDay(instant, timeZone);
+  let before = instant - 2 * DAY_MS;
+  let within = instant;
+  while (within - before > 1) {
+    const middle = Math.floor((before + within) / 2);
+    if (shopDay(middle, timeZone) === day) within = middle;
+    else before = middle;
+  }
+  return within;
 }

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { launchBrowser } from './browser.ts';
 import { graphql, type Json } from './http.ts';
 import { openStack, type Stack } from './stack.ts';
@@ -40,8 +40,8 @@ export const DESIGN_URL = 'https://designs.example.com/owl.svg';
 /** The stack (`stack.ts`) on a fixed port, with Chromium. */
 export interface PagesFixture extends Stack {
   readonly browser: Browser;
-  /** A browser context signed in with `token` through `/signin#token=…` (or anonymous without one). */
-  context(token?: string): Promise<BrowserContext>;
+  /** A browser context signed in with `token` through `/signin#token=…` (or anonymous without one); `options` such as `timezoneId`. */
+  context(token?: string, options?: BrowserContextOptions): Promise<BrowserContext>;
   /** GraphQL over HTTP; throws on errors. */
   gql(token: string | undefined, query: string, variables?: Record<string, unknown>): Promise<Json>;
   /** A draft order of `token`'s user: its id and checkout URL. */
@@ -54,11 +54,14 @@ export interface PagesFixture extends Stack {
   close(): Promise<void>;
 }
 
-export async function openPagesFixture(): Promise<PagesFixture> {
+/** `env`: configuration over the fixture's (e.g. `SHOP_TIME_ZONE`). */
+export async function openPagesFixture(
+  options: { readonly env?: Readonly<Record<string, string>> } = {},
+): Promise<PagesFixture> {
   ensurePagesBuilt();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const stack = await openStack({ env: { PORT: String(port), PUBLIC_BASE_URL: url } });
+  const stack = await openStack({ env: { ...options.env, PORT: String(port), PUBLIC_BASE_URL: url } });
   const browser = await launchBrowser();
   const contexts: BrowserContext[] = [];
 
@@ -71,8 +74,8 @@ export async function openPagesFixture(): Promise<PagesFixture> {
   return {
     ...stack,
     browser,
-    async context(token) {
-      const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    async context(token, options = {}) {
+      const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, ...options });
       contexts.push(context);
       await context.route('https://designs.example.com/**', (route) =>
         route.fulfill({ status: 200, contentType: 'image/svg+xml', body: DESIGN_SVG }),

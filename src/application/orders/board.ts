@@ -10,6 +10,7 @@ import {
 } from '../../domain/order/index.ts';
 import {
   BOARD_STATES,
+  WORK_IN_PROGRESS_STATES,
   findOrders,
   readBoardCounts,
   readBoardFacts,
@@ -33,6 +34,7 @@ export interface BoardCardView {
 export interface BoardLane {
   /** The route stop (`queued`, `printing`, `finishing`, `ready`), or `on-hold` for the held orders of every stage. */
   readonly id: RouteStopId | 'on-hold';
+  /** The stop's label (Ready: "Ready today", the orders fulfilled on the shop's today), or "On hold". */
   readonly label: string;
   /** The lifecycle state of the stage; null for the on-hold lane. */
   readonly orderStatus: OrderState | null;
@@ -65,7 +67,8 @@ export interface StageFigures {
 const STAGES = BOARD_STATES.map((state) => {
   const stop = ROUTE_STOPS.find((candidate) => candidate.orderStatus === state);
   if (!stop) throw new Error(`no route stop for ${state}`);
-  return { state, stop };
+  // Ready holds only the orders fulfilled on the shop's today: its heading says so.
+  return { state, stop, label: state === 'fulfilled' ? `${stop.label} today` : stop.label };
 });
 
 function requireOperator(viewer: Viewer): void {
@@ -84,18 +87,20 @@ function checkCards(cardsPerColumn: number): void {
 
 /**
  * The production board, for operators: every order of the board's stages counted by the server
- * (one statement), the first cards of each lane read whole in a second one.
+ * (one statement), the first cards of each lane read whole in a second one. Ready is the orders
+ * fulfilled on `now`'s day in the shop's time zone.
  */
 export async function productionBoard(
   db: Queryable,
   viewer: Viewer,
   request: { readonly cardsPerColumn?: number },
   now: Date,
+  shopTimeZone: string,
 ): Promise<ProductionBoardView> {
   requireOperator(viewer);
   const cardsPerColumn = request.cardsPerColumn ?? DEFAULT_BOARD_CARDS;
   checkCards(cardsPerColumn);
-  const facts = await readBoardFacts(db, now, cardsPerColumn);
+  const facts = await readBoardFacts(db, now, shopTimeZone, cardsPerColumn);
   const orders = await findOrders(
     db,
     facts.cards.map((card) => card.id),
@@ -130,8 +135,8 @@ export async function productionBoard(
   };
   return {
     asOf: now,
-    columns: STAGES.map(({ state, stop }) =>
-      lane(stop.id, stop.label, state, (held, status) => !held && status === state),
+    columns: STAGES.map(({ state, stop, label }) =>
+      lane(stop.id, label, state, (held, status) => !held && status === state),
     ),
     onHold: lane('on-hold', 'On hold', null, (held) => held),
   };
@@ -151,7 +156,7 @@ function cardsOf(
 /** Orders, at-risk and overdue counts per work-in-progress stage (Queued, Printing, Finishing), held apart: the gauges' figures. */
 export async function stageFigures(db: Queryable, now: Date): Promise<StageFigures[]> {
   const groups = await readBoardCounts(db, now);
-  return STAGES.filter(({ state }) => state !== 'fulfilled').flatMap(({ state, stop }) =>
+  return STAGES.filter(({ state }) => WORK_IN_PROGRESS_STATES.some((wip) => wip === state)).flatMap(({ state, stop }) =>
     [false, true].map((held) => {
       const group = groups.find((candidate) => candidate.status === state && candidate.held === held);
       return {

@@ -28,6 +28,8 @@ export interface OrderApplicationDeps {
   /** For reads as of an instant: the order folded from its own events. */
   readonly eventStore: Pick<EventStore, 'readStream'>;
   readonly clock?: () => Date;
+  /** `SHOP_TIME_ZONE`: the board's Ready is the orders fulfilled on the shop's today there. */
+  readonly shopTimeZone: string;
   /** Where an unexpected error is reported when it cannot fail the whole request (one bulk item). */
   readonly logError?: (error: unknown, message: string) => void;
 }
@@ -78,7 +80,7 @@ export interface OrderApplication {
   issueTrackingLink(viewer: Viewer, orderId: string): Promise<ProductionOrderView>;
   revokeTrackingLink(viewer: Viewer, orderId: string): Promise<ProductionOrderView>;
   bulkSetStatus(viewer: Viewer, input: BulkInput): ReturnType<typeof bulkSetOrderStatus>;
-  /** The production board over every order (operators only; others FORBIDDEN). */
+  /** The production board over every order in production and those ready today (operators only; others FORBIDDEN). */
   board(viewer: Viewer, request: { readonly cardsPerColumn?: number }): Promise<ProductionBoardView>;
   /** Orders, at risk and overdue per work-in-progress stage, for the gauges (no viewer: the process's own read). */
   stageFigures(): Promise<StageFigures[]>;
@@ -124,7 +126,7 @@ export function createOrderApplication(deps: OrderApplicationDeps): OrderApplica
         commands.revokeTrackingLink(orderId, options),
       ),
     bulkSetStatus: (viewer, input) => bulkSetOrderStatus(deps, viewer, input),
-    board: (viewer, request) => productionBoard(db, viewer, request, now()),
+    board: (viewer, request) => productionBoard(db, viewer, request, now(), deps.shopTimeZone),
     stageFigures: () => stageFigures(db, now()),
   };
 }

@@ -7,6 +7,7 @@ import {
   type Technique,
   type Tier,
 } from '../../domain/order/index.ts';
+import { shopDay } from '../metrics/zone.ts';
 import type { Queryable } from './queries.ts';
 
 /**
@@ -14,9 +15,11 @@ import type { Queryable } from './queries.ts';
  * snapshot): per stage and hold, the count and the at-risk and overdue counts, the garments per
  * technique, and the first cards by ETA. The promise standing (`src/domain/order/promise.ts`) is
  * written here once, as SQL, and every figure and card reads it from the same `board` rows.
+ * Ready is the orders made ready (fulfilled) on the shop's today (`SHOP_TIME_ZONE`): the day is
+ * the metrics' `shopDay`, its bounds that day's midnights in the zone.
  */
 
-/** The lifecycle states the board shows, a column each (Queued, Printing, Finishing, Ready). */
+/** The lifecycle states the board shows, a column each (Queued, Printing, Finishing, Ready today). */
 export const BOARD_STATES = ['submitted', 'approved', 'in_production', 'fulfilled'] as const satisfies OrderState[];
 export type BoardState = (typeof BOARD_STATES)[number];
 
@@ -52,10 +55,12 @@ const promiseSql = (tier: string) =>
     .map((name) => `when '${name}' then ${promiseMs(name)}::float8`)
     .join(' ')} end`;
 
-// $1: now (epoch ms), $2: the board's states. Time left = paidAt + promise + held − (pausedAt or now).
+// $1: now (epoch ms), $2: the states read; with Ready, $3: the shop's today (YYYY-MM-DD) and $4: its
+// time zone (a fulfilled order is read only when it was fulfilled that day, between its midnights).
+// Time left = paidAt + promise + held − (pausedAt or now).
 // A running clock's promise is the row's eta_at (the projection's etaOf), its tier the priority;
 // only a paused one (on hold) is read from the clock itself: most rows never touch the jsonb.
-const BOARD_ROWS = `with clocks as (
+const boardRows = (withReady: boolean) => `with clocks as (
   select o.id, o.status, o.priority = 'hold' as held, o.fulfilled_at,
     o.status = 'fulfilled' or o.paid_at is null as no_promise,
     case when o.priority = 'hold' then ${promiseSql(`o.eta_clock->>'tier'`)} else ${promiseSql('o.priority')} end
@@ -64,7 +69,13 @@ const BOARD_ROWS = `with clocks as (
       when o.priority = 'hold' then (o.eta_clock->>'paidAtMs')::float8 + ${promiseSql(`o.eta_clock->>'tier'`)}
         + coalesce((o.eta_clock->>'heldMs')::float8, 0)
         - coalesce((o.eta_clock->>'pausedAtMs')::float8, $1::float8) end as left_ms
-  from production_orders o where o.status = any($2::text[])
+  from production_orders o where o.status = any($2::text[])${
+    withReady
+      ? `
+    and (o.status <> 'fulfilled' or (o.fulfilled_at >= $3::date::timestamp at time zone $4::text
+      and o.fulfilled_at < ($3::date + 1)::timestamp at time zone $4::text))`
+      : ''
+  }
 ), board as (
   select id, status, held,
     case when no_promise or left_ms is null then null
@@ -86,15 +97,15 @@ const GARMENTS = `(select coalesce(json_agg(json_build_object('status', status, 
   from (select b.status, b.held, li.technique, sum(li.quantity)::int8 as quantity
     from board b join production_line_items li on li.order_id = b.id group by b.status, b.held, li.technique) t)`;
 
-// $3: cards per lane. A lane: a stage's orders not on hold, or every held order.
+// $5: cards per lane. A lane: a stage's orders not on hold, or every held order.
 const CARDS = `(select coalesce(json_agg(json_build_object('id', id, 'held', held, 'status', status, 'standing', standing)
     order by lane, rn), '[]'::json)
   from (select id, held, status, standing, lane,
     row_number() over (partition by lane order by sort_key, id) as rn
-    from (select *, case when held then 'held' else status end as lane from board) b) c where rn <= $3::int)`;
+    from (select *, case when held then 'held' else status end as lane from board) b) c where rn <= $5::int)`;
 
-const BOARD_STATEMENT = `${BOARD_ROWS} select ${GROUPS} as groups, ${GARMENTS} as garments, ${CARDS} as cards`;
-const COUNTS_STATEMENT = `${BOARD_ROWS} select ${GROUPS} as groups`;
+const BOARD_STATEMENT = `${boardRows(true)} select ${GROUPS} as groups, ${GARMENTS} as garments, ${CARDS} as cards`;
+const COUNTS_STATEMENT = `${boardRows(false)} select ${GROUPS} as groups`;
 
 interface Raw {
   groups: BoardGroupFacts[];
@@ -102,12 +113,17 @@ interface Raw {
   cards?: BoardCardFacts[];
 }
 
-/** The board's figures as of `now`, with the first `cardsPerLane` cards of each lane (0: figures only). */
-export async function readBoardFacts(db: Queryable, now: Date, cardsPerLane: number): Promise<BoardFacts> {
+/** The board as of `now`, its Ready the orders fulfilled on that day in `timeZone`, with the first `cardsPerLane` cards of each lane (0: figures only). */
+export async function readBoardFacts(
+  db: Queryable,
+  now: Date,
+  timeZone: string,
+  cardsPerLane: number,
+): Promise<BoardFacts> {
   const { rows } = await db.query<Raw>({
     name: 'orders.board',
     text: BOARD_STATEMENT,
-    values: [now.getTime(), BOARD_STATES, cardsPerLane],
+    values: [now.getTime(), BOARD_STATES, shopDay(now.getTime(), timeZone), timeZone, cardsPerLane],
   });
   const raw = rows[0];
   return {
@@ -117,12 +133,18 @@ export async function readBoardFacts(db: Queryable, now: Date, cardsPerLane: num
   };
 }
 
-/** The counts alone (per stage and hold: orders, at risk, overdue), for the gauges scraped often. */
+/** The stages of work in progress: the board's but Ready, whose orders are done. */
+export const WORK_IN_PROGRESS_STATES = BOARD_STATES.filter((state) => state !== 'fulfilled');
+
+/**
+ * The counts alone (per stage and hold: orders, at risk, overdue) of the work in progress, for the
+ * gauges scraped often: no fulfilled order is read.
+ */
 export async function readBoardCounts(db: Queryable, now: Date): Promise<readonly BoardGroupFacts[]> {
   const { rows } = await db.query<Pick<Raw, 'groups'>>({
     name: 'orders.board_counts',
     text: COUNTS_STATEMENT,
-    values: [now.getTime(), BOARD_STATES],
+    values: [now.getTime(), WORK_IN_PROGRESS_STATES],
   });
   return rows[0]?.groups ?? [];
 }

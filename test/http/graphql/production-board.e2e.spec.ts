@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../../src/domain/order/index.ts';
-import { boardSeeder, HOUR_MS } from '../../support/board-seed.ts';
+import { boardSeeder, HOUR_MS, shopDayStart } from '../../support/board-seed.ts';
 import { graphql, waitFor } from '../../support/http.ts';
 import { openStack, type Stack } from '../../support/stack.ts';
 import { newId } from '../../support/http.ts';
@@ -43,9 +43,23 @@ interface Board {
   readonly onHold: Column;
 }
 
-describe('the production board over GraphQL, and the shop gauges', () => {
+/** Each zone's other: at any instant, one of them is on a calendar day the other is not (5 or 19 hours apart). */
+const ZONES = [
+  ['UTC', 'America/New_York'],
+  ['America/New_York', 'UTC'],
+] as const;
+/** The instants of a zone's calendar day holding `at`: its first and the next day's first. */
+const dayOf = (at: number, zone: string) => {
+  const start = shopDayStart(at, zone);
+  // A day lasts 23 to 25 hours: 26 hours on is the next day.
+  return { start, end: shopDayStart(start + 26 * HOUR_MS, zone) };
+};
+
+describe.each(ZONES)('the production board over GraphQL, and the shop gauges (SHOP_TIME_ZONE=%s)', (zone, other) => {
   let fx: Stack;
   let url: string;
+  /** When each Ready candidate was fulfilled (epoch ms), and its garments. */
+  const fulfilled = new Map<string, { at: number; garments: ReturnType<typeof garments> }>();
   const ids = {} as Record<
     | 'queuedFresh'
     | 'queuedRush'
@@ -53,14 +67,16 @@ describe('the production board over GraphQL, and the shop gauges', () => {
     | 'printingRisk'
     | 'printingReleased'
     | 'finishingLate'
-    | 'ready'
+    | 'readyToday'
+    | 'readyYesterday'
+    | 'readyEdge'
     | 'heldPaused'
     | 'heldLate',
     string
   >;
 
   beforeAll(async () => {
-    fx = await openStack();
+    fx = await openStack({ env: { SHOP_TIME_ZONE: zone } });
     const server = fx.servers[0]!;
     url = server.url;
     const seed = boardSeeder(server.runtime.eventStore, server.runtime.pool);
@@ -107,14 +123,28 @@ describe('the production board over GraphQL, and the shop gauges', () => {
       stage: 'in_production',
       sizes: [{ size: 'XL', quantity: 6 }],
     });
-    // Ready: the clock stopped; no standing.
-    ids.ready = await seed({
-      priority: 'standard',
-      paidAgoMs: 6 * DAY_MS,
-      stage: 'fulfilled',
-      fulfilledAgoMs: DAY_MS,
-      sizes: [{ size: 'M', quantity: 7 }],
-    });
+    // Ready today: fulfilled at the shop's midnight (today), a minute before it (yesterday), and
+    // between its midnight and the other zone's (today in exactly one of the two zones).
+    const now = Date.now();
+    const today = shopDayStart(now, zone);
+    const ready = async (name: 'readyToday' | 'readyYesterday' | 'readyEdge', at: number, made: number[]) => {
+      const [dtg = 0, screen = 0, embroidery = 0] = made;
+      ids[name] = await seed({
+        priority: 'standard',
+        paidAgoMs: 6 * DAY_MS,
+        stage: 'fulfilled',
+        fulfilledAtMs: at,
+        sizes: [
+          { size: 'M', quantity: dtg },
+          { size: 'L', quantity: screen, technique: 'screen' },
+          { size: 'S', quantity: embroidery, technique: 'embroidery' },
+        ].filter((size) => size.quantity > 0),
+      });
+      fulfilled.set(ids[name], { at, garments: garments(dtg, screen, embroidery) });
+    };
+    await ready('readyToday', today, [7]);
+    await ready('readyYesterday', today - 60_000, [0, 9]);
+    await ready('readyEdge', (today + shopDayStart(now, other)) / 2, [0, 0, 3]);
     // On hold since 8 days with 3 days of its promise left then: paused, so on track though paid 10 days ago.
     ids.heldPaused = await seed({
       priority: 'standard',
@@ -131,9 +161,10 @@ describe('the production board over GraphQL, and the shop gauges', () => {
       sizes: [{ size: 'M', quantity: 1 }],
       hold: { agoMs: DAY_MS, reason: 'customer asked to wait' },
     });
+    // The last seeded order shown: every one before it is projected too.
     await waitFor(async () => {
       const board = await read(fx.operator);
-      expect(board.columns.reduce((n, c) => n + c.count, 0) + board.onHold.count).toBe(9);
+      expect(board.onHold.cards.map((card) => card.order.id)).toContain(ids.heldLate);
     }, 20_000);
   }, 120_000);
   afterAll(() => fx.close());
@@ -144,6 +175,14 @@ describe('the production board over GraphQL, and the shop gauges', () => {
     return body.data.productionBoard as Board;
   }
   const cardIds = (column: Column) => column.cards.map((card) => card.order.id);
+  /** The seeded orders fulfilled on the shop's day of `asOf` (the board's instant), latest first. */
+  const readyOn = (asOf: string) => {
+    const { start, end } = dayOf(Date.parse(asOf), zone);
+    return [...fulfilled]
+      .filter(([, order]) => order.at >= start && order.at < end)
+      .sort(([, a], [, b]) => b.at - a.at)
+      .map(([id]) => id);
+  };
   const standings = (column: Column) => column.cards.map((card) => card.standing);
 
   it('puts every order in its stage, soonest ETA first, with the counts, the at risk and the overdue', async () => {
@@ -153,7 +192,7 @@ describe('the production board over GraphQL, and the shop gauges', () => {
       ['queued', 'Queued', 'SUBMITTED'],
       ['printing', 'Printing', 'APPROVED'],
       ['finishing', 'Finishing', 'IN_PRODUCTION'],
-      ['ready', 'Ready', 'FULFILLED'],
+      ['ready', 'Ready today', 'FULFILLED'],
     ]);
     expect(cardIds(queued)).toEqual([ids.queuedRisk, ids.queuedRush, ids.queuedFresh]);
     expect(standings(queued)).toEqual(['AT_RISK', 'ON_TRACK', 'ON_TRACK']);
@@ -163,16 +202,43 @@ describe('the production board over GraphQL, and the shop gauges', () => {
     expect(printing).toMatchObject({ count: 2, atRisk: 1, overdue: 0 });
     expect(cardIds(finishing)).toEqual([ids.finishingLate]);
     expect(finishing).toMatchObject({ count: 1, atRisk: 0, overdue: 1, cards: [{ standing: 'OVERDUE' }] });
-    expect(ready).toMatchObject({ count: 1, atRisk: 0, overdue: 0, cards: [{ standing: null }] });
+    const readyToday = readyOn(board.asOf);
+    expect(ready).toMatchObject({ count: readyToday.length, atRisk: 0, overdue: 0, moreCount: 0 });
+    expect(cardIds(ready)).toEqual(readyToday);
+    expect(standings(ready)).toEqual(readyToday.map(() => null));
+  });
+
+  it(`counts in Ready only the orders fulfilled on the shop's today in ${zone}`, async () => {
+    const board = await read(fx.operator);
+    const ready = board.columns[3];
+    const asOf = Date.parse(board.asOf);
+    // Seeded and read on the same day (unless midnight passed meanwhile: then none is today's).
+    if (shopDayStart(asOf, zone) === shopDayStart(fulfilled.get(ids.readyToday)!.at, zone)) {
+      expect(cardIds(ready)).toContain(ids.readyToday);
+      expect(cardIds(ready)).not.toContain(ids.readyYesterday);
+      // Between the two zones' midnights: today here exactly when not in the other zone.
+      const edge = fulfilled.get(ids.readyEdge)!.at;
+      const todayHere = edge >= dayOf(asOf, zone).start;
+      expect(todayHere).not.toBe(edge >= dayOf(asOf, other).start);
+      expect(cardIds(ready).includes(ids.readyEdge)).toBe(todayHere);
+    }
+    expect(cardIds(ready)).toEqual(readyOn(board.asOf));
+    // The figures too: the garments of today's orders only.
+    const sum = readyOn(board.asOf)
+      .map((id) => fulfilled.get(id)!.garments)
+      .reduce(
+        (total, rows) => total.map((row, i) => ({ ...row, quantity: row.quantity + rows[i]!.quantity })),
+        garments(0, 0, 0),
+      );
+    expect(ready.garments).toEqual(sum);
   });
 
   it('sums garments per technique over every order of a column', async () => {
     const board = await read(fx.operator);
-    expect(board.columns.map((c) => c.garments)).toEqual([
+    expect(board.columns.slice(0, 3).map((c) => c.garments)).toEqual([
       garments(5, 1, 1),
       garments(0, 4, 5),
       garments(6, 0, 0),
-      garments(7, 0, 0),
     ]);
     expect(board.onHold.garments).toEqual(garments(1, 8, 0));
   });

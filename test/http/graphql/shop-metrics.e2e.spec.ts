@@ -122,6 +122,16 @@ describe('shopMetrics over GraphQL', () => {
     expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
   });
 
+  it("tells an operator the shop's calendar: UTC by default, and today there", async () => {
+    const before = new Date().toISOString().slice(0, 10);
+    const { body } = await graphql(fx.servers[0]!.url, '{ shopCalendar { timeZone today } }', { token: fx.operator });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.shopCalendar.timeZone).toBe('UTC');
+    expect([before, new Date().toISOString().slice(0, 10)]).toContain(body.data.shopCalendar.today);
+    const refused = await graphql(fx.servers[0]!.url, '{ shopCalendar { today } }', { token: customer });
+    expect(refused.body.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+
   it('refuses bad dates and a period too long as BAD_USER_INPUT naming each problem', async () => {
     const bad = (await ask(fx.operator, { from: '2025-02-30', to: '03/10/2025' })).body;
     expect(bad.data).toBeNull();

@@ -18,10 +18,14 @@ import {
 export function MetricsForm({
   filter,
   today,
+  timeZone,
   onApply,
 }: {
   filter: MetricsFilter;
+  /** The shop's today (`YYYY-MM-DD`): the presets' last day. */
   today: string;
+  /** The shop's time zone, where its days are counted. */
+  timeZone: string;
   onApply: (filter: MetricsFilter) => void;
 }) {
   const [draft, setDraft] = useState(filter);
@@ -62,7 +66,7 @@ export function MetricsForm({
           </label>
         </fieldset>
         <fieldset>
-          <legend>Days (shop calendar)</legend>
+          <legend data-testid="metrics-days">Days in {timeZone} (the shop&apos;s calendar)</legend>
           <label htmlFor="metrics-from">From</label>
           <input
             id="metrics-from"

@@ -1,7 +1,18 @@
-import type { ShopMetricsQuery as ShopMetricsResult } from '../gql/graphql.ts';
+import type { ShopCalendarQuery as ShopCalendarResult, ShopMetricsQuery as ShopMetricsResult } from '../gql/graphql.ts';
 import { graphql } from '../gql/index.ts';
 
 export type ShopMetrics = ShopMetricsResult['shopMetrics'];
+export type ShopCalendar = ShopCalendarResult['shopCalendar'];
+
+/** The shop's time zone and the day it is there: the presets' last day, whatever the browser's zone. */
+export const ShopCalendarQuery = graphql(`
+  query ShopCalendar {
+    shopCalendar {
+      timeZone
+      today
+    }
+  }
+`);
 
 /** Every figure of `/ops/metrics`, for one period and filter. */
 export const ShopMetricsQuery = graphql(`

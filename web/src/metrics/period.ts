@@ -9,7 +9,7 @@ export const TECHNIQUE_VALUES = Object.keys({ DTG: 0, SCREEN: 0, EMBROIDERY: 0 }
   0
 >) as Technique[];
 
-/** The picker's ready-made periods, in days up to today. */
+/** The picker's ready-made periods, in days up to the shop's today. */
 export const PRESETS = [7, 30, 90] as const;
 export type Preset = (typeof PRESETS)[number];
 
@@ -27,13 +27,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** The period shown when the address names none. */
 export const DEFAULT_PRESET: Preset = 30;
 
-/** `YYYY-MM-DD` of a local date. */
-export function dayOf(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
-
-/** The days of a preset ending today (`today` as `YYYY-MM-DD`). */
+/** The days of a preset ending today (`today` as `YYYY-MM-DD`, the shop's: `shopCalendar.today`). */
 export function presetRange(days: Preset, today: string): { from: string; to: string } {
   const start = new Date(`${today}T12:00:00Z`);
   start.setUTCDate(start.getUTCDate() - (days - 1));

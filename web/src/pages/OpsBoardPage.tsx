@@ -180,7 +180,8 @@ function ProductionBoard() {
       <ConnectionBanner connection={connection} />
       <p className="muted">
         Cards are sorted by ETA, soonest first. <strong>At risk</strong>: less than a quarter of the promise left;{' '}
-        <strong>Overdue</strong>: past the ETA. Move a card with its button, or drag it to the next column.
+        <strong>Overdue</strong>: past the ETA. <strong>Ready today</strong>: made ready since midnight, shop time. Move
+        a card with its button, or drag it to the next column.
       </p>
       {error ? (
         <p role="alert" className="error">
@@ -245,14 +246,19 @@ function ColumnHeader({ column }: { column: BoardColumnView }) {
 
 function More({ column }: { column: BoardColumnView }) {
   if (column.moreCount === 0) return null;
-  const href = column.orderStatus
-    ? `/ops/orders?status=${column.orderStatus}&priority=RUSH,STANDARD`
-    : '/ops/orders?priority=HOLD';
+  // The list filters by status, not by the day an order became ready: Ready's link says it shows them all.
+  const [href, text] =
+    column.orderStatus === 'FULFILLED'
+      ? ['/ops/orders?status=FULFILLED', `${column.moreCount} more ready today: list every fulfilled order`]
+      : column.orderStatus
+        ? [
+            `/ops/orders?status=${column.orderStatus}&priority=RUSH,STANDARD`,
+            `${column.moreCount} more in ${column.label}`,
+          ]
+        : ['/ops/orders?priority=HOLD', `${column.moreCount} more in ${column.label}`];
   return (
     <p className="board-more">
-      <Link href={href}>
-        {column.moreCount} more in {column.label}
-      </Link>
+      <Link href={href}>{text}</Link>
     </p>
   );
 }

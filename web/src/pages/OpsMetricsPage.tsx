@@ -2,11 +2,11 @@ import { useEffect, useMemo, useState } from 'react';
 import { customerClient } from '../client/clients.ts';
 import { ApiError } from '../client/errors.ts';
 import { OpsLayout } from '../components/OpsLayout.tsx';
-import { ShopMetricsQuery, type ShopMetrics } from '../metrics/documents.ts';
+import { ShopCalendarQuery, ShopMetricsQuery, type ShopCalendar, type ShopMetrics } from '../metrics/documents.ts';
 import { MetricsForm } from '../metrics/MetricsForm.tsx';
 import { preloadChart } from '../metrics/ChartSlot.tsx';
 import { Figures } from '../metrics/Figures.tsx';
-import { dayOf, metricsFilterSearch, parseMetricsFilter, type MetricsFilter } from '../metrics/period.ts';
+import { metricsFilterSearch, parseMetricsFilter, type MetricsFilter } from '../metrics/period.ts';
 import { useLocation } from '../router.tsx';
 
 /** `/ops/metrics`: the shop's figures as charts, for operators (checked before anything is loaded). */
@@ -31,15 +31,61 @@ type Answer =
   | { readonly state: 'done'; readonly shown: ShopMetrics }
   | { readonly state: 'failed'; readonly shown: ShopMetrics | null; readonly error: ApiError };
 
+const asApiError = (caught: unknown) =>
+  caught instanceof ApiError ? caught : new ApiError('The request failed.', 'NETWORK', true);
+
+type CalendarAnswer =
+  | { readonly state: 'loading' }
+  | { readonly state: 'done'; readonly calendar: ShopCalendar }
+  | { readonly state: 'failed'; readonly error: ApiError };
+
+/**
+ * The shop's days are counted in its time zone (`SHOP_TIME_ZONE`), not the browser's: the
+ * presets end on the shop's today, which the server tells, before any figure is asked for.
+ */
 function MetricsConsole() {
+  const [answer, setAnswer] = useState<CalendarAnswer>({ state: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+  useEffect(preloadChart, []);
+  useEffect(() => {
+    let live = true;
+    setAnswer({ state: 'loading' });
+    customerClient.request(ShopCalendarQuery, {}).then(
+      (data) => live && setAnswer({ state: 'done', calendar: data.shopCalendar }),
+      (caught: unknown) => live && setAnswer({ state: 'failed', error: asApiError(caught) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [attempt]);
+  if (answer.state === 'done') return <MetricsFigures calendar={answer.calendar} />;
+  return (
+    <>
+      <h1>Shop figures</h1>
+      {answer.state === 'loading' ? (
+        <p role="status" data-testid="metrics-status">
+          Loading the shop&apos;s calendar…
+        </p>
+      ) : (
+        <p role="alert" className="error">
+          The shop&apos;s calendar could not be loaded: {answer.error.message}{' '}
+          <button type="button" onClick={() => setAttempt((n) => n + 1)}>
+            Try again
+          </button>
+        </p>
+      )}
+    </>
+  );
+}
+
+function MetricsFigures({ calendar }: { calendar: ShopCalendar }) {
   const { search } = useLocation();
   const searchText = search.toString();
-  // Presets end today, the browser's day.
-  const today = useMemo(() => dayOf(new Date()), []);
+  // Presets end on the shop's today; explicit from/to in the address stay as they are.
+  const { today } = calendar;
   const filter = useMemo(() => parseMetricsFilter(new URLSearchParams(searchText), today), [searchText, today]);
   const [answer, setAnswer] = useState<Answer>({ state: 'loading', shown: null });
   const [attempt, setAttempt] = useState(0);
-  useEffect(preloadChart, []);
 
   useEffect(() => {
     let live = true;
@@ -54,10 +100,8 @@ function MetricsConsole() {
       .then(
         (data) => live && setAnswer({ state: 'done', shown: data.shopMetrics }),
         (caught: unknown) => {
-          if (!live) return;
-          const error = caught instanceof ApiError ? caught : new ApiError('The request failed.', 'NETWORK', true);
           // What was shown belongs to another filter: it goes, and the refusal says why.
-          setAnswer({ state: 'failed', shown: null, error });
+          if (live) setAnswer({ state: 'failed', shown: null, error: asApiError(caught) });
         },
       );
     return () => {
@@ -68,7 +112,7 @@ function MetricsConsole() {
   return (
     <>
       <h1>Shop figures</h1>
-      <MetricsForm filter={filter} today={today} onApply={showFilter} />
+      <MetricsForm filter={filter} today={today} timeZone={calendar.timeZone} onApply={showFilter} />
       <p role="status" data-testid="metrics-status">
         {answer.state === 'loading'
           ? 'Loading the figures…'

@@ -14,7 +14,7 @@ const leadTime = (row: LeadTime, group: { priority?: Priority | null; technique?
   p90Minutes: row.p90Minutes,
 });
 
-/** `shopMetrics`: the shop's figures, through the metrics application (operators only, the filter checked there). */
+/** `shopMetrics` and `shopCalendar`: the shop's figures and its day, through the metrics application (operators only, the filter checked there). */
 export function metricsResolvers(metrics: MetricsApplication) {
   return {
     Query: {
@@ -39,6 +39,7 @@ export function metricsResolvers(metrics: MetricsApplication) {
           },
         };
       },
+      shopCalendar: (_, _args, context) => metrics.shopCalendar(context.viewer),
     },
   } satisfies Pick<Resolvers, 'Query'>;
 }
