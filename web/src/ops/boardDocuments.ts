@@ -1,94 +1,60 @@
 import { graphql } from '../gql/index.ts';
 import type { ProductionBoardQuery as BoardAnswer } from '../gql/graphql.ts';
 
-/**
- * The board, every figure computed by the server over every order. No fragments: the API's depth
- * limit (7) counts each fragment spread as two levels, and a card's allowed actions are already
- * six deep, so the two lanes spell out the same selection.
- */
+/** A board column as both lanes (the stages and the holds) show it: its figures and up to N cards. */
+export const BoardColumnFields = graphql(`
+  fragment BoardColumnFields on BoardColumn {
+    id
+    label
+    orderStatus
+    count
+    atRisk
+    overdue
+    moreCount
+    garments {
+      technique
+      quantity
+    }
+    cards {
+      standing
+      order {
+        id
+        reference
+        orderStatus
+        statusLabel
+        priority
+        holdReason
+        etaAt
+        etaDays
+        canceled
+        version
+        garment {
+          title
+        }
+        lineItems {
+          quantity
+          technique
+        }
+        allowedActions {
+          action
+          allowed
+          reason
+        }
+      }
+    }
+  }
+`);
+
+/** The board, every figure computed by the server over every order. */
 export const ProductionBoardQuery = graphql(`
   query ProductionBoard($cardsPerColumn: Int) {
     productionBoard(cardsPerColumn: $cardsPerColumn) {
       asOf
       columns {
-        id
-        label
-        orderStatus
-        count
-        atRisk
-        overdue
-        moreCount
-        garments {
-          technique
-          quantity
-        }
-        cards {
-          standing
-          order {
-            id
-            reference
-            orderStatus
-            statusLabel
-            priority
-            holdReason
-            etaAt
-            etaDays
-            canceled
-            version
-            garment {
-              title
-            }
-            lineItems {
-              quantity
-              technique
-            }
-            allowedActions {
-              action
-              allowed
-              reason
-            }
-          }
-        }
+        ...BoardColumnFields
       }
       onHold {
-        id
-        label
-        orderStatus
-        count
-        atRisk
-        overdue
-        moreCount
-        garments {
-          technique
-          quantity
-        }
-        cards {
-          standing
-          order {
-            id
-            reference
-            orderStatus
-            statusLabel
-            priority
-            holdReason
-            etaAt
-            etaDays
-            canceled
-            version
-            garment {
-              title
-            }
-            lineItems {
-              quantity
-              technique
-            }
-            allowedActions {
-              action
-              allowed
-              reason
-            }
-          }
-        }
+        ...BoardColumnFields
       }
     }
   }
