@@ -55,8 +55,10 @@ const promiseSql = (tier: string) =>
     .map((name) => `when '${name}' then ${promiseMs(name)}::float8`)
     .join(' ')} end`;
 
-// $1: now (epoch ms), $2: the states read; with Ready, $3: the shop's today (YYYY-MM-DD) and $4: its
-// time zone (a fulfilled order is read only when it was fulfilled that day, between its midnights).
+// $1: now (epoch ms), $2: the work-in-progress states read; with Ready, $3: the shop's today
+// (YYYY-MM-DD) and $4: its time zone: a fulfilled order is read only when it was fulfilled that day,
+// between its midnights, through the partial index on fulfilled_at (migration 016), so the board
+// never walks the shop's whole history of fulfilled orders.
 // Time left = paidAt + promise + held − (pausedAt or now).
 // A running clock's promise is the row's eta_at (the projection's etaOf), its tier the priority;
 // only a paused one (on hold) is read from the clock itself: most rows never touch the jsonb.
@@ -72,8 +74,8 @@ const boardRows = (withReady: boolean) => `with clocks as (
   from production_orders o where o.status = any($2::text[])${
     withReady
       ? `
-    and (o.status <> 'fulfilled' or (o.fulfilled_at >= $3::date::timestamp at time zone $4::text
-      and o.fulfilled_at < ($3::date + 1)::timestamp at time zone $4::text))`
+    or (o.status = 'fulfilled' and o.fulfilled_at >= $3::date::timestamp at time zone $4::text
+      and o.fulfilled_at < ($3::date + 1)::timestamp at time zone $4::text)`
       : ''
   }
 ), board as (
@@ -123,7 +125,7 @@ export async function readBoardFacts(
   const { rows } = await db.query<Raw>({
     name: 'orders.board',
     text: BOARD_STATEMENT,
-    values: [now.getTime(), BOARD_STATES, shopDay(now.getTime(), timeZone), timeZone, cardsPerLane],
+    values: [now.getTime(), WORK_IN_PROGRESS_STATES, shopDay(now.getTime(), timeZone), timeZone, cardsPerLane],
   });
   const raw = rows[0];
   return {
