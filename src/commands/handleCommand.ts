@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AppError, isAppError } from '../domain/errors.ts';
 import type { EventStore, GlobalPosition, JsonObject, NewEvent } from '../eventstore/eventStore.ts';
+import type { KeyedQueue } from '../shared/keyedQueue.ts';
 import { idempotentEventId } from './ids.ts';
 import type { Snapshot, StateCache } from './stateCache.ts';
 import { answerAt, firstWritten, loadStream, type Loaded, type StreamDecider } from './streamFold.ts';
-import type { StreamQueue } from './streamQueue.ts';
 
 export type { Decider, StreamDecider } from './streamFold.ts';
 
@@ -27,8 +27,14 @@ export interface HandleCommandOptions<Event, State = unknown> {
   readonly metadata?: JsonObject;
   /** This process's folds; see {@link StateCache}. */
   readonly cache?: StateCache<State>;
-  /** This process's per-stream queue, so its own writers do not race each other; see streamQueue.ts. */
-  readonly queue?: StreamQueue;
+  /**
+   * This process's per-stream queue (keyed by stream id): its own writers then never race each
+   * other for a stream's next version, each deciding on the fold the previous one left in the
+   * cache, and optimistic concurrency settles only races with other processes. Without it, many
+   * writers on one hot order all decided on the same cached fold, one won each round, and the
+   * rest could lose 25 rounds in a row.
+   */
+  readonly queue?: KeyedQueue;
   /** Ids of the new events of a command without an idempotency key (default random); a keyed command's are always name-based. */
   readonly eventIds?: (index: number, event: Event) => string;
   /** Decide and answer as if written, writing nothing. */
@@ -76,7 +82,7 @@ export async function handleCommand<State, Command, Event extends { readonly typ
   options: HandleCommandOptions<Event, State> = {},
 ): Promise<HandleCommandResult<State, Event>> {
   const attempts = () => decideUntilDone(store, streamId, decider, command, options);
-  return options.queue ? options.queue(streamId, attempts) : attempts();
+  return options.queue ? options.queue.run(streamId, attempts) : attempts();
 }
 
 async function decideUntilDone<State, Command, Event extends { readonly type: string }>(

@@ -72,6 +72,15 @@ describe('the layers of src/', () => {
     ).toEqual([]);
   });
 
+  it('keeps src/shared below every layer: it imports nothing else from src/', () => {
+    expect(
+      violations(
+        (file) => under(file, 'src/shared'),
+        (imported) => !under(imported, 'src/shared'),
+      ),
+    ).toEqual([]);
+  });
+
   it('keeps REST and GraphQL apart: neither imports the other', () => {
     expect(
       violations(

@@ -4,11 +4,11 @@ import { handleCommand, type HandleCommandOptions } from '../../src/commands/han
 import { idempotentEventId } from '../../src/commands/ids.ts';
 import { orderDecider } from '../../src/commands/order/orderStream.ts';
 import { StateCache } from '../../src/commands/stateCache.ts';
-import { createStreamQueue } from '../../src/commands/streamQueue.ts';
 import { isAppError } from '../../src/domain/errors.ts';
 import { orderStreamId } from '../../src/domain/order/index.ts';
 import type { EventStore } from '../../src/eventstore/eventStore.ts';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/index.ts';
+import { createKeyedQueue } from '../../src/shared/keyedQueue.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { tallyDecider, type Tally, type TallyCommand, type TallyEvent } from './handle-command-decider.ts';
 
@@ -50,7 +50,7 @@ describe('the command handler’s parts', () => {
   it('runs one stream’s commands one at a time with a queue, so writers of one process never lose a race to each other', async () => {
     const id = newStream();
     const { counts, store: watched } = counted(store);
-    const queue = createStreamQueue();
+    const queue = createKeyedQueue();
     const cache = new StateCache<Tally>();
     const results = await Promise.all(
       Array.from({ length: 20 }, () => run(watched, id, { type: 'Add', amount: 1 }, { queue, cache })),

@@ -5,7 +5,10 @@ import {
   PRIORITIES,
   SHIPMENT_FIELDS,
   TECHNIQUES,
+  type CommandBase,
+  type CreateOrder,
   type Shipment,
+  type SizeRequest,
 } from '../../domain/order/index.ts';
 import { isHttpUrl } from '../../domain/order/validation.ts';
 import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../../domain/text.ts';
@@ -65,6 +68,39 @@ export const createProductionOrderBody = z
     },
   });
 export type CreateProductionOrderBody = z.infer<typeof createProductionOrderBody>;
+
+/**
+ * The fields of the domain's `CreateOrder` a client sends: all of them but what the server fills
+ * in (who and when, the order and line item ids, the reference, the garment's catalog snapshot),
+ * `holdReason` (GraphQL's, passed beside the body as `PlaceOrderOptions`) and `metadata` (not
+ * offered to clients).
+ */
+type ClientCreateOrderFields = Omit<
+  CreateOrder,
+  'type' | keyof CommandBase | 'reference' | 'garment' | 'lineItemIds' | 'holdReason' | 'metadata'
+>;
+
+type NotIn<A, B> = Exclude<keyof A, keyof B>;
+type TypesRefused<Body, Command> = {
+  [K in keyof Body & keyof Command]: Body[K] extends Command[K] ? never : K;
+}[keyof Body & keyof Command];
+type Mismatches<Body, Command> = [NotIn<Body, Command>, NotIn<Command, Body>, TypesRefused<Body, Command>];
+/** `true` when `Body` has exactly the fields of `Command`, each of a type the command takes; else what is wrong. */
+type SameFields<Body, Command> =
+  Mismatches<Body, Command> extends [never, never, never]
+    ? true
+    : {
+        notInCommand: NotIn<Body, Command>;
+        missingFromBody: NotIn<Command, Body>;
+        typeTheCommandRefuses: TypesRefused<Body, Command>;
+      };
+type Holds<Check extends true> = Check;
+
+// Checked by `npm run typecheck`, gone at run time: a field added to `CreateOrder` (or to its
+// `SizeRequest`) and not to the body, or the reverse, or a body field of a type the command does
+// not take, fails here, naming the field.
+type _CreateBodyIsCreateOrder = Holds<SameFields<CreateProductionOrderBody, ClientCreateOrderFields>>;
+type _SizeRequestBodyIsSizeRequest = Holds<SameFields<z.infer<typeof sizeRequest>, SizeRequest>>;
 
 export const createProductionOrderReply = z.object({
   checkoutUrl: z.url().describe('where the customer pays (Stripe Checkout, or the simulated page)'),

@@ -49,16 +49,8 @@ export async function placeOrder(
   const actor = actorOf(viewer);
   const valid = await validateCreateBody(input, deps.garments, actor);
   const created = await deps.commands.createOrder(
-    {
-      designUrl: valid.designUrl,
-      garmentId: valid.garmentId.trim(),
-      sizes: valid.sizes,
-      priority: valid.priority,
-      notes: valid.notes,
-      prompt: valid.prompt,
-      projectId: valid.projectId,
-      ...(options.holdReason ? { holdReason: options.holdReason } : {}),
-    },
+    // The body's fields are the command's own (inputs.ts holds that at compile time): it goes whole.
+    { ...valid, garmentId: valid.garmentId.trim(), ...(options.holdReason ? { holdReason: options.holdReason } : {}) },
     { actor, ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }) },
   );
   if (created.replayed) checkSameOrder(valid, created.state);

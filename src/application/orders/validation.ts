@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { GarmentCatalog } from '../../commands/order/index.ts';
 import { AppError, describeProblems, isAppError, type FieldProblem } from '../../domain/errors.ts';
-import { decide, type Actor, type CreateOrder, type Order } from '../../domain/order/index.ts';
+import { decide, type Actor, type CreateOrder, type Order, type SizeRequest } from '../../domain/order/index.ts';
 import { cleanText, DEFAULT_TECHNIQUE, LIMITS } from '../../domain/order/validation.ts';
 import { isStorableText } from '../../domain/text.ts';
 import { fieldProblemsOf, mergeProblems } from '../fieldProblems.ts';
@@ -88,7 +88,7 @@ async function domainProblems(raw: unknown, garments: GarmentCatalog, actor: Act
  * `first` is the order as its creation left it.
  */
 export function checkSameOrder(body: CreateProductionOrderBody, first: Order): void {
-  const lines = (items: readonly { size: string; quantity: number; technique?: string }[]) =>
+  const lines = (items: readonly SizeRequest[]) =>
     JSON.stringify(items.map((i) => [i.size.trim(), i.quantity, i.technique ?? DEFAULT_TECHNIQUE]));
   const same =
     first.garment.id === body.garmentId.trim() &&

@@ -22,10 +22,10 @@ import type {
 } from '../../domain/order/index.ts';
 import { orderStreamId } from '../../domain/order/index.ts';
 import type { EventStore, GlobalPosition } from '../../eventstore/eventStore.ts';
+import { createKeyedQueue } from '../../shared/keyedQueue.ts';
 import { handleCommand, type CommandSource, type HandleCommandResult } from '../handleCommand.ts';
 import { idempotentOrderId, randomIds, randomTrackingToken, type IdGenerator, type IdSecret } from '../ids.ts';
 import { DEFAULT_CACHE_ENTRIES, StateCache } from '../stateCache.ts';
-import { createStreamQueue } from '../streamQueue.ts';
 import { loadOrder, orderDecider } from './orderStream.ts';
 import { systemClock, type Clock, type GarmentCatalog, type ReferenceAllocator } from './ports.ts';
 
@@ -153,7 +153,7 @@ export function createOrderCommands(deps: OrderCommandDeps): OrderCommands {
   const parts = {
     eventIds: () => ids.uuid(),
     cache: new StateCache<OrderStreamState>(deps.cacheEntries ?? DEFAULT_CACHE_ENTRIES),
-    queue: createStreamQueue(),
+    queue: createKeyedQueue(),
   };
   const run = async (
     orderId: string,

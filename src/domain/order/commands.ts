@@ -28,6 +28,8 @@ export interface SizeRequest {
  * `reference` (allocated by the caller, `PO-000123`, fixed for ever in the first event) and
  * `designUrl` as `OrderCreated` records them; the optional texts, `projectId` and `metadata`
  * likewise, absent meaning none. Sizes and priority are asked loosely and checked by `decide`.
+ * The fields a client sends are also the create body's (`src/application/orders/inputs.ts`, which
+ * fails typecheck when the two disagree): a new one is added to both.
  */
 export interface CreateOrder
   extends

@@ -19,6 +19,7 @@ import {
   type ReadPosition,
   type ReadStreamOptions,
 } from '@eventstore/db-client';
+import { createKeyedQueue } from '../../shared/keyedQueue.ts';
 import {
   comparePositions,
   type EventStore,
@@ -28,7 +29,6 @@ import {
 } from '../eventStore.ts';
 import { appendOnce, type StreamAccess } from './appendFlow.ts';
 import { readBatches } from './batches.ts';
-import { createKeyedQueue } from './keyedQueue.ts';
 import {
   assertCount,
   assertPrefixes,
@@ -60,6 +60,9 @@ const DEFAULT_BATCH = 500;
 export function createEventStoreDbEventStore(options: EventStoreDbOptions): EventStore {
   const client = EventStoreDBClient.connectionString(toEsdbConnectionString(options.connectionString));
   const closing = new AbortController();
+  // Appends per stream one at a time, so two copies of one append from this process never race
+  // past each other's duplicate check (ESDB would then accept the second as its own idempotent
+  // write, and we could not tell it was a repeat).
   const appendQueue = createKeyedQueue();
   const open = (): void => {
     if (closing.signal.aborted) throw new Error('The EventStoreDB event store is closed');

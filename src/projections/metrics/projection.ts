@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { RecordedEvent } from '../../eventstore/eventStore.ts';
+import { CommittedRows } from '../engine/committedRows.ts';
 import type { DeadLetter } from '../engine/deadLetters.ts';
 import {
   RebuildStoppedError,
@@ -64,22 +65,9 @@ async function statesOf(
   return states;
 }
 
-/**
- * Order states as this projector last committed them, to skip reading them back: valid while
- * this projector alone writes from the checkpoint it holds (the engine makes a new live side per
- * subscription); emptied when it grows past its size.
- */
-class CommittedStates {
-  readonly states = new Map<string, StoredMetricsState>();
-  constructor(private readonly maxSize = 20_000) {}
-  remember(states: ReadonlyMap<string, StoredMetricsState>): void {
-    for (const [id, state] of states) this.states.set(id, state);
-    if (this.states.size > this.maxSize) this.states.clear();
-  }
-}
-
 function live(timeZone: string): LiveProjection<never> {
-  const committed = new CommittedStates();
+  // Order states as this projector last committed them, to skip reading them back.
+  const committed = new CommittedRows<StoredMetricsState>();
   return {
     async fold(client, schema, events, rejected) {
       const checked: VersionedOrderEvent[] = [];
@@ -93,7 +81,7 @@ function live(timeZone: string): LiveProjection<never> {
           deadLetters.push({ event, error: describe(error) });
         }
       }
-      const batch = foldMetricsBatch(await statesOf(client, schema, checked, committed.states), checked, timeZone);
+      const batch = foldMetricsBatch(await statesOf(client, schema, checked, committed.rows), checked, timeZone);
       return {
         statements: metricsBatchStatements(batch, schema),
         deadLetters,
@@ -102,7 +90,7 @@ function live(timeZone: string): LiveProjection<never> {
         committed: () => committed.remember(batch.states),
       };
     },
-    forget: () => committed.states.clear(),
+    forget: () => committed.clear(),
   };
 }
 

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { orderStreamId } from '../../domain/order/index.ts';
 import { prepareOnce, sqlLiteral } from '../engine/batchSql.ts';
+import { CommittedRows } from '../engine/committedRows.ts';
 import type { LiveProjection, Projection, RebuildProjection, RowSink } from '../engine/projection.ts';
 import { qualified } from '../engine/table.ts';
 import { foldOrderEvents, orderIdsOf } from './fold.ts';
@@ -20,26 +21,6 @@ import {
 
 /** The orders projection's name: its checkpoint and dead letters are kept under it. */
 export const ORDERS_PROJECTION = 'orders';
-
-/**
- * Orders as this projector last committed them, to skip reading them back. Only valid while
- * this projector alone writes from the checkpoint it holds (the engine makes a new live side per
- * subscription); emptied when it grows past its size.
- */
-class CommittedOrders {
-  readonly #orders = new Map<string, ProjectedOrder>();
-  constructor(private readonly maxSize = 20_000) {}
-  get(id: string): ProjectedOrder | undefined {
-    return this.#orders.get(id);
-  }
-  remember(orders: Iterable<[string, ProjectedOrder]>): void {
-    for (const [id, order] of orders) this.#orders.set(id, order);
-    if (this.#orders.size > this.maxSize) this.#orders.clear();
-  }
-  clear(): void {
-    this.#orders.clear();
-  }
-}
 
 const list = (names: readonly string[]): string => names.join(', ');
 const populate = (
@@ -67,7 +48,8 @@ const prepareReadBack = (client: pg.ClientBase): Promise<string> =>
   prepareOnce(client, 'orders_read_back', () => `(uuid[]) as ${ORDER_SUMMARIES_BY_IDS}`);
 
 function live(): LiveProjection<OrderRow> {
-  const committed = new CommittedOrders();
+  // Orders as this projector last committed them, to skip reading them back.
+  const committed = new CommittedRows<ProjectedOrder>();
   return {
     async fold(client, schema, events, rejected, readBack) {
       const state = new Map<string, ProjectedOrder>();

@@ -1,6 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
 import { appendOnce, type StreamAccess } from '../../../src/eventstore/eventstoredb/appendFlow.ts';
-import { createKeyedQueue } from '../../../src/eventstore/eventstoredb/keyedQueue.ts';
 import type { EsdbExpectedRevision } from '../../../src/eventstore/eventstoredb/mapping.ts';
 import type { NewEvent, RecordedEvent } from '../../../src/eventstore/eventStore.ts';
 import { newEvents } from '../support.ts';
@@ -131,36 +130,5 @@ describe('EventStoreDB append flow', () => {
     await expect(appendOnce(access, 'order-1', [], 'any')).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
     await expect(appendOnce(access, 'order-1', newEvents(1), -1)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(write).not.toHaveBeenCalled();
-  });
-});
-
-describe('EventStoreDB per-stream append queue', () => {
-  it('runs the tasks of one key one at a time in call order, and other keys side by side', async () => {
-    const queue = createKeyedQueue();
-    const trace: string[] = [];
-    const task = (name: string, ms: number) => async () => {
-      trace.push(`${name}+`);
-      await new Promise((resolve) => setTimeout(resolve, ms));
-      trace.push(`${name}-`);
-      return name;
-    };
-    const results = await Promise.all([
-      queue.run('a', task('a1', 20)),
-      queue.run('a', task('a2', 1)),
-      queue.run('b', task('b1', 5)),
-    ]);
-    expect(results).toEqual(['a1', 'a2', 'b1']);
-    expect(trace.indexOf('a2+')).toBeGreaterThan(trace.indexOf('a1-'));
-    expect(trace.indexOf('b1+')).toBeLessThan(trace.indexOf('a1-'));
-  });
-
-  it('keeps going after a failed task and forgets keys whose work is done', async () => {
-    const queue = createKeyedQueue();
-    const failed = queue.run('a', () => Promise.reject(new Error('boom')));
-    const next = queue.run('a', () => Promise.resolve('after'));
-    await expect(failed).rejects.toThrow('boom');
-    await expect(next).resolves.toBe('after');
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(queue.size).toBe(0);
   });
 });
