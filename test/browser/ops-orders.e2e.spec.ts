@@ -405,6 +405,14 @@ describe.skipIf(skip)('the operator order list, /ops/orders', () => {
     await context.close();
   }, 180_000);
 
+  it("opens the list at the console's address, and says not found for one it does not have", async () => {
+    const page = await operatorPage('/ops');
+    await expect.poll(() => page.getByRole('heading', { name: 'All orders' }).count(), { timeout: 15_000 }).toBe(1);
+    await page.goto(`${fx.url}/ops/nothing-here`);
+    await expect.poll(() => page.getByRole('heading', { name: 'Not found' }).count(), { timeout: 15_000 }).toBe(1);
+    await page.context().close();
+  });
+
   it('shows a customer a not-allowed page and sends no order data to their browser', async () => {
     const customer = await fx.customer();
     await fx.createOrder(customer.token);

@@ -1,8 +1,4 @@
-import { OpsBoardPage } from './pages/OpsBoardPage.tsx';
-import { OpsOrdersPage } from './pages/OpsOrdersPage.tsx';
-import { OpsPage } from './pages/OpsPage.tsx';
-import { OpsOrderPage } from './pages/OpsOrderPage.tsx';
-import { OpsMetricsPage } from './pages/OpsMetricsPage.tsx';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { OrderPage } from './pages/OrderPage.tsx';
 import { OrdersPage } from './pages/OrdersPage.tsx';
@@ -10,6 +6,27 @@ import { OrderSuccessPage } from './pages/OrderSuccessPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { TrackPage } from './pages/TrackPage.tsx';
 import { useLocation } from './router.tsx';
+
+/*
+ * The operators' pages come in chunks of their own, fetched when one is opened: a customer's
+ * order page, the page people reach cold from Checkout, never downloads the console.
+ */
+const OpsOrdersPage = lazy(() => import('./pages/OpsOrdersPage.tsx').then((m) => ({ default: m.OpsOrdersPage })));
+const OpsBoardPage = lazy(() => import('./pages/OpsBoardPage.tsx').then((m) => ({ default: m.OpsBoardPage })));
+const OpsOrderPage = lazy(() => import('./pages/OpsOrderPage.tsx').then((m) => ({ default: m.OpsOrderPage })));
+const OpsMetricsPage = lazy(() => import('./pages/OpsMetricsPage.tsx').then((m) => ({ default: m.OpsMetricsPage })));
+
+const opsPage = (page: ReactNode) => (
+  <Suspense
+    fallback={
+      <p className="muted" role="status">
+        Loading the operators' page…
+      </p>
+    }
+  >
+    {page}
+  </Suspense>
+);
 
 const decode = (part: string): string => {
   try {
@@ -30,11 +47,11 @@ export function App() {
   if ((match = /^\/track\/([^/]+)$/.exec(path)) && match[1])
     return <TrackPage key={match[1]} token={decode(match[1])} />;
   if (path === '/signin') return <SignInPage />;
-  if (path === '/ops/orders') return <OpsOrdersPage />;
-  if (path === '/ops/board') return <OpsBoardPage />;
+  // The console's home is its list of every order.
+  if (path === '/ops/orders' || path === '/ops') return opsPage(<OpsOrdersPage />);
+  if (path === '/ops/board') return opsPage(<OpsBoardPage />);
   if ((match = /^\/ops\/orders\/([^/]+)$/.exec(path)) && match[1])
-    return <OpsOrderPage key={match[1]} id={decode(match[1])} />;
-  if (path === '/ops/metrics') return <OpsMetricsPage />;
-  if (path === '/ops' || path.startsWith('/ops/')) return <OpsPage />;
+    return opsPage(<OpsOrderPage key={match[1]} id={decode(match[1])} />);
+  if (path === '/ops/metrics') return opsPage(<OpsMetricsPage />);
   return <NotFoundPage />;
 }
