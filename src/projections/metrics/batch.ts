@@ -1,5 +1,6 @@
 import type { OrderEvent } from '../../domain/order/events.ts';
-import { sqlLiteral } from '../engine/batchSql.ts';
+import type pg from 'pg';
+import { prepareOnce, sqlLiteral } from '../engine/batchSql.ts';
 import { dailyDeltas, dailyRowsOf, type DailyRows } from './daily.ts';
 import {
   emptyRows,
@@ -97,14 +98,30 @@ const recordType = (table: ReadTable): string =>
     .map(([name, column]) => `${name} ${column.kind}`)
     .join(', ');
 
-/** Rows as one insert of a JSON literal: one statement however many rows (values inlined, as the engine's batch wants). */
-function upsert(schema: string, table: ReadTable, rows: readonly object[], onConflict: string): string | undefined {
+/** One write of a batch: a statement over one `jsonb` parameter (`$1`), the rows as JSON. */
+export interface MetricsWrite {
+  /** Its name as a prepared statement (SQL PREPARE on the projector's connection), unique per table and schema. */
+  readonly prepareAs: string;
+  readonly text: string;
+  readonly values: [string];
+}
+
+/** Rows as one insert from a JSON array: one statement however many rows. */
+function upsert(
+  schema: string,
+  table: ReadTable,
+  rows: readonly object[],
+  onConflict: string,
+): MetricsWrite | undefined {
   if (rows.length === 0) return undefined;
   const names = table.columnNames.join(', ');
-  return (
-    `insert into ${qualified(schema, table.name)} (${names}) select ${names} from jsonb_to_recordset(${sqlLiteral(JSON.stringify(rows))}::jsonb) as r(${recordType(table)}) ` +
-    `on conflict (${table.key.join(', ')}) do update set ${onConflict}`
-  );
+  return {
+    prepareAs: `${table.name}_batch_${schema}`,
+    text:
+      `insert into ${qualified(schema, table.name)} (${names}) select ${names} from jsonb_to_recordset($1::jsonb) as r(${recordType(table)}) ` +
+      `on conflict (${table.key.join(', ')}) do update set ${onConflict}`,
+    values: [JSON.stringify(rows)],
+  };
 }
 
 const replaceAll = (table: ReadTable): string =>
@@ -124,8 +141,11 @@ const addCounters = (schema: string, table: ReadTable, counters: readonly string
     })
     .join(', ');
 
-/** The statements a live batch adds to the engine's transaction, in `schema`. */
-export function metricsBatchStatements(batch: MetricsBatch, schema = 'public'): string[] {
+/**
+ * A batch's writes in `schema`, as parameterized queries (`db.query(write)`); the live batch runs
+ * them as prepared statements (`liveStatements`).
+ */
+export function metricsBatchStatements(batch: MetricsBatch, schema = 'public'): MetricsWrite[] {
   const { states, deltas } = batch;
   const t = METRIC_TABLES;
   const stateRows = [...states].map(([order_id, { version, state }]) => ({ order_id, version, state }));
@@ -139,7 +159,23 @@ export function metricsBatchStatements(batch: MetricsBatch, schema = 'public'): 
       addCounters(schema, t.completionDays, DAY_COUNTERS.metric_completion_days),
     ),
     upsert(schema, t.holdDays, deltas.holdDays, addCounters(schema, t.holdDays, DAY_COUNTERS.metric_hold_days)),
-  ].filter((statement): statement is string => statement !== undefined);
+  ].filter((write): write is MetricsWrite => write !== undefined);
+}
+
+/**
+ * The writes as statements of the engine's one-message transaction: each prepared once on the
+ * connection and executed with its rows inlined. Planning the upserts (a JSON recordset, a
+ * conflict clause adding arrays bucket by bucket) on every batch cost the live batch more than
+ * running them, and the batch commits in the same transaction as the orders', so on the path of
+ * every order change.
+ */
+export async function liveStatements(client: pg.ClientBase, writes: readonly MetricsWrite[]): Promise<string[]> {
+  const statements: string[] = [];
+  for (const write of writes) {
+    const name = await prepareOnce(client, write.prepareAs, () => `(jsonb) as ${write.text}`);
+    statements.push(`execute ${name}(${sqlLiteral(write.values[0])})`);
+  }
+  return statements;
 }
 
 /** Reads the stored states of these orders (before folding a live batch onto them). */

@@ -12,6 +12,7 @@ import { checkedStoredOrderEvent, ProjectionDataError } from '../orders/guard.ts
 import {
   foldMetricsBatch,
   isFinished,
+  liveStatements,
   metricsBatchStatements,
   readStatesSql,
   statesFromRows,
@@ -83,7 +84,7 @@ function live(timeZone: string): LiveProjection<never> {
       }
       const batch = foldMetricsBatch(await statesOf(client, schema, checked, committed.rows), checked, timeZone);
       return {
-        statements: metricsBatchStatements(batch, schema),
+        statements: await liveStatements(client, metricsBatchStatements(batch, schema)),
         deadLetters,
         // The change feed tells order changes: the orders projection's. Figures are read on demand.
         changedIds: [],
@@ -177,7 +178,7 @@ function rebuild(timeZone: string): RebuildProjection {
         }
       }
       const batch = foldMetricsBatch(await statesOf(db, schema, checked, states), checked, timeZone);
-      for (const statement of metricsBatchStatements(batch, schema)) await db.query(statement);
+      for (const write of metricsBatchStatements(batch, schema)) await db.query(write.text, write.values);
       if (states) for (const [id, state] of batch.states) states.set(id, state);
     },
   };

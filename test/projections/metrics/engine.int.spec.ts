@@ -190,6 +190,43 @@ describe('the metrics projection in the engine', () => {
     },
   );
 
+  it(
+    'goes on writing the live tables after a rebuild switched them under the running projector',
+    { timeout: 180_000 },
+    async () => {
+      // The projector's writes are statements prepared on its connection: after the switch they
+      // must reach the new tables, not the ones the rebuild set aside.
+      const random = seededRandom(1717);
+      const errors: unknown[] = [];
+      const readModel = await startReadModel({
+        pool: fx.db.pool,
+        eventStore: fx.store,
+        projector: true,
+        onError: (error) => errors.push(error),
+      });
+      try {
+        for (let i = 0; i < 6; i += 1) await randomOrderLife(fx.commands, random, 6);
+        await waitUntilCaughtUp(fx.db.pool, fx.store, 60_000);
+        await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store });
+        for (let i = 0; i < 6; i += 1) await randomOrderLife(fx.commands, random, 6);
+        await waitUntilCaughtUp(fx.db.pool, fx.store, 60_000);
+      } finally {
+        await readModel.close();
+      }
+      expect(errors).toEqual([]);
+      const { rows } = await fx.db.pool.query<{ entered: string; orders: string; states: string }>(
+        `select (select sum(entered) from metric_stage_days where stage = 'spec-review' and technique = 'all')::text as entered,
+                (select count(*) from production_orders)::text as orders,
+                (select count(*) from metric_order_states)::text as states`,
+      );
+      expect(rows[0]!.entered).toBe(rows[0]!.orders);
+      expect(rows[0]!.states).toBe(rows[0]!.orders);
+      const live = await snapshotMetrics(fx.db.pool);
+      await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store });
+      expect(await snapshotMetrics(fx.db.pool)).toEqual(live);
+    },
+  );
+
   it('dead-letters an event it cannot read under its own name, reported by the status, and goes on', async () => {
     const readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
     try {
