@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -12,12 +11,11 @@ import type { Actor } from '../../src/domain/order/index.ts';
 import { shopDay } from '../../src/projections/metrics/zone.ts';
 import { browserSkipReason, keepScreenshot, seriousAxeViolations } from '../support/browser.ts';
 import type { Json } from '../support/http.ts';
-import { newId } from '../support/http.ts';
 import { openPagesFixture, type PagesFixture } from '../support/pages.ts';
+import { placePaidOrder } from '../support/paid-order.ts';
 
 const skip = browserSkipReason();
 const operator: Actor = { type: 'operator', id: '00000000-0000-4000-8000-0000000000ff' };
-const stripe: Actor = { type: 'stripe', id: 'stripe' };
 /** The seeded week: Monday 2 to Tuesday 10 March 2026, in the shop's calendar (UTC, the default). */
 const PERIOD = '?from=2026-03-02&to=2026-03-10';
 const at = (day: number, hm: string) => new Date(`2026-03-${String(day).padStart(2, '0')}T${hm}:00.000Z`);
@@ -52,34 +50,13 @@ async function seedWeek(fx: PagesFixture): Promise<void> {
   });
   const ids = new Map<string, string>();
   const place = (name: string, priority: string, technique: string, quantity: number) => async () => {
-    const customer: Actor = { type: 'customer', id: newId() };
-    const created = await commands.createOrder(
-      {
-        garmentId: 'classic-tee',
-        designUrl: 'https://designs.example.com/owl.svg',
-        sizes: [{ size: 'M', quantity, technique }],
-        priority,
-      },
-      { actor: customer },
-    );
-    const sessionId = `cs_${randomUUID().slice(0, 8)}`;
-    await commands.openCheckoutSession(
-      created.orderId,
-      { sessionId, checkoutUrl: `https://checkout.example.com/${sessionId}`, simulated: true },
-      { actor: { type: 'system', id: 'checkout' } },
-    );
-    await commands.confirmPayment(
-      created.orderId,
-      {
-        sessionId,
-        paymentIntentId: `pi_${randomUUID().slice(0, 8)}`,
-        amountCents: created.state.totalCents,
-        currency: 'usd',
-        stripeEventId: `evt_${randomUUID()}`,
-      },
-      { actor: stripe },
-    );
-    ids.set(name, created.orderId);
+    const { orderId } = await placePaidOrder(commands, {
+      garmentId: 'classic-tee',
+      designUrl: 'https://designs.example.com/owl.svg',
+      sizes: [{ size: 'M', quantity, technique }],
+      priority,
+    });
+    ids.set(name, orderId);
   };
   const id = (name: string) => ids.get(name)!;
   const status = (name: string, to: string) => () =>

@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/domain/order/index.ts';
 import { browserSkipReason, keepScreenshot, seriousAxeViolations } from '../support/browser.ts';
 import { newId } from '../support/http.ts';
 import { openPagesFixture, type PagesFixture } from '../support/pages.ts';
+import { payOrder } from '../support/paid-order.ts';
 
 const skip = browserSkipReason();
-const stripe: Actor = { type: 'stripe', id: 'stripe' };
 const design = {
   garmentId: 'classic-tee',
   designUrl: 'https://designs.example.com/owl.svg',
@@ -36,25 +35,7 @@ describe.skipIf(skip)('the operator order list, /ops/orders', () => {
         { ...design, priority: rush ? 'rush' : 'standard', notes: `seeded ${i}` },
         { actor: customer },
       );
-      if (paid) {
-        const sessionId = `cs_${randomUUID().slice(0, 8)}`;
-        await commands.openCheckoutSession(
-          created.orderId,
-          { sessionId, checkoutUrl: `https://checkout.example.com/${sessionId}`, simulated: true },
-          { actor: { type: 'system', id: 'checkout' } },
-        );
-        await commands.confirmPayment(
-          created.orderId,
-          {
-            sessionId,
-            paymentIntentId: `pi_${randomUUID().slice(0, 8)}`,
-            amountCents: created.state.totalCents,
-            currency: 'usd',
-            stripeEventId: `evt_${randomUUID()}`,
-          },
-          { actor: stripe },
-        );
-      }
+      if (paid) await payOrder(commands, created.orderId, created.state.totalCents);
       made.push({ id: created.orderId, rush, paid });
     }
     seeded.push(...made);

@@ -1,16 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RefundRequest } from '../../src/payments/gateway.ts';
 import { createRefundReactor, refundRequestStreamId } from '../../src/payments/refundReactor.ts';
-import {
-  customer,
-  operator,
-  orderHarness,
-  orderInput,
-  stripe,
-  system,
-  TOTAL_CENTS,
-  type Harness,
-} from '../commands/order/support.ts';
+import { placePaidOrder } from '../support/paid-order.ts';
+import { operator, orderHarness, orderInput, TOTAL_CENTS, type Harness } from '../commands/order/support.ts';
 
 let h: Harness;
 beforeAll(async () => {
@@ -22,23 +14,7 @@ afterAll(async () => {
 
 /** A paid order an operator canceled: its cancel owes the customer a refund. */
 async function canceledPaidOrder() {
-  const { orderId } = await h.orders.createOrder(orderInput(), { actor: customer() });
-  await h.orders.openCheckoutSession(
-    orderId,
-    { sessionId: `cs_${orderId}`, checkoutUrl: `https://checkout.example.com/${orderId}`, simulated: true },
-    { actor: system },
-  );
-  await h.orders.confirmPayment(
-    orderId,
-    {
-      sessionId: `cs_${orderId}`,
-      paymentIntentId: 'pi_refund',
-      amountCents: TOTAL_CENTS,
-      currency: 'usd',
-      stripeEventId: `evt_${orderId}`,
-    },
-    { actor: stripe },
-  );
+  const { orderId } = await placePaidOrder(h.orders, orderInput(), { paymentIntentId: 'pi_refund' });
   await h.orders.cancelOrder(orderId, { reason: 'Printer broke' }, { actor: operator });
   const canceled = (await h.store.readStream(`order-${orderId}`)).events.find((e) => e.type === 'OrderCanceled')!;
   expect(canceled.data).toMatchObject({ refundDue: true });

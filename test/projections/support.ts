@@ -14,6 +14,8 @@ import { migrate } from '../../src/db/migrate.ts';
 import { startReadModel } from '../../src/projections/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import type { Actor } from '../../src/domain/order/index.ts';
+import { CHECKOUT_ACTOR } from '../../src/payments/checkout.ts';
+import { placePaidOrder, STRIPE_ACTOR as stripe } from '../support/paid-order.ts';
 
 export interface ReadModelFixture {
   readonly db: TestDatabase;
@@ -81,7 +83,6 @@ const SIZES: Record<string, string[]> = {
   'canvas-tote': ['One Size'],
 };
 const operator: Actor = { type: 'operator', id: randomUUID() };
-const stripe: Actor = { type: 'stripe', id: 'stripe' };
 
 /** Runs `task` over `items`, `concurrency` at a time. */
 export async function inParallel<T>(
@@ -135,7 +136,7 @@ export async function randomOrderLife(commands: OrderCommands, random: () => num
   await commands.openCheckoutSession(
     orderId,
     { sessionId, checkoutUrl: `https://checkout.example.com/${sessionId}`, simulated: true },
-    { actor: { type: 'system', id: 'checkout' } },
+    { actor: CHECKOUT_ACTOR },
   );
   const moves: (() => Promise<unknown>)[] = [
     () =>
@@ -258,30 +259,13 @@ export async function randomOrderLife(commands: OrderCommands, random: () => num
  * (`closeDispute`: closed, with its final status).
  */
 export async function moneyFlaggedOrder(commands: OrderCommands, closeDispute: boolean): Promise<string> {
-  const customer: Actor = { type: 'customer', id: randomUUID() };
-  const created = await commands.createOrder(
-    {
-      garmentId: 'classic-tee',
-      designUrl: 'https://cdn.example.com/designs/money.png',
-      sizes: [{ size: 'M', quantity: 2 }],
-    },
-    { actor: customer },
-  );
-  const { orderId } = created;
+  const { orderId, created, paymentIntentId } = await placePaidOrder(commands, {
+    garmentId: 'classic-tee',
+    designUrl: 'https://cdn.example.com/designs/money.png',
+    sizes: [{ size: 'M', quantity: 2 }],
+  });
   const total = created.state.totalCents;
-  const sessionId = `cs_${randomUUID().slice(0, 8)}`;
-  const paymentIntentId = `pi_${randomUUID().slice(0, 8)}`;
   const evt = (): string => `evt_${randomUUID()}`;
-  await commands.openCheckoutSession(
-    orderId,
-    { sessionId, checkoutUrl: `https://checkout.example.com/${sessionId}`, simulated: true },
-    { actor: { type: 'system', id: 'checkout' } },
-  );
-  await commands.confirmPayment(
-    orderId,
-    { sessionId, paymentIntentId, amountCents: total, currency: 'usd', stripeEventId: evt() },
-    { actor: stripe },
-  );
   await commands.recordRefund(
     orderId,
     { chargeId: 'ch_1', paymentIntentId, amountRefundedCents: total * 1000, currency: 'usd', stripeEventId: evt() },

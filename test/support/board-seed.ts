@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import {
   createOrderCommands,
@@ -8,6 +8,7 @@ import {
 import { DAY_MS, type Actor, type SizeRequest } from '../../src/domain/order/index.ts';
 import type { EventStore } from '../../src/eventstore/eventStore.ts';
 import { shopDay } from '../../src/projections/metrics/zone.ts';
+import { placePaidOrder } from './paid-order.ts';
 
 export const HOUR_MS = DAY_MS / 24;
 
@@ -46,34 +47,15 @@ export function boardSeeder(eventStore: EventStore, pool: pg.Pool) {
     const now = Date.now();
     const paidAt = now - spec.paidAgoMs;
     at = new Date(paidAt - 60_000);
-    const customer: Actor = { type: 'customer', id: randomUUID() };
-    const created = await commands.createOrder(
+    const { orderId: id } = await placePaidOrder(
+      commands,
       {
         garmentId: 'classic-tee',
         designUrl: 'https://designs.example.com/owl.svg',
         sizes: spec.sizes,
         priority: spec.priority,
       },
-      { actor: customer },
-    );
-    const id = created.orderId;
-    const sessionId = `cs_${randomUUID().slice(0, 8)}`;
-    await commands.openCheckoutSession(
-      id,
-      { sessionId, checkoutUrl: `https://checkout.example.com/${sessionId}`, simulated: true },
-      { actor: { type: 'system', id: 'checkout' } },
-    );
-    at = new Date(paidAt);
-    await commands.confirmPayment(
-      id,
-      {
-        sessionId,
-        paymentIntentId: `pi_${randomUUID().slice(0, 8)}`,
-        amountCents: created.state.totalCents,
-        currency: 'usd',
-        stripeEventId: `evt_${randomUUID()}`,
-      },
-      { actor: { type: 'stripe', id: 'stripe' } },
+      { beforePayment: () => void (at = new Date(paidAt)) },
     );
     const steps = STEPS.slice(0, STEPS.indexOf(spec.stage as (typeof STEPS)[number]) + 1);
     for (const [index, status] of steps.entries()) {

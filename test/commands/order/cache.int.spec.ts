@@ -6,17 +6,8 @@ import {
   type OrderCommands,
 } from '../../../src/commands/order/index.ts';
 import { AppError, type ErrorCode } from '../../../src/domain/errors.ts';
-import {
-  customer,
-  GARMENT,
-  operator,
-  orderHarness,
-  orderInput,
-  stripe,
-  system,
-  TOTAL_CENTS,
-  type Harness,
-} from './support.ts';
+import { payOrder } from '../../support/paid-order.ts';
+import { customer, GARMENT, operator, orderHarness, orderInput, TOTAL_CENTS, type Harness } from './support.ts';
 
 /**
  * Two service instances (two processes, two state caches) over one store: B writes behind A's
@@ -94,22 +85,7 @@ describe('two order service instances with their own caches over one store', () 
 
   it('does not take a refusal from a stale cache: approves what B has since paid for', async () => {
     const orderId = await orderCachedByA();
-    await b.openCheckoutSession(
-      orderId,
-      { sessionId: `cs_${orderId}`, checkoutUrl: `https://checkout.example.com/${orderId}`, simulated: true },
-      { actor: system },
-    );
-    await b.confirmPayment(
-      orderId,
-      {
-        sessionId: `cs_${orderId}`,
-        paymentIntentId: null,
-        amountCents: TOTAL_CENTS,
-        currency: 'usd',
-        stripeEventId: `evt_${orderId}`,
-      },
-      { actor: stripe },
-    );
+    await payOrder(b, orderId, TOTAL_CENTS, { paymentIntentId: null });
     const approved = await a.setOrderStatus(orderId, { status: 'approved' }, { actor: operator });
     expect(approved).toMatchObject({ version: 5, state: { orderStatus: 'approved' } });
   });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError, type ErrorCode } from '../../../src/domain/errors.ts';
 import { etaOf } from '../../../src/domain/order/index.ts';
+import { placePaidOrder } from '../../support/paid-order.ts';
 import { customer, operator, orderHarness, orderInput, stripe, system, TOTAL_CENTS, type Harness } from './support.ts';
 
 let h: Harness;
@@ -22,27 +23,7 @@ async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
 }
 
 /** A paid order, as Stripe would leave it. */
-async function paidOrder(owner = customer()) {
-  const created = await h.orders.createOrder(orderInput(), { actor: owner });
-  const { orderId } = created;
-  await h.orders.openCheckoutSession(
-    orderId,
-    { sessionId: `cs_${orderId}`, checkoutUrl: `https://checkout.example.com/${orderId}`, simulated: true },
-    { actor: system },
-  );
-  const paid = await h.orders.confirmPayment(
-    orderId,
-    {
-      sessionId: `cs_${orderId}`,
-      paymentIntentId: 'pi_1',
-      amountCents: TOTAL_CENTS,
-      currency: 'usd',
-      stripeEventId: `evt_${orderId}`,
-    },
-    { actor: stripe },
-  );
-  return { orderId, owner, created, paid };
-}
+const paidOrder = (owner = customer()) => placePaidOrder(h.orders, orderInput(), { owner });
 
 describe('the order command service on PostgreSQL', () => {
   it('takes an order through its whole life and answers with version, position, events and state', async () => {

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrderCommandResult } from '../../../src/commands/order/index.ts';
 import { isAppError } from '../../../src/domain/errors.ts';
 import type { OrderEvent } from '../../../src/domain/order/index.ts';
-import { customer, operator, orderHarness, orderInput, stripe, system, TOTAL_CENTS, type Harness } from './support.ts';
+import { payOrder } from '../../support/paid-order.ts';
+import { customer, operator, orderHarness, orderInput, TOTAL_CENTS, type Harness } from './support.ts';
 
 /**
  * 50 writers issue 2,000 commands across 20 orders (valid and invalid, with and without expected
@@ -47,22 +48,7 @@ describe('the order command service under 50 concurrent writers', () => {
     const orderIds: string[] = [];
     for (let i = 0; i < ORDERS; i++) {
       const { orderId } = await h.orders.createOrder(orderInput(), { actor: customer() });
-      await h.orders.openCheckoutSession(
-        orderId,
-        { sessionId: `cs_${i}`, checkoutUrl: `https://checkout.example.com/cs_${i}`, simulated: true },
-        { actor: system },
-      );
-      await h.orders.confirmPayment(
-        orderId,
-        {
-          sessionId: `cs_${i}`,
-          paymentIntentId: null,
-          amountCents: TOTAL_CENTS,
-          currency: 'usd',
-          stripeEventId: `evt_${i}`,
-        },
-        { actor: stripe },
-      );
+      await payOrder(h.orders, orderId, TOTAL_CENTS, { paymentIntentId: null });
       orderIds.push(orderId);
     }
 

@@ -24,8 +24,8 @@ export const TOTAL_CENTS = 9000;
 
 export const customer = (): Actor => ({ type: 'customer', id: randomUUID() });
 export const operator: Actor = { type: 'operator', id: randomUUID() };
-export const stripe: Actor = { type: 'stripe', id: 'stripe' };
-export const system: Actor = { type: 'system', id: 'checkout' };
+export { STRIPE_ACTOR as stripe } from '../../support/paid-order.ts';
+export { CHECKOUT_ACTOR as system } from '../../../src/payments/checkout.ts';
 
 export const orderInput = (overrides: Partial<CreateOrderInput> = {}): CreateOrderInput => ({
   garmentId: GARMENT.id,

@@ -16,9 +16,8 @@ import {
   type ReadModel,
 } from '../../../src/projections/index.ts';
 import { ORDERS_CHANGED_AFTER } from '../../../src/projections/orders/queries.ts';
+import { payOrder, STRIPE_ACTOR as stripe } from '../../support/paid-order.ts';
 import { readModelFixture, waitUntilCaughtUp, type ReadModelFixture } from '../support.ts';
-
-const stripe = { type: 'stripe', id: 'stripe' } as const;
 
 describe('order queries over the read model', () => {
   let fx: ReadModelFixture;
@@ -45,22 +44,11 @@ describe('order queries over the read model', () => {
       { actor: alice },
     );
     paidId = paid.orderId;
-    await fx.commands.openCheckoutSession(
-      paidId,
-      { sessionId: 'cs_q1', checkoutUrl: 'https://checkout.example.com/cs_q1', simulated: true },
-      { actor: { type: 'system', id: 'checkout' } },
-    );
-    await fx.commands.confirmPayment(
-      paidId,
-      {
-        sessionId: 'cs_q1',
-        paymentIntentId: 'pi_q1',
-        amountCents: paid.state.totalCents,
-        currency: 'usd',
-        stripeEventId: 'evt_q1',
-      },
-      { actor: stripe },
-    );
+    await payOrder(fx.commands, paidId, paid.state.totalCents, {
+      sessionId: 'cs_q1',
+      paymentIntentId: 'pi_q1',
+      stripeEventId: 'evt_q1',
+    });
     draftId = (
       await fx.commands.createOrder(
         {
