@@ -1,20 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventStore, RecordedEvent } from '../../src/eventstore/eventStore.ts';
 import type { RefundReactor } from '../../src/payments/refundReactor.ts';
 import { loadCheckpoint, runRefundReactorLed, saveCheckpoint } from '../../src/payments/refundRunner.ts';
 import { waitFor } from '../support/http.ts';
-import { readModelFixture, type ReadModelFixture } from '../projections/support.ts';
+import { readModelSuite } from '../projections/support.ts';
 
 /**
  * The refund reactor is a role: every server with PROJECTOR=on offers to run it, one does, and
  * another takes over when it stops; a failure starts it again instead of ending it.
  */
-let fx: ReadModelFixture;
-beforeAll(async () => {
-  fx = await readModelFixture();
-});
-afterAll(() => fx.close());
+const fx = readModelSuite();
 
 /** A reactor that notes the cancels it was shown. */
 const recording = () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { isAppError } from '../../src/domain/errors.ts';
 import type { EventStore } from '../../src/eventstore/eventStore.ts';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/index.ts';
@@ -11,7 +12,14 @@ import {
 } from '../../src/commands/order/index.ts';
 import { loadInstallationSecret } from '../../src/db/installationSecret.ts';
 import { migrate } from '../../src/db/migrate.ts';
-import { startReadModel } from '../../src/projections/index.ts';
+import {
+  rebuildProjections,
+  startReadModel,
+  type ReadModel,
+  type ReadModelOptions,
+  type RebuildOptions,
+  type RebuildReport,
+} from '../../src/projections/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import type { Actor } from '../../src/domain/order/index.ts';
 import { CHECKOUT_ACTOR } from '../../src/payments/checkout.ts';
@@ -21,6 +29,14 @@ export interface ReadModelFixture {
   readonly db: TestDatabase;
   readonly store: EventStore;
   readonly commands: OrderCommands;
+  /** Starts the read model on this database with a projector (`options` add to or override that). */
+  project(options?: Partial<Omit<ReadModelOptions, 'pool' | 'eventStore'>>): Promise<ReadModel>;
+  /** Rebuilds the read model's tables from this store (or `options.eventStore`). */
+  rebuild(options?: Partial<Omit<RebuildOptions, 'pool'>>): Promise<RebuildReport>;
+  /** {@link waitUntilCaughtUp} on this database. */
+  caughtUp(timeoutMs?: number): Promise<void>;
+  /** {@link snapshotReadModel} of this database. */
+  snapshot(): Promise<Record<string, string[]>>;
   close(): Promise<void>;
 }
 
@@ -43,6 +59,10 @@ export async function readModelFixture(): Promise<ReadModelFixture> {
     db,
     store,
     commands,
+    project: (options) => startReadModel({ pool: db.pool, eventStore: store, projector: true, ...options }),
+    rebuild: (options) => rebuildProjections({ pool: db.pool, eventStore: store, ...options }),
+    caughtUp: (timeoutMs) => waitUntilCaughtUp(db.pool, store, timeoutMs),
+    snapshot: () => snapshotReadModel(db.pool),
     async close() {
       await store.close();
       await db.close();
@@ -50,17 +70,30 @@ export async function readModelFixture(): Promise<ReadModelFixture> {
   };
 }
 
-/** The same, with a projector running on it as in a live process; close() stops it first. */
-export async function projectingFixture(): Promise<ReadModelFixture> {
-  const fx = await readModelFixture();
-  const readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
-  return {
-    ...fx,
-    async close() {
-      await readModel.close();
-      await fx.close();
-    },
-  };
+/** A {@link readModelFixture} shared by a describe block's tests, with its read model when asked for one. */
+export interface ReadModelSuite extends ReadModelFixture {
+  /** The projecting read model (`projector: true`); a test may close it and put another in its place. */
+  readModel: ReadModel;
+}
+
+/**
+ * Opens a {@link readModelFixture} before the enclosing describe block's tests (starting its read
+ * model too with `projector: true`) and closes both after them. The object answered is empty until
+ * the `beforeAll` has run: read its fields inside hooks and tests only.
+ */
+export function readModelSuite(options: { readonly projector: true }): ReadModelSuite;
+export function readModelSuite(options?: { readonly projector?: false }): ReadModelFixture;
+export function readModelSuite(options: { readonly projector?: boolean } = {}): ReadModelFixture | ReadModelSuite {
+  const suite = {} as { -readonly [K in keyof ReadModelSuite]?: ReadModelSuite[K] };
+  beforeAll(async () => {
+    Object.assign(suite, await readModelFixture());
+    if (options.projector) suite.readModel = await suite.project!();
+  });
+  afterAll(async () => {
+    await suite.readModel?.close();
+    await suite.close?.();
+  });
+  return suite as ReadModelSuite;
 }
 
 /** A small seeded generator (mulberry32), so a failing random history can be replayed. */

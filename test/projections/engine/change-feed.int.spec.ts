@@ -1,26 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Socket } from 'node:net';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatPosition, type GlobalPosition } from '../../../src/eventstore/eventStore.ts';
 import {
   findOrderSummaries,
   orderSummaryView,
   startChangeFeed,
-  startReadModel,
   type ChangeFeedHandle,
   type OrderChange,
 } from '../../../src/projections/index.ts';
 import { LISTENER_APPLICATION_NAME } from '../../../src/projections/engine/changeFeed.ts';
 import { CHANGES_CHANNEL } from '../../../src/projections/engine/notifications.ts';
 import { startFreezingProxy } from '../../support/proxy.ts';
-import {
-  randomOrderLife,
-  readModelFixture,
-  seededRandom,
-  waitUntilCaughtUp,
-  type ReadModelFixture,
-} from '../support.ts';
+import { randomOrderLife, readModelFixture, readModelSuite, seededRandom } from '../support.ts';
 
 /** One NOTIFY part as the projector sends it. */
 /**
@@ -42,13 +35,7 @@ const notice = (position: GlobalPosition, part: number, parts: number, orderIds:
   JSON.stringify({ p: formatPosition(position), i: part, n: parts, o: orderIds });
 
 describe('the change feed', () => {
-  let fx: ReadModelFixture;
-  beforeAll(async () => {
-    fx = await readModelFixture();
-  });
-  afterAll(async () => {
-    await fx.close();
-  });
+  const fx = readModelSuite();
 
   const notify = (payload: string) => fx.db.pool.query('select pg_notify($1, $2)', [CHANGES_CHANNEL, payload]);
   const after = (position: GlobalPosition, by: bigint): GlobalPosition => ({
@@ -80,9 +67,9 @@ describe('the change feed', () => {
   });
 
   it('tells the orders of a commit whose notice lost a part, from the table, and then wakes its waiters', async () => {
-    const readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
+    const readModel = await fx.project();
     const orderId = await randomOrderLife(fx.commands, seededRandom(31), 0);
-    await waitUntilCaughtUp(fx.db.pool, fx.store);
+    await fx.caughtUp();
     await readModel.close();
     const feed = await startChangeFeed({ pool: fx.db.pool, pollIntervalMs: 100 });
     const heard: string[] = [];
@@ -107,9 +94,9 @@ describe('the change feed', () => {
   it("takes nothing its own projector's backend announces from LISTEN, and catches up from the table when that projector lets go", async () => {
     // A database of its own: the tests above moved this one's checkpoint past its events.
     const own = await readModelFixture();
-    const readModel = await startReadModel({ pool: own.db.pool, eventStore: own.store, projector: true });
+    const readModel = await own.project();
     const orderId = await randomOrderLife(own.commands, seededRandom(43), 0);
-    await waitUntilCaughtUp(own.db.pool, own.store);
+    await own.caughtUp();
     await readModel.close();
     const feed = await startChangeFeed({ pool: own.db.pool, pollIntervalMs: 60_000 });
     const projector = await own.db.pool.connect();
@@ -148,23 +135,17 @@ describe('the change feed', () => {
 });
 
 describe('the change feed of the projecting process', () => {
-  let fx: ReadModelFixture;
-  beforeAll(async () => {
-    fx = await readModelFixture();
-  });
-  afterAll(async () => {
-    await fx.close();
-  });
+  const fx = readModelSuite();
 
   it("hands its own projector's changes over with the summary row a read would give, only while a listener asked for it", async () => {
-    const readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
+    const readModel = await fx.project();
     const plain: OrderChange[] = [];
     const wanting: OrderChange[] = [];
     const stopPlain = readModel.changeFeed.subscribe((change) => plain.push(change));
     const stopWanting = readModel.changeFeed.subscribe((change) => wanting.push(change), { summaries: true });
     try {
       const orderId = await randomOrderLife(fx.commands, seededRandom(41), 3);
-      await waitUntilCaughtUp(fx.db.pool, fx.store);
+      await fx.caughtUp();
       const ours = wanting.filter((change) => change.orderId === orderId);
       expect(ours.length).toBeGreaterThan(0);
       // Every notice of the order carries its row as of that notice's position.
@@ -180,7 +161,7 @@ describe('the change feed of the projecting process', () => {
       stopWanting();
       const before = plain.length;
       const later = await randomOrderLife(fx.commands, seededRandom(42), 2);
-      await waitUntilCaughtUp(fx.db.pool, fx.store);
+      await fx.caughtUp();
       const unread = plain.slice(before).filter((change) => change.orderId === later);
       expect(unread.length).toBeGreaterThan(0);
       expect(unread.every((change) => change.summary === undefined)).toBe(true);
@@ -193,13 +174,7 @@ describe('the change feed of the projecting process', () => {
 });
 
 describe('the change feed when its LISTEN connection fails', () => {
-  let fx: ReadModelFixture;
-  beforeAll(async () => {
-    fx = await readModelFixture();
-  });
-  afterAll(async () => {
-    await fx.close();
-  });
+  const fx = readModelSuite();
 
   const listening = async () =>
     (
@@ -218,7 +193,7 @@ describe('the change feed when its LISTEN connection fails', () => {
   for (const outage of outages) {
     it(`tells every order changed while its connection was down, ${outage.name}`, { timeout: 60_000 }, async () => {
       // Another process projects; this one only listens.
-      const projecting = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
+      const projecting = await fx.project();
       const feed = await startChangeFeed({ pool: fx.db.pool, pollIntervalMs: outage.pollIntervalMs });
       const heard = new Set<string>();
       feed.subscribe((change) => heard.add(change.orderId));
@@ -242,7 +217,7 @@ describe('the change feed when its LISTEN connection fails', () => {
         await Promise.all(writers);
       }
       try {
-        await waitUntilCaughtUp(fx.db.pool, fx.store);
+        await fx.caughtUp();
         const { rows } = await fx.db.pool.query<{ c: string; p: string }>(
           "select position_commit::text as c, position_prepare::text as p from projection_checkpoints where name = 'orders'",
         );

@@ -1,16 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rebuildProjections, startReadModel } from '../../../src/projections/index.ts';
-import {
-  randomOrderLife,
-  readModelFixture,
-  seededRandom,
-  snapshotReadModel,
-  waitUntilCaughtUp,
-  type ReadModelFixture,
-} from '../support.ts';
+import { describe, expect, it } from 'vitest';
+import { randomOrderLife, readModelSuite, seededRandom } from '../support.ts';
 
 const CHILD = fileURLToPath(new URL('./projector-child.ts', import.meta.url));
 
@@ -39,13 +31,7 @@ function projectorChild(url: string): ProjectorChild {
 }
 
 describe('a projector killed hard', () => {
-  let fx: ReadModelFixture;
-  beforeAll(async () => {
-    fx = await readModelFixture();
-  });
-  afterAll(async () => {
-    await fx.close();
-  });
+  const fx = readModelSuite();
 
   it(
     'leaves, after 20 SIGKILLs mid-batch while commands flow, a read model equal to a fresh rebuild with no timeline entry doubled',
@@ -74,13 +60,13 @@ describe('a projector killed hard', () => {
         await Promise.all([...writers, ...children.map((child) => child.exited)]);
       }
 
-      const survivor = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
+      const survivor = await fx.project();
       try {
-        await waitUntilCaughtUp(fx.db.pool, fx.store, 60_000);
+        await fx.caughtUp(60_000);
       } finally {
         await survivor.close();
       }
-      const projected = await snapshotReadModel(fx.db.pool);
+      const projected = await fx.snapshot();
       const { rows } = await fx.db.pool.query<{ events: string; timeline: string; distinct_ids: string }>(
         `select (select count(*) from es_events where stream_id like 'order-%') as events,
               (select count(*) from fulfillment_events) as timeline, (select count(distinct id) from fulfillment_events) as distinct_ids`,
@@ -90,8 +76,8 @@ describe('a projector killed hard', () => {
       expect(rows[0]!.timeline).toBe(rows[0]!.events);
       expect(rows[0]!.distinct_ids).toBe(rows[0]!.events);
 
-      await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store });
-      expect(await snapshotReadModel(fx.db.pool)).toEqual(projected);
+      await fx.rebuild();
+      expect(await fx.snapshot()).toEqual(projected);
     },
   );
 });

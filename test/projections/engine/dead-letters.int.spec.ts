@@ -1,37 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { orderStreamId } from '../../../src/domain/order/index.ts';
-import {
-  findOrder,
-  projectionStatus,
-  rebuildProjections,
-  RebuildStoppedError,
-  startReadModel,
-  type ReadModel,
-} from '../../../src/projections/index.ts';
-import {
-  projectingFixture,
-  randomOrderLife,
-  readModelFixture,
-  seededRandom,
-  snapshotReadModel,
-  waitUntilCaughtUp,
-  type ReadModelFixture,
-} from '../support.ts';
+import { findOrder, projectionStatus, RebuildStoppedError } from '../../../src/projections/index.ts';
+import { randomOrderLife, readModelSuite, seededRandom } from '../support.ts';
 
 const operator = { type: 'operator', id: 'op-7' } as const;
 
 describe('events the projection cannot apply', () => {
-  let fx: ReadModelFixture;
-  let readModel: ReadModel;
-  beforeAll(async () => {
-    fx = await readModelFixture();
-    readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
-  });
-  afterAll(async () => {
-    await readModel.close();
-    await fx.close();
-  });
+  const fx = readModelSuite({ projector: true });
 
   const deadLetters = async () =>
     (
@@ -65,7 +41,7 @@ describe('events the projection cannot apply', () => {
     );
     const after = await fx.commands.postMessage(victim, { message: 'Still here' }, { actor: operator });
     const other = await randomOrderLife(fx.commands, random, 2);
-    await waitUntilCaughtUp(fx.db.pool, fx.store);
+    await fx.caughtUp();
 
     const letters = await deadLetters();
     expect(letters).toHaveLength(1);
@@ -83,15 +59,15 @@ describe('events the projection cannot apply', () => {
     const clashId = randomUUID();
     const [first] = (await fx.store.readStream(orderStreamId(existingId))).events;
     // Projector stopped meanwhile, so the refused event and the good ones land in one batch.
-    await readModel.close();
+    await fx.readModel.close();
     await fx.store.appendToStream(
       orderStreamId(clashId),
       [{ id: randomUUID(), type: 'OrderCreated', data: { ...first!.data, orderId: clashId } }],
       { expectedVersion: 'no_stream' },
     );
     const fine = await randomOrderLife(fx.commands, seededRandom(6), 1);
-    readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
-    await waitUntilCaughtUp(fx.db.pool, fx.store);
+    fx.readModel = await fx.project();
+    await fx.caughtUp();
 
     const letter = (await deadLetters()).find((l) => l.stream_id === orderStreamId(clashId));
     expect(letter?.error).toMatch(/Rejected by the database: .*unique/);
@@ -109,7 +85,7 @@ describe('events the projection cannot apply', () => {
       { expectedVersion: version },
     );
     const later = await fx.commands.postMessage(orderId, { message: 'After the unknown one' }, { actor: operator });
-    await waitUntilCaughtUp(fx.db.pool, fx.store);
+    await fx.caughtUp();
     const order = await findOrder(fx.db.pool, orderId);
     expect(order?.version).toBe(later.version);
     expect(order?.events.map((e) => e.streamVersion)).not.toContain(version + 1);
@@ -117,7 +93,7 @@ describe('events the projection cannot apply', () => {
   });
 
   it('shows position, lag and dead letters in projections status', async () => {
-    await waitUntilCaughtUp(fx.db.pool, fx.store);
+    await fx.caughtUp();
     const [status] = await projectionStatus({ pool: fx.db.pool, eventStore: fx.store });
     expect(status).toMatchObject({
       name: 'orders',
@@ -135,23 +111,17 @@ describe('events the projection cannot apply', () => {
   });
 
   it('stops a rebuild at the poison event and leaves the live tables as they were', async () => {
-    await waitUntilCaughtUp(fx.db.pool, fx.store);
-    const before = await snapshotReadModel(fx.db.pool);
-    await expect(rebuildProjections({ pool: fx.db.pool, eventStore: fx.store })).rejects.toBeInstanceOf(
-      RebuildStoppedError,
-    );
-    expect(await snapshotReadModel(fx.db.pool)).toEqual(before);
+    await fx.caughtUp();
+    const before = await fx.snapshot();
+    await expect(fx.rebuild()).rejects.toBeInstanceOf(RebuildStoppedError);
+    expect(await fx.snapshot()).toEqual(before);
     const { rows } = await fx.db.pool.query("select nspname from pg_namespace where nspname like 'projection_%'");
     expect(rows).toEqual([]);
   });
 });
 
 describe('a rebuild meeting a value the database refuses', () => {
-  let fx: ReadModelFixture;
-  beforeAll(async () => {
-    fx = await projectingFixture();
-  });
-  afterAll(() => fx.close());
+  const fx = readModelSuite({ projector: true });
 
   it('stops at the event it came from, saying which and why, and leaves the live tables as they were', async () => {
     const random = seededRandom(11);
@@ -166,14 +136,14 @@ describe('a rebuild meeting a value the database refuses', () => {
     };
     await fx.store.appendToStream(orderStreamId(orderId), [refused], { expectedVersion: version });
     await randomOrderLife(fx.commands, random, 2);
-    await waitUntilCaughtUp(fx.db.pool, fx.store);
+    await fx.caughtUp();
     // The live projector kept it aside.
     const [status] = await projectionStatus({ pool: fx.db.pool, eventStore: fx.store });
     expect(status!.deadLetters.items.map((l) => l.eventType)).toEqual(['MessagePosted']);
-    const before = await snapshotReadModel(fx.db.pool);
+    const before = await fx.snapshot();
 
     const stopped = await Promise.race([
-      rebuildProjections({ pool: fx.db.pool, eventStore: fx.store }).then(
+      fx.rebuild().then(
         () => new Error('the rebuild went through'),
         (error: unknown) => error,
       ),
@@ -186,7 +156,7 @@ describe('a rebuild meeting a value the database refuses', () => {
         `MessagePosted ${refused.id} \\(v${version + 1} of ${orderStreamId(orderId)}\\): .*timestamp with time zone`,
       ),
     );
-    expect(await snapshotReadModel(fx.db.pool)).toEqual(before);
+    expect(await fx.snapshot()).toEqual(before);
     const { rows } = await fx.db.pool.query("select nspname from pg_namespace where nspname like 'projection_%'");
     expect(rows).toEqual([]);
   });

@@ -1,48 +1,27 @@
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { comparePositions } from '../../../src/eventstore/eventStore.ts';
-import {
-  findOrder,
-  rebuildProjections,
-  startChangeFeed,
-  startProjector,
-  startReadModel,
-  type OrderChange,
-} from '../../../src/projections/index.ts';
-import {
-  inParallel,
-  randomOrderLife,
-  readModelFixture,
-  seededRandom,
-  snapshotReadModel,
-  waitUntilCaughtUp,
-  type ReadModelFixture,
-} from '../support.ts';
+import { findOrder, startChangeFeed, startProjector, type OrderChange } from '../../../src/projections/index.ts';
+import { inParallel, randomOrderLife, readModelFixture, readModelSuite, seededRandom } from '../support.ts';
 
 describe('the orders projector', () => {
-  let fx: ReadModelFixture;
-  beforeAll(async () => {
-    fx = await readModelFixture();
-  });
-  afterAll(async () => {
-    await fx.close();
-  });
+  const fx = readModelSuite();
 
   it(
     'projects 2,000 random orders driven through the command handlers into exactly the rows a fresh rebuild writes',
     { timeout: 180_000 },
     async () => {
-      const readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
+      const readModel = await fx.project();
       try {
         const random = seededRandom(20_250_303);
         await inParallel(Array.from({ length: 2000 }), 16, () =>
           randomOrderLife(fx.commands, random, 4).then(() => undefined),
         );
-        await waitUntilCaughtUp(fx.db.pool, fx.store);
-        const live = await snapshotReadModel(fx.db.pool);
+        await fx.caughtUp();
+        const live = await fx.snapshot();
 
-        const report = await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store });
-        const rebuilt = await snapshotReadModel(fx.db.pool);
+        const report = await fx.rebuild();
+        const rebuilt = await fx.snapshot();
         expect(live.production_orders).toHaveLength(2000);
         expect(report.orders).toBe(2000);
         expect(rebuilt).toEqual(live);
@@ -60,7 +39,7 @@ describe('the orders projector', () => {
   );
 
   it('answers read-your-writes: once waitForPosition resolves, the change is readable', async () => {
-    const readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
+    const readModel = await fx.project();
     try {
       const random = seededRandom(7);
       const orderId = await randomOrderLife(fx.commands, random, 0);
@@ -79,7 +58,7 @@ describe('the orders projector', () => {
   });
 
   it('tells every process of each changed order with its position: its own projector at once, the others by NOTIFY', async () => {
-    const readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
+    const readModel = await fx.project();
     const elsewhere = await startChangeFeed({ pool: fx.db.pool });
     const local: OrderChange[] = [];
     const remote: OrderChange[] = [];
@@ -132,7 +111,7 @@ describe('the orders projector', () => {
   });
 
   it('catches up on the changes it missed while its LISTEN connection was down', async () => {
-    const readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
+    const readModel = await fx.project();
     const elsewhere = await startChangeFeed({ pool: fx.db.pool });
     const heard: string[] = [];
     elsewhere.subscribe((change) => heard.push(change.orderId));
@@ -156,7 +135,7 @@ describe('the orders projector', () => {
     async () => {
       // A database of its own: its statistics count this test's updates alone.
       const own = await readModelFixture();
-      const readModel = await startReadModel({ pool: own.db.pool, eventStore: own.store, projector: true });
+      const readModel = await own.project();
       try {
         const random = seededRandom(11);
         const orders = await Promise.all(Array.from({ length: 60 }, () => randomOrderLife(own.commands, random, 0)));
@@ -172,7 +151,7 @@ describe('the orders projector', () => {
               )),
           );
         }
-        await waitUntilCaughtUp(own.db.pool, own.store);
+        await own.caughtUp();
         await readModel.close();
         const stats = await settledStatistics(own.db.pool, 60);
         // Batches fold several changes of one order into one update, so fewer than 240. Some find

@@ -1,13 +1,6 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rebuildProjections } from '../../../src/projections/index.ts';
-import {
-  projectingFixture,
-  randomOrderLife,
-  seededRandom,
-  waitUntilCaughtUp,
-  type ReadModelFixture,
-} from '../support.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { randomOrderLife, readModelSuite, seededRandom } from '../support.ts';
 
 /** A session of its own, as a reader in another process holds one. */
 async function session(url: string): Promise<pg.Client> {
@@ -23,14 +16,12 @@ const retiredSchemas = async (pool: pg.Pool): Promise<string[]> =>
   ).rows.map((row) => row.nspname);
 
 describe('dropping the tables a rebuild switched out', () => {
-  let fx: ReadModelFixture;
+  const fx = readModelSuite({ projector: true });
   beforeAll(async () => {
-    fx = await projectingFixture();
     const random = seededRandom(7);
     for (let i = 0; i < 10; i += 1) await randomOrderLife(fx.commands, random, 4);
-    await waitUntilCaughtUp(fx.db.pool, fx.store);
+    await fx.caughtUp();
   });
-  afterAll(() => fx.close());
 
   it(
     'reports the switch done when a reader still holds the switched-out table, and leaves it for the next rebuild',
@@ -44,7 +35,7 @@ describe('dropping the tables a rebuild switched out', () => {
         await reader.query('begin');
         await reader.query('lock table reader_notes in access share mode');
         const started = performance.now();
-        const report = await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store, dropLockTimeoutMs: 300 });
+        const report = await fx.rebuild({ dropLockTimeoutMs: 300 });
         expect(report.orders).toBe(10);
         expect(report.retiredDropped).toBe(false);
         expect(performance.now() - started).toBeLessThan(15_000);
@@ -54,7 +45,7 @@ describe('dropping the tables a rebuild switched out', () => {
         await reader.end();
       }
       // The reader is gone: the next rebuild drops what was left, and its own retired tables.
-      const next = await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store, dropLockTimeoutMs: 300 });
+      const next = await fx.rebuild({ dropLockTimeoutMs: 300 });
       expect(next.retiredDropped).toBe(true);
       expect(await retiredSchemas(fx.db.pool)).toEqual([]);
       await fx.db.pool.query('drop table reader_notes');
@@ -72,7 +63,7 @@ describe('dropping the tables a rebuild switched out', () => {
       try {
         await reader.query('begin');
         await reader.query('lock table projection_retired_leftover.production_orders in access share mode');
-        const report = await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store, dropLockTimeoutMs: 300 });
+        const report = await fx.rebuild({ dropLockTimeoutMs: 300 });
         expect(report.orders).toBe(10);
         expect(report.retiredDropped).toBe(true);
         expect(await retiredSchemas(fx.db.pool)).toEqual(['projection_retired_leftover']);

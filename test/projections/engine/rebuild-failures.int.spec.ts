@@ -1,18 +1,11 @@
 import { Socket } from 'node:net';
 import pg from 'pg';
 import type { EventStore } from '../../../src/eventstore/eventStore.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { isLockHeld, REBUILD_LOCK_KEY } from '../../../src/db/leadership.ts';
 import { rebuildProjections } from '../../../src/projections/index.ts';
 import { REBUILD_APPLICATION_NAME } from '../../../src/projections/engine/rebuild.ts';
-import {
-  projectingFixture,
-  randomOrderLife,
-  seededRandom,
-  snapshotReadModel,
-  waitUntilCaughtUp,
-  type ReadModelFixture,
-} from '../support.ts';
+import { randomOrderLife, readModelSuite, seededRandom } from '../support.ts';
 import { settledWithoutUncaught } from '../../support/uncaught.ts';
 
 /** The store, with `hook` run (and awaited) each time the head is asked for: a rebuild asks once, just before its load. */
@@ -35,14 +28,12 @@ class RefusedSocket extends Socket {
 }
 
 describe('a rebuild that fails on its connections', () => {
-  let fx: ReadModelFixture;
+  const fx = readModelSuite({ projector: true });
   beforeAll(async () => {
-    fx = await projectingFixture();
     const random = seededRandom(21);
     for (let i = 0; i < 30; i += 1) await randomOrderLife(fx.commands, random, 4);
-    await waitUntilCaughtUp(fx.db.pool, fx.store);
+    await fx.caughtUp();
   });
-  afterAll(() => fx.close());
 
   it('lets go of the rebuild lock when it cannot open its connections, so the next rebuild runs', async () => {
     // The first connection (the lock's session) opens; every later one is refused.
@@ -60,12 +51,12 @@ describe('a rebuild that fails on its connections', () => {
     }
     expect(opened).toBeGreaterThan(1);
     expect(await isLockHeld(fx.db.pool, REBUILD_LOCK_KEY)).toBe(false);
-    const report = await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store });
+    const report = await fx.rebuild();
     expect(report.orders).toBe(30);
   });
 
   it('fails, without ending the process, when its connections are cut mid-way; the live tables stay and the next rebuild runs', async () => {
-    const before = await snapshotReadModel(fx.db.pool);
+    const before = await fx.snapshot();
     // Cut as the load is about to start (the rebuild asks for the head then, and waits for the answer).
     const cutting = withHeadHook(fx.store, async () => {
       await fx.db.pool.query(
@@ -73,21 +64,19 @@ describe('a rebuild that fails on its connections', () => {
         [REBUILD_APPLICATION_NAME],
       );
     });
-    const { result, uncaught } = await settledWithoutUncaught(() =>
-      rebuildProjections({ pool: fx.db.pool, eventStore: cutting }),
-    );
+    const { result, uncaught } = await settledWithoutUncaught(() => fx.rebuild({ eventStore: cutting }));
     expect(result.status).toBe('rejected');
     expect(uncaught).toEqual([]);
-    expect(await snapshotReadModel(fx.db.pool)).toEqual(before);
+    expect(await fx.snapshot()).toEqual(before);
     expect(await isLockHeld(fx.db.pool, REBUILD_LOCK_KEY)).toBe(false);
-    const report = await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store });
+    const report = await fx.rebuild();
     expect(report.orders).toBe(30);
     const { rows } = await fx.db.pool.query("select nspname from pg_namespace where nspname like 'projection_%'");
     expect(rows).toEqual([]);
   });
 
   it('stops before switching when it loses its lock, so a rebuild started meanwhile cannot be undone by it', async () => {
-    const before = await snapshotReadModel(fx.db.pool);
+    const before = await fx.snapshot();
     // The session holding the rebuild's lock ends (as when its host's network drops) as the load starts.
     const losing = withHeadHook(fx.store, async () => {
       await fx.db.pool.query(
@@ -98,8 +87,8 @@ describe('a rebuild that fails on its connections', () => {
       // Its client hears of the end a moment later.
       await new Promise((resolve) => setTimeout(resolve, 300));
     });
-    await expect(rebuildProjections({ pool: fx.db.pool, eventStore: losing })).rejects.toThrow(/lost its lock/);
-    expect(await snapshotReadModel(fx.db.pool)).toEqual(before);
-    expect((await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store })).orders).toBe(30);
+    await expect(fx.rebuild({ eventStore: losing })).rejects.toThrow(/lost its lock/);
+    expect(await fx.snapshot()).toEqual(before);
+    expect((await fx.rebuild()).orders).toBe(30);
   });
 });

@@ -1,36 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventStore } from '../../../src/eventstore/eventStore.ts';
-import {
-  findOrder,
-  listOrders,
-  projectionStatus,
-  rebuildProjections,
-  startChangeFeed,
-  startReadModel,
-  type ReadModel,
-} from '../../../src/projections/index.ts';
+import { findOrder, listOrders, projectionStatus, startChangeFeed } from '../../../src/projections/index.ts';
 import {
   inParallel,
   moneyFlaggedOrder,
   randomOrderLife,
-  readModelFixture,
+  readModelSuite,
   seededRandom,
-  snapshotReadModel,
-  waitUntilCaughtUp,
   type ReadModelFixture,
 } from '../support.ts';
 
 describe('rebuilding the read model', () => {
-  let fx: ReadModelFixture;
-  let readModel: ReadModel;
-  beforeAll(async () => {
-    fx = await readModelFixture();
-    readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
-  });
-  afterAll(async () => {
-    await readModel.close();
-    await fx.close();
-  });
+  const fx = readModelSuite({ projector: true });
 
   it(
     'switches to fresh tables while commands flow and readers read: no change lost, no reader error, never an empty table',
@@ -41,7 +22,7 @@ describe('rebuilding the read model', () => {
       await inParallel(Array.from({ length: 300 }), 8, async () => {
         seeded.push(await randomOrderLife(fx.commands, random, 5));
       });
-      await waitUntilCaughtUp(fx.db.pool, fx.store);
+      await fx.caughtUp();
 
       let flowing = true;
       const written: string[] = [];
@@ -65,12 +46,12 @@ describe('rebuilding the read model', () => {
 
       try {
         // Small pages: the rebuild spends a while catching up with what the writers add meanwhile.
-        const report = await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store, pageSize: 500 });
+        const report = await fx.rebuild({ pageSize: 500 });
         expect(report.events).toBeGreaterThan(1000);
         // The live projector continues on the new tables after the switch.
         const after = await randomOrderLife(fx.commands, random, 2);
         const { position } = await fx.commands.load(after);
-        expect(await readModel.changeFeed.waitForPosition(position!, { timeoutMs: 10_000 })).toBe(true);
+        expect(await fx.readModel.changeFeed.waitForPosition(position!, { timeoutMs: 10_000 })).toBe(true);
         expect(await findOrder(fx.db.pool, after)).not.toBeNull();
       } finally {
         flowing = false;
@@ -81,23 +62,23 @@ describe('rebuilding the read model', () => {
       expect(reads.smallestPage).toBe(20);
       expect(reads.missing).toBe(0);
 
-      await waitUntilCaughtUp(fx.db.pool, fx.store);
-      const live = await snapshotReadModel(fx.db.pool);
+      await fx.caughtUp();
+      const live = await fx.snapshot();
       const { rows } = await fx.db.pool.query<{ events: string; timeline: string; orders: string }>(
         `select (select count(*) from es_events where stream_id like 'order-%') as events, (select count(*) from fulfillment_events) as timeline,
               (select count(*) from production_orders) as orders`,
       );
       expect(rows[0]!.timeline).toBe(rows[0]!.events);
       expect(Number(rows[0]!.orders)).toBe(seeded.length + written.length + 1);
-      await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store });
-      expect(await snapshotReadModel(fx.db.pool)).toEqual(live);
+      await fx.rebuild();
+      expect(await fx.snapshot()).toEqual(live);
       const [status] = await projectionStatus({ pool: fx.db.pool, eventStore: fx.store });
       expect(status).toMatchObject({ lagEvents: 0, rebuildRunning: false, deadLetters: { total: 0 } });
     },
   );
 
   it('announces the orders a rebuild brought past the live projector, and the projector goes on from there', async () => {
-    await readModel.close();
+    await fx.readModel.close();
     const feed = await startChangeFeed({ pool: fx.db.pool });
     const heard = new Set<string>();
     feed.subscribe((change) => heard.add(change.orderId));
@@ -107,17 +88,17 @@ describe('rebuilding the read model', () => {
         await randomOrderLife(fx.commands, seededRandom(1), 1),
         await randomOrderLife(fx.commands, seededRandom(2), 1),
       ];
-      const report = await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store });
+      const report = await fx.rebuild();
       expect(await feed.waitForPosition(report.position!, { timeoutMs: 10_000 })).toBe(true);
       for (const id of behind) expect(heard).toContain(id);
       for (const id of behind) expect(await findOrder(fx.db.pool, id)).not.toBeNull();
     } finally {
       await feed.close();
-      readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
+      fx.readModel = await fx.project();
     }
     const after = await randomOrderLife(fx.commands, seededRandom(3), 1);
     const { position, version } = await fx.commands.load(after);
-    expect(await readModel.changeFeed.waitForPosition(position!, { timeoutMs: 10_000 })).toBe(true);
+    expect(await fx.readModel.changeFeed.waitForPosition(position!, { timeoutMs: 10_000 })).toBe(true);
     expect((await findOrder(fx.db.pool, after))?.version).toBe(version);
   });
   it('a connection that prepared the order lookup before a switch reads the new tables after it', async () => {
@@ -125,16 +106,18 @@ describe('rebuilding the read model', () => {
     try {
       const before = await randomOrderLife(fx.commands, seededRandom(4), 1);
       expect(
-        await readModel.changeFeed.waitForPosition((await fx.commands.load(before)).position!, { timeoutMs: 10_000 }),
+        await fx.readModel.changeFeed.waitForPosition((await fx.commands.load(before)).position!, {
+          timeoutMs: 10_000,
+        }),
       ).toBe(true);
       // Past five runs PostgreSQL keeps a generic plan for the named statement: the one a switch must not leave stale.
       for (let run = 0; run < 7; run += 1) expect(await findOrder(client, before)).not.toBeNull();
       const prepared = await client.query<{ name: string }>('select name from pg_prepared_statements');
       expect(prepared.rows.map((row) => row.name)).toContain('orders.find_by_id');
-      await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store });
+      await fx.rebuild();
       const after = await randomOrderLife(fx.commands, seededRandom(5), 1);
       const { position, version } = await fx.commands.load(after);
-      expect(await readModel.changeFeed.waitForPosition(position!, { timeoutMs: 10_000 })).toBe(true);
+      expect(await fx.readModel.changeFeed.waitForPosition(position!, { timeoutMs: 10_000 })).toBe(true);
       expect((await findOrder(client, after))?.version).toBe(version);
       expect((await findOrder(client, before))?.id).toBe(before);
     } finally {
@@ -154,8 +137,8 @@ describe('rebuilding the read model', () => {
       );
       await moneyFlaggedOrder(fx.commands, false);
       await moneyFlaggedOrder(fx.commands, true);
-      await waitUntilCaughtUp(fx.db.pool, fx.store);
-      const live = await snapshotReadModel(fx.db.pool);
+      await fx.caughtUp();
+      const live = await fx.snapshot();
       // Every money flag is set somewhere, so the comparison covers their columns with values in them.
       const { rows: flagged } = await fx.db.pool.query<Record<string, number>>(
         `select count(*) filter (where refund_excess)::int as excess, count(*) filter (where refund_failed and refund_failure_reason is not null)::int as failed,
@@ -174,9 +157,9 @@ describe('rebuilding the read model', () => {
         { eventStore: fx.store, maxOrdersInMemory: 40 },
         { eventStore: portOnly, pageSize: 64, maxOrdersInMemory: 40 },
       ]) {
-        const report = await rebuildProjections({ pool: fx.db.pool, ...options });
+        const report = await fx.rebuild(options);
         expect(report.orders).toBe(live.production_orders!.length);
-        expect(await snapshotReadModel(fx.db.pool)).toEqual(live);
+        expect(await fx.snapshot()).toEqual(live);
         expect(await tableDefinitions(fx.db.pool)).toEqual(indexes);
       }
       const { rows } = await fx.db.pool.query<{ options: string[] | null }>(

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   defineTable,
   int8,
@@ -14,15 +14,7 @@ import {
 } from '../../../src/projections/engine/index.ts';
 import { qualified } from '../../../src/projections/engine/table.ts';
 import { ordersProjection } from '../../../src/projections/orders/projection.ts';
-import {
-  inParallel,
-  randomOrderLife,
-  readModelFixture,
-  seededRandom,
-  snapshotReadModel,
-  waitUntilCaughtUp,
-  type ReadModelFixture,
-} from '../support.ts';
+import { inParallel, randomOrderLife, readModelSuite, seededRandom } from '../support.ts';
 
 /*
  * A second projection beside the orders one, written against the engine's interface alone: how
@@ -127,13 +119,9 @@ async function countsCaughtUp(pool: pg.Pool): Promise<void> {
 }
 
 describe('a second projection beside the orders one', () => {
-  let fx: ReadModelFixture;
+  const fx = readModelSuite();
   beforeAll(async () => {
-    fx = await readModelFixture();
     await fx.db.pool.query('create table test_event_counts (event_type text primary key, events bigint not null)');
-  });
-  afterAll(async () => {
-    await fx.close();
   });
 
   it(
@@ -151,7 +139,7 @@ describe('a second projection beside the orders one', () => {
         await inParallel(Array.from({ length: 30 }), 6, () =>
           randomOrderLife(fx.commands, random, 4).then(() => undefined),
         );
-        await waitUntilCaughtUp(fx.db.pool);
+        await fx.caughtUp();
       } finally {
         await ordersOnly.close();
       }
@@ -169,7 +157,7 @@ describe('a second projection beside the orders one', () => {
         await inParallel(Array.from({ length: 30 }), 6, () =>
           randomOrderLife(fx.commands, random, 4).then(() => undefined),
         );
-        await waitUntilCaughtUp(fx.db.pool);
+        await fx.caughtUp();
         await countsCaughtUp(fx.db.pool);
         expect(await storedCounts(fx.db.pool)).toEqual(await expectedCounts(fx.db.pool));
       } finally {
@@ -235,9 +223,9 @@ describe('a second projection beside the orders one', () => {
       });
       let live: { counts: Record<string, string>; orders: Record<string, string[]> };
       try {
-        await waitUntilCaughtUp(fx.db.pool);
+        await fx.caughtUp();
         await countsCaughtUp(fx.db.pool);
-        live = { counts: await storedCounts(fx.db.pool), orders: await snapshotReadModel(fx.db.pool) };
+        live = { counts: await storedCounts(fx.db.pool), orders: await fx.snapshot() };
       } finally {
         await readModel.close();
       }
@@ -248,7 +236,7 @@ describe('a second projection beside the orders one', () => {
         pageSize: 500,
       });
       expect(await storedCounts(fx.db.pool)).toEqual(live.counts);
-      expect(await snapshotReadModel(fx.db.pool)).toEqual(live.orders);
+      expect(await fx.snapshot()).toEqual(live.orders);
       expect(Object.values(live.counts).reduce((sum, n) => sum + Number(n), 0)).toBe(report.events);
 
       const statuses = await projectionStatus({ pool: fx.db.pool, eventStore: fx.store, projections: PROJECTIONS });

@@ -1,24 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   METRICS_PROJECTION,
   projectionStatus,
   READ_MODEL_PROJECTIONS,
-  rebuildProjections,
-  startReadModel,
   type ReadModel,
 } from '../../../src/projections/index.ts';
 import { shopMetrics } from '../../../src/projections/metrics/queries.ts';
 import { METRIC_TABLES } from '../../../src/projections/metrics/tables.ts';
-import {
-  randomOrderLife,
-  readModelFixture,
-  seededRandom,
-  snapshotReadModel,
-  waitUntilCaughtUp,
-  type ReadModelFixture,
-} from '../support.ts';
+import { randomOrderLife, readModelSuite, seededRandom, type ReadModelFixture } from '../support.ts';
 import { IDS, ORDERS, priority } from './history.ts';
 
 /*
@@ -61,13 +52,7 @@ async function appendSeededWeek(fx: ReadModelFixture): Promise<void> {
 }
 
 describe('the metrics projection in the engine', () => {
-  let fx: ReadModelFixture;
-  beforeAll(async () => {
-    fx = await readModelFixture();
-  });
-  afterAll(async () => {
-    await fx?.close();
-  });
+  const fx = readModelSuite();
 
   it(
     'projects the seeded week live into the hand-computed figures, and a rebuild gives the same rows, row for row',
@@ -75,9 +60,9 @@ describe('the metrics projection in the engine', () => {
     async () => {
       await appendSeededWeek(fx);
       // Batches of three events: the figures are built batch by batch, checkpointed with the orders'.
-      const readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true, batchSize: 3 });
+      const readModel = await fx.project({ batchSize: 3 });
       try {
-        await waitUntilCaughtUp(fx.db.pool);
+        await fx.caughtUp();
       } finally {
         await readModel.close();
       }
@@ -101,15 +86,15 @@ describe('the metrics projection in the engine', () => {
       ]);
 
       const live = await snapshotMetrics(fx.db.pool);
-      const orders = await snapshotReadModel(fx.db.pool);
+      const orders = await fx.snapshot();
       // Every order has its state; the day sums hold the week's stage movements (the figures above).
       expect(live.metric_order_states).toHaveLength(Object.keys(ORDERS).length);
       expect(live.metric_stage_days!.length).toBeGreaterThan(0);
-      await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store });
+      await fx.rebuild();
       expect(await snapshotMetrics(fx.db.pool)).toEqual(live);
-      expect(await snapshotReadModel(fx.db.pool)).toEqual(orders);
+      expect(await fx.snapshot()).toEqual(orders);
       // Past the memory bound: the rest of the history goes through the tables row by row.
-      await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store, pageSize: 4, maxOrdersInMemory: 2 });
+      await fx.rebuild({ pageSize: 4, maxOrdersInMemory: 2 });
       expect(await snapshotMetrics(fx.db.pool)).toEqual(live);
     },
   );
@@ -131,10 +116,7 @@ describe('the metrics projection in the engine', () => {
       let abandoned = 0;
       const errors: unknown[] = [];
       const start = (): Promise<ReadModel> =>
-        startReadModel({
-          pool: fx.db.pool,
-          eventStore: fx.store,
-          projector: true,
+        fx.project({
           batchSize: 7,
           onError: (error) => errors.push(error),
           hooks: {
@@ -163,9 +145,9 @@ describe('the metrics projection in the engine', () => {
         flowing = false;
         await Promise.all(writers);
       }
-      const survivor = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
+      const survivor = await fx.project();
       try {
-        await waitUntilCaughtUp(fx.db.pool, fx.store, 60_000);
+        await fx.caughtUp(60_000);
       } finally {
         await survivor.close();
       }
@@ -185,7 +167,7 @@ describe('the metrics projection in the engine', () => {
       expect(rows[0]!.states).toBe(rows[0]!.orders);
 
       const live = await snapshotMetrics(fx.db.pool);
-      await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store });
+      await fx.rebuild();
       expect(await snapshotMetrics(fx.db.pool)).toEqual(live);
     },
   );
@@ -228,12 +210,12 @@ describe('the metrics projection in the engine', () => {
   );
 
   it('dead-letters an event it cannot read under its own name, reported by the status, and goes on', async () => {
-    const readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
+    const readModel = await fx.project();
     try {
       const bad = priority(IDS.A, '2025-03-05T09:00:00.000Z', 'rush', 'urgent' as never);
       const { type, ...data } = bad;
       await fx.store.appendToStream(`order-${IDS.A}`, [{ id: randomUUID(), type, data }]);
-      await waitUntilCaughtUp(fx.db.pool);
+      await fx.caughtUp();
     } finally {
       await readModel.close();
     }

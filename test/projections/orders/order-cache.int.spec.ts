@@ -4,36 +4,29 @@ import {
   createOrderCache,
   rebuildProjections,
   startChangeFeed,
-  startReadModel,
   type ChangeFeedHandle,
   type OrderCache,
-  type ReadModel,
 } from '../../../src/projections/index.ts';
-import { readModelFixture, waitUntilCaughtUp, type ReadModelFixture } from '../support.ts';
+import { readModelSuite } from '../support.ts';
 
 const operator = { type: 'operator', id: randomUUID() } as const;
 
 describe('the order cache on a real read model', () => {
-  let fx: ReadModelFixture;
-  let readModel: ReadModel;
+  const fx = readModelSuite({ projector: true });
   /** Another process's view: its own LISTEN connection, no projector. */
   let otherFeed: ChangeFeedHandle;
   let here: OrderCache;
   let there: OrderCache;
 
   beforeAll(async () => {
-    fx = await readModelFixture();
-    readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
     otherFeed = await startChangeFeed({ pool: fx.db.pool });
-    here = createOrderCache({ db: fx.db.pool, changeFeed: readModel.changeFeed, watchIntervalMs: 100 });
+    here = createOrderCache({ db: fx.db.pool, changeFeed: fx.readModel.changeFeed, watchIntervalMs: 100 });
     there = createOrderCache({ db: fx.db.pool, changeFeed: otherFeed, watchIntervalMs: 100 });
   });
   afterAll(async () => {
     here.close();
     there.close();
     await otherFeed.close();
-    await readModel.close();
-    await fx.close();
   });
 
   async function newOrder(notes: string): Promise<string> {
@@ -48,7 +41,7 @@ describe('the order cache on a real read model', () => {
       },
       { actor: customer },
     );
-    await waitUntilCaughtUp(fx.db.pool, fx.store);
+    await fx.caughtUp();
     return orderId;
   }
 
@@ -71,7 +64,7 @@ describe('the order cache on a real read model', () => {
         await fx.commands.updateNotes(id, { notes: `note ${n}` }, { actor: operator });
         const { position } = await fx.commands.load(id);
         for (const [feed, cache] of [
-          [readModel.changeFeed, here],
+          [fx.readModel.changeFeed, here],
           [otherFeed, there],
         ] as const) {
           expect(await feed.waitForPosition(position!, { timeoutMs: 10_000 })).toBe(true);

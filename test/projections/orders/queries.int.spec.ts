@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../../src/domain/errors.ts';
 import { PAYMENT_CONFIRMED_MESSAGE } from '../../../src/domain/order/index.ts';
 import {
@@ -11,25 +11,20 @@ import {
   isOperator,
   listGarments,
   listOrders,
-  startReadModel,
   type Queryable,
-  type ReadModel,
 } from '../../../src/projections/index.ts';
 import { ORDERS_CHANGED_AFTER } from '../../../src/projections/orders/queries.ts';
 import { payOrder, STRIPE_ACTOR as stripe } from '../../support/paid-order.ts';
-import { readModelFixture, waitUntilCaughtUp, type ReadModelFixture } from '../support.ts';
+import { readModelSuite } from '../support.ts';
 
 describe('order queries over the read model', () => {
-  let fx: ReadModelFixture;
-  let readModel: ReadModel;
+  const fx = readModelSuite({ projector: true });
   const alice = { type: 'customer', id: randomUUID() } as const;
   const bob = { type: 'customer', id: randomUUID() } as const;
   let paidId = '';
   let draftId = '';
 
   beforeAll(async () => {
-    fx = await readModelFixture();
-    readModel = await startReadModel({ pool: fx.db.pool, eventStore: fx.store, projector: true });
     const paid = await fx.commands.createOrder(
       {
         garmentId: 'pullover-hoodie',
@@ -61,11 +56,7 @@ describe('order queries over the read model', () => {
         { actor: bob },
       )
     ).orderId;
-    await waitUntilCaughtUp(fx.db.pool, fx.store);
-  });
-  afterAll(async () => {
-    await readModel.close();
-    await fx.close();
+    await fx.caughtUp();
   });
 
   it('reads one order with its line items, timeline, garment and ETA, as the seed shows it', async () => {
