@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventStore } from '../../src/eventstore/eventStore.ts';
 import { handleCommand, type HandleCommandOptions } from '../../src/commands/handleCommand.ts';
 import { StateCache } from '../../src/commands/stateCache.ts';
-import { createPostgresEventStore } from '../../src/eventstore/postgres/index.ts';
-import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { eventStoreFixture } from '../support/db.ts';
+import { perSuite } from '../support/suite.ts';
 import { tallyDecider, type Tally, type TallyCommand, type TallyEvent } from './handle-command-decider.ts';
 
 /** The same store, but `interfere` runs right before each append: another writer getting there first. */
@@ -18,25 +18,15 @@ const interfered = (store: EventStore, interfere: (streamId: string) => Promise<
 });
 
 describe('handleCommand', () => {
-  let db: TestDatabase;
-  let store: EventStore;
+  const fx = perSuite(eventStoreFixture);
   const run = (
     streamId: string,
     command: TallyCommand,
     options?: HandleCommandOptions<TallyEvent, Tally>,
-    on: EventStore = store,
+    on: EventStore = fx.store,
   ) => handleCommand(on, streamId, tallyDecider, command, options);
   const add = (amount: number): TallyCommand => ({ type: 'Add', amount });
   const newStream = () => `tally-${randomUUID()}`;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    store = await createPostgresEventStore({ pool: db.pool });
-  });
-  afterAll(async () => {
-    await store.close();
-    await db.close();
-  });
 
   it('loads, folds, decides and appends at the version read', async () => {
     const id = newStream();
@@ -48,7 +38,7 @@ describe('handleCommand', () => {
       nextVersion: 2,
       replayed: false,
     });
-    const stored = await store.readStream(id);
+    const stored = await fx.store.readStream(id);
     expect(stored.events.map((e) => [e.type, e.data])).toEqual([
       ['Added', { amount: 2 }],
       ['Added', { amount: 3 }],
@@ -64,15 +54,15 @@ describe('handleCommand', () => {
       code: 'VERSION_CONFLICT',
       details: { actualVersion: 2 },
     });
-    expect((await store.readStream(id)).version).toBe(2);
+    expect((await fx.store.readStream(id)).version).toBe(2);
     expect((await run(id, add(5), { expectedVersion: 2 })).nextVersion).toBe(3);
   });
 
   it('does not retry when the caller named a version and another writer got there first', async () => {
     const id = newStream();
     await run(id, add(1));
-    const racing = interfered(store, (streamId) =>
-      store.appendToStream(streamId, [{ id: randomUUID(), type: 'Added', data: { amount: 100 } }]),
+    const racing = interfered(fx.store, (streamId) =>
+      fx.store.appendToStream(streamId, [{ id: randomUUID(), type: 'Added', data: { amount: 100 } }]),
     );
     await expect(run(id, add(5), { expectedVersion: 1 }, racing)).rejects.toMatchObject({ code: 'VERSION_CONFLICT' });
     expect((await run(id, { type: 'Close' })).state.total).toBe(101);
@@ -84,15 +74,15 @@ describe('handleCommand', () => {
     expect(results.map((r) => r.nextVersion).sort((a, b) => a - b)).toEqual(
       Array.from({ length: 20 }, (_, i) => i + 1),
     );
-    expect((await store.readStream(id)).version).toBe(20);
+    expect((await fx.store.readStream(id)).version).toBe(20);
   });
 
   it('gives up with VERSION_CONFLICT after maxRetries lost races', async () => {
     const id = newStream();
     let interferences = 0;
-    const alwaysFirst = interfered(store, (streamId) => {
+    const alwaysFirst = interfered(fx.store, (streamId) => {
       interferences += 1;
-      return store.appendToStream(streamId, [{ id: randomUUID(), type: 'Added', data: { amount: 0 } }]);
+      return fx.store.appendToStream(streamId, [{ id: randomUUID(), type: 'Added', data: { amount: 0 } }]);
     });
     await expect(run(id, add(1), { maxRetries: 3 }, alwaysFirst)).rejects.toMatchObject({ code: 'VERSION_CONFLICT' });
     expect(interferences).toBe(4);
@@ -115,7 +105,7 @@ describe('handleCommand', () => {
     const id = newStream();
     await run(id, { type: 'Close' });
     await expect(run(id, add(1))).rejects.toMatchObject({ code: 'ILLEGAL_TRANSITION' });
-    expect((await store.readStream(id)).version).toBe(1);
+    expect((await fx.store.readStream(id)).version).toBe(1);
   });
 
   describe('with an idempotency key', () => {
@@ -125,13 +115,13 @@ describe('handleCommand', () => {
       await run(id, add(10));
       const again = await run(id, add(4), { idempotencyKey: 'k1', expectedVersion: 0 });
       expect(again).toEqual({ ...first, replayed: true });
-      expect((await store.readStream(id)).version).toBe(2);
+      expect((await fx.store.readStream(id)).version).toBe(2);
     });
 
     it('writes racing copies once, and answers every copy alike', async () => {
       const id = newStream();
       const results = await Promise.all(Array.from({ length: 8 }, () => run(id, add(7), { idempotencyKey: 'race' })));
-      expect((await store.readStream(id)).version).toBe(1);
+      expect((await fx.store.readStream(id)).version).toBe(1);
       for (const r of results)
         expect(r).toMatchObject({ nextVersion: 1, state: { total: 7 }, position: results[0]!.position });
     });

@@ -1,16 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RefundRequest } from '../../src/payments/gateway.ts';
 import { createRefundReactor, refundRequestStreamId } from '../../src/payments/refundReactor.ts';
 import { placePaidOrder } from '../support/paid-order.ts';
-import { operator, orderHarness, orderInput, TOTAL_CENTS, type Harness } from '../commands/order/support.ts';
+import { perSuite } from '../support/suite.ts';
+import { operator, orderHarness, orderInput, TOTAL_CENTS } from '../commands/order/support.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await orderHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = perSuite(orderHarness);
 
 /** A paid order an operator canceled: its cancel owes the customer a refund. */
 async function canceledPaidOrder() {

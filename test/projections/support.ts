@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { afterAll, beforeAll } from 'vitest';
 import { isAppError } from '../../src/domain/errors.ts';
 import type { EventStore } from '../../src/eventstore/eventStore.ts';
 import { createPostgresEventStore } from '../../src/eventstore/postgres/index.ts';
@@ -21,6 +20,7 @@ import {
   type RebuildReport,
 } from '../../src/projections/index.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { perSuite } from '../support/suite.ts';
 import type { Actor } from '../../src/domain/order/index.ts';
 import { CHECKOUT_ACTOR } from '../../src/payments/checkout.ts';
 import { placePaidOrder, STRIPE_ACTOR as stripe } from '../support/paid-order.ts';
@@ -70,30 +70,31 @@ export async function readModelFixture(): Promise<ReadModelFixture> {
   };
 }
 
-/** A {@link readModelFixture} shared by a describe block's tests, with its read model when asked for one. */
+/** A {@link readModelFixture} with the read model `readModelSuite({ projector: true })` started on it. */
 export interface ReadModelSuite extends ReadModelFixture {
-  /** The projecting read model (`projector: true`); a test may close it and put another in its place. */
+  /** The projecting read model; a test may close it and put another in its place (closed with the suite). */
   readModel: ReadModel;
 }
 
 /**
- * Opens a {@link readModelFixture} before the enclosing describe block's tests (starting its read
- * model too with `projector: true`) and closes both after them. The object answered is empty until
- * the `beforeAll` has run: read its fields inside hooks and tests only.
+ * A {@link readModelFixture} for the enclosing describe block's tests ({@link perSuite}), its read
+ * model started too with `projector: true`.
  */
 export function readModelSuite(options: { readonly projector: true }): ReadModelSuite;
 export function readModelSuite(options?: { readonly projector?: false }): ReadModelFixture;
 export function readModelSuite(options: { readonly projector?: boolean } = {}): ReadModelFixture | ReadModelSuite {
-  const suite = {} as { -readonly [K in keyof ReadModelSuite]?: ReadModelSuite[K] };
-  beforeAll(async () => {
-    Object.assign(suite, await readModelFixture());
-    if (options.projector) suite.readModel = await suite.project!();
+  const suite: { readModel?: ReadModel } & ReadModelFixture = perSuite(async () => {
+    const fx = await readModelFixture();
+    return {
+      ...fx,
+      readModel: options.projector ? await fx.project() : undefined,
+      async close() {
+        await suite.readModel?.close();
+        await fx.close();
+      },
+    };
   });
-  afterAll(async () => {
-    await suite.readModel?.close();
-    await suite.close?.();
-  });
-  return suite as ReadModelSuite;
+  return suite;
 }
 
 /** A small seeded generator (mulberry32), so a failing random history can be replayed. */

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventStore } from '../../src/eventstore/eventStore.ts';
-import { createPostgresEventStore } from '../../src/eventstore/postgres/index.ts';
+import { describe, expect, it } from 'vitest';
 import { createWebhookInbox, inboxEventId, inboxStreamId, type DeliveryRecord } from '../../src/webhooks/inbox.ts';
-import { createTestDatabase, type TestDatabase } from '../support/db.ts';
+import { eventStoreFixture } from '../support/db.ts';
+import { perSuite } from '../support/suite.ts';
 import { newEventId } from './stripe-fixtures.ts';
 
 const record = (stripeEventId: string, reason = 'PaymentConfirmed'): DeliveryRecord => ({
@@ -18,19 +17,10 @@ const record = (stripeEventId: string, reason = 'PaymentConfirmed'): DeliveryRec
 });
 
 describe('the webhook inbox on PostgreSQL', () => {
-  let db: TestDatabase;
-  let store: EventStore;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    store = await createPostgresEventStore({ pool: db.pool });
-  });
-  afterAll(async () => {
-    await store.close();
-    await db.close();
-  });
+  const fx = perSuite(eventStoreFixture);
 
   it('records a Stripe event once and finds it again', async () => {
-    const inbox = createWebhookInbox(store);
+    const inbox = createWebhookInbox(fx.store);
     const id = newEventId();
     expect(await inbox.find(id)).toBeUndefined();
     expect(await inbox.record(record(id))).toBe('recorded');
@@ -38,20 +28,20 @@ describe('the webhook inbox on PostgreSQL', () => {
   });
 
   it('answers duplicate for a second record of the same event and keeps the first', async () => {
-    const inbox = createWebhookInbox(store);
+    const inbox = createWebhookInbox(fx.store);
     const id = newEventId();
     await inbox.record(record(id, 'first'));
     expect(await inbox.record(record(id, 'second'))).toBe('duplicate');
     expect((await inbox.find(id))?.reason).toBe('first');
-    expect((await store.readStream(inboxStreamId(id))).version).toBe(1);
+    expect((await fx.store.readStream(inboxStreamId(id))).version).toBe(1);
   });
 
   it('lets exactly one of 20 concurrent records of one event win', async () => {
-    const inbox = createWebhookInbox(store);
+    const inbox = createWebhookInbox(fx.store);
     const id = newEventId();
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => inbox.record(record(id, `attempt ${i}`))));
     expect(results.filter((r) => r === 'recorded')).toHaveLength(1);
-    expect((await store.readStream(inboxStreamId(id))).version).toBe(1);
+    expect((await fx.store.readStream(inboxStreamId(id))).version).toBe(1);
   });
 
   it('derives one stable uuid per Stripe event id', () => {

@@ -1,23 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   createInMemoryGarmentCatalog,
   createOrderCommands,
   createPostgresReferenceAllocator,
   type OrderCommands,
 } from '../../../src/commands/order/index.ts';
-import { AppError, type ErrorCode } from '../../../src/domain/errors.ts';
 import { payOrder } from '../../support/paid-order.ts';
-import { customer, GARMENT, operator, orderHarness, orderInput, TOTAL_CENTS, type Harness } from './support.ts';
+import { perSuite } from '../../support/suite.ts';
+import { customer, GARMENT, operator, orderHarness, orderInput, refusal, TOTAL_CENTS } from './support.ts';
 
 /**
  * Two service instances (two processes, two state caches) over one store: B writes behind A's
  * back, so A's cached fold is stale, and A must still answer as the store says.
  */
-let h: Harness;
+const h = perSuite(orderHarness);
 let a: OrderCommands;
 let b: OrderCommands;
-beforeAll(async () => {
-  h = await orderHarness();
+beforeAll(() => {
   a = h.orders;
   b = createOrderCommands({
     eventStore: h.store,
@@ -27,18 +26,6 @@ beforeAll(async () => {
     idSecret: h.idSecret,
   });
 });
-afterAll(async () => {
-  await h.close();
-});
-
-async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return (error as AppError).code;
-}
 
 /** An order A created and touched last, so A's cache holds it at version 2. */
 async function orderCachedByA() {

@@ -1,26 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError, type ErrorCode } from '../../../src/domain/errors.ts';
+import { describe, expect, it } from 'vitest';
 import { etaOf } from '../../../src/domain/order/index.ts';
 import { placePaidOrder } from '../../support/paid-order.ts';
-import { customer, operator, orderHarness, orderInput, stripe, system, TOTAL_CENTS, type Harness } from './support.ts';
+import { perSuite } from '../../support/suite.ts';
+import { customer, operator, orderHarness, orderInput, refusal, stripe, system, TOTAL_CENTS } from './support.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await orderHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
-
-async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return (error as AppError).code;
-}
+const h = perSuite(orderHarness);
 
 /** A paid order, as Stripe would leave it. */
 const paidOrder = (owner = customer()) => placePaidOrder(h.orders, orderInput(), { owner });

@@ -1,10 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OrderCommandResult } from '../../../src/commands/order/index.ts';
 import { isAppError } from '../../../src/domain/errors.ts';
 import type { OrderEvent } from '../../../src/domain/order/index.ts';
 import { payOrder } from '../../support/paid-order.ts';
-import { customer, operator, orderHarness, orderInput, TOTAL_CENTS, type Harness } from './support.ts';
+import { perSuite } from '../../support/suite.ts';
+import { customer, operator, orderHarness, orderInput, TOTAL_CENTS } from './support.ts';
 
 /**
  * 50 writers issue 2,000 commands across 20 orders (valid and invalid, with and without expected
@@ -35,13 +36,7 @@ const isVersioned = ({ roll, flip }: { roll: number; flip: number }): boolean =>
   (roll >= 0.3 && roll < 0.4) || (roll >= 0.62 && roll < 0.75 && flip < 0.5) || (roll >= 0.9 && roll < 0.95);
 const NEXT_STEP = { submitted: 'approved', approved: 'in_production', in_production: 'fulfilled' } as const;
 
-let h: Harness;
-beforeAll(async () => {
-  h = await orderHarness();
-});
-afterAll(async () => {
-  await h.close();
-});
+const h = perSuite(orderHarness);
 
 describe('the order command service under 50 concurrent writers', () => {
   it('keeps every stream contiguous and every caller told the truth', async () => {

@@ -7,10 +7,11 @@ import {
   type CreateOrderInput,
   type OrderCommands,
 } from '../../../src/commands/order/index.ts';
-import { createPostgresEventStore } from '../../../src/eventstore/postgres/index.ts';
 import { orderStreamId, type Actor, type GarmentSnapshot, type OrderEvent } from '../../../src/domain/order/index.ts';
 import { toOrderEvent } from '../../../src/commands/order/index.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/db.ts';
+import { expect } from 'vitest';
+import { AppError, type ErrorCode } from '../../../src/domain/errors.ts';
+import { eventStoreFixture, type TestDatabase } from '../../support/db.ts';
 
 export const GARMENT: GarmentSnapshot = {
   id: 'classic-tee',
@@ -57,8 +58,7 @@ export interface Harness {
 
 /** The order service on a real PostgreSQL event store in a fresh database. */
 export async function orderHarness(): Promise<Harness> {
-  const db = await createTestDatabase();
-  const store = await createPostgresEventStore({ pool: db.pool });
+  const { db, store, ...fixture } = await eventStoreFixture();
   const clock = fakeClock();
   // One installation: a second service over this store (another process) must be given the same secret.
   const idSecret = randomBytes(32);
@@ -79,9 +79,16 @@ export async function orderHarness(): Promise<Harness> {
       const { version, events } = await store.readStream(orderStreamId(orderId));
       return { version, events: events.map((e) => ({ streamVersion: e.streamVersion, event: toOrderEvent(e) })) };
     },
-    async close() {
-      await store.close();
-      await db.close();
-    },
+    close: () => fixture.close(),
   };
+}
+
+/** The code of the AppError `promise` is refused with (the test fails if it is not refused so). */
+export async function refusal(promise: Promise<unknown>): Promise<ErrorCode> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AppError);
+  return (error as AppError).code;
 }
