@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { refundRequestStreamId } from '../../src/payments/refundReactor.ts';
 import { newId, request, waitFor } from '../support/http.ts';
-import { openStack, ORDER_TOTAL_CENTS, orderBody, type Stack } from '../support/stack.ts';
+import { perSuite } from '../support/suite.ts';
+import { openStack, ORDER_TOTAL_CENTS, orderBody } from '../support/stack.ts';
 import { deliver } from '../webhooks/deliver.ts';
 import { checkoutSession, stripeEvent } from '../webhooks/stripe-fixtures.ts';
 
 describe('refunds owed by an operator’s cancel of a paid order', () => {
-  let stack: Stack;
-  let operatorToken: string;
-  beforeAll(async () => {
-    stack = await openStack({ payments: 'stripe' });
-    operatorToken = stack.operator;
-  });
-  afterAll(() => stack.close());
+  const stack = perSuite(() => openStack({ payments: 'stripe' }));
 
   async function paidOrder() {
     const userId = newId();
@@ -43,7 +38,7 @@ describe('refunds owed by an operator’s cancel of a paid order', () => {
     // The SDK tries 3 times per request; 4 failures make the reactor's first attempt fail and its retry succeed.
     stack.fake!.failNext('/v1/refunds', 500, 4);
     const canceled = await request(stack.url, 'PATCH', `/api/production/${order.orderId}`, {
-      token: operatorToken,
+      token: stack.operator,
       body: { status: 'canceled', message: 'Printer broke' },
     });
     expect(canceled.status).toBe(200);
@@ -69,14 +64,14 @@ describe('refunds owed by an operator’s cancel of a paid order', () => {
     });
     const orderId: string = created.body.orderId;
     const canceled = await request(stack.url, 'PATCH', `/api/production/${orderId}`, {
-      token: operatorToken,
+      token: stack.operator,
       body: { status: 'canceled', message: 'Duplicate order' },
     });
     expect(canceled.status).toBe(200);
     // A later paid order's refund shows the reactor has gone past this cancel.
     const later = await paidOrder();
     await request(stack.url, 'PATCH', `/api/production/${later.orderId}`, {
-      token: operatorToken,
+      token: stack.operator,
       body: { status: 'canceled', message: 'Customer changed mind' },
     });
     await waitFor(() => expect(refundCalls(later.orderId)).toHaveLength(1), 15_000);

@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newId, request, waitFor } from '../../../../support/http.ts';
-import { openStack, ORDER_TOTAL_CENTS, orderBody, type Stack } from '../../../../support/stack.ts';
+import { perSuite } from '../../../../support/suite.ts';
+import { openStack, ORDER_TOTAL_CENTS, orderBody } from '../../../../support/stack.ts';
 import { deliver } from '../../../../webhooks/deliver.ts';
 import { checkoutSession, refundedCharge, stripeEvent } from '../../../../webhooks/stripe-fixtures.ts';
 
 describe('GET and PATCH /api/production/:id', () => {
-  let stack: Stack;
-  let operatorToken: string;
-  beforeAll(async () => {
-    stack = await openStack({ payments: 'stripe' });
-    operatorToken = stack.operator;
-  });
-  afterAll(() => stack.close());
+  const stack = perSuite(() => openStack({ payments: 'stripe' }));
 
   async function placeOrder(body = orderBody()) {
     const userId = newId();
@@ -36,7 +31,7 @@ describe('GET and PATCH /api/production/:id', () => {
   }
   const get = (orderId: string, token: string, headers: Record<string, string> = {}) =>
     request(stack.url, 'GET', `/api/production/${orderId}`, { token, headers });
-  const patch = (orderId: string, body: unknown, headers: Record<string, string> = {}, token = operatorToken) =>
+  const patch = (orderId: string, body: unknown, headers: Record<string, string> = {}, token = stack.operator) =>
     request(stack.url, 'PATCH', `/api/production/${orderId}`, { token, body, headers });
   const queued = async (orderId: string, token: string) =>
     waitFor(async () => {
@@ -104,7 +99,7 @@ describe('GET and PATCH /api/production/:id', () => {
     expect(theirs.body.detail.replace(order.orderId, 'ID')).toBe(
       missing.body.detail.replace('7b0c3a52-95c4-4c39-9f2d-3b1c1d8a0d11', 'ID'),
     );
-    expect((await get(order.orderId, operatorToken)).status).toBe(200);
+    expect((await get(order.orderId, stack.operator)).status).toBe(200);
     expect((await request(stack.url, 'GET', `/api/production/${order.orderId}`)).status).toBe(401);
   });
 
@@ -239,7 +234,7 @@ describe('GET and PATCH /api/production/:id', () => {
       outcome: 'applied',
     });
     const shown = await waitFor(async () => {
-      const answer = await get(order.orderId, operatorToken);
+      const answer = await get(order.orderId, stack.operator);
       expect(answer.body.order.payment.refundedCents).toBe(ORDER_TOTAL_CENTS);
       return answer;
     });

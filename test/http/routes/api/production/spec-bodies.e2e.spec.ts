@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newId, request, waitFor } from '../../../../support/http.ts';
-import { openStack, ORDER_TOTAL_CENTS, orderBody, type Stack } from '../../../../support/stack.ts';
+import { perSuite } from '../../../../support/suite.ts';
+import { openStack, ORDER_TOTAL_CENTS, orderBody } from '../../../../support/stack.ts';
 import { deliver } from '../../../../webhooks/deliver.ts';
 import { checkoutSession, stripeEvent } from '../../../../webhooks/stripe-fixtures.ts';
 
 /** The REST API as the spec writes it: its PATCH body, the list of orders, the catalog. */
 describe('REST as the spec has it', () => {
-  let stack: Stack;
-  let operatorToken: string;
-  beforeAll(async () => {
-    stack = await openStack({ payments: 'stripe' });
-    operatorToken = stack.operator;
-  });
-  afterAll(() => stack.close());
+  const stack = perSuite(() => openStack({ payments: 'stripe' }));
 
   async function placeOrder(token: string, body = orderBody()) {
     const created = await request(stack.url, 'POST', '/api/production', { token, body });
@@ -43,7 +38,7 @@ describe('REST as the spec has it', () => {
     );
 
     const answer = await request(stack.url, 'PATCH', `/api/production/${order.orderId}`, {
-      token: operatorToken,
+      token: stack.operator,
       body: { priority: 'hold', notes: 'check the art' },
     });
     expect(answer.status).toBe(200);
@@ -85,7 +80,7 @@ describe('REST as the spec has it', () => {
     expect(mine.body.orders.map((o: { id: string }) => o.id)).not.toContain(other.orderId);
     const forbidden = await request(stack.url, 'GET', `/api/production?userId=${newId()}`, { token });
     expect(forbidden.status).toBe(403);
-    const everyone = await request(stack.url, 'GET', `/api/production?userId=${userId}`, { token: operatorToken });
+    const everyone = await request(stack.url, 'GET', `/api/production?userId=${userId}`, { token: stack.operator });
     expect(everyone.body.orders).toHaveLength(3);
   });
 

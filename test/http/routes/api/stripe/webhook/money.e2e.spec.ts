@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inboxStreamId } from '../../../../../../src/webhooks/inbox.ts';
 import { graphql, type Json, newId, request, waitFor } from '../../../../../support/http.ts';
-import { openStack, ORDER_TOTAL_CENTS, orderBody, type Stack } from '../../../../../support/stack.ts';
+import { perSuite } from '../../../../../support/suite.ts';
+import { openStack, ORDER_TOTAL_CENTS, orderBody } from '../../../../../support/stack.ts';
 import { deliver } from '../../../../../webhooks/deliver.ts';
 import {
   checkoutSession,
@@ -37,13 +38,7 @@ interface PaidOrder {
 }
 
 describe('the money Stripe reports after a payment', () => {
-  let stack: Stack;
-  let operatorToken: string;
-  beforeAll(async () => {
-    stack = await openStack({ payments: 'stripe' });
-    operatorToken = stack.operator;
-  });
-  afterAll(() => stack.close());
+  const stack = perSuite(() => openStack({ payments: 'stripe' }));
 
   /** A draft order placed over REST, with its Checkout session; paid through the signed webhook unless `paid` is false. */
   async function placeOrder(paid = true): Promise<PaidOrder> {
@@ -73,7 +68,7 @@ describe('the money Stripe reports after a payment', () => {
   async function shown(orderId: string): Promise<MoneyView> {
     const target = (await stack.orderEvents(orderId)).length;
     return waitFor(async () => {
-      const answer = await graphql(stack.url, ORDER_MONEY, { token: operatorToken, variables: { id: orderId } });
+      const answer = await graphql(stack.url, ORDER_MONEY, { token: stack.operator, variables: { id: orderId } });
       expect(answer.body.errors).toBeUndefined();
       const order = answer.body.data.order as MoneyView;
       expect(order.version).toBe(target);
@@ -234,7 +229,7 @@ describe('the money Stripe reports after a payment', () => {
       const cancel = await graphql(
         stack.url,
         'mutation($id: ID!) { cancelOrder(id: $id, reason: "Customer asked") { id } }',
-        { token: operatorToken, variables: { id: order.orderId } },
+        { token: stack.operator, variables: { id: order.orderId } },
       );
       expect(cancel.body.errors).toBeUndefined();
       const charge = refundedCharge({
