@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newId, request } from '../../../support/http.ts';
-import { openStack, type Stack } from '../../../support/stack.ts';
+import { perSuite } from '../../../support/suite.ts';
+import { openStack } from '../../../support/stack.ts';
 
 describe('the OpenAPI document at /docs', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await openStack({ payments: 'stripe' });
-  });
-  afterAll(() => stack.close());
+  const stack = perSuite(() => openStack({ payments: 'stripe' }));
 
   it('describes the production routes and the webhook from their zod schemas', async () => {
     const answer = await request(stack.url, 'GET', '/docs/json');

@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newId, request } from '../../../../support/http.ts';
-import { openStack, orderBody, type Stack } from '../../../../support/stack.ts';
+import { perSuite } from '../../../../support/suite.ts';
+import { openStack, orderBody } from '../../../../support/stack.ts';
 
 describe('POST /api/production with an Idempotency-Key', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await openStack({ payments: 'stripe' });
-  });
-  afterAll(() => stack.close());
+  const stack = perSuite(() => openStack({ payments: 'stripe' }));
 
   const post = async (userId: string, key: string, body = orderBody()) =>
     request(stack.url, 'POST', '/api/production', {

@@ -1,15 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { graphql, newId, request, subscribeSse } from '../../../../support/http.ts';
-import { openStack, ORDER_TOTAL_CENTS, orderBody, PUBLIC_BASE_URL, type Stack } from '../../../../support/stack.ts';
+import { perSuite } from '../../../../support/suite.ts';
+import { openStack, ORDER_TOTAL_CENTS, orderBody, PUBLIC_BASE_URL } from '../../../../support/stack.ts';
 import { deliver } from '../../../../webhooks/deliver.ts';
 import { checkoutSession, stripeEvent } from '../../../../webhooks/stripe-fixtures.ts';
 
 describe('placing a production order and paying it through Stripe', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await openStack({ payments: 'stripe' });
-  });
-  afterAll(() => stack.close());
+  const stack = perSuite(() => openStack({ payments: 'stripe' }));
 
   it('creates the draft order, opens exactly the specified Checkout session, and a paid webhook submits it, visible over GraphQL and to a subscriber', async () => {
     const userId = newId();

@@ -1,18 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createWebhookInbox, inboxStreamId } from '../../../../../../src/webhooks/inbox.ts';
 import { createStripeEventProcessor } from '../../../../../../src/webhooks/processor.ts';
 import { newId, request, waitFor } from '../../../../../support/http.ts';
-import { openStack, ORDER_TOTAL_CENTS, orderBody, type Stack } from '../../../../../support/stack.ts';
+import { perSuite } from '../../../../../support/suite.ts';
+import { openStack, ORDER_TOTAL_CENTS, orderBody } from '../../../../../support/stack.ts';
 import { deliver } from '../../../../../webhooks/deliver.ts';
 import { checkoutSession, refundedCharge, stripeEvent } from '../../../../../webhooks/stripe-fixtures.ts';
 
 describe('the Stripe webhook', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await openStack({ payments: 'stripe' });
-  });
-  afterAll(() => stack.close());
+  const stack = perSuite(() => openStack({ payments: 'stripe' }));
 
   /** A draft order placed over REST, with its Checkout session. */
   async function placeOrder(): Promise<{ orderId: string; userId: string; sessionId: string }> {
