@@ -4,18 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenVerifier } from '../../src/auth/tokens.ts';
+import { refusal } from './refusal.ts';
 
 const audience = 'authenticated';
 const now = new Date('2026-03-01T12:00:00Z');
-
-async function refusal(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const error = (await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )) as { code?: string; message?: string } | undefined;
-  if (!error) throw new Error('expected the token to be refused');
-  return { code: error.code ?? 'none', message: error.message ?? '' };
-}
 
 describe('JWKS token verification', () => {
   let server: Server;

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type * as Jose from 'jose';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { refusal } from './refusal.ts';
 
 // Count the full (jose) verifications, so a cache hit is visible as "no new call".
 const joseVerify = vi.hoisted(() => ({ calls: 0 }));
@@ -22,15 +23,6 @@ const audience = 'authenticated';
 const start = new Date('2026-03-01T12:00:00Z');
 let now = start;
 const clock = () => now;
-
-async function refusal(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const error = (await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )) as { code?: string; message?: string } | undefined;
-  if (!error) throw new Error('expected the token to be refused');
-  return { code: error.code ?? 'none', message: error.message ?? '' };
-}
 
 /** Replaces one character of a token part (0 header, 1 payload, 2 signature) with another valid base64url one. */
 function tamper(token: string, part: number): string {

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createTokenVerifier, mintToken } from '../../src/auth/tokens.ts';
+import { refusal } from './refusal.ts';
 
 const secret = randomBytes(32).toString('base64url');
 const audience = 'authenticated';
@@ -9,15 +10,6 @@ const now = new Date('2026-03-01T12:00:00Z');
 const verifier = createTokenVerifier({ key: { kind: 'secret', secret }, audience, clock: () => now });
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-async function refusal(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const error = (await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )) as { code?: string; message?: string } | undefined;
-  if (!error) throw new Error('expected the token to be refused');
-  return { code: error.code ?? 'none', message: error.message ?? '' };
-}
 
 describe('HS256 token verification', () => {
   it('accepts a token it minted and returns the subject and expiry', async () => {

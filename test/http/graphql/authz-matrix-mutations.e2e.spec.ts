@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type Json } from '../../support/http.ts';
+import { perSuite } from '../../support/suite.ts';
 import {
   ORDER_INPUT,
   PRINCIPALS,
@@ -14,7 +15,6 @@ import {
   type Principal,
   type RejectedToken,
   type SeededOrder,
-  type World,
 } from './authz-matrix-support.ts';
 
 /**
@@ -22,19 +22,17 @@ import {
  * nothing (the order's stream version and the store's head are unchanged) and, where it names an
  * order, answers exactly as it would for an order that does not exist.
  */
-let world: World;
+const world = perSuite(openWorld);
 /** A's draft: the target of every refused cell. */
 let a1: SeededOrder;
 /** A's paid order: the operator approves it. */
 let a2: SeededOrder;
 
 beforeAll(async () => {
-  world = await openWorld();
   a1 = await world.placeOrder('customerA', 'matrix target');
   a2 = await world.placeOrder('customerA', 'matrix paid');
   await world.pay(a2);
 });
-afterAll(() => world.close());
 
 type Accepted = Exclude<Principal, RejectedToken>;
 /** A check of the allowed answer, given the order the cell acted on. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type Json } from '../../support/http.ts';
+import { perSuite } from '../../support/suite.ts';
 import {
   PRINCIPALS,
   describeOutcome,
@@ -13,11 +14,10 @@ import {
   type Outcome,
   type Principal,
   type SeededOrder,
-  type World,
 } from './authz-matrix-support.ts';
 
 /** Issue 4 point 7, queries: every principal × every query, over real HTTP on one shared server. */
-let world: World;
+const world = perSuite(openWorld);
 let a1: SeededOrder;
 let a2: SeededOrder;
 let b1: SeededOrder;
@@ -26,7 +26,6 @@ let asOf: string;
 let trackingToken: string;
 
 beforeAll(async () => {
-  world = await openWorld();
   a1 = await world.placeOrder('customerA', 'matrix first of A');
   a2 = await world.placeOrder('customerA', 'matrix second of A');
   b1 = await world.placeOrder('customerB', 'matrix of B');
@@ -38,7 +37,6 @@ beforeAll(async () => {
   trackingToken = (body.data.issueTrackingLink.publicTrackingUrl as string).split('/track/')[1]!;
   asOf = new Date().toISOString();
 });
-afterAll(() => world.close());
 
 interface Query {
   readonly name: string;
