@@ -1,30 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { refundRequestStreamId } from '../../src/payments/refundReactor.ts';
 import { newId, request, waitFor } from '../support/http.ts';
+import { placeRestOrder, sessionCompleted } from '../support/rest-order.ts';
 import { perSuite } from '../support/suite.ts';
-import { openStack, ORDER_TOTAL_CENTS, orderBody } from '../support/stack.ts';
+import { openStack, orderBody } from '../support/stack.ts';
 import { deliver } from '../webhooks/deliver.ts';
-import { checkoutSession, stripeEvent } from '../webhooks/stripe-fixtures.ts';
 
 describe('refunds owed by an operator’s cancel of a paid order', () => {
   const stack = perSuite(() => openStack({ payments: 'stripe' }));
 
   async function paidOrder() {
-    const userId = newId();
-    const created = await request(stack.url, 'POST', '/api/production', {
-      token: await stack.token(userId),
-      body: orderBody(),
-    });
-    const orderId: string = created.body.orderId;
-    const sessionId = String(created.body.checkoutUrl).split('/').pop()!;
+    const { orderId, ...order } = await placeRestOrder(stack);
     const paymentIntent = `pi_${orderId.replaceAll('-', '').slice(0, 16)}`;
-    await deliver(
-      stack.url,
-      stripeEvent(
-        'checkout.session.completed',
-        checkoutSession({ orderId, userId, sessionId, amountTotal: ORDER_TOTAL_CENTS, paymentIntent }),
-      ),
-    );
+    await deliver(stack.url, sessionCompleted({ orderId, ...order }, paymentIntent));
     await waitFor(async () => expect((await stack.commands.load(orderId)).state?.orderStatus).toBe('submitted'));
     return { orderId, paymentIntent };
   }

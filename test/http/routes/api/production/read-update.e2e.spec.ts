@@ -1,33 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { newId, request, waitFor } from '../../../../support/http.ts';
+import { placeRestOrder, sessionCompleted, type RestOrder } from '../../../../support/rest-order.ts';
 import { perSuite } from '../../../../support/suite.ts';
 import { openStack, ORDER_TOTAL_CENTS, orderBody } from '../../../../support/stack.ts';
 import { deliver } from '../../../../webhooks/deliver.ts';
-import { checkoutSession, refundedCharge, stripeEvent } from '../../../../webhooks/stripe-fixtures.ts';
+import { refundedCharge, stripeEvent } from '../../../../webhooks/stripe-fixtures.ts';
 
 describe('GET and PATCH /api/production/:id', () => {
   const stack = perSuite(() => openStack({ payments: 'stripe' }));
 
-  async function placeOrder(body = orderBody()) {
-    const userId = newId();
-    const token = await stack.token(userId);
-    const created = await request(stack.url, 'POST', '/api/production', { token, body });
-    expect(created.status).toBe(201);
-    const sessionId = String(created.body.checkoutUrl).split('/').pop()!;
-    return {
-      orderId: created.body.orderId as string,
-      reference: created.body.reference as string,
-      userId,
-      token,
-      sessionId,
-    };
-  }
-  async function pay(order: { orderId: string; userId: string; sessionId: string }) {
-    const paid = stripeEvent(
-      'checkout.session.completed',
-      checkoutSession({ ...order, amountTotal: ORDER_TOTAL_CENTS, paymentIntent: `pi_${order.orderId.slice(0, 8)}` }),
-    );
-    expect((await deliver(stack.url, paid)).status).toBe(200);
+  const placeOrder = (body = orderBody()) => placeRestOrder(stack, body);
+  async function pay(order: RestOrder) {
+    expect((await deliver(stack.url, sessionCompleted(order, `pi_${order.orderId.slice(0, 8)}`))).status).toBe(200);
   }
   const get = (orderId: string, token: string, headers: Record<string, string> = {}) =>
     request(stack.url, 'GET', `/api/production/${orderId}`, { token, headers });

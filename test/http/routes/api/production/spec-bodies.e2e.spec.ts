@@ -1,36 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { newId, request, waitFor } from '../../../../support/http.ts';
+import { placeRestOrder, sessionCompleted } from '../../../../support/rest-order.ts';
 import { perSuite } from '../../../../support/suite.ts';
-import { openStack, ORDER_TOTAL_CENTS, orderBody } from '../../../../support/stack.ts';
+import { openStack, orderBody } from '../../../../support/stack.ts';
 import { deliver } from '../../../../webhooks/deliver.ts';
-import { checkoutSession, stripeEvent } from '../../../../webhooks/stripe-fixtures.ts';
 
 /** The REST API as the spec writes it: its PATCH body, the list of orders, the catalog. */
 describe('REST as the spec has it', () => {
   const stack = perSuite(() => openStack({ payments: 'stripe' }));
 
-  async function placeOrder(token: string, body = orderBody()) {
-    const created = await request(stack.url, 'POST', '/api/production', { token, body });
-    expect(created.status).toBe(201);
-    return { orderId: created.body.orderId as string, reference: created.body.reference as string };
-  }
+  /** An order of `owner`'s (a new customer's when not given). */
+  const placeOrder = (owner?: { id: string; token: string }, body = orderBody()) => placeRestOrder(stack, body, owner);
 
   it('takes the spec’s PATCH body { priority: "hold", notes }: the hold gets a default reason, shown on the timeline', async () => {
-    const userId = newId();
-    const token = await stack.token(userId);
-    const order = await placeOrder(token);
-    const sessionId = (await stack.orderEvents(order.orderId)).find((e) => e.type === 'CheckoutSessionOpened');
-    const paid = stripeEvent(
-      'checkout.session.completed',
-      checkoutSession({
-        orderId: order.orderId,
-        userId,
-        sessionId: sessionId && 'sessionId' in sessionId ? sessionId.sessionId : '',
-        amountTotal: ORDER_TOTAL_CENTS,
-        paymentIntent: `pi_${order.orderId.slice(0, 8)}`,
-      }),
-    );
-    expect((await deliver(stack.url, paid)).status).toBe(200);
+    const order = await placeOrder();
+    const { token } = order;
+    expect((await deliver(stack.url, sessionCompleted(order, `pi_${order.orderId.slice(0, 8)}`))).status).toBe(200);
     await waitFor(async () =>
       expect(
         (await request(stack.url, 'GET', `/api/production/${order.orderId}`, { token })).body.order.orderStatus,
@@ -51,12 +36,12 @@ describe('REST as the spec has it', () => {
   });
 
   it('lists the caller’s orders newest first, in pages, with the GraphQL filters; operators see everyone’s', async () => {
-    const userId = newId();
-    const token = await stack.token(userId);
-    const first = await placeOrder(token);
-    const second = await placeOrder(token, orderBody({ priority: 'rush', notes: 'for the fair' }));
-    const third = await placeOrder(token);
-    const other = await placeOrder(await stack.token(newId()));
+    const first = await placeOrder();
+    const { token } = first;
+    const owner = { id: first.userId, token };
+    const second = await placeOrder(owner, orderBody({ priority: 'rush', notes: 'for the fair' }));
+    const third = await placeOrder(owner);
+    const other = await placeOrder();
 
     const page1 = await request(stack.url, 'GET', '/api/production?first=2', { token });
     expect(page1.status).toBe(200);
@@ -80,7 +65,9 @@ describe('REST as the spec has it', () => {
     expect(mine.body.orders.map((o: { id: string }) => o.id)).not.toContain(other.orderId);
     const forbidden = await request(stack.url, 'GET', `/api/production?userId=${newId()}`, { token });
     expect(forbidden.status).toBe(403);
-    const everyone = await request(stack.url, 'GET', `/api/production?userId=${userId}`, { token: stack.operator });
+    const everyone = await request(stack.url, 'GET', `/api/production?userId=${first.userId}`, {
+      token: stack.operator,
+    });
     expect(everyone.body.orders).toHaveLength(3);
   });
 

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { inboxStreamId } from '../../../../../../src/webhooks/inbox.ts';
-import { graphql, type Json, newId, request, waitFor } from '../../../../../support/http.ts';
+import { graphql, type Json, waitFor } from '../../../../../support/http.ts';
+import { placeRestOrder, sessionCompleted } from '../../../../../support/rest-order.ts';
 import { perSuite } from '../../../../../support/suite.ts';
-import { openStack, ORDER_TOTAL_CENTS, orderBody } from '../../../../../support/stack.ts';
+import { openStack, ORDER_TOTAL_CENTS } from '../../../../../support/stack.ts';
 import { deliver } from '../../../../../webhooks/deliver.ts';
 import {
   checkoutSession,
@@ -42,23 +43,12 @@ describe('the money Stripe reports after a payment', () => {
 
   /** A draft order placed over REST, with its Checkout session; paid through the signed webhook unless `paid` is false. */
   async function placeOrder(paid = true): Promise<PaidOrder> {
-    const userId = newId();
-    const created = await request(stack.url, 'POST', '/api/production', {
-      token: await stack.token(userId),
-      body: orderBody(),
-    });
-    expect(created.status).toBe(201);
     const order = {
-      orderId: String(created.body.orderId),
-      userId,
-      sessionId: String(created.body.checkoutUrl).split('/').pop()!,
+      ...(await placeRestOrder(stack)),
       paymentIntent: `pi_${randomUUID().replaceAll('-', '').slice(0, 16)}`,
     };
     if (paid) {
-      const answer = await deliver(
-        stack.url,
-        stripeEvent('checkout.session.completed', checkoutSession({ ...order, amountTotal: ORDER_TOTAL_CENTS })),
-      );
+      const answer = await deliver(stack.url, sessionCompleted(order, order.paymentIntent));
       expect(answer.body).toMatchObject({ outcome: 'applied', reason: 'PaymentConfirmed' });
     }
     return order;

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { createWebhookInbox, inboxStreamId } from '../../../../../../src/webhooks/inbox.ts';
 import { createStripeEventProcessor } from '../../../../../../src/webhooks/processor.ts';
 import { newId, request, waitFor } from '../../../../../support/http.ts';
+import { placeRestOrder } from '../../../../../support/rest-order.ts';
 import { perSuite } from '../../../../../support/suite.ts';
-import { openStack, ORDER_TOTAL_CENTS, orderBody } from '../../../../../support/stack.ts';
+import { openStack, ORDER_TOTAL_CENTS } from '../../../../../support/stack.ts';
 import { deliver } from '../../../../../webhooks/deliver.ts';
 import { checkoutSession, refundedCharge, stripeEvent } from '../../../../../webhooks/stripe-fixtures.ts';
 
@@ -12,16 +13,7 @@ describe('the Stripe webhook', () => {
   const stack = perSuite(() => openStack({ payments: 'stripe' }));
 
   /** A draft order placed over REST, with its Checkout session. */
-  async function placeOrder(): Promise<{ orderId: string; userId: string; sessionId: string }> {
-    const userId = newId();
-    const created = await request(stack.url, 'POST', '/api/production', {
-      token: await stack.token(userId),
-      body: orderBody(),
-    });
-    expect(created.status).toBe(201);
-    const sessionId = String(created.body.checkoutUrl).split('/').pop()!;
-    return { orderId: created.body.orderId, userId, sessionId };
-  }
+  const placeOrder = () => placeRestOrder(stack);
   const paidEvent = (
     o: { orderId: string; userId: string; sessionId: string },
     amountTotal = ORDER_TOTAL_CENTS,
