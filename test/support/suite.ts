@@ -21,5 +21,10 @@ export function perSuite<F extends { close(): Promise<void> }>(open: () => Promi
     get: (_, key) => Reflect.get(opened(), key),
     set: (_, key, value) => Reflect.set(opened(), key, value),
     has: (_, key) => Reflect.has(opened(), key),
+    ownKeys: () => Reflect.ownKeys(opened()),
+    getOwnPropertyDescriptor: (_, key) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(opened(), key);
+      return descriptor && { ...descriptor, configurable: true };
+    },
   });
 }
