@@ -180,18 +180,13 @@ describe('the metrics projection in the engine', () => {
       // must reach the new tables, not the ones the rebuild set aside.
       const random = seededRandom(1717);
       const errors: unknown[] = [];
-      const readModel = await startReadModel({
-        pool: fx.db.pool,
-        eventStore: fx.store,
-        projector: true,
-        onError: (error) => errors.push(error),
-      });
+      const readModel = await fx.project({ onError: (error) => errors.push(error) });
       try {
         for (let i = 0; i < 6; i += 1) await randomOrderLife(fx.commands, random, 6);
-        await waitUntilCaughtUp(fx.db.pool, fx.store, 60_000);
-        await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store });
+        await fx.caughtUp(60_000);
+        await fx.rebuild();
         for (let i = 0; i < 6; i += 1) await randomOrderLife(fx.commands, random, 6);
-        await waitUntilCaughtUp(fx.db.pool, fx.store, 60_000);
+        await fx.caughtUp(60_000);
       } finally {
         await readModel.close();
       }
@@ -204,7 +199,7 @@ describe('the metrics projection in the engine', () => {
       expect(rows[0]!.entered).toBe(rows[0]!.orders);
       expect(rows[0]!.states).toBe(rows[0]!.orders);
       const live = await snapshotMetrics(fx.db.pool);
-      await rebuildProjections({ pool: fx.db.pool, eventStore: fx.store });
+      await fx.rebuild();
       expect(await snapshotMetrics(fx.db.pool)).toEqual(live);
     },
   );
