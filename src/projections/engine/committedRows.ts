@@ -40,3 +40,32 @@ export class CommittedRows<Row> {
     this.#rows.clear();
   }
 }
+
+/** An event as `rowsToRead` sees it: the key of the row it changes (none: not this projection's) and its stream version. */
+export interface KeyedEvent {
+  readonly key: string | undefined;
+  readonly version: number;
+}
+
+/**
+ * Which rows a batch folds onto: those at hand in `known`, and the keys to read from the tables.
+ * A key whose first event in the batch opens its stream (version 1) has nothing stored yet, so
+ * it is neither: a tenth of the commands a shop sends create an order, and each such batch cost
+ * every projection a round trip before its transaction.
+ */
+export function rowsToRead<Row>(
+  events: Iterable<KeyedEvent>,
+  known: ReadonlyMap<string, Row> | undefined,
+): { readonly found: Map<string, Row>; readonly missing: string[] } {
+  const found = new Map<string, Row>();
+  const seen = new Set<string>();
+  const missing: string[] = [];
+  for (const { key, version } of events) {
+    if (key === undefined || seen.has(key)) continue;
+    seen.add(key);
+    const row = known?.get(key);
+    if (row !== undefined) found.set(key, row);
+    else if (version !== 1) missing.push(key);
+  }
+  return { found, missing };
+}

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { RecordedEvent } from '../../eventstore/eventStore.ts';
-import { CommittedRows } from '../engine/committedRows.ts';
+import { CommittedRows, rowsToRead } from '../engine/committedRows.ts';
 import type { DeadLetter } from '../engine/deadLetters.ts';
 import {
   RebuildStoppedError,
@@ -42,20 +42,17 @@ function versioned(event: RecordedEvent): VersionedOrderEvent {
 const describe = (error: unknown): string =>
   error instanceof ProjectionDataError ? error.message : error instanceof Error ? error.message : String(error);
 
-/** The stored states of these orders: those at hand in `known`, the rest read from the tables of `schema`. */
+/** The stored states of these orders: those at hand in `known`, the rest read from the tables of `schema` (see `rowsToRead`). */
 async function statesOf(
   db: Queryable,
   schema: string,
   events: readonly VersionedOrderEvent[],
   known: ReadonlyMap<string, StoredMetricsState> | undefined,
 ): Promise<Map<string, StoredMetricsState>> {
-  const states = new Map<string, StoredMetricsState>();
-  const missing: string[] = [];
-  for (const id of new Set(events.map(({ event }) => event.orderId))) {
-    const kept = known?.get(id);
-    if (kept) states.set(id, kept);
-    else missing.push(id);
-  }
+  const { found: states, missing } = rowsToRead(
+    events.map(({ version, event }) => ({ key: event.orderId, version })),
+    known,
+  );
   if (missing.length > 0) {
     const { rows } = await db.query<{ order_id: string; version: number; state: OrderMetricsState | null }>(
       readStatesSql(schema),

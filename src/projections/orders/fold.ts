@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../../eventstore/eventStore.ts';
+import type { KeyedEvent } from '../engine/committedRows.ts';
 import type { DeadLetter } from '../engine/deadLetters.ts';
 import { RebuildStoppedError } from '../engine/projection.ts';
 import { ProjectionDataError, orderIdOfStream } from './guard.ts';
@@ -17,18 +18,28 @@ export interface FoldOutcome {
   readonly deadLetters: DeadLetter[];
 }
 
+/** The order an event of an order stream changes; undefined for any other stream (the fold dead-letters, or in a rebuild stops on, it). */
+function orderIdOf(event: RecordedEvent): string | undefined {
+  try {
+    return orderIdOfStream(event.streamId);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Every event of the batch names an order; these are the ones whose state must be at hand. */
 export function orderIdsOf(events: readonly RecordedEvent[]): string[] {
   const ids = new Set<string>();
   for (const event of events) {
-    try {
-      ids.add(orderIdOfStream(event.streamId));
-    } catch {
-      // Not an order stream: the fold dead-letters (or, in a rebuild, stops on) it.
-    }
+    const id = orderIdOf(event);
+    if (id !== undefined) ids.add(id);
   }
   return [...ids];
 }
+
+/** The batch's events by the order they change, for `rowsToRead`. */
+export const keyedByOrder = (events: readonly RecordedEvent[]): KeyedEvent[] =>
+  events.map((event) => ({ key: orderIdOf(event), version: event.streamVersion }));
 
 /**
  * Folds a batch into `state` (order id → projected order; updated in place). In continuous mode

@@ -1,10 +1,10 @@
 import type pg from 'pg';
 import { orderStreamId } from '../../domain/order/index.ts';
 import { prepareOnce, sqlLiteral } from '../engine/batchSql.ts';
-import { CommittedRows } from '../engine/committedRows.ts';
+import { CommittedRows, rowsToRead } from '../engine/committedRows.ts';
 import type { LiveProjection, Projection, RebuildProjection, RowSink } from '../engine/projection.ts';
 import { qualified } from '../engine/table.ts';
-import { foldOrderEvents, orderIdsOf } from './fold.ts';
+import { foldOrderEvents, keyedByOrder, orderIdsOf } from './fold.ts';
 import { ORDER_SUMMARIES_BY_IDS, ORDERS_CHANGED_AFTER } from './queries.ts';
 import { toOrderRecord, type ProjectedOrder } from './records.ts';
 import { loadOrders, writeOrderChanges } from './store.ts';
@@ -52,13 +52,7 @@ function live(): LiveProjection<OrderRow> {
   const committed = new CommittedRows<ProjectedOrder>();
   return {
     async fold(client, schema, events, rejected, readBack) {
-      const state = new Map<string, ProjectedOrder>();
-      const missing: string[] = [];
-      for (const id of orderIdsOf(events)) {
-        const kept = committed.get(id);
-        if (kept) state.set(id, kept);
-        else missing.push(id);
-      }
+      const { found: state, missing } = rowsToRead(keyedByOrder(events), committed.rows);
       // Read before the batch's transaction: if anyone else wrote these rows since, the checkpoint
       // moved too, and the engine's transaction refuses the batch.
       for (const [id, order] of await loadOrders(client, schema, missing)) state.set(id, order);

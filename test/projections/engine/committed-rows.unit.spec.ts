@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CommittedRows } from '../../../src/projections/engine/committedRows.ts';
+import { CommittedRows, rowsToRead } from '../../../src/projections/engine/committedRows.ts';
 
 describe('the committed-rows cache (the orders and metrics projections’ rows as last committed)', () => {
   it('answers the rows remembered last, by key, and shows them as a read-only map', () => {
@@ -38,5 +38,28 @@ describe('the committed-rows cache (the orders and metrics projections’ rows a
   it('refuses a size that is not a whole number of 1 or more', () => {
     expect(() => new CommittedRows(0)).toThrow('1 or more rows, not 0');
     expect(() => new CommittedRows(Number.NaN)).toThrow('1 or more rows');
+  });
+
+  it('reads back only the rows a batch neither has at hand nor opens itself', () => {
+    const known = new Map([['kept', { version: 4 }]]);
+    const { found, missing } = rowsToRead(
+      [
+        { key: 'kept', version: 5 },
+        // A new order: its first event in the batch opens its stream, so nothing is stored for it.
+        { key: 'new', version: 1 },
+        { key: 'new', version: 2 },
+        { key: 'stored', version: 3 },
+        { key: 'stored', version: 4 },
+        // Not this projection's stream.
+        { key: undefined, version: 7 },
+        // Its first event here is not its stream's first: its row is in the tables.
+        { key: 'later', version: 2 },
+        { key: 'later', version: 1 },
+      ],
+      known,
+    );
+    expect([...found]).toEqual([['kept', { version: 4 }]]);
+    expect(missing).toEqual(['stored', 'later']);
+    expect(rowsToRead([{ key: 'kept', version: 5 }], undefined).missing).toEqual(['kept']);
   });
 });
