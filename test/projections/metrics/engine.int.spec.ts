@@ -38,6 +38,17 @@ async function checkpoints(db: Pick<pg.Pool, 'query'>): Promise<Record<string, s
   return Object.fromEntries(rows.map((row) => [row.name, row.at]));
 }
 
+/** Every order entered spec review exactly once, in the figures as in the orders' table, and has its figures state. */
+async function expectEveryOrderCountedOnce(db: Pick<pg.Pool, 'query'>): Promise<void> {
+  const { rows } = await db.query<{ entered: string; orders: string; states: string }>(
+    `select (select sum(entered) from metric_stage_days where stage = 'spec-review' and technique = 'all')::text as entered,
+            (select count(*) from production_orders)::text as orders,
+            (select count(*) from metric_order_states)::text as states`,
+  );
+  expect(rows[0]!.entered).toBe(rows[0]!.orders);
+  expect(rows[0]!.states).toBe(rows[0]!.orders);
+}
+
 /** Appends the seeded week's events to their order streams, in the order `$all` would hold them. */
 async function appendSeededWeek(fx: ReadModelFixture): Promise<void> {
   const events = Object.values(ORDERS)
@@ -156,15 +167,8 @@ describe('the metrics projection in the engine', () => {
       const marks = await checkpoints(fx.db.pool);
       expect(marks.metrics).toBe(marks.orders);
 
-      // Every order entered spec review exactly once, in the figures as in the orders' table.
-      const { rows } = await fx.db.pool.query<{ entered: string; orders: string; states: string }>(
-        `select (select sum(entered) from metric_stage_days where stage = 'spec-review' and technique = 'all')::text as entered,
-                (select count(*) from production_orders)::text as orders,
-                (select count(*) from metric_order_states)::text as states`,
-      );
       expect(lives).toBeGreaterThan(20);
-      expect(rows[0]!.entered).toBe(rows[0]!.orders);
-      expect(rows[0]!.states).toBe(rows[0]!.orders);
+      await expectEveryOrderCountedOnce(fx.db.pool);
 
       const live = await snapshotMetrics(fx.db.pool);
       await fx.rebuild();
@@ -191,13 +195,7 @@ describe('the metrics projection in the engine', () => {
         await readModel.close();
       }
       expect(errors).toEqual([]);
-      const { rows } = await fx.db.pool.query<{ entered: string; orders: string; states: string }>(
-        `select (select sum(entered) from metric_stage_days where stage = 'spec-review' and technique = 'all')::text as entered,
-                (select count(*) from production_orders)::text as orders,
-                (select count(*) from metric_order_states)::text as states`,
-      );
-      expect(rows[0]!.entered).toBe(rows[0]!.orders);
-      expect(rows[0]!.states).toBe(rows[0]!.orders);
+      await expectEveryOrderCountedOnce(fx.db.pool);
       const live = await snapshotMetrics(fx.db.pool);
       await fx.rebuild();
       expect(await snapshotMetrics(fx.db.pool)).toEqual(live);
