@@ -164,10 +164,9 @@ export function metricsBatchStatements(batch: MetricsBatch, schema = 'public'): 
 
 /**
  * The writes as statements of the engine's one-message transaction: each prepared once on the
- * connection and executed with its rows inlined. Planning the upserts (a JSON recordset, a
- * conflict clause adding arrays bucket by bucket) on every batch cost the live batch more than
- * running them, and the batch commits in the same transaction as the orders', so on the path of
- * every order change.
+ * connection and executed with its rows inlined, so the upserts (a JSON recordset, a conflict
+ * clause adding arrays bucket by bucket) are not planned again on every batch; the batch commits
+ * in the same transaction as the orders', on the path of every order change.
  */
 export async function liveStatements(client: pg.ClientBase, writes: readonly MetricsWrite[]): Promise<string[]> {
   const statements: string[] = [];

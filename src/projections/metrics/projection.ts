@@ -175,7 +175,7 @@ function rebuild(timeZone: string): RebuildProjection {
         }
       }
       const batch = foldMetricsBatch(await statesOf(db, schema, checked, states), checked, timeZone);
-      for (const write of metricsBatchStatements(batch, schema)) await db.query(write.text, write.values);
+      for (const write of metricsBatchStatements(batch, schema)) await db.query(write);
       if (states) for (const [id, state] of batch.states) states.set(id, state);
     },
   };
